@@ -1,0 +1,8 @@
+// The prompt engine: pure TypeScript, no React, DOM or model runtime.
+export * from './types.ts';
+export * from './template.ts';
+export * from './verbalizer.ts';
+export * from './scoring.ts';
+export * from './metrics.ts';
+export * from './setup.ts';
+export * from './models.ts';

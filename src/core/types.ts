@@ -1,0 +1,71 @@
+// Shared shapes between the prompt engine (src/core) and the model runtime (src/runtime).
+// The engine renders prompts into parts; the runtime tokenizes the parts, truncates only
+// input parts, runs the model and returns probabilities for the token ids the engine asked for.
+
+/** A span of characters in some source text, [start, end). */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/**
+ * One piece of a rendered prompt. `template` text is never cut; `input` text may be shortened
+ * from its end when the prompt is longer than the model allows; `mask` stands for `count`
+ * consecutive mask tokens (one per sub-token of the label word being scored).
+ */
+export type PromptPart =
+  | { kind: 'template'; text: string }
+  | { kind: 'input'; slot: string; text: string }
+  | { kind: 'mask'; count: number };
+
+/** A filled template, ready for the runtime. */
+export interface RenderedPrompt {
+  parts: PromptPart[];
+}
+
+/** How the active tokenizer treats word boundaries; decides which form of a label word is used. */
+export type TokenizerKind = 'wordpiece' | 'bpe' | 'sentencepiece' | 'other';
+
+/** A label word as the model's tokenizer sees it. */
+export interface WordTokenization {
+  /** The exact text that was tokenized (e.g. " great" for a byte-level BPE model). */
+  text: string;
+  ids: number[];
+  /** Token strings as in the vocabulary (e.g. "Ġgreat", "##ness"). */
+  pieces: string[];
+  /** True if any id is the tokenizer's unknown token. */
+  hasUnknown: boolean;
+}
+
+/** What the runtime knows about a loaded model that the engine needs. */
+export interface ModelFacts {
+  maskToken: string;
+  maskTokenId: number;
+  unkTokenId: number | null;
+  vocabSize: number;
+  tokenizerKind: TokenizerKind;
+  /** Longest sequence the model accepts, special tokens included. */
+  maxLength: number;
+}
+
+/** Scores at one mask position. Arrays are aligned with the request's `tokenIds`. */
+export interface MaskScores {
+  /** Softmax over the full vocabulary, read at the requested ids. */
+  probs: number[];
+  /** Raw logits at the requested ids (PET's aggregation uses these). */
+  logits: number[];
+  /** Most likely tokens over the whole vocabulary (only filled when the request asked for topK > 0). */
+  top: { id: number; token: string; prob: number }[];
+}
+
+/** The runtime's answer for one rendered prompt. */
+export interface PromptScores {
+  /** One entry per mask token, left to right. */
+  masks: MaskScores[];
+  /** Model tokens of the prompt as run (special tokens included), for display. */
+  tokens: string[];
+  /** Index into `tokens` of each mask token. */
+  maskPositions: number[];
+  /** Number of input tokens removed to fit maxLength (0 if none). */
+  truncatedTokens: number;
+}

@@ -1,0 +1,459 @@
+// Verbalizer: which words stand for which label.
+//
+// Text form (one label per line):
+//     # Sentiment
+//     positive: great, excellent, good
+//     negative: terrible, awful, "not good"
+// - Blank lines are ignored; "#" starts a comment anywhere outside quotes.
+// - Words are separated by commas and trimmed. A word (or label) may be written in double quotes to
+//   include commas, colons, "#", or leading/trailing spaces; inside quotes \" is a quote, \\ a
+//   backslash, \n \t \r the control characters; any other backslash is kept literally.
+// - An empty item between commas (e.g. a trailing comma) is ignored with a warning.
+//
+// Errors are values with severity, 1-based line/column and a source span [start, end).
+
+import type { Span, TokenizerKind, WordTokenization } from './types.ts';
+
+export interface VerbalizerLabel {
+  label: string;
+  words: string[];
+}
+export interface Verbalizer {
+  labels: VerbalizerLabel[];
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export type VerbalizerIssueCode =
+  | 'empty-verbalizer' // error: no labels at all
+  | 'missing-colon' // error: a line without "label:"
+  | 'empty-label' // error: ": great"
+  | 'duplicate-label' // error: at the second occurrence
+  | 'no-words' // error: "positive:"
+  | 'duplicate-word' // error: same word twice under one label (at the second occurrence)
+  | 'shared-word' // warning: the same word under two labels (at the later one)
+  | 'single-label' // warning: one label always wins
+  | 'empty-word' // warning: empty item between commas, ignored
+  | 'unclosed-quote' // error
+  | 'unexpected-text' // error: text after a closing quote, or a stray quote/colon in a bare word
+  | 'too-large'; // error: more text than a verbalizer may have
+
+export interface VerbalizerIssue {
+  code: VerbalizerIssueCode;
+  severity: 'error' | 'warning';
+  message: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  column: number;
+  span: Span;
+}
+
+export type VerbalizerParse =
+  | { ok: true; verbalizer: Verbalizer; warnings: VerbalizerIssue[] }
+  | { ok: false; errors: VerbalizerIssue[]; warnings: VerbalizerIssue[] };
+
+/** A hostile paste can't make the parser build huge structures. */
+export const MAX_VERBALIZER_CHARS = 100_000;
+
+interface Item {
+  value: string;
+  quoted: boolean;
+  span: Span; // source span of the item (quotes included), or of the separator if empty
+}
+
+/** Split a line (already without its newline) into the label item and the word items. */
+function lexLine(
+  source: string,
+  lineStart: number,
+  lineEnd: number,
+  report: (code: VerbalizerIssueCode, severity: 'error' | 'warning', message: string, span: Span) => void,
+): { label: Item | null; words: Item[]; colon: boolean; blank: boolean; failed: boolean } {
+  const words: Item[] = [];
+  let label: Item | null = null;
+  let colon = false;
+  let failed = false;
+  let i = lineStart;
+  let content = false;
+
+  const isSpace = (ch: string | undefined) => ch !== undefined && /\s/.test(ch);
+
+  // Reads one item starting at i, stopping at a delimiter: ',' (always), ':' (only for the label), '#', or end.
+  const readItem = (inLabel: boolean): Item => {
+    while (i < lineEnd && isSpace(source[i])) i++;
+    const start = i;
+    if (source[i] === '"') {
+      let value = '';
+      i++;
+      let closed = false;
+      while (i < lineEnd) {
+        const ch = source[i]!;
+        if (ch === '\\' && i + 1 < lineEnd) {
+          const nx = source[i + 1]!;
+          const esc: Record<string, string> = { '"': '"', '\\': '\\', n: '\n', t: '\t', r: '\r' };
+          if (nx in esc) {
+            value += esc[nx];
+            i += 2;
+            continue;
+          }
+          value += ch;
+          i++;
+          continue;
+        }
+        if (ch === '"') {
+          closed = true;
+          i++;
+          break;
+        }
+        value += ch;
+        i++;
+      }
+      const end = i;
+      if (!closed) {
+        report('unclosed-quote', 'error', 'This quote is never closed. Close it with " on the same line.', { start, end: start + 1 });
+        failed = true;
+        return { value, quoted: true, span: { start, end } };
+      }
+      while (i < lineEnd && isSpace(source[i])) i++;
+      const nx = source[i];
+      if (i < lineEnd && nx !== ',' && nx !== '#' && !(inLabel && nx === ':')) {
+        let e = i;
+        while (e < lineEnd && source[e] !== ',' && source[e] !== '#') e++;
+        report('unexpected-text', 'error', `Unexpected text after the closing quote. Separate words with commas${inLabel ? ', and end the label with ":"' : ''}.`, {
+          start: i,
+          end: e,
+        });
+        failed = true;
+        i = e;
+      }
+      return { value, quoted: true, span: { start, end } };
+    }
+    while (i < lineEnd) {
+      const ch = source[i]!;
+      if (ch === ',' || ch === '#' || (inLabel && ch === ':')) break;
+      if (ch === '"') {
+        report('unexpected-text', 'error', 'A quote inside a word. Put the whole word in quotes ("…") and write \\" for a quote inside it.', {
+          start: i,
+          end: i + 1,
+        });
+        failed = true;
+      } else if (ch === ':') {
+        report('unexpected-text', 'error', 'A second ":" on this line. Only the label ends with ":"; put a word containing ":" in quotes.', {
+          start: i,
+          end: i + 1,
+        });
+        failed = true;
+      }
+      i++;
+    }
+    let s = start;
+    let e = i;
+    while (e > s && isSpace(source[e - 1])) e--;
+    while (s < e && isSpace(source[s])) s++;
+    return { value: source.slice(s, e), quoted: false, span: s === e ? { start: i, end: Math.min(i + 1, lineEnd) } : { start: s, end: e } };
+  };
+
+  // Label
+  const first = readItem(true);
+  if (first.quoted || first.value !== '') content = true;
+  if (i < lineEnd && source[i] === ':') {
+    colon = true;
+    content = true;
+    label = first;
+    i++;
+    // Words
+    for (;;) {
+      const w = readItem(false);
+      words.push(w);
+      if (i < lineEnd && source[i] === ',') {
+        i++;
+        continue;
+      }
+      break; // '#' comment or end of line
+    }
+  } else {
+    label = first;
+  }
+  return { label, words, colon, blank: !content, failed };
+}
+
+/** Parse the text form of a verbalizer. Never throws. */
+export function parseVerbalizer(text: string): VerbalizerParse {
+  const source = String(text ?? '');
+  const issues: VerbalizerIssue[] = [];
+  const lineStarts: number[] = [0];
+  for (let k = 0; k < source.length; k++) if (source.charCodeAt(k) === 10) lineStarts.push(k + 1);
+  const position = (offset: number) => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - lineStarts[lo]! + 1 };
+  };
+  // Messages name the line and column, except for issues about the whole verbalizer.
+  const report = (code: VerbalizerIssueCode, severity: 'error' | 'warning', message: string, span: Span, whole = false) => {
+    const { line, column } = position(span.start);
+    issues.push({ code, severity, message: whole ? message : `Line ${line}, column ${column}: ${message}`, line, column, span });
+  };
+
+  if (source.length > MAX_VERBALIZER_CHARS) {
+    report('too-large', 'error', `The verbalizer is too long (${source.length} characters; at most ${MAX_VERBALIZER_CHARS}).`, {
+      start: 0,
+      end: source.length,
+    }, true);
+    return { ok: false, errors: issues, warnings: [] };
+  }
+
+  const labels: VerbalizerLabel[] = [];
+  const labelSeen = new Map<string, number>(); // label → index
+  const wordOwner = new Map<string, string>(); // word → first label having it
+
+  for (let ln = 0; ln < lineStarts.length; ln++) {
+    const lineStart = lineStarts[ln]!;
+    let lineEnd = ln + 1 < lineStarts.length ? lineStarts[ln + 1]! - 1 : source.length;
+    if (lineEnd > lineStart && source[lineEnd - 1] === '\r') lineEnd--;
+    const lexed = lexLine(source, lineStart, lineEnd, report);
+    if (lexed.blank) continue;
+    if (!lexed.colon) {
+      if (lexed.failed) continue;
+      const span = lexed.label!.span;
+      report('missing-colon', 'error', `"${short(lexed.label!.value)}" has no ":". Write a label, a colon, then its words, e.g. "positive: great, good".`, span);
+      continue;
+    }
+    const labelItem = lexed.label!;
+    const label = labelItem.value;
+    let labelOk = true;
+    if (label.trim() === '') {
+      report('empty-label', 'error', 'The label name before ":" is empty. Write e.g. "positive: great, good".', {
+        start: labelItem.span.start,
+        end: labelItem.span.end,
+      });
+      labelOk = false;
+    } else if (labelSeen.has(label)) {
+      report('duplicate-label', 'error', `The label "${short(label)}" is defined twice. Put all its words on one line.`, labelItem.span);
+      labelOk = false;
+    }
+    const words: string[] = [];
+    const wordSpans: Span[] = [];
+    for (const w of lexed.words) {
+      if (!w.quoted && w.value === '') {
+        if (lexed.words.length > 1) report('empty-word', 'warning', 'Empty word between commas (ignored).', w.span);
+        continue;
+      }
+      if (w.value === '') {
+        report('empty-word', 'warning', 'Empty quoted word "" (ignored).', w.span);
+        continue;
+      }
+      if (words.includes(w.value)) {
+        report('duplicate-word', 'error', `"${short(w.value)}" is listed twice for "${short(label)}". Remove one.`, w.span);
+        labelOk = false;
+        continue;
+      }
+      words.push(w.value);
+      wordSpans.push(w.span);
+    }
+    if (words.length === 0 && !lexed.failed) {
+      report('no-words', 'error', `The label "${short(label)}" has no words. List at least one after ":", e.g. "${short(label) || 'positive'}: great".`, labelItem.span);
+      labelOk = false;
+    }
+    if (!labelOk || lexed.failed) {
+      if (label.trim() !== '' && !labelSeen.has(label)) labelSeen.set(label, -1);
+      continue;
+    }
+    words.forEach((w, k) => {
+      const owner = wordOwner.get(w);
+      if (owner !== undefined && owner !== label) {
+        report('shared-word', 'warning', `"${short(w)}" is also a word for "${short(owner)}"; it adds the same score to both labels.`, wordSpans[k]!);
+      } else if (owner === undefined) wordOwner.set(w, label);
+    });
+    labelSeen.set(label, labels.length);
+    labels.push({ label, words });
+  }
+
+  const hasErrors = issues.some((x) => x.severity === 'error');
+  if (labelSeen.size === 0 && !hasErrors) {
+    report('empty-verbalizer', 'error', 'No labels yet. Write one label per line, e.g. "positive: great, good" and "negative: terrible, bad".', {
+      start: 0,
+      end: source.length,
+    }, true);
+  } else if (labels.length === 1 && !hasErrors) {
+    report('single-label', 'warning', `Only one label ("${short(labels[0]!.label)}"): it will always be predicted. Add at least one more label.`, {
+      start: 0,
+      end: source.length,
+    }, true);
+  }
+
+  issues.sort((a, b) => a.span.start - b.span.start);
+  const errors = issues.filter((x) => x.severity === 'error');
+  const warnings = issues.filter((x) => x.severity === 'warning');
+  if (errors.length > 0) return { ok: false, errors, warnings };
+  return { ok: true, verbalizer: { labels }, warnings };
+}
+
+function short(s: string): string {
+  return s.length > 40 ? s.slice(0, 37) + '…' : s;
+}
+
+function needsQuotes(s: string): boolean {
+  return s === '' || /[,:#"\\\n\r\t]/.test(s) || /^\s|\s$/.test(s);
+}
+
+function quote(s: string): string {
+  if (!needsQuotes(s)) return s;
+  return '"' + s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t') + '"';
+}
+
+/** Text form of a structured verbalizer; `parseVerbalizer(formatVerbalizer(v))` gives back `v`. */
+export function formatVerbalizer(v: Verbalizer): string {
+  return v.labels.map((l) => `${quote(l.label)}: ${l.words.map(quote).join(', ')}`).join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Label-word forms and resolution against a tokenizer
+
+export interface WordFormOptions {
+  tokenizerKind: TokenizerKind;
+  /** Whether the character before [Z] in the rendered prompt is a space (template.ts `maskPrecededBySpace`). */
+  precededBySpace: boolean;
+}
+
+/**
+ * The text to tokenize for a label word so its tokens match what the model sees at [Z].
+ * - 'bpe' (byte-level, RoBERTa/GPT-2) and 'sentencepiece': a word after a space carries the space
+ *   in its first token ("Ġgreat", "▁great"), so we tokenize " great". After no space (start of text,
+ *   "(" etc.) we tokenize the bare word. (A SentencePiece tokenizer usually adds "▁" to a bare word on
+ *   its own anyway — the runtime may strip that when precededBySpace is false.)
+ * - 'wordpiece' (BERT) ignores spaces at word starts: the bare word.
+ * - 'other': we don't know the tokenizer's convention; the bare word.
+ * A word that already starts with whitespace is used as written.
+ */
+export function labelWordForm(word: string, { tokenizerKind, precededBySpace }: WordFormOptions): string {
+  if (/^\s/.test(word)) return word;
+  if ((tokenizerKind === 'bpe' || tokenizerKind === 'sentencepiece') && precededBySpace) return ' ' + word;
+  return word;
+}
+
+export type WordStatus = 'single' | 'multi' | 'unknown' | 'empty';
+
+export interface ResolvedWord {
+  label: string;
+  word: string;
+  form: WordTokenization;
+  /** single: one token; multi: several tokens; unknown: contains the unknown token; empty: no tokens. */
+  status: WordStatus;
+}
+
+export type ResolutionIssueCode = 'multi-token' | 'unknown-token' | 'empty-tokenization' | 'same-tokens';
+
+export interface ResolutionIssue {
+  code: ResolutionIssueCode;
+  severity: Severity;
+  label: string;
+  word: string;
+  message: string;
+}
+
+export interface Resolution {
+  words: ResolvedWord[];
+  issues: ResolutionIssue[];
+}
+
+export function wordStatus(form: WordTokenization): WordStatus {
+  if (form.ids.length === 0) return 'empty';
+  if (form.hasUnknown) return 'unknown';
+  return form.ids.length > 1 ? 'multi' : 'single';
+}
+
+/** Words that can be scored (single- or multi-token, no unknown token). */
+export function isUsable(w: ResolvedWord): boolean {
+  return w.status === 'single' || w.status === 'multi';
+}
+
+function buildResolution(v: Verbalizer, forms: WordTokenization[]): Resolution {
+  const words: ResolvedWord[] = [];
+  const issues: ResolutionIssue[] = [];
+  let k = 0;
+  for (const l of v.labels) {
+    for (const word of l.words) {
+      const form = forms[k++]!;
+      const status = wordStatus(form);
+      words.push({ label: l.label, word, form, status });
+      const pieces = form.pieces.join(' ');
+      if (status === 'multi') {
+        issues.push({
+          code: 'multi-token',
+          severity: 'info',
+          label: l.label,
+          word,
+          message: `"${word}" is ${form.ids.length} tokens for this model (${pieces}); it is scored over ${form.ids.length} masks.`,
+        });
+      } else if (status === 'unknown') {
+        issues.push({
+          code: 'unknown-token',
+          severity: 'error',
+          label: l.label,
+          word,
+          message: `"${word}" contains a token this model doesn't know (${pieces}); it is left out of the score. Pick another word.`,
+        });
+      } else if (status === 'empty') {
+        issues.push({
+          code: 'empty-tokenization',
+          severity: 'error',
+          label: l.label,
+          word,
+          message: `"${word}" gives no tokens for this model; it is left out of the score.`,
+        });
+      }
+    }
+  }
+  // Two different words that become the same tokens (e.g. "Great" and "great" on an uncased model).
+  const seen = new Map<string, ResolvedWord>();
+  for (const w of words) {
+    if (!isUsable(w)) continue;
+    const key = w.form.ids.join(',');
+    const prev = seen.get(key);
+    if (prev) {
+      issues.push({
+        code: 'same-tokens',
+        severity: 'warning',
+        label: w.label,
+        word: w.word,
+        message:
+          prev.label === w.label
+            ? `"${w.word}" and "${prev.word}" are the same tokens for this model, so "${w.label}" counts that word twice.`
+            : `"${w.word}" (${w.label}) and "${prev.word}" (${prev.label}) are the same tokens for this model, so they can't tell the labels apart.`,
+      });
+    } else seen.set(key, w);
+  }
+  return { words, issues };
+}
+
+/** The texts to tokenize, in verbalizer order (labels, then words). */
+export function labelWordTexts(v: Verbalizer, options: WordFormOptions): string[] {
+  return v.labels.flatMap((l) => l.words.map((w) => labelWordForm(w, options)));
+}
+
+/** Tokenize every label word (with its form for this tokenizer) and classify it. */
+export function resolveVerbalizer(v: Verbalizer, tokenize: (text: string) => WordTokenization, options: WordFormOptions): Resolution {
+  return buildResolution(v, labelWordTexts(v, options).map(tokenize));
+}
+
+/** Same as `resolveVerbalizer`, for a tokenizer behind an async boundary (e.g. a worker). */
+export async function resolveVerbalizerAsync(
+  v: Verbalizer,
+  tokenize: (text: string) => Promise<WordTokenization>,
+  options: WordFormOptions,
+): Promise<Resolution> {
+  const forms = await Promise.all(labelWordTexts(v, options).map((t) => tokenize(t)));
+  return buildResolution(v, forms);
+}
+
+/** Same, from tokenizations already computed for `labelWordTexts(v, options)` (aligned). */
+export function resolveFromTokenizations(v: Verbalizer, forms: WordTokenization[]): Resolution {
+  const n = v.labels.reduce((s, l) => s + l.words.length, 0);
+  if (forms.length !== n) throw new RangeError(`expected ${n} tokenizations, got ${forms.length}`);
+  return buildResolution(v, forms);
+}
