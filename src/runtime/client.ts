@@ -1,0 +1,295 @@
+// RuntimeClient: a promise API over the runtime worker. Free of React and of Transformers.js
+// (safe on the main thread). The worker is created lazily, on the first call, by the factory.
+
+import type { PromptScores, RenderedPrompt, WordTokenization } from '../core/types.ts';
+import { RuntimeError } from './errors.ts';
+import type {
+  CacheStatus,
+  DeviceChoice,
+  DtypeChoice,
+  LoadProgress,
+  LoadResult,
+  ModelSource,
+  RuntimeOp,
+  RuntimeOps,
+  ScoreResult,
+  WorkerFactory,
+  WorkerLike,
+  WorkerRequest,
+  WorkerResponse,
+} from './protocol.ts';
+
+export type ClientEvent =
+  | { type: 'progress'; requestId: number; progress: LoadProgress }
+  /** The worker died (uncaught error / out of memory); pending requests were rejected; reload the model. */
+  | { type: 'crashed'; error: RuntimeError }
+  /** restart() was called; pending requests were rejected; reload the model. */
+  | { type: 'restarted' };
+
+/** A promise that also carries its request id (for cancel()). */
+export type RequestPromise<T> = Promise<T> & { requestId: number };
+
+export interface ClientScoreOptions {
+  topK: number;
+  /** Requests in the same lane supersede each other (default 'default'). */
+  lane?: string;
+  batchSize?: number;
+  /** Aborting it cancels the request. */
+  signal?: AbortSignal;
+}
+
+interface Pending {
+  op: RuntimeOp;
+  lane?: string;
+  resolve: (value: never) => void;
+  reject: (error: RuntimeError) => void;
+  cleanup?: () => void;
+}
+
+type RequestArgs<K extends RuntimeOp> = RuntimeOps[K]['args'];
+
+export class RuntimeClient {
+  private worker: WorkerLike | null = null;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly lanes = new Map<string, number>();
+  private readonly listeners = new Set<(event: ClientEvent) => void>();
+  private disposed = false;
+
+  constructor(private readonly createWorker: WorkerFactory) {}
+
+  /** Loads a model (replacing the current one). Progress arrives through onProgress/onEvent. */
+  load(source: ModelSource, options: { dtype?: DtypeChoice; device?: DeviceChoice } = {}): RequestPromise<LoadResult> {
+    return this.request('load', { source, dtype: options.dtype, device: options.device });
+  }
+
+  /** Tokenizes label words exactly as given (no special tokens); one result per text. */
+  tokenizeWords(texts: string[]): RequestPromise<WordTokenization[]> {
+    return this.request('tokenizeWords', { texts });
+  }
+
+  /** Scores prompts; a newer call in the same lane rejects this one with code 'superseded'. */
+  score(prompts: RenderedPrompt[], tokenIds: number[], options: ClientScoreOptions): RequestPromise<PromptScores[]> {
+    const inner = this.scoreDetailed(prompts, tokenIds, options);
+    const outer = inner.then((r) => r.scores) as RequestPromise<PromptScores[]>;
+    outer.requestId = inner.requestId;
+    return outer;
+  }
+
+  /** Like score(), with timing statistics. */
+  scoreDetailed(prompts: RenderedPrompt[], tokenIds: number[], options: ClientScoreOptions): RequestPromise<ScoreResult> {
+    const lane = options.lane ?? 'default';
+    const previous = this.lanes.get(lane);
+    if (previous !== undefined) {
+      // Settle the older request now; the worker skips its remaining batches.
+      this.settleError(previous, new RuntimeError('superseded', 'A newer request replaced this one.'));
+    }
+    const promise = this.request(
+      'score',
+      { prompts, tokenIds, topK: options.topK, batchSize: options.batchSize, lane },
+      { lane, signal: options.signal },
+    );
+    this.lanes.set(lane, promise.requestId);
+    return promise;
+  }
+
+  /** Cancels a request: its promise rejects with code 'cancelled'. Returns false if it had already settled. */
+  cancel(requestId: number): boolean {
+    const had = this.settleError(requestId, new RuntimeError('cancelled', 'The request was cancelled.'));
+    if (had && this.worker) this.post({ op: 'cancel', requestId: this.nextId++, targetId: requestId });
+    return had;
+  }
+
+  /** Cancels the unfinished request of a lane, if any. */
+  cancelLane(lane: string): boolean {
+    const id = this.lanes.get(lane);
+    return id === undefined ? false : this.cancel(id);
+  }
+
+  /** Which of the model's files are in the browser cache (Cache API 'transformers-cache'). */
+  cacheStatus(modelId: string): RequestPromise<CacheStatus> {
+    return this.request('cacheStatus', { modelId });
+  }
+
+  /** Removes the model's cached files, or all cached files when no id is given. */
+  clearCache(modelId?: string): RequestPromise<{ deleted: number }> {
+    return this.request('clearCache', { modelId });
+  }
+
+  /** Listens to loading progress. Returns an unsubscribe function. */
+  onProgress(listener: (progress: LoadProgress, requestId: number) => void): () => void {
+    return this.onEvent((event) => {
+      if (event.type === 'progress') listener(event.progress, event.requestId);
+    });
+  }
+
+  /** Listens to progress, crash and restart events. Returns an unsubscribe function. */
+  onEvent(listener: (event: ClientEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Number of requests still waiting for an answer. */
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  /** True while a worker exists (it is created lazily by the first request). */
+  get started(): boolean {
+    return this.worker !== null;
+  }
+
+  /**
+   * Terminates the worker and rejects everything pending with 'worker-restarted'. The next call
+   * creates a fresh worker; the caller must load the model again.
+   */
+  restart(): void {
+    this.teardown(new RuntimeError('worker-restarted', 'The model runtime was restarted; load the model again.'));
+    this.emit({ type: 'restarted' });
+  }
+
+  /** Terminates the worker for good. */
+  dispose(): void {
+    this.disposed = true;
+    this.teardown(new RuntimeError('worker-restarted', 'The model runtime was shut down.'));
+    this.listeners.clear();
+  }
+
+  // ---- internals ----
+
+  private request<K extends RuntimeOp>(
+    op: K,
+    args: RequestArgs<K>,
+    extra: { lane?: string; signal?: AbortSignal } = {},
+  ): RequestPromise<RuntimeOps[K]['result']> {
+    const requestId = this.nextId++;
+    let resolveFn!: (v: RuntimeOps[K]['result']) => void;
+    let rejectFn!: (e: RuntimeError) => void;
+    const promise = new Promise<RuntimeOps[K]['result']>((resolve, reject) => {
+      resolveFn = resolve;
+      rejectFn = reject;
+    }) as RequestPromise<RuntimeOps[K]['result']>;
+    promise.requestId = requestId;
+
+    if (this.disposed) {
+      rejectFn(new RuntimeError('worker-restarted', 'The model runtime was shut down.'));
+      return promise;
+    }
+    const { signal, lane } = extra;
+    if (signal?.aborted) {
+      rejectFn(new RuntimeError('cancelled', 'The request was cancelled.'));
+      return promise;
+    }
+    const entry: Pending = {
+      op,
+      lane,
+      resolve: resolveFn as (value: never) => void,
+      reject: rejectFn,
+    };
+    if (signal) {
+      const onAbort = (): void => void this.cancel(requestId);
+      signal.addEventListener('abort', onAbort, { once: true });
+      entry.cleanup = () => signal.removeEventListener('abort', onAbort);
+    }
+    this.pending.set(requestId, entry);
+    try {
+      this.post({ op, requestId, ...args } as WorkerRequest);
+    } catch (error) {
+      this.settleError(
+        requestId,
+        error instanceof RuntimeError
+          ? error
+          : new RuntimeError('worker-crashed', `Could not start the model runtime: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    }
+    return promise;
+  }
+
+  private ensureWorker(): WorkerLike {
+    if (this.worker) return this.worker;
+    const worker = this.createWorker();
+    worker.onmessage = (event) => {
+      if (this.worker === worker) this.handleMessage(event.data);
+    };
+    worker.onerror = (event) => {
+      if (this.worker !== worker) return;
+      const inner = event?.error instanceof Error ? event.error.message : undefined;
+      const text = event?.message || inner || 'unknown error';
+      const oom = /memory|allocation/i.test(text);
+      const error = new RuntimeError(
+        oom ? 'out-of-memory' : 'worker-crashed',
+        oom
+          ? 'The model runtime ran out of memory and stopped. Try a smaller or quantized model, then load it again.'
+          : 'The model runtime crashed. Load the model again; if it keeps happening, reload the page.',
+        text,
+      );
+      (event as { preventDefault?: () => void }).preventDefault?.();
+      this.teardown(error);
+      this.emit({ type: 'crashed', error });
+    };
+    worker.onmessageerror = () => {
+      // A message could not be deserialized; we cannot tell which request it answered.
+    };
+    this.worker = worker;
+    return worker;
+  }
+
+  private post(message: WorkerRequest): void {
+    this.ensureWorker().postMessage(message);
+  }
+
+  private handleMessage(message: WorkerResponse): void {
+    if (!message || typeof message !== 'object') return;
+    if (message.type === 'progress') {
+      if (this.pending.has(message.requestId)) {
+        this.emit({ type: 'progress', requestId: message.requestId, progress: message.progress });
+      }
+      return;
+    }
+    const entry = this.pending.get(message.requestId);
+    if (!entry) return; // already settled (superseded / cancelled) or unknown
+    this.forget(message.requestId, entry);
+    if (message.type === 'result') entry.resolve(message.result as never);
+    else entry.reject(RuntimeError.fromJSON(message.error));
+  }
+
+  private settleError(requestId: number, error: RuntimeError): boolean {
+    const entry = this.pending.get(requestId);
+    if (!entry) return false;
+    this.forget(requestId, entry);
+    entry.reject(error);
+    return true;
+  }
+
+  private forget(requestId: number, entry: Pending): void {
+    this.pending.delete(requestId);
+    entry.cleanup?.();
+    if (entry.lane !== undefined && this.lanes.get(entry.lane) === requestId) this.lanes.delete(entry.lane);
+  }
+
+  private teardown(error: RuntimeError): void {
+    const worker = this.worker;
+    this.worker = null;
+    if (worker) {
+      worker.onmessage = null;
+      worker.onerror = null;
+      try {
+        worker.terminate();
+      } catch {
+        // already gone
+      }
+    }
+    for (const id of [...this.pending.keys()]) this.settleError(id, error);
+    this.lanes.clear();
+  }
+
+  private emit(event: ClientEvent): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch {
+        // a listener's failure must not break the client
+      }
+    }
+  }
+}

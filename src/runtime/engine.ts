@@ -1,0 +1,708 @@
+// MaskedLMEngine: the only code in the app that talks to Transformers.js / ONNX Runtime.
+// Works in the browser worker (onnxruntime-web) and directly in Node (onnxruntime-node).
+// Nothing browser-only is touched at module load.
+
+import { AutoConfig, AutoModelForMaskedLM, AutoTokenizer, Tensor, env } from '@huggingface/transformers';
+import type {
+  ModelFacts,
+  PromptScores,
+  RenderedPrompt,
+  TokenizerKind,
+  WordTokenization,
+} from '../core/types.ts';
+import { RuntimeError, cancelledError, toRuntimeError, type ErrorContext } from './errors.ts';
+import type {
+  DeviceChoice,
+  DtypeChoice,
+  EngineInfo,
+  LoadProgress,
+  ModelSource,
+  ResolvedDevice,
+  ResolvedDtype,
+  ScoreResult,
+  ScoreStats,
+} from './protocol.ts';
+import {
+  partTexts,
+  planBatches,
+  scoreRow,
+  truncateInputs,
+  yieldToEventLoop,
+  type BoundaryRules,
+  type Segment,
+} from './scoring.ts';
+
+export type { ModelSource, LoadProgress, EngineInfo } from './protocol.ts';
+export { RuntimeError } from './errors.ts';
+
+export interface LoadOptions {
+  dtype?: DtypeChoice;
+  device?: DeviceChoice;
+  onProgress?: (p: LoadProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface ScoreOptions {
+  /** How many most-likely tokens to return per mask (0 = none). */
+  topK: number;
+  /** Most prompts per model run (default 16; lowered automatically for big vocabularies × lengths). */
+  batchSize?: number;
+  signal?: AbortSignal;
+}
+
+/** Upper bound of output floats per batch (batch × padded length × vocab): ~96 MB of logits. */
+const MAX_LOGIT_FLOATS = 24 * 1024 * 1024;
+const DEFAULT_BATCH_SIZE = 16;
+const TOKEN_CACHE_LIMIT = 4096;
+/** Models whose position ids start after the padding index (max_position_embeddings - pad - 1 usable). */
+const PADDING_OFFSET_MODEL_TYPES = new Set([
+  'roberta',
+  'xlm-roberta',
+  'xlm-roberta-xl',
+  'camembert',
+  'data2vec-text',
+  'longformer',
+  'roberta-prelayernorm',
+  'ibert',
+  'mpnet',
+  'esm',
+]);
+const DTYPE_SUFFIX: Record<ResolvedDtype, string> = { fp32: '', fp16: '_fp16', q8: '_quantized', q4: '_q4' };
+
+// ---- Minimal shapes of the Transformers.js objects we use (its .d.ts types are loose) ----
+
+interface HfEncoding {
+  ids: number[];
+  tokens: string[];
+}
+interface HfInnerTokenizer {
+  encode(text: string, options?: { add_special_tokens?: boolean }): HfEncoding;
+}
+interface HfTokenizer {
+  mask_token?: string | null;
+  mask_token_id?: number | null;
+  unk_token_id?: number | null;
+  pad_token_id?: number | null;
+  readonly model_max_length: number;
+  encode(text: string, options?: { add_special_tokens?: boolean }): number[];
+  get_vocab(): Map<string, number> | Record<string, number>;
+  _tokenizer?: HfInnerTokenizer;
+  _tokenizerJSON?: Record<string, unknown>;
+}
+interface HfConfig {
+  model_type?: string;
+  architectures?: string[] | null;
+  vocab_size?: number;
+  max_position_embeddings?: number;
+  pad_token_id?: number | null;
+}
+interface HfTensor {
+  type: string;
+  dims: number[];
+  data: ArrayLike<number>;
+  to?(type: string): HfTensor;
+  dispose?(): void;
+}
+interface HfSession {
+  inputNames: string[];
+  outputNames: string[];
+}
+interface HfModel {
+  (inputs: Record<string, unknown>): Promise<{ logits?: HfTensor }>;
+  sessions: Record<string, HfSession>;
+  dispose(): Promise<unknown>;
+}
+
+// ---- environment helpers ----
+
+function isNodeRuntime(): boolean {
+  const p = (globalThis as { process?: { release?: { name?: string } } }).process;
+  return p?.release?.name === 'node';
+}
+
+interface GpuProbe {
+  available: boolean;
+  fallback: boolean;
+  reason: string;
+}
+
+async function probeWebGpu(): Promise<GpuProbe> {
+  const nav = (globalThis as { navigator?: { gpu?: { requestAdapter(o?: unknown): Promise<unknown> } } }).navigator;
+  const gpu = nav?.gpu;
+  if (!gpu) return { available: false, fallback: false, reason: 'this browser has no WebGPU (navigator.gpu is missing)' };
+  type Adapter = { info?: { isFallbackAdapter?: boolean }; isFallbackAdapter?: boolean };
+  const adapter = (await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null)) as Adapter | null;
+  if (!adapter) return { available: false, fallback: false, reason: 'WebGPU returned no adapter (no usable GPU)' };
+  const fallback = adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter ?? false;
+  return fallback
+    ? { available: true, fallback: true, reason: 'the only WebGPU adapter is a software fallback (slower than WASM)' }
+    : { available: true, fallback: false, reason: 'a hardware WebGPU adapter is available' };
+}
+
+async function resolveDevice(choice: DeviceChoice): Promise<{ device: ResolvedDevice; note?: string }> {
+  if (isNodeRuntime()) {
+    if (choice === 'webgpu') return { device: 'webgpu', note: 'WebGPU requested (onnxruntime-node)' };
+    if (choice === 'wasm') return { device: 'cpu', note: 'WASM is for browsers; Node uses onnxruntime-node on the CPU' };
+    return { device: 'cpu' };
+  }
+  if (choice === 'wasm' || choice === 'cpu') return { device: 'wasm' };
+  const probe = await probeWebGpu();
+  if (choice === 'webgpu') {
+    if (!probe.available) {
+      throw new RuntimeError(
+        'webgpu-unavailable',
+        `WebGPU is not available: ${probe.reason}. Switch the device to WASM (or Auto) and load again.`,
+      );
+    }
+    return { device: 'webgpu', note: probe.fallback ? probe.reason : undefined } as { device: ResolvedDevice; note?: string };
+  }
+  return probe.available && !probe.fallback
+    ? { device: 'webgpu', note: probe.reason }
+    : { device: 'wasm', note: `using WASM: ${probe.reason}` };
+}
+
+function resolveDtype(choice: DtypeChoice, device: ResolvedDevice): ResolvedDtype {
+  if (choice !== 'auto') return choice;
+  return device === 'wasm' ? 'q8' : 'fp32';
+}
+
+function wasmThreads(): number | null {
+  const wasm = (env.backends.onnx as { wasm?: { numThreads?: number } } | undefined)?.wasm;
+  return typeof wasm?.numThreads === 'number' && wasm.numThreads > 0 ? wasm.numThreads : 1;
+}
+
+function checkSignal(signal: AbortSignal | undefined, what: string): void {
+  if (signal?.aborted) {
+    const reason = signal.reason;
+    if (reason instanceof RuntimeError) throw reason;
+    throw cancelledError(what);
+  }
+}
+
+function detectTokenizerKind(json: Record<string, unknown> | undefined, vocab: readonly string[]): TokenizerKind {
+  const model = (json?.model ?? {}) as { type?: string };
+  const types = new Set<string>();
+  const collect = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    const n = node as { type?: string; pretokenizers?: unknown[]; decoders?: unknown[]; normalizers?: unknown[] };
+    if (typeof n.type === 'string') types.add(n.type);
+    for (const child of [...(n.pretokenizers ?? []), ...(n.decoders ?? []), ...(n.normalizers ?? [])]) collect(child);
+  };
+  collect(json?.pre_tokenizer);
+  collect(json?.decoder);
+  collect(json?.normalizer);
+  switch (model.type) {
+    case 'WordPiece':
+      return 'wordpiece';
+    case 'Unigram':
+      return 'sentencepiece';
+    case 'BPE':
+      if (types.has('ByteLevel')) return 'bpe';
+      if (types.has('Metaspace') || types.has('ByteFallback')) return 'sentencepiece';
+      return 'other';
+  }
+  // No tokenizer.json model info: guess from the vocabulary's word-boundary markers.
+  let hashes = 0;
+  let gs = 0;
+  let sp = 0;
+  for (const t of vocab) {
+    if (!t) continue;
+    if (t.startsWith('##')) hashes++;
+    else if (t.startsWith('Ġ')) gs++;
+    else if (t.startsWith('▁')) sp++;
+  }
+  const max = Math.max(hashes, gs, sp);
+  if (max === 0) return 'other';
+  return max === hashes ? 'wordpiece' : max === gs ? 'bpe' : 'sentencepiece';
+}
+
+function addedTokenFlags(json: Record<string, unknown> | undefined, content: string): { lstrip: boolean; rstrip: boolean } | null {
+  const added = json?.added_tokens;
+  if (!Array.isArray(added)) return null;
+  for (const t of added as { content?: string; lstrip?: boolean; rstrip?: boolean }[]) {
+    if (t.content === content) return { lstrip: !!t.lstrip, rstrip: !!t.rstrip };
+  }
+  return null;
+}
+
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}
+
+/** Finds where `inner` occurs in `outer` (first match), or -1. */
+function indexOfSeq(outer: readonly number[], inner: readonly number[]): number {
+  outer: for (let i = 0; i + inner.length <= outer.length; i++) {
+    for (let j = 0; j < inner.length; j++) if (outer[i + j] !== inner[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+function validateSource(source: ModelSource): void {
+  if (!source || (source.kind !== 'hub' && source.kind !== 'local') || typeof source.id !== 'string') {
+    throw new RuntimeError('invalid-input', 'The model source must be { kind: "hub" | "local", id: string }.');
+  }
+  const id = source.id.trim();
+  if (!id || id.includes('..') || id.startsWith('/') || /^[a-z]+:/i.test(id) || id.includes('\\')) {
+    throw new RuntimeError(
+      'invalid-input',
+      `"${source.id}" is not a valid model id. Use a Hub id like "Xenova/bert-base-uncased" or a folder name under the models directory.`,
+    );
+  }
+}
+
+export class MaskedLMEngine {
+  readonly info: EngineInfo;
+  readonly facts: ModelFacts;
+
+  private readonly tokenizer: HfTokenizer;
+  private model: HfModel | null;
+  private readonly idToToken: string[];
+  private readonly prefixIds: number[];
+  private readonly suffixIds: number[];
+  private readonly padId: number;
+  private readonly rules: BoundaryRules;
+  private readonly tokenCache = new Map<string, number[]>();
+  private readonly errorContext: ErrorContext;
+
+  private constructor(init: {
+    info: EngineInfo;
+    facts: ModelFacts;
+    tokenizer: HfTokenizer;
+    model: HfModel;
+    idToToken: string[];
+    prefixIds: number[];
+    suffixIds: number[];
+    padId: number;
+    rules: BoundaryRules;
+    errorContext: ErrorContext;
+  }) {
+    this.info = init.info;
+    this.facts = init.facts;
+    this.tokenizer = init.tokenizer;
+    this.model = init.model;
+    this.idToToken = init.idToToken;
+    this.prefixIds = init.prefixIds;
+    this.suffixIds = init.suffixIds;
+    this.padId = init.padId;
+    this.rules = init.rules;
+    this.errorContext = init.errorContext;
+  }
+
+  /**
+   * Loads tokenizer + ONNX model. 'local' reads `<env.localModelPath>/<id>/` only (never the Hub);
+   * 'hub' uses Transformers.js defaults (Cache API / local folder first, then the Hub).
+   */
+  static async load(source: ModelSource, options: LoadOptions = {}): Promise<MaskedLMEngine> {
+    const t0 = now();
+    validateSource(source);
+    const { signal, onProgress } = options;
+    const ctx: ErrorContext = {
+      phase: 'load',
+      source: { kind: source.kind, id: source.id },
+      baseDir: source.kind === 'local' ? env.localModelPath : undefined,
+    };
+    let model: HfModel | null = null;
+    try {
+      checkSignal(signal, 'Loading the model');
+      if (source.kind === 'local' && !env.allowLocalModels) env.allowLocalModels = true;
+
+      const deviceChoice = options.device ?? 'auto';
+      const resolved = await resolveDevice(deviceChoice);
+      let device = resolved.device;
+      let note = resolved.note;
+      let dtype = resolveDtype(options.dtype ?? 'auto', device);
+      let modelFile = `onnx/model${DTYPE_SUFFIX[dtype]}.onnx`;
+      ctx.modelFile = modelFile;
+
+      const files: string[] = [];
+      const perFile = new Map<string, { loaded: number; total: number }>();
+      const progress_callback = (raw: unknown): void => {
+        const p = raw as { status?: string; file?: string; loaded?: number; total?: number };
+        if (!p || typeof p.file !== 'string') return;
+        const status = p.status;
+        if (status !== 'initiate' && status !== 'download' && status !== 'progress' && status !== 'done') return;
+        const state = perFile.get(p.file) ?? { loaded: 0, total: 0 };
+        if (typeof p.loaded === 'number') state.loaded = p.loaded;
+        if (typeof p.total === 'number') state.total = p.total;
+        if (status === 'done') {
+          if (state.total > 0) state.loaded = state.total;
+          if (!files.includes(p.file)) files.push(p.file);
+        }
+        perFile.set(p.file, state);
+        onProgress?.({ file: p.file, loaded: state.loaded, total: state.total, status });
+      };
+      const common = { progress_callback, local_files_only: source.kind === 'local' };
+
+      const loadTokenizer = async (): Promise<HfTokenizer> => {
+        try {
+          return (await AutoTokenizer.from_pretrained(source.id, common)) as unknown as HfTokenizer;
+        } catch (error) {
+          // Without tokenizer_config.json, Transformers.js builds a tokenizer from nothing and fails
+          // with a TypeError; say which files are needed instead.
+          if (error instanceof TypeError && !/fetch|network/i.test(error.message)) {
+            throw new RuntimeError(
+              'file-missing',
+              `The tokenizer of ${source.kind === 'hub' ? `"${source.id}"` : `${env.localModelPath.replace(/\/+$/, '')}/${source.id}/`} could not be read: tokenizer.json and tokenizer_config.json are both required.`,
+              `${error.name}: ${error.message}`,
+            );
+          }
+          throw error;
+        }
+      };
+      const configPromise = AutoConfig.from_pretrained(source.id, common) as Promise<unknown>;
+      // Hub: fetch config and tokenizer in parallel. Local: config first, because when a local
+      // tokenizer_config.json is missing Transformers.js asks the Hub whether it exists.
+      const tokenizerPromise = source.kind === 'hub' ? loadTokenizer() : null;
+      tokenizerPromise?.catch(() => undefined); // avoid an unhandled rejection while awaiting config
+      const config = (await configPromise) as HfConfig;
+      checkSignal(signal, 'Loading the model');
+
+      const architectures = Array.isArray(config.architectures) ? config.architectures : [];
+      if (architectures.length > 0 && !architectures.some((a) => /MaskedLM|ForPreTraining|ForMaskFilling/i.test(a))) {
+        throw new RuntimeError(
+          'not-masked-lm',
+          `This model is a ${architectures.join(', ')}, not a masked language model, so it cannot fill in [MASK]. ` +
+            `Choose a model whose architecture ends in "ForMaskedLM" (e.g. BertForMaskedLM, RobertaForMaskedLM).`,
+          `config.architectures = ${JSON.stringify(architectures)}`,
+        );
+      }
+
+      const tokenizer = await (tokenizerPromise ?? loadTokenizer());
+      checkSignal(signal, 'Loading the model');
+      const maskToken = tokenizer.mask_token ?? null;
+      const maskTokenId = tokenizer.mask_token_id;
+      if (!maskToken || typeof maskTokenId !== 'number') {
+        throw new RuntimeError(
+          'not-masked-lm',
+          'This model\'s tokenizer has no mask token, so it is not a masked language model. Choose a BERT/RoBERTa-style fill-mask model.',
+          `mask_token = ${String(maskToken)}, mask_token_id = ${String(maskTokenId)}`,
+        );
+      }
+
+      const loadModel = async (d: ResolvedDevice, t: ResolvedDtype): Promise<HfModel> =>
+        (await AutoModelForMaskedLM.from_pretrained(source.id, {
+          ...common,
+          config: config as never,
+          dtype: t,
+          device: d,
+        })) as unknown as HfModel;
+      try {
+        model = await loadModel(device, dtype);
+      } catch (error) {
+        // 'auto' picked WebGPU but the model does not run there: fall back to WASM once.
+        const mapped = toRuntimeError(error, ctx);
+        const fallbackable = !['file-missing', 'corrupt-model', 'not-masked-lm', 'hub-unreachable', 'cancelled'].includes(mapped.code);
+        if (!(deviceChoice === 'auto' && device === 'webgpu' && fallbackable)) throw mapped;
+        device = 'wasm';
+        dtype = resolveDtype(options.dtype ?? 'auto', device);
+        modelFile = `onnx/model${DTYPE_SUFFIX[dtype]}.onnx`;
+        ctx.modelFile = modelFile;
+        note = `WebGPU failed (${mapped.message}); using WASM`;
+        model = await loadModel(device, dtype);
+      }
+      checkSignal(signal, 'Loading the model');
+
+      const session = model.sessions.model ?? Object.values(model.sessions)[0];
+      if (!session || !session.outputNames.includes('logits')) {
+        throw new RuntimeError(
+          'not-masked-lm',
+          'This ONNX model has no "logits" output, so it is not a masked language model (it was probably exported without its language-model head). ' +
+            'Choose a model exported for fill-mask.',
+          `outputs: ${JSON.stringify(session?.outputNames ?? [])}`,
+        );
+      }
+
+      // Vocabulary (id → token string).
+      const vocabRaw = tokenizer.get_vocab();
+      const entries: [string, number][] =
+        vocabRaw instanceof Map ? [...vocabRaw.entries()] : Object.entries(vocabRaw as Record<string, number>);
+      let maxId = -1;
+      for (const [, id] of entries) if (id > maxId) maxId = id;
+      const idToToken: string[] = new Array<string>(maxId + 1).fill('');
+      for (const [tok, id] of entries) if (id >= 0) idToToken[id] = tok;
+
+      // Special tokens as the tokenizer's post-processor adds them around a single sequence.
+      const probe = 'a';
+      const withSpecial = tokenizer.encode(probe, { add_special_tokens: true });
+      const without = tokenizer.encode(probe, { add_special_tokens: false });
+      const at = without.length > 0 ? indexOfSeq(withSpecial, without) : -1;
+      let prefixIds: number[];
+      let suffixIds: number[];
+      if (at >= 0) {
+        prefixIds = withSpecial.slice(0, at);
+        suffixIds = withSpecial.slice(at + without.length);
+      } else {
+        const empty = tokenizer.encode('', { add_special_tokens: true });
+        prefixIds = empty.slice(0, 1);
+        suffixIds = empty.slice(1);
+      }
+
+      // Warm-up run; also checks the output really is [batch, seq, vocab] logits.
+      const warmIds = [...prefixIds, maskTokenId, ...suffixIds];
+      const warm = await model({
+        input_ids: new Tensor('int64', BigInt64Array.from(warmIds.map(BigInt)), [1, warmIds.length]),
+        attention_mask: new Tensor('int64', new BigInt64Array(warmIds.length).fill(1n), [1, warmIds.length]),
+      });
+      const logits = warm.logits;
+      const dims = logits?.dims ?? [];
+      const expectedVocab = typeof config.vocab_size === 'number' ? config.vocab_size : null;
+      const vocabOk =
+        dims.length === 3 &&
+        dims[1] === warmIds.length &&
+        (expectedVocab === null ? (dims[2] ?? 0) > maskTokenId : dims[2] === expectedVocab);
+      logits?.dispose?.();
+      if (!vocabOk) {
+        throw new RuntimeError(
+          'not-masked-lm',
+          `This model's output is not one score per vocabulary word at each position (got shape [${dims.join(', ')}], expected [1, ${warmIds.length}, ${expectedVocab ?? 'vocab'}]), so it is not a masked language model.`,
+          `logits dims = ${JSON.stringify(dims)}, config.vocab_size = ${String(expectedVocab)}`,
+        );
+      }
+      const vocabSize = dims[2] as number;
+      while (idToToken.length < vocabSize) idToToken.push('');
+
+      // Longest sequence: position embeddings (minus RoBERTa's padding offset), capped by the tokenizer.
+      let maxLength = typeof config.max_position_embeddings === 'number' ? config.max_position_embeddings : 512;
+      if (config.model_type && PADDING_OFFSET_MODEL_TYPES.has(config.model_type)) {
+        maxLength -= (typeof config.pad_token_id === 'number' ? config.pad_token_id : 1) + 1;
+      }
+      const tokMax = Number(tokenizer.model_max_length);
+      if (Number.isFinite(tokMax) && tokMax > 0 && tokMax < 1e7) maxLength = Math.min(maxLength, tokMax);
+
+      const json = tokenizer._tokenizerJSON;
+      const tokenizerKind = detectTokenizerKind(json, idToToken);
+      const flags = addedTokenFlags(json, maskToken) ?? { lstrip: tokenizerKind === 'bpe', rstrip: false };
+
+      const facts: ModelFacts = {
+        maskToken,
+        maskTokenId,
+        unkTokenId: typeof tokenizer.unk_token_id === 'number' ? tokenizer.unk_token_id : null,
+        vocabSize,
+        tokenizerKind,
+        maxLength,
+      };
+      const info: EngineInfo = {
+        id: source.id,
+        source: source.kind,
+        device,
+        dtype,
+        threads: device === 'wasm' ? wasmThreads() : null,
+        files: files.length ? files : ['config.json', 'tokenizer.json', 'tokenizer_config.json', modelFile],
+        modelFile,
+        loadMs: Math.round(now() - t0),
+        ...(note ? { deviceNote: note } : {}),
+      };
+      onProgress?.({ file: '', loaded: 0, total: 0, status: 'ready' });
+      const engine = new MaskedLMEngine({
+        info,
+        facts,
+        tokenizer,
+        model,
+        idToToken,
+        prefixIds,
+        suffixIds,
+        padId: typeof tokenizer.pad_token_id === 'number' ? tokenizer.pad_token_id : 0,
+        rules: { maskLstrip: flags.lstrip, maskRstrip: flags.rstrip, moveTrailingSpace: true },
+        errorContext: { ...ctx, phase: 'score' },
+      });
+      model = null; // owned by the engine now
+      return engine;
+    } catch (error) {
+      if (model) await model.dispose().catch(() => undefined);
+      if (signal?.aborted && !(error instanceof RuntimeError && error.code !== 'cancelled')) {
+        throw cancelledError('Loading the model');
+      }
+      throw toRuntimeError(error, ctx);
+    }
+  }
+
+  /** Vocabulary string of a token id ('' if unknown). */
+  tokenString(id: number): string {
+    return this.idToToken[id] ?? '';
+  }
+
+  /** Tokenizes a word/phrase exactly as given (no special tokens, no added/stripped spaces). */
+  tokenizeWord(text: string): WordTokenization {
+    if (typeof text !== 'string') throw new RuntimeError('invalid-input', 'tokenizeWord expects a string.');
+    const enc = this.encodePieces(text);
+    const unk = this.facts.unkTokenId;
+    return { text, ids: enc.ids, pieces: enc.tokens, hasUnknown: unk !== null && enc.ids.includes(unk) };
+  }
+
+  private encodePieces(text: string): HfEncoding {
+    if (text === '') return { ids: [], tokens: [] };
+    try {
+      const inner = this.tokenizer._tokenizer;
+      if (inner && typeof inner.encode === 'function') {
+        const enc = inner.encode(text, { add_special_tokens: false });
+        return { ids: [...enc.ids], tokens: [...enc.tokens] };
+      }
+      const ids = this.tokenizer.encode(text, { add_special_tokens: false });
+      return { ids, tokens: ids.map((id) => this.tokenString(id)) };
+    } catch (error) {
+      throw toRuntimeError(error, { ...this.errorContext, phase: 'tokenize' });
+    }
+  }
+
+  private encodeCached(text: string): number[] {
+    const hit = this.tokenCache.get(text);
+    if (hit) return hit;
+    const ids = this.encodePieces(text).ids;
+    if (this.tokenCache.size >= TOKEN_CACHE_LIMIT) this.tokenCache.clear();
+    this.tokenCache.set(text, ids);
+    return ids;
+  }
+
+  /** Scores the prompts; see scoreDetailed for timing statistics. */
+  async score(prompts: RenderedPrompt[], tokenIds: number[], options: ScoreOptions): Promise<PromptScores[]> {
+    return (await this.scoreDetailed(prompts, tokenIds, options)).scores;
+  }
+
+  async scoreDetailed(prompts: RenderedPrompt[], tokenIds: number[], options: ScoreOptions): Promise<ScoreResult> {
+    const t0 = now();
+    const { signal } = options;
+    const model = this.model;
+    if (!model) throw new RuntimeError('not-loaded', 'The model was unloaded; load it again.');
+    this.validateScoreInput(prompts, tokenIds, options);
+    checkSignal(signal, 'Scoring');
+
+    const { maskTokenId, maxLength, vocabSize } = this.facts;
+    const reserved = this.prefixIds.length + this.suffixIds.length;
+
+    // 1. Tokenize parts, truncate inputs, add special tokens.
+    const seqs = prompts.map((prompt, index) => {
+      const texts = partTexts(prompt.parts, this.rules);
+      const segments: Segment[] = prompt.parts.map((part, i) =>
+        part.kind === 'mask'
+          ? { kind: 'mask', ids: new Array<number>(part.count).fill(maskTokenId) }
+          : { kind: part.kind, ids: [...this.encodeCached(texts[i] ?? '')] },
+      );
+      // A literal mask token typed in the input data ("[MASK]", "<mask>") would become an extra,
+      // unreported mask; it is read as an unknown token instead.
+      const unk = this.facts.unkTokenId;
+      if (unk !== null) {
+        for (const s of segments) {
+          if (s.kind === 'input') for (let k = 0; k < s.ids.length; k++) if (s.ids[k] === maskTokenId) s.ids[k] = unk;
+        }
+      }
+      const truncated = truncateInputs(segments, reserved, maxLength);
+      if (truncated < 0) {
+        const fixed = reserved + segments.filter((s) => s.kind !== 'input').reduce((n, s) => n + s.ids.length, 0);
+        throw new RuntimeError(
+          'invalid-input',
+          `Prompt ${index + 1} is too long for this model even with its input text removed: the template, masks and special tokens take ${fixed} tokens, but the model accepts at most ${maxLength}. Shorten the template.`,
+        );
+      }
+      const ids: number[] = [...this.prefixIds];
+      const maskPositions: number[] = [];
+      for (const s of segments) {
+        if (s.kind === 'mask') for (let k = 0; k < s.ids.length; k++) maskPositions.push(ids.length + k);
+        for (const id of s.ids) ids.push(id);
+      }
+      for (const id of this.suffixIds) ids.push(id);
+      return { ids, maskPositions, truncated };
+    });
+
+    // 2. Batch by similar length and run.
+    const maxBatch = Math.max(1, Math.floor(options.batchSize ?? DEFAULT_BATCH_SIZE));
+    const batches = planBatches(
+      seqs.map((s) => s.ids.length),
+      maxBatch,
+      vocabSize,
+      MAX_LOGIT_FLOATS,
+    );
+    const results: PromptScores[] = new Array(prompts.length);
+    const stats: ScoreStats = { prompts: prompts.length, batches: batches.length, tokensRun: 0, paddedTokens: 0, modelMs: 0, totalMs: 0 };
+    const tokenOf = (id: number): string => this.tokenString(id);
+
+    for (const batch of batches) {
+      await yieldToEventLoop();
+      checkSignal(signal, 'Scoring');
+      if (this.model !== model) throw new RuntimeError('not-loaded', 'The model was unloaded while scoring.');
+      const len = Math.max(...batch.map((i) => (seqs[i] as { ids: number[] }).ids.length));
+      const b = batch.length;
+      const inputIds = new BigInt64Array(b * len).fill(BigInt(this.padId));
+      const attention = new BigInt64Array(b * len);
+      batch.forEach((seqIndex, row) => {
+        const { ids } = seqs[seqIndex] as { ids: number[] };
+        for (let t = 0; t < ids.length; t++) {
+          inputIds[row * len + t] = BigInt(ids[t] as number);
+          attention[row * len + t] = 1n;
+        }
+        stats.paddedTokens += len - ids.length;
+      });
+      stats.tokensRun += b * len;
+
+      const tRun = now();
+      let logits: HfTensor | undefined;
+      try {
+        const out = await model({
+          input_ids: new Tensor('int64', inputIds, [b, len]),
+          attention_mask: new Tensor('int64', attention, [b, len]),
+        });
+        logits = out.logits;
+      } catch (error) {
+        throw toRuntimeError(error, this.errorContext);
+      }
+      stats.modelMs += now() - tRun;
+      if (!logits) throw new RuntimeError('not-masked-lm', 'The model returned no logits.');
+      if (logits.type === 'float16' && typeof logits.to === 'function') logits = logits.to('float32');
+      const data = logits.data;
+      const V = logits.dims[2] ?? vocabSize;
+
+      batch.forEach((seqIndex, row) => {
+        const seq = seqs[seqIndex] as { ids: number[]; maskPositions: number[]; truncated: number };
+        const masks = seq.maskPositions.map((pos) =>
+          scoreRow(data, (row * len + pos) * V, V, tokenIds, options.topK, tokenOf),
+        );
+        results[seqIndex] = {
+          masks,
+          tokens: seq.ids.map(tokenOf),
+          maskPositions: seq.maskPositions,
+          truncatedTokens: seq.truncated,
+        };
+      });
+      logits.dispose?.();
+    }
+    stats.modelMs = Math.round(stats.modelMs * 100) / 100;
+    stats.totalMs = Math.round((now() - t0) * 100) / 100;
+    return { scores: results, stats };
+  }
+
+  private validateScoreInput(prompts: RenderedPrompt[], tokenIds: number[], options: ScoreOptions): void {
+    if (!Array.isArray(prompts)) throw new RuntimeError('invalid-input', 'score() expects an array of prompts.');
+    if (!Array.isArray(tokenIds)) throw new RuntimeError('invalid-input', 'score() expects an array of token ids.');
+    const V = this.facts.vocabSize;
+    for (const id of tokenIds) {
+      if (!Number.isInteger(id) || id < 0 || id >= V) {
+        throw new RuntimeError('invalid-input', `Token id ${String(id)} is not in this model's vocabulary (0…${V - 1}). Were the label words tokenized with another model?`);
+      }
+    }
+    if (!Number.isFinite(options.topK) || options.topK < 0) {
+      throw new RuntimeError('invalid-input', 'topK must be a number ≥ 0.');
+    }
+    prompts.forEach((p, i) => {
+      if (!p || !Array.isArray(p.parts)) throw new RuntimeError('invalid-input', `Prompt ${i + 1} has no parts.`);
+      for (const part of p.parts) {
+        if (part.kind === 'mask') {
+          if (!Number.isInteger(part.count) || part.count < 0 || part.count > this.facts.maxLength) {
+            throw new RuntimeError('invalid-input', `Prompt ${i + 1} has a mask with an invalid count (${String(part.count)}).`);
+          }
+        } else if (part.kind === 'template' || part.kind === 'input') {
+          if (typeof part.text !== 'string') throw new RuntimeError('invalid-input', `Prompt ${i + 1} has a ${part.kind} part without text.`);
+        } else {
+          throw new RuntimeError('invalid-input', `Prompt ${i + 1} has an unknown part kind.`);
+        }
+      }
+    });
+  }
+
+  /** Releases the ONNX session. The engine cannot score afterwards. */
+  async dispose(): Promise<void> {
+    const model = this.model;
+    this.model = null;
+    this.tokenCache.clear();
+    if (model) await model.dispose().catch(() => undefined);
+  }
+}

@@ -1,0 +1,209 @@
+// The runtime worker's message handler, separate from worker.ts so that it can run in Node
+// (tests, in-process worker) without `self` or Vite-only imports.
+
+import { env } from '@huggingface/transformers';
+import { MaskedLMEngine, type LoadOptions } from './engine.ts';
+import { RuntimeError, toRuntimeError, type ErrorContext } from './errors.ts';
+import { clearModelCache, modelCacheStatus, type CacheLocation } from './cache.ts';
+import type { LoadProgress, RuntimeOp, RuntimeOps, WorkerRequest, WorkerResponse } from './protocol.ts';
+
+export interface RuntimeHandlerOptions {
+  /** Sends a message to the client (self.postMessage in the worker). */
+  post: (message: WorkerResponse) => void;
+  /** Minimum milliseconds between two 'progress' events of the same file (default 100). */
+  progressIntervalMs?: number;
+  /** Replaces MaskedLMEngine.load (tests). */
+  loadEngine?: (source: Parameters<typeof MaskedLMEngine.load>[0], options: LoadOptions) => Promise<MaskedLMEngine>;
+}
+
+export interface RuntimeHandler {
+  handle(message: WorkerRequest): Promise<void>;
+  /** The loaded engine, if any. */
+  readonly engine: MaskedLMEngine | null;
+  dispose(): Promise<void>;
+}
+
+function cacheLocation(): CacheLocation {
+  return { cacheName: env.cacheKey || 'transformers-cache', localModelPath: env.localModelPath, remoteHost: env.remoteHost };
+}
+
+export function createRuntimeHandler(options: RuntimeHandlerOptions): RuntimeHandler {
+  const { post } = options;
+  const progressInterval = options.progressIntervalMs ?? 100;
+  const loadEngine = options.loadEngine ?? ((source, opts) => MaskedLMEngine.load(source, opts));
+
+  let engine: MaskedLMEngine | null = null;
+  /** The load in progress (scores/tokenization wait for it). */
+  let loading: { requestId: number; promise: Promise<MaskedLMEngine | null> } | null = null;
+  const controllers = new Map<number, AbortController>();
+  const lanes = new Map<string, number>();
+  let disposed = false;
+
+  const abort = (requestId: number, reason: RuntimeError): boolean => {
+    const ctrl = controllers.get(requestId);
+    if (!ctrl || ctrl.signal.aborted) return false;
+    ctrl.abort(reason);
+    return true;
+  };
+
+  const reply = <K extends RuntimeOp>(op: K, requestId: number, result: RuntimeOps[K]['result']): void => {
+    post({ type: 'result', requestId, op, result });
+  };
+
+  const fail = (op: RuntimeOp, requestId: number, error: unknown, ctx: ErrorContext, signal?: AbortSignal): void => {
+    let mapped: RuntimeError;
+    const reason = signal?.aborted ? signal.reason : undefined;
+    if (reason instanceof RuntimeError && (!(error instanceof RuntimeError) || error.code === 'cancelled' || error.code === reason.code)) {
+      mapped = reason;
+    } else {
+      mapped = toRuntimeError(error, ctx);
+    }
+    post({ type: 'error', requestId, op, error: mapped.toJSON() });
+  };
+
+  /** The engine to use now, waiting for a load in progress. */
+  const currentEngine = async (): Promise<MaskedLMEngine> => {
+    if (loading) await loading.promise.catch(() => null);
+    if (!engine) throw new RuntimeError('not-loaded', 'No model is loaded yet. Load a model first.');
+    return engine;
+  };
+
+  const handleLoad = async (msg: Extract<WorkerRequest, { op: 'load' }>): Promise<void> => {
+    const { requestId, source } = msg;
+    // A newer load replaces an unfinished older one, and the old model.
+    if (loading) abort(loading.requestId, new RuntimeError('superseded', 'Another model was requested before this one finished loading.'));
+    for (const [lane, id] of lanes) {
+      abort(id, new RuntimeError('superseded', 'The model is being replaced.'));
+      lanes.delete(lane);
+    }
+    const old = engine;
+    engine = null;
+
+    const ctrl = new AbortController();
+    controllers.set(requestId, ctrl);
+    const lastSent = new Map<string, number>();
+    const onProgress = (p: LoadProgress): void => {
+      if (ctrl.signal.aborted) return;
+      if (p.status === 'progress' && !(p.total > 0 && p.loaded >= p.total)) {
+        const t = Date.now();
+        if (t - (lastSent.get(p.file) ?? 0) < progressInterval) return;
+        lastSent.set(p.file, t);
+      }
+      post({ type: 'progress', requestId, progress: p });
+    };
+    const promise = (async () => {
+      if (old) await old.dispose(); // free the old model's memory first
+      return loadEngine(source, { dtype: msg.dtype, device: msg.device, signal: ctrl.signal, onProgress });
+    })();
+    const entry = { requestId, promise: promise.then((e) => e, () => null) };
+    loading = entry;
+    try {
+      const loaded = await promise;
+      if (ctrl.signal.aborted || disposed) {
+        await loaded.dispose();
+        throw ctrl.signal.reason ?? new RuntimeError('cancelled', 'Loading the model was cancelled.');
+      }
+      engine = loaded;
+      reply('load', requestId, { info: loaded.info, facts: loaded.facts });
+    } catch (error) {
+      fail('load', requestId, error, { phase: 'load', source, baseDir: source.kind === 'local' ? env.localModelPath : undefined }, ctrl.signal);
+    } finally {
+      controllers.delete(requestId);
+      if (loading === entry) loading = null;
+    }
+  };
+
+  const handleScore = async (msg: Extract<WorkerRequest, { op: 'score' }>): Promise<void> => {
+    const { requestId, lane } = msg;
+    const previous = lanes.get(lane);
+    if (previous !== undefined && previous !== requestId) {
+      abort(previous, new RuntimeError('superseded', 'A newer request replaced this one.'));
+    }
+    lanes.set(lane, requestId);
+    const ctrl = new AbortController();
+    controllers.set(requestId, ctrl);
+    try {
+      const e = await currentEngine();
+      const result = await e.scoreDetailed(msg.prompts, msg.tokenIds, {
+        topK: msg.topK,
+        batchSize: msg.batchSize,
+        signal: ctrl.signal,
+      });
+      if (ctrl.signal.aborted) throw ctrl.signal.reason;
+      reply('score', requestId, result);
+    } catch (error) {
+      fail('score', requestId, error, { phase: 'score' }, ctrl.signal);
+    } finally {
+      controllers.delete(requestId);
+      if (lanes.get(lane) === requestId) lanes.delete(lane);
+    }
+  };
+
+  const handle = async (msg: WorkerRequest): Promise<void> => {
+    if (!msg || typeof msg !== 'object' || typeof msg.requestId !== 'number') return;
+    if (disposed) {
+      post({ type: 'error', requestId: msg.requestId, op: msg.op, error: new RuntimeError('worker-restarted', 'The runtime was shut down.').toJSON() });
+      return;
+    }
+    switch (msg.op) {
+      case 'load':
+        return handleLoad(msg);
+      case 'score':
+        return handleScore(msg);
+      case 'tokenizeWords': {
+        try {
+          const e = await currentEngine();
+          if (!Array.isArray(msg.texts)) throw new RuntimeError('invalid-input', 'tokenizeWords expects an array of strings.');
+          reply('tokenizeWords', msg.requestId, msg.texts.map((t) => e.tokenizeWord(t)));
+        } catch (error) {
+          fail('tokenizeWords', msg.requestId, error, { phase: 'tokenize' });
+        }
+        return;
+      }
+      case 'cancel': {
+        const cancelled = abort(msg.targetId, new RuntimeError('cancelled', 'The request was cancelled.'));
+        reply('cancel', msg.requestId, { cancelled });
+        return;
+      }
+      case 'cacheStatus': {
+        try {
+          reply('cacheStatus', msg.requestId, await modelCacheStatus(msg.modelId, cacheLocation()));
+        } catch (error) {
+          fail('cacheStatus', msg.requestId, error, { phase: 'cache' });
+        }
+        return;
+      }
+      case 'clearCache': {
+        try {
+          reply('clearCache', msg.requestId, await clearModelCache(msg.modelId, cacheLocation()));
+        } catch (error) {
+          fail('clearCache', msg.requestId, error, { phase: 'cache' });
+        }
+        return;
+      }
+      default: {
+        const unknown = msg as { op?: unknown; requestId: number };
+        post({
+          type: 'error',
+          requestId: unknown.requestId,
+          op: 'load',
+          error: new RuntimeError('invalid-input', `Unknown runtime operation "${String(unknown.op)}".`).toJSON(),
+        });
+      }
+    }
+  };
+
+  return {
+    handle,
+    get engine() {
+      return engine;
+    },
+    async dispose() {
+      disposed = true;
+      for (const id of controllers.keys()) abort(id, new RuntimeError('worker-restarted', 'The runtime was shut down.'));
+      const e = engine;
+      engine = null;
+      if (e) await e.dispose();
+    },
+  };
+}

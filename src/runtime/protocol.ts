@@ -1,0 +1,114 @@
+// Typed message protocol between RuntimeClient (main thread) and the runtime worker, plus the
+// runtime's public data shapes. Type-only except for tiny helpers: safe to import anywhere.
+
+import type { ModelFacts, PromptScores, RenderedPrompt, WordTokenization } from '../core/types.ts';
+import type { SerializedRuntimeError } from './errors.ts';
+
+/** Where a model comes from. 'local' = `<env.localModelPath>/<id>/` in Hugging Face layout. */
+export type ModelSource = { kind: 'hub'; id: string } | { kind: 'local'; id: string };
+
+export type DtypeChoice = 'auto' | 'fp32' | 'fp16' | 'q8' | 'q4';
+export type DeviceChoice = 'auto' | 'wasm' | 'webgpu' | 'cpu';
+export type ResolvedDevice = 'wasm' | 'webgpu' | 'cpu';
+export type ResolvedDtype = 'fp32' | 'fp16' | 'q8' | 'q4';
+
+/** Per-file loading progress (from Transformers.js's progress_callback, normalised). */
+export interface LoadProgress {
+  /** File inside the model folder, e.g. "onnx/model_quantized.onnx"; '' for the final 'ready'. */
+  file: string;
+  /** Bytes loaded so far (0 when unknown). */
+  loaded: number;
+  /** Total bytes (0 when unknown). */
+  total: number;
+  status: 'initiate' | 'download' | 'progress' | 'done' | 'ready';
+}
+
+export interface EngineInfo {
+  id: string;
+  source: ModelSource['kind'];
+  device: ResolvedDevice;
+  dtype: ResolvedDtype;
+  /** WASM threads; null when the backend picks (onnxruntime-node) or does not use them (WebGPU). */
+  threads: number | null;
+  /** Files that were read, relative to the model folder. */
+  files: string[];
+  /** The ONNX file that was loaded, relative to the model folder. */
+  modelFile: string;
+  /** Wall time of load() in milliseconds. */
+  loadMs: number;
+  /** Why 'auto' chose this device (e.g. "WebGPU adapter is a software fallback"). */
+  deviceNote?: string;
+}
+
+export interface LoadResult {
+  info: EngineInfo;
+  facts: ModelFacts;
+}
+
+export interface ScoreStats {
+  prompts: number;
+  batches: number;
+  /** Tokens actually sent (batch size × padded length, summed). */
+  tokensRun: number;
+  /** Of which padding. */
+  paddedTokens: number;
+  /** Milliseconds spent in model runs / in total. */
+  modelMs: number;
+  totalMs: number;
+}
+
+export interface ScoreResult {
+  scores: PromptScores[];
+  stats: ScoreStats;
+}
+
+export interface CacheStatus {
+  /** False when the Cache API does not exist here (e.g. Node). */
+  available: boolean;
+  /** True when the model's config, tokenizer and at least one ONNX file are cached. */
+  cached: boolean;
+  files: { url: string; bytes: number | null }[];
+  totalBytes: number;
+}
+
+/** Operation name → arguments and result. */
+export interface RuntimeOps {
+  load: { args: { source: ModelSource; dtype?: DtypeChoice; device?: DeviceChoice }; result: LoadResult };
+  tokenizeWords: { args: { texts: string[] }; result: WordTokenization[] };
+  score: {
+    args: {
+      prompts: RenderedPrompt[];
+      tokenIds: number[];
+      topK: number;
+      batchSize?: number;
+      /** A newer score request in the same lane supersedes an unfinished older one. */
+      lane: string;
+    };
+    result: ScoreResult;
+  };
+  cancel: { args: { targetId: number }; result: { cancelled: boolean } };
+  cacheStatus: { args: { modelId: string }; result: CacheStatus };
+  clearCache: { args: { modelId?: string }; result: { deleted: number } };
+}
+
+export type RuntimeOp = keyof RuntimeOps;
+
+export type WorkerRequest = {
+  [K in RuntimeOp]: { op: K; requestId: number } & RuntimeOps[K]['args'];
+}[RuntimeOp];
+
+export type WorkerResponse =
+  | { type: 'result'; requestId: number; op: RuntimeOp; result: RuntimeOps[RuntimeOp]['result'] }
+  | { type: 'error'; requestId: number; op: RuntimeOp; error: SerializedRuntimeError }
+  | { type: 'progress'; requestId: number; progress: LoadProgress };
+
+/** The minimal Worker surface the client needs (a real Worker, or an in-process fake). */
+export interface WorkerLike {
+  postMessage(message: WorkerRequest): void;
+  terminate(): void;
+  onmessage: ((event: { data: WorkerResponse }) => void) | null;
+  onerror: ((event: { message?: string; error?: unknown }) => void) | null;
+  onmessageerror?: ((event: unknown) => void) | null;
+}
+
+export type WorkerFactory = () => WorkerLike;

@@ -1,0 +1,47 @@
+// Module Web Worker owning one MaskedLMEngine. Create it with createRuntimeWorker()
+// (src/runtime/browser-worker.ts) or:
+//   new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' })
+// Browser/Vite only: the message handler itself lives in handler.ts (importable in Node).
+
+import { env } from '@huggingface/transformers';
+// ONNX Runtime's WASM files are served by the app itself (never a CDN). These specifiers are
+// listed in onnxruntime-web's package "exports", so Vite resolves them; `?url` emits them as assets.
+import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+import { createRuntimeHandler } from './handler.ts';
+import type { WorkerRequest, WorkerResponse } from './protocol.ts';
+
+/** Most WASM threads we ask for (ORT's own default is min(4, cores / 2)). */
+const MAX_THREADS = 8;
+
+function modelsPath(): string {
+  // A path, not an absolute URL (Transformers.js 4.3 treats URLs differently). Follows Vite's base.
+  const base = import.meta.env.BASE_URL;
+  return typeof base === 'string' && base.startsWith('/') ? `${base.replace(/\/+$/, '')}/models/` : '/models/';
+}
+
+const scope = self as unknown as {
+  crossOriginIsolated?: boolean;
+  navigator: { hardwareConcurrency?: number };
+  postMessage(message: WorkerResponse): void;
+  onmessage: ((event: MessageEvent<WorkerRequest>) => void) | null;
+};
+
+const onnx = env.backends.onnx as {
+  wasm?: { wasmPaths?: unknown; numThreads?: number; proxy?: boolean };
+};
+if (onnx.wasm) {
+  onnx.wasm.wasmPaths = { wasm: ortWasmUrl, mjs: ortMjsUrl };
+  const cores = scope.navigator.hardwareConcurrency ?? 1;
+  onnx.wasm.numThreads = scope.crossOriginIsolated ? Math.max(1, Math.min(cores, MAX_THREADS)) : 1;
+  onnx.wasm.proxy = false; // we already are in a worker
+}
+env.allowLocalModels = true;
+env.localModelPath = modelsPath();
+env.useBrowserCache = true;
+env.cacheKey = 'transformers-cache';
+
+const handler = createRuntimeHandler({ post: (message) => scope.postMessage(message) });
+scope.onmessage = (event) => {
+  void handler.handle(event.data);
+};
