@@ -1,0 +1,88 @@
+import { useMemo } from 'react';
+import { parseTemplate } from '../../core/template';
+import { rowSignature } from '../../store/live';
+import { activeTemplate, selectResolution, useWorkspace } from '../../store/workspace';
+import { useT } from '../i18n';
+import { ResultCard } from './ResultCard';
+
+export function InputsPanel({ onRunNow }: { onRunNow(): void }) {
+  const t = useT();
+  const state = useWorkspace();
+  const { setup, rows, rowErrors, pending, model } = state;
+  const { setInput, addInputRow, removeInputRow } = state;
+  const templateText = activeTemplate(setup).text;
+  const parse = useMemo(() => parseTemplate(templateText), [templateText]);
+  // One field per slot of the active template; keep showing the last good slots while it has errors.
+  const slots = parse.ok ? parse.template.slots : Object.keys(setup.inputs[0] ?? { X: '' });
+  const fieldSlots = slots.length > 0 ? slots : ['X'];
+  const resolution = selectResolution(state);
+  const labelWordIds = useMemo(
+    () => new Set((resolution?.words ?? []).filter((w) => w.status === 'single').map((w) => w.form.ids[0]!)),
+    [resolution],
+  );
+
+  return (
+    <section className="panel" aria-labelledby="inputs-heading">
+      <h2 id="inputs-heading">
+        {t('inputs.title')}
+        {pending ? (
+          <span className="badge" role="status" data-testid="pending">
+            <span className="pending-dot" /> {t('inputs.pending')}
+          </span>
+        ) : null}
+        <span style={{ marginLeft: 'auto', textTransform: 'none', letterSpacing: 0 }} className="hint">
+          <span className="kbd">Ctrl</span>+<span className="kbd">Enter</span> {t('inputs.runNow')}
+        </span>
+      </h2>
+      {model.status !== 'ready' ? <p className="message info">{t('inputs.noModel')}</p> : null}
+      <div className="results">
+        {setup.inputs.map((inputs, row) => {
+          const result = rows[row] ?? null;
+          const stale = !!result && (pending || result.signature !== rowSignature(state, row));
+          const error = rowErrors[row];
+          return (
+            <article key={row} className="input-block" data-testid="input-row" aria-label={t('inputs.rowAria', { n: row + 1 })}>
+              <div className="input-row">
+                {fieldSlots.map((slot) => (
+                  <textarea
+                    key={slot}
+                    aria-label={fieldSlots.length > 1 ? t('inputs.slotAria', { n: row + 1, slot }) : t('inputs.fieldAria', { n: row + 1 })}
+                    placeholder={fieldSlots.length > 1 ? `[${slot}]` : t('inputs.placeholder')}
+                    value={inputs[slot] ?? ''}
+                    rows={2}
+                    onChange={(event) => setInput(row, slot, event.target.value)}
+                    onKeyDown={(event) => {
+                      if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+                        event.preventDefault();
+                        onRunNow();
+                      }
+                    }}
+                  />
+                ))}
+                <button
+                  className="btn icon"
+                  onClick={() => removeInputRow(row)}
+                  disabled={setup.inputs.length <= 1}
+                  aria-label={t('inputs.remove', { n: row + 1 })}
+                  title={t('inputs.remove', { n: row + 1 })}
+                >
+                  ✕
+                </button>
+              </div>
+              {error ? (
+                <p className="message error" role="alert">
+                  {error.message}
+                </p>
+              ) : null}
+              {result ? <ResultCard result={result} stale={stale} labelWordIds={labelWordIds} /> : model.status === 'ready' ? <p className="empty">{pending ? t('inputs.computing') : t('inputs.waiting')}</p> : null}
+              {row < setup.inputs.length - 1 ? <hr style={{ border: 0, borderTop: '1px solid var(--border)', margin: '14px 0 4px' }} /> : null}
+            </article>
+          );
+        })}
+      </div>
+      <button className="btn" style={{ marginTop: 12 }} onClick={addInputRow} disabled={setup.inputs.length >= 500}>
+        + {t('inputs.add')}
+      </button>
+    </section>
+  );
+}

@@ -1,0 +1,159 @@
+import { useState } from 'react';
+import { MODEL_CATALOG, findCatalogModel, type CatalogModel } from '../../core/models';
+import { isValidModelId, type ModelRef } from '../../core/setup';
+import { clearModelCache, loadModel } from '../../store/live';
+import { useWorkspace, type FileProgress } from '../../store/workspace';
+import { useT, type MessageKey } from '../i18n';
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
+  if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(0)} kB`;
+  return `${bytes} B`;
+}
+
+function etaSeconds(file: FileProgress): number | null {
+  const elapsed = (file.updatedAt - file.startedAt) / 1000;
+  if (file.done || !file.total || file.loaded <= 0 || elapsed < 0.5) return null;
+  const rate = file.loaded / elapsed;
+  return Math.max(0, (file.total - file.loaded) / rate);
+}
+
+const GROUPS: { language: CatalogModel['language'] | 'test'; key: MessageKey }[] = [
+  { language: 'en', key: 'model.group.en' },
+  { language: 'zh', key: 'model.group.zh' },
+  { language: 'multi', key: 'model.group.multi' },
+  { language: 'test', key: 'model.group.test' },
+];
+
+export function ModelPanel() {
+  const t = useT();
+  const ref = useWorkspace((s) => s.setup.model);
+  const model = useWorkspace((s) => s.model);
+  const setModelRef = useWorkspace((s) => s.setModelRef);
+  const [customId, setCustomId] = useState('');
+  const catalogEntry = findCatalogModel(ref.id);
+  const customValid = isValidModelId(customId.trim());
+  const loadedThis = model.ref?.id === ref.id && model.ref.source === ref.source;
+
+  const choose = (next: ModelRef) => {
+    setModelRef(next);
+    void loadModel(next);
+  };
+
+  const files = Object.values(model.files);
+  return (
+    <section className="panel" aria-labelledby="model-heading">
+      <h2 id="model-heading">{t('model.title')}</h2>
+      <label className="field">
+        {t('model.pick')}
+        <select
+          aria-label={t('model.pick')}
+          value={catalogEntry ? `${catalogEntry.source}:${catalogEntry.id}` : ''}
+          onChange={(event) => {
+            const entry = MODEL_CATALOG.find((m) => `${m.source}:${m.id}` === event.target.value);
+            if (entry) choose({ ...ref, id: entry.id, source: entry.source });
+          }}
+        >
+          {!catalogEntry ? <option value="">{ref.id}</option> : null}
+          {GROUPS.map((group) => (
+            <optgroup key={group.language} label={t(group.key)}>
+              {MODEL_CATALOG.filter((m) => (group.language === 'test' ? m.testModel : !m.testModel && m.language === group.language)).map((m) => (
+                <option key={m.id} value={`${m.source}:${m.id}`}>
+                  {m.id}
+                  {m.testModel ? ` — ${t('model.testBadge')}` : m.sizeMB ? ` (≈${m.sizeMB} MB)` : ''}
+                </option>
+              ))}
+            </optgroup>
+          ))}
+        </select>
+      </label>
+      <form
+        className="row"
+        style={{ marginTop: 8 }}
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (customValid) choose({ ...ref, id: customId.trim(), source: 'hub' });
+        }}
+      >
+        <input
+          type="text"
+          className="grow"
+          aria-label={t('model.customId')}
+          placeholder={t('model.customPlaceholder')}
+          value={customId}
+          onChange={(e) => setCustomId(e.target.value)}
+          aria-invalid={customId !== '' && !customValid}
+        />
+        <button className="btn" type="submit" disabled={!customValid}>
+          {t('model.loadCustom')}
+        </button>
+      </form>
+      {customId !== '' && !customValid ? <p className="message error">{t('model.invalidId')}</p> : null}
+
+      <div className="row" style={{ marginTop: 10 }} data-testid="model-status">
+        {catalogEntry?.testModel ? <span className="badge test">{t('model.testBadgeLong')}</span> : null}
+        {model.status === 'ready' && model.info && loadedThis ? (
+          <>
+            <span className="badge ok">● {t('model.ready')}</span>
+            <span className="badge" title={model.info.deviceNote}>{model.info.device.toUpperCase()}</span>
+            <span className="badge">{model.info.dtype}</span>
+            {model.info.threads ? <span className="badge">{t('model.threads', { n: model.info.threads })}</span> : null}
+          </>
+        ) : null}
+        {model.cached ? <span className="badge accent">{t('model.cached')}</span> : null}
+        {model.status === 'loading' ? (
+          <span className="badge">
+            <span className="pending-dot" /> {t('model.loading')}
+          </span>
+        ) : null}
+        {model.status !== 'loading' && !(model.status === 'ready' && loadedThis) ? (
+          <button className="btn primary small" onClick={() => void loadModel(ref)}>
+            {catalogEntry?.sizeMB ? t('model.loadSized', { size: catalogEntry.sizeMB }) : t('model.load')}
+          </button>
+        ) : null}
+        {model.cached ? (
+          <button className="btn small" onClick={() => void clearModelCache(ref.id)}>
+            {t('model.clearCache')}
+          </button>
+        ) : null}
+      </div>
+
+      {model.status === 'loading' && files.length > 0 ? (
+        <div aria-label={t('model.progress')} role="group">
+          {files.map((file) => {
+            const pct = file.total ? Math.min(100, (100 * file.loaded) / file.total) : file.done ? 100 : 0;
+            const eta = etaSeconds(file);
+            return (
+              <div className="file-progress" key={file.file}>
+                <span>{file.file}</span>
+                <span>
+                  {file.total ? `${formatBytes(file.loaded)} / ${formatBytes(file.total)}` : file.done ? t('model.fileDone') : formatBytes(file.loaded)}
+                  {eta !== null ? ` · ${t('model.eta', { s: Math.ceil(eta) })}` : ''}
+                </span>
+                <div
+                  className="progress"
+                  role="progressbar"
+                  aria-label={file.file}
+                  aria-valuemin={0}
+                  aria-valuemax={100}
+                  aria-valuenow={Math.round(pct)}
+                >
+                  <div style={{ width: `${pct}%` }} />
+                </div>
+              </div>
+            );
+          })}
+        </div>
+      ) : null}
+
+      {model.status === 'error' && model.error ? (
+        <div className="message error" role="alert" data-testid="model-error">
+          <strong>{t('model.failed')}</strong> {model.error.message}
+          {model.error.code === 'hub-unreachable' ? <p style={{ margin: '6px 0 0' }}>{t('model.hubUnreachableHelp')}</p> : null}
+        </div>
+      ) : null}
+      {model.status === 'idle' && !model.ref ? <p className="hint">{t('model.idleHint')}</p> : null}
+    </section>
+  );
+}

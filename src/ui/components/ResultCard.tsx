@@ -1,0 +1,128 @@
+import { Bar, BarChart, Cell, LabelList, ResponsiveContainer, XAxis, YAxis } from 'recharts';
+import type { RowResult } from '../../store/workspace';
+import { useT } from '../i18n';
+
+export function percent(p: number): string {
+  return `${(100 * p).toFixed(p >= 0.995 || p < 0.001 ? 0 : 1)}%`;
+}
+
+/** One label's probability per bar; the winner in a stronger colour. */
+function LabelChart({ result, height }: { result: RowResult; height: number }) {
+  const t = useT();
+  const { labels, probs, winner } = result.scores;
+  const data = labels.map((label, i) => ({ label, prob: probs[i] ?? 0 }));
+  const summary = data.map((d) => `${d.label} ${percent(d.prob)}`).join(', ');
+  return (
+    <figure className="chart-area" style={{ margin: 0 }} role="img" aria-label={t('result.chartAria', { summary })}>
+      <ResponsiveContainer width="100%" height={height}>
+        <BarChart data={data} layout="vertical" margin={{ top: 4, right: 56, bottom: 4, left: 8 }}>
+          <XAxis type="number" domain={[0, 1]} hide />
+          <YAxis type="category" dataKey="label" width={110} tickLine={false} axisLine={false} tick={{ fill: 'var(--text)', fontSize: 14 }} />
+          <Bar dataKey="prob" radius={[0, 6, 6, 0]} isAnimationActive={false} background={{ fill: 'var(--panel-2)', radius: 6 }}>
+            {data.map((d, i) => (
+              <Cell key={d.label} fill={i === winner ? 'var(--bar-win)' : 'var(--bar)'} fillOpacity={i === winner ? 1 : 0.55} />
+            ))}
+            <LabelList dataKey="prob" position="right" formatter={(v: unknown) => percent(Number(v))} style={{ fill: 'var(--text)', fontSize: 13 }} />
+          </Bar>
+        </BarChart>
+      </ResponsiveContainer>
+      {/* Exact numbers for screen readers and for tests that read the page. */}
+      <table className="visually-hidden" data-testid="label-probs">
+        <tbody>
+          {data.map((d) => (
+            <tr key={d.label} data-label={d.label} data-prob={d.prob}>
+              <th>{d.label}</th>
+              <td>{d.prob}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </figure>
+  );
+}
+
+function RenderedPrompt({ result }: { result: RowResult }) {
+  const t = useT();
+  const { text, segments } = result.layout;
+  return (
+    <div className="rendered-prompt" aria-label={t('result.renderedPrompt')} data-testid="rendered-prompt">
+      {segments.map((segment, i) => {
+        const piece = text.slice(segment.span.start, segment.span.end);
+        if (segment.kind === 'input') return <span key={i} className="tok-input">{piece}</span>;
+        if (segment.kind === 'mask') return <span key={i} className="tok-answer">{piece}</span>;
+        return <span key={i}>{piece}</span>;
+      })}
+    </div>
+  );
+}
+
+export function ResultCard({
+  result,
+  stale,
+  labelWordIds,
+  chartHeight,
+}: {
+  result: RowResult;
+  stale: boolean;
+  labelWordIds: ReadonlySet<number>;
+  chartHeight?: number;
+}) {
+  const t = useT();
+  const { scores } = result;
+  const winnerLabel = scores.labels[scores.winner];
+  const maskSet = new Set(result.maskPositions);
+  const height = chartHeight ?? Math.max(80, 36 * scores.labels.length + 16);
+  return (
+    <div className={`result-card${stale ? ' stale' : ''}`} data-testid="result-card" data-stale={stale || undefined}>
+      <div>
+        <p className="winner" data-testid="winner">
+          {winnerLabel !== undefined ? (
+            <>
+              {t('result.prediction')} <strong>{winnerLabel}</strong> ({percent(scores.probs[scores.winner] ?? 0)})
+              {scores.flags.tie ? ` · ${t('result.tie')}` : ''}
+              {scores.flags.calibrated ? <span className="badge accent" style={{ marginLeft: 8 }}>{t('result.calibrated')}</span> : null}
+            </>
+          ) : (
+            t('result.noLabels')
+          )}
+        </p>
+        <LabelChart result={result} height={height} />
+        <p className="hint" style={{ marginTop: 2 }}>{t('step.prompt')}</p>
+        <RenderedPrompt result={result} />
+        {result.truncatedTokens > 0 ? (
+          <p className="message warning" role="status">{t('result.truncated', { n: result.truncatedTokens })}</p>
+        ) : null}
+        {scores.warnings
+          .filter((w) => w.code !== 'truncated')
+          .map((w, i) => (
+            <p key={i} className="message warning" role="status">
+              {w.message}
+            </p>
+          ))}
+        <details>
+          <summary className="hint">{t('result.tokens', { n: result.tokens.length })}</summary>
+          <div className="token-list" aria-label={t('result.tokensAria')}>
+            {result.tokens.map((token, i) => (
+              <span key={i} className={maskSet.has(i) ? 'mask' : /^(\[(CLS|SEP|PAD)\]|<s>|<\/s>|<pad>)$/.test(token) ? 'special' : undefined}>
+                {token}
+              </span>
+            ))}
+          </div>
+        </details>
+      </div>
+      <div>
+        <p className="hint" style={{ marginTop: 0 }}>{t('step.predict')}</p>
+        <ol className="topk" aria-label={t('result.topk')} data-testid="topk">
+          {result.top.map((entry, i) => (
+            <li key={entry.id} className={labelWordIds.has(entry.id) ? 'label-word' : undefined} title={labelWordIds.has(entry.id) ? t('result.isLabelWord') : undefined}>
+              <span className="prob">{i + 1}.</span>
+              <span>{entry.token}</span>
+              <span className="prob">{percent(entry.prob)}</span>
+            </li>
+          ))}
+        </ol>
+        <p className="hint">{t('result.topkHint')}</p>
+      </div>
+    </div>
+  );
+}

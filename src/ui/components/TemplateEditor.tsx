@@ -1,0 +1,107 @@
+import { useMemo } from 'react';
+import { parseTemplate } from '../../core/template';
+import { activeTemplate, useWorkspace } from '../../store/workspace';
+import { useT } from '../i18n';
+import { HighlightedEditor, selectSpan, type Highlight } from './HighlightedEditor';
+
+/** Slot-looking pieces of the text, for highlighting even while the template has errors. */
+function slotHighlights(text: string): Highlight[] {
+  const out: Highlight[] = [];
+  for (const match of text.matchAll(/\\[[\]\\]|\[[^[\]\n]*\]/g)) {
+    const start = match.index;
+    const span = { start, end: start + match[0].length };
+    if (match[0].startsWith('\\')) out.push({ span, className: 'tok-escape' });
+    else if (/^\[\s*Z\s*\]$/.test(match[0])) out.push({ span, className: 'tok-answer' });
+    else if (/^\[\s*X\d*\s*(\|[^\]]*)?\]$/.test(match[0])) out.push({ span, className: 'tok-input' });
+  }
+  return out;
+}
+
+export function TemplateEditor({ onRunNow }: { onRunNow(): void }) {
+  const t = useT();
+  const setup = useWorkspace((s) => s.setup);
+  const maskToken = useWorkspace((s) => s.model.facts?.maskToken);
+  const { setTemplateText, setActiveTemplate, addTemplate, removeTemplate } = useWorkspace.getState();
+  const active = activeTemplate(setup);
+  const parse = useMemo(() => parseTemplate(active.text), [active.text]);
+  const issues = parse.ok ? parse.warnings : [...parse.errors, ...parse.warnings];
+  const highlights: Highlight[] = [
+    ...slotHighlights(active.text),
+    // An error about the whole template (e.g. no [Z]) is listed below, not underlined everywhere.
+    ...(parse.ok ? [] : parse.errors.filter((e) => e.span.end - e.span.start < active.text.length).map((e) => ({ span: e.span, className: 'tok-error' }))),
+  ];
+
+  return (
+    <section className="panel" aria-labelledby="template-heading">
+      <h2 id="template-heading">
+        <span className="step">1</span>
+        {t('template.title')}
+      </h2>
+      <div className="row template-tabs" role="tablist" aria-label={t('template.tabs')}>
+        {setup.templates.map((entry, index) => (
+          <button
+            key={entry.id}
+            role="tab"
+            aria-selected={entry.id === active.id}
+            className={`btn small${entry.id === active.id ? ' primary' : ''}`}
+            onClick={() => setActiveTemplate(entry.id)}
+          >
+            {t('template.tabName', { n: index + 1 })}
+          </button>
+        ))}
+        <button className="btn small" onClick={addTemplate} disabled={setup.templates.length >= 20} aria-label={t('template.add')}>
+          +
+        </button>
+        {setup.templates.length > 1 ? (
+          <button className="btn small" onClick={() => removeTemplate(active.id)} aria-label={t('template.remove')}>
+            {t('template.removeShort')}
+          </button>
+        ) : null}
+      </div>
+      <div style={{ marginTop: 8 }}>
+        <HighlightedEditor
+          id="template-input"
+          label={t('template.label')}
+          value={active.text}
+          onChange={(text) => setTemplateText(active.id, text)}
+          highlights={highlights}
+          invalid={!parse.ok}
+          describedBy="template-issues template-help"
+          placeholder="[X] Overall, it was a [Z] movie."
+          onKeyDown={(event) => {
+            if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+              event.preventDefault();
+              onRunNow();
+            }
+          }}
+        />
+      </div>
+      <div id="template-issues" aria-live="polite">
+        {issues.length > 0 ? (
+          <div className={`message ${parse.ok ? 'warning' : 'error'}`} role={parse.ok ? 'status' : 'alert'} data-testid="template-errors">
+            <ul>
+              {issues.map((issue, i) => (
+                <li key={i}>
+                  <button type="button" className="issue-link" onClick={() => selectSpan('template-input', issue.span)}>
+                    {issue.message}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
+      </div>
+      <p className="hint" id="template-help">
+        {t('template.help.slots')}{' '}
+        {maskToken ? (
+          <span data-testid="mask-explainer">
+            {t('template.help.mask', { mask: maskToken })}
+          </span>
+        ) : (
+          t('template.help.maskUnknown')
+        )}{' '}
+        {t('template.help.modifiers')}
+      </p>
+    </section>
+  );
+}

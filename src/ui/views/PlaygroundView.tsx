@@ -1,0 +1,22 @@
+import { InputsPanel } from '../components/InputsPanel';
+import { ModelPanel } from '../components/ModelPanel';
+import { ScoringPanel } from '../components/ScoringPanel';
+import { TemplateEditor } from '../components/TemplateEditor';
+import { VerbalizerEditor } from '../components/VerbalizerEditor';
+
+/** The live playground: setup on the left, inputs and their live results on the right. */
+export function PlaygroundView({ onRunNow }: { onRunNow(): void }) {
+  return (
+    <main className="layout">
+      <div className="column">
+        <ModelPanel />
+        <TemplateEditor onRunNow={onRunNow} />
+        <VerbalizerEditor onRunNow={onRunNow} />
+        <ScoringPanel />
+      </div>
+      <div className="column">
+        <InputsPanel onRunNow={onRunNow} />
+      </div>
+    </main>
+  );
+}

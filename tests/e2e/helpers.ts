@@ -1,0 +1,53 @@
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+/** Picks a generated test model in the model panel and waits until it is ready. */
+export async function loadTestModel(page: Page, id = 'clozelab-test/bert-tiny'): Promise<void> {
+  await page.getByLabel('Masked language model').selectOption(`local:${id}`);
+  await page.getByTestId('model-status').getByText('Ready').waitFor({ timeout: 60_000 });
+}
+
+/** Waits until every result card is fresh (not dimmed) and the model is idle. */
+export async function waitForFreshResults(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const cards = document.querySelectorAll('[data-testid="result-card"]');
+      return (
+        cards.length > 0 &&
+        !document.querySelector('[data-testid="pending"]') &&
+        [...cards].every((card) => !card.hasAttribute('data-stale'))
+      );
+    },
+    undefined,
+    { timeout: 60_000 },
+  );
+}
+
+/** Label → probability as the page shows them, for the result card at `index`. */
+export async function readDistribution(page: Page, index = 0): Promise<Record<string, number>> {
+  const rows = await page
+    .getByTestId('result-card')
+    .nth(index)
+    .locator('[data-testid="label-probs"] tr')
+    .evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-label') ?? '', Number(tr.getAttribute('data-prob'))] as const));
+  return Object.fromEntries(rows);
+}
+
+export function expectDistribution(dist: Record<string, number>, labels: string[]): void {
+  expect(Object.keys(dist)).toEqual(labels);
+  const total = Object.values(dist).reduce((a, b) => a + b, 0);
+  expect(total).toBeCloseTo(1, 6);
+  for (const p of Object.values(dist)) {
+    expect(p).toBeGreaterThanOrEqual(0);
+    expect(p).toBeLessThanOrEqual(1);
+  }
+}
+
+/** Replaces the whole text of a textarea the way a user would (select all, type). */
+export async function typeInto(page: Page, label: string, text: string): Promise<void> {
+  const field = page.getByLabel(label, { exact: true });
+  await field.click();
+  await field.press('ControlOrMeta+a');
+  await field.press('Delete');
+  await field.pressSequentially(text, { delay: 5 });
+}
