@@ -116,6 +116,11 @@ export class RuntimeClient {
     return this.request('clearCache', { modelId });
   }
 
+  /** Makes files from the user's computer loadable as the local model `modelId` (kept in worker memory). */
+  registerFiles(modelId: string, files: { path: string; file: Blob }[]): RequestPromise<{ files: number; bytes: number }> {
+    return this.request('registerFiles', { modelId, files });
+  }
+
   /** Listens to loading progress. Returns an unsubscribe function. */
   onProgress(listener: (progress: LoadProgress, requestId: number) => void): () => void {
     return this.onEvent((event) => {

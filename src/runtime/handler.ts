@@ -5,6 +5,7 @@ import { env } from '@huggingface/transformers';
 import { MaskedLMEngine, type LoadOptions } from './engine.ts';
 import { RuntimeError, toRuntimeError, type ErrorContext } from './errors.ts';
 import { clearModelCache, modelCacheStatus, type CacheLocation } from './cache.ts';
+import { registerLocalFiles } from './local-files.ts';
 import type { LoadProgress, RuntimeOp, RuntimeOps, WorkerRequest, WorkerResponse } from './protocol.ts';
 
 export interface RuntimeHandlerOptions {
@@ -178,6 +179,17 @@ export function createRuntimeHandler(options: RuntimeHandlerOptions): RuntimeHan
           reply('clearCache', msg.requestId, await clearModelCache(msg.modelId, cacheLocation()));
         } catch (error) {
           fail('clearCache', msg.requestId, error, { phase: 'cache' });
+        }
+        return;
+      }
+      case 'registerFiles': {
+        try {
+          if (!Array.isArray(msg.files)) throw new RuntimeError('invalid-input', 'registerFiles expects a list of files.');
+          // Files of an earlier folder with the same name must not come back from the browser cache.
+          await clearModelCache(msg.modelId, cacheLocation()).catch(() => undefined);
+          reply('registerFiles', msg.requestId, registerLocalFiles(msg.modelId, msg.files));
+        } catch (error) {
+          fail('registerFiles', msg.requestId, error, { phase: 'load' });
         }
         return;
       }

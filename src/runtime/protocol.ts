@@ -89,6 +89,8 @@ export interface RuntimeOps {
   cancel: { args: { targetId: number }; result: { cancelled: boolean } };
   cacheStatus: { args: { modelId: string }; result: CacheStatus };
   clearCache: { args: { modelId?: string }; result: { deleted: number } };
+  /** Files of a model folder opened from the user's computer, served as 'local' model `modelId`. */
+  registerFiles: { args: { modelId: string; files: { path: string; file: Blob }[] }; result: { files: number; bytes: number } };
 }
 
 export type RuntimeOp = keyof RuntimeOps;

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { isTestModelId } from '../core/models';
-import { loadModel, refreshCacheStatus, runLiveNow } from '../store/live';
+import { loadModel, OPENED_FOLDER_OWNER, refreshCacheStatus, runLiveNow } from '../store/live';
 import { usePrefs, type Locale, type ThemeChoice, type View } from '../store/prefs';
 import { useWorkspace } from '../store/workspace';
 import { Notices } from './components/Notices';
@@ -17,6 +17,8 @@ async function startRuntime(): Promise<void> {
   if (started) return;
   started = true;
   const ref = useWorkspace.getState().setup.model;
+  // A folder opened from the user's computer is gone after a reload: the model panel asks for it again.
+  if (ref.id.startsWith(`${OPENED_FOLDER_OWNER}/`)) return;
   if (ref.source === 'local' || isTestModelId(ref.id)) {
     await loadModel(ref);
     return;

@@ -1,5 +1,6 @@
 // The playground in real Chromium on the built app: the worker loads a generated test model from
 // /models/, and every number checked here is read from the page.
+import { resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, inject, test } from 'vitest';
 import { openBrowser, screenshot, type BrowserSession } from './browser';
 import { expectDistribution, loadTestModel, readDistribution, typeInto, waitForFreshResults } from './helpers';
@@ -77,5 +78,20 @@ describe('playground', () => {
     // The model was a local test model, so it loads again by itself and the same numbers come back.
     await waitForFreshResults(page);
     expect(await readDistribution(page, 0)).toEqual(byMax);
+  });
+
+  test('opens a model folder from the computer (byte-level BPE): <mask>, leading-space tokens, live chart', async () => {
+    const { page } = session;
+    await page.goto(baseURL);
+    const folder = resolve(import.meta.dirname, '../../public/models/clozelab-test/roberta-tiny');
+    await page.getByLabel('Open a model folder…').setInputFiles(folder);
+    await page.getByTestId('model-status').getByText('Ready').waitFor({ timeout: 60_000 });
+    await expect(page.getByLabel('Masked language model').inputValue()).resolves.toBe('');
+    await expect(page.getByTestId('mask-explainer').textContent()).resolves.toContain('<mask>');
+    await waitForFreshResults(page);
+    expectDistribution(await readDistribution(page, 0), ['positive', 'negative']);
+    // The mask follows a space in the default template, so label words carry the BPE space marker.
+    await expect(page.getByRole('table', { name: 'Label words as the model tokenizes them' }).textContent()).resolves.toContain('Ġgreat');
+    await screenshot(page, 'playground-opened-folder');
   });
 });

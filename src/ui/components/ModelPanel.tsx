@@ -1,9 +1,10 @@
-import { useState } from 'react';
+import { useRef, useState, type DragEvent } from 'react';
 import { MODEL_CATALOG, findCatalogModel, type CatalogModel } from '../../core/models';
 import { isValidModelId, type ModelRef } from '../../core/setup';
-import { clearModelCache, loadModel } from '../../store/live';
+import { clearModelCache, loadModel, openLocalFolder, OPENED_FOLDER_OWNER } from '../../store/live';
 import { useWorkspace, type FileProgress } from '../../store/workspace';
 import { useT, type MessageKey } from '../i18n';
+import { filesFromDrop, filesFromInput, type PickedFile } from './pickedFiles';
 
 export function formatBytes(bytes: number): string {
   if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
@@ -32,6 +33,22 @@ export function ModelPanel() {
   const model = useWorkspace((s) => s.model);
   const setModelRef = useWorkspace((s) => s.setModelRef);
   const [customId, setCustomId] = useState('');
+  const [folderProblem, setFolderProblem] = useState<string | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const folderInput = useRef<HTMLInputElement>(null);
+  const openedFolder = ref.id.startsWith(`${OPENED_FOLDER_OWNER}/`);
+
+  const openFolder = async (picked: PickedFile[]) => {
+    setFolderProblem(null);
+    if (picked.length === 0) return;
+    const result = await openLocalFolder(picked);
+    if (!result.ok) setFolderProblem(t('model.folderMissing', { files: result.missing.join(', ') }));
+  };
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    setDragging(false);
+    void filesFromDrop(event.dataTransfer).then(openFolder);
+  };
   const catalogEntry = findCatalogModel(ref.id);
   const customValid = isValidModelId(customId.trim());
   const loadedThis = model.ref?.id === ref.id && model.ref.source === ref.source;
@@ -43,7 +60,18 @@ export function ModelPanel() {
 
   const files = Object.values(model.files);
   return (
-    <section className="panel" aria-labelledby="model-heading">
+    <section
+      className={`panel${dragging ? ' drop-target' : ''}`}
+      aria-labelledby="model-heading"
+      onDragOver={(event) => {
+        if (event.dataTransfer.types.includes('Files')) {
+          event.preventDefault();
+          setDragging(true);
+        }
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={onDrop}
+    >
       <h2 id="model-heading">{t('model.title')}</h2>
       <label className="field">
         {t('model.pick')}
@@ -90,6 +118,27 @@ export function ModelPanel() {
         </button>
       </form>
       {customId !== '' && !customValid ? <p className="message error">{t('model.invalidId')}</p> : null}
+      <div className="row" style={{ marginTop: 8 }}>
+        <button className="btn small" type="button" onClick={() => folderInput.current?.click()}>
+          {t('model.openFolder')}
+        </button>
+        <span className="hint" style={{ margin: 0 }}>{t('model.dropHint')}</span>
+        <input
+          ref={folderInput}
+          type="file"
+          className="visually-hidden"
+          aria-label={t('model.openFolder')}
+          multiple
+          {...({ webkitdirectory: '' } as Record<string, string>)}
+          onChange={(event) => {
+            const picked = filesFromInput(event.target.files);
+            event.target.value = '';
+            void openFolder(picked);
+          }}
+        />
+      </div>
+      {folderProblem ? <p className="message error" role="alert">{folderProblem}</p> : null}
+      {openedFolder && !loadedThis && model.status !== 'loading' ? <p className="message info">{t('model.folderAgain')}</p> : null}
 
       <div className="row" style={{ marginTop: 10 }} data-testid="model-status">
         {catalogEntry?.testModel ? <span className="badge test">{t('model.testBadgeLong')}</span> : null}
