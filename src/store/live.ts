@@ -165,7 +165,8 @@ export function rowSignature(state: ReturnType<typeof useWorkspace.getState>, ro
     model.info?.id,
     model.info?.dtype,
     activeTemplate(setup).text,
-    setup.verbalizer,
+    // The text as typed, so a verbalizer with errors dims the last good chart.
+    state.verbalizerText,
     setup.scoring,
     setup.inputs[row] ?? null,
   ]);
