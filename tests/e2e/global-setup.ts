@@ -24,12 +24,17 @@ export async function setup(project: TestProject): Promise<void> {
     throw new Error('The generated test models are missing from dist/: run `npm run fixtures` before building.');
   }
   const port = 4300 + Math.floor(Math.random() * 500);
-  server = spawn(resolve(root, 'node_modules/.bin/vite'), ['preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1', '--bypass-lock'], {
+  server = spawn(resolve(root, 'node_modules/.bin/vite'), ['preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let output = '';
+  server.stdout?.on('data', (chunk) => (output += String(chunk)));
+  server.stderr?.on('data', (chunk) => (output += String(chunk)));
   const baseURL = `http://127.0.0.1:${port}`;
-  await waitForServer(baseURL, 30_000);
+  await waitForServer(baseURL, 30_000).catch((error: Error) => {
+    throw new Error(`${error.message}\n--- vite preview said ---\n${output}`);
+  });
   project.provide('baseURL', baseURL);
   project.provide('chromiumPath', chromium);
 }

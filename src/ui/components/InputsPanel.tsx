@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { parseTemplate } from '../../core/template';
 import { rowSignature } from '../../store/live';
 import { activeTemplate, selectResolution, useWorkspace } from '../../store/workspace';
@@ -7,15 +8,18 @@ import { ResultCard } from './ResultCard';
 
 export function InputsPanel({ onRunNow }: { onRunNow(): void }) {
   const t = useT();
-  const state = useWorkspace();
-  const { setup, rows, rowErrors, pending, model } = state;
-  const { setInput, addInputRow, removeInputRow } = state;
+  // Narrow subscriptions: download progress and other model-panel updates don't re-render the results.
+  const { setup, rows, rowErrors, pending, modelReady } = useWorkspace(
+    useShallow((s) => ({ setup: s.setup, rows: s.rows, rowErrors: s.rowErrors, pending: s.pending, modelReady: s.model.status === 'ready' })),
+  );
+  const signatures = useWorkspace(useShallow((s) => s.setup.inputs.map((_, row) => rowSignature(s, row))));
+  const resolution = useWorkspace(selectResolution);
+  const { setInput, addInputRow, removeInputRow } = useWorkspace.getState();
   const templateText = activeTemplate(setup).text;
   const parse = useMemo(() => parseTemplate(templateText), [templateText]);
   // One field per slot of the active template; keep showing the last good slots while it has errors.
   const slots = parse.ok ? parse.template.slots : Object.keys(setup.inputs[0] ?? { X: '' });
   const fieldSlots = slots.length > 0 ? slots : ['X'];
-  const resolution = selectResolution(state);
   const labelWordIds = useMemo(
     () => new Set((resolution?.words ?? []).filter((w) => w.status === 'single').map((w) => w.form.ids[0]!)),
     [resolution],
@@ -34,11 +38,11 @@ export function InputsPanel({ onRunNow }: { onRunNow(): void }) {
           <span className="kbd">Ctrl</span>+<span className="kbd">Enter</span> {t('inputs.runNow')}
         </span>
       </h2>
-      {model.status !== 'ready' ? <p className="message info">{t('inputs.noModel')}</p> : null}
+      {!modelReady ? <p className="message info">{t('inputs.noModel')}</p> : null}
       <div className="results">
         {setup.inputs.map((inputs, row) => {
           const result = rows[row] ?? null;
-          const stale = !!result && (pending || result.signature !== rowSignature(state, row));
+          const stale = !!result && (pending || result.signature !== signatures[row]);
           const error = rowErrors[row];
           return (
             <article key={row} className="input-block" data-testid="input-row" aria-label={t('inputs.rowAria', { n: row + 1 })}>
@@ -74,7 +78,7 @@ export function InputsPanel({ onRunNow }: { onRunNow(): void }) {
                   {error.message}
                 </p>
               ) : null}
-              {result ? <ResultCard result={result} stale={stale} labelWordIds={labelWordIds} /> : model.status === 'ready' ? <p className="empty">{pending ? t('inputs.computing') : t('inputs.waiting')}</p> : null}
+              {result ? <ResultCard result={result} stale={stale} labelWordIds={labelWordIds} /> : modelReady ? <p className="empty">{pending ? t('inputs.computing') : t('inputs.waiting')}</p> : null}
               {row < setup.inputs.length - 1 ? <hr style={{ border: 0, borderTop: '1px solid var(--border)', margin: '14px 0 4px' }} /> : null}
             </article>
           );
