@@ -1,7 +1,7 @@
 import { useRef, useState, type DragEvent } from 'react';
 import { MODEL_CATALOG, findCatalogModel, type CatalogModel } from '../../core/models';
 import { isValidModelId, type ModelRef } from '../../core/setup';
-import { clearModelCache, loadModel, openLocalFolder, OPENED_FOLDER_OWNER } from '../../store/live';
+import { clearModelCache, loadModel, openLocalFolder, OPENED_FOLDER_OWNER, restartRuntime } from '../../store/live';
 import { useWorkspace, type FileProgress } from '../../store/workspace';
 import { useT, type MessageKey } from '../i18n';
 import { filesFromDrop, filesFromInput, type PickedFile } from './pickedFiles';
@@ -200,6 +200,13 @@ export function ModelPanel() {
         <div className="message error" role="alert" data-testid="model-error">
           <strong>{t('model.failed')}</strong> {model.error.message}
           {model.error.code === 'hub-unreachable' ? <p style={{ margin: '6px 0 0' }}>{t('model.hubUnreachableHelp')}</p> : null}
+          {model.error.code === 'out-of-memory' || model.error.code === 'worker-crashed' || model.error.code === 'unknown' ? (
+            <p style={{ margin: '6px 0 0' }}>
+              <button className="btn small" onClick={restartRuntime}>
+                {t('model.restartWorker')}
+              </button>
+            </p>
+          ) : null}
         </div>
       ) : null}
       {model.status === 'idle' && !model.ref ? <p className="hint">{t('model.idleHint')}</p> : null}

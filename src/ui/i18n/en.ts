@@ -33,6 +33,7 @@ export const en = {
   'model.dropHint': 'or drop its files here',
   'model.folderMissing': 'That folder is not a complete model: {files} missing. A model folder has config.json, tokenizer.json, tokenizer_config.json and onnx/model.onnx or onnx/model_quantized.onnx.',
   'model.folderAgain': 'This model was opened from your computer and is not kept after a reload: open its folder again.',
+  'model.restartWorker': 'Restart the model worker (your workspace is kept)',
   'model.ready': 'Ready',
   'model.threads': '{n} threads',
   'model.cached': 'Cached in this browser',

@@ -35,6 +35,7 @@ export const zh: Record<MessageKey, string> = {
   'model.dropHint': '或把文件拖到这里',
   'model.folderMissing': '该文件夹不是完整的模型：缺少 {files}。模型文件夹应包含 config.json、tokenizer.json、tokenizer_config.json，以及 onnx/model.onnx 或 onnx/model_quantized.onnx。',
   'model.folderAgain': '此模型是从你的电脑打开的，刷新后不会保留：请重新打开它的文件夹。',
+  'model.restartWorker': '重启模型工作线程（工作区会保留）',
   'model.ready': '就绪',
   'model.threads': '{n} 个线程',
   'model.cached': '已缓存在本浏览器',
