@@ -2,6 +2,7 @@
 // (safe on the main thread). The worker is created lazily, on the first call, by the factory.
 
 import type { PromptScores, RenderedPrompt, WordTokenization } from '../core/types.ts';
+import type { LabelWordStatsArgs, LabelWordStatsResult } from '../core/label-search.ts';
 import { RuntimeError } from './errors.ts';
 import type {
   CacheStatus,
@@ -34,6 +35,11 @@ export interface ClientScoreOptions {
   /** Requests in the same lane supersede each other (default 'default'). */
   lane?: string;
   batchSize?: number;
+  /**
+   * Keep these prompts' full mask-row logits in the worker (a small LRU), so that a later request
+   * for the same prompts with other label words runs no forward pass. For live editing.
+   */
+  cacheRows?: boolean;
   /** Aborting it cancels the request. */
   signal?: AbortSignal;
 }
@@ -86,7 +92,7 @@ export class RuntimeClient {
     }
     const promise = this.request(
       'score',
-      { prompts, tokenIds, topK: options.topK, batchSize: options.batchSize, lane },
+      { prompts, tokenIds, topK: options.topK, batchSize: options.batchSize, ...(options.cacheRows ? { cacheRows: true } : {}), lane },
       { lane, signal: options.signal },
     );
     this.lanes.set(lane, promise.requestId);
@@ -98,6 +104,19 @@ export class RuntimeClient {
     const had = this.settleError(requestId, new RuntimeError('cancelled', 'The request was cancelled.'));
     if (had && this.worker) this.post({ op: 'cancel', requestId: this.nextId++, targetId: requestId });
     return had;
+  }
+
+  /**
+   * Ranks vocabulary tokens as label words from statistics over the whole vocabulary, gathered in
+   * the worker (vocab-stats.ts). A newer call in the same lane supersedes this one.
+   */
+  labelWordStats(args: LabelWordStatsArgs, options: { lane?: string; signal?: AbortSignal } = {}): RequestPromise<LabelWordStatsResult> {
+    const lane = options.lane ?? 'label-search';
+    const previous = this.lanes.get(lane);
+    if (previous !== undefined) this.settleError(previous, new RuntimeError('superseded', 'A newer request replaced this one.'));
+    const promise = this.request('labelWordStats', { ...args, lane }, { lane, signal: options.signal });
+    this.lanes.set(lane, promise.requestId);
+    return promise;
   }
 
   /** Cancels the unfinished request of a lane, if any. */

@@ -31,6 +31,9 @@ import {
   type BoundaryRules,
   type Segment,
 } from './scoring.ts';
+import { MASK_ROWS_INPUT, rewriteForMaskRows } from './mask-rows.ts';
+import { HOOK_KEY, installCreateHook, loadOrt, type ModelTransformHook, type OrtModuleLike, type OrtSessionLike } from './ort-backend.ts';
+import { FAST_PATH_INPUTS, ModelRunner, type BatchOutput, type PlainModel } from './runner.ts';
 
 export type { ModelSource, LoadProgress, EngineInfo } from './protocol.ts';
 export { RuntimeError } from './errors.ts';
@@ -40,6 +43,13 @@ export interface LoadOptions {
   device?: DeviceChoice;
   onProgress?: (p: LoadProgress) => void;
   signal?: AbortSignal;
+  /**
+   * Run the vocabulary projection only at mask rows (default true): the ONNX graph is rewritten at
+   * load time (mask-rows.ts). Falls back to the plain model where the graph does not fit.
+   */
+  maskRows?: boolean;
+  /** WebGPU only: compare against WASM on a fixed input after loading (default true). */
+  webgpuParityCheck?: { enabled?: boolean; tolerance?: number };
 }
 
 export interface ScoreOptions {
@@ -48,6 +58,57 @@ export interface ScoreOptions {
   /** Most prompts per model run (default 16; lowered automatically for big vocabularies × lengths). */
   batchSize?: number;
   signal?: AbortSignal;
+  /**
+   * Keep the mask rows' full logits (requests of ≤ 64 prompts) so that a later request for the same
+   * prompts with other label words needs no forward pass. Cached rows are used whenever present.
+   */
+  cacheRows?: boolean;
+}
+
+/** Requests with at most this many prompts keep their mask rows' logits (see RowCache). */
+const ROW_CACHE_MAX_PROMPTS = 64;
+/** Memory for cached mask rows (float32 logits over the whole vocabulary). */
+const ROW_CACHE_BYTES = 64 * 1024 * 1024;
+/** Padded tokens per batch on the mask-rows path (bounds activations: tokens × intermediate size). */
+const MAX_BATCH_TOKENS = 4096;
+
+/**
+ * Full-vocabulary logits of the mask rows of recently scored prompts, keyed by token ids. A label
+ * word edit changes only which columns are read, so it is answered from here without a forward
+ * pass; top-k is exact as the whole row is kept. LRU, bounded by bytes.
+ */
+class RowCache {
+  private readonly map = new Map<string, Float32Array[]>();
+  private bytes = 0;
+  constructor(private readonly limit: number) {}
+  get(key: string): Float32Array[] | undefined {
+    const hit = this.map.get(key);
+    if (hit) {
+      this.map.delete(key);
+      this.map.set(key, hit);
+    }
+    return hit;
+  }
+  set(key: string, rows: Float32Array[]): void {
+    const size = rows.reduce((n, r) => n + r.byteLength, 0);
+    if (size > this.limit) return;
+    const old = this.map.get(key);
+    if (old) {
+      this.map.delete(key);
+      this.bytes -= old.reduce((n, r) => n + r.byteLength, 0);
+    }
+    this.map.set(key, rows);
+    this.bytes += size;
+    for (const [k, v] of this.map) {
+      if (this.bytes <= this.limit) break;
+      this.map.delete(k);
+      this.bytes -= v.reduce((n, r) => n + r.byteLength, 0);
+    }
+  }
+  clear(): void {
+    this.map.clear();
+    this.bytes = 0;
+  }
 }
 
 /** Upper bound of output floats per batch (batch × padded length × vocab): ~96 MB of logits. */
@@ -229,6 +290,14 @@ function now(): number {
   return typeof performance !== 'undefined' ? performance.now() : Date.now();
 }
 
+/** A copy of one logits row as float32. */
+function copyRow(data: ArrayLike<number>, offset: number, n: number): Float32Array {
+  if (data instanceof Float32Array) return data.slice(offset, offset + n);
+  const row = new Float32Array(n);
+  for (let v = 0; v < n; v++) row[v] = data[offset + v] as number;
+  return row;
+}
+
 /** Finds where `inner` occurs in `outer` (first match), or -1. */
 function indexOfSeq(outer: readonly number[], inner: readonly number[]): number {
   outer: for (let i = 0; i + inner.length <= outer.length; i++) {
@@ -251,6 +320,66 @@ function validateSource(source: ModelSource): void {
   }
 }
 
+// ---- warm-up and the WebGPU parity check ----
+
+/** Largest |Δlogit| at the mask between WebGPU and WASM that still counts as the same model. */
+const WEBGPU_PARITY_TOLERANCE = 0.05;
+
+async function runOne(runner: ModelRunner, ids: readonly number[], maskAt: number): Promise<{ dims: number[]; row: Float32Array }> {
+  const out: BatchOutput = await runner.run(
+    BigInt64Array.from(ids.map((id) => BigInt(id))),
+    new BigInt64Array(ids.length).fill(1n),
+    1,
+    ids.length,
+    [maskAt],
+  );
+  try {
+    const start = out.offsetOf(0) * out.vocab;
+    const row = new Float32Array(out.vocab);
+    for (let v = 0; v < out.vocab; v++) row[v] = out.data[start + v] as number;
+    return { dims: [...out.dims], row };
+  } finally {
+    out.dispose();
+  }
+}
+
+async function warmUp(runner: ModelRunner, ids: readonly number[], maskAt: number): Promise<{ dims: number[] }> {
+  const { dims } = await runOne(runner, ids, maskAt);
+  return { dims };
+}
+
+/** A fixed prompt for the parity check: "<prefix> the weather today is <mask> . <suffix>". */
+function parityIds(tokenizer: HfTokenizer, prefixIds: number[], suffixIds: number[], maskId: number): { ids: number[]; maskAt: number } {
+  const before = tokenizer.encode('The weather today is', { add_special_tokens: false });
+  const after = tokenizer.encode('.', { add_special_tokens: false });
+  const ids = [...prefixIds, ...before, maskId, ...after, ...suffixIds];
+  return { ids, maskAt: prefixIds.length + before.length };
+}
+
+type ParityResult = { ok: true; maxAbsDiff: number; top1Differs: boolean } | { ok: false; reason: string };
+
+/** Runs both models on one input and compares the full logits row at the mask. */
+export async function compareRunners(a: ModelRunner, b: ModelRunner, input: { ids: number[]; maskAt: number }): Promise<ParityResult> {
+  try {
+    const [ra, rb] = [await runOne(a, input.ids, input.maskAt), await runOne(b, input.ids, input.maskAt)];
+    if (ra.row.length !== rb.row.length || ra.row.length === 0) return { ok: false, reason: 'the outputs have different sizes' };
+    let maxAbsDiff = 0;
+    let topA = 0;
+    let topB = 0;
+    for (let v = 0; v < ra.row.length; v++) {
+      const x = ra.row[v] as number;
+      const y = rb.row[v] as number;
+      const d = Math.abs(x - y);
+      if (!(d <= maxAbsDiff)) maxAbsDiff = Number.isFinite(d) ? d : Infinity;
+      if (x > (ra.row[topA] as number)) topA = v;
+      if (y > (rb.row[topB] as number)) topB = v;
+    }
+    return { ok: true, maxAbsDiff, top1Differs: topA !== topB };
+  } catch (error) {
+    return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 export class MaskedLMEngine {
   readonly info: EngineInfo;
   readonly facts: ModelFacts;
@@ -264,12 +393,15 @@ export class MaskedLMEngine {
   private readonly rules: BoundaryRules;
   private readonly tokenCache = new Map<string, number[]>();
   private readonly errorContext: ErrorContext;
+  private readonly runner: ModelRunner;
+  private readonly rowCache = new RowCache(ROW_CACHE_BYTES);
 
   private constructor(init: {
     info: EngineInfo;
     facts: ModelFacts;
     tokenizer: HfTokenizer;
     model: HfModel;
+    runner: ModelRunner;
     idToToken: string[];
     prefixIds: number[];
     suffixIds: number[];
@@ -277,6 +409,7 @@ export class MaskedLMEngine {
     rules: BoundaryRules;
     errorContext: ErrorContext;
   }) {
+    this.runner = init.runner;
     this.info = init.info;
     this.facts = init.facts;
     this.tokenizer = init.tokenizer;
@@ -380,13 +513,25 @@ export class MaskedLMEngine {
         );
       }
 
-      const loadModel = async (d: ResolvedDevice, t: ResolvedDtype): Promise<HfModel> =>
+      // Mask-rows-only head: the ONNX file is rewritten as ORT receives it (mask-rows.ts).
+      const ort = options.maskRows === false ? null : await loadOrt();
+      if (ort) installCreateHook(ort);
+      let headNote: string | undefined = options.maskRows === false ? 'full head (mask rows only was switched off)' : ort ? undefined : 'full head (no direct ONNX Runtime access)';
+      const hook: ModelTransformHook = {
+        transform: (bytes) => {
+          const rewritten = rewriteForMaskRows(bytes, { allowedInputs: FAST_PATH_INPUTS });
+          headNote = rewritten.ok ? undefined : `full head: ${rewritten.reason}`;
+          return rewritten.ok ? rewritten.bytes : null;
+        },
+      };
+      const loadModel = async (d: ResolvedDevice, t: ResolvedDtype, fast = ort !== null): Promise<HfModel> =>
         (await AutoModelForMaskedLM.from_pretrained(source.id, {
           ...common,
           config: config as never,
           dtype: t,
           device: d,
-        })) as unknown as HfModel;
+          ...(fast ? { session_options: { [HOOK_KEY]: hook } } : {}),
+        } as never)) as unknown as HfModel;
       try {
         model = await loadModel(device, dtype);
       } catch (error) {
@@ -438,28 +583,59 @@ export class MaskedLMEngine {
         suffixIds = empty.slice(1);
       }
 
-      // Warm-up run; also checks the output really is [batch, seq, vocab] logits.
+      // Warm-up run; also checks the output really is one score per vocabulary word at the mask.
       const warmIds = [...prefixIds, maskTokenId, ...suffixIds];
-      const warm = await model({
-        input_ids: new Tensor('int64', BigInt64Array.from(warmIds.map(BigInt)), [1, warmIds.length]),
-        attention_mask: new Tensor('int64', new BigInt64Array(warmIds.length).fill(1n), [1, warmIds.length]),
-      });
-      const logits = warm.logits;
-      const dims = logits?.dims ?? [];
       const expectedVocab = typeof config.vocab_size === 'number' ? config.vocab_size : null;
-      const vocabOk =
-        dims.length === 3 &&
-        dims[1] === warmIds.length &&
-        (expectedVocab === null ? (dims[2] ?? 0) > maskTokenId : dims[2] === expectedVocab);
-      logits?.dispose?.();
-      if (!vocabOk) {
+      const vocabOk = (v: number | undefined): boolean => (expectedVocab === null ? (v ?? 0) > maskTokenId : v === expectedVocab);
+      const runnerFor = (m: HfModel): ModelRunner => {
+        const s = m.sessions.model ?? Object.values(m.sessions)[0];
+        const fastSession = ort && s?.inputNames.includes(MASK_ROWS_INPUT) ? (s as unknown as OrtSessionLike) : null;
+        return new ModelRunner((inputs) => m(inputs) as ReturnType<PlainModel>, fastSession && ort ? { ort, session: fastSession } : null);
+      };
+      let runner = runnerFor(model);
+      let warm = await warmUp(runner, warmIds, prefixIds.length).catch((error: unknown) => ({ error }));
+      if (runner.maskRowsOnly && ('error' in warm || warm.dims.length !== 2 || !vocabOk(warm.dims[1]))) {
+        // The rewritten graph misbehaves: use the model as it is.
+        const why = 'error' in warm ? toRuntimeError(warm.error, ctx).message : `output shape [${warm.dims.join(', ')}]`;
+        await model.dispose().catch(() => undefined);
+        model = null;
+        model = await loadModel(device, dtype, false);
+        headNote = `full head: the rewritten model failed its check (${why})`;
+        runner = runnerFor(model);
+        warm = await warmUp(runner, warmIds, prefixIds.length).catch((error: unknown) => ({ error }));
+      }
+      if ('error' in warm) throw warm.error;
+      const dims = warm.dims;
+      const plainShapeOk = dims.length === 3 && dims[1] === warmIds.length && vocabOk(dims[2]);
+      if (!runner.maskRowsOnly && !plainShapeOk) {
         throw new RuntimeError(
           'not-masked-lm',
           `This model's output is not one score per vocabulary word at each position (got shape [${dims.join(', ')}], expected [1, ${warmIds.length}, ${expectedVocab ?? 'vocab'}]), so it is not a masked language model.`,
           `logits dims = ${JSON.stringify(dims)}, config.vocab_size = ${String(expectedVocab)}`,
         );
       }
-      const vocabSize = dims[2] as number;
+      const vocabSize = dims[dims.length - 1] as number;
+
+      // WebGPU can be silently wrong (notably for quantized models): compare with WASM once.
+      if (device === 'webgpu' && !isNodeRuntime() && options.webgpuParityCheck?.enabled !== false) {
+        checkSignal(signal, 'Loading the model');
+        const reference = await loadModel('wasm', dtype);
+        const refRunner = runnerFor(reference);
+        const parity = await compareRunners(runner, refRunner, parityIds(tokenizer, prefixIds, suffixIds, maskTokenId));
+        const tolerance = options.webgpuParityCheck?.tolerance ?? WEBGPU_PARITY_TOLERANCE;
+        if (parity.ok && parity.maxAbsDiff <= tolerance) {
+          await reference.dispose().catch(() => undefined);
+          note = `${note ? `${note}; ` : ''}WebGPU matches WASM on a fixed input (max |Δlogit| ${parity.maxAbsDiff.toExponential(1)})`;
+        } else {
+          await model.dispose().catch(() => undefined);
+          model = reference;
+          runner = refRunner;
+          device = 'wasm';
+          note = parity.ok
+            ? `WebGPU gave different results from WASM on a fixed input (max |Δlogit| ${parity.maxAbsDiff.toPrecision(3)} > ${tolerance}${parity.top1Differs ? ', different top prediction' : ''}); using WASM`
+            : `WebGPU could not be checked against WASM (${parity.reason}); using WASM`;
+        }
+      }
       while (idToToken.length < vocabSize) idToToken.push('');
 
       // Longest sequence: position embeddings (minus RoBERTa's padding offset), capped by the tokenizer.
@@ -492,6 +668,8 @@ export class MaskedLMEngine {
         modelFile,
         loadMs: Math.round(now() - t0),
         ...(note ? { deviceNote: note } : {}),
+        head: runner.maskRowsOnly ? 'mask-rows' : 'full',
+        ...(headNote && !runner.maskRowsOnly ? { headNote } : {}),
       };
       onProgress?.({ file: '', loaded: 0, total: 0, status: 'ready' });
       const engine = new MaskedLMEngine({
@@ -499,6 +677,7 @@ export class MaskedLMEngine {
         facts,
         tokenizer,
         model,
+        runner,
         idToToken,
         prefixIds,
         suffixIds,
@@ -604,17 +783,59 @@ export class MaskedLMEngine {
       return { ids, maskPositions, truncated };
     });
 
-    // 2. Batch by similar length and run.
+    // 2. Identical prompts run once; prompts whose mask rows are cached do not run at all.
+    const results: PromptScores[] = new Array(prompts.length);
+    const tokenOf = (id: number): string => this.tokenString(id);
+    const cacheRows = options.cacheRows === true && prompts.length <= ROW_CACHE_MAX_PROMPTS;
+    const keys = seqs.map((s) => `${s.ids.join(',')}|${s.maskPositions.join(',')}`);
+    const firstOf = new Map<string, number>();
+    const duplicates: [number, number][] = [];
+    const toRun: number[] = [];
+    let cachedPrompts = 0;
+    const finish = (seqIndex: number, masks: PromptScores['masks']): void => {
+      const seq = seqs[seqIndex] as { ids: number[]; maskPositions: number[]; truncated: number };
+      results[seqIndex] = { masks, tokens: seq.ids.map(tokenOf), maskPositions: seq.maskPositions, truncatedTokens: seq.truncated };
+    };
+    seqs.forEach((seq, i) => {
+      const key = keys[i] as string;
+      const first = firstOf.get(key);
+      if (first !== undefined) {
+        duplicates.push([i, first]);
+        return;
+      }
+      firstOf.set(key, i);
+      const rows = this.rowCache.get(key);
+      if (rows && rows.length === seq.maskPositions.length) {
+        cachedPrompts++;
+        finish(i, rows.map((row) => scoreRow(row, 0, row.length, tokenIds, options.topK, tokenOf)));
+      } else {
+        toRun.push(i);
+      }
+    });
+
+    // 3. Batch by similar length and run.
     const maxBatch = Math.max(1, Math.floor(options.batchSize ?? DEFAULT_BATCH_SIZE));
+    const maskRowsOnly = this.runner.maskRowsOnly;
     const batches = planBatches(
-      seqs.map((s) => s.ids.length),
+      toRun.map((i) => (seqs[i] as { ids: number[] }).ids.length),
       maxBatch,
       vocabSize,
       MAX_LOGIT_FLOATS,
-    );
-    const results: PromptScores[] = new Array(prompts.length);
-    const stats: ScoreStats = { prompts: prompts.length, batches: batches.length, tokensRun: 0, paddedTokens: 0, modelMs: 0, totalMs: 0 };
-    const tokenOf = (id: number): string => this.tokenString(id);
+      maskRowsOnly
+        ? { outputRows: toRun.map((i) => Math.max(1, (seqs[i] as { maskPositions: number[] }).maskPositions.length)), maxTokens: MAX_BATCH_TOKENS }
+        : {},
+    ).map((batch) => batch.map((j) => toRun[j] as number));
+    const stats: ScoreStats = {
+      prompts: prompts.length,
+      batches: batches.length,
+      tokensRun: 0,
+      paddedTokens: 0,
+      modelMs: 0,
+      totalMs: 0,
+      cachedPrompts,
+      duplicatePrompts: duplicates.length,
+      shapes: [],
+    };
 
     for (const batch of batches) {
       await yieldToEventLoop();
@@ -624,46 +845,46 @@ export class MaskedLMEngine {
       const b = batch.length;
       const inputIds = new BigInt64Array(b * len).fill(BigInt(this.padId));
       const attention = new BigInt64Array(b * len);
+      const rows: number[] = [];
       batch.forEach((seqIndex, row) => {
-        const { ids } = seqs[seqIndex] as { ids: number[] };
+        const { ids, maskPositions } = seqs[seqIndex] as { ids: number[]; maskPositions: number[] };
         for (let t = 0; t < ids.length; t++) {
           inputIds[row * len + t] = BigInt(ids[t] as number);
           attention[row * len + t] = 1n;
         }
+        for (const pos of maskPositions) rows.push(row * len + pos);
         stats.paddedTokens += len - ids.length;
       });
       stats.tokensRun += b * len;
+      stats.shapes?.push([b, len]);
 
       const tRun = now();
-      let logits: HfTensor | undefined;
+      let out: BatchOutput;
       try {
-        const out = await model({
-          input_ids: new Tensor('int64', inputIds, [b, len]),
-          attention_mask: new Tensor('int64', attention, [b, len]),
-        });
-        logits = out.logits;
+        out = await this.runner.run(inputIds, attention, b, len, rows);
       } catch (error) {
         throw toRuntimeError(error, this.errorContext);
       }
       stats.modelMs += now() - tRun;
-      if (!logits) throw new RuntimeError('not-masked-lm', 'The model returned no logits.');
-      if (logits.type === 'float16' && typeof logits.to === 'function') logits = logits.to('float32');
-      const data = logits.data;
-      const V = logits.dims[2] ?? vocabSize;
-
-      batch.forEach((seqIndex, row) => {
-        const seq = seqs[seqIndex] as { ids: number[]; maskPositions: number[]; truncated: number };
-        const masks = seq.maskPositions.map((pos) =>
-          scoreRow(data, (row * len + pos) * V, V, tokenIds, options.topK, tokenOf),
-        );
-        results[seqIndex] = {
-          masks,
-          tokens: seq.ids.map(tokenOf),
-          maskPositions: seq.maskPositions,
-          truncatedTokens: seq.truncated,
-        };
-      });
-      logits.dispose?.();
+      try {
+        const { data, vocab: V } = out;
+        let k = 0;
+        for (const seqIndex of batch) {
+          const seq = seqs[seqIndex] as { maskPositions: number[] };
+          const offsets = seq.maskPositions.map(() => out.offsetOf(k++) * V);
+          finish(
+            seqIndex,
+            offsets.map((offset) => scoreRow(data, offset, V, tokenIds, options.topK, tokenOf)),
+          );
+          if (cacheRows) this.rowCache.set(keys[seqIndex] as string, offsets.map((offset) => copyRow(data, offset, V)));
+        }
+      } finally {
+        out.dispose();
+      }
+    }
+    for (const [i, first] of duplicates) {
+      const r = results[first] as PromptScores;
+      results[i] = { ...r, masks: r.masks.map((m) => ({ probs: [...m.probs], logits: [...m.logits], top: [...m.top] })), tokens: [...r.tokens] };
     }
     stats.modelMs = Math.round(stats.modelMs * 100) / 100;
     stats.totalMs = Math.round((now() - t0) * 100) / 100;
@@ -703,6 +924,7 @@ export class MaskedLMEngine {
     const model = this.model;
     this.model = null;
     this.tokenCache.clear();
+    this.rowCache.clear();
     if (model) await model.dispose().catch(() => undefined);
   }
 }

@@ -6,6 +6,7 @@ import { MaskedLMEngine, type LoadOptions } from './engine.ts';
 import { RuntimeError, toRuntimeError, type ErrorContext } from './errors.ts';
 import { clearModelCache, modelCacheStatus, type CacheLocation } from './cache.ts';
 import { registerLocalFiles } from './local-files.ts';
+import { collectLabelWordStats } from './vocab-stats.ts';
 import type { LoadProgress, RuntimeOp, RuntimeOps, WorkerRequest, WorkerResponse } from './protocol.ts';
 
 export interface RuntimeHandlerOptions {
@@ -128,12 +129,35 @@ export function createRuntimeHandler(options: RuntimeHandlerOptions): RuntimeHan
       const result = await e.scoreDetailed(msg.prompts, msg.tokenIds, {
         topK: msg.topK,
         batchSize: msg.batchSize,
+        cacheRows: msg.cacheRows === true,
         signal: ctrl.signal,
       });
       if (ctrl.signal.aborted) throw ctrl.signal.reason;
       reply('score', requestId, result);
     } catch (error) {
       fail('score', requestId, error, { phase: 'score' }, ctrl.signal);
+    } finally {
+      controllers.delete(requestId);
+      if (lanes.get(lane) === requestId) lanes.delete(lane);
+    }
+  };
+
+  // Label-word search (vocab-stats.ts): same lane and cancellation rules as 'score'.
+  const handleLabelWordStats = async (msg: Extract<WorkerRequest, { op: 'labelWordStats' }>): Promise<void> => {
+    const { requestId, lane } = msg;
+    const previous = lanes.get(lane);
+    if (previous !== undefined && previous !== requestId) {
+      abort(previous, new RuntimeError('superseded', 'A newer request replaced this one.'));
+    }
+    lanes.set(lane, requestId);
+    const ctrl = new AbortController();
+    controllers.set(requestId, ctrl);
+    try {
+      const result = await collectLabelWordStats(await currentEngine(), msg, ctrl.signal);
+      if (ctrl.signal.aborted) throw ctrl.signal.reason;
+      reply('labelWordStats', requestId, result);
+    } catch (error) {
+      fail('labelWordStats', requestId, error, { phase: 'score' }, ctrl.signal);
     } finally {
       controllers.delete(requestId);
       if (lanes.get(lane) === requestId) lanes.delete(lane);
@@ -151,6 +175,8 @@ export function createRuntimeHandler(options: RuntimeHandlerOptions): RuntimeHan
         return handleLoad(msg);
       case 'score':
         return handleScore(msg);
+      case 'labelWordStats':
+        return handleLabelWordStats(msg);
       case 'tokenizeWords': {
         try {
           const e = await currentEngine();

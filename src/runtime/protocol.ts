@@ -3,6 +3,7 @@
 
 import type { ModelFacts, PromptScores, RenderedPrompt, WordTokenization } from '../core/types.ts';
 import type { SerializedRuntimeError } from './errors.ts';
+import type { LabelWordStatsArgs, LabelWordStatsResult } from '../core/label-search.ts';
 
 /** Where a model comes from. 'local' = `<env.localModelPath>/<id>/` in Hugging Face layout. */
 export type ModelSource = { kind: 'hub'; id: string } | { kind: 'local'; id: string };
@@ -38,6 +39,10 @@ export interface EngineInfo {
   loadMs: number;
   /** Why 'auto' chose this device (e.g. "WebGPU adapter is a software fallback"). */
   deviceNote?: string;
+  /** 'mask-rows': the vocabulary projection runs only at mask positions (src/runtime/mask-rows.ts). */
+  head?: 'mask-rows' | 'full';
+  /** Why the full head is used, when it is. */
+  headNote?: string;
 }
 
 export interface LoadResult {
@@ -55,6 +60,12 @@ export interface ScoreStats {
   /** Milliseconds spent in model runs / in total. */
   modelMs: number;
   totalMs: number;
+  /** Prompts answered from the worker's mask-row cache (no forward pass). */
+  cachedPrompts?: number;
+  /** Prompts identical to an earlier one in the same request (run once). */
+  duplicatePrompts?: number;
+  /** [batch size, padded length] of each model run, in order. */
+  shapes?: [number, number][];
 }
 
 export interface ScoreResult {
@@ -81,6 +92,8 @@ export interface RuntimeOps {
       tokenIds: number[];
       topK: number;
       batchSize?: number;
+      /** Keep the mask rows' full logits in the worker, so other label words need no forward pass. */
+      cacheRows?: boolean;
       /** A newer score request in the same lane supersedes an unfinished older one. */
       lane: string;
     };
@@ -89,6 +102,8 @@ export interface RuntimeOps {
   cancel: { args: { targetId: number }; result: { cancelled: boolean } };
   cacheStatus: { args: { modelId: string }; result: CacheStatus };
   clearCache: { args: { modelId?: string }; result: { deleted: number } };
+  /** Label-word search: full-vocabulary statistics gathered in the worker (vocab-stats.ts); lanes as for score. */
+  labelWordStats: { args: LabelWordStatsArgs & { lane: string }; result: LabelWordStatsResult };
   /** Files of a model folder opened from the user's computer, served as 'local' model `modelId`. */
   registerFiles: { args: { modelId: string; files: { path: string; file: Blob }[] }; result: { files: number; bytes: number } };
 }

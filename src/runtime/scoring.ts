@@ -87,29 +87,83 @@ export function truncateInputs(segments: Segment[], reserved: number, maxLength:
 
 /**
  * Groups sequence indices into batches of similar length: sort by length, then fill batches up to
- * `maxBatch` items and about `maxLogitFloats` output floats (batch × padded length × vocab).
+ * `maxBatch` items and about `maxLogitFloats` output floats (batch × padded length × vocab, or with
+ * `outputRows` — the model returns only those rows per sequence — rows × vocab), and at most
+ * `maxTokens` padded tokens when given.
  */
 export function planBatches(
   lengths: readonly number[],
   maxBatch: number,
   vocabSize: number,
   maxLogitFloats: number,
+  limits: { outputRows?: readonly number[]; maxTokens?: number; runCost?: number } = {},
 ): number[][] {
+  const { outputRows, maxTokens, runCost } = limits;
   const order = lengths.map((_, i) => i).sort((a, b) => (lengths[a] ?? 0) - (lengths[b] ?? 0) || a - b);
+  if (runCost !== undefined) return planBatchesOptimal(order, lengths, maxBatch, vocabSize, maxLogitFloats, outputRows, maxTokens, runCost);
   const batches: number[][] = [];
   let current: number[] = [];
+  let rows = 0;
   for (const i of order) {
     const len = lengths[i] ?? 0;
+    const own = outputRows ? (outputRows[i] ?? 1) : 0;
     // Sorted ascending: the padded length of `current` + i is `len`.
-    const floats = (current.length + 1) * len * vocabSize;
-    if (current.length > 0 && (current.length >= maxBatch || floats > maxLogitFloats)) {
+    const floats = outputRows ? (rows + own) * vocabSize : (current.length + 1) * len * vocabSize;
+    const tooLong = maxTokens !== undefined && (current.length + 1) * len > maxTokens;
+    if (current.length > 0 && (current.length >= maxBatch || floats > maxLogitFloats || tooLong)) {
       batches.push(current);
       current = [];
+      rows = 0;
     }
     current.push(i);
+    rows += own;
   }
   if (current.length) batches.push(current);
   return batches;
+}
+
+/**
+ * Length bucketing with the least work: splits the length-sorted sequences into contiguous batches
+ * minimising Σ (batch size × padded length + runCost) — padded tokens plus a per-run overhead in
+ * token equivalents — under the same limits as the greedy planner (dynamic programming, O(n · maxBatch)).
+ * Greedy fills every batch to `maxBatch`, so one long prompt pads fifteen short ones; this pays a
+ * run's overhead only where that saves more padding.
+ */
+function planBatchesOptimal(
+  order: readonly number[],
+  lengths: readonly number[],
+  maxBatch: number,
+  vocabSize: number,
+  maxLogitFloats: number,
+  outputRows: readonly number[] | undefined,
+  maxTokens: number | undefined,
+  runCost: number,
+): number[][] {
+  const n = order.length;
+  const len = order.map((i) => lengths[i] ?? 0);
+  const rowsPrefix = [0];
+  for (let k = 0; k < n; k++) rowsPrefix.push((rowsPrefix[k] as number) + (outputRows ? (outputRows[order[k] as number] ?? 1) : 0));
+  const best = new Float64Array(n + 1).fill(Infinity);
+  const from = new Int32Array(n + 1);
+  best[0] = 0;
+  for (let j = 1; j <= n; j++) {
+    const padded = len[j - 1] as number;
+    for (let i = j - 1; i >= 0 && j - i <= maxBatch; i--) {
+      const b = j - i;
+      if (b > 1) {
+        const floats = outputRows ? ((rowsPrefix[j] as number) - (rowsPrefix[i] as number)) * vocabSize : b * padded * vocabSize;
+        if (floats > maxLogitFloats || (maxTokens !== undefined && b * padded > maxTokens)) break;
+      }
+      const cost = (best[i] as number) + b * padded + runCost;
+      if (cost < (best[j] as number)) {
+        best[j] = cost;
+        from[j] = i;
+      }
+    }
+  }
+  const batches: number[][] = [];
+  for (let j = n; j > 0; j = from[j] as number) batches.push(order.slice(from[j] as number, j));
+  return batches.reverse();
 }
 
 /** A row of logits stored at `offset` in a flat float array. */

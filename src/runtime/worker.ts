@@ -8,7 +8,10 @@ import { env } from '@huggingface/transformers';
 // listed in onnxruntime-web's package "exports", so Vite resolves them; `?url` emits them as assets.
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+// The same ORT module instance Transformers.js imports: the engine runs its mask-rows session on it.
+import * as ortWeb from 'onnxruntime-web/webgpu';
 import { createRuntimeHandler } from './handler.ts';
+import { provideOrt } from './ort-backend.ts';
 import type { WorkerRequest, WorkerResponse } from './protocol.ts';
 
 /** Most WASM threads we ask for (ORT's own default is min(4, cores / 2)). */
@@ -40,6 +43,8 @@ env.allowLocalModels = true;
 env.localModelPath = modelsPath();
 env.useBrowserCache = true;
 env.cacheKey = 'transformers-cache';
+
+provideOrt(ortWeb);
 
 const handler = createRuntimeHandler({ post: (message) => scope.postMessage(message) });
 scope.onmessage = (event) => {

@@ -1,0 +1,109 @@
+// Runs the masked LM for one padded batch, on one of two paths:
+//  - fast: the session was rewritten by mask-rows.ts; the engine feeds ORT tensors itself, with the
+//    flat indices of the mask rows, and gets logits [N, V] for exactly those rows;
+//  - plain: Transformers.js's model() and its logits [B, S, V].
+// Either way the caller reads mask row k at offset(k) · V. Runs are serialised (one at a time per
+// engine): ORT-web sessions must not run concurrently, and lanes may overlap in the worker.
+
+import { Tensor } from '@huggingface/transformers';
+import { RuntimeError } from './errors.ts';
+import { MASK_ROWS_INPUT } from './mask-rows.ts';
+import type { OrtModuleLike, OrtSessionLike, OrtTensorLike } from './ort-backend.ts';
+
+export interface LogitsLike {
+  type: string;
+  dims: readonly number[];
+  data: ArrayLike<number>;
+  to?(type: string): LogitsLike;
+  dispose?(): void;
+}
+
+export type PlainModel = (inputs: Record<string, unknown>) => Promise<{ logits?: LogitsLike }>;
+
+export interface BatchOutput {
+  /** Float32 logits; mask row k starts at offsetOf(k) · vocab. */
+  data: ArrayLike<number>;
+  vocab: number;
+  dims: readonly number[];
+  offsetOf(k: number): number;
+  dispose(): void;
+}
+
+/** Inputs the fast path can fill in itself. */
+export const FAST_PATH_INPUTS = ['input_ids', 'attention_mask', 'token_type_ids', MASK_ROWS_INPUT] as const;
+
+export class ModelRunner {
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly plain: PlainModel,
+    private readonly fast: { ort: OrtModuleLike; session: OrtSessionLike } | null,
+  ) {}
+
+  /** True when only the mask rows go through the vocabulary projection. */
+  get maskRowsOnly(): boolean {
+    return this.fast !== null;
+  }
+
+  /** Runs `fn` after every earlier run of this runner has finished. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(fn, fn);
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  /**
+   * One forward pass over a [b, len] padded batch. `rows` lists flat indices (row · len + position)
+   * of the mask positions to read.
+   */
+  run(inputIds: BigInt64Array, attention: BigInt64Array, b: number, len: number, rows: readonly number[]): Promise<BatchOutput> {
+    return this.exclusive(() => (this.fast ? this.runFast(this.fast, inputIds, attention, b, len, rows) : this.runPlain(inputIds, attention, b, len, rows)));
+  }
+
+  private async runFast(
+    fast: { ort: OrtModuleLike; session: OrtSessionLike },
+    inputIds: BigInt64Array,
+    attention: BigInt64Array,
+    b: number,
+    len: number,
+    rows: readonly number[],
+  ): Promise<BatchOutput> {
+    const { ort, session } = fast;
+    // An empty gather would give an empty output; ask for row 0 and ignore it.
+    const rowIds = BigInt64Array.from((rows.length ? rows : [0]).map((r) => BigInt(r)));
+    const feeds: Record<string, OrtTensorLike> = {
+      input_ids: new ort.Tensor('int64', inputIds, [b, len]),
+      attention_mask: new ort.Tensor('int64', attention, [b, len]),
+      [MASK_ROWS_INPUT]: new ort.Tensor('int64', rowIds, [rowIds.length]),
+    };
+    if (session.inputNames.includes('token_type_ids')) feeds.token_type_ids = new ort.Tensor('int64', new BigInt64Array(b * len), [b, len]);
+    const out = await session.run(feeds);
+    let logits = out.logits as unknown as LogitsLike | undefined;
+    for (const [name, t] of Object.entries(out)) if (name !== 'logits') t.dispose?.();
+    if (!logits) throw new RuntimeError('not-masked-lm', 'The model returned no logits.');
+    if (logits.type === 'float16') {
+      const wrapped = new Tensor(logits as never) as unknown as LogitsLike;
+      const converted = wrapped.to?.('float32');
+      if (converted) {
+        logits.dispose?.();
+        logits = converted;
+      }
+    }
+    const final = logits;
+    const vocab = final.dims[final.dims.length - 1] ?? 0;
+    return { data: final.data, vocab, dims: final.dims, offsetOf: (k) => k, dispose: () => final.dispose?.() };
+  }
+
+  private async runPlain(inputIds: BigInt64Array, attention: BigInt64Array, b: number, len: number, rows: readonly number[]): Promise<BatchOutput> {
+    const out = await this.plain({
+      input_ids: new Tensor('int64', inputIds, [b, len]),
+      attention_mask: new Tensor('int64', attention, [b, len]),
+    });
+    let logits = out.logits;
+    if (!logits) throw new RuntimeError('not-masked-lm', 'The model returned no logits.');
+    if (logits.type === 'float16' && typeof logits.to === 'function') logits = logits.to('float32');
+    const final = logits;
+    const vocab = final.dims[2] ?? 0;
+    return { data: final.data, vocab, dims: final.dims, offsetOf: (k) => rows[k] as number, dispose: () => final.dispose?.() };
+  }
+}
