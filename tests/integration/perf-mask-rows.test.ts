@@ -1,0 +1,242 @@
+/**
+ * Correctness of the performance paths (src/runtime/mask-rows.ts, runner.ts, the engine's
+ * de-duplication and mask-row cache, planBatches limits) on the generated fixtures, in Node with
+ * the real onnxruntime-node:
+ *  - the rewritten graph's logits at mask rows equal the plain model's full logits there (fp32, 1e-5);
+ *  - the engine on the mask-rows path equals the engine on the plain path (fp32: logits, probs and
+ *    top-k; q8: close), with several masks per prompt and padding;
+ *  - cached rows and duplicate prompts give the same numbers as a fresh run, without forward passes.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as ort from 'onnxruntime-node';
+import { env } from '@huggingface/transformers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { PromptScores, RenderedPrompt } from '../../src/core/types.ts';
+import { MaskedLMEngine, type LoadOptions } from '../../src/runtime/engine.ts';
+import { MASK_ROWS_INPUT, rewriteForMaskRows } from '../../src/runtime/mask-rows.ts';
+import { planBatches } from '../../src/runtime/scoring.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const MODELS_DIR = path.join(ROOT, 'public', 'models');
+const BROKEN_DIR = path.join(ROOT, '.cache', 'fixtures');
+const MODELS = ['clozelab-test/bert-tiny', 'clozelab-test/roberta-tiny', 'clozelab-test/chinese-bert-tiny'];
+const file = (id: string, dtype: 'fp32' | 'q8', dir = MODELS_DIR) => path.join(dir, id, 'onnx', dtype === 'q8' ? 'model_quantized.onnx' : 'model.onnx');
+
+beforeAll(() => {
+  if (MODELS.some((id) => !fs.existsSync(file(id, 'q8'))) || !fs.existsSync(path.join(BROKEN_DIR, 'not-mlm', 'onnx', 'model.onnx'))) {
+    const r = spawnSync('npx', ['tsx', 'scripts/make-fixtures.ts'], { cwd: ROOT, stdio: 'inherit' });
+    if (r.status !== 0) throw new Error('npm run fixtures failed');
+  }
+  env.allowRemoteModels = false;
+  env.allowLocalModels = true;
+  env.localModelPath = `${MODELS_DIR}/`;
+}, 180_000);
+
+async function load(id: string, options: LoadOptions = {}): Promise<MaskedLMEngine> {
+  env.localModelPath = `${MODELS_DIR}/`;
+  return MaskedLMEngine.load({ kind: 'local', id }, options);
+}
+
+function feeds(session: ort.InferenceSession, ids: number[][], len: number): Record<string, ort.Tensor> {
+  const b = ids.length;
+  const input = new BigInt64Array(b * len);
+  const mask = new BigInt64Array(b * len);
+  ids.forEach((row, r) =>
+    row.forEach((id, t) => {
+      input[r * len + t] = BigInt(id);
+      mask[r * len + t] = 1n;
+    }),
+  );
+  const f: Record<string, ort.Tensor> = {
+    input_ids: new ort.Tensor('int64', input, [b, len]),
+    attention_mask: new ort.Tensor('int64', mask, [b, len]),
+  };
+  if (session.inputNames.includes('token_type_ids')) f.token_type_ids = new ort.Tensor('int64', new BigInt64Array(b * len), [b, len]);
+  return f;
+}
+
+describe('rewriteForMaskRows (graph surgery)', () => {
+  for (const id of MODELS) {
+    it(`${id}: fp32 logits at the gathered rows equal the plain model's, to 1e-5`, async () => {
+      const bytes = fs.readFileSync(file(id, 'fp32'));
+      const rewritten = rewriteForMaskRows(bytes, { allowedInputs: ['input_ids', 'attention_mask', 'token_type_ids'] });
+      expect(rewritten.ok, rewritten.ok ? '' : rewritten.reason).toBe(true);
+      if (!rewritten.ok) return;
+      expect(rewritten.projection).toBe('MatMul');
+      const plain = await ort.InferenceSession.create(bytes);
+      const rows = await ort.InferenceSession.create(rewritten.bytes);
+      expect(rows.inputNames).toContain(MASK_ROWS_INPUT);
+      expect(rows.outputNames).toEqual(['logits']);
+
+      // A padded batch of 3 sequences; read 5 rows in an arbitrary order (repeats allowed).
+      const len = 9;
+      const ids = [
+        [2, 40, 41, 42, 4, 43, 3],
+        [2, 50, 4, 4, 51, 52, 53, 54, 3],
+        [2, 4, 3],
+      ];
+      const picks = [1 * len + 2, 0 * len + 4, 2 * len + 1, 1 * len + 3, 0 * len + 4];
+      const full = await plain.run(feeds(plain, ids, len));
+      const sub = await rows.run({ ...feeds(rows, ids, len), [MASK_ROWS_INPUT]: new ort.Tensor('int64', BigInt64Array.from(picks.map(BigInt)), [picks.length]) });
+      const V = full.logits!.dims[2] as number;
+      expect(sub.logits!.dims).toEqual([picks.length, V]);
+      const a = full.logits!.data as Float32Array;
+      const b = sub.logits!.data as Float32Array;
+      let maxDiff = 0;
+      picks.forEach((flat, k) => {
+        for (let v = 0; v < V; v++) maxDiff = Math.max(maxDiff, Math.abs((a[flat * V + v] as number) - (b[k * V + v] as number)));
+      });
+      expect(maxDiff).toBeLessThan(1e-5);
+      await plain.release();
+      await rows.release();
+    });
+
+    it(`${id}: q8 (dynamic quantization) is rewritten before its activation quantizer`, () => {
+      const rewritten = rewriteForMaskRows(fs.readFileSync(file(id, 'q8')));
+      expect(rewritten.ok).toBe(true);
+      if (rewritten.ok) expect(rewritten.projection).toBe('MatMulInteger');
+    });
+  }
+
+  it('refuses graphs it does not understand, with a reason', () => {
+    const encoder = rewriteForMaskRows(fs.readFileSync(path.join(BROKEN_DIR, 'not-mlm', 'onnx', 'model.onnx')));
+    expect(encoder).toMatchObject({ ok: false, reason: expect.stringContaining('logits') });
+    const garbage = rewriteForMaskRows(fs.readFileSync(path.join(BROKEN_DIR, 'corrupt', 'onnx', 'model.onnx')));
+    expect(garbage.ok).toBe(false);
+    const truncated = rewriteForMaskRows(fs.readFileSync(path.join(BROKEN_DIR, 'corrupt', 'onnx', 'model_quantized.onnx')));
+    expect(truncated.ok).toBe(false);
+    const bytes = fs.readFileSync(file(MODELS[0]!, 'fp32'));
+    const narrow = rewriteForMaskRows(bytes, { allowedInputs: ['input_ids', 'attention_mask'] });
+    expect(narrow).toMatchObject({ ok: false, reason: expect.stringContaining('token_type_ids') });
+    const twice = rewriteForMaskRows((rewriteForMaskRows(bytes) as { bytes: Uint8Array }).bytes);
+    expect(twice).toMatchObject({ ok: false, reason: expect.stringContaining('already') });
+  });
+});
+
+// Prompts with 1–3 masks, several lengths (padding), a repeated prompt.
+const PROMPTS: RenderedPrompt[] = [
+  { parts: [{ kind: 'input', slot: 'X', text: 'The movie was fun.' }, { kind: 'template', text: ' It was ' }, { kind: 'mask', count: 1 }, { kind: 'template', text: '.' }] },
+  { parts: [{ kind: 'template', text: 'It was ' }, { kind: 'mask', count: 2 }, { kind: 'template', text: '.' }] },
+  {
+    parts: [
+      { kind: 'input', slot: 'X', text: 'A long and winding review of a film that nobody asked for, and yet here we are again' },
+      { kind: 'template', text: ' Overall: ' },
+      { kind: 'mask', count: 3 },
+      { kind: 'template', text: '!' },
+    ],
+  },
+  { parts: [{ kind: 'template', text: 'It was ' }, { kind: 'mask', count: 2 }, { kind: 'template', text: '.' }] },
+];
+
+function expectSameScores(a: PromptScores[], b: PromptScores[], tol: number): number {
+  let maxDiff = 0;
+  expect(a).toHaveLength(b.length);
+  a.forEach((x, i) => {
+    const y = b[i]!;
+    expect(x.tokens).toEqual(y.tokens);
+    expect(x.maskPositions).toEqual(y.maskPositions);
+    expect(x.masks).toHaveLength(y.masks.length);
+    x.masks.forEach((m, k) => {
+      const n = y.masks[k]!;
+      m.logits.forEach((v, j) => (maxDiff = Math.max(maxDiff, Math.abs(v - n.logits[j]!))));
+      m.probs.forEach((v, j) => (maxDiff = Math.max(maxDiff, Math.abs(v - n.probs[j]!))));
+      if (tol <= 1e-5) expect(m.top.map((t) => t.id)).toEqual(n.top.map((t) => t.id));
+      m.top.forEach((t, j) => {
+        if (n.top[j]?.id === t.id) maxDiff = Math.max(maxDiff, Math.abs(t.prob - n.top[j]!.prob));
+      });
+    });
+  });
+  expect(maxDiff).toBeLessThan(tol);
+  return maxDiff;
+}
+
+describe('MaskedLMEngine on the mask-rows path', () => {
+  for (const id of MODELS) {
+    it(`${id}: fp32 mask-rows engine equals the plain engine (logits, probs, top-k) to 1e-5`, async () => {
+      const fast = await load(id);
+      const plain = await load(id, { maskRows: false });
+      expect(fast.info.head).toBe('mask-rows');
+      expect(plain.info).toMatchObject({ head: 'full', headNote: expect.stringContaining('switched off') });
+      const V = fast.facts.vocabSize;
+      const tokenIds = [0, 5, 17, 42, V - 1];
+      const a = await fast.scoreDetailed(PROMPTS, tokenIds, { topK: 8, batchSize: 8 });
+      const b = await plain.scoreDetailed(PROMPTS, tokenIds, { topK: 8, batchSize: 8 });
+      expectSameScores(a.scores, b.scores, 1e-5);
+      expect(a.stats.duplicatePrompts).toBe(1);
+      expect(a.stats.tokensRun).toBe(b.stats.tokensRun);
+      await fast.dispose();
+      await plain.dispose();
+    });
+  }
+
+  it('q8: mask-rows and plain agree as closely as the plain model agrees with itself across batchings', async () => {
+    // Dynamic quantization scales the projection's activations by their range over the whole
+    // tensor: on the plain model over the padded batch, on the rewritten one over the mask rows.
+    // So q8 numbers move a little with batch composition either way; the rewrite must stay within that.
+    const id = MODELS[0]!;
+    const fast = await load(id, { dtype: 'q8' });
+    const plain = await load(id, { dtype: 'q8', maskRows: false });
+    expect(fast.info.head).toBe('mask-rows');
+    const V = fast.facts.vocabSize;
+    const all = Array.from({ length: V }, (_, i) => i);
+    const a = await fast.score(PROMPTS, all, { topK: 5 });
+    const b = await plain.score(PROMPTS, all, { topK: 5 });
+    const b1 = await plain.score(PROMPTS, all, { topK: 5, batchSize: 1 });
+    /** Largest total-variation distance between two runs' mask distributions. */
+    const tv = (x: PromptScores[], y: PromptScores[]) =>
+      Math.max(...x.flatMap((s, i) => s.masks.map((m, k) => m.probs.reduce((t, p, j) => t + Math.abs(p - y[i]!.masks[k]!.probs[j]!), 0) / 2)));
+    const rewriteVsPlain = tv(a, b);
+    const batchingNoise = tv(b, b1);
+    console.info(`[perf] q8 total variation: mask-rows vs plain ${rewriteVsPlain.toFixed(4)}; plain batched vs one by one ${batchingNoise.toFixed(4)}`);
+    expect(rewriteVsPlain).toBeLessThan(0.05);
+    expect(rewriteVsPlain).toBeLessThanOrEqual(batchingNoise + 0.01);
+    for (const s of a) for (const m of s.masks) expect(Math.abs(m.probs.reduce((x, y) => x + y, 0) - 1)).toBeLessThan(1e-9);
+    await fast.dispose();
+    await plain.dispose();
+  });
+
+  it('answers repeated prompts from the mask-row cache with other label words, without a forward pass', async () => {
+    const engine = await load(MODELS[0]!);
+    const first = await engine.scoreDetailed(PROMPTS, [5, 6], { topK: 4, cacheRows: true });
+    expect(first.stats.batches).toBeGreaterThan(0);
+    const again = await engine.scoreDetailed(PROMPTS, [17, 42, 99], { topK: 6, cacheRows: true });
+    expect(again.stats).toMatchObject({ batches: 0, cachedPrompts: 3, duplicatePrompts: 1, modelMs: 0 });
+    const fresh = await (await load(MODELS[0]!)).scoreDetailed(PROMPTS, [17, 42, 99], { topK: 6 });
+    expectSameScores(again.scores, fresh.scores, 1e-12);
+    // Without cacheRows nothing is stored.
+    const other: RenderedPrompt[] = [{ parts: [{ kind: 'template', text: 'Something else ' }, { kind: 'mask', count: 1 }] }];
+    await engine.scoreDetailed(other, [5], { topK: 0 });
+    expect((await engine.scoreDetailed(other, [6], { topK: 0 })).stats.cachedPrompts).toBe(0);
+    await engine.dispose();
+  });
+
+  it('serialises concurrent requests on one session (two lanes at once)', async () => {
+    const engine = await load(MODELS[1]!);
+    const tokenIds = [5, 6, 7];
+    const alone = await engine.score(PROMPTS, tokenIds, { topK: 3 });
+    const [x, y] = await Promise.all([
+      engine.score(PROMPTS, tokenIds, { topK: 3, batchSize: 1 }),
+      engine.score([...PROMPTS].reverse(), tokenIds, { topK: 3, batchSize: 2 }),
+    ]);
+    expectSameScores(x, alone, 1e-5);
+    expectSameScores(y, [...alone].reverse(), 1e-5);
+    await engine.dispose();
+  });
+});
+
+describe('planBatches limits', () => {
+  it('counts output rows instead of positions when only mask rows come back', () => {
+    const lengths = [10, 10, 10, 10];
+    // full head: 2 × 10 × 100 floats fit in 2000 → batches of 2
+    expect(planBatches(lengths, 8, 100, 2000)).toEqual([[0, 1], [2, 3]]);
+    // mask rows: 1 row each → all four fit (4 × 100 ≤ 2000)
+    expect(planBatches(lengths, 8, 100, 2000, { outputRows: [1, 1, 1, 1] })).toEqual([[0, 1, 2, 3]]);
+    // rows 3 + 3 > 5 rows of 100 floats → split
+    expect(planBatches(lengths, 8, 100, 500, { outputRows: [3, 3, 1, 1] })).toEqual([[0], [1, 2, 3]]);
+    // the padded-token cap
+    expect(planBatches([5, 6, 7, 8], 8, 1, 1e9, { outputRows: [1, 1, 1, 1], maxTokens: 16 })).toEqual([[0, 1], [2, 3]]);
+  });
+});
