@@ -9,6 +9,7 @@ const rules = {
   'src/runtime': [/^react/, /^zustand/, /^recharts/, /\/(store|ui)\//, /^\.\.\/(store|ui)/],
   'src/store': [/^react-dom/, /^recharts/, /^@huggingface\//, /^onnxruntime/, /\/ui\//, /^\.\.\/ui/],
   'src/ui': [/^@huggingface\//, /^onnxruntime/],
+  'src/cli': [/^react/, /^zustand/, /^recharts/, /\/(store|ui)\//, /^\.\.\/(store|ui)/],
 };
 
 function* files(dir) {

@@ -1,0 +1,114 @@
+import type { Metrics } from '../../core/metrics';
+import { useT } from '../i18n';
+import { pct } from './format';
+
+/** Longest label text drawn in full on the axes; longer ones are shortened with "…" (full name in the tooltip). */
+const LABEL_CHARS = 14;
+
+function short(label: string): string {
+  return [...label].length > LABEL_CHARS ? [...label].slice(0, LABEL_CHARS - 1).join('') + '…' : label;
+}
+
+/**
+ * The confusion matrix as a heatmap: rows are gold labels, columns predictions; a cell's colour is
+ * its share of the row (so each label's recall reads along the diagonal). Cells are buttons.
+ */
+export function ConfusionHeatmap({ metrics, selected, onSelect }: { metrics: Metrics; selected: [number, number] | null; onSelect(cell: [number, number]): void }) {
+  const t = useT();
+  const L = metrics.labels.length;
+  const cell = Math.max(44, Math.min(92, Math.floor(520 / Math.max(1, L))));
+  const left = 24 + 9 * Math.min(LABEL_CHARS, Math.max(...metrics.labels.map((l) => [...l].length), 4));
+  const top = 56;
+  const width = left + L * cell + 8;
+  const height = top + L * cell + 8;
+  const fontSize = cell >= 64 ? 18 : 14;
+  return (
+    <svg
+      className="eval-svg eval-heatmap"
+      width={width}
+      height={height}
+      viewBox={`0 0 ${width} ${height}`}
+      role="group"
+      aria-label={t('eval.confusion.aria')}
+      data-testid="confusion-matrix"
+    >
+      <text x={left + (L * cell) / 2} y={14} textAnchor="middle" fontSize={13} fill="var(--muted)">
+        {t('eval.confusion.predicted')}
+      </text>
+      <text x={10} y={top + (L * cell) / 2} textAnchor="middle" fontSize={13} fill="var(--muted)" transform={`rotate(-90 10 ${top + (L * cell) / 2})`}>
+        {t('eval.confusion.gold')}
+      </text>
+      {metrics.labels.map((label, p) => (
+        <text key={`c${p}`} x={left + p * cell + cell / 2} y={top - 10} textAnchor="middle" fontSize={14} fill="var(--text)">
+          <title>{label}</title>
+          {short(label)}
+        </text>
+      ))}
+      {metrics.labels.map((label, g) => {
+        const row = metrics.confusion[g] ?? [];
+        const rowTotal = row.reduce((a, b) => a + b, 0);
+        return (
+          <g key={`r${g}`}>
+            <text x={left - 8} y={top + g * cell + cell / 2} textAnchor="end" dominantBaseline="central" fontSize={14} fill="var(--text)">
+              <title>{label}</title>
+              {short(label)}
+            </text>
+            {row.map((n, p) => {
+              const share = rowTotal > 0 ? n / rowTotal : 0;
+              const isSelected = selected?.[0] === g && selected?.[1] === p;
+              const strong = share > 0.55;
+              const x = left + p * cell;
+              const y = top + g * cell;
+              const select = () => onSelect([g, p]);
+              return (
+                <g
+                  key={p}
+                  role="button"
+                  tabIndex={0}
+                  className="eval-heat-cell"
+                  aria-pressed={isSelected}
+                  aria-label={t('eval.confusion.cellAria', { gold: label, predicted: metrics.labels[p]!, n })}
+                  data-testid="confusion-cell"
+                  data-gold={label}
+                  data-predicted={metrics.labels[p]}
+                  data-count={n}
+                  onClick={select}
+                  onKeyDown={(e) => {
+                    if (e.key === 'Enter' || e.key === ' ') {
+                      e.preventDefault();
+                      select();
+                    }
+                  }}
+                >
+                  <rect x={x + 2} y={y + 2} width={cell - 4} height={cell - 4} rx={6} fill="var(--panel-2)" />
+                  <rect x={x + 2} y={y + 2} width={cell - 4} height={cell - 4} rx={6} fill={g === p ? 'var(--eval-correct)' : 'var(--eval-wrong)'} fillOpacity={n > 0 ? 0.12 + 0.88 * share : 0} />
+                  {isSelected || g === p ? (
+                    <rect
+                      x={x + 2}
+                      y={y + 2}
+                      width={cell - 4}
+                      height={cell - 4}
+                      rx={6}
+                      fill="none"
+                      stroke={isSelected ? 'var(--text)' : 'var(--eval-correct)'}
+                      strokeWidth={isSelected ? 3 : 1.5}
+                      strokeDasharray={isSelected ? undefined : '4 3'}
+                    />
+                  ) : null}
+                  <text x={x + cell / 2} y={y + cell / 2 - (cell >= 64 ? 7 : 0)} textAnchor="middle" dominantBaseline="central" fontSize={fontSize} fontWeight={600} fill={strong ? '#ffffff' : 'var(--text)'}>
+                    {n}
+                  </text>
+                  {cell >= 64 ? (
+                    <text x={x + cell / 2} y={y + cell / 2 + 13} textAnchor="middle" dominantBaseline="central" fontSize={12} fill={strong ? '#ffffff' : 'var(--muted)'}>
+                      {rowTotal > 0 ? pct(share, 0) : '—'}
+                    </text>
+                  ) : null}
+                </g>
+              );
+            })}
+          </g>
+        );
+      })}
+    </svg>
+  );
+}

@@ -1,0 +1,168 @@
+import { useMemo, useState } from 'react';
+import { columnValues, type RowProblem } from '../../core/dataset';
+import { usePrefs } from '../../store/prefs';
+import { chosenSlots, useEvaluation } from '../../store/evaluation';
+import { useWorkspace } from '../../store/workspace';
+import { useT, type Translate } from '../i18n';
+import { count } from './format';
+
+/** Label values shown in the mapping table (a text column picked by mistake has thousands). */
+const MAX_LABEL_VALUES = 40;
+const PROBLEMS_SHOWN = 50;
+
+export function describeRowProblem(t: Translate, p: RowProblem): string {
+  const where = p.endLine > p.line ? t('eval.problem.lines', { from: p.line, to: p.endLine }) : t('eval.problem.line', { line: p.line });
+  switch (p.code) {
+    case 'column-count':
+      return `${where}: ${t('eval.problem.columnCount', { found: p.found ?? 0, expected: p.expected ?? 0 })}`;
+    case 'malformed-quotes':
+      return `${where}: ${t('eval.problem.quotes')}`;
+    case 'invalid-json':
+      return `${where}: ${t('eval.problem.json')}`;
+    case 'not-an-object':
+      return `${where}: ${t('eval.problem.notObject')}`;
+    case 'missing-text':
+      return `${where}: ${t('eval.problem.missingText', { column: p.column ?? '' })}`;
+    case 'missing-label':
+      return `${where}: ${t('eval.problem.missingLabel', { column: p.column ?? '' })}`;
+    case 'unknown-label':
+      return `${where}: ${t('eval.problem.unknownLabel', { value: p.value ?? '' })}`;
+  }
+}
+
+/** Step 2: which column fills each template slot, which holds the gold label, and how label values map. */
+export function MappingPanel() {
+  const t = useT();
+  const locale = usePrefs((s) => s.locale);
+  const dataset = useEvaluation((s) => s.dataset);
+  const mapping = useEvaluation((s) => s.mapping);
+  const examples = useEvaluation((s) => s.examples);
+  const mappingProblems = useEvaluation((s) => s.mappingProblems);
+  const building = useEvaluation((s) => s.building);
+  const selected = useEvaluation((s) => s.selectedTemplates);
+  const setup = useWorkspace((s) => s.setup);
+  const { setSlotColumn, setLabelColumn, setLabelMapping } = useEvaluation.getState();
+  const [showAllProblems, setShowAllProblems] = useState(false);
+  const labels = setup.verbalizer.labels.map((l) => l.label);
+  const slots = chosenSlots(setup, selected);
+  const values = useMemo(() => (dataset && mapping.labelColumn ? columnValues(dataset, mapping.labelColumn) : []), [dataset, mapping.labelColumn]);
+  const problems = useMemo(
+    () => (dataset ? [...dataset.problems, ...mappingProblems].sort((a, b) => a.line - b.line) : []),
+    [dataset, mappingProblems],
+  );
+
+  if (!dataset) {
+    return (
+      <section className="panel" aria-labelledby="eval-map-heading">
+        <h2 id="eval-map-heading">
+          <span className="step">2</span>
+          {t('eval.map.title')}
+        </h2>
+        <p className="empty">{t('eval.map.noData')}</p>
+      </section>
+    );
+  }
+
+  const shownProblems = showAllProblems ? problems.slice(0, 1000) : problems.slice(0, PROBLEMS_SHOWN);
+  return (
+    <section className="panel" aria-labelledby="eval-map-heading">
+      <h2 id="eval-map-heading">
+        <span className="step">2</span>
+        {t('eval.map.title')}
+      </h2>
+      <div className="eval-map-grid">
+        {slots.map((slot) => (
+          <label className="field" key={slot}>
+            {t('eval.map.slot', { slot: `[${slot}]` })}
+            <select aria-label={t('eval.map.slotAria', { slot })} value={mapping.slots[slot] ?? ''} onChange={(e) => setSlotColumn(slot, e.target.value || null)}>
+              <option value="">{t('eval.map.choose')}</option>
+              {dataset.columns.map((c) => (
+                <option key={c} value={c}>
+                  {c}
+                </option>
+              ))}
+            </select>
+          </label>
+        ))}
+        <label className="field">
+          {t('eval.map.labelColumn')}
+          <select aria-label={t('eval.map.labelColumn')} value={mapping.labelColumn ?? ''} onChange={(e) => setLabelColumn(e.target.value || null)}>
+            <option value="">{t('eval.map.choose')}</option>
+            {dataset.columns.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+
+      {mapping.labelColumn ? (
+        <>
+          <h3 className="eval-subtitle">{t('eval.map.values')}</h3>
+          {values.length > MAX_LABEL_VALUES ? <p className="message warning">{t('eval.map.tooManyValues', { n: count(values.length, locale) })}</p> : null}
+          <table className="eval-table compact" aria-label={t('eval.map.values')} data-testid="label-map">
+            <thead>
+              <tr>
+                <th>{t('eval.map.valueColumn')}</th>
+                <th className="num">{t('eval.map.rowsColumn')}</th>
+                <th>{t('eval.map.labelTarget')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {values.slice(0, MAX_LABEL_VALUES).map(({ value, count: n }) =>
+                value === '' ? null : (
+                  <tr key={value}>
+                    <td className="mono">{value}</td>
+                    <td className="num">{count(n, locale)}</td>
+                    <td>
+                      <select
+                        aria-label={t('eval.map.valueAria', { value })}
+                        value={mapping.labelMap[value] ?? ''}
+                        onChange={(e) => setLabelMapping(value, e.target.value || null)}
+                        className={mapping.labelMap[value] ? undefined : 'unmapped'}
+                      >
+                        <option value="">{t('eval.map.skip')}</option>
+                        {labels.map((l) => (
+                          <option key={l} value={l}>
+                            {l}
+                          </option>
+                        ))}
+                      </select>
+                    </td>
+                  </tr>
+                ),
+              )}
+            </tbody>
+          </table>
+        </>
+      ) : null}
+
+      <p className="eval-ready-line" data-testid="examples-ready" role="status">
+        {building ? t('eval.map.building') : t('eval.map.ready', { n: count(examples.length, locale), total: count(dataset.totalRows, locale) })}
+      </p>
+      {problems.length > 0 ? (
+        <details className="eval-problems" data-testid="bad-rows" open={problems.length <= 10}>
+          <summary>
+            <span className="badge" style={{ color: 'var(--warning)' }}>
+              {t('eval.map.problems', { n: count(problems.length, locale) })}
+            </span>{' '}
+            {t('eval.map.problemsHelp')}
+          </summary>
+          <ul>
+            {shownProblems.map((p, i) => (
+              <li key={i} data-line={p.line}>
+                {describeRowProblem(t, p)}
+              </li>
+            ))}
+          </ul>
+          {problems.length > shownProblems.length ? (
+            <button className="btn small" onClick={() => setShowAllProblems(true)} disabled={showAllProblems}>
+              {showAllProblems ? t('eval.map.problemsMore', { n: count(problems.length - shownProblems.length, locale) }) : t('eval.map.problemsShowMore')}
+            </button>
+          ) : null}
+        </details>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,295 @@
+/**
+ * The evaluation engine (src/core/evaluation.ts) on the real runtime: Transformers.js +
+ * onnxruntime-node on the generated bert-tiny. Checks each example's distributions against the
+ * live pipeline's way of scoring, prompt deduplication, cancel / failure with partial results,
+ * the label-word statistics op through a real (in-process) worker, and the CLI as a process.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildExamples, parseDataset, suggestMapping, type EvalExample } from '../../src/core/dataset.ts';
+import { findDemoDataset } from '../../src/core/demo-datasets.ts';
+import { evaluationReport, prepareTemplates, runEvaluation, runMetrics, type PreparedTemplate } from '../../src/core/evaluation.ts';
+import { labelSearchPrompts, tokenWord } from '../../src/core/label-search.ts';
+import { planScoring, scoreLabels, type ScoringOptions } from '../../src/core/scoring.ts';
+import { DEFAULT_SCORING_OPTIONS } from '../../src/core/scoring.ts';
+import { SETUP_VERSION, type PromptSetup } from '../../src/core/setup.ts';
+import type { Verbalizer } from '../../src/core/verbalizer.ts';
+import { RuntimeClient } from '../../src/runtime/client.ts';
+import { MaskedLMEngine } from '../../src/runtime/engine.ts';
+import { InProcessWorker } from '../../src/runtime/in-process.ts';
+import { allowHubDownloads, setLocalModelFolder } from '../../src/runtime/node-models.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const MODELS = join(ROOT, 'public', 'models');
+const BERT = 'clozelab-test/bert-tiny';
+const tmp = mkdtempSync(join(tmpdir(), 'clozelab-eval-'));
+
+let engine: MaskedLMEngine;
+
+beforeAll(async () => {
+  if (!existsSync(join(MODELS, BERT, 'onnx', 'model.onnx'))) {
+    const r = spawnSync('npx', ['tsx', 'scripts/make-fixtures.ts'], { cwd: ROOT, stdio: 'inherit' });
+    if (r.status !== 0) throw new Error('npm run fixtures failed');
+  }
+  setLocalModelFolder(MODELS);
+  allowHubDownloads(false);
+  engine = await MaskedLMEngine.load({ kind: 'local', id: BERT }, { dtype: 'fp32' });
+}, 180_000);
+
+afterAll(async () => {
+  await engine?.dispose();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+const verbalizer: Verbalizer = {
+  labels: [
+    { label: 'positive', words: ['great', 'fantastic'] }, // "fantastic" is 3 tokens for bert-tiny
+    { label: 'negative', words: ['terrible', 'bad'] },
+  ],
+};
+const entries = [
+  { id: 't1', name: 'one', text: '[X] Overall, it was a [Z] movie.' },
+  { id: 't2', name: 'two', text: '[X] It was [Z].' },
+];
+const tokenize = async (texts: string[]) => texts.map((t) => engine.tokenizeWord(t));
+
+function demoExamples(): EvalExample[] {
+  const demo = findDemoDataset('sentiment-en')!;
+  const parsed = parseDataset(demo.csv);
+  if (!parsed.ok) throw new Error('demo did not parse');
+  const labels = verbalizer.labels.map((l) => l.label);
+  return buildExamples(parsed.dataset, suggestMapping(parsed.dataset, ['X'], labels), labels).examples;
+}
+
+async function prepared(): Promise<PreparedTemplate[]> {
+  const { templates, problems } = await prepareTemplates(entries, verbalizer, engine.facts, tokenize);
+  expect(problems).toEqual([]);
+  return templates;
+}
+
+describe('runEvaluation on bert-tiny', () => {
+  it('gives every example the distributions the live pipeline would compute, without and with calibration', async () => {
+    const templates = await prepared();
+    const examples = demoExamples().slice(0, 12);
+    const scoring: ScoringOptions = { ...DEFAULT_SCORING_OPTIONS, lengthNormalize: true };
+    const run = await runEvaluation({
+      templates,
+      examples,
+      labels: ['positive', 'negative'],
+      scoring,
+      maskToken: engine.facts.maskToken,
+      score: (prompts, ids, topK) => engine.score(prompts, ids, { topK }),
+      promptsPerRequest: 7,
+    });
+    expect(run.status).toBe('complete');
+    expect(run.done).toBe(12);
+    for (const [t, tpl] of templates.entries()) {
+      for (const [i, ex] of examples.entries()) {
+        // The playground's way: one complete plan per input, run on its own.
+        const plan = planScoring(tpl.template, ex.inputs, tpl.words, scoring, { maskToken: engine.facts.maskToken, complete: true });
+        const results = await engine.score(plan.prompts, plan.tokenIds, { topK: 5 });
+        const plain = scoreLabels(plan, results, { ...scoring, calibrate: false });
+        const calibrated = scoreLabels(plan, results, { ...scoring, calibrate: true });
+        const got = run.outcomes[t]![i]!;
+        got.uncalibrated.forEach((p, l) => expect(p).toBeCloseTo(plain.probs[l]!, 5));
+        got.calibrated.forEach((p, l) => expect(p).toBeCloseTo(calibrated.probs[l]!, 5));
+        expect(got.top.map((x) => x.token)).toEqual(results[plan.inputPrompt[1]!]!.masks[0]!.top.map((x) => x.token));
+      }
+      expect(run.contentFree[t]).toHaveLength(2);
+    }
+    // The CLI and the browser report the same JSON shape from this run.
+    const report = evaluationReport(run, { model: { id: BERT, dtype: 'fp32' }, skippedRows: 0 });
+    expect(report.templates[0]!.uncalibrated.n).toBe(12);
+    expect(report.ensemble!.calibrated.confusion.flat().reduce((a, b) => a + b, 0)).toBe(12);
+  });
+
+  it('runs each distinct prompt once: repeated inputs and the content-free prompts are shared', async () => {
+    const templates = await prepared();
+    const base = demoExamples().slice(0, 5);
+    const examples = [...base, ...base, ...base]; // every input three times
+    let prompts = 0;
+    const run = await runEvaluation({
+      templates,
+      examples,
+      labels: ['positive', 'negative'],
+      scoring: { ...DEFAULT_SCORING_OPTIONS },
+      maskToken: engine.facts.maskToken,
+      score: (batch, ids, topK) => {
+        prompts += batch.length;
+        return engine.score(batch, ids, { topK });
+      },
+      promptsPerRequest: 8,
+    });
+    // Per template: 5 inputs × (1-mask + 3-mask prompt for "fantastic") + 3 content-free inputs × 2.
+    expect(prompts).toBe(2 * (5 * 2 + 3 * 2));
+    expect(run.stats.promptsRun).toBe(prompts);
+    expect(run.stats.promptsReused).toBeGreaterThan(0);
+    // Identical inputs, identical outcomes.
+    expect(run.outcomes[0]![5]).toEqual(run.outcomes[0]![0]);
+  });
+
+  it('cancelling midway keeps the finished examples as usable results', async () => {
+    const templates = await prepared();
+    const examples = demoExamples();
+    const controller = new AbortController();
+    const run = await runEvaluation({
+      templates,
+      examples,
+      labels: ['positive', 'negative'],
+      scoring: { ...DEFAULT_SCORING_OPTIONS },
+      maskToken: engine.facts.maskToken,
+      score: (batch, ids, topK) => engine.score(batch, ids, { topK, signal: controller.signal }),
+      signal: controller.signal,
+      promptsPerRequest: 8,
+      onProgress: (p) => {
+        if (p.done >= 8) controller.abort();
+      },
+    });
+    expect(run.status).toBe('cancelled');
+    expect(run.done).toBeGreaterThanOrEqual(8);
+    expect(run.done).toBeLessThan(examples.length);
+    const m = runMetrics(run, 0, 'calibrated');
+    expect(m.n).toBe(run.done);
+    expect(Number.isFinite(m.macroF1)).toBe(true);
+  });
+
+  it('a runtime failure ends the run as "failed" with the runtime\'s message, not an exception', async () => {
+    const long = '[X] ' + 'very '.repeat(600) + 'much [Z].';
+    const { templates } = await prepareTemplates([{ id: 'long', name: 'long', text: long }], verbalizer, engine.facts, tokenize);
+    const run = await runEvaluation({
+      templates,
+      examples: demoExamples().slice(0, 3),
+      labels: ['positive', 'negative'],
+      scoring: { ...DEFAULT_SCORING_OPTIONS },
+      maskToken: engine.facts.maskToken,
+      score: (batch, ids, topK) => engine.score(batch, ids, { topK }),
+    });
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatch(/too long/);
+    expect(run.errorCode).toBe('invalid-input');
+    expect(run.done).toBe(0);
+  });
+});
+
+describe('label-word statistics in the worker', () => {
+  it('ranks vocabulary tokens exactly like a direct full-vocabulary computation, and only candidates come back', async () => {
+    const client = new RuntimeClient(() => new InProcessWorker());
+    try {
+      await client.load({ kind: 'local', id: BERT }, { dtype: 'fp32' });
+      const [tpl] = await prepared();
+      const examples = demoExamples();
+      const labels = ['positive', 'negative'];
+      const { prompts, groups } = labelSearchPrompts(tpl!.template, examples, labels, 6);
+      const exclude = [engine.tokenizeWord('great').ids[0]!];
+      const result = await client.labelWordStats({ prompts, groups, groupCount: 2, topN: 5, exclude }, { lane: 'label-search' });
+      expect(result.counts).toEqual([6, 6]);
+      expect(result.vocabSize).toBe(engine.facts.vocabSize);
+      expect(result.candidates.map((c) => c.length)).toEqual([5, 5]);
+      expect(JSON.stringify(result).length).toBeLessThan(5_000); // no per-example or per-token arrays
+
+      // Independent: every token's log-probability per prompt, summed per label.
+      const V = engine.facts.vocabSize;
+      const all = Array.from({ length: V }, (_, i) => i);
+      const sums = [new Float64Array(V), new Float64Array(V)];
+      const scores = await engine.score(prompts, all, { topK: 0 });
+      scores.forEach((s, i) => {
+        const probs = s.masks[0]!.probs;
+        for (let v = 0; v < V; v++) sums[groups[i]!]![v]! += Math.log(probs[v]!);
+      });
+      for (const [l, list] of result.candidates.entries()) {
+        const expected = all
+          .filter((v) => !exclude.includes(v) && tokenWord(engine.tokenString(v), engine.facts.tokenizerKind) !== null)
+          .map((v) => ({ v, score: sums[l]![v]! / 6 - sums[1 - l]![v]! / 6 }))
+          .sort((a, b) => b.score - a.score)
+          .slice(0, 5);
+        expect(list.map((c) => c.id)).toEqual(expected.map((e) => e.v));
+        list.forEach((c, k) => expect(c.score).toBeCloseTo(expected[k]!.score, 6));
+        expect(list.every((c) => c.word === engine.tokenString(c.id))).toBe(true);
+      }
+    } finally {
+      client.dispose();
+    }
+  });
+});
+
+describe('clozelab eval (the CLI as a process)', () => {
+  const cli = (args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin', 'clozelab.mjs'), 'eval', ...args], { cwd: tmp, encoding: 'utf8', timeout: 60_000 });
+  const setup: PromptSetup = {
+    version: SETUP_VERSION,
+    name: 'cli test',
+    model: { id: BERT, source: 'local', dtype: 'fp32', device: 'auto' },
+    templates: entries,
+    activeTemplateId: 't1',
+    verbalizer,
+    scoring: { ...DEFAULT_SCORING_OPTIONS, calibrate: true },
+    inputs: [],
+  };
+
+  it('prints the same metrics JSON as the engine gives in-process, and skips bad rows with their lines', async () => {
+    const demo = findDemoDataset('sentiment-en')!;
+    const csv = demo.csv.trimEnd() + '\n"an unlabelled row",\n"a row, with an extra field",positive,oops\n';
+    writeFileSync(join(tmp, 'setup.json'), JSON.stringify(setup));
+    writeFileSync(join(tmp, 'data.csv'), csv);
+    const r = cli(['--setup', 'setup.json', '--data', 'data.csv', '--json']);
+    expect(r.stderr).toContain('2 row(s) skipped');
+    expect(r.stderr).toMatch(/line 42: no label in the column "label"/);
+    expect(r.stderr).toMatch(/line 43: 3 field\(s\), but the header has 2/);
+    expect(r.status).toBe(0);
+    const printed = JSON.parse(r.stdout);
+
+    const parsed = parseDataset(csv);
+    if (!parsed.ok) throw new Error();
+    const labels = ['positive', 'negative'];
+    const built = buildExamples(parsed.dataset, suggestMapping(parsed.dataset, ['X'], labels), labels);
+    const run = await runEvaluation({
+      templates: await prepared(),
+      examples: built.examples,
+      labels,
+      scoring: setup.scoring,
+      maskToken: engine.facts.maskToken,
+      score: (batch, ids, topK) => engine.score(batch, ids, { topK }),
+    });
+    expect(printed).toEqual(evaluationReport(run, { model: { id: BERT, dtype: 'fp32' }, skippedRows: 2 }));
+    expect(printed.primaryMode).toBe('calibrated');
+  });
+
+  it('human-readable output has both calibration modes, the confusion matrix and hints', () => {
+    const r = cli(['--setup', 'demo:sentiment-en', '--data', 'demo:sentiment-en', '--model', BERT, '--templates', 't2']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('test model with random weights');
+    expect(r.stdout).toMatch(/accuracy\s+\d+\.\d%\s+\d+\.\d%/);
+    expect(r.stdout).toContain('confusion matrix (rows: gold label, columns: predicted label)');
+    expect(r.stdout).not.toContain('Ensemble');
+  });
+
+  it('bad input: a clear message and exit status 2', () => {
+    const missing = cli(['--setup', 'nope.json', '--data', 'data.csv']);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('The setup file "nope.json" does not exist.');
+
+    writeFileSync(join(tmp, 'bad-setup.json'), JSON.stringify({ ...setup, templates: [] }));
+    const invalid = cli(['--setup', 'bad-setup.json', '--data', 'data.csv']);
+    expect(invalid.status).toBe(2);
+    expect(invalid.stderr).toContain('templates: A setup needs at least one template.');
+
+    const column = cli(['--setup', 'setup.json', '--data', 'data.csv', '--column', 'X=review']);
+    expect(column.status).toBe(2);
+    expect(column.stderr).toContain('The data has no column "review". Columns: "text", "label".');
+
+    writeFileSync(join(tmp, 'other.csv'), 'text,label\nfine,1\nbad,0\n');
+    const labels = cli(['--setup', 'setup.json', '--data', 'other.csv']);
+    expect(labels.status).toBe(2);
+    expect(labels.stderr).toContain('--label-map');
+
+    const usage = cli(['--data', 'data.csv']);
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toContain('--setup <setup.json> is required.');
+
+    const strict = cli(['--setup', 'setup.json', '--data', 'data.csv', '--strict']);
+    expect(strict.status).toBe(2);
+    expect(strict.stderr).toContain("2 row(s) can't be used (--strict)");
+  });
+});

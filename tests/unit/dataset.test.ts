@@ -1,0 +1,262 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  autoLabelMap,
+  buildExamples,
+  detectFormat,
+  parseDataset,
+  parseDatasetAsync,
+  suggestMapping,
+  type Dataset,
+  type DatasetParse,
+  type ParseScheduler,
+} from '../../src/core/dataset.ts';
+
+function ok(parse: DatasetParse): Dataset {
+  if (!parse.ok) throw new Error(`expected a dataset, got ${parse.error.code}: ${parse.error.message}`);
+  return parse.dataset;
+}
+
+/** Pauses after every `every`-th check, like the browser does when a slice has run long enough. */
+function pauseEvery(every: number): ParseScheduler {
+  let n = 0;
+  return { shouldYield: () => ++n % every === 0, yieldNow: () => new Promise((resolve) => setTimeout(resolve, 0)) };
+}
+
+describe('parseDataset: CSV quirks', () => {
+  it('reads a header and rows, with 1-based physical line numbers', () => {
+    const d = ok(parseDataset('text,label\nA fine film.,positive\nDull.,negative\n'));
+    expect(d.format).toBe('csv');
+    expect(d.columns).toEqual(['text', 'label']);
+    expect(d.rows).toEqual([
+      { line: 2, endLine: 2, values: ['A fine film.', 'positive'] },
+      { line: 3, endLine: 3, values: ['Dull.', 'negative'] },
+    ]);
+    expect(d.problems).toEqual([]);
+    expect(d.totalRows).toBe(2);
+    expect(d.lineCount).toBe(3);
+  });
+
+  it('strips a UTF-8 BOM (the first column name stays clean)', () => {
+    const d = ok(parseDataset('\ufefftext,label\nhi,positive'));
+    expect(d.columns).toEqual(['text', 'label']);
+    expect(d.rows[0]).toEqual({ line: 2, endLine: 2, values: ['hi', 'positive'] });
+  });
+
+  it('CRLF, LF and CR line ends give the same rows and lines', () => {
+    const lf = 'text,label\n"a, b",pos\nc,neg\n';
+    for (const text of [lf, lf.replace(/\n/g, '\r\n'), lf.replace(/\n/g, '\r')]) {
+      const d = ok(parseDataset(text));
+      expect(d.rows.map((r) => [r.line, r.values])).toEqual([
+        [2, ['a, b', 'pos']],
+        [3, ['c', 'neg']],
+      ]);
+    }
+  });
+
+  it('quoted fields keep commas, doubled quotes and line breaks; later rows keep their physical line', () => {
+    const text = 'text,label\r\n"He said ""wow"", then left",pos\r\n"line one\r\nline two\r\nline three",neg\r\nafter,pos\r\n';
+    const d = ok(parseDataset(text));
+    expect(d.rows).toEqual([
+      { line: 2, endLine: 2, values: ['He said "wow", then left', 'pos'] },
+      { line: 3, endLine: 5, values: ['line one\r\nline two\r\nline three', 'neg'] },
+      { line: 6, endLine: 6, values: ['after', 'pos'] },
+    ]);
+  });
+
+  it('lists rows with the wrong number of fields by line, and keeps the rest', () => {
+    const text = ['text,label', 'good,pos', 'no label here', '"multi', 'line",neg,extra', 'fine,neg'].join('\n');
+    const d = ok(parseDataset(text));
+    expect(d.rows.map((r) => r.line)).toEqual([2, 6]);
+    expect(d.problems).toEqual([
+      { line: 3, endLine: 3, code: 'column-count', found: 1, expected: 2 },
+      { line: 4, endLine: 5, code: 'column-count', found: 3, expected: 2 },
+    ]);
+    expect(d.totalRows).toBe(4);
+  });
+
+  it('reports a quote that is never closed (from its line to the end) instead of crashing', () => {
+    const d = ok(parseDataset('text,label\nok,pos\n"never closed,neg\nmore,pos\n'));
+    expect(d.rows.map((r) => r.line)).toEqual([2]);
+    expect(d.problems).toEqual([{ line: 3, endLine: 4, code: 'malformed-quotes' }]);
+  });
+
+  it('skips empty and blank lines quietly; line numbers still count them', () => {
+    const d = ok(parseDataset('text,label\n\n   \ngood,pos\n\n'));
+    expect(d.rows).toEqual([{ line: 4, endLine: 4, values: ['good', 'pos'] }]);
+    expect(d.problems).toEqual([]);
+  });
+
+  it('names empty and repeated header cells', () => {
+    const d = ok(parseDataset(' text ,,text\na,b,c'));
+    expect(d.columns).toEqual(['text', 'column 2', 'text (2)']);
+  });
+
+  it('empty input is an error, not an exception', () => {
+    expect(parseDataset('')).toMatchObject({ ok: false, error: { code: 'empty' } });
+    expect(parseDataset('\ufeff\n\n')).toMatchObject({ ok: false, error: { code: 'empty' } });
+  });
+});
+
+describe('parseDataset: TSV and JSONL', () => {
+  it('TSV: tabs separate, quotes still protect tabs and line breaks', () => {
+    const d = ok(parseDataset('text\tlabel\n"a\tb"\tpos\n"two\nlines"\tneg\nplain, with comma\tpos\n', { fileName: 'x.tsv' }));
+    expect(d.format).toBe('tsv');
+    expect(d.rows.map((r) => [r.line, r.endLine, r.values])).toEqual([
+      [2, 2, ['a\tb', 'pos']],
+      [3, 4, ['two\nlines', 'neg']],
+      [5, 5, ['plain, with comma', 'pos']],
+    ]);
+  });
+
+  it('JSONL: keys become columns (in order of first appearance); bad lines are listed by line', () => {
+    const text = '\ufeff{"text":"a","label":"pos"}\r\n\r\nnot json\r\n[1,2]\r\n{"label":"neg","text":"b","extra":3,"flag":true,"nothing":null}\r\n';
+    const d = ok(parseDataset(text));
+    expect(d.format).toBe('jsonl');
+    expect(d.columns).toEqual(['text', 'label', 'extra', 'flag', 'nothing']);
+    expect(d.rows).toEqual([
+      { line: 1, endLine: 1, values: ['a', 'pos', '', '', ''] },
+      { line: 5, endLine: 5, values: ['b', 'neg', '3', 'true', ''] },
+    ]);
+    expect(d.problems.map((p) => [p.line, p.code])).toEqual([
+      [3, 'invalid-json'],
+      [4, 'not-an-object'],
+    ]);
+  });
+
+  it('detects the format from the extension, else from the content', () => {
+    expect(detectFormat('a,b', 'data.TSV')).toBe('tsv');
+    expect(detectFormat('a\tb', 'data.csv')).toBe('csv');
+    expect(detectFormat('{"a":1}\n')).toBe('jsonl');
+    expect(detectFormat('text\tlabel\nx\ty')).toBe('tsv');
+    expect(detectFormat('text,label\nx,y')).toBe('csv');
+  });
+});
+
+describe('parseDatasetAsync', () => {
+  it('gives exactly the same dataset as the one-go parse, wherever it pauses', async () => {
+    const rows = Array.from({ length: 40 }, (_, i) => (i % 5 === 0 ? `"row ${i}\r\nsecond line, still row ${i}",l${i % 3}` : i % 7 === 0 ? `broken ${i}` : `row ${i},l${i % 3}`));
+    const text = '\ufefftext,label\r\n' + rows.join('\r\n') + '\r\n';
+    const once = parseDataset(text);
+    for (const every of [1, 2, 3, 7, 1000]) {
+      expect(await parseDatasetAsync(text, {}, pauseEvery(every))).toEqual(once);
+    }
+    const jsonl = rows.map((r, i) => (i % 6 === 0 ? 'oops' : JSON.stringify({ text: r, label: `l${i % 3}` }))).join('\n');
+    for (const every of [1, 4]) expect(await parseDatasetAsync(jsonl, {}, pauseEvery(every))).toEqual(parseDataset(jsonl));
+  });
+
+  it('reports progress and can be stopped', async () => {
+    const text = 'text,label\n' + Array.from({ length: 50 }, (_, i) => `r${i},x`).join('\n');
+    const seen: number[] = [];
+    await parseDatasetAsync(text, {}, { ...pauseEvery(10), onProgress: (f) => seen.push(f) });
+    expect(seen.length).toBeGreaterThan(2);
+    expect(seen[seen.length - 1]).toBe(1);
+    expect([...seen].sort((a, b) => a - b)).toEqual(seen);
+
+    const controller = new AbortController();
+    const stopping: ParseScheduler = {
+      shouldYield: () => true,
+      yieldNow: async () => controller.abort(),
+      signal: controller.signal,
+    };
+    await expect(parseDatasetAsync(text, {}, stopping)).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});
+
+describe('parser properties', () => {
+  it('never throws, whatever the text and format', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), fc.constantFrom('auto', 'csv', 'tsv', 'jsonl') as fc.Arbitrary<'auto' | 'csv' | 'tsv' | 'jsonl'>, (text, format) => {
+        const result = parseDataset(text, { format });
+        if (result.ok) {
+          const d = result.dataset;
+          for (const r of [...d.rows, ...d.problems]) {
+            expect(r.line).toBeGreaterThanOrEqual(1);
+            expect(r.endLine).toBeGreaterThanOrEqual(r.line);
+          }
+          for (const r of d.rows) if (d.format !== 'jsonl') expect(r.values.length).toBe(d.columns.length);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('the async parse never throws either (and equals the sync one)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 200 }), fc.integer({ min: 1, max: 5 }), async (text, every) => {
+        expect(await parseDatasetAsync(text, {}, pauseEvery(every))).toEqual(parseDataset(text));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('rows written with any mix of quoting and line ends come back with their values and physical lines', () => {
+    const cell = fc.string({ unit: fc.constantFrom('a', 'b', ' ', ',', '"', '\n', '\r\n', 'é', '中'), maxLength: 12 });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(cell, fc.constantFrom('pos', 'neg')), { minLength: 1, maxLength: 15 }), fc.constantFrom('\n', '\r\n', '\r'), fc.boolean(), (rows, eol, bom) => {
+        const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
+        let text = (bom ? '\ufeff' : '') + 'text,label' + eol;
+        let line = 2;
+        const expected: { line: number; endLine: number; values: string[] }[] = [];
+        for (const [value, label] of rows) {
+          const breaks = (value.match(/\r\n|\n|\r/g) ?? []).length;
+          text += `${quote(value)},${label}${eol}`;
+          // A lone CR inside a value followed by the row's own "\n" would be read as CRLF: not generated.
+          expected.push({ line, endLine: line + breaks, values: [value, label] });
+          line += breaks + 1;
+        }
+        const d = ok(parseDataset(text));
+        expect(d.rows).toEqual(expected);
+        expect(d.problems).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('mapping columns and labels', () => {
+  const data = ok(
+    parseDataset(
+      ['id,review,Sentiment', '1,Great fun.,Positive', '2,Awful.,NEGATIVE', '3,,positive', '4,Meh.,neutral', '5,Nice.,', '6,Loved it.,positive'].join('\n'),
+    ),
+  );
+
+  it('guesses the slot and label columns by name, and matches label values ignoring case', () => {
+    const m = suggestMapping(data, ['X'], ['positive', 'negative']);
+    expect(m.slots).toEqual({ X: 'review' });
+    expect(m.labelColumn).toBe('Sentiment');
+    expect(m.labelMap).toEqual({ positive: 'positive', Positive: 'positive', NEGATIVE: 'negative', neutral: null });
+    expect(autoLabelMap(data, 'Sentiment', ['Positive'])).toMatchObject({ positive: 'Positive', Positive: 'Positive', NEGATIVE: null });
+  });
+
+  it('premise / hypothesis columns go to [X1] / [X2]', () => {
+    const nli = ok(parseDataset('label,hypothesis,premise\nyes,b,a'));
+    expect(suggestMapping(nli, ['X1', 'X2'], ['yes']).slots).toEqual({ X1: 'premise', X2: 'hypothesis' });
+  });
+
+  it('rows with missing text, no label or an unmapped label become problems with their lines', () => {
+    const m = suggestMapping(data, ['X'], ['positive', 'negative']);
+    const { examples, problems } = buildExamples(data, m, ['positive', 'negative']);
+    expect(examples.map((e) => [e.line, e.gold, e.rawLabel, e.inputs.X])).toEqual([
+      [2, 'positive', 'Positive', 'Great fun.'],
+      [3, 'negative', 'NEGATIVE', 'Awful.'],
+      [7, 'positive', 'positive', 'Loved it.'],
+    ]);
+    expect(problems).toEqual([
+      { line: 4, endLine: 4, code: 'missing-text', column: 'review' },
+      { line: 5, endLine: 5, code: 'unknown-label', value: 'neutral' },
+      { line: 6, endLine: 6, code: 'missing-label', column: 'Sentiment' },
+    ]);
+    // Mapping the unknown value by hand brings its row in.
+    const mapped = buildExamples(data, { ...m, labelMap: { ...m.labelMap, neutral: 'negative' } }, ['positive', 'negative']);
+    expect(mapped.examples.map((e) => e.line)).toEqual([2, 3, 5, 7]);
+  });
+
+  it('building in slices gives the same examples as building at once', () => {
+    const m = suggestMapping(data, ['X'], ['positive', 'negative']);
+    const whole = buildExamples(data, m, ['positive', 'negative']);
+    const parts = [0, 2, 4].map((start) => buildExamples(data, m, ['positive', 'negative'], { start, end: start + 2 }));
+    expect(parts.flatMap((p) => p.examples)).toEqual(whole.examples);
+    expect(parts.flatMap((p) => p.problems)).toEqual(whole.problems);
+  });
+});
