@@ -289,6 +289,8 @@ export interface ScoringWarning {
   code: ScoringWarningCode;
   message: string;
   label?: string;
+  /** Counts the message names (tokens cut, invalid scores), for translated messages. */
+  params?: Record<string, string | number>;
 }
 
 export interface WordScore {
@@ -492,7 +494,7 @@ export function scoreLabels(
     warnings.push({ code: 'uniform-fallback', message: 'No label got any probability mass, so all labels are shown as equally likely.' });
   }
   if (invalid > 0) {
-    warnings.push({ code: 'invalid-score', message: `The model returned ${invalid} invalid score(s) (NaN or negative); they were treated as 0.` });
+    warnings.push({ code: 'invalid-score', message: `The model returned ${invalid} invalid score(s) (NaN or negative); they were treated as 0.`, params: { n: invalid } });
   }
   let truncatedTokens = 0;
   for (const idx of Object.values(plan.inputPrompt)) {
@@ -500,7 +502,11 @@ export function scoreLabels(
     if (r && r.truncatedTokens > truncatedTokens) truncatedTokens = r.truncatedTokens;
   }
   if (truncatedTokens > 0) {
-    warnings.push({ code: 'truncated', message: `The input was too long for the model and was shortened by ${truncatedTokens} token(s) from its end.` });
+    warnings.push({
+      code: 'truncated',
+      message: `The input was too long for the model and was shortened by ${truncatedTokens} token(s) from its end.`,
+      params: { n: truncatedTokens },
+    });
   }
 
   const winner = argmax(probs);

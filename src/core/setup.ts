@@ -60,6 +60,7 @@ export const ScoringOptionsSchema = z.object({
 export const ModelRefSchema = z.object({
   id: z.string().refine(isValidModelId, {
     message: 'Model id must look like "owner/name" (e.g. "Xenova/bert-base-uncased"): letters, digits, "-", "_", "." only — no URLs or paths.',
+    params: { code: 'model-id' },
   }),
   source: z.enum(['hub', 'local']).default('hub'),
   dtype: z.enum(['auto', 'fp32', 'fp16', 'q8', 'q4']).default('auto'),
@@ -82,15 +83,15 @@ export const VerbalizerSchema = z
             .string()
             .min(1, 'A label name cannot be empty.')
             .max(SETUP_LIMITS.labelChars)
-            .refine((s) => s.trim() !== '', 'A label name cannot be only spaces.')
-            .refine(noNewline, 'A label name cannot contain a line break.'),
+            .refine((s) => s.trim() !== '', { message: 'A label name cannot be only spaces.', params: { code: 'label-blank' } })
+            .refine(noNewline, { message: 'A label name cannot contain a line break.', params: { code: 'label-newline' } }),
           words: z
             .array(
               z
                 .string()
                 .min(1, 'A label word cannot be empty.')
                 .max(SETUP_LIMITS.wordChars)
-                .refine(noNewline, 'A label word cannot contain a line break.'),
+                .refine(noNewline, { message: 'A label word cannot contain a line break.', params: { code: 'word-newline' } }),
             )
             .min(1, 'Each label needs at least one word.')
             .max(SETUP_LIMITS.wordsPerLabel),
@@ -102,11 +103,11 @@ export const VerbalizerSchema = z
   .superRefine((v, ctx) => {
     const seen = new Set<string>();
     v.labels.forEach((l, i) => {
-      if (seen.has(l.label)) ctx.addIssue({ code: 'custom', message: `The label "${l.label}" appears twice.`, path: ['labels', i, 'label'] });
+      if (seen.has(l.label)) ctx.addIssue({ code: 'custom', message: `The label "${l.label}" appears twice.`, path: ['labels', i, 'label'], params: { code: 'duplicate-label', label: l.label } });
       seen.add(l.label);
       const words = new Set<string>();
       l.words.forEach((w, j) => {
-        if (words.has(w)) ctx.addIssue({ code: 'custom', message: `The word "${w}" appears twice under "${l.label}".`, path: ['labels', i, 'words', j] });
+        if (words.has(w)) ctx.addIssue({ code: 'custom', message: `The word "${w}" appears twice under "${l.label}".`, path: ['labels', i, 'words', j], params: { code: 'duplicate-word', word: w, label: l.label } });
         words.add(w);
       });
     });
@@ -116,7 +117,10 @@ const SLOT_KEY = /^X(?:[1-9][0-9]?)?$/;
 
 export const InputRowSchema = z
   .record(z.string().regex(SLOT_KEY, 'Input keys are slot names: X, or X1, X2, …'), z.string().max(SETUP_LIMITS.inputChars))
-  .refine((r) => Object.keys(r).length <= SETUP_LIMITS.slotsPerRow, `At most ${SETUP_LIMITS.slotsPerRow} inputs per row.`);
+  .refine((r) => Object.keys(r).length <= SETUP_LIMITS.slotsPerRow, {
+    message: `At most ${SETUP_LIMITS.slotsPerRow} inputs per row.`,
+    params: { code: 'slots-per-row', max: SETUP_LIMITS.slotsPerRow },
+  });
 
 export const PromptSetupSchema = z
   .object({
@@ -135,16 +139,21 @@ export const PromptSetupSchema = z
   .superRefine((s, ctx) => {
     const ids = new Set<string>();
     s.templates.forEach((t, i) => {
-      if (ids.has(t.id)) ctx.addIssue({ code: 'custom', message: `Two templates have the id "${t.id}".`, path: ['templates', i, 'id'] });
+      if (ids.has(t.id)) ctx.addIssue({ code: 'custom', message: `Two templates have the id "${t.id}".`, path: ['templates', i, 'id'], params: { code: 'duplicate-template-id', id: t.id } });
       ids.add(t.id);
     });
     if (!ids.has(s.activeTemplateId)) {
-      ctx.addIssue({ code: 'custom', message: `activeTemplateId "${s.activeTemplateId}" is not the id of any template.`, path: ['activeTemplateId'] });
+      ctx.addIssue({ code: 'custom', message: `activeTemplateId "${s.activeTemplateId}" is not the id of any template.`, path: ['activeTemplateId'], params: { code: 'active-template', id: s.activeTemplateId } });
     }
     let total = 0;
     for (const row of s.inputs) for (const v of Object.values(row)) total += v.length;
     if (total > SETUP_LIMITS.totalInputChars) {
-      ctx.addIssue({ code: 'custom', message: `The example inputs are too long together (${total} characters; at most ${SETUP_LIMITS.totalInputChars}).`, path: ['inputs'] });
+      ctx.addIssue({
+        code: 'custom',
+        message: `The example inputs are too long together (${total} characters; at most ${SETUP_LIMITS.totalInputChars}).`,
+        path: ['inputs'],
+        params: { code: 'inputs-too-long', length: total, max: SETUP_LIMITS.totalInputChars },
+      });
     }
   });
 
@@ -166,7 +175,15 @@ void _scoringTypesMatch;
 export interface SetupError {
   /** Readable path such as "templates[0].text"; "(root)" for the whole value. */
   path: string;
+  /** English message. */
   message: string;
+  /**
+   * What went wrong, for translated messages (src/ui/i18n): a ClozeLab code such as 'model-id',
+   * 'version-newer', 'too-many', or `zod.<issue code>` ('zod.too_big', 'zod.invalid_type', …).
+   */
+  code?: string;
+  /** Values the message names (maximum, expected type, label, …). */
+  params?: Record<string, string | number>;
 }
 
 export type SetupParse = { ok: true; setup: PromptSetup } | { ok: false; errors: SetupError[] };
@@ -192,24 +209,36 @@ const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'obj
  * future versions add their steps here (v1 → v2 → …). Rejects missing, unknown and newer versions.
  */
 export function migrateSetup(raw: unknown): { ok: true; value: unknown } | { ok: false; errors: SetupError[] } {
-  if (!isRecord(raw)) return { ok: false, errors: [{ path: '(root)', message: 'A ClozeLab setup must be a JSON object.' }] };
+  if (!isRecord(raw)) return { ok: false, errors: [{ path: '(root)', message: 'A ClozeLab setup must be a JSON object.', code: 'not-object' }] };
   const version = raw.version;
-  if (version === undefined) return { ok: false, errors: [{ path: 'version', message: 'Missing "version" (this ClozeLab reads version 1).' }] };
+  if (version === undefined) {
+    return { ok: false, errors: [{ path: 'version', message: 'Missing "version" (this ClozeLab reads version 1).', code: 'version-missing', params: { current: SETUP_VERSION } }] };
+  }
   if (version === SETUP_VERSION) return { ok: true, value: raw };
   if (typeof version === 'number' && Number.isInteger(version) && version > SETUP_VERSION) {
     return {
       ok: false,
-      errors: [{ path: 'version', message: `This setup was made by a newer ClozeLab (version ${version}); this one reads version ${SETUP_VERSION}. Please update.` }],
+      errors: [
+        {
+          path: 'version',
+          message: `This setup was made by a newer ClozeLab (version ${version}); this one reads version ${SETUP_VERSION}. Please update.`,
+          code: 'version-newer',
+          params: { version, current: SETUP_VERSION },
+        },
+      ],
     };
   }
-  return { ok: false, errors: [{ path: 'version', message: `Unknown setup version ${JSON.stringify(version)?.slice(0, 40)}.` }] };
+  const shownVersion = String(JSON.stringify(version)?.slice(0, 40));
+  return { ok: false, errors: [{ path: 'version', message: `Unknown setup version ${shownVersion}.`, code: 'version-unknown', params: { version: shownVersion } }] };
 }
 
 /** Cheap size checks on the raw value before the schema walks it. */
 function preflight(raw: Record<string, unknown>): SetupError[] {
   const errors: SetupError[] = [];
   const checkArray = (value: unknown, path: string, max: number) => {
-    if (Array.isArray(value) && value.length > max) errors.push({ path, message: `Too many entries (${value.length}; at most ${max}).` });
+    if (Array.isArray(value) && value.length > max) {
+      errors.push({ path, message: `Too many entries (${value.length}; at most ${max}).`, code: 'too-many', params: { count: value.length, max } });
+    }
   };
   checkArray(raw.templates, 'templates', SETUP_LIMITS.templates);
   checkArray(raw.inputs, 'inputs', SETUP_LIMITS.inputRows);
@@ -225,7 +254,7 @@ function preflight(raw: Record<string, unknown>): SetupError[] {
   if (Array.isArray(raw.inputs) && raw.inputs.length <= SETUP_LIMITS.inputRows) {
     raw.inputs.forEach((row, i) => {
       if (isRecord(row) && Object.keys(row).length > SETUP_LIMITS.slotsPerRow) {
-        errors.push({ path: `inputs[${i}]`, message: `At most ${SETUP_LIMITS.slotsPerRow} inputs per row.` });
+        errors.push({ path: `inputs[${i}]`, message: `At most ${SETUP_LIMITS.slotsPerRow} inputs per row.`, code: 'slots-per-row', params: { max: SETUP_LIMITS.slotsPerRow } });
       }
     });
   }
@@ -248,21 +277,50 @@ export function parseSetup(raw: unknown): SetupParse {
         issue.code === 'invalid_key'
           ? `"${String(issue.path[issue.path.length - 1]).slice(0, 40)}" is not a slot name; input keys are X, or X1, X2, …`
           : issue.message,
+      ...issueCode(issue),
     })),
   };
 }
 
+/** A code and parameters for a zod issue, so the UI can translate the message. */
+function issueCode(issue: z.core.$ZodIssue): { code: string; params: Record<string, string | number> } {
+  const params: Record<string, string | number> = {};
+  if (issue.code === 'custom') {
+    for (const [key, value] of Object.entries(issue.params ?? {})) {
+      if (key !== 'code' && (typeof value === 'string' || typeof value === 'number')) params[key] = value;
+    }
+    return { code: typeof issue.params?.code === 'string' ? issue.params.code : 'custom', params };
+  }
+  if (issue.code === 'invalid_key') return { code: 'slot-key', params: { key: String(issue.path[issue.path.length - 1]).slice(0, 40) } };
+  const raw = issue as unknown as Record<string, unknown>;
+  for (const key of ['origin', 'expected', 'format']) if (typeof raw[key] === 'string') params[key] = raw[key] as string;
+  for (const key of ['minimum', 'maximum']) if (typeof raw[key] === 'number' || typeof raw[key] === 'bigint') params[key] = Number(raw[key]);
+  if (Array.isArray(raw.values)) params.values = raw.values.map((v) => JSON.stringify(v)).join(', ');
+  return { code: `zod.${issue.code}`, params };
+}
+
 /** Parse setup JSON text (import / share links), with a size limit before JSON.parse. Never throws. */
 export function parseSetupJson(text: string): SetupParse {
-  if (typeof text !== 'string') return { ok: false, errors: [{ path: '(root)', message: 'Expected JSON text.' }] };
+  if (typeof text !== 'string') return { ok: false, errors: [{ path: '(root)', message: 'Expected JSON text.', code: 'not-text' }] };
   if (text.length > SETUP_LIMITS.jsonChars) {
-    return { ok: false, errors: [{ path: '(root)', message: `The setup is too large (${text.length} characters; at most ${SETUP_LIMITS.jsonChars}).` }] };
+    return {
+      ok: false,
+      errors: [
+        {
+          path: '(root)',
+          message: `The setup is too large (${text.length} characters; at most ${SETUP_LIMITS.jsonChars}).`,
+          code: 'json-too-large',
+          params: { length: text.length, max: SETUP_LIMITS.jsonChars },
+        },
+      ],
+    };
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    return { ok: false, errors: [{ path: '(root)', message: `Not valid JSON: ${e instanceof Error ? e.message : String(e)}` }] };
+    const detail = e instanceof Error ? e.message : String(e);
+    return { ok: false, errors: [{ path: '(root)', message: `Not valid JSON: ${detail}`, code: 'json-invalid', params: { detail } }] };
   }
   return parseSetup(raw);
 }

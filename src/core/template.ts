@@ -60,8 +60,15 @@ export type TemplateWarningCode =
 export interface TemplateIssue<C extends string = string> {
   code: C;
   severity: 'error' | 'warning';
+  /** English message. */
   message: string;
   span: Span;
+  /**
+   * The values the message names, for translated messages (src/ui/i18n): `line` and `column`
+   * (1-based) and `multiline` (1 when the template has several lines) for positioned issues, plus
+   * e.g. `name`, `slot`, `modifier`, `hint`.
+   */
+  params?: Record<string, string | number>;
 }
 export type TemplateError = TemplateIssue<TemplateErrorCode>;
 export type TemplateWarning = TemplateIssue<TemplateWarningCode>;
@@ -129,6 +136,14 @@ function unknownSlotMessage(name: string, where: string): string {
   return `Unknown slot [${shown(name)}] at ${where}. ${SLOT_HELP} To write a literal bracket, type \\[ or \\].`;
 }
 
+/** Which advice an unknown slot's message gives: 'mask' ([MASK] → [Z]), 'case' ([z], [x1]), 'zero' ([X01]), 'other'. */
+function unknownSlotHint(name: string): string {
+  if (MASK_LIKE.test(name.toUpperCase())) return 'mask';
+  if (name === 'z' || /^x(?:[1-9][0-9]*)?$/.test(name)) return 'case';
+  if (/^X0[0-9]*$/.test(name)) return 'zero';
+  return 'other';
+}
+
 interface SlotPiece {
   text: string; // trimmed
   start: number; // source offset of the trimmed text (or of the separator if empty)
@@ -163,10 +178,12 @@ export function parseTemplate(text: string): TemplateParse {
   const source = String(text ?? '');
   const errors: TemplateError[] = [];
   const warnings: TemplateWarning[] = [];
-  const err = (code: TemplateErrorCode, message: string, span: Span) =>
-    errors.push({ code, severity: 'error', message, span });
-  const warn = (code: TemplateWarningCode, message: string, span: Span) =>
-    warnings.push({ code, severity: 'warning', message, span });
+  const err = (code: TemplateErrorCode, message: string, span: Span, params?: Record<string, string | number>) =>
+    errors.push({ code, severity: 'error', message, span, ...(params ? { params } : {}) });
+  const warn = (code: TemplateWarningCode, message: string, span: Span, params?: Record<string, string | number>) =>
+    warnings.push({ code, severity: 'warning', message, span, ...(params ? { params } : {}) });
+  // Line and column of an offset, for translated messages.
+  const at = (offset: number) => ({ ...offsetToLineColumn(source, offset), multiline: source.includes('\n') ? 1 : 0 });
 
   if (source.trim() === '') {
     err('empty-template', 'The template is empty. Write a sentence with [X] for the input and [Z] for the answer, e.g. "[X] It was [Z]."', {
@@ -205,7 +222,7 @@ export function parseTemplate(text: string): TemplateParse {
       err('stray-bracket', `Unexpected "]" at ${describePosition(source, i)} without a matching "[". To write a literal bracket, type \\].`, {
         start: i,
         end: i + 1,
-      });
+      }, at(i));
       i += 1;
       continue;
     }
@@ -222,6 +239,7 @@ export function parseTemplate(text: string): TemplateParse {
         'unclosed-bracket',
         `The "[" at ${describePosition(source, i)} is never closed. Close the slot with "]" (e.g. [X]), or type \\[ for a literal bracket.`,
         { start: i, end: i + 1 },
+        at(i),
       );
       buf += '['; // recover: treat as text
       i += 1;
@@ -240,7 +258,7 @@ export function parseTemplate(text: string): TemplateParse {
         err('mask-modifier', `The answer slot [Z] at ${where} takes no modifiers; write just [Z].`, {
           start: Math.min(first.start, span.end - 1),
           end: Math.max(last.end, first.start + 1),
-        });
+        }, at(i));
       }
       nodes.push({ kind: 'mask', span });
     } else if (INPUT_SLOT.test(name)) {
@@ -250,14 +268,14 @@ export function parseTemplate(text: string): TemplateParse {
           err('unknown-modifier', `Empty modifier after "|" in [${name}…] at ${where}. Available modifiers: lower, nopunct.`, {
             start: m.start,
             end: m.end,
-          });
+          }, { ...at(i), slot: name, modifier: '' });
         } else if ((SLOT_MODIFIERS as readonly string[]).includes(m.text)) {
           const mod = m.text as SlotModifier;
           if (modifiers.includes(mod)) {
             warn('duplicate-modifier', `The modifier "${mod}" appears twice in [${name}…] at ${where}; once is enough.`, {
               start: m.start,
               end: m.end,
-            });
+            }, { ...at(i), slot: name, modifier: mod });
           } else modifiers.push(mod);
         } else {
           const lowerHint = (SLOT_MODIFIERS as readonly string[]).includes(m.text.toLowerCase())
@@ -267,16 +285,17 @@ export function parseTemplate(text: string): TemplateParse {
             'unknown-modifier',
             `Unknown modifier "${shown(m.text)}" in [${name}…] at ${describePosition(source, m.start)}.${lowerHint} Available modifiers: lower (lowercase the first letter), nopunct (drop final punctuation).`,
             { start: m.start, end: m.end },
+            { ...at(m.start), slot: name, modifier: shown(m.text), suggestion: lowerHint ? m.text.toLowerCase() : '' },
           );
         }
       }
       nodes.push({ kind: 'input', slot: name, modifiers, span });
     } else if (name === '') {
-      err('empty-slot', `Empty brackets "[]" at ${where}. ${SLOT_HELP} To write literal brackets, type \\[\\].`, span);
+      err('empty-slot', `Empty brackets "[]" at ${where}. ${SLOT_HELP} To write literal brackets, type \\[\\].`, span, at(i));
     } else {
       // [MASK], [z], … already tell the user to write [Z]: don't also report the missing [Z].
       if (name === 'z' || MASK_LIKE.test(name.toUpperCase())) maskSuggested = true;
-      err('unknown-slot', unknownSlotMessage(name, where), span);
+      err('unknown-slot', unknownSlotMessage(name, where), span, { ...at(i), name: shown(name), hint: unknownSlotHint(name) });
     }
     i = j + 1;
   }
@@ -295,6 +314,7 @@ export function parseTemplate(text: string): TemplateParse {
       'duplicate-mask',
       `[Z] appears more than once: the second one is at ${describePosition(source, extra.span.start)}. A template has exactly one answer slot.`,
       extra.span,
+      at(extra.span.start),
     );
   }
   const inputs = nodes.filter((x): x is Extract<TemplateNode, { kind: 'input' }> => x.kind === 'input');
@@ -307,6 +327,7 @@ export function parseTemplate(text: string): TemplateParse {
       'mixed-inputs',
       `[${later.slot}] at ${describePosition(source, later.span.start)} is mixed with [${earlier.slot}] used earlier, so it's unclear which input is which. Use either one input [X], or numbered inputs [X1], [X2], … — not both.`,
       later.span,
+      { ...at(later.span.start), slot: later.slot, other: earlier.slot },
     );
   }
 
@@ -323,20 +344,24 @@ export function parseTemplate(text: string): TemplateParse {
       const missing: string[] = [];
       for (let k = 1; k <= max; k++) if (!numbers.includes(k)) missing.push(`[X${k}]`);
       if (missing.length > 0) {
-        const at = inputs.find((x) => x.slot === `X${max}`)!.span;
-        warn('slot-gap', `The template uses [X${max}] but not ${missing.join(', ')}; those inputs will be ignored. Did you mean to number them consecutively?`, at);
+        const gapSpan = inputs.find((x) => x.slot === `X${max}`)!.span;
+        warn('slot-gap', `The template uses [X${max}] but not ${missing.join(', ')}; those inputs will be ignored. Did you mean to number them consecutively?`, gapSpan, {
+          slot: `X${max}`,
+          missing: missing.join(', '),
+        });
       }
     }
   }
   for (const literal of ['<mask>', '\\[MASK\\]']) {
-    let at = source.indexOf(literal);
-    while (at >= 0) {
+    let found = source.indexOf(literal);
+    while (found >= 0) {
       warn(
         'literal-mask-token',
-        `"${literal.replace(/\\/g, '')}" at ${describePosition(source, at)} is plain text here, but the model's tokenizer may read it as a real mask token. Use [Z] for the answer slot, or reword it.`,
-        { start: at, end: at + literal.length },
+        `"${literal.replace(/\\/g, '')}" at ${describePosition(source, found)} is plain text here, but the model's tokenizer may read it as a real mask token. Use [Z] for the answer slot, or reword it.`,
+        { start: found, end: found + literal.length },
+        { ...at(found), literal: literal.replace(/\\/g, '') },
       );
-      at = source.indexOf(literal, at + literal.length);
+      found = source.indexOf(literal, found + literal.length);
     }
   }
 

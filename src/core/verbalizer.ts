@@ -47,6 +47,8 @@ export interface VerbalizerIssue {
   /** 1-based. */
   column: number;
   span: Span;
+  /** The values the message names (label, word, …), for translated messages (src/ui/i18n). */
+  params?: Record<string, string | number>;
 }
 
 export type VerbalizerParse =
@@ -67,7 +69,7 @@ function lexLine(
   source: string,
   lineStart: number,
   lineEnd: number,
-  report: (code: VerbalizerIssueCode, severity: 'error' | 'warning', message: string, span: Span) => void,
+  report: (code: VerbalizerIssueCode, severity: 'error' | 'warning', message: string, span: Span, whole?: boolean, params?: Record<string, string | number>) => void,
 ): { label: Item | null; words: Item[]; colon: boolean; blank: boolean; failed: boolean } {
   const words: Item[] = [];
   let label: Item | null = null;
@@ -122,7 +124,7 @@ function lexLine(
         report('unexpected-text', 'error', `Unexpected text after the closing quote. Separate words with commas${inLabel ? ', and end the label with ":"' : ''}.`, {
           start: i,
           end: e,
-        });
+        }, false, { kind: inLabel ? 'after-quote-label' : 'after-quote' });
         failed = true;
         i = e;
       }
@@ -135,13 +137,13 @@ function lexLine(
         report('unexpected-text', 'error', 'A quote inside a word. Put the whole word in quotes ("…") and write \\" for a quote inside it.', {
           start: i,
           end: i + 1,
-        });
+        }, false, { kind: 'quote' });
         failed = true;
       } else if (ch === ':') {
         report('unexpected-text', 'error', 'A second ":" on this line. Only the label ends with ":"; put a word containing ":" in quotes.', {
           start: i,
           end: i + 1,
-        });
+        }, false, { kind: 'colon' });
         failed = true;
       }
       i++;
@@ -194,16 +196,24 @@ export function parseVerbalizer(text: string): VerbalizerParse {
     return { line: lo + 1, column: offset - lineStarts[lo]! + 1 };
   };
   // Messages name the line and column, except for issues about the whole verbalizer.
-  const report = (code: VerbalizerIssueCode, severity: 'error' | 'warning', message: string, span: Span, whole = false) => {
+  const report = (code: VerbalizerIssueCode, severity: 'error' | 'warning', message: string, span: Span, whole = false, params?: Record<string, string | number>) => {
     const { line, column } = position(span.start);
-    issues.push({ code, severity, message: whole ? message : `Line ${line}, column ${column}: ${message}`, line, column, span });
+    issues.push({
+      code,
+      severity,
+      message: whole ? message : `Line ${line}, column ${column}: ${message}`,
+      line,
+      column,
+      span,
+      params: { ...params, whole: whole ? 1 : 0 },
+    });
   };
 
   if (source.length > MAX_VERBALIZER_CHARS) {
     report('too-large', 'error', `The verbalizer is too long (${source.length} characters; at most ${MAX_VERBALIZER_CHARS}).`, {
       start: 0,
       end: source.length,
-    }, true);
+    }, true, { length: source.length, max: MAX_VERBALIZER_CHARS });
     return { ok: false, errors: issues, warnings: [] };
   }
 
@@ -220,7 +230,9 @@ export function parseVerbalizer(text: string): VerbalizerParse {
     if (!lexed.colon) {
       if (lexed.failed) continue;
       const span = lexed.label!.span;
-      report('missing-colon', 'error', `"${short(lexed.label!.value)}" has no ":". Write a label, a colon, then its words, e.g. "positive: great, good".`, span);
+      report('missing-colon', 'error', `"${short(lexed.label!.value)}" has no ":". Write a label, a colon, then its words, e.g. "positive: great, good".`, span, false, {
+        text: short(lexed.label!.value),
+      });
       continue;
     }
     const labelItem = lexed.label!;
@@ -233,22 +245,22 @@ export function parseVerbalizer(text: string): VerbalizerParse {
       });
       labelOk = false;
     } else if (labelSeen.has(label)) {
-      report('duplicate-label', 'error', `The label "${short(label)}" is defined twice. Put all its words on one line.`, labelItem.span);
+      report('duplicate-label', 'error', `The label "${short(label)}" is defined twice. Put all its words on one line.`, labelItem.span, false, { label: short(label) });
       labelOk = false;
     }
     const words: string[] = [];
     const wordSpans: Span[] = [];
     for (const w of lexed.words) {
       if (!w.quoted && w.value === '') {
-        if (lexed.words.length > 1) report('empty-word', 'warning', 'Empty word between commas (ignored).', w.span);
+        if (lexed.words.length > 1) report('empty-word', 'warning', 'Empty word between commas (ignored).', w.span, false, { quoted: 0 });
         continue;
       }
       if (w.value === '') {
-        report('empty-word', 'warning', 'Empty quoted word "" (ignored).', w.span);
+        report('empty-word', 'warning', 'Empty quoted word "" (ignored).', w.span, false, { quoted: 1 });
         continue;
       }
       if (words.includes(w.value)) {
-        report('duplicate-word', 'error', `"${short(w.value)}" is listed twice for "${short(label)}". Remove one.`, w.span);
+        report('duplicate-word', 'error', `"${short(w.value)}" is listed twice for "${short(label)}". Remove one.`, w.span, false, { word: short(w.value), label: short(label) });
         labelOk = false;
         continue;
       }
@@ -256,7 +268,9 @@ export function parseVerbalizer(text: string): VerbalizerParse {
       wordSpans.push(w.span);
     }
     if (words.length === 0 && !lexed.failed) {
-      report('no-words', 'error', `The label "${short(label)}" has no words. List at least one after ":", e.g. "${short(label) || 'positive'}: great".`, labelItem.span);
+      report('no-words', 'error', `The label "${short(label)}" has no words. List at least one after ":", e.g. "${short(label) || 'positive'}: great".`, labelItem.span, false, {
+        label: short(label),
+      });
       labelOk = false;
     }
     if (!labelOk || lexed.failed) {
@@ -266,7 +280,10 @@ export function parseVerbalizer(text: string): VerbalizerParse {
     words.forEach((w, k) => {
       const owner = wordOwner.get(w);
       if (owner !== undefined && owner !== label) {
-        report('shared-word', 'warning', `"${short(w)}" is also a word for "${short(owner)}"; it adds the same score to both labels.`, wordSpans[k]!);
+        report('shared-word', 'warning', `"${short(w)}" is also a word for "${short(owner)}"; it adds the same score to both labels.`, wordSpans[k]!, false, {
+          word: short(w),
+          other: short(owner),
+        });
       } else if (owner === undefined) wordOwner.set(w, label);
     });
     labelSeen.set(label, labels.length);
@@ -283,7 +300,7 @@ export function parseVerbalizer(text: string): VerbalizerParse {
     report('single-label', 'warning', `Only one label ("${short(labels[0]!.label)}"): it will always be predicted. Add at least one more label.`, {
       start: 0,
       end: source.length,
-    }, true);
+    }, true, { label: short(labels[0]!.label) });
   }
 
   issues.sort((a, b) => a.span.start - b.span.start);
@@ -354,6 +371,8 @@ export interface ResolutionIssue {
   label: string;
   word: string;
   message: string;
+  /** More values the message names (token count, pieces, the other word), for translated messages. */
+  params?: Record<string, string | number>;
 }
 
 export interface Resolution {
@@ -389,6 +408,7 @@ function buildResolution(v: Verbalizer, forms: WordTokenization[]): Resolution {
           label: l.label,
           word,
           message: `"${word}" is ${form.ids.length} tokens for this model (${pieces}); it is scored over ${form.ids.length} masks.`,
+          params: { n: form.ids.length, pieces },
         });
       } else if (status === 'unknown') {
         issues.push({
@@ -397,6 +417,7 @@ function buildResolution(v: Verbalizer, forms: WordTokenization[]): Resolution {
           label: l.label,
           word,
           message: `"${word}" contains a token this model doesn't know (${pieces}); it is left out of the score. Pick another word.`,
+          params: { pieces },
         });
       } else if (status === 'empty') {
         issues.push({
@@ -425,6 +446,7 @@ function buildResolution(v: Verbalizer, forms: WordTokenization[]): Resolution {
           prev.label === w.label
             ? `"${w.word}" and "${prev.word}" are the same tokens for this model, so "${w.label}" counts that word twice.`
             : `"${w.word}" (${w.label}) and "${prev.word}" (${prev.label}) are the same tokens for this model, so they can't tell the labels apart.`,
+        params: { other: prev.word, otherLabel: prev.label, sameLabel: prev.label === w.label ? 1 : 0 },
       });
     } else seen.set(key, w);
   }

@@ -11,7 +11,8 @@ import { RuntimeClient } from '../runtime/client.ts';
 import { createRuntimeWorker } from '../runtime/browser-worker.ts';
 import { isCancellation, RuntimeError } from '../runtime/errors.ts';
 import type { ModelSource } from '../runtime/protocol.ts';
-import { activeTemplate, useWorkspace, type FileProgress, type RowResult, type RuntimeFailure } from './workspace.ts';
+import { resolveModelSource } from './local-copy.ts';
+import { activeTemplate, useWorkspace, type FileProgress, type RowResult, type RuntimeFailure, type WorkspaceState } from './workspace.ts';
 
 const LIVE_LANE = 'live';
 const TOP_K = 10;
@@ -91,7 +92,10 @@ export async function loadModel(ref: ModelRef = useWorkspace.getState().setup.mo
     pending: false,
   });
   try {
-    const { info, facts } = await runtime.load(modelSource(ref), { dtype: ref.dtype, device: ref.device });
+    // A Hub id with a copy served by this app (npm run models:download) loads that copy.
+    const { source, dtype } = await resolveModelSource(ref);
+    if (generation !== loadGeneration) return;
+    const { info, facts } = await runtime.load(source, { dtype, device: ref.device });
     if (generation !== loadGeneration) return;
     useWorkspace.setState((s) => ({ model: { ...s.model, status: 'ready', info, facts, error: null } }));
     void refreshCacheStatus();
@@ -176,89 +180,121 @@ async function runLive(): Promise<void> {
   const generation = ++liveGeneration;
   const isCurrent = () => generation === liveGeneration;
   const state = useWorkspace.getState();
-  const { model, setup } = state;
-  if (model.status !== 'ready' || !model.facts || !model.info) return;
-  if (!sameRef(model.ref, setup.model)) return;
-  const facts = model.facts;
-
-  const parsedTemplate = parseTemplate(activeTemplate(setup).text);
-  const parsedVerbalizer = parseVerbalizer(state.verbalizerText);
-  if (!parsedTemplate.ok || !parsedVerbalizer.ok) {
-    // The last good results stay on screen, dimmed (their signature no longer matches).
-    useWorkspace.setState({ pending: false });
-    return;
-  }
-  const template = parsedTemplate.template;
-  const verbalizer = parsedVerbalizer.verbalizer;
-  const runtime = getRuntime();
-
   try {
-    // 1. Label words as this model's tokenizer sees them (cached per model).
-    const formOptions = { tokenizerKind: facts.tokenizerKind, precededBySpace: maskPrecededBySpace(template) };
-    const texts = labelWordTexts(verbalizer, formOptions);
-    const known = useWorkspace.getState().wordTokens;
-    const missing = [...new Set(texts.filter((t) => !(t in known)))];
-    if (missing.length > 0) {
-      const tokenized = await runtime.tokenizeWords(missing);
-      if (!isCurrent()) return;
-      const added: Record<string, WordTokenization> = {};
-      missing.forEach((t, i) => (added[t] = tokenized[i]!));
-      useWorkspace.setState((s) => ({ wordTokens: { ...s.wordTokens, ...added } }));
-    }
-    const tokens = useWorkspace.getState().wordTokens;
-    const resolution = resolveFromTokenizations(verbalizer, texts.map((t) => tokens[t]!));
-
-    // 2. One plan per example input; prompts shared between rows (e.g. calibration's) run once.
-    const modelKey = `${model.info.id}|${model.info.dtype}|${model.info.device}`;
-    const plans: ScoringPlan[] = setup.inputs.map((inputs) =>
-      planScoring(template, inputs, resolution.words, setup.scoring, { maskToken: facts.maskToken, complete: true }),
-    );
-    const lookup = (plan: ScoringPlan) => (key: string) => resultCache.get(cacheKey(modelKey, plan.tokenIds, key));
-    const toRun = new Map<string, { plan: ScoringPlan; index: number }>();
-    for (const plan of plans) {
-      const attempt = scoreFromCache(plan, lookup(plan), setup.scoring);
-      if (!attempt.ok) {
-        for (const index of attempt.missing) toRun.set(plan.keys[index]!, { plan, index });
-      }
-    }
-
-    // 3. Run the model only for prompts it has not answered yet.
-    if (toRun.size > 0) {
-      useWorkspace.setState({ pending: true });
-      const jobs = [...toRun.values()];
-      const tokenIds = jobs[0]!.plan.tokenIds;
-      const results = await runtime.score(
-        jobs.map((job) => job.plan.prompts[job.index]!),
-        tokenIds,
-        { topK: TOP_K, lane: LIVE_LANE },
-      );
-      jobs.forEach((job, i) => remember(cacheKey(modelKey, tokenIds, job.plan.keys[job.index]!), results[i]!));
-      if (!isCurrent()) return;
-    }
-
-    // 4. Pure re-scoring from the cache.
-    const latest = useWorkspace.getState();
-    const rows: (RowResult | null)[] = plans.map((plan, row) => {
-      const attempt = scoreFromCache(plan, lookup(plan), setup.scoring);
-      if (!attempt.ok) return latest.rows[row] ?? null;
-      const mainIndex = plan.inputPrompt[1]!;
-      const main = resultCache.get(cacheKey(modelKey, plan.tokenIds, plan.keys[mainIndex]!))!;
-      return {
-        signature: rowSignature(state, row),
-        scores: attempt.scores,
-        layout: promptLayout(plan.prompts[mainIndex]!, facts.maskToken),
-        top: main.masks[0]?.top ?? [],
-        tokens: main.tokens,
-        maskPositions: main.maskPositions,
-        truncatedTokens: main.truncatedTokens,
-      };
+    const rows = await scoreTemplateRows(state, activeTemplate(state.setup).text, {
+      lane: LIVE_LANE,
+      isCurrent,
+      onModelRun: () => useWorkspace.setState({ pending: true }),
+      previous: () => useWorkspace.getState().rows,
+      signature: (row) => rowSignature(state, row),
     });
-    useWorkspace.setState({ rows, rowErrors: rows.map(() => null), pending: false });
+    if (rows === 'not-ready' || rows === 'superseded') return;
+    // Invalid template or verbalizer: the last good results stay on screen, dimmed (their signature no longer matches).
+    if (rows === 'invalid') useWorkspace.setState({ pending: false });
+    else useWorkspace.setState({ rows, rowErrors: rows.map(() => null), pending: false });
   } catch (error) {
     if (isCancellation(error) || !isCurrent()) return;
     const failure = toFailure(error);
     useWorkspace.setState((s) => ({ pending: false, rowErrors: s.setup.inputs.map(() => failure) }));
   }
+}
+
+export interface TemplateRowsOptions {
+  /** Runtime lane: a newer request in the same lane supersedes an older one ('live', 'compare'). */
+  lane: string;
+  /** False once a newer run of the caller started: stop without writing anything. */
+  isCurrent(): boolean;
+  /** Called when the model has to run (not everything was cached). */
+  onModelRun?(): void;
+  /** Results shown now, kept for rows that cannot be scored from the cache. */
+  previous(): readonly (RowResult | null)[];
+  signature(row: number): string;
+}
+
+/**
+ * Scores every example input of `state`'s setup with `templateText`: label words are tokenized
+ * for this model, prompts already answered come from the shared cache, the rest runs in `options.lane`.
+ * The live view uses it for the active template; the template comparison (compare.ts) for a second one.
+ * Throws runtime errors (cancellations included) to the caller.
+ */
+export async function scoreTemplateRows(
+  state: WorkspaceState,
+  templateText: string,
+  options: TemplateRowsOptions,
+): Promise<(RowResult | null)[] | 'not-ready' | 'invalid' | 'superseded'> {
+  const { model, setup } = state;
+  if (model.status !== 'ready' || !model.facts || !model.info) return 'not-ready';
+  if (!sameRef(model.ref, setup.model)) return 'not-ready';
+  const facts = model.facts;
+  const info = model.info;
+
+  const parsedTemplate = parseTemplate(templateText);
+  const parsedVerbalizer = parseVerbalizer(state.verbalizerText);
+  if (!parsedTemplate.ok || !parsedVerbalizer.ok) return 'invalid';
+  const template = parsedTemplate.template;
+  const verbalizer = parsedVerbalizer.verbalizer;
+  const runtime = getRuntime();
+
+  // 1. Label words as this model's tokenizer sees them (cached per model).
+  const formOptions = { tokenizerKind: facts.tokenizerKind, precededBySpace: maskPrecededBySpace(template) };
+  const texts = labelWordTexts(verbalizer, formOptions);
+  const known = useWorkspace.getState().wordTokens;
+  const missing = [...new Set(texts.filter((t) => !(t in known)))];
+  if (missing.length > 0) {
+    const tokenized = await runtime.tokenizeWords(missing);
+    if (!options.isCurrent()) return 'superseded';
+    const added: Record<string, WordTokenization> = {};
+    missing.forEach((t, i) => (added[t] = tokenized[i]!));
+    useWorkspace.setState((s) => ({ wordTokens: { ...s.wordTokens, ...added } }));
+  }
+  const tokens = useWorkspace.getState().wordTokens;
+  const resolution = resolveFromTokenizations(verbalizer, texts.map((t) => tokens[t]!));
+
+  // 2. One plan per example input; prompts shared between rows (e.g. calibration's) run once.
+  const modelKey = `${info.id}|${info.dtype}|${info.device}`;
+  const plans: ScoringPlan[] = setup.inputs.map((inputs) =>
+    planScoring(template, inputs, resolution.words, setup.scoring, { maskToken: facts.maskToken, complete: true }),
+  );
+  const lookup = (plan: ScoringPlan) => (key: string) => resultCache.get(cacheKey(modelKey, plan.tokenIds, key));
+  const toRun = new Map<string, { plan: ScoringPlan; index: number }>();
+  for (const plan of plans) {
+    const attempt = scoreFromCache(plan, lookup(plan), setup.scoring);
+    if (!attempt.ok) {
+      for (const index of attempt.missing) toRun.set(plan.keys[index]!, { plan, index });
+    }
+  }
+
+  // 3. Run the model only for prompts it has not answered yet.
+  if (toRun.size > 0) {
+    options.onModelRun?.();
+    const jobs = [...toRun.values()];
+    const tokenIds = jobs[0]!.plan.tokenIds;
+    const results = await runtime.score(
+      jobs.map((job) => job.plan.prompts[job.index]!),
+      tokenIds,
+      { topK: TOP_K, lane: options.lane },
+    );
+    jobs.forEach((job, i) => remember(cacheKey(modelKey, tokenIds, job.plan.keys[job.index]!), results[i]!));
+    if (!options.isCurrent()) return 'superseded';
+  }
+
+  // 4. Pure re-scoring from the cache.
+  const previous = options.previous();
+  return plans.map((plan, row) => {
+    const attempt = scoreFromCache(plan, lookup(plan), setup.scoring);
+    if (!attempt.ok) return previous[row] ?? null;
+    const mainIndex = plan.inputPrompt[1]!;
+    const main = resultCache.get(cacheKey(modelKey, plan.tokenIds, plan.keys[mainIndex]!))!;
+    return {
+      signature: options.signature(row),
+      scores: attempt.scores,
+      layout: promptLayout(plan.prompts[mainIndex]!, facts.maskToken),
+      top: main.masks[0]?.top ?? [],
+      tokens: main.tokens,
+      maskPositions: main.maskPositions,
+      truncatedTokens: main.truncatedTokens,
+    };
+  });
 }
 
 // Re-run whenever something that changes the numbers changes. Option toggles re-score at once.

@@ -5,7 +5,7 @@ import { createJSONStorage, persist } from 'zustand/middleware';
 export type Locale = 'en' | 'zh';
 export type ThemeChoice = 'system' | 'light' | 'dark';
 /** The app's screens (see src/ui/App.tsx). */
-export type View = 'playground';
+export type View = 'playground' | 'evaluate' | 'presets' | 'compare';
 
 export interface PrefsState {
   locale: Locale;

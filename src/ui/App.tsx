@@ -1,30 +1,39 @@
 import { useEffect } from 'react';
-import { isTestModelId } from '../core/models';
-import { loadModel, OPENED_FOLDER_OWNER, refreshCacheStatus, runLiveNow } from '../store/live';
+import { runLiveNow } from '../store/live';
+import { settleModel } from '../store/open-setup';
+import { startLinkListener } from '../store/sharing';
 import { usePrefs, type Locale, type ThemeChoice, type View } from '../store/prefs';
-import { useWorkspace } from '../store/workspace';
+import { ClassroomControls } from './components/ClassroomControls';
+import { IncomingLinkBanner } from './components/IncomingLinkBanner';
 import { Notices } from './components/Notices';
 import { useT, type MessageKey } from './i18n';
 import { PlaygroundView } from './views/PlaygroundView';
+import { EvaluationView } from './views/EvaluationView';
+import { CompareView } from './views/CompareView';
+import { PresentationView } from './views/PresentationView';
+import { PresetsView } from './views/PresetsView';
 
 /** The app's screens; each is a component in ./views. */
-const VIEWS: { id: View; key: MessageKey }[] = [{ id: 'playground', key: 'nav.playground' }];
+const VIEWS: { id: View; key: MessageKey }[] = [
+  { id: 'playground', key: 'nav.playground' },
+  { id: 'evaluate', key: 'eval.nav' },
+  { id: 'compare', key: 'nav.compare' },
+  { id: 'presets', key: 'nav.presets' },
+];
 
 let started = false;
 
-/** Once per page (StrictMode runs effects twice): load the model if that costs no download. */
+/**
+ * Once per page (StrictMode runs effects twice): read a share link in the address ("#s=…"), then
+ * load the setup's model if that costs no download — a test model, a copy served by this app, or
+ * one in the browser cache (store/open-setup.ts). A folder opened from the user's computer is gone
+ * after a reload: the model panel asks for it again.
+ */
 async function startRuntime(): Promise<void> {
   if (started) return;
   started = true;
-  const ref = useWorkspace.getState().setup.model;
-  // A folder opened from the user's computer is gone after a reload: the model panel asks for it again.
-  if (ref.id.startsWith(`${OPENED_FOLDER_OWNER}/`)) return;
-  if (ref.source === 'local' || isTestModelId(ref.id)) {
-    await loadModel(ref);
-    return;
-  }
-  await refreshCacheStatus();
-  if (useWorkspace.getState().model.cached) await loadModel(ref);
+  startLinkListener();
+  await settleModel();
 }
 
 function useTheme(theme: ThemeChoice): void {
@@ -42,7 +51,7 @@ function useTheme(theme: ThemeChoice): void {
 
 export function App() {
   const t = useT();
-  const { theme, setTheme, locale, setLocale, view, setView } = usePrefs();
+  const { theme, setTheme, locale, setLocale, view, setView, presentation } = usePrefs();
   useTheme(theme);
   useEffect(() => {
     document.documentElement.lang = locale === 'zh' ? 'zh-CN' : 'en';
@@ -69,6 +78,7 @@ export function App() {
           <p>{t('app.tagline')}</p>
         </div>
         <div className="header-controls">
+          <ClassroomControls />
           <label className="visually-hidden" htmlFor="locale-select">
             {t('header.language')}
           </label>
@@ -86,15 +96,27 @@ export function App() {
           </select>
         </div>
       </header>
-      <nav className="view-tabs" aria-label={t('nav.views')}>
-        {VIEWS.map((entry) => (
-          <button key={entry.id} className={`view-tab${view === entry.id ? ' active' : ''}`} aria-current={view === entry.id ? 'page' : undefined} onClick={() => setView(entry.id)}>
-            {t(entry.key)}
-          </button>
-        ))}
-      </nav>
+      {presentation ? null : (
+        <nav className="view-tabs" aria-label={t('nav.views')}>
+          {VIEWS.map((entry) => (
+            <button key={entry.id} className={`view-tab${view === entry.id ? ' active' : ''}`} aria-current={view === entry.id ? 'page' : undefined} onClick={() => setView(entry.id)}>
+              {t(entry.key)}
+            </button>
+          ))}
+        </nav>
+      )}
       <Notices />
-      {view === 'playground' ? <PlaygroundView onRunNow={runNow} /> : null}
+      <IncomingLinkBanner />
+      {presentation ? (
+        <PresentationView />
+      ) : (
+        <>
+          {view === 'playground' ? <PlaygroundView onRunNow={runNow} /> : null}
+          {view === 'evaluate' ? <EvaluationView /> : null}
+          {view === 'compare' ? <CompareView /> : null}
+          {view === 'presets' ? <PresetsView /> : null}
+        </>
+      )}
     </div>
   );
 }

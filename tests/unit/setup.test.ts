@@ -18,7 +18,8 @@ const base = (): Loose => structuredClone(defaultSetup());
 function errorsOf(raw: unknown) {
   const r = parseSetup(raw);
   if (r.ok) throw new Error('expected errors');
-  return r.errors;
+  // Paths and English messages; the codes and params for translation are checked in setup-codes.test.ts.
+  return r.errors.map(({ path, message }) => ({ path, message }));
 }
 
 describe('defaultSetup', () => {
@@ -154,8 +155,14 @@ describe('parseSetup rejects, with readable paths', () => {
     const long = base();
     long.inputs = Array.from({ length: 200 }, () => ({ X: 'a'.repeat(SETUP_LIMITS.inputChars) }));
     expect(errorsOf(long)).toEqual([{ path: 'inputs', message: expect.stringContaining('too long together') }]);
-    expect(parseSetupJson('x'.repeat(SETUP_LIMITS.jsonChars + 1))).toEqual({ ok: false, errors: [{ path: '(root)', message: expect.stringContaining('too large') }] });
-    expect(parseSetupJson('{oops')).toEqual({ ok: false, errors: [{ path: '(root)', message: expect.stringContaining('Not valid JSON') }] });
+    expect(parseSetupJson('x'.repeat(SETUP_LIMITS.jsonChars + 1))).toEqual({
+      ok: false,
+      errors: [{ path: '(root)', message: expect.stringContaining('too large'), code: 'json-too-large', params: expect.any(Object) }],
+    });
+    expect(parseSetupJson('{oops')).toEqual({
+      ok: false,
+      errors: [{ path: '(root)', message: expect.stringContaining('Not valid JSON'), code: 'json-invalid', params: expect.any(Object) }],
+    });
   });
 });
 

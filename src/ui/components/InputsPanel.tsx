@@ -5,6 +5,7 @@ import { rowSignature } from '../../store/live';
 import { activeTemplate, selectResolution, useWorkspace } from '../../store/workspace';
 import { useT } from '../i18n';
 import { ResultCard } from './ResultCard';
+import { RuntimeErrorText } from './RuntimeErrorText';
 
 export function InputsPanel({ onRunNow }: { onRunNow(): void }) {
   const t = useT();
@@ -75,7 +76,7 @@ export function InputsPanel({ onRunNow }: { onRunNow(): void }) {
               </div>
               {error ? (
                 <p className="message error" role="alert">
-                  {error.message}
+                  <RuntimeErrorText failure={error} />
                 </p>
               ) : null}
               {result ? <ResultCard result={result} stale={stale} labelWordIds={labelWordIds} /> : modelReady ? <p className="empty">{pending ? t('inputs.computing') : t('inputs.waiting')}</p> : null}

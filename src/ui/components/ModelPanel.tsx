@@ -5,6 +5,7 @@ import { clearModelCache, loadModel, openLocalFolder, OPENED_FOLDER_OWNER, resta
 import { useWorkspace, type FileProgress } from '../../store/workspace';
 import { useT, type MessageKey } from '../i18n';
 import { filesFromDrop, filesFromInput, type PickedFile } from './pickedFiles';
+import { RuntimeErrorText } from './RuntimeErrorText';
 
 export function formatBytes(bytes: number): string {
   if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
@@ -145,6 +146,11 @@ export function ModelPanel() {
         {model.status === 'ready' && model.info && loadedThis ? (
           <>
             <span className="badge ok">● {t('model.ready')}</span>
+            {model.info.source === 'local' && ref.source === 'hub' ? (
+              <span className="badge accent" data-testid="local-copy">
+                {t('model.localCopy')}
+              </span>
+            ) : null}
             <span className="badge" title={model.info.deviceNote}>{model.info.device.toUpperCase()}</span>
             <span className="badge">{model.info.dtype}</span>
             {model.info.threads ? <span className="badge">{t('model.threads', { n: model.info.threads })}</span> : null}
@@ -198,7 +204,7 @@ export function ModelPanel() {
 
       {model.status === 'error' && model.error ? (
         <div className="message error" role="alert" data-testid="model-error">
-          <strong>{t('model.failed')}</strong> {model.error.message}
+          <strong>{t('model.failed')}</strong> <RuntimeErrorText failure={model.error} />
           {model.error.code === 'hub-unreachable' ? <p style={{ margin: '6px 0 0' }}>{t('model.hubUnreachableHelp')}</p> : null}
           {model.error.code === 'out-of-memory' || model.error.code === 'worker-crashed' || model.error.code === 'unknown' ? (
             <p style={{ margin: '6px 0 0' }}>

@@ -1,13 +1,14 @@
 import { Bar, BarChart, Cell, LabelList, ResponsiveContainer, XAxis, YAxis } from 'recharts';
 import type { RowResult } from '../../store/workspace';
 import { useT } from '../i18n';
+import { useIssueText } from '../i18n/issues';
 
 export function percent(p: number): string {
   return `${(100 * p).toFixed(p >= 0.995 || p < 0.001 ? 0 : 1)}%`;
 }
 
-/** One label's probability per bar; the winner in a stronger colour. */
-function LabelChart({ result, height }: { result: RowResult; height: number }) {
+/** One label's probability per bar; the winner in a stronger colour. `fontSize` scales the labels (presentation mode). */
+export function LabelChart({ result, height, fontSize = 14 }: { result: RowResult; height: number; fontSize?: number }) {
   const t = useT();
   const { labels, probs, winner } = result.scores;
   const data = labels.map((label, i) => ({ label, prob: probs[i] ?? 0 }));
@@ -15,14 +16,14 @@ function LabelChart({ result, height }: { result: RowResult; height: number }) {
   return (
     <figure className="chart-area" style={{ margin: 0 }} role="img" aria-label={t('result.chartAria', { summary })}>
       <ResponsiveContainer width="100%" height={height}>
-        <BarChart data={data} layout="vertical" margin={{ top: 4, right: 56, bottom: 4, left: 8 }}>
+        <BarChart data={data} layout="vertical" margin={{ top: 4, right: 4 * fontSize, bottom: 4, left: 8 }}>
           <XAxis type="number" domain={[0, 1]} hide />
-          <YAxis type="category" dataKey="label" width={110} tickLine={false} axisLine={false} tick={{ fill: 'var(--text)', fontSize: 14 }} />
+          <YAxis type="category" dataKey="label" width={(110 * fontSize) / 14} tickLine={false} axisLine={false} tick={{ fill: 'var(--text)', fontSize }} />
           <Bar dataKey="prob" radius={[0, 6, 6, 0]} isAnimationActive={false} background={{ fill: 'var(--panel-2)', radius: 6 }}>
             {data.map((d, i) => (
               <Cell key={d.label} fill={i === winner ? 'var(--bar-win)' : 'var(--bar)'} fillOpacity={i === winner ? 1 : 0.55} />
             ))}
-            <LabelList dataKey="prob" position="right" formatter={(v: unknown) => percent(Number(v))} style={{ fill: 'var(--text)', fontSize: 13 }} />
+            <LabelList dataKey="prob" position="right" formatter={(v: unknown) => percent(Number(v))} style={{ fill: 'var(--text)', fontSize: fontSize - 1 }} />
           </Bar>
         </BarChart>
       </ResponsiveContainer>
@@ -41,7 +42,7 @@ function LabelChart({ result, height }: { result: RowResult; height: number }) {
   );
 }
 
-function RenderedPrompt({ result }: { result: RowResult }) {
+export function RenderedPrompt({ result }: { result: RowResult }) {
   const t = useT();
   const { text, segments } = result.layout;
   return (
@@ -68,6 +69,7 @@ export function ResultCard({
   chartHeight?: number;
 }) {
   const t = useT();
+  const issues = useIssueText();
   const { scores } = result;
   const winnerLabel = scores.labels[scores.winner];
   const maskSet = new Set(result.maskPositions);
@@ -96,7 +98,7 @@ export function ResultCard({
           .filter((w) => w.code !== 'truncated')
           .map((w, i) => (
             <p key={i} className="message warning" role="status">
-              {w.message}
+              {issues.scoring(w)}
             </p>
           ))}
         <details>

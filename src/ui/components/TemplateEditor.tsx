@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import { parseTemplate } from '../../core/template';
 import { activeTemplate, useWorkspace } from '../../store/workspace';
 import { useT } from '../i18n';
+import { useIssueText } from '../i18n/issues';
 import { HighlightedEditor, selectSpan, type Highlight } from './HighlightedEditor';
 
 /** Slot-looking pieces of the text, for highlighting even while the template has errors. */
@@ -19,6 +20,7 @@ function slotHighlights(text: string): Highlight[] {
 
 export function TemplateEditor({ onRunNow }: { onRunNow(): void }) {
   const t = useT();
+  const issueText = useIssueText();
   const setup = useWorkspace((s) => s.setup);
   const maskToken = useWorkspace((s) => s.model.facts?.maskToken);
   const { setTemplateText, setActiveTemplate, addTemplate, removeTemplate } = useWorkspace.getState();
@@ -83,7 +85,7 @@ export function TemplateEditor({ onRunNow }: { onRunNow(): void }) {
               {issues.map((issue, i) => (
                 <li key={i}>
                   <button type="button" className="issue-link" onClick={() => selectSpan('template-input', issue.span)}>
-                    {issue.message}
+                    {issueText.template(issue)}
                   </button>
                 </li>
               ))}

@@ -2,10 +2,12 @@ import { useMemo } from 'react';
 import { parseVerbalizer } from '../../core/verbalizer';
 import { selectResolution, useWorkspace } from '../../store/workspace';
 import { useT } from '../i18n';
+import { useIssueText } from '../i18n/issues';
 import { HighlightedEditor, selectSpan } from './HighlightedEditor';
 
 export function VerbalizerEditor({ onRunNow }: { onRunNow(): void }) {
   const t = useT();
+  const issueText = useIssueText();
   const text = useWorkspace((s) => s.verbalizerText);
   const setVerbalizerText = useWorkspace((s) => s.setVerbalizerText);
   const resolution = useWorkspace(selectResolution);
@@ -53,7 +55,7 @@ export function VerbalizerEditor({ onRunNow }: { onRunNow(): void }) {
               {issues.map((issue, i) => (
                 <li key={i}>
                   <button type="button" className="issue-link" onClick={() => selectSpan('verbalizer-input', issue.span)}>
-                    {issue.message}
+                    {issueText.verbalizer(issue)}
                   </button>
                 </li>
               ))}
@@ -64,7 +66,7 @@ export function VerbalizerEditor({ onRunNow }: { onRunNow(): void }) {
           <div className="message warning" role="status" data-testid="word-issues">
             <ul>
               {wordIssues.map((issue, i) => (
-                <li key={i}>{issue.message}</li>
+                <li key={i}>{issueText.resolution(issue)}</li>
               ))}
             </ul>
           </div>

@@ -1,5 +1,6 @@
 import { InputsPanel } from '../components/InputsPanel';
 import { ModelPanel } from '../components/ModelPanel';
+import { PipelineExplainer } from '../components/PipelineExplainer';
 import { ScoringPanel } from '../components/ScoringPanel';
 import { TemplateEditor } from '../components/TemplateEditor';
 import { VerbalizerEditor } from '../components/VerbalizerEditor';
@@ -16,6 +17,7 @@ export function PlaygroundView({ onRunNow }: { onRunNow(): void }) {
       </div>
       <div className="column">
         <InputsPanel onRunNow={onRunNow} />
+        <PipelineExplainer />
       </div>
     </main>
   );

@@ -1,0 +1,101 @@
+// Opening a setup from a link, a preset or an import "as a new setup": the current workspace is
+// saved first (saved-setups.ts), so it can be restored; then the setup replaces the workspace and
+// its model is loaded if that needs no download (test model, app-served copy, browser cache).
+// A Hub model that would be downloaded waits for the user's click in the model panel.
+import { isTestModelId } from '../core/models.ts';
+import { defaultSetup, type ModelRef, type PromptSetup } from '../core/setup.ts';
+import { formatVerbalizer } from '../core/verbalizer.ts';
+import { findLocalCopy } from './local-copy.ts';
+import { getRuntime, loadModel, OPENED_FOLDER_OWNER, refreshCacheStatus, runLiveNow } from './live.ts';
+import { findSavedSetup, saveSetup, type SaveReason, type SavedSetup } from './saved-setups.ts';
+import { useWorkspace } from './workspace.ts';
+
+export type SetupOrigin = 'link' | 'preset' | 'import';
+
+const sameRef = (a: ModelRef | null, b: ModelRef) => !!a && a.id === b.id && a.source === b.source && a.dtype === b.dtype && a.device === b.device;
+
+/** True when the workspace is still the untouched default (nothing would be lost by replacing it). */
+export function workspaceIsPristine(): boolean {
+  const { setup, verbalizerText } = useWorkspace.getState();
+  const fresh = defaultSetup();
+  return JSON.stringify(setup) === JSON.stringify(fresh) && verbalizerText === formatVerbalizer(fresh.verbalizer);
+}
+
+/** How `ref` can be loaded without the user's click, or null when it needs a download from the Hub. */
+export async function freeModelSource(ref: ModelRef): Promise<'test' | 'app' | 'local-copy' | 'cached' | null> {
+  if (ref.id.startsWith(`${OPENED_FOLDER_OWNER}/`)) return null; // a folder from another session's computer
+  if (isTestModelId(ref.id)) return 'test';
+  if (ref.source === 'local') return 'app';
+  if (await findLocalCopy(ref.id)) return 'local-copy';
+  try {
+    const status = await getRuntime().cacheStatus(ref.id);
+    if (status.available && status.cached) return 'cached';
+  } catch {
+    // No cache information: treat as not cached.
+  }
+  return null;
+}
+
+let settling: { ref: ModelRef; done: Promise<void> } | null = null;
+
+/**
+ * After the setup was replaced (or when the app starts): re-run on the loaded model, or load the
+ * setup's model when that needs no download. Concurrent calls for the same model share one load.
+ */
+export function settleModel(): Promise<void> {
+  const ref = useWorkspace.getState().setup.model;
+  if (settling && settling.ref === ref) return settling.done;
+  const done = settle().finally(() => {
+    if (settling?.done === done) settling = null;
+  });
+  settling = { ref, done };
+  return done;
+}
+
+async function settle(): Promise<void> {
+  const { setup, model } = useWorkspace.getState();
+  if (model.status === 'ready' && sameRef(model.ref, setup.model)) {
+    await runLiveNow();
+    return;
+  }
+  if (model.status === 'loading' && sameRef(model.ref, setup.model)) return;
+  if (await freeModelSource(setup.model)) {
+    if (useWorkspace.getState().setup.model === setup.model) await loadModel(setup.model);
+  } else {
+    void refreshCacheStatus();
+  }
+}
+
+const REASON: Record<SetupOrigin, SaveReason> = { link: 'before-link', preset: 'before-preset', import: 'before-import' };
+
+/**
+ * Replaces the workspace with `setup`, keeping the current one in the saved setups (unless it is
+ * the untouched default). Returns the saved entry, so the UI can offer "restore previous workspace".
+ */
+export function openAsNewSetup(setup: PromptSetup, origin: SetupOrigin): SavedSetup | null {
+  const state = useWorkspace.getState();
+  const saved = workspaceIsPristine() ? null : saveSetup(state.setup, state.verbalizerText, REASON[origin]);
+  state.replaceSetup(setup);
+  // A link has its own banner (IncomingLinkBanner); presets and imports say what happened in a notice.
+  if (origin !== 'link') state.pushNotice({ kind: 'info', key: saved ? 'open.openedSaved' : 'open.opened', params: { name: setup.name } });
+  void settleModel();
+  return saved;
+}
+
+/** Puts a saved setup back (the current workspace is saved first, so this can be undone too). */
+export function restoreSavedSetup(id: string): boolean {
+  const entry = findSavedSetup(id);
+  if (!entry) return false;
+  const state = useWorkspace.getState();
+  if (!workspaceIsPristine()) saveSetup(state.setup, state.verbalizerText, 'before-restore');
+  state.replaceSetup(entry.setup);
+  useWorkspace.getState().setVerbalizerText(entry.verbalizerText);
+  void settleModel();
+  return true;
+}
+
+/** Saves the workspace to the list by hand. */
+export function saveCurrentSetup(): SavedSetup {
+  const { setup, verbalizerText } = useWorkspace.getState();
+  return saveSetup(setup, verbalizerText, 'manual');
+}

@@ -1,0 +1,90 @@
+// Share links on this page: reading "#s=…" when the app opens (and when the hash changes), and
+// making links for the current setup. A link never replaces the workspace by itself: the user
+// chooses "open as new setup" (the current workspace is saved and can be restored); only an
+// untouched default workspace (e.g. a fresh browser) is replaced straight away, since nothing is lost.
+// Link content is data: it is validated by parseSetup and shown as text, never as HTML.
+import { create } from 'zustand';
+import { decodeShareFragment, isShareFragment, shareUrl, type LinkError, type LinkEncode } from '../core/share-link.ts';
+import type { PromptSetup } from '../core/setup.ts';
+import { freeModelSource, openAsNewSetup, workspaceIsPristine } from './open-setup.ts';
+import type { SavedSetup } from './saved-setups.ts';
+import { useWorkspace } from './workspace.ts';
+
+export type IncomingLink =
+  | { status: 'none' }
+  /** A valid link waiting for the user's choice. `free` says how its model would load without a download (null: Hub download on click). */
+  | { status: 'pending'; setup: PromptSetup; linkVersion: number; setupVersion: number; free: Awaited<ReturnType<typeof freeModelSource>> | 'checking' }
+  | { status: 'error'; error: LinkError }
+  /** The link was opened; `previous` is the saved workspace it replaced (null when there was nothing to keep). */
+  | { status: 'opened'; name: string; previous: SavedSetup | null; linkVersion: number };
+
+interface SharingState {
+  incoming: IncomingLink;
+}
+
+export const useSharing = create<SharingState>()(() => ({ incoming: { status: 'none' } }));
+
+/** Removes "#s=…" from the address bar (without reloading), so a reload does not ask again. */
+function clearHash(): void {
+  try {
+    if (typeof location !== 'undefined' && isShareFragment(location.hash)) {
+      history.replaceState(history.state, '', `${location.pathname}${location.search}`);
+    }
+  } catch {
+    // Sandboxed pages may refuse; harmless.
+  }
+}
+
+/** Reads a location hash; call on start and on 'hashchange'. */
+export function receiveLink(hash: string): void {
+  if (!isShareFragment(hash)) return;
+  const decoded = decodeShareFragment(hash);
+  if (!decoded.ok) {
+    useSharing.setState({ incoming: { status: 'error', error: decoded.error } });
+    return;
+  }
+  const { setup, linkVersion, setupVersion } = decoded;
+  if (workspaceIsPristine()) {
+    // Nothing to lose: open it at once (the model still waits for a click if it needs a download).
+    const previous = openAsNewSetup(setup, 'link');
+    useSharing.setState({ incoming: { status: 'opened', name: setup.name, previous, linkVersion } });
+    clearHash();
+    return;
+  }
+  useSharing.setState({ incoming: { status: 'pending', setup, linkVersion, setupVersion, free: 'checking' } });
+  void freeModelSource(setup.model).then((free) => {
+    const now = useSharing.getState().incoming;
+    if (now.status === 'pending' && now.setup === setup) useSharing.setState({ incoming: { ...now, free } });
+  });
+}
+
+/** "Open as new setup" for the pending link. */
+export function acceptIncomingLink(): void {
+  const incoming = useSharing.getState().incoming;
+  if (incoming.status !== 'pending') return;
+  const previous = openAsNewSetup(incoming.setup, 'link');
+  useSharing.setState({ incoming: { status: 'opened', name: incoming.setup.name, previous, linkVersion: incoming.linkVersion } });
+  clearHash();
+}
+
+/** "Keep my workspace" (or close the error / the confirmation). */
+export function dismissIncomingLink(): void {
+  useSharing.setState({ incoming: { status: 'none' } });
+  clearHash();
+}
+
+/** A share link for the current setup, based on this page's address. */
+export function currentShareLink(): LinkEncode & { url?: string } {
+  const base = typeof location !== 'undefined' ? `${location.origin}${location.pathname}${location.search}` : 'http://localhost/';
+  return shareUrl(base, useWorkspace.getState().setup);
+}
+
+let listening = false;
+
+/** Reads the page's hash once and then follows hash changes (pasting a link into the same tab). */
+export function startLinkListener(): void {
+  if (listening || typeof window === 'undefined') return;
+  listening = true;
+  receiveLink(location.hash);
+  window.addEventListener('hashchange', () => receiveLink(location.hash));
+}

@@ -1,0 +1,76 @@
+// Export the setup as a JSON file; import one (validated by parseSetupJson, errors with paths).
+import { useState } from 'react';
+import { parseSetupJson, SETUP_LIMITS, type PromptSetup, type SetupError } from '../../../core/setup';
+import { openAsNewSetup } from '../../../store/open-setup';
+import { useWorkspace } from '../../../store/workspace';
+import { useT } from '../../i18n';
+import { useIssueText } from '../../i18n/issues';
+import { downloadText, fileNameFor } from './download';
+import { SetupPreview } from './SetupPreview';
+
+type Loaded = { kind: 'none' } | { kind: 'ok'; setup: PromptSetup; file: string } | { kind: 'error'; errors: SetupError[]; file: string };
+
+export function FilePanel({ onOpened }: { onOpened(): void }) {
+  const t = useT();
+  const issues = useIssueText();
+  const setup = useWorkspace((s) => s.setup);
+  const [loaded, setLoaded] = useState<Loaded>({ kind: 'none' });
+
+  const readFile = async (file: File | undefined) => {
+    if (!file) return;
+    if (file.size > SETUP_LIMITS.jsonChars * 4) {
+      setLoaded({
+        kind: 'error',
+        file: file.name,
+        errors: [{ path: '(root)', message: `The file is too large (${file.size} bytes).`, code: 'json-too-large', params: { length: file.size, max: SETUP_LIMITS.jsonChars } }],
+      });
+      return;
+    }
+    const parsed = parseSetupJson(await file.text());
+    setLoaded(parsed.ok ? { kind: 'ok', setup: parsed.setup, file: file.name } : { kind: 'error', errors: parsed.errors, file: file.name });
+  };
+
+  return (
+    <div className="share-file">
+      <section>
+        <h3>{t('file.export.title')}</h3>
+        <p className="hint">{t('file.export.help')}</p>
+        <button className="btn primary" onClick={() => downloadText(fileNameFor(setup.name, 'clozelab.json'), `${JSON.stringify(setup, null, 2)}\n`, 'application/json')} data-testid="export-json">
+          {t('file.export.button')}
+        </button>
+      </section>
+      <section>
+        <h3>{t('file.import.title')}</h3>
+        <p className="hint">{t('file.import.help')}</p>
+        <input type="file" accept=".json,application/json" aria-label={t('file.import.pick')} onChange={(e) => void readFile(e.target.files?.[0])} data-testid="import-json" />
+        {loaded.kind === 'error' ? (
+          <div className="message error" role="alert" data-testid="import-errors">
+            {t('file.import.invalid', { file: loaded.file })}
+            <ul>
+              {loaded.errors.slice(0, 20).map((e, i) => (
+                <li key={i}>{issues.setup(e)}</li>
+              ))}
+            </ul>
+            {loaded.errors.length > 20 ? <p>{t('file.import.more', { n: loaded.errors.length - 20 })}</p> : null}
+          </div>
+        ) : null}
+        {loaded.kind === 'ok' ? (
+          <div className="import-preview">
+            <SetupPreview setup={loaded.setup} />
+            <button
+              className="btn primary"
+              onClick={() => {
+                openAsNewSetup(loaded.setup, 'import');
+                onOpened();
+              }}
+              data-testid="import-open"
+            >
+              {t('open.asNew')}
+            </button>
+            <p className="hint">{t('open.keepsPrevious')}</p>
+          </div>
+        ) : null}
+      </section>
+    </div>
+  );
+}
