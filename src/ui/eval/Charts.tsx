@@ -2,7 +2,7 @@ import { useRef, useState, type ReactNode } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Metrics } from '../../core/metrics';
 import { useT } from '../i18n';
-import { downloadSvgAsPng } from './download';
+import { downloadSvgAsPng } from '../download';
 import { pct } from './format';
 
 export const SERIES_COLORS = ['var(--eval-s1)', 'var(--eval-s2)', 'var(--eval-s3)', 'var(--eval-s4)', 'var(--eval-s5)', 'var(--eval-s6)'];

@@ -16,7 +16,7 @@ import { useWorkspace } from '../../store/workspace';
 import { useT, type Translate } from '../i18n';
 import { ChartFrame, ComparisonChart, DistributionChart, PerLabelChart } from './Charts';
 import { ConfusionHeatmap } from './ConfusionHeatmap';
-import { downloadText } from './download';
+import { downloadText } from '../download';
 import { ExampleList } from './ExampleList';
 import { count, pct } from './format';
 import { Hints } from './Hints';
@@ -225,10 +225,10 @@ function Results({
             {run.status !== 'complete' ? <span className="badge" style={{ marginLeft: 8, color: 'var(--warning)' }}>{t('eval.results.partial')}</span> : null}
           </p>
           <div className="row" style={{ marginLeft: 'auto' }}>
-            <button className="btn small" onClick={() => downloadText(reportCsv(useEvaluation.getState()) ?? '', `${stem}-examples.csv`, 'text/csv;charset=utf-8')} data-testid="export-csv">
+            <button className="btn small" onClick={() => downloadText(`${stem}-examples.csv`, reportCsv(useEvaluation.getState()) ?? '', 'text/csv;charset=utf-8')} data-testid="export-csv">
               {t('eval.export.csv')}
             </button>
-            <button className="btn small" onClick={() => downloadText(reportJson(useEvaluation.getState()) ?? '', `${stem}-metrics.json`, 'application/json')} data-testid="export-json">
+            <button className="btn small" onClick={() => downloadText(`${stem}-metrics.json`, reportJson(useEvaluation.getState()) ?? '', 'application/json')} data-testid="export-json">
               {t('eval.export.json')}
             </button>
           </div>

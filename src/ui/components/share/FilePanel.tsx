@@ -5,7 +5,7 @@ import { openAsNewSetup } from '../../../store/open-setup';
 import { useWorkspace } from '../../../store/workspace';
 import { useT } from '../../i18n';
 import { useIssueText } from '../../i18n/issues';
-import { downloadText, fileNameFor } from './download';
+import { downloadText, fileNameFor } from '../../download';
 import { SetupPreview } from './SetupPreview';
 
 type Loaded = { kind: 'none' } | { kind: 'ok'; setup: PromptSetup; file: string } | { kind: 'error'; errors: SetupError[]; file: string };

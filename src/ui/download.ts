@@ -1,4 +1,15 @@
-// Saving results: text files (CSV, JSON) and charts as PNG (an SVG drawn onto a canvas).
+// Saving files from the browser — setups, results (CSV, JSON) and charts as PNG (an SVG drawn onto
+// a canvas) — through a Blob and a temporary object URL: nothing leaves the page.
+
+/** A safe file name from a setup name: letters, digits, CJK, "-" and "_" only. */
+export function fileNameFor(name: string, extension: string): string {
+  const base = name
+    .normalize('NFKC')
+    .replace(/[^\p{L}\p{N}_-]+/gu, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60);
+  return `${base || 'setup'}.${extension}`;
+}
 
 export function downloadBlob(blob: Blob, fileName: string): void {
   const url = URL.createObjectURL(blob);
@@ -11,10 +22,10 @@ export function downloadBlob(blob: Blob, fileName: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 1_000);
 }
 
-export function downloadText(text: string, fileName: string, type: string): void {
+export function downloadText(fileName: string, text: string, type = 'text/plain'): void {
   // A BOM so that spreadsheet programs read the CSV as UTF-8 (labels may be Chinese).
   const prefix = type.startsWith('text/csv') ? '\ufeff' : '';
-  downloadBlob(new Blob([prefix + text], { type }), fileName);
+  downloadBlob(new Blob([prefix + text], { type: type.includes('charset') ? type : `${type};charset=utf-8` }), fileName);
 }
 
 const STYLE_PROPS = ['fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-opacity', 'opacity', 'font-family', 'font-size', 'font-weight', 'text-anchor', 'dominant-baseline'] as const;
