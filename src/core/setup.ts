@@ -4,6 +4,10 @@
 import { z } from 'zod';
 import { DEFAULT_SCORING_OPTIONS, type ScoringOptions } from './scoring.ts';
 
+// No code generation: the app runs under a Content-Security-Policy without 'unsafe-eval', where
+// zod's `new Function` probe would be reported as a policy violation (README, "Privacy and security").
+z.config({ jitless: true });
+
 export const SETUP_VERSION = 1 as const;
 
 /** Size limits, so a hostile or broken import can't make the app build huge structures. */

@@ -36,7 +36,8 @@ export type VerbalizerIssueCode =
   | 'empty-word' // warning: empty item between commas, ignored
   | 'unclosed-quote' // error
   | 'unexpected-text' // error: text after a closing quote, or a stray quote/colon in a bare word
-  | 'too-large'; // error: more text than a verbalizer may have
+  | 'too-large' // error: more text than a verbalizer may have
+  | 'over-limit'; // error: more labels or words, or a longer label or word, than a setup may hold (VERBALIZER_LIMITS)
 
 export interface VerbalizerIssue {
   code: VerbalizerIssueCode;
@@ -57,6 +58,13 @@ export type VerbalizerParse =
 
 /** A hostile paste can't make the parser build huge structures. */
 export const MAX_VERBALIZER_CHARS = 100_000;
+
+/**
+ * What a saved setup may hold (the same numbers as SETUP_LIMITS in setup.ts, checked by a test).
+ * The editor reports more as an error where it happens: a verbalizer the setup schema would
+ * reject must never be saved, or the next page load could not restore the workspace.
+ */
+export const VERBALIZER_LIMITS = Object.freeze({ labels: 100, labelChars: 100, wordsPerLabel: 50, wordChars: 100 });
 
 interface Item {
   value: string;
@@ -220,6 +228,7 @@ export function parseVerbalizer(text: string): VerbalizerParse {
   const labels: VerbalizerLabel[] = [];
   const labelSeen = new Map<string, number>(); // label → index
   const wordOwner = new Map<string, string>(); // word → first label having it
+  let tooManyLabels = false;
 
   for (let ln = 0; ln < lineStarts.length; ln++) {
     const lineStart = lineStarts[ln]!;
@@ -247,6 +256,23 @@ export function parseVerbalizer(text: string): VerbalizerParse {
     } else if (labelSeen.has(label)) {
       report('duplicate-label', 'error', `The label "${short(label)}" is defined twice. Put all its words on one line.`, labelItem.span, false, { label: short(label) });
       labelOk = false;
+    } else if (label.length > VERBALIZER_LIMITS.labelChars) {
+      report('over-limit', 'error', `The label "${short(label)}" is too long (${label.length} characters; at most ${VERBALIZER_LIMITS.labelChars}).`, labelItem.span, false, {
+        kind: 'label-chars',
+        label: short(label),
+        length: label.length,
+        max: VERBALIZER_LIMITS.labelChars,
+      });
+      labelOk = false;
+    } else if (labels.length >= VERBALIZER_LIMITS.labels) {
+      // Reported once, at the first label too many.
+      if (!tooManyLabels) report('over-limit', 'error', `Too many labels: at most ${VERBALIZER_LIMITS.labels}. "${short(label)}" and the labels after it are one too many.`, labelItem.span, false, {
+        kind: 'labels',
+        label: short(label),
+        max: VERBALIZER_LIMITS.labels,
+      });
+      tooManyLabels = true;
+      labelOk = false;
     }
     const words: string[] = [];
     const wordSpans: Span[] = [];
@@ -258,6 +284,25 @@ export function parseVerbalizer(text: string): VerbalizerParse {
       if (w.value === '') {
         report('empty-word', 'warning', 'Empty quoted word "" (ignored).', w.span, false, { quoted: 1 });
         continue;
+      }
+      if (w.value.length > VERBALIZER_LIMITS.wordChars) {
+        report('over-limit', 'error', `The word "${short(w.value)}" is too long (${w.value.length} characters; at most ${VERBALIZER_LIMITS.wordChars}).`, w.span, false, {
+          kind: 'word-chars',
+          word: short(w.value),
+          length: w.value.length,
+          max: VERBALIZER_LIMITS.wordChars,
+        });
+        labelOk = false;
+        continue;
+      }
+      if (words.length === VERBALIZER_LIMITS.wordsPerLabel) {
+        report('over-limit', 'error', `Too many words for "${short(label)}": at most ${VERBALIZER_LIMITS.wordsPerLabel}.`, w.span, false, {
+          kind: 'words',
+          label: short(label),
+          max: VERBALIZER_LIMITS.wordsPerLabel,
+        });
+        labelOk = false;
+        break;
       }
       if (words.includes(w.value)) {
         report('duplicate-word', 'error', `"${short(w.value)}" is listed twice for "${short(label)}". Remove one.`, w.span, false, { word: short(w.value), label: short(label) });

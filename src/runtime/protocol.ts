@@ -43,6 +43,8 @@ export interface EngineInfo {
   head?: 'mask-rows' | 'full';
   /** Why the full head is used, when it is. */
   headNote?: string;
+  /** Milliseconds of the load's phases (config, tokenizer, model = file + session, warmup). */
+  loadPhases?: Record<string, number>;
 }
 
 export interface LoadResult {

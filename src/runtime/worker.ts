@@ -13,6 +13,7 @@ import * as ortWeb from 'onnxruntime-web/webgpu';
 import { createRuntimeHandler } from './handler.ts';
 import { provideOrt } from './ort-backend.ts';
 import type { WorkerRequest, WorkerResponse } from './protocol.ts';
+import { holdLifeLock } from './worker-liveness.ts';
 
 /** Most WASM threads we ask for (ORT's own default is min(4, cores / 2)). */
 const MAX_THREADS = 8;
@@ -24,6 +25,7 @@ function modelsPath(): string {
 }
 
 const scope = self as unknown as {
+  name?: string;
   crossOriginIsolated?: boolean;
   navigator: { hardwareConcurrency?: number };
   postMessage(message: WorkerResponse): void;
@@ -45,6 +47,9 @@ env.useBrowserCache = true;
 env.cacheKey = 'transformers-cache';
 
 provideOrt(ortWeb);
+
+// Held until this worker ends, so that the page notices an end without an error event.
+holdLifeLock(scope.name ?? '');
 
 const handler = createRuntimeHandler({ post: (message) => scope.postMessage(message) });
 scope.onmessage = (event) => {

@@ -28,7 +28,8 @@ export function getRuntime(): RuntimeClient {
     client = new RuntimeClient(createRuntimeWorker);
     client.onEvent((event) => {
       if (event.type === 'progress') onProgress(event.progress.file, event.progress.loaded, event.progress.total, event.progress.status);
-      if (event.type === 'crashed') onWorkerLost('crashed', event.error.message);
+      // The notice names what happened in the worker (e.g. its uncaught error), not the generic advice.
+      if (event.type === 'crashed') onWorkerLost('crashed', event.error.detail || event.error.message);
     });
   }
   return client;
@@ -272,7 +273,8 @@ export async function scoreTemplateRows(
     const results = await runtime.score(
       jobs.map((job) => job.plan.prompts[job.index]!),
       tokenIds,
-      { topK: TOP_K, lane: options.lane },
+      // cacheRows: a label-word edit is then answered from the worker's mask-row cache, no forward pass.
+      { topK: TOP_K, lane: options.lane, cacheRows: true },
     );
     jobs.forEach((job, i) => remember(cacheKey(modelKey, tokenIds, job.plan.keys[job.index]!), results[i]!));
     if (!options.isCurrent()) return 'superseded';

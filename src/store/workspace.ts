@@ -11,6 +11,7 @@ import { isValidModelId, type ModelRef, type PromptSetup, type TemplateEntry } f
 import type { ScoringOptions } from '../core/scoring.ts';
 import type { EngineInfo, LoadProgress } from '../runtime/protocol.ts';
 import { loadWorkspace, saveWorkspace, type SavedWorkspace } from './persistence.ts';
+import { fitSetupToLimits } from '../core/setup-fit.ts';
 
 export type ModelStatus = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -206,10 +207,31 @@ export const useWorkspace = create<WorkspaceState>()((set, get) => {
 // Save on every change of what is persisted. Failures (quota, private mode) become a notice and
 // the in-memory workspace stays as it is.
 let lastSaved: SavedWorkspace | null = null;
+/** True while another tab's newer save waits for the user's choice (tabs.ts): don't overwrite it. */
+let savingHeld = false;
+/** The fields cut on the last save (fitSetupToLimits), so that the notice is not repeated per keystroke. */
+let lastTrimmed = '';
+
+/** Holds or resumes saving; resuming saves the current workspace at once (e.g. "keep mine"). */
+export function holdSaving(held: boolean): void {
+  savingHeld = held;
+  if (!held) {
+    lastSaved = null;
+    useWorkspace.setState({});
+  }
+}
+
 useWorkspace.subscribe((state) => {
+  if (savingHeld) return;
   if (lastSaved && lastSaved.setup === state.setup && lastSaved.verbalizerText === state.verbalizerText) return;
   lastSaved = { setup: state.setup, verbalizerText: state.verbalizerText };
-  const result = saveWorkspace(globalThis.localStorage, lastSaved);
+  // What is longer than a saved setup may be is saved cut to the limits (and the user is told once
+  // per set of fields): saved whole, the next load would reject it and open a fresh workspace.
+  const fit = fitSetupToLimits(state.setup);
+  const trimmedKey = fit.trimmed.join(', ');
+  if (trimmedKey && trimmedKey !== lastTrimmed) state.pushNotice({ kind: 'warning', key: 'notice.saveTrimmed', params: { fields: trimmedKey } });
+  lastTrimmed = trimmedKey;
+  const result = saveWorkspace(globalThis.localStorage, { setup: fit.setup, verbalizerText: state.verbalizerText });
   if (!result.ok && state.saveOk) {
     useWorkspace.setState({ saveOk: false });
     state.pushNotice({ kind: 'error', key: result.reason === 'quota' ? 'notice.saveQuota' : 'notice.saveUnavailable' });

@@ -2,10 +2,12 @@ import { useEffect } from 'react';
 import { runLiveNow } from '../store/live';
 import { settleModel } from '../store/open-setup';
 import { startLinkListener } from '../store/sharing';
+import { startTabListener } from '../store/tabs';
 import { usePrefs, type Locale, type ThemeChoice, type View } from '../store/prefs';
 import { ClassroomControls } from './components/ClassroomControls';
 import { IncomingLinkBanner } from './components/IncomingLinkBanner';
 import { Notices } from './components/Notices';
+import { TabConflictBanner } from './components/TabConflictBanner';
 import { useT, type MessageKey } from './i18n';
 import { PlaygroundView } from './views/PlaygroundView';
 import { EvaluationView } from './views/EvaluationView';
@@ -33,6 +35,7 @@ async function startRuntime(): Promise<void> {
   if (started) return;
   started = true;
   startLinkListener();
+  startTabListener();
   await settleModel();
 }
 
@@ -106,6 +109,7 @@ export function App() {
         </nav>
       )}
       <Notices />
+      <TabConflictBanner />
       <IncomingLinkBanner />
       {presentation ? (
         <PresentationView />

@@ -1,9 +1,12 @@
 // English UI strings. Every key here must exist in zh.ts too (the type checks it).
 import { classroomEn } from './classroom';
+import { reliabilityEn } from './reliability';
 
 export const en = {
   // Sharing, presets, comparison, explainer, presentation (./classroom.ts).
   ...classroomEn,
+  // Another tab's changes (./reliability.ts).
+  ...reliabilityEn,
   'app.tagline': 'See what a masked language model thinks of your cloze prompt',
   'header.language': 'Language',
   'header.theme': 'Theme',

@@ -70,6 +70,14 @@ const VERBALIZER_ZH: Record<VerbalizerIssueCode, (p: Params) => string> = {
           ? '右引号后面有多余的文字。词之间用逗号分隔，标签以“:”结尾。'
           : '右引号后面有多余的文字。词之间用逗号分隔。',
   'too-large': (p) => fill('标签词表太长（{length} 个字符；最多 {max} 个）。', p),
+  'over-limit': (p) =>
+    p.kind === 'labels'
+      ? fill('标签太多：最多 {max} 个。“{label}”及其后的标签超出了上限。', p)
+      : p.kind === 'words'
+        ? fill('“{label}”的词太多：最多 {max} 个。', p)
+        : p.kind === 'label-chars'
+          ? fill('标签“{label}”太长（{length} 个字符；最多 {max} 个）。', p)
+          : fill('词“{word}”太长（{length} 个字符；最多 {max} 个）。', p),
 };
 
 const RESOLUTION_ZH: Record<ResolutionIssueCode, (p: Params) => string> = {

@@ -1,10 +1,13 @@
 import type { MessageKey } from './en';
 import { classroomZh } from './classroom';
+import { reliabilityZh } from './reliability';
 
 // 简体中文界面文本。键与 en.ts 一一对应（类型检查保证不缺）。
 export const zh: Record<MessageKey, string> = {
   // 分享、预设、对比、讲解、演示（./classroom.ts）。
   ...classroomZh,
+  // 其他标签页的更改（./reliability.ts）。
+  ...reliabilityZh,
   'app.tagline': '看看掩码语言模型如何理解你的完形填空提示',
   'header.language': '语言',
   'header.theme': '主题',

@@ -1,0 +1,48 @@
+// Fitting a setup into the limits a saved setup may have (SETUP_LIMITS). The editor lets a user
+// type or paste more than a setup may hold (a 100 kB input, a very long template); such a setup
+// must not be saved as is, because the next page load would reject it and open a fresh workspace.
+// The saved copy is cut to the limits, every cut is listed (so the UI says so), and the setup on
+// screen keeps its full text for this session. Label and word limits are enforced by the
+// verbalizer parser (VERBALIZER_LIMITS), so the verbalizer never needs cutting.
+import { SETUP_LIMITS, type PromptSetup } from './setup.ts';
+
+export interface FitResult {
+  setup: PromptSetup;
+  /** Paths of the fields that were cut, e.g. "inputs[0].X", "templates[1].text". */
+  trimmed: string[];
+}
+
+function cut(text: string, max: number, path: string, trimmed: string[]): string {
+  if (text.length <= max) return text;
+  trimmed.push(path);
+  return text.slice(0, max);
+}
+
+/** The setup cut to SETUP_LIMITS; the same object when nothing had to change. */
+export function fitSetupToLimits(setup: PromptSetup): FitResult {
+  const trimmed: string[] = [];
+  const name = cut(setup.name, SETUP_LIMITS.nameChars, 'name', trimmed);
+  const templates = setup.templates.slice(0, SETUP_LIMITS.templates).map((t, i) => {
+    const entryName = cut(t.name, SETUP_LIMITS.templateNameChars, `templates[${i}].name`, trimmed);
+    const text = cut(t.text, SETUP_LIMITS.templateTextChars, `templates[${i}].text`, trimmed);
+    return entryName === t.name && text === t.text ? t : { ...t, name: entryName, text };
+  });
+  if (templates.length < setup.templates.length) trimmed.push('templates');
+  let budget = SETUP_LIMITS.totalInputChars;
+  const inputs = setup.inputs.slice(0, SETUP_LIMITS.inputRows).map((row, r) => {
+    let changed = false;
+    const next: Record<string, string> = {};
+    for (const [slot, value] of Object.entries(row)) {
+      const max = Math.max(0, Math.min(SETUP_LIMITS.inputChars, budget));
+      const v = cut(value, max, `inputs[${r}].${slot}`, trimmed);
+      budget -= v.length;
+      if (v !== value) changed = true;
+      next[slot] = v;
+    }
+    return changed ? next : row;
+  });
+  if (inputs.length < setup.inputs.length) trimmed.push('inputs');
+  if (trimmed.length === 0) return { setup, trimmed };
+  const activeTemplateId = templates.some((t) => t.id === setup.activeTemplateId) ? setup.activeTemplateId : templates[0]!.id;
+  return { setup: { ...setup, name, templates, activeTemplateId, inputs }, trimmed };
+}
