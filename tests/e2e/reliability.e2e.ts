@@ -68,9 +68,14 @@ describe('reliability', () => {
   test('the model worker ended mid-run (from outside, then by an uncaught error): the page says so, restarts it, and keeps the workspace and results', async () => {
     const s = await open();
     const saved = serializeWorkspace({ setup: setup(), verbalizerText: formatVerbalizer(setup().verbalizer) });
+    // The saved workspace is in place before the app's first script runs, so no startup of a
+    // default workspace can race with it (a reload after writing it could be overtaken by a save).
+    await s.context.addInitScript(([key, value]) => {
+      if (sessionStorage.getItem('clozelab-e2e-seeded')) return;
+      sessionStorage.setItem('clozelab-e2e-seeded', '1');
+      localStorage.setItem(key, value);
+    }, [WORKSPACE_KEY, saved] as const);
     await s.page.goto(baseURL);
-    await s.page.evaluate(([key, value]) => localStorage.setItem(key, value), [WORKSPACE_KEY, saved] as const);
-    await s.page.reload();
     const { page } = s;
     await page.getByTestId('model-status').getByText('Ready').waitFor({ timeout: 60_000 });
     await waitForFreshResults(page);
