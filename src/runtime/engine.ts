@@ -48,6 +48,8 @@ export interface LoadOptions {
    * load time (mask-rows.ts). Falls back to the plain model where the graph does not fit.
    */
   maskRows?: boolean;
+  /** Browser: warm ORT's WASM up with a few small runs while idle after loading (default true). */
+  backgroundWarmup?: boolean;
   /** WebGPU only: compare against WASM on a fixed input after loading (default true). */
   webgpuParityCheck?: { enabled?: boolean; tolerance?: number };
 }
@@ -55,7 +57,7 @@ export interface LoadOptions {
 export interface ScoreOptions {
   /** How many most-likely tokens to return per mask (0 = none). */
   topK: number;
-  /** Most prompts per model run (default 16; lowered automatically for big vocabularies × lengths). */
+  /** Most prompts per model run (default 32 on the mask-rows path, 16 otherwise; lowered automatically for big vocabularies × lengths). */
   batchSize?: number;
   signal?: AbortSignal;
   /**
@@ -69,6 +71,19 @@ export interface ScoreOptions {
 const ROW_CACHE_MAX_PROMPTS = 64;
 /** Memory for cached mask rows (float32 logits over the whole vocabulary). */
 const ROW_CACHE_BYTES = 64 * 1024 * 1024;
+/** Background warm-up after loading (browser): runs, prompt length, idle time before each run. */
+const WARMUP_RUNS = 16;
+const WARMUP_LENGTHS = [16, 32];
+const WARMUP_IDLE_MS = 250;
+/**
+ * Batching on the mask-rows path: at most this many prompts per run, and a run's fixed overhead in
+ * padded-token equivalents for the least-work planner. Measured with `npm run bench` (lever
+ * "batching"): in Chromium's WASM padding dominates (run = 16 tokens: −8…−23% model time against
+ * greedy batches of 16 on evaluation requests); onnxruntime-node pays more per run (48: −10%).
+ */
+const DEFAULT_BATCH_SIZE_MASK_ROWS = 32;
+const RUN_COST_WASM = 16;
+const RUN_COST_NATIVE = 48;
 /** Padded tokens per batch on the mask-rows path (bounds activations: tokens × intermediate size). */
 const MAX_BATCH_TOKENS = 4096;
 
@@ -395,6 +410,9 @@ export class MaskedLMEngine {
   private readonly errorContext: ErrorContext;
   private readonly runner: ModelRunner;
   private readonly rowCache = new RowCache(ROW_CACHE_BYTES);
+  /** Score requests in progress, and when the last one ended (background warm-up waits for idle). */
+  private busy = 0;
+  private lastActivity = 0;
 
   private constructor(init: {
     info: EngineInfo;
@@ -483,12 +501,14 @@ export class MaskedLMEngine {
           throw error;
         }
       };
+      const phases: Record<string, number> = {};
       const configPromise = AutoConfig.from_pretrained(source.id, common) as Promise<unknown>;
       // Hub: fetch config and tokenizer in parallel. Local: config first, because when a local
       // tokenizer_config.json is missing Transformers.js asks the Hub whether it exists.
       const tokenizerPromise = source.kind === 'hub' ? loadTokenizer() : null;
       tokenizerPromise?.catch(() => undefined); // avoid an unhandled rejection while awaiting config
       const config = (await configPromise) as HfConfig;
+      phases.config = Math.round(now() - t0);
       checkSignal(signal, 'Loading the model');
 
       const architectures = Array.isArray(config.architectures) ? config.architectures : [];
@@ -501,7 +521,59 @@ export class MaskedLMEngine {
         );
       }
 
-      const tokenizer = await (tokenizerPromise ?? loadTokenizer());
+      // Mask-rows-only head: the ONNX file is rewritten as ORT receives it (mask-rows.ts).
+      const ort = options.maskRows === false ? null : await loadOrt();
+      if (ort) installCreateHook(ort);
+      let headNote: string | undefined = options.maskRows === false ? 'full head (mask rows only was switched off)' : ort ? undefined : 'full head (no direct ONNX Runtime access)';
+      const hook: ModelTransformHook = {
+        transform: (bytes) => {
+          // In place: no second copy of the weights (restored right after ORT has read them).
+          const rewritten = rewriteForMaskRows(bytes, { allowedInputs: FAST_PATH_INPUTS, inPlace: true });
+          headNote = rewritten.ok ? undefined : `full head: ${rewritten.reason}`;
+          return rewritten.ok ? { bytes: rewritten.bytes, restore: rewritten.restore } : null;
+        },
+      };
+      const loadModel = async (d: ResolvedDevice, t: ResolvedDtype, fast = ort !== null): Promise<HfModel> =>
+        (await AutoModelForMaskedLM.from_pretrained(source.id, {
+          ...common,
+          config: config as never,
+          dtype: t,
+          device: d,
+          ...(fast ? { session_options: { [HOOK_KEY]: hook } } : {}),
+        } as never)) as unknown as HfModel;
+      const loadWithFallback = async (): Promise<HfModel> => {
+        try {
+          return await loadModel(device, dtype);
+        } catch (error) {
+          // 'auto' picked WebGPU but the model does not run there: fall back to WASM once.
+          const mapped = toRuntimeError(error, ctx);
+          const fallbackable = !['file-missing', 'corrupt-model', 'not-masked-lm', 'hub-unreachable', 'cancelled'].includes(mapped.code);
+          if (!(deviceChoice === 'auto' && device === 'webgpu' && fallbackable)) throw mapped;
+          device = 'wasm';
+          dtype = resolveDtype(options.dtype ?? 'auto', device);
+          modelFile = `onnx/model${DTYPE_SUFFIX[dtype]}.onnx`;
+          ctx.modelFile = modelFile;
+          note = `WebGPU failed (${mapped.message}); using WASM`;
+          return await loadModel(device, dtype);
+        }
+      };
+      // The model (the big download / session creation) loads while the tokenizer is read.
+      const tModel = now();
+      const modelPromise = loadWithFallback().then((m) => {
+        phases.model = Math.round(now() - tModel);
+        return m;
+      });
+      modelPromise.catch(() => undefined); // awaited below; a tokenizer error is reported first
+      let tokenizer: HfTokenizer;
+      try {
+        const tTok = now();
+        tokenizer = await (tokenizerPromise ?? loadTokenizer());
+        phases.tokenizer = Math.round(now() - tTok);
+      } catch (error) {
+        void modelPromise.then((m) => m.dispose()).catch(() => undefined);
+        throw error;
+      }
+      model = await modelPromise;
       checkSignal(signal, 'Loading the model');
       const maskToken = tokenizer.mask_token ?? null;
       const maskTokenId = tokenizer.mask_token_id;
@@ -513,39 +585,6 @@ export class MaskedLMEngine {
         );
       }
 
-      // Mask-rows-only head: the ONNX file is rewritten as ORT receives it (mask-rows.ts).
-      const ort = options.maskRows === false ? null : await loadOrt();
-      if (ort) installCreateHook(ort);
-      let headNote: string | undefined = options.maskRows === false ? 'full head (mask rows only was switched off)' : ort ? undefined : 'full head (no direct ONNX Runtime access)';
-      const hook: ModelTransformHook = {
-        transform: (bytes) => {
-          const rewritten = rewriteForMaskRows(bytes, { allowedInputs: FAST_PATH_INPUTS });
-          headNote = rewritten.ok ? undefined : `full head: ${rewritten.reason}`;
-          return rewritten.ok ? rewritten.bytes : null;
-        },
-      };
-      const loadModel = async (d: ResolvedDevice, t: ResolvedDtype, fast = ort !== null): Promise<HfModel> =>
-        (await AutoModelForMaskedLM.from_pretrained(source.id, {
-          ...common,
-          config: config as never,
-          dtype: t,
-          device: d,
-          ...(fast ? { session_options: { [HOOK_KEY]: hook } } : {}),
-        } as never)) as unknown as HfModel;
-      try {
-        model = await loadModel(device, dtype);
-      } catch (error) {
-        // 'auto' picked WebGPU but the model does not run there: fall back to WASM once.
-        const mapped = toRuntimeError(error, ctx);
-        const fallbackable = !['file-missing', 'corrupt-model', 'not-masked-lm', 'hub-unreachable', 'cancelled'].includes(mapped.code);
-        if (!(deviceChoice === 'auto' && device === 'webgpu' && fallbackable)) throw mapped;
-        device = 'wasm';
-        dtype = resolveDtype(options.dtype ?? 'auto', device);
-        modelFile = `onnx/model${DTYPE_SUFFIX[dtype]}.onnx`;
-        ctx.modelFile = modelFile;
-        note = `WebGPU failed (${mapped.message}); using WASM`;
-        model = await loadModel(device, dtype);
-      }
       checkSignal(signal, 'Loading the model');
 
       const session = model.sessions.model ?? Object.values(model.sessions)[0];
@@ -593,7 +632,9 @@ export class MaskedLMEngine {
         return new ModelRunner((inputs) => m(inputs) as ReturnType<PlainModel>, fastSession && ort ? { ort, session: fastSession } : null);
       };
       let runner = runnerFor(model);
+      const tWarm = now();
       let warm = await warmUp(runner, warmIds, prefixIds.length).catch((error: unknown) => ({ error }));
+      phases.warmup = Math.round(now() - tWarm);
       if (runner.maskRowsOnly && ('error' in warm || warm.dims.length !== 2 || !vocabOk(warm.dims[1]))) {
         // The rewritten graph misbehaves: use the model as it is.
         const why = 'error' in warm ? toRuntimeError(warm.error, ctx).message : `output shape [${warm.dims.join(', ')}]`;
@@ -669,6 +710,7 @@ export class MaskedLMEngine {
         loadMs: Math.round(now() - t0),
         ...(note ? { deviceNote: note } : {}),
         head: runner.maskRowsOnly ? 'mask-rows' : 'full',
+        loadPhases: phases,
         ...(headNote && !runner.maskRowsOnly ? { headNote } : {}),
       };
       onProgress?.({ file: '', loaded: 0, total: 0, status: 'ready' });
@@ -686,6 +728,7 @@ export class MaskedLMEngine {
         errorContext: { ...ctx, phase: 'score' },
       });
       model = null; // owned by the engine now
+      if (!isNodeRuntime() && options.backgroundWarmup !== false) engine.warmInBackground();
       return engine;
     } catch (error) {
       if (model) await model.dispose().catch(() => undefined);
@@ -739,6 +782,48 @@ export class MaskedLMEngine {
   }
 
   async scoreDetailed(prompts: RenderedPrompt[], tokenIds: number[], options: ScoreOptions): Promise<ScoreResult> {
+    this.busy++;
+    try {
+      return await this.scoreDetailedInner(prompts, tokenIds, options);
+    } finally {
+      this.busy--;
+      this.lastActivity = now();
+    }
+  }
+
+  /**
+   * Browser only: a few small forward passes while the engine is idle after loading. V8 first runs
+   * ORT's WASM with its baseline compiler and optimises hot functions only after they have run a
+   * while, so the first forward passes of a fresh worker are several times slower (measured: ~7 runs
+   * of 300–400 ms, then ~50 ms, q8 DistilBERT-shaped; edits stay ~1.5× slower for ~10 more runs).
+   * Warming up in idle time moves that cost out
+   * of the user's first edits. Stops at once when real work arrives (which then waits for at most
+   * one small run), after WARMUP_RUNS, or when the engine is disposed.
+   */
+  private warmInBackground(): void {
+    const inputs = WARMUP_LENGTHS.map((n) => {
+      const ids = [...this.prefixIds, ...new Array<number>(n).fill(this.facts.unkTokenId ?? this.padId), ...this.suffixIds];
+      const maskAt = this.prefixIds.length + Math.floor(n / 2);
+      ids[maskAt] = this.facts.maskTokenId;
+      return { ids, maskAt };
+    });
+    let runs = 0;
+    const tick = async (): Promise<void> => {
+      if (!this.model || runs >= WARMUP_RUNS) return;
+      if (this.busy > 0 || now() - this.lastActivity < WARMUP_IDLE_MS) {
+        setTimeout(() => void tick(), WARMUP_IDLE_MS);
+        return;
+      }
+      const { ids, maskAt } = inputs[runs % inputs.length] as { ids: number[]; maskAt: number };
+      runs++;
+      await runOne(this.runner, ids, maskAt).catch(() => undefined);
+      setTimeout(() => void tick(), 0);
+    };
+    this.lastActivity = now();
+    setTimeout(() => void tick(), WARMUP_IDLE_MS);
+  }
+
+  private async scoreDetailedInner(prompts: RenderedPrompt[], tokenIds: number[], options: ScoreOptions): Promise<ScoreResult> {
     const t0 = now();
     const { signal } = options;
     const model = this.model;
@@ -814,15 +899,21 @@ export class MaskedLMEngine {
     });
 
     // 3. Batch by similar length and run.
-    const maxBatch = Math.max(1, Math.floor(options.batchSize ?? DEFAULT_BATCH_SIZE));
+    // Mask-rows path: least-work batching (padding vs per-run overhead, see planBatches); the plain
+    // path keeps greedy batches bounded by the size of the full logits.
     const maskRowsOnly = this.runner.maskRowsOnly;
+    const maxBatch = Math.max(1, Math.floor(options.batchSize ?? (maskRowsOnly ? DEFAULT_BATCH_SIZE_MASK_ROWS : DEFAULT_BATCH_SIZE)));
     const batches = planBatches(
       toRun.map((i) => (seqs[i] as { ids: number[] }).ids.length),
       maxBatch,
       vocabSize,
       MAX_LOGIT_FLOATS,
       maskRowsOnly
-        ? { outputRows: toRun.map((i) => Math.max(1, (seqs[i] as { maskPositions: number[] }).maskPositions.length)), maxTokens: MAX_BATCH_TOKENS }
+        ? {
+            outputRows: toRun.map((i) => Math.max(1, (seqs[i] as { maskPositions: number[] }).maskPositions.length)),
+            maxTokens: MAX_BATCH_TOKENS,
+            runCost: isNodeRuntime() ? RUN_COST_NATIVE : RUN_COST_WASM,
+          }
         : {},
     ).map((batch) => batch.map((j) => toRun[j] as number));
     const stats: ScoreStats = {

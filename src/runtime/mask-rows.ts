@@ -13,7 +13,9 @@
 // padded batch, so results differ slightly — as they already do between two batch compositions.
 //
 // Pure bytes in, bytes out: a minimal protobuf reader/writer for the few ONNX messages involved;
-// weights (initializers) are copied through untouched. No model runtime imports.
+// weights (initializers) are never decoded. With `inPlace` they are not even copied: the changed
+// head and tail are written around them in the caller's buffer (and can be restored afterwards).
+// No model runtime imports.
 
 export const MASK_ROWS_INPUT = 'clozelab_mask_rows';
 
@@ -29,6 +31,10 @@ export interface MaskRowsRewrite {
   cut: string;
   /** Op type of the vocabulary projection ('MatMul', 'MatMulInteger', …). */
   projection: string;
+  /** True when `bytes` is a view of the input buffer, rewritten in place (no copy of the weights). */
+  inPlace: boolean;
+  /** In-place only: puts the input buffer's original bytes back (once the bytes have been consumed). */
+  restore?: () => void;
 }
 
 export interface MaskRowsUnsupported {
@@ -291,16 +297,21 @@ function encodeValueInfo(name: string, elemType: number, dims: string[] | null):
  */
 export function rewriteForMaskRows(
   model: Uint8Array,
-  options: { logitsName?: string; allowedInputs?: readonly string[] } = {},
+  options: {
+    logitsName?: string;
+    allowedInputs?: readonly string[];
+    /** Rewrite inside `model` (which the caller gives up) instead of copying it: saves a copy of the weights. */
+    inPlace?: boolean;
+  } = {},
 ): MaskRowsRewrite | MaskRowsUnsupported {
   try {
-    return rewrite(model, options.logitsName ?? 'logits', options.allowedInputs ?? null);
+    return rewrite(model, options.logitsName ?? 'logits', options.allowedInputs ?? null, options.inPlace === true);
   } catch (error) {
     return { ok: false, reason: `could not read the ONNX file (${error instanceof Error ? error.message : String(error)})` };
   }
 }
 
-function rewrite(buf: Uint8Array, logitsName: string, allowedInputs: readonly string[] | null): MaskRowsRewrite | MaskRowsUnsupported {
+function rewrite(buf: Uint8Array, logitsName: string, allowedInputs: readonly string[] | null, inPlace: boolean): MaskRowsRewrite | MaskRowsUnsupported {
   const modelFields = [...fields(buf, 0, buf.length)];
   const graphFields = modelFields.filter((f) => f.field === MODEL_GRAPH && f.wire === WIRE_LEN);
   if (graphFields.length !== 1) return { ok: false, reason: 'the file has no single graph' };
@@ -401,33 +412,144 @@ function rewrite(buf: Uint8Array, logitsName: string, allowedInputs: readonly st
 
   const flat = `${cut}__clozelab_flat`;
   const rows = `${cut}__clozelab_rows`;
-  const newGraph = new Out();
-  for (const f of gFields) {
-    if (f.field === GRAPH_NODE) {
-      if (nodeOfField.get(f) === target) {
-        newGraph.lenField(GRAPH_NODE, encodeNode('Flatten', [cut], [flat], 'clozelab_mask_rows_flatten', { axis: 2 }));
-        newGraph.lenField(GRAPH_NODE, encodeNode('Gather', [flat, MASK_ROWS_INPUT], [rows], 'clozelab_mask_rows_gather', { axis: 0 }));
-        newGraph.lenField(GRAPH_NODE, renameNodeInput(buf, target, 0, rows));
+  const lastInput = lastOf(gFields, GRAPH_INPUT);
+  const rowsInput = encodeValueInfo(MASK_ROWS_INPUT, ELEM_INT64, ['mask_rows']);
+  /** The graph's fields from `list`, rewritten; `strip`: nodes written without their (optional) name. */
+  const emit = (list: readonly Field[], strip: ReadonlySet<Field>, inputHere: 'after-last-input' | 'first' | 'none'): Out => {
+    const out = new Out();
+    if (inputHere === 'first') out.lenField(GRAPH_INPUT, rowsInput);
+    for (const f of list) {
+      if (f.field === GRAPH_NODE) {
+        const node = nodeOfField.get(f) as NodeInfo;
+        if (node === target) {
+          out.lenField(GRAPH_NODE, encodeNode('Flatten', [cut], [flat], 'clozelab_rows_flatten', { axis: 2 }));
+          out.lenField(GRAPH_NODE, encodeNode('Gather', [flat, MASK_ROWS_INPUT], [rows], 'clozelab_rows_gather', { axis: 0 }));
+          out.lenField(GRAPH_NODE, renameNodeInput(buf, target, 0, rows));
+          continue;
+        }
+        if (strip.has(f)) {
+          out.lenField(GRAPH_NODE, withoutName(buf, f));
+          continue;
+        }
+      } else if (f.field === GRAPH_OUTPUT && f === outputField) {
+        out.lenField(GRAPH_OUTPUT, encodeValueInfo(logitsName, elemTypeOf(buf, f) || 1, null));
+        continue;
+      } else if (f.field === GRAPH_VALUE_INFO && reshaped.has(nameOf(buf, f, VALUE_INFO_NAME))) {
         continue;
       }
-    } else if (f.field === GRAPH_OUTPUT && f === outputField) {
-      newGraph.lenField(GRAPH_OUTPUT, encodeValueInfo(logitsName, elemTypeOf(buf, f) || 1, null));
-      continue;
-    } else if (f.field === GRAPH_VALUE_INFO && reshaped.has(nameOf(buf, f, VALUE_INFO_NAME))) {
-      continue;
+      out.push(buf.subarray(f.start, f.end));
+      if (inputHere === 'after-last-input' && f === lastInput) out.lenField(GRAPH_INPUT, rowsInput);
     }
-    newGraph.push(buf.subarray(f.start, f.end));
-    if (f.field === GRAPH_INPUT && f === lastOf(gFields, GRAPH_INPUT)) {
-      newGraph.lenField(GRAPH_INPUT, encodeValueInfo(MASK_ROWS_INPUT, ELEM_INT64, ['mask_rows']));
-    }
-  }
+    return out;
+  };
+  const modelBefore = modelFields.filter((f) => f.end <= graph.start);
+  const modelAfter = modelFields.filter((f) => f.start >= graph.end);
+  const graphTag = (length: number): Out => {
+    const o = new Out();
+    o.tag(MODEL_GRAPH, WIRE_LEN);
+    o.varint(length);
+    return o;
+  };
 
+  if (inPlace) {
+    const done = rewriteInPlace(buf, gFields, modelBefore, modelAfter, emit, graphTag, nodeOfField, target);
+    if (done) return { ok: true, bytes: done.bytes, restore: done.restore, cut, projection: projection.opType, inPlace: true };
+  }
+  const newGraph = emit(gFields, new Set(), 'after-last-input');
   const out = new Out();
   for (const f of modelFields) {
     if (f === graph) out.lenField(MODEL_GRAPH, newGraph);
     else out.push(buf.subarray(f.start, f.end));
   }
-  return { ok: true, bytes: out.concat(), cut, projection: projection.opType };
+  return { ok: true, bytes: out.concat(), cut, projection: projection.opType, inPlace: false };
+}
+
+type Emit = (list: readonly Field[], strip: ReadonlySet<Field>, inputHere: 'after-last-input' | 'first' | 'none') => Out;
+
+/**
+ * The rewrite without copying the weights: the initializers (all but a few kilobytes of the file)
+ * stay where they are; the new head (model fields, graph header, nodes) is written just before
+ * them and the new tail (inputs, outputs, value_info, later model fields) just after them, and the
+ * result is a view of `buf`. The head may not grow, so optional node names are dropped until it
+ * fits. Returns null (nothing written) where the layout does not allow it.
+ */
+function rewriteInPlace(
+  buf: Uint8Array,
+  gFields: readonly Field[],
+  modelBefore: readonly Field[],
+  modelAfter: readonly Field[],
+  emit: Emit,
+  graphTag: (length: number) => Out,
+  nodeOfField: ReadonlyMap<Field, NodeInfo>,
+  target: NodeInfo,
+): { bytes: Uint8Array; restore: () => void } | null {
+  const inits = gFields.filter((f) => f.field === GRAPH_INITIALIZER);
+  if (inits.length === 0) return null;
+  const first = inits[0] as Field;
+  const last = inits[inits.length - 1] as Field;
+  // The initializers must be one contiguous run.
+  if (gFields.some((f) => f.field !== GRAPH_INITIALIZER && f.start >= first.start && f.end <= last.end)) return null;
+  const before = gFields.filter((f) => f.end <= first.start);
+  const after = gFields.filter((f) => f.start >= last.end);
+  const span = last.end - first.start;
+  const inputInTail = after.some((f) => f.field === GRAPH_INPUT);
+
+  for (const inputHere of inputInTail ? (['tail', 'head'] as const) : (['head'] as const)) {
+    const strip = new Set<Field>();
+    const named = before.filter((f) => f.field === GRAPH_NODE && nodeOfField.get(f) !== target && hasName(buf, f));
+    for (let attempt = 0; attempt < 64; attempt++) {
+      const graphHead = emit(before, strip, inputHere === 'head' ? 'first' : 'none');
+      const graphTail = emit(after, strip, inputHere === 'tail' ? 'after-last-input' : 'none');
+      const graphLength = graphHead.length + span + graphTail.length;
+      const head = new Out();
+      for (const f of modelBefore) head.push(buf.subarray(f.start, f.end));
+      for (const p of graphTag(graphLength).parts) head.push(p);
+      for (const p of graphHead.parts) head.push(p);
+      const tail = new Out();
+      for (const p of graphTail.parts) tail.push(p);
+      for (const f of modelAfter) tail.push(buf.subarray(f.start, f.end));
+      if (tail.length > buf.length - last.end) break; // try the input in the head
+      const excess = head.length - first.start;
+      if (excess <= 0) {
+        // Materialise first: both pieces are partly views of the bytes they will overwrite.
+        const headBytes = head.concat();
+        const tailBytes = tail.concat();
+        const start = first.start - headBytes.length;
+        const savedHead = buf.slice(start, first.start);
+        const savedTail = buf.slice(last.end, last.end + tailBytes.length);
+        buf.set(headBytes, start);
+        buf.set(tailBytes, last.end);
+        return {
+          bytes: buf.subarray(start, last.end + tailBytes.length),
+          restore: () => {
+            buf.set(savedHead, start);
+            buf.set(savedTail, last.end);
+          },
+        };
+      }
+      // Drop names of more nodes (each saves its name field), then try again.
+      let saved = 0;
+      while (saved < excess + 16 && named.length > 0) {
+        const f = named.shift() as Field;
+        strip.add(f);
+        saved += f.end - f.start - withoutName(buf, f).length;
+      }
+      if (saved === 0) return null;
+    }
+  }
+  return null;
+}
+
+function hasName(buf: Uint8Array, f: Field): boolean {
+  for (const g of fields(buf, f.dataStart, f.dataEnd)) if (g.field === NODE_NAME) return true;
+  return false;
+}
+
+/** A NodeProto without its name field (names are optional; ORT names unnamed nodes itself). */
+function withoutName(buf: Uint8Array, f: Field): Out {
+  const out = new Out();
+  for (const g of fields(buf, f.dataStart, f.dataEnd)) if (g.field !== NODE_NAME) out.push(buf.subarray(g.start, g.end));
+  return out;
 }
 
 function lastOf(list: readonly Field[], field: number): Field | undefined {
