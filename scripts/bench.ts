@@ -53,7 +53,7 @@ function options(env: 'node' | 'browser'): SuiteOptions {
     liveWarmup: quick ? 3 : 8,
     verbalizerEdits: quick ? 6 : 12,
     leverExamples: int('lever-examples', quick ? 0 : 96),
-    leverRounds: 2,
+    leverRounds: 3,
     log: (line) => console.log(`${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s ${line}`),
   };
 }

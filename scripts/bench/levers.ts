@@ -16,10 +16,10 @@ export interface BatchingVariant {
 }
 
 export const BATCHING_VARIANTS: BatchingVariant[] = [
-  { name: 'greedy, max 16 (the old default)', maxBatch: 16 },
+  { name: 'greedy, max 16 (before)', maxBatch: 16 },
   { name: 'greedy, max 8', maxBatch: 8 },
   { name: 'greedy, max 32', maxBatch: 32 },
-  { name: 'least work, run = 16 tokens (WASM default)', maxBatch: 32, runCost: 16 },
+  { name: 'least work, run = 16 tokens (browser default)', maxBatch: 32, runCost: 16 },
   { name: 'least work, run = 48 tokens (Node default)', maxBatch: 32, runCost: 48 },
 ];
 

@@ -76,12 +76,14 @@ const WARMUP_RUNS = 16;
 const WARMUP_LENGTHS = [16, 32];
 const WARMUP_IDLE_MS = 250;
 /**
- * Batching on the mask-rows path: at most this many prompts per run, and a run's fixed overhead in
- * padded-token equivalents for the least-work planner. Measured with `npm run bench` (lever
- * "batching"): in Chromium's WASM padding dominates (run = 16 tokens: −8…−23% model time against
- * greedy batches of 16 on evaluation requests); onnxruntime-node pays more per run (48: −10%).
+ * Least-work batching (mask-rows path): at most this many prompts per run, and a run's fixed
+ * overhead in padded-token equivalents. Measured with `npm run bench`: on the evaluation's requests
+ * padding drops from ~20% to ~4–9%; in Chromium's WASM model time −8…−23% against greedy batches of
+ * 16 (lever "batching", four of five runs; one even); in Node the model-time lever is within noise,
+ * but end to end fp32 evaluation went 35.8 → 38–42 ex/s (padding 23% → 9%). onnxruntime-node pays
+ * more per run, hence the larger run cost there.
  */
-const DEFAULT_BATCH_SIZE_MASK_ROWS = 32;
+const DEFAULT_BATCH_SIZE_LEAST_WORK = 32;
 const RUN_COST_WASM = 16;
 const RUN_COST_NATIVE = 48;
 /** Padded tokens per batch on the mask-rows path (bounds activations: tokens × intermediate size). */
@@ -899,10 +901,10 @@ export class MaskedLMEngine {
     });
 
     // 3. Batch by similar length and run.
-    // Mask-rows path: least-work batching (padding vs per-run overhead, see planBatches); the plain
+    // Mask-rows path: least-work batching (padding vs per-run overhead, see planBatches). The plain
     // path keeps greedy batches bounded by the size of the full logits.
     const maskRowsOnly = this.runner.maskRowsOnly;
-    const maxBatch = Math.max(1, Math.floor(options.batchSize ?? (maskRowsOnly ? DEFAULT_BATCH_SIZE_MASK_ROWS : DEFAULT_BATCH_SIZE)));
+    const maxBatch = Math.max(1, Math.floor(options.batchSize ?? (maskRowsOnly ? DEFAULT_BATCH_SIZE_LEAST_WORK : DEFAULT_BATCH_SIZE)));
     const batches = planBatches(
       toRun.map((i) => (seqs[i] as { ids: number[] }).ids.length),
       maxBatch,

@@ -267,4 +267,19 @@ describe('planBatches limits', () => {
     // the padded-token cap
     expect(planBatches([5, 6, 7, 8], 8, 1, 1e9, { outputRows: [1, 1, 1, 1], maxTokens: 16 })).toEqual([[0, 1], [2, 3]]);
   });
+
+  it('least-work planning splits off a long prompt when a run costs less than its padding', () => {
+    const lengths = [5, 50, 5, 5, 5];
+    const rows = [1, 1, 1, 1, 1];
+    // greedy: one batch of 5 × 50 padded tokens
+    expect(planBatches(lengths, 8, 1, 1e9, { outputRows: rows })).toEqual([[0, 2, 3, 4, 1]]);
+    // run = 10 tokens: 4 × 5 + 10 and 50 + 10 (90) beat 5 × 50 + 10 (260)
+    expect(planBatches(lengths, 8, 1, 1e9, { outputRows: rows, runCost: 10 })).toEqual([[0, 2, 3, 4], [1]]);
+    // run = 1000 tokens: one run is cheaper
+    expect(planBatches(lengths, 8, 1, 1e9, { outputRows: rows, runCost: 1000 })).toEqual([[0, 2, 3, 4, 1]]);
+    // limits still hold: at most 2 per batch
+    const capped = planBatches(lengths, 2, 1, 1e9, { outputRows: rows, runCost: 10 });
+    expect(capped.every((b) => b.length <= 2)).toBe(true);
+    expect(capped.flat().sort()).toEqual([0, 1, 2, 3, 4]);
+  });
 });
