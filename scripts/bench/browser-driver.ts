@@ -25,8 +25,7 @@ export interface BrowserContextHandle {
 }
 
 export async function openBrowserDriver(options: { extraArgs?: string[] } = {}): Promise<BrowserContextHandle> {
-  const chromium = findChromium();
-  if (!chromium) throw new Error('No Chromium found (apt-get install -y chromium, or set CHROMIUM_PATH).');
+  const chromium = await findChromium();
   const server = await startServer({
     root: join(REPO_ROOT, '.cache/bench-dist'),
     modelDirs: [join(REPO_ROOT, '.cache/models'), join(REPO_ROOT, 'public/models')],

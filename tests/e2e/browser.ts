@@ -1,12 +1,24 @@
-// Launches Debian's Chromium through playwright-core (never a downloaded browser) in a fresh profile.
+// Launches Chromium through playwright-core in a fresh profile. The browser comes from the npm
+// registry (@sparticuz/chromium ships a packed headless Chromium inside the package), so
+// `npm install` is the whole set-up; CHROMIUM_PATH overrides it. Nothing is downloaded at run time.
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
-export function findChromium(): string | undefined {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
-  return candidates.find((path): path is string => !!path && existsSync(path));
+/**
+ * The Chromium the tests and the benchmark drive: CHROMIUM_PATH when set, else the one the npm
+ * package ships (unpacked into the temp folder on first use, ~2 s). A system Chromium is not
+ * preferred: every machine then runs the same pinned version, whatever its distribution has.
+ */
+export async function findChromium(): Promise<string> {
+  const override = process.env.CHROMIUM_PATH;
+  if (override) {
+    if (!existsSync(override)) throw new Error(`CHROMIUM_PATH points to ${override}, which does not exist.`);
+    return override;
+  }
+  const { default: packaged } = await import('@sparticuz/chromium');
+  return packaged.executablePath();
 }
 
 export const screenshotDir = resolve(import.meta.dirname, '../../test-results/screenshots');

@@ -1,5 +1,5 @@
-// Serves the built app (dist/) with `vite preview` for the e2e tests, and checks that a real
-// Chromium exists. A missing browser fails the run: e2e tests are never skipped.
+// Serves the built app (dist/) with `vite preview` for the e2e tests and unpacks the Chromium they
+// drive. A missing browser fails the run: e2e tests are never skipped.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -10,13 +10,7 @@ const root = resolve(import.meta.dirname, '../..');
 let server: ChildProcess | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
-  const chromium = findChromium();
-  if (!chromium) {
-    throw new Error(
-      'No Chromium found for the e2e tests. Install Debian\'s chromium (apt-get install -y chromium) ' +
-        'or set CHROMIUM_PATH to a Chromium/Chrome executable.',
-    );
-  }
+  const chromium = await findChromium();
   if (!existsSync(resolve(root, 'dist/index.html'))) {
     throw new Error('dist/ is missing: run `npm run test:e2e` (it builds the app first).');
   }
