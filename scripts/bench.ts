@@ -23,8 +23,22 @@ import { runSuite, type Dtype, type DtypeResult, type SuiteOptions } from './ben
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(`--${name}`);
-const value = (name: string): string | undefined => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-const known = ['quick', 'node-only', 'browser-only', 'update-doc', 'dtypes', 'examples', 'examples-fp32', 'chunk', 'naive', 'warm-loads', 'lever-examples', 'live-edits'];
+const value = (name: string): string | undefined =>
+  argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const known = [
+  'quick',
+  'node-only',
+  'browser-only',
+  'update-doc',
+  'dtypes',
+  'examples',
+  'examples-fp32',
+  'chunk',
+  'naive',
+  'warm-loads',
+  'lever-examples',
+  'live-edits',
+];
 for (const a of argv) {
   const name = a.replace(/^--/, '').split('=')[0]!;
   if (!a.startsWith('--') || !known.includes(name)) {
@@ -60,16 +74,30 @@ function options(env: 'node' | 'browser'): SuiteOptions {
 
 async function main(): Promise<void> {
   const started = performance.now();
-  console.log(`ClozeLab benchmark${quick ? ' (quick)' : ''}: ${dtypes.join(', ')}; ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB`);
+  console.log(
+    `ClozeLab benchmark${quick ? ' (quick)' : ''}: ${dtypes.join(', ')}; ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
+  );
   const fixtures = generateFixtures({ bench: true, log: (l) => console.log(l) });
-  console.log(`fixtures: ${fixtures.filter((f) => f.status === 'written').length} written, ${fixtures.filter((f) => f.status !== 'written').length} up to date`);
+  console.log(
+    `fixtures: ${fixtures.filter((f) => f.status === 'written').length} written, ${fixtures.filter((f) => f.status !== 'written').length} up to date`,
+  );
 
-  const raw: { env: 'node' | 'browser'; meta: Record<string, unknown>; options: Omit<SuiteOptions, 'log'>; results: DtypeResult[] }[] = [];
+  const raw: {
+    env: 'node' | 'browser';
+    meta: Record<string, unknown>;
+    options: Omit<SuiteOptions, 'log'>;
+    results: DtypeResult[];
+  }[] = [];
   if (!flag('browser-only')) {
     const opts = options('node');
     const driver = createNodeDriver();
     const meta = await driver.env();
-    raw.push({ env: 'node', meta, options: { ...opts, log: undefined } as never, results: await runSuite(driver, opts) });
+    raw.push({
+      env: 'node',
+      meta,
+      options: { ...opts, log: undefined } as never,
+      results: await runSuite(driver, opts),
+    });
   }
   if (!flag('node-only')) {
     buildBenchPage();
@@ -77,8 +105,14 @@ async function main(): Promise<void> {
     const handle = await openBrowserDriver();
     try {
       const meta = await handle.driver.env();
-      if (!meta.crossOriginIsolated) console.warn('warning: the bench page is not cross-origin isolated: WASM runs on one thread');
-      raw.push({ env: 'browser', meta, options: { ...opts, log: undefined } as never, results: await runSuite(handle.driver, opts) });
+      if (!meta.crossOriginIsolated)
+        console.warn('warning: the bench page is not cross-origin isolated: WASM runs on one thread');
+      raw.push({
+        env: 'browser',
+        meta,
+        options: { ...opts, log: undefined } as never,
+        results: await runSuite(handle.driver, opts),
+      });
     } finally {
       await handle.close();
     }
@@ -96,17 +130,40 @@ async function main(): Promise<void> {
   const minutes = (performance.now() - started) / 60_000;
   const header = `ClozeLab benchmark — DistilBERT-shaped model (6 layers, hidden 768, vocab 30522, random weights); ${quick ? 'quick run' : 'full run'}, ${minutes.toFixed(1)} min; ratios are medians over interleaved chunks`;
   console.log(`\n${header}\n\n${tables.join('\n\n')}\n`);
-  const misses = summaries.flatMap((s) => s.sums.flatMap((d) => d.targets.filter((t) => !t.pass).map((t) => `${s.env} ${d.dtype}: ${t.name} = ${t.value.toFixed(2)}${t.unit} (target ${t.kind === 'min' ? '≥' : '≤'} ${t.limit}${t.unit})`)));
+  const misses = summaries.flatMap((s) =>
+    s.sums.flatMap((d) =>
+      d.targets
+        .filter((t) => !t.pass)
+        .map(
+          (t) =>
+            `${s.env} ${d.dtype}: ${t.name} = ${t.value.toFixed(2)}${t.unit} (target ${t.kind === 'min' ? '≥' : '≤'} ${t.limit}${t.unit})`,
+        ),
+    ),
+  );
   console.log(misses.length ? `Targets missed:\n  ${misses.join('\n  ')}` : 'All targets met.');
 
   const dir = join(REPO_ROOT, 'bench-results');
   mkdirSync(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const json = { date: new Date().toISOString(), quick, minutes, cpus: cpus().length, cpu: cpus()[0]?.model, summaries, raw };
+  const json = {
+    date: new Date().toISOString(),
+    quick,
+    minutes,
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model,
+    summaries,
+    raw,
+  };
   const file = join(dir, `bench-${stamp}.json`);
   writeFileSync(file, `${JSON.stringify(json, null, 1)}\n`);
   writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(json, null, 1)}\n`);
-  const md = [`${header}`, '', ...tables.flatMap((t) => ['```', t, '```', '']), misses.length ? `Targets missed:\n\n${misses.map((m) => `- ${m}`).join('\n')}` : 'All targets met.', ''].join('\n');
+  const md = [
+    `${header}`,
+    '',
+    ...tables.flatMap((t) => ['```', t, '```', '']),
+    misses.length ? `Targets missed:\n\n${misses.map((m) => `- ${m}`).join('\n')}` : 'All targets met.',
+    '',
+  ].join('\n');
   writeFileSync(join(dir, 'latest.md'), md);
   console.log(`wrote ${file} and bench-results/latest.md`);
 

@@ -5,7 +5,15 @@ import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const rules = {
-  'src/core': [/^react/, /^@huggingface\//, /^onnxruntime/, /^zustand/, /^recharts/, /\/(runtime|store|ui)\//, /^\.\.\/(runtime|store|ui)/],
+  'src/core': [
+    /^react/,
+    /^@huggingface\//,
+    /^onnxruntime/,
+    /^zustand/,
+    /^recharts/,
+    /\/(runtime|store|ui)\//,
+    /^\.\.\/(runtime|store|ui)/,
+  ],
   'src/runtime': [/^react/, /^zustand/, /^recharts/, /\/(store|ui)\//, /^\.\.\/(store|ui)/],
   'src/store': [/^react-dom/, /^recharts/, /^@huggingface\//, /^onnxruntime/, /\/ui\//, /^\.\.\/ui/],
   'src/ui': [/^@huggingface\//, /^onnxruntime/],
@@ -30,7 +38,9 @@ for (const [dir, forbidden] of Object.entries(rules)) {
   }
   for (const file of all) {
     const text = readFileSync(file, 'utf8');
-    for (const match of text.matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+    for (const match of text.matchAll(
+      /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g,
+    )) {
       const spec = match[1] ?? match[2];
       const rule = forbidden.find((pattern) => pattern.test(spec));
       if (rule) problems.push(`${relative(root, file)}: imports '${spec}' (not allowed in ${dir})`);

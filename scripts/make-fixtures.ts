@@ -18,7 +18,11 @@ for (const a of args) {
 }
 
 const t0 = performance.now();
-const results = generateFixtures({ bench: args.has('--bench'), force: args.has('--force'), log: (l) => console.log(l) });
+const results = generateFixtures({
+  bench: args.has('--bench'),
+  force: args.has('--force'),
+  log: (l) => console.log(l),
+});
 const written = results.filter((r) => r.status === 'written').length;
 console.log(
   `fixtures: ${written} written, ${results.length - written} up to date (${((performance.now() - t0) / 1000).toFixed(2)} s)`,

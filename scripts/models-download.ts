@@ -12,13 +12,28 @@
 // announces (X-Linked-Etag on its redirect); every file's sha256 and size go into
 // clozelab-manifest.json next to the files.
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isValidModelId } from '../src/core/setup.ts';
 
 export const MANIFEST_FILE = 'clozelab-manifest.json';
-export const DTYPE_FILES = { q8: 'onnx/model_quantized.onnx', fp32: 'onnx/model.onnx', fp16: 'onnx/model_fp16.onnx', q4: 'onnx/model_q4.onnx' } as const;
+export const DTYPE_FILES = {
+  q8: 'onnx/model_quantized.onnx',
+  fp32: 'onnx/model.onnx',
+  fp16: 'onnx/model_fp16.onnx',
+  q4: 'onnx/model_q4.onnx',
+} as const;
 export type Dtype = keyof typeof DTYPE_FILES;
 const REQUIRED_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json'];
 const OPTIONAL_FILES = ['special_tokens_map.json'];
@@ -98,7 +113,9 @@ async function probe(url: string): Promise<Remote> {
   try {
     res = await fetch(url, { method: 'HEAD', redirect: 'manual' });
   } catch (error) {
-    throw new DownloadError(`Cannot reach ${new URL(url).origin} (${networkCause(error)}). Check the --hub address and the network.`);
+    throw new DownloadError(
+      `Cannot reach ${new URL(url).origin} (${networkCause(error)}). Check the --hub address and the network.`,
+    );
   }
   if (res.status === 404) return { exists: false, size: null, sha256: null };
   if (res.status >= 300 && res.status < 400) {
@@ -154,7 +171,8 @@ async function fetchInto(url: string, part: string, reporter: Reporter, expected
   } finally {
     await new Promise<void>((r, reject) => out.end((err?: Error | null) => (err ? reject(err) : r())));
   }
-  if (total !== null && received < total) throw new DownloadError(`${url}: the connection closed after ${received} of ${total} bytes.`);
+  if (total !== null && received < total)
+    throw new DownloadError(`${url}: the connection closed after ${received} of ${total} bytes.`);
 }
 
 async function downloadFile(
@@ -178,7 +196,9 @@ async function downloadFile(
       const sha256 = await sha256File(part);
       if (remote.sha256 && sha256 !== remote.sha256) {
         rmSync(part, { force: true });
-        throw new DownloadError(`${url}: checksum mismatch (sha256 ${sha256}, the Hub announced ${remote.sha256}). The damaged download was deleted.`);
+        throw new DownloadError(
+          `${url}: checksum mismatch (sha256 ${sha256}, the Hub announced ${remote.sha256}). The damaged download was deleted.`,
+        );
       }
       renameSync(part, target);
       return { size, sha256, checked: remote.sha256 ? 'hub' : 'none' };
@@ -187,7 +207,9 @@ async function downloadFile(
       const message = error instanceof Error ? error.message : String(error);
       if (attempt < attempts) {
         const have = existsSync(part) ? statSync(part).size : 0;
-        reporter.warn(`  ${message} Retrying${have > 0 ? ` from byte ${have}` : ''} (attempt ${attempt + 1} of ${attempts})…`);
+        reporter.warn(
+          `  ${message} Retrying${have > 0 ? ` from byte ${have}` : ''} (attempt ${attempt + 1} of ${attempts})…`,
+        );
         await new Promise((r) => setTimeout(r, Math.min(2000, 200 * attempt)));
       }
     }
@@ -225,7 +247,9 @@ export async function downloadModel(id: string, options: Omit<DownloadOptions, '
         reporter.done(`  ${file}: not in this repository (optional), skipped`);
         continue;
       }
-      throw new DownloadError(`${id}: ${file} is missing on ${hub} (404). ${file.startsWith('onnx/') ? 'Try another --dtype, or a repository with Transformers.js ONNX weights (e.g. Xenova/…).' : ''}`.trim());
+      throw new DownloadError(
+        `${id}: ${file} is missing on ${hub} (404). ${file.startsWith('onnx/') ? 'Try another --dtype, or a repository with Transformers.js ONNX weights (e.g. Xenova/…).' : ''}`.trim(),
+      );
     }
     const target = join(dir, file);
     if (existsSync(target)) {
@@ -243,7 +267,9 @@ export async function downloadModel(id: string, options: Omit<DownloadOptions, '
     reporter.file(id, file, remote.size);
     const result = await downloadFile(url, target, remote, options.attempts ?? 4, reporter);
     files.push({ path: file, ...result });
-    reporter.done(`  ${file}: ${result.size} bytes, sha256 ${result.sha256.slice(0, 16)}…${result.checked === 'hub' ? ' (matches the Hub)' : ''}`);
+    reporter.done(
+      `  ${file}: ${result.size} bytes, sha256 ${result.sha256.slice(0, 16)}…${result.checked === 'hub' ? ' (matches the Hub)' : ''}`,
+    );
   }
 
   const manifest: Manifest = { format: 1, id, hub, revision, dtypes, downloadedAt: new Date().toISOString(), files };
@@ -328,13 +354,17 @@ export function parseArgs(argv: string[]): (DownloadOptions & { verify: boolean;
   const out: DownloadOptions & { verify: boolean; help: boolean } = { ids: [], dtypes: [], verify: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
     const value = () => inline ?? argv[++i];
     if (flag === '--help' || flag === '-h') out.help = true;
     else if (flag === '--verify') out.verify = true;
     else if (flag === '--dtype') {
       for (const d of (value() ?? '').split(',').filter(Boolean)) {
-        if (!(d in DTYPE_FILES)) return { error: `Unknown --dtype "${d}" (choose from ${Object.keys(DTYPE_FILES).join(', ')}).` };
+        if (!(d in DTYPE_FILES))
+          return { error: `Unknown --dtype "${d}" (choose from ${Object.keys(DTYPE_FILES).join(', ')}).` };
         out.dtypes!.push(d as Dtype);
       }
     } else if (flag === '--hub') out.hub = value();
@@ -361,19 +391,25 @@ async function main(argv: string[]): Promise<number> {
     try {
       if (args.verify) {
         const problems = await verifyModel(id, args.outDir);
-        process.stderr.write(problems.length === 0 ? `${id}: all files match the manifest\n` : `${problems.join('\n')}\n`);
+        process.stderr.write(
+          problems.length === 0 ? `${id}: all files match the manifest\n` : `${problems.join('\n')}\n`,
+        );
         if (problems.length > 0) failed++;
         continue;
       }
       const manifest = await downloadModel(id, args);
-      process.stderr.write(`${id}: ${manifest.files.length} files in ${resolve(args.outDir ?? 'public/models', id)} (manifest: ${MANIFEST_FILE})\n`);
+      process.stderr.write(
+        `${id}: ${manifest.files.length} files in ${resolve(args.outDir ?? 'public/models', id)} (manifest: ${MANIFEST_FILE})\n`,
+      );
     } catch (error) {
       failed++;
       process.stderr.write(`${id}: ${error instanceof Error ? error.message : String(error)}\n`);
     }
   }
   if (!args.verify && failed < args.ids.length) {
-    process.stderr.write('Serve the app (npm run dev / preview, or dist/ after npm run build): ClozeLab loads these copies instead of the Hub.\n');
+    process.stderr.write(
+      'Serve the app (npm run dev / preview, or dist/ after npm run build): ClozeLab loads these copies instead of the Hub.\n',
+    );
   }
   return failed === 0 ? 0 : 1;
 }

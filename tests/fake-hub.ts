@@ -44,12 +44,25 @@ export function startFakeHub(options: FakeHubOptions): Promise<{ server: Server;
       const data = fs.readFileSync(local);
       if (file.endsWith('.onnx')) {
         const sha = sha256(data);
-        const served = options.corrupt ? Buffer.concat([data.subarray(0, data.length - 1), Buffer.from([data[data.length - 1]! ^ 0xff])]) : data;
+        const served = options.corrupt
+          ? Buffer.concat([data.subarray(0, data.length - 1), Buffer.from([data[data.length - 1]! ^ 0xff])])
+          : data;
         lfs.set(sha, served);
-        res.writeHead(302, { location: `/cdn/${sha}`, 'x-linked-etag': `"${sha}"`, 'x-linked-size': String(data.length), etag: '"abc123"' }).end();
+        res
+          .writeHead(302, {
+            location: `/cdn/${sha}`,
+            'x-linked-etag': `"${sha}"`,
+            'x-linked-size': String(data.length),
+            etag: '"abc123"',
+          })
+          .end();
         return;
       }
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(data.length), etag: `"${createHash('sha1').update(data).digest('hex')}"` });
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'content-length': String(data.length),
+        etag: `"${createHash('sha1').update(data).digest('hex')}"`,
+      });
       res.end(req.method === 'HEAD' ? undefined : data);
       return;
     }
@@ -66,7 +79,11 @@ export function startFakeHub(options: FakeHubOptions): Promise<{ server: Server;
         res.writeHead(416, { 'content-range': `bytes */${body.length}` }).end();
         return;
       }
-      res.writeHead(206, { 'content-length': String(body.length - start), 'content-range': `bytes ${start}-${body.length - 1}/${body.length}`, 'accept-ranges': 'bytes' });
+      res.writeHead(206, {
+        'content-length': String(body.length - start),
+        'content-range': `bytes ${start}-${body.length - 1}/${body.length}`,
+        'accept-ranges': 'bytes',
+      });
       res.end(body.subarray(start));
       return;
     }
@@ -78,5 +95,9 @@ export function startFakeHub(options: FakeHubOptions): Promise<{ server: Server;
     }
     res.end(body);
   });
-  return new Promise((done) => server.listen(0, '127.0.0.1', () => done({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits })));
+  return new Promise((done) =>
+    server.listen(0, '127.0.0.1', () =>
+      done({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits }),
+    ),
+  );
 }

@@ -10,10 +10,14 @@ import type { Driver } from './suite.ts';
 type BenchApi = Record<string, unknown> & { ref: Record<string, unknown> };
 
 export function buildBenchPage(): void {
-  const r = spawnSync(join(REPO_ROOT, 'node_modules/.bin/vite'), ['build', '--config', 'scripts/bench/vite.config.ts'], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const r = spawnSync(
+    join(REPO_ROOT, 'node_modules/.bin/vite'),
+    ['build', '--config', 'scripts/bench/vite.config.ts'],
+    {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
   if (r.status !== 0) throw new Error('building the benchmark page failed');
 }
 
@@ -68,7 +72,8 @@ export async function openBrowserDriver(options: { extraArgs?: string[] } = {}):
       await call('clearModelCache');
     },
     modelBytesSent: () => server.modelBytesSent(),
-    storeLoad: (dtype, fresh, firstInput, verbalizerText) => call('storeLoad', dtype, fresh, firstInput, verbalizerText),
+    storeLoad: (dtype, fresh, firstInput, verbalizerText) =>
+      call('storeLoad', dtype, fresh, firstInput, verbalizerText),
     chooseWords: (inputs, edits) => call('chooseWords', inputs, edits),
     live: (kind, texts) => call('live', kind, texts),
     evaluate: (from, to, o) => call('evaluate', from, to, o),

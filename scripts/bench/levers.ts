@@ -28,22 +28,35 @@ export async function requestLengths(n: number): Promise<number[][]> {
   const saved = env.localModelPath;
   env.localModelPath = `${join(REPO_ROOT, '.cache/models')}/`;
   try {
-    const tokenizer = (await AutoTokenizer.from_pretrained(BENCH_MODEL_ID, { local_files_only: true })) as unknown as { encode(t: string): number[] };
+    const tokenizer = (await AutoTokenizer.from_pretrained(BENCH_MODEL_ID, { local_files_only: true })) as unknown as {
+      encode(t: string): number[];
+    };
     const examples = makeExamples(1000).slice(0, n);
-    const lengths = evaluationOrder(examples.length, 1).map((i) => tokenizer.encode(renderText(examples[i]!.inputs.X as string, '[MASK]')).length);
+    const lengths = evaluationOrder(examples.length, 1).map(
+      (i) => tokenizer.encode(renderText(examples[i]!.inputs.X as string, '[MASK]')).length,
+    );
     const groups: number[][] = [];
-    for (let i = 0; i < lengths.length; i += EVAL_PROMPTS_PER_REQUEST) groups.push(lengths.slice(i, i + EVAL_PROMPTS_PER_REQUEST));
+    for (let i = 0; i < lengths.length; i += EVAL_PROMPTS_PER_REQUEST)
+      groups.push(lengths.slice(i, i + EVAL_PROMPTS_PER_REQUEST));
     return groups;
   } finally {
     env.localModelPath = saved;
   }
 }
 
-export function shapesFor(groups: number[][], v: BatchingVariant, vocab = 30522): { shapes: [number, number][]; paddingPct: number } {
+export function shapesFor(
+  groups: number[][],
+  v: BatchingVariant,
+  vocab = 30522,
+): { shapes: [number, number][]; paddingPct: number } {
   let real = 0;
   let total = 0;
   const shapes = groups.flatMap((g) =>
-    planBatches(g, v.maxBatch, vocab, 24 * 1024 * 1024, { outputRows: g.map(() => 1), maxTokens: 4096, ...(v.runCost === undefined ? {} : { runCost: v.runCost }) }).map((batch) => {
+    planBatches(g, v.maxBatch, vocab, 24 * 1024 * 1024, {
+      outputRows: g.map(() => 1),
+      maxTokens: 4096,
+      ...(v.runCost === undefined ? {} : { runCost: v.runCost }),
+    }).map((batch) => {
       const len = Math.max(...batch.map((k) => g[k] as number));
       real += batch.reduce((s, k) => s + (g[k] as number), 0);
       total += batch.length * len;

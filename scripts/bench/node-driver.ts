@@ -9,10 +9,34 @@ import { RuntimeClient } from '../../src/runtime/client.ts';
 import { InProcessWorker } from '../../src/runtime/in-process.ts';
 import { rewriteForMaskRows } from '../../src/runtime/mask-rows.ts';
 import { setRuntimeClient } from '../../src/store/live.ts';
-import { benchModelRef, getRuntime, inputEdit, modelInfo, storeLoad, verbalizerEdit, type LiveSample } from './live-driver.ts';
-import { ceilingShapes, ceilingSingles, naiveLoop, type FillMask, type OrtModule, type OrtSession } from './references.ts';
+import {
+  benchModelRef,
+  getRuntime,
+  inputEdit,
+  modelInfo,
+  storeLoad,
+  verbalizerEdit,
+  type LiveSample,
+} from './live-driver.ts';
+import {
+  ceilingShapes,
+  ceilingSingles,
+  naiveLoop,
+  type FillMask,
+  type OrtModule,
+  type OrtSession,
+} from './references.ts';
 import { REPO_ROOT } from './server.ts';
-import { BENCH_MODEL_ID, chooseLabelWords, evaluateWithClozeLab, labelRanks, labelTokenIds, makeExamples, renderText, sample } from './shared.ts';
+import {
+  BENCH_MODEL_ID,
+  chooseLabelWords,
+  evaluateWithClozeLab,
+  labelRanks,
+  labelTokenIds,
+  makeExamples,
+  renderText,
+  sample,
+} from './shared.ts';
 import type { Driver } from './suite.ts';
 
 const MODELS_DIR = join(REPO_ROOT, '.cache/models');
@@ -26,7 +50,8 @@ export function createNodeDriver(): Driver {
   const sessions = new Map<string, OrtSession>();
   let fillMask: (FillMask & { dispose?: () => Promise<void> }) | null = null;
 
-  const file = (dtype: string) => join(MODELS_DIR, BENCH_MODEL_ID, 'onnx', `model${dtype === 'q8' ? '_quantized' : ''}.onnx`);
+  const file = (dtype: string) =>
+    join(MODELS_DIR, BENCH_MODEL_ID, 'onnx', `model${dtype === 'q8' ? '_quantized' : ''}.onnx`);
   const session = (variant: string): OrtSession => {
     const s = sessions.get(variant);
     if (!s) throw new Error(`no ${variant} session`);
@@ -35,7 +60,10 @@ export function createNodeDriver(): Driver {
 
   return {
     name: 'node',
-    env: async () => ({ node: process.version, onnxruntimeNode: (ort as unknown as { env: { versions?: { node?: string } } }).env.versions?.node }),
+    env: async () => ({
+      node: process.version,
+      onnxruntimeNode: (ort as unknown as { env: { versions?: { node?: string } } }).env.versions?.node,
+    }),
     clearModelCache: async () => undefined,
     modelBytesSent: () => null,
     storeLoad: async (dtype, fresh, firstInput, verbalizerText) => {
@@ -58,7 +86,17 @@ export function createNodeDriver(): Driver {
         r.run.examples.map((_, i) => i),
         200,
       ).map((i) => ({ i, dist: r.run.outcomes[0]?.[i]?.uncalibrated ?? [] }));
-      return { ms: r.ms, examples: r.examples, promptsRun: r.promptsRun, requests: r.requests, shapes: r.shapes, paddedTokens: r.paddedTokens, tokensRun: r.tokensRun, longTasks: null, sampled };
+      return {
+        ms: r.ms,
+        examples: r.examples,
+        promptsRun: r.promptsRun,
+        requests: r.requests,
+        shapes: r.shapes,
+        paddedTokens: r.paddedTokens,
+        tokensRun: r.tokensRun,
+        longTasks: null,
+        sampled,
+      };
     },
     labelIds: (v) => labelTokenIds(getRuntime(), modelInfo().facts!, v),
     labelRanks: (inputs, ids, k) => labelRanks(getRuntime(), inputs, ids, k),

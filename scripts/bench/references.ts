@@ -22,7 +22,13 @@ export interface OrtModule {
   InferenceSession: { create(source: unknown, options?: unknown): Promise<OrtSession> };
 }
 
-function feedsFor(ort: OrtModule, session: OrtSession, b: number, len: number, seed: number): Record<string, OrtTensor> {
+function feedsFor(
+  ort: OrtModule,
+  session: OrtSession,
+  b: number,
+  len: number,
+  seed: number,
+): Record<string, OrtTensor> {
   const n = b * len;
   const ids = new BigInt64Array(n);
   for (let i = 0; i < n; i++) ids[i] = BigInt(1000 + ((i * 7919 + seed * 104729) % 2000));
@@ -30,7 +36,8 @@ function feedsFor(ort: OrtModule, session: OrtSession, b: number, len: number, s
     input_ids: new ort.Tensor('int64', ids, [b, len]),
     attention_mask: new ort.Tensor('int64', new BigInt64Array(n).fill(1n), [b, len]),
   };
-  if (session.inputNames.includes('token_type_ids')) feeds.token_type_ids = new ort.Tensor('int64', new BigInt64Array(n), [b, len]);
+  if (session.inputNames.includes('token_type_ids'))
+    feeds.token_type_ids = new ort.Tensor('int64', new BigInt64Array(n), [b, len]);
   if (session.inputNames.includes(MASK_ROWS_INPUT)) {
     // one mask row per prompt, near the end (where the template's [Z] is)
     const rows = BigInt64Array.from({ length: b }, (_, r) => BigInt(r * len + Math.max(1, len - 4)));
@@ -48,7 +55,11 @@ async function timedRun(ort: OrtModule, session: OrtSession, b: number, len: num
 }
 
 /** Runs every [batch, length] shape once; returns per-run milliseconds (tensor creation + run). */
-export async function ceilingShapes(ort: OrtModule, session: OrtSession, shapes: readonly (readonly [number, number])[]): Promise<number[]> {
+export async function ceilingShapes(
+  ort: OrtModule,
+  session: OrtSession,
+  shapes: readonly (readonly [number, number])[],
+): Promise<number[]> {
   const times: number[] = [];
   let seed = 0;
   for (const [b, len] of shapes) times.push(await timedRun(ort, session, b, len, seed++));
@@ -56,7 +67,11 @@ export async function ceilingShapes(ort: OrtModule, session: OrtSession, shapes:
 }
 
 /** One forward pass of batch 1 per length. */
-export async function ceilingSingles(ort: OrtModule, session: OrtSession, lengths: readonly number[]): Promise<number[]> {
+export async function ceilingSingles(
+  ort: OrtModule,
+  session: OrtSession,
+  lengths: readonly number[],
+): Promise<number[]> {
   const times: number[] = [];
   let seed = 0;
   for (const len of lengths) times.push(await timedRun(ort, session, 1, len, seed++));
@@ -78,7 +93,12 @@ export interface NaiveResult {
 }
 
 /** The naive loop: one pipeline call per input; label word probabilities read from its top_k list. */
-export async function naiveLoop(fillMask: FillMask, texts: readonly string[], topK: number, labelIds: readonly (readonly number[])[]): Promise<NaiveResult> {
+export async function naiveLoop(
+  fillMask: FillMask,
+  texts: readonly string[],
+  topK: number,
+  labelIds: readonly (readonly number[])[],
+): Promise<NaiveResult> {
   const perCall: number[] = [];
   const distributions: number[][] = [];
   let missing = 0;

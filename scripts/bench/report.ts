@@ -94,7 +94,10 @@ export function summarize(r: DtypeResult, env: 'node' | 'browser'): DtypeSummary
       naiveMs: r.load.naiveMs,
       warmOverBare: warm / bareTotal,
       phases: Object.fromEntries(
-        [...new Set(r.load.warmPhases.flatMap((p) => Object.keys(p)))].map((k) => [k, median(r.load.warmPhases.map((p) => p[k] ?? 0))]),
+        [...new Set(r.load.warmPhases.flatMap((p) => Object.keys(p)))].map((k) => [
+          k,
+          median(r.load.warmPhases.map((p) => p[k] ?? 0)),
+        ]),
       ),
     },
     live: {
@@ -124,10 +127,16 @@ export function summarize(r: DtypeResult, env: 'node' | 'browser'): DtypeSummary
       overNaive: med((x) => x.overNaive),
       overCeiling: med((x) => x.overCeil),
       overCeilingRows: med((x) => x.overCeilRows),
-      paddingPct: (100 * sum(rounds.map((x) => x.clozelab.paddedTokens))) / sum(rounds.map((x) => x.clozelab.tokensRun)),
+      paddingPct:
+        (100 * sum(rounds.map((x) => x.clozelab.paddedTokens))) / sum(rounds.map((x) => x.clozelab.tokensRun)),
       longTasks: longSupported ? long.filter((t) => t.duration > 50).length : null,
       longTaskMaxMs: longSupported ? Math.max(0, ...long.map((t) => t.duration)) : null,
-      batching: r.batch.batching.map((b) => ({ name: b.name, runs: b.runs, paddingPct: b.paddingPct, minMs: Math.min(...b.ms) })),
+      batching: r.batch.batching.map((b) => ({
+        name: b.name,
+        runs: b.runs,
+        paddingPct: b.paddingPct,
+        minMs: Math.min(...b.ms),
+      })),
     },
     targets: [],
   };
@@ -145,13 +154,21 @@ export function summarize(r: DtypeResult, env: 'node' | 'browser'): DtypeSummary
     t('live: p95 − one forward pass (p50)', summary.live.p95 - forwardP50, 30, 'max', ' ms'),
     t('load: warm / bare ORT session creation', summary.load.warmOverBare, 1.5, 'max'),
   );
-  if (env === 'browser' && summary.batch.longTasks !== null) summary.targets.push(t('main-thread tasks > 50 ms during evaluation', summary.batch.longTasks, 0, 'max', ''));
+  if (env === 'browser' && summary.batch.longTasks !== null)
+    summary.targets.push(t('main-thread tasks > 50 ms during evaluation', summary.batch.longTasks, 0, 'max', ''));
   return summary;
 }
 
 // ---- formatting ----
 
-const ms = (x: number | null) => (x === null || !Number.isFinite(x) ? 'n/a' : x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(x < 10 ? 1 : 0)} ms`);
+const ms = (x: number | null) =>
+  x === null || !Number.isFinite(x)
+    ? 'n/a'
+    : x >= 10_000
+      ? `${(x / 1000).toFixed(1)} s`
+      : x >= 1000
+        ? `${(x / 1000).toFixed(2)} s`
+        : `${x.toFixed(x < 10 ? 1 : 0)} ms`;
 const num = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 const mark = (pass: boolean) => (pass ? 'PASS' : 'MISS');
 
@@ -163,33 +180,69 @@ export function formatEnvTable(title: string, sums: DtypeSummary[]): string {
     return t ? `${text(t)} ${mark(t.pass)}` : 'n/a';
   };
   add('', (s) => `${s.dtype} (head: ${s.head}${s.threads ? `, ${s.threads} threads` : ''})`);
-  add('LOAD  cold (from the server)', (s) => (s.load.coldMs === null ? 'n/a' : `${ms(s.load.coldMs)}${s.load.coldMB !== null ? ` (${num(s.load.coldMB, 0)} MB sent)` : ''}`));
-  add('      warm, median', (s) => `${ms(s.load.warmMs)}${s.load.warmMB !== null ? ` (${num(s.load.warmMB, 0)} MB sent)` : ''}`);
-  add('      of which (engine, median)', (s) =>
-    Object.entries(s.load.phases)
-      .map(([k, v]) => `${k} ${ms(v)}`)
-      .join(', ') || 'n/a',
+  add('LOAD  cold (from the server)', (s) =>
+    s.load.coldMs === null
+      ? 'n/a'
+      : `${ms(s.load.coldMs)}${s.load.coldMB !== null ? ` (${num(s.load.coldMB, 0)} MB sent)` : ''}`,
+  );
+  add(
+    '      warm, median',
+    (s) => `${ms(s.load.warmMs)}${s.load.warmMB !== null ? ` (${num(s.load.warmMB, 0)} MB sent)` : ''}`,
+  );
+  add(
+    '      of which (engine, median)',
+    (s) =>
+      Object.entries(s.load.phases)
+        .map(([k, v]) => `${k} ${ms(v)}`)
+        .join(', ') || 'n/a',
   );
   add('      ceiling: bare ORT read+create', (s) => `${ms(s.load.bareOrtMs)} (create ${ms(s.load.bareOrtCreateMs)})`);
   add('      naive: pipeline() load', (s) => ms(s.load.naiveMs));
-  add('      warm / bare ORT   [<= 1.5]', (s) => target(s, 'load: warm / bare ORT session creation', (t) => `${num(t.value, 2)}x`));
-  add('LIVE  ClozeLab edit p50 / p95', (s) => `${ms(s.live.p50)} / ${ms(s.live.p95)} (${num(s.live.tokensP50, 0)} tokens)`);
-  add('      ceiling: 1 forward pass p50/p95', (s) => `${ms(s.live.forwardP50)} / ${ms(s.live.forwardP95)} (mask-rows graph ${ms(s.live.forwardRowsP50)})`);
+  add('      warm / bare ORT   [<= 1.5]', (s) =>
+    target(s, 'load: warm / bare ORT session creation', (t) => `${num(t.value, 2)}x`),
+  );
+  add(
+    'LIVE  ClozeLab edit p50 / p95',
+    (s) => `${ms(s.live.p50)} / ${ms(s.live.p95)} (${num(s.live.tokensP50, 0)} tokens)`,
+  );
+  add(
+    '      ceiling: 1 forward pass p50/p95',
+    (s) => `${ms(s.live.forwardP50)} / ${ms(s.live.forwardP95)} (mask-rows graph ${ms(s.live.forwardRowsP50)})`,
+  );
   add('      naive: fill-mask p50 / p95', (s) => `${ms(s.live.naiveP50)} / ${ms(s.live.naiveP95)}`);
-  add('      p95 - forward p50 [<= 30 ms]', (s) => target(s, 'live: p95 − one forward pass (p50)', (t) => `${num(t.value, 1)} ms`));
-  add('      (p50 - forward p50; p95 - forward p95)', (s) => `${num(s.live.p50 - s.live.forwardP50, 1)} ms; ${num(s.live.p95 - s.live.forwardP95, 1)} ms`);
+  add('      p95 - forward p50 [<= 30 ms]', (s) =>
+    target(s, 'live: p95 − one forward pass (p50)', (t) => `${num(t.value, 1)} ms`),
+  );
+  add(
+    '      (p50 - forward p50; p95 - forward p95)',
+    (s) => `${num(s.live.p50 - s.live.forwardP50, 1)} ms; ${num(s.live.p95 - s.live.forwardP95, 1)} ms`,
+  );
   add('      label-word edit p50 / p95', (s) => `${ms(s.live.labelEditP50)} / ${ms(s.live.labelEditP95)}`);
   add('      first edits after load', (s) => s.live.firstEditsMs.map((x) => x.toFixed(0)).join(', ') + ' ms');
-  add('BATCH ClozeLab evaluation', (s) => `${num(s.batch.clozelabExS)} ex/s (${s.batch.examples} ex in ${s.batch.rounds} chunks, ${num(s.batch.paddingPct, 0)}% padding)`);
+  add(
+    'BATCH ClozeLab evaluation',
+    (s) =>
+      `${num(s.batch.clozelabExS)} ex/s (${s.batch.examples} ex in ${s.batch.rounds} chunks, ${num(s.batch.paddingPct, 0)}% padding)`,
+  );
   add('      ceiling: raw ORT, same shapes', (s) => `${num(s.batch.ceilingExS)} ex/s`);
   add('      raw ORT on the mask-rows graph', (s) => `${num(s.batch.ceilingRowsExS)} ex/s`);
-  add('      naive: fill-mask per input', (s) => `${num(s.batch.naiveExS)} ex/s (${s.batch.naiveExamples} ex, top_k ${s.batch.naiveTopK}${s.batch.naiveMissing ? `, ${s.batch.naiveMissing} missed` : ''})`);
-  add('      ClozeLab / naive    [>= 3]  (median)', (s) => target(s, 'batch: ClozeLab / naive', (t) => `${num(t.value, 2)}x`));
-  add('      ClozeLab / ceiling  [>= 0.85] (median)', (s) => target(s, 'batch: ClozeLab / raw-ORT ceiling', (t) => `${num(t.value, 2)}x`));
+  add(
+    '      naive: fill-mask per input',
+    (s) =>
+      `${num(s.batch.naiveExS)} ex/s (${s.batch.naiveExamples} ex, top_k ${s.batch.naiveTopK}${s.batch.naiveMissing ? `, ${s.batch.naiveMissing} missed` : ''})`,
+  );
+  add('      ClozeLab / naive    [>= 3]  (median)', (s) =>
+    target(s, 'batch: ClozeLab / naive', (t) => `${num(t.value, 2)}x`),
+  );
+  add('      ClozeLab / ceiling  [>= 0.85] (median)', (s) =>
+    target(s, 'batch: ClozeLab / raw-ORT ceiling', (t) => `${num(t.value, 2)}x`),
+  );
   add('      ClozeLab / mask-rows graph (median)', (s) => `${num(s.batch.overCeilingRows, 2)}x`);
   if (sums.some((s) => s.batch.longTasks !== null)) {
     add('LONG  main-thread tasks > 50 ms [0]', (s) =>
-      s.batch.longTasks === null ? 'n/a' : `${s.batch.longTasks} (longest ${num(s.batch.longTaskMaxMs ?? 0, 0)} ms) ${mark(s.batch.longTasks === 0)}`,
+      s.batch.longTasks === null
+        ? 'n/a'
+        : `${s.batch.longTasks} (longest ${num(s.batch.longTaskMaxMs ?? 0, 0)} ms) ${mark(s.batch.longTasks === 0)}`,
     );
   }
   const levers = Math.max(0, ...sums.map((s) => s.batch.batching.length));
@@ -201,7 +254,11 @@ export function formatEnvTable(title: string, sums: DtypeSummary[]): string {
     });
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  const line = (r: string[]) => r.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((cell, c) => cell.padEnd(widths[c]!))
+      .join(' | ')
+      .trimEnd();
   const sep = widths.map((w) => '-'.repeat(w)).join('-+-');
   const [head, ...body] = rows;
   return [`== ${title} ==`, line(head!), sep, ...body.map(line)].join('\n');

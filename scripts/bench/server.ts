@@ -24,7 +24,11 @@ export interface BenchServer {
   close(): Promise<void>;
 }
 
-export async function startServer(options: { root: string; modelDirs: string[]; isolate?: boolean }): Promise<BenchServer> {
+export async function startServer(options: {
+  root: string;
+  modelDirs: string[];
+  isolate?: boolean;
+}): Promise<BenchServer> {
   let modelBytes = 0;
   const isolate = options.isolate ?? true;
   const find = (urlPath: string): string | null => {
@@ -44,8 +48,12 @@ export async function startServer(options: { root: string; modelDirs: string[]; 
   const server: Server = createServer((req, res) => {
     const urlPath = new URL(req.url ?? '/', 'http://localhost').pathname;
     const file = find(urlPath);
-    if (process.env.BENCH_SERVER_LOG) console.log(`[server] ${req.method} ${urlPath} ${file ? 200 : 404} range=${req.headers.range ?? ''}`);
-    const headers: Record<string, string> = { 'Cache-Control': 'no-store', 'Cross-Origin-Resource-Policy': 'same-origin' };
+    if (process.env.BENCH_SERVER_LOG)
+      console.log(`[server] ${req.method} ${urlPath} ${file ? 200 : 404} range=${req.headers.range ?? ''}`);
+    const headers: Record<string, string> = {
+      'Cache-Control': 'no-store',
+      'Cross-Origin-Resource-Policy': 'same-origin',
+    };
     if (isolate) {
       headers['Cross-Origin-Opener-Policy'] = 'same-origin';
       headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
@@ -56,7 +64,11 @@ export async function startServer(options: { root: string; modelDirs: string[]; 
       return;
     }
     const size = statSync(file).size;
-    res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': String(size) });
+    res.writeHead(200, {
+      ...headers,
+      'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'Content-Length': String(size),
+    });
     if (req.method === 'HEAD') {
       res.end();
       return;

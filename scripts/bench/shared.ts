@@ -68,11 +68,18 @@ export function benchPrompt(input: string): RenderedPrompt {
 }
 
 /** Token ids of each label's words (all single tokens in the bench vocabulary). */
-export async function labelTokenIds(client: RuntimeClient, facts: ModelFacts, verbalizerText = VERBALIZER_TEXT): Promise<number[][]> {
+export async function labelTokenIds(
+  client: RuntimeClient,
+  facts: ModelFacts,
+  verbalizerText = VERBALIZER_TEXT,
+): Promise<number[][]> {
   const parsed = parseTemplate(TEMPLATE);
   if (!parsed.ok) throw new Error('bench template does not parse');
   const v = verbalizer(verbalizerText);
-  const texts = labelWordTexts(v, { tokenizerKind: facts.tokenizerKind, precededBySpace: maskPrecededBySpace(parsed.template) });
+  const texts = labelWordTexts(v, {
+    tokenizerKind: facts.tokenizerKind,
+    precededBySpace: maskPrecededBySpace(parsed.template),
+  });
   const forms = await client.tokenizeWords(texts);
   let at = 0;
   return v.labels.map((label) =>
@@ -85,7 +92,12 @@ export async function labelTokenIds(client: RuntimeClient, facts: ModelFacts, ve
 }
 
 /** Rank (0 = most likely) of each label word at the mask, from a top-`probeK` list; -1 = beyond. */
-export async function labelRanks(client: RuntimeClient, inputs: string[], labelIds: number[], probeK: number): Promise<number[][]> {
+export async function labelRanks(
+  client: RuntimeClient,
+  inputs: string[],
+  labelIds: number[],
+  probeK: number,
+): Promise<number[][]> {
   const scores = await client.score(inputs.map(benchPrompt), labelIds, { topK: probeK, lane: 'bench-probe' });
   return scores.map((s) => labelIds.map((id) => s.masks[0]!.top.findIndex((t) => t.id === id)));
 }
@@ -108,7 +120,11 @@ export function naiveTopK(ranks: number[][], probeK: number, vocab: number): { t
  * a small top_k. Whole lower-case words only. Returns the verbalizer and distinct variants of it
  * (label-word edits), all single-token words.
  */
-export async function chooseLabelWords(client: RuntimeClient, inputs: string[], edits: number): Promise<{ verbalizerText: string; edits: string[]; words: string[] }> {
+export async function chooseLabelWords(
+  client: RuntimeClient,
+  inputs: string[],
+  edits: number,
+): Promise<{ verbalizerText: string; edits: string[]; words: string[] }> {
   const probeK = 1024;
   const scores = await client.score(inputs.map(benchPrompt), [], { topK: probeK, lane: 'bench-probe' });
   // Worst rank of each whole word over all inputs (absent from a top list = probeK): small = always likely.
@@ -123,7 +139,10 @@ export async function chooseLabelWords(client: RuntimeClient, inputs: string[], 
     });
     for (const w of [...rankSum.keys()]) if (!seen.has(w)) rankSum.set(w, probeK);
   });
-  const words = [...rankSum.entries()].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1)).map(([w]) => w).slice(0, 16);
+  const words = [...rankSum.entries()]
+    .sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([w]) => w)
+    .slice(0, 16);
   if (words.length < 16) throw new Error('not enough candidate label words');
   const text = (w: string[]) => `positive: ${w[0]}, ${w[3]}\nnegative: ${w[1]}, ${w[4]}\nneutral: ${w[2]}`;
   const variants = Array.from({ length: edits }, (_, i) => {
@@ -182,10 +201,14 @@ export async function evaluateWithClozeLab(
   let paddedTokens = 0;
   let tokensRun = 0;
   const t0 = performance.now();
-  const { templates, problems } = await prepareTemplates([{ id: 't1', name: 'bench', text: TEMPLATE }], verbalizer(options.verbalizerText), facts, (texts) =>
-    client.tokenizeWords(texts),
+  const { templates, problems } = await prepareTemplates(
+    [{ id: 't1', name: 'bench', text: TEMPLATE }],
+    verbalizer(options.verbalizerText),
+    facts,
+    (texts) => client.tokenizeWords(texts),
   );
-  if (problems.length || templates.length !== 1) throw new Error(`bench template problems: ${JSON.stringify(problems)}`);
+  if (problems.length || templates.length !== 1)
+    throw new Error(`bench template problems: ${JSON.stringify(problems)}`);
   const run = await runEvaluation({
     templates,
     examples,
@@ -209,7 +232,17 @@ export async function evaluateWithClozeLab(
     paddedTokens += stats.paddedTokens;
     tokensRun += stats.tokensRun;
   }
-  return { ms, examples: examples.length, promptsRun: run.stats.promptsRun, requests: run.stats.requests, shapes, maskRows, paddedTokens, tokensRun, run };
+  return {
+    ms,
+    examples: examples.length,
+    promptsRun: run.stats.promptsRun,
+    requests: run.stats.requests,
+    shapes,
+    maskRows,
+    paddedTokens,
+    tokensRun,
+    run,
+  };
 }
 
 /** Per-example uncalibrated distributions of a finished run (for agreement checks). */

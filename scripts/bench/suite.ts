@@ -35,12 +35,21 @@ export interface Driver {
   clearModelCache(): Promise<void>;
   /** Bytes of model files the server has sent so far (browser), or null. */
   modelBytesSent(): number | null;
-  storeLoad(dtype: Dtype, fresh: boolean, firstInput: string, verbalizerText?: string): Promise<{ ms: number; info: EngineInfo | null; facts: ModelFacts | null }>;
+  storeLoad(
+    dtype: Dtype,
+    fresh: boolean,
+    firstInput: string,
+    verbalizerText?: string,
+  ): Promise<{ ms: number; info: EngineInfo | null; facts: ModelFacts | null }>;
   /** Picks label words the model ranks high (see shared.ts chooseLabelWords). */
   chooseWords(inputs: string[], edits: number): Promise<{ verbalizerText: string; edits: string[]; words: string[] }>;
   live(kind: 'input' | 'verbalizer', texts: string[]): Promise<LiveSample[]>;
   /** Evaluates bench examples [from, to) through the evaluation path. */
-  evaluate(from: number, to: number, options: { verbalizerText: string; batchSize?: number; promptsPerRequest?: number }): Promise<EvalSummary>;
+  evaluate(
+    from: number,
+    to: number,
+    options: { verbalizerText: string; batchSize?: number; promptsPerRequest?: number },
+  ): Promise<EvalSummary>;
   labelIds(verbalizerText: string): Promise<number[][]>;
   labelRanks(inputs: string[], ids: number[], probeK: number): Promise<number[][]>;
   renderTexts(inputs: string[], maskToken: string): Promise<string[]>;
@@ -130,9 +139,17 @@ export async function runSuite(driver: Driver, opts: SuiteOptions): Promise<Dtyp
     const examplesN = dtype === 'fp32' ? opts.examplesFp32 : opts.examples;
     const examples = allExamples.slice(0, examplesN);
     const chunks = Math.min(examplesN, Math.max(3, Math.round(examplesN / opts.chunk)));
-    const naivePerChunk = Math.max(1, Math.round((dtype === 'fp32' ? opts.naiveExamples / 2 : opts.naiveExamples) / chunks));
-    const chunkRanges = Array.from({ length: chunks }, (_, c) => [Math.floor((c * examplesN) / chunks), Math.floor(((c + 1) * examplesN) / chunks)] as const);
-    const naiveByChunk = chunkRanges.map(([from, to]) => sample(examples.slice(from, to), naivePerChunk).map((e) => e.inputs.X as string));
+    const naivePerChunk = Math.max(
+      1,
+      Math.round((dtype === 'fp32' ? opts.naiveExamples / 2 : opts.naiveExamples) / chunks),
+    );
+    const chunkRanges = Array.from(
+      { length: chunks },
+      (_, c) => [Math.floor((c * examplesN) / chunks), Math.floor(((c + 1) * examplesN) / chunks)] as const,
+    );
+    const naiveByChunk = chunkRanges.map(([from, to]) =>
+      sample(examples.slice(from, to), naivePerChunk).map((e) => e.inputs.X as string),
+    );
     const naiveInputs = naiveByChunk.flat();
     log(`${dtype}: model load`);
     // ---- (3) model load: cold (network), warm (browser cache / disk), bare ORT session creation ----
@@ -188,7 +205,11 @@ export async function runSuite(driver: Driver, opts: SuiteOptions): Promise<Dtyp
     const warmLengths = Array.from({ length: REF_WARMUP_RUNS }, (_, i) => 16 + ((i * 7) % 24));
     await driver.ref.singles('plain', warmLengths);
     await driver.ref.singles('rows', warmLengths);
-    await driver.ref.naive(await driver.renderTexts(liveTexts.slice(0, REF_WARMUP_RUNS), facts.maskToken), topK, labelIds);
+    await driver.ref.naive(
+      await driver.renderTexts(liveTexts.slice(0, REF_WARMUP_RUNS), facts.maskToken),
+      topK,
+      labelIds,
+    );
 
     // ---- (1) live scoring through the store ----
     log(`${dtype}: live scoring`);
@@ -257,7 +278,10 @@ export async function runSuite(driver: Driver, opts: SuiteOptions): Promise<Dtyp
           batching[idx]!.ms.push(sum(await driver.ref.shapes('rows', plans[idx]!.shapes)));
         }
       }
-      for (const b of batching) log(`${dtype}: batching "${b.name}": ${b.runs} runs, ${b.paddingPct.toFixed(1)}% padding, min ${Math.min(...b.ms).toFixed(0)} ms`);
+      for (const b of batching)
+        log(
+          `${dtype}: batching "${b.name}": ${b.runs} runs, ${b.paddingPct.toFixed(1)}% padding, min ${Math.min(...b.ms).toFixed(0)} ms`,
+        );
     }
 
     await driver.ref.naiveDispose();
@@ -276,7 +300,14 @@ export async function runSuite(driver: Driver, opts: SuiteOptions): Promise<Dtyp
         naiveMs: naiveLoad.ms,
       },
       live: { warmup, input, verbalizer, forwardPlainMs, forwardRowsMs, naiveMs: naiveLive.perCall },
-      batch: { examples: examplesN, naiveExamples: sum(rounds.map((r) => r.naive.perCall.length)), naiveTopK: topK, naiveBeyondProbe: beyondProbe, rounds, batching },
+      batch: {
+        examples: examplesN,
+        naiveExamples: sum(rounds.map((r) => r.naive.perCall.length)),
+        naiveTopK: topK,
+        naiveBeyondProbe: beyondProbe,
+        rounds,
+        batching,
+      },
     });
   }
   return results;

@@ -3,7 +3,16 @@
 
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { autoLabelMap, buildExamples, describeProblem, parseDataset, suggestMapping, type Dataset, type DatasetFormat, type DatasetMapping } from '../core/dataset.ts';
+import {
+  autoLabelMap,
+  buildExamples,
+  describeProblem,
+  parseDataset,
+  suggestMapping,
+  type Dataset,
+  type DatasetFormat,
+  type DatasetMapping,
+} from '../core/dataset.ts';
 import { DEMO_DATASETS, findDemoDataset } from '../core/demo-datasets.ts';
 import {
   evalSources,
@@ -116,29 +125,44 @@ function loadSetup(spec: string, cwd: string): PromptSetup {
   const { text } = readText(spec, 'setup', cwd);
   const parsed = parseSetupJson(text);
   if (!parsed.ok) {
-    throw new InputError(`The setup "${spec}" is not a valid ClozeLab setup:\n${parsed.errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`);
+    throw new InputError(
+      `The setup "${spec}" is not a valid ClozeLab setup:\n${parsed.errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`,
+    );
   }
   return parsed.setup;
 }
 
 function loadData(spec: string, format: string | undefined, cwd: string): { dataset: Dataset; name: string } {
-  if (format !== undefined && !['csv', 'tsv', 'jsonl'].includes(format)) throw new UsageError(`--format must be csv, tsv or jsonl (got "${format}").`);
-  const source = spec.startsWith('demo:') ? { text: demoOrThrow(spec).csv, name: demoOrThrow(spec).fileName } : readText(spec, 'data', cwd);
-  const parsed = parseDataset(source.text, { format: (format as DatasetFormat | undefined) ?? 'auto', fileName: source.name });
+  if (format !== undefined && !['csv', 'tsv', 'jsonl'].includes(format))
+    throw new UsageError(`--format must be csv, tsv or jsonl (got "${format}").`);
+  const source = spec.startsWith('demo:')
+    ? { text: demoOrThrow(spec).csv, name: demoOrThrow(spec).fileName }
+    : readText(spec, 'data', cwd);
+  const parsed = parseDataset(source.text, {
+    format: (format as DatasetFormat | undefined) ?? 'auto',
+    fileName: source.name,
+  });
   if (!parsed.ok) throw new InputError(`The data "${spec}" can't be read: ${parsed.error.message}`);
   return { dataset: parsed.dataset, name: source.name };
 }
 
 /** Where the model comes from: a folder, a copy under public/models/, or the Hub. */
-function resolveModel(arg: string | undefined, setup: PromptSetup, cwd: string, root: string): { source: ModelSource; folder: string | null; label: string } {
+function resolveModel(
+  arg: string | undefined,
+  setup: PromptSetup,
+  cwd: string,
+  root: string,
+): { source: ModelSource; folder: string | null; label: string } {
   const publicModels = join(root, 'public', 'models');
   if (arg !== undefined) {
     const asPath = resolve(cwd, arg);
     if (existsSync(asPath) && statSync(asPath).isDirectory()) {
-      if (!existsSync(join(asPath, 'config.json'))) throw new InputError(`The model folder "${arg}" has no config.json (a Hugging Face layout folder is needed).`);
+      if (!existsSync(join(asPath, 'config.json')))
+        throw new InputError(`The model folder "${arg}" has no config.json (a Hugging Face layout folder is needed).`);
       return { source: { kind: 'local', id: basename(asPath) }, folder: dirname(asPath), label: asPath };
     }
-    if (!isValidModelId(arg)) throw new InputError(`--model "${arg}" is neither a model folder nor a Hub id like "Xenova/bert-base-uncased".`);
+    if (!isValidModelId(arg))
+      throw new InputError(`--model "${arg}" is neither a model folder nor a Hub id like "Xenova/bert-base-uncased".`);
   }
   const id = arg ?? setup.model.id;
   const localCopy = existsSync(join(publicModels, id, 'config.json'));
@@ -163,14 +187,30 @@ function parsePairs(list: readonly string[] | undefined, flag: string): [string,
   });
 }
 
-function applyMappingFlags(mapping: DatasetMapping, dataset: Dataset, labels: readonly string[], slots: readonly string[], flags: ReturnType<typeof parseArgs>): DatasetMapping {
+function applyMappingFlags(
+  mapping: DatasetMapping,
+  dataset: Dataset,
+  labels: readonly string[],
+  slots: readonly string[],
+  flags: ReturnType<typeof parseArgs>,
+): DatasetMapping {
   const known = (column: string) => {
-    if (!dataset.columns.includes(column)) throw new InputError(`The data has no column "${column}". Columns: ${dataset.columns.map((c) => `"${c}"`).join(', ')}.`);
+    if (!dataset.columns.includes(column))
+      throw new InputError(
+        `The data has no column "${column}". Columns: ${dataset.columns.map((c) => `"${c}"`).join(', ')}.`,
+      );
     return column;
   };
-  const next: DatasetMapping = { slots: { ...mapping.slots }, labelColumn: mapping.labelColumn, labelMap: { ...mapping.labelMap } };
+  const next: DatasetMapping = {
+    slots: { ...mapping.slots },
+    labelColumn: mapping.labelColumn,
+    labelMap: { ...mapping.labelMap },
+  };
   for (const [slot, column] of parsePairs(flags.values.get('column'), 'column')) {
-    if (!slots.includes(slot)) throw new InputError(`--column ${slot}=…: the templates have no slot [${slot}] (slots: ${slots.map((s) => `[${s}]`).join(', ')}).`);
+    if (!slots.includes(slot))
+      throw new InputError(
+        `--column ${slot}=…: the templates have no slot [${slot}] (slots: ${slots.map((s) => `[${s}]`).join(', ')}).`,
+      );
     next.slots[slot] = known(column);
   }
   const labelColumn = single(flags, 'label-column');
@@ -179,11 +219,15 @@ function applyMappingFlags(mapping: DatasetMapping, dataset: Dataset, labels: re
     next.labelMap = autoLabelMap(dataset, labelColumn, labels);
   }
   for (const [value, label] of parsePairs(flags.values.get('label-map'), 'label-map')) {
-    if (!labels.includes(label)) throw new InputError(`--label-map ${value}=${label}: "${label}" is not a verbalizer label (labels: ${labels.join(', ')}).`);
+    if (!labels.includes(label))
+      throw new InputError(
+        `--label-map ${value}=${label}: "${label}" is not a verbalizer label (labels: ${labels.join(', ')}).`,
+      );
     next.labelMap[value] = label;
   }
   for (const slot of slots) {
-    if (!next.slots[slot]) throw new InputError(`No data column for the slot [${slot}]; choose one with --column ${slot}=<column>.`);
+    if (!next.slots[slot])
+      throw new InputError(`No data column for the slot [${slot}]; choose one with --column ${slot}=<column>.`);
   }
   if (!next.labelColumn) throw new InputError('No label column; choose one with --label-column <column>.');
   return next;
@@ -227,18 +271,24 @@ export async function evalCommand(argv: readonly string[], io: CommandIO): Promi
     ({ dataset, name: dataName } = loadData(single(flags, 'data')!, single(flags, 'format'), io.cwd));
     model = resolveModel(single(flags, 'model'), setup, io.cwd, io.projectRoot);
     const dtypeFlag = single(flags, 'dtype');
-    if (dtypeFlag !== undefined && !['fp32', 'fp16', 'q8', 'q4', 'auto'].includes(dtypeFlag)) throw new UsageError(`--dtype must be fp32, fp16, q8 or q4 (got "${dtypeFlag}").`);
+    if (dtypeFlag !== undefined && !['fp32', 'fp16', 'q8', 'q4', 'auto'].includes(dtypeFlag))
+      throw new UsageError(`--dtype must be fp32, fp16, q8 or q4 (got "${dtypeFlag}").`);
     dtype = (dtypeFlag as ModelDtype | undefined) ?? setup.model.dtype;
   } catch (error) {
     io.stderr(`clozelab eval: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT.usage;
   }
 
-  const wanted = single(flags, 'templates')?.split(',').map((s) => s.trim()).filter(Boolean);
+  const wanted = single(flags, 'templates')
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (wanted) {
     const missing = wanted.filter((id) => !setup.templates.some((t) => t.id === id));
     if (missing.length > 0) {
-      io.stderr(`clozelab eval: the setup has no template ${missing.map((m) => `"${m}"`).join(', ')} (templates: ${setup.templates.map((t) => t.id).join(', ')}).\n`);
+      io.stderr(
+        `clozelab eval: the setup has no template ${missing.map((m) => `"${m}"`).join(', ')} (templates: ${setup.templates.map((t) => t.id).join(', ')}).\n`,
+      );
       return EXIT.usage;
     }
   }
@@ -252,21 +302,26 @@ export async function evalCommand(argv: readonly string[], io: CommandIO): Promi
   try {
     engine = await MaskedLMEngine.load(model.source, { dtype, device: 'cpu' });
   } catch (error) {
-    const message = error instanceof RuntimeError ? error.message : error instanceof Error ? error.message : String(error);
+    const message =
+      error instanceof RuntimeError ? error.message : error instanceof Error ? error.message : String(error);
     io.stderr(`clozelab eval: the model "${model.label}" could not be loaded: ${message}\n`);
     return EXIT.failed;
   }
 
   try {
-    const { templates, problems: templateProblems } = await prepareTemplates(entries, setup.verbalizer, engine.facts, async (texts) =>
-      texts.map((t) => engine.tokenizeWord(t)),
+    const { templates, problems: templateProblems } = await prepareTemplates(
+      entries,
+      setup.verbalizer,
+      engine.facts,
+      async (texts) => texts.map((t) => engine.tokenizeWord(t)),
     );
     for (const p of templateProblems) warn(`warning: template ${p.id} "${p.name}" is skipped: ${p.messages.join(' ')}`);
     if (templates.length === 0) {
       io.stderr('clozelab eval: no template of the setup is valid.\n');
       return EXIT.usage;
     }
-    for (const t of templates) for (const issue of t.issues) if (issue.severity !== 'info') warn(`warning: template ${t.id}: ${issue.message}`);
+    for (const t of templates)
+      for (const issue of t.issues) if (issue.severity !== 'info') warn(`warning: template ${t.id}: ${issue.message}`);
 
     const slots = templateSlots(templates);
     let mapping: DatasetMapping;
@@ -283,16 +338,22 @@ export async function evalCommand(argv: readonly string[], io: CommandIO): Promi
       const shown = problems.slice(0, 20).map((p) => `  ${describeProblem(p)}`);
       const more = problems.length > 20 ? [`  … and ${problems.length - 20} more`] : [];
       if (flags.switches.has('strict')) {
-        io.stderr(`clozelab eval: ${problems.length} row(s) can't be used (--strict):\n${[...shown, ...more].join('\n')}\n`);
+        io.stderr(
+          `clozelab eval: ${problems.length} row(s) can't be used (--strict):\n${[...shown, ...more].join('\n')}\n`,
+        );
         return EXIT.usage;
       }
       warn(`warning: ${problems.length} row(s) skipped:\n${[...shown, ...more].join('\n')}`);
     }
     if (examples.length === 0) {
-      const unmapped = Object.entries(mapping.labelMap).filter(([, l]) => l === null).map(([v]) => `"${v}"`);
+      const unmapped = Object.entries(mapping.labelMap)
+        .filter(([, l]) => l === null)
+        .map(([v]) => `"${v}"`);
       io.stderr(
         `clozelab eval: no usable examples in "${dataName}".` +
-          (unmapped.length > 0 ? ` Label values ${unmapped.slice(0, 10).join(', ')} match no verbalizer label (${labels.join(', ')}); map them with --label-map value=label.` : '') +
+          (unmapped.length > 0
+            ? ` Label values ${unmapped.slice(0, 10).join(', ')} match no verbalizer label (${labels.join(', ')}); map them with --label-map value=label.`
+            : '') +
           '\n',
       );
       return EXIT.usage;
@@ -314,7 +375,10 @@ export async function evalCommand(argv: readonly string[], io: CommandIO): Promi
     });
     if (showProgress) io.stderr('\n');
 
-    const report = evaluationReport(run, { model: { id: engine.info.id, dtype: engine.info.dtype }, skippedRows: problems.length });
+    const report = evaluationReport(run, {
+      model: { id: engine.info.id, dtype: engine.info.dtype },
+      skippedRows: problems.length,
+    });
     const predictionsPath = single(flags, 'predictions');
     if (predictionsPath) writeFileSync(resolve(io.cwd, predictionsPath), predictionsCsv(run), 'utf8');
 
@@ -338,7 +402,9 @@ export async function evalCommand(argv: readonly string[], io: CommandIO): Promi
       return EXIT.failed;
     }
     if (run.status === 'cancelled') {
-      io.stderr(`clozelab eval: interrupted after ${run.done} of ${examples.length} examples (${pct(run.done / examples.length)}); the numbers above cover those.\n`);
+      io.stderr(
+        `clozelab eval: interrupted after ${run.done} of ${examples.length} examples (${pct(run.done / examples.length)}); the numbers above cover those.\n`,
+      );
       return EXIT.interrupted;
     }
     return EXIT.ok;

@@ -1,6 +1,14 @@
 // Plain-text tables for the CLI's evaluation output (the browser shows the same numbers).
 
-import { describeHint, diagnose, predictions, runMetrics, type CalibrationMode, type EvalSource, type EvaluationRun } from '../core/evaluation.ts';
+import {
+  describeHint,
+  diagnose,
+  predictions,
+  runMetrics,
+  type CalibrationMode,
+  type EvalSource,
+  type EvaluationRun,
+} from '../core/evaluation.ts';
 import type { Metrics } from '../core/metrics.ts';
 
 export const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
@@ -34,7 +42,10 @@ function metricsBlock(m: Metrics): string[] {
   ];
   lines.push(...table(perLabel, (i) => i > 0).map((l) => `  ${l}`));
   lines.push('', '  confusion matrix (rows: gold label, columns: predicted label)');
-  const confusion = [['', ...m.labels], ...m.labels.map((label, g) => [label, ...m.labels.map((_, p) => String(m.confusion[g]?.[p] ?? 0))])];
+  const confusion = [
+    ['', ...m.labels],
+    ...m.labels.map((label, g) => [label, ...m.labels.map((_, p) => String(m.confusion[g]?.[p] ?? 0))]),
+  ];
   lines.push(...table(confusion, (i) => i > 0).map((l) => `  ${l}`));
   return lines;
 }
@@ -62,7 +73,11 @@ export function formatSource(run: EvaluationRun, source: EvalSource, primary: Ca
   lines.push(`  per label (${primary === 'calibrated' ? 'with' : 'without'} calibration):`);
   lines.push(...metricsBlock(main));
   const uniformCount = predictions(run, source, primary).filter((p) => p.uniform).length;
-  const hints = diagnose(main, { calibrated: primary === 'calibrated', other: primary === 'calibrated' ? plain : calibrated, uniformCount });
+  const hints = diagnose(main, {
+    calibrated: primary === 'calibrated',
+    other: primary === 'calibrated' ? plain : calibrated,
+    uniformCount,
+  });
   if (hints.length > 0) {
     lines.push('', '  hints:');
     for (const h of hints) lines.push(`  - ${describeHint(h, primary === 'calibrated')}`);

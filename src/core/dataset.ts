@@ -195,12 +195,22 @@ function papaConfig(format: 'csv' | 'tsv') {
   // Empty lines are kept (and skipped by the collector) so that every row's start is the previous
   // row's end. fastMode off: papaparse's fast mode splits the whole remaining text again after
   // every pause, which makes a sliced parse quadratic.
-  return { delimiter: format === 'tsv' ? '\t' : ',', quoteChar: '"', escapeChar: '"', header: false, skipEmptyLines: false as const, fastMode: false };
+  return {
+    delimiter: format === 'tsv' ? '\t' : ',',
+    quoteChar: '"',
+    escapeChar: '"',
+    header: false,
+    skipEmptyLines: false as const,
+    fastMode: false,
+  };
 }
 
 function finishDelimited(format: DatasetFormat, collector: DelimitedCollector, text: string): DatasetParse {
   if (collector.columns === null) {
-    return { ok: false, error: { code: 'empty', message: 'The data is empty: it needs a header line and at least one row.' } };
+    return {
+      ok: false,
+      error: { code: 'empty', message: 'The data is empty: it needs a header line and at least one row.' },
+    };
   }
   return {
     ok: true,
@@ -242,7 +252,12 @@ class JsonlCollector {
     try {
       value = JSON.parse(trimmed);
     } catch (error) {
-      this.problems.push({ line, endLine: line, code: 'invalid-json', message: error instanceof Error ? error.message : String(error) });
+      this.problems.push({
+        line,
+        endLine: line,
+        code: 'invalid-json',
+        message: error instanceof Error ? error.message : String(error),
+      });
       return;
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -257,7 +272,11 @@ class JsonlCollector {
   }
 
   rows(): DataRow[] {
-    return this.records.map(({ line, record }) => ({ line, endLine: line, values: this.columns.map((c) => jsonValueText(record[c])) }));
+    return this.records.map(({ line, record }) => ({
+      line,
+      endLine: line,
+      values: this.columns.map((c) => jsonValueText(record[c])),
+    }));
   }
 }
 
@@ -270,13 +289,24 @@ export function jsonValueText(value: unknown): string {
 }
 
 function finishJsonl(collector: JsonlCollector, text: string): DatasetParse {
-  if (collector.totalRows === 0) return { ok: false, error: { code: 'empty', message: 'The data is empty: no JSON lines were found.' } };
+  if (collector.totalRows === 0)
+    return { ok: false, error: { code: 'empty', message: 'The data is empty: no JSON lines were found.' } };
   if (collector.columns.length === 0) {
-    return { ok: false, error: { code: 'no-header', message: 'No line holds a JSON object, so there are no columns to choose from.' } };
+    return {
+      ok: false,
+      error: { code: 'no-header', message: 'No line holds a JSON object, so there are no columns to choose from.' },
+    };
   }
   return {
     ok: true,
-    dataset: { format: 'jsonl', columns: collector.columns, rows: collector.rows(), problems: collector.problems, totalRows: collector.totalRows, lineCount: totalLines(text) },
+    dataset: {
+      format: 'jsonl',
+      columns: collector.columns,
+      rows: collector.rows(),
+      problems: collector.problems,
+      totalRows: collector.totalRows,
+      lineCount: totalLines(text),
+    },
   };
 }
 
@@ -307,7 +337,10 @@ function tooLarge(text: string): DatasetParse | null {
   if (text.length <= MAX_DATASET_CHARS) return null;
   return {
     ok: false,
-    error: { code: 'too-large', message: `The data is too large (${text.length.toLocaleString('en')} characters; at most ${MAX_DATASET_CHARS.toLocaleString('en')}).` },
+    error: {
+      code: 'too-large',
+      message: `The data is too large (${text.length.toLocaleString('en')} characters; at most ${MAX_DATASET_CHARS.toLocaleString('en')}).`,
+    },
   };
 }
 
@@ -334,7 +367,11 @@ export function parseDataset(input: string, options: ParseDatasetOptions = {}): 
  * Like parseDataset, in slices: whenever `scheduler.shouldYield()` says so, parsing pauses until
  * `scheduler.yieldNow()` resolves, so the page stays responsive for large files.
  */
-export async function parseDatasetAsync(input: string, options: ParseDatasetOptions, scheduler: ParseScheduler): Promise<DatasetParse> {
+export async function parseDatasetAsync(
+  input: string,
+  options: ParseDatasetOptions,
+  scheduler: ParseScheduler,
+): Promise<DatasetParse> {
   const text = stripBom(String(input ?? ''));
   const big = tooLarge(text);
   if (big) return big;
@@ -431,7 +468,19 @@ export function columnValues(dataset: Dataset, column: string, limit = Infinity)
 
 /** Rows looked at when guessing the label column from its values. */
 const GUESS_SAMPLE_ROWS = 5_000;
-const LABEL_COLUMN_NAMES = ['label', 'labels', 'gold', 'gold_label', 'class', 'category', 'target', 'y', 'sentiment', 'topic', 'answer'];
+const LABEL_COLUMN_NAMES = [
+  'label',
+  'labels',
+  'gold',
+  'gold_label',
+  'class',
+  'category',
+  'target',
+  'y',
+  'sentiment',
+  'topic',
+  'answer',
+];
 const SLOT_COLUMN_NAMES: Record<string, string[]> = {
   X: ['text', 'sentence', 'review', 'content', 'input', 'x', 'document', 'question', 'sentence1', 'text_a'],
   X1: ['x1', 'premise', 'sentence1', 'text_a', 'question1', 'question', 'text1', 'first'],
@@ -446,7 +495,11 @@ export function matchLabel(value: string, labels: readonly string[]): string | n
 }
 
 /** Label map for every distinct value of the label column, matched by name (case-insensitive). */
-export function autoLabelMap(dataset: Dataset, labelColumn: string | null, labels: readonly string[]): Record<string, string | null> {
+export function autoLabelMap(
+  dataset: Dataset,
+  labelColumn: string | null,
+  labels: readonly string[],
+): Record<string, string | null> {
   if (!labelColumn) return {};
   const map: Record<string, string | null> = {};
   for (const { value } of columnValues(dataset, labelColumn)) if (value !== '') map[value] = matchLabel(value, labels);
@@ -510,7 +563,9 @@ export function buildExamples(
   range: { start: number; end: number } = { start: 0, end: dataset.rows.length },
 ): { examples: EvalExample[]; problems: RowProblem[] } {
   const labelSet = new Set(labels);
-  const slotEntries = Object.entries(mapping.slots).map(([slot, column]) => [slot, column ? dataset.columns.indexOf(column) : -1, column] as const);
+  const slotEntries = Object.entries(mapping.slots).map(
+    ([slot, column]) => [slot, column ? dataset.columns.indexOf(column) : -1, column] as const,
+  );
   const labelIndex = mapping.labelColumn ? dataset.columns.indexOf(mapping.labelColumn) : -1;
   const examples: EvalExample[] = [];
   const problems: RowProblem[] = [];

@@ -15,7 +15,14 @@
 import Papa from 'papaparse';
 import type { MaskScores, ModelFacts, PromptScores, RenderedPrompt, WordTokenization } from './types.ts';
 import { maskPrecededBySpace, parseTemplate, promptLayout, renderPrompt, type Template } from './template.ts';
-import { isUsable, labelWordTexts, resolveFromTokenizations, type ResolutionIssue, type ResolvedWord, type Verbalizer } from './verbalizer.ts';
+import {
+  isUsable,
+  labelWordTexts,
+  resolveFromTokenizations,
+  type ResolutionIssue,
+  type ResolvedWord,
+  type Verbalizer,
+} from './verbalizer.ts';
 import { argmax, planScoring, requiredPrompts, scoreLabels, type ScoringOptions, type ScoringPlan } from './scoring.ts';
 import { computeMetrics, type Metrics } from './metrics.ts';
 import type { EvalExample } from './dataset.ts';
@@ -57,15 +64,28 @@ export async function prepareTemplates(
       problems.push({ id: entry.id, name: entry.name, messages: parse.errors.map((e) => e.message) });
       continue;
     }
-    const texts = labelWordTexts(verbalizer, { tokenizerKind: facts.tokenizerKind, precededBySpace: maskPrecededBySpace(parse.template) });
+    const texts = labelWordTexts(verbalizer, {
+      tokenizerKind: facts.tokenizerKind,
+      precededBySpace: maskPrecededBySpace(parse.template),
+    });
     valid.push({ entry, template: parse.template, texts });
   }
   const unique = [...new Set(valid.flatMap((v) => v.texts))];
   const forms = unique.length > 0 ? await tokenizeWords(unique) : [];
   const byText = new Map(unique.map((text, i) => [text, forms[i]!] as const));
   const templates = valid.map(({ entry, template, texts }) => {
-    const resolution = resolveFromTokenizations(verbalizer, texts.map((t) => byText.get(t)!));
-    return { id: entry.id, name: entry.name, text: entry.text, template, words: resolution.words, issues: resolution.issues };
+    const resolution = resolveFromTokenizations(
+      verbalizer,
+      texts.map((t) => byText.get(t)!),
+    );
+    return {
+      id: entry.id,
+      name: entry.name,
+      text: entry.text,
+      template,
+      words: resolution.words,
+      issues: resolution.issues,
+    };
   });
   return { templates, problems };
 }
@@ -245,7 +265,11 @@ export async function runEvaluation(input: EvaluationInput): Promise<EvaluationR
     }
   };
   const view = (cached: CachedScores, cols: readonly number[]): PromptScores => ({
-    masks: cached.masks.map((m) => ({ probs: cols.map((c) => m.probs[c]!), logits: cols.map((c) => m.logits[c]!), top: m.top })),
+    masks: cached.masks.map((m) => ({
+      probs: cols.map((c) => m.probs[c]!),
+      logits: cols.map((c) => m.logits[c]!),
+      top: m.top,
+    })),
     tokens: [],
     maskPositions: [],
     truncatedTokens: cached.truncatedTokens,
@@ -254,7 +278,13 @@ export async function runEvaluation(input: EvaluationInput): Promise<EvaluationR
   const report = () => {
     run.stats.elapsedMs = now() - started;
     input.onProgress?.(
-      { done: run.done, total: run.examples.length, elapsedMs: run.stats.elapsedMs, promptsRun: run.stats.promptsRun, promptsReused: run.stats.promptsReused },
+      {
+        done: run.done,
+        total: run.examples.length,
+        elapsedMs: run.stats.elapsedMs,
+        promptsRun: run.stats.promptsRun,
+        promptsReused: run.stats.promptsReused,
+      },
       run,
     );
   };
@@ -295,12 +325,17 @@ export async function runEvaluation(input: EvaluationInput): Promise<EvaluationR
           topK,
         );
         sliceStart = now(); // awaiting the model gave the host its turn
-        if (results.length !== jobs.length) throw new Error(`The runtime returned ${results.length} results for ${jobs.length} prompts.`);
+        if (results.length !== jobs.length)
+          throw new Error(`The runtime returned ${results.length} results for ${jobs.length} prompts.`);
         run.stats.requests++;
         run.stats.promptsRun += jobs.length;
         jobs.forEach(([key, job], i) => {
           const r = results[i]!;
-          remember(key, { masks: r.masks.map((m) => ({ probs: m.probs, logits: m.logits, top: m.top })), truncatedTokens: r.truncatedTokens, contentFree: job.contentFree });
+          remember(key, {
+            masks: r.masks.map((m) => ({ probs: m.probs, logits: m.logits, top: m.top })),
+            truncatedTokens: r.truncatedTokens,
+            contentFree: job.contentFree,
+          });
         });
       }
 
@@ -482,7 +517,10 @@ export function labelBalance(metrics: Metrics) {
 }
 
 /** Hints in plain words, most important first. `other` is the same source's metrics in the other calibration mode. */
-export function diagnose(metrics: Metrics, context: { calibrated: boolean; other?: Metrics; uniformCount?: number }): DiagnosisHint[] {
+export function diagnose(
+  metrics: Metrics,
+  context: { calibrated: boolean; other?: Metrics; uniformCount?: number },
+): DiagnosisHint[] {
   const T = DIAGNOSIS_THRESHOLDS;
   const hints: DiagnosisHint[] = [];
   if (metrics.n === 0) return hints;
@@ -494,7 +532,13 @@ export function diagnose(metrics: Metrics, context: { calibrated: boolean; other
     const share = balance.predicted[i]! / metrics.n;
     const goldShare = balance.gold[i]! / metrics.n;
     if (share - goldShare >= T.biasGap) {
-      hints.push({ code: 'prediction-bias', severity: 'warning', label: labels[i]!, value: share, reference: goldShare });
+      hints.push({
+        code: 'prediction-bias',
+        severity: 'warning',
+        label: labels[i]!,
+        value: share,
+        reference: goldShare,
+      });
     }
   }
   // Confused pairs: mix-ups in both directions.
@@ -507,7 +551,14 @@ export function diagnose(metrics: Metrics, context: { calibrated: boolean; other
       const both = (perLabel[a]?.support ?? 0) + (perLabel[b]?.support ?? 0);
       // Mistakes in one direction only are a bias (see prediction-bias / low-recall), not a mix-up.
       if (ab > 0 && ba > 0 && mixed >= T.pairMin && both > 0 && mixed / both >= T.pairShare) {
-        pairs.push({ code: 'confused-pair', severity: 'warning', label: labels[a]!, other: labels[b]!, count: mixed, value: mixed / both });
+        pairs.push({
+          code: 'confused-pair',
+          severity: 'warning',
+          label: labels[a]!,
+          other: labels[b]!,
+          count: mixed,
+          value: mixed / both,
+        });
       }
     }
   }
@@ -522,11 +573,25 @@ export function diagnose(metrics: Metrics, context: { calibrated: boolean; other
       // Where its examples went instead.
       const row = confusion[l] ?? [];
       const j = argmax(row.map((c, k) => (k === l ? -1 : c)));
-      hints.push({ code: 'low-recall', severity: 'warning', label: m.label, value: m.recall, count: m.support, ...(j >= 0 && (row[j] ?? 0) > 0 ? { other: labels[j]! } : {}) });
+      hints.push({
+        code: 'low-recall',
+        severity: 'warning',
+        label: m.label,
+        value: m.recall,
+        count: m.support,
+        ...(j >= 0 && (row[j] ?? 0) > 0 ? { other: labels[j]! } : {}),
+      });
     }
     if (m.predicted >= T.minCount && m.precision < T.low) {
       const j = argmax(confusion.map((row, k) => (k === l ? -1 : (row[l] ?? 0))));
-      hints.push({ code: 'low-precision', severity: 'warning', label: m.label, value: m.precision, count: m.predicted, ...(j >= 0 ? { other: labels[j]! } : {}) });
+      hints.push({
+        code: 'low-precision',
+        severity: 'warning',
+        label: m.label,
+        value: m.precision,
+        count: m.predicted,
+        ...(j >= 0 ? { other: labels[j]! } : {}),
+      });
     }
   });
   if (balance.dominantGold >= 0) {
@@ -534,9 +599,15 @@ export function diagnose(metrics: Metrics, context: { calibrated: boolean; other
     hints.push({ code: 'imbalanced-gold', severity: 'info', label: labels[i]!, value: balance.gold[i]! / metrics.n });
   }
   if (context.other && context.other.n === metrics.n && context.other.macroF1 - metrics.macroF1 >= T.calibrationGain) {
-    hints.push({ code: 'calibration-helps', severity: 'info', value: metrics.macroF1, reference: context.other.macroF1 });
+    hints.push({
+      code: 'calibration-helps',
+      severity: 'info',
+      value: metrics.macroF1,
+      reference: context.other.macroF1,
+    });
   }
-  if (context.uniformCount && context.uniformCount > 0) hints.push({ code: 'uniform', severity: 'warning', count: context.uniformCount });
+  if (context.uniformCount && context.uniformCount > 0)
+    hints.push({ code: 'uniform', severity: 'warning', count: context.uniformCount });
   return hints;
 }
 
@@ -588,7 +659,14 @@ export function summarizeMetrics(m: Metrics): MetricsSummary {
     accuracy: round6(m.accuracy),
     macroF1: round6(m.macroF1),
     microF1: round6(m.microF1),
-    perLabel: m.perLabel.map((l) => ({ label: l.label, precision: round6(l.precision), recall: round6(l.recall), f1: round6(l.f1), support: l.support, predicted: l.predicted })),
+    perLabel: m.perLabel.map((l) => ({
+      label: l.label,
+      precision: round6(l.precision),
+      recall: round6(l.recall),
+      f1: round6(l.f1),
+      support: l.support,
+      predicted: l.predicted,
+    })),
     confusion: m.confusion.map((row) => [...row]),
   };
 }
@@ -608,7 +686,10 @@ export interface EvaluationReport {
 }
 
 /** The metrics of a run as JSON-ready data: what the browser exports and `clozelab eval --json` prints. */
-export function evaluationReport(run: EvaluationRun, meta: { model: { id: string; dtype: string } | null; skippedRows: number }): EvaluationReport {
+export function evaluationReport(
+  run: EvaluationRun,
+  meta: { model: { id: string; dtype: string } | null; skippedRows: number },
+): EvaluationReport {
   const both = (source: EvalSource) => ({
     uncalibrated: summarizeMetrics(runMetrics(run, source, 'uncalibrated')),
     calibrated: summarizeMetrics(runMetrics(run, source, 'calibrated')),

@@ -101,7 +101,13 @@ export function rankLabelWords(input: {
       best.splice(at, 0, { v, score });
       if (best.length > topN) best.pop();
     }
-    return best.map(({ v, score }) => ({ id: v, token: tokenOf(v), word: words[v]!, score, meanLogProb: s[v]! / mine }));
+    return best.map(({ v, score }) => ({
+      id: v,
+      token: tokenOf(v),
+      word: words[v]!,
+      score,
+      meanLogProb: s[v]! / mine,
+    }));
   });
 }
 

@@ -47,7 +47,11 @@ export interface Metrics {
 const div = (a: number, b: number) => (b === 0 ? 0 : a / b);
 const f1 = (p: number, r: number) => (p + r === 0 ? 0 : (2 * p * r) / (p + r));
 
-export function computeMetrics(gold: readonly string[], predicted: readonly string[], labels: readonly string[]): Metrics {
+export function computeMetrics(
+  gold: readonly string[],
+  predicted: readonly string[],
+  labels: readonly string[],
+): Metrics {
   if (gold.length !== predicted.length) {
     throw new RangeError(`computeMetrics: ${gold.length} gold labels but ${predicted.length} predictions`);
   }

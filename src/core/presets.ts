@@ -79,7 +79,12 @@ function setup(
   };
 }
 
-const zeroShot = (value: number, verified: boolean, metric: ReportedResult['metric'] = 'accuracy', split?: string): ReportedResult => ({
+const zeroShot = (
+  value: number,
+  verified: boolean,
+  metric: ReportedResult['metric'] = 'accuracy',
+  split?: string,
+): ReportedResult => ({
   value,
   metric,
   kind: 'zero-shot',
@@ -103,8 +108,22 @@ export const PRESETS: readonly Preset[] = [
     language: 'en',
     paper: LM_BFF,
     results: [zeroShot(83.6, true)],
-    setup: setup('LM-BFF · SST-2 (movie review sentiment)', ROBERTA, [['It was …', '[X] It was [Z].']], [['negative', 'terrible'], ['positive', 'great']], SENTIMENT_INPUTS),
-    original: { format: 'lm-bff', template: LM_BFF_SENTIMENT, mapping: "{'0':'terrible','1':'great'}", labels: { '0': 'negative', '1': 'positive' } },
+    setup: setup(
+      'LM-BFF · SST-2 (movie review sentiment)',
+      ROBERTA,
+      [['It was …', '[X] It was [Z].']],
+      [
+        ['negative', 'terrible'],
+        ['positive', 'great'],
+      ],
+      SENTIMENT_INPUTS,
+    ),
+    original: {
+      format: 'lm-bff',
+      template: LM_BFF_SENTIMENT,
+      mapping: "{'0':'terrible','1':'great'}",
+      labels: { '0': 'negative', '1': 'positive' },
+    },
   },
   {
     id: 'lmbff-sst5',
@@ -115,8 +134,18 @@ export const PRESETS: readonly Preset[] = [
       'LM-BFF · SST-5 (five-way sentiment)',
       ROBERTA,
       [['It was …', '[X] It was [Z].']],
-      [['very negative', 'terrible'], ['negative', 'bad'], ['neutral', 'okay'], ['positive', 'good'], ['very positive', 'great']],
-      [{ X: 'An absolute masterpiece from start to finish.' }, { X: 'Watchable, but I forgot it by the next morning.' }, { X: 'Two hours of my life I will never get back.' }],
+      [
+        ['very negative', 'terrible'],
+        ['negative', 'bad'],
+        ['neutral', 'okay'],
+        ['positive', 'good'],
+        ['very positive', 'great'],
+      ],
+      [
+        { X: 'An absolute masterpiece from start to finish.' },
+        { X: 'Watchable, but I forgot it by the next morning.' },
+        { X: 'Two hours of my life I will never get back.' },
+      ],
     ),
     original: {
       format: 'lm-bff',
@@ -130,33 +159,72 @@ export const PRESETS: readonly Preset[] = [
     language: 'en',
     paper: LM_BFF,
     results: [zeroShot(80.8, false)],
-    setup: setup('LM-BFF · MR (movie reviews)', ROBERTA, [['It was …', '[X] It was [Z].']], [['negative', 'terrible'], ['positive', 'great']], [
-      { X: 'A smart, tender story that earns every one of its tears.' },
-      { X: 'Too long, too loud and far too pleased with itself.' },
-    ]),
-    original: { format: 'lm-bff', template: LM_BFF_SENTIMENT, mapping: "{0:'terrible',1:'great'}", labels: { '0': 'negative', '1': 'positive' } },
+    setup: setup(
+      'LM-BFF · MR (movie reviews)',
+      ROBERTA,
+      [['It was …', '[X] It was [Z].']],
+      [
+        ['negative', 'terrible'],
+        ['positive', 'great'],
+      ],
+      [
+        { X: 'A smart, tender story that earns every one of its tears.' },
+        { X: 'Too long, too loud and far too pleased with itself.' },
+      ],
+    ),
+    original: {
+      format: 'lm-bff',
+      template: LM_BFF_SENTIMENT,
+      mapping: "{0:'terrible',1:'great'}",
+      labels: { '0': 'negative', '1': 'positive' },
+    },
   },
   {
     id: 'lmbff-cr',
     language: 'en',
     paper: LM_BFF,
     results: [zeroShot(79.5, false)],
-    setup: setup('LM-BFF · CR (customer reviews)', ROBERTA, [['It was …', '[X] It was [Z].']], [['negative', 'terrible'], ['positive', 'great']], [
-      { X: 'The battery easily lasts two days.' },
-      { X: 'The screen cracked within a week.' },
-    ]),
-    original: { format: 'lm-bff', template: LM_BFF_SENTIMENT, mapping: "{0:'terrible',1:'great'}", labels: { '0': 'negative', '1': 'positive' } },
+    setup: setup(
+      'LM-BFF · CR (customer reviews)',
+      ROBERTA,
+      [['It was …', '[X] It was [Z].']],
+      [
+        ['negative', 'terrible'],
+        ['positive', 'great'],
+      ],
+      [{ X: 'The battery easily lasts two days.' }, { X: 'The screen cracked within a week.' }],
+    ),
+    original: {
+      format: 'lm-bff',
+      template: LM_BFF_SENTIMENT,
+      mapping: "{0:'terrible',1:'great'}",
+      labels: { '0': 'negative', '1': 'positive' },
+    },
   },
   {
     id: 'lmbff-subj',
     language: 'en',
     paper: LM_BFF,
     results: [zeroShot(51.4, false)],
-    setup: setup('LM-BFF · Subj (subjective or objective)', ROBERTA, [['This is …', '[X] This is [Z].']], [['subjective', 'subjective'], ['objective', 'objective']], [
-      { X: 'The film is set in a small fishing town in 1950s Norway.' },
-      { X: 'It is the most moving performance I have seen all year.' },
-    ]),
-    original: { format: 'lm-bff', template: '*cls**sent_0*_This_is*mask*.*sep+*', mapping: "{0:'subjective',1:'objective'}", labels: { '0': 'subjective', '1': 'objective' } },
+    setup: setup(
+      'LM-BFF · Subj (subjective or objective)',
+      ROBERTA,
+      [['This is …', '[X] This is [Z].']],
+      [
+        ['subjective', 'subjective'],
+        ['objective', 'objective'],
+      ],
+      [
+        { X: 'The film is set in a small fishing town in 1950s Norway.' },
+        { X: 'It is the most moving performance I have seen all year.' },
+      ],
+    ),
+    original: {
+      format: 'lm-bff',
+      template: '*cls**sent_0*_This_is*mask*.*sep+*',
+      mapping: "{0:'subjective',1:'objective'}",
+      labels: { '0': 'subjective', '1': 'objective' },
+    },
   },
   {
     id: 'lmbff-trec',
@@ -167,8 +235,20 @@ export const PRESETS: readonly Preset[] = [
       'LM-BFF · TREC (question type)',
       ROBERTA,
       [['… : question', '[Z]: [X]']],
-      [['description', 'Description'], ['entity', 'Entity'], ['abbreviation', 'Expression'], ['human', 'Human'], ['location', 'Location'], ['number', 'Number']],
-      [{ X: 'Who painted the ceiling of the Sistine Chapel?' }, { X: 'How many moons does Mars have?' }, { X: 'What does NATO stand for?' }, { X: 'Where is the Atacama desert?' }],
+      [
+        ['description', 'Description'],
+        ['entity', 'Entity'],
+        ['abbreviation', 'Expression'],
+        ['human', 'Human'],
+        ['location', 'Location'],
+        ['number', 'Number'],
+      ],
+      [
+        { X: 'Who painted the ceiling of the Sistine Chapel?' },
+        { X: 'How many moons does Mars have?' },
+        { X: 'What does NATO stand for?' },
+        { X: 'Where is the Atacama desert?' },
+      ],
     ),
     original: {
       format: 'lm-bff',
@@ -182,22 +262,53 @@ export const PRESETS: readonly Preset[] = [
     language: 'en',
     paper: LM_BFF,
     results: [zeroShot(51.3, true)],
-    setup: setup('LM-BFF · RTE (does the text entail the hypothesis?)', ROBERTA, [['… ? Yes/No , …', '[X1|nopunct]? [Z], [X2|lower]']], [['not_entailment', 'No'], ['entailment', 'Yes']], [
-      { X1: 'The museum opened its new wing to the public in May.', X2: 'The museum has a new wing.' },
-      { X1: 'The company reported a loss for the third year in a row.', X2: 'The company made a profit last year.' },
-    ]),
-    original: { format: 'lm-bff', template: LM_BFF_NLI, mapping: "{'not_entailment':'No','entailment':'Yes'}", labels: { not_entailment: 'not_entailment', entailment: 'entailment' } },
+    setup: setup(
+      'LM-BFF · RTE (does the text entail the hypothesis?)',
+      ROBERTA,
+      [['… ? Yes/No , …', '[X1|nopunct]? [Z], [X2|lower]']],
+      [
+        ['not_entailment', 'No'],
+        ['entailment', 'Yes'],
+      ],
+      [
+        { X1: 'The museum opened its new wing to the public in May.', X2: 'The museum has a new wing.' },
+        { X1: 'The company reported a loss for the third year in a row.', X2: 'The company made a profit last year.' },
+      ],
+    ),
+    original: {
+      format: 'lm-bff',
+      template: LM_BFF_NLI,
+      mapping: "{'not_entailment':'No','entailment':'Yes'}",
+      labels: { not_entailment: 'not_entailment', entailment: 'entailment' },
+    },
   },
   {
     id: 'lmbff-mrpc',
     language: 'en',
     paper: LM_BFF,
     results: [zeroShot(61.9, true, 'F1')],
-    setup: setup('LM-BFF · MRPC (paraphrase or not?)', ROBERTA, [['… Yes/No , …', '[X1] [Z], [X2|lower]']], [['not_equivalent', 'No'], ['equivalent', 'Yes']], [
-      { X1: 'The storm closed the airport for two days.', X2: 'The airport was shut for two days because of the storm.' },
-      { X1: 'Sales rose sharply in the spring.', X2: 'The new store opens in the spring.' },
-    ]),
-    original: { format: 'lm-bff', template: '*cls**sent_0**mask*,*+sentl_1**sep+*', mapping: "{'0':'No','1':'Yes'}", labels: { '0': 'not_equivalent', '1': 'equivalent' } },
+    setup: setup(
+      'LM-BFF · MRPC (paraphrase or not?)',
+      ROBERTA,
+      [['… Yes/No , …', '[X1] [Z], [X2|lower]']],
+      [
+        ['not_equivalent', 'No'],
+        ['equivalent', 'Yes'],
+      ],
+      [
+        {
+          X1: 'The storm closed the airport for two days.',
+          X2: 'The airport was shut for two days because of the storm.',
+        },
+        { X1: 'Sales rose sharply in the spring.', X2: 'The new store opens in the spring.' },
+      ],
+    ),
+    original: {
+      format: 'lm-bff',
+      template: '*cls**sent_0**mask*,*+sentl_1**sep+*',
+      mapping: "{'0':'No','1':'Yes'}",
+      labels: { '0': 'not_equivalent', '1': 'equivalent' },
+    },
   },
   {
     id: 'pet-yelp',
@@ -208,7 +319,7 @@ export const PRESETS: readonly Preset[] = [
       { value: 40.8, metric: 'accuracy', kind: 'pvp-best', model: 'RoBERTa-large', verified: true },
     ],
     setup: setup(
-      "PET · Yelp reviews (1–5 stars)",
+      'PET · Yelp reviews (1–5 stars)',
       ROBERTA,
       [
         ['P0: It was … . a', 'It was [Z]. [X]'],
@@ -216,8 +327,18 @@ export const PRESETS: readonly Preset[] = [
         ['P2: Just …! ‖ a', 'Just [Z]! [X]'],
         ['P3: a ‖ In summary, the restaurant is …', '[X] In summary, the restaurant is [Z].'],
       ],
-      [['1 star', 'terrible'], ['2 stars', 'bad'], ['3 stars', 'okay'], ['4 stars', 'good'], ['5 stars', 'great']],
-      [{ X: 'The pasta was cold and the waiter ignored us all evening' }, { X: 'Friendly staff, fair prices, and the best dumplings in town' }, { X: 'Nothing special, but the coffee was fine' }],
+      [
+        ['1 star', 'terrible'],
+        ['2 stars', 'bad'],
+        ['3 stars', 'okay'],
+        ['4 stars', 'good'],
+        ['5 stars', 'great'],
+      ],
+      [
+        { X: 'The pasta was cold and the waiter ignored us all evening' },
+        { X: 'Friendly staff, fair prices, and the best dumplings in town' },
+        { X: 'Nothing special, but the coffee was fine' },
+      ],
     ),
   },
   {
@@ -238,11 +359,25 @@ export const PRESETS: readonly Preset[] = [
         ['P3: a b ( … )', '[X1] [X2] ([Z])'],
         ['P4: [ Category: … ] a b', '\\[ Category: [Z] \\] [X1] [X2]'],
       ],
-      [['World', 'World'], ['Sports', 'Sports'], ['Business', 'Business'], ['Sci/Tech', 'Tech']],
       [
-        { X1: 'Rivals share the lead after a dramatic final round', X2: 'Two strokes separated the top five as the tournament came down to the last hole.' },
-        { X1: 'Chip maker shares jump on record earnings', X2: 'The company raised its forecast for the rest of the year.' },
-        { X1: 'New telescope captures images of distant galaxies', X2: 'Astronomers say the first pictures exceeded their expectations.' },
+        ['World', 'World'],
+        ['Sports', 'Sports'],
+        ['Business', 'Business'],
+        ['Sci/Tech', 'Tech'],
+      ],
+      [
+        {
+          X1: 'Rivals share the lead after a dramatic final round',
+          X2: 'Two strokes separated the top five as the tournament came down to the last hole.',
+        },
+        {
+          X1: 'Chip maker shares jump on record earnings',
+          X2: 'The company raised its forecast for the rest of the year.',
+        },
+        {
+          X1: 'New telescope captures images of distant galaxies',
+          X2: 'Astronomers say the first pictures exceeded their expectations.',
+        },
       ],
     ),
   },
@@ -277,8 +412,14 @@ export const PRESETS: readonly Preset[] = [
         ['Politics & Government', 'Politics'],
       ],
       [
-        { X1: 'How do I stop my laptop from overheating?', X2: 'It gets very hot when I play games and then shuts down.' },
-        { X1: 'Is it normal to feel tired after a flu shot?', X2: 'I got mine yesterday and I can barely keep my eyes open.' },
+        {
+          X1: 'How do I stop my laptop from overheating?',
+          X2: 'It gets very hot when I play games and then shuts down.',
+        },
+        {
+          X1: 'Is it normal to feel tired after a flu shot?',
+          X2: 'I got mine yesterday and I can barely keep my eyes open.',
+        },
       ],
     ),
   },
@@ -288,7 +429,14 @@ export const PRESETS: readonly Preset[] = [
     paper: PET,
     results: [
       { value: 39.1, metric: 'accuracy', kind: 'pvp-mean', model: 'RoBERTa-large', split: 'matched', verified: true },
-      { value: 39.8, metric: 'accuracy', kind: 'pvp-mean', model: 'RoBERTa-large', split: 'mismatched', verified: true },
+      {
+        value: 39.8,
+        metric: 'accuracy',
+        kind: 'pvp-mean',
+        model: 'RoBERTa-large',
+        split: 'mismatched',
+        verified: true,
+      },
       { value: 43.8, metric: 'accuracy', kind: 'pvp-best', model: 'RoBERTa-large', verified: true },
     ],
     setup: setup(
@@ -298,7 +446,11 @@ export const PRESETS: readonly Preset[] = [
         ['P0: "a" ? ‖ … , "b"', '"[X1|nopunct]"? [Z], "[X2]"'],
         ['P1: a ? ‖ … , b', '[X1|nopunct]? [Z], [X2]'],
       ],
-      [['contradiction', 'Wrong'], ['entailment', 'Right'], ['neutral', 'Maybe']],
+      [
+        ['contradiction', 'Wrong'],
+        ['entailment', 'Right'],
+        ['neutral', 'Maybe'],
+      ],
       [
         { X1: 'A man is playing a guitar on stage.', X2: 'A man is performing music.' },
         { X1: 'The kitchen is spotless.', X2: 'Dirty dishes are piled in the sink.' },
@@ -318,7 +470,11 @@ export const PRESETS: readonly Preset[] = [
         ['P2: "a" ? ‖ … , "b"', '"[X1|nopunct]"? [Z], "[X2]"'],
         ['P3: a ? ‖ … , b', '[X1|nopunct]? [Z], [X2]'],
       ],
-      [['contradiction', 'No'], ['entailment', 'Yes'], ['neutral', 'Maybe']],
+      [
+        ['contradiction', 'No'],
+        ['entailment', 'Yes'],
+        ['neutral', 'Maybe'],
+      ],
       [
         { X1: 'A man is playing a guitar on stage.', X2: 'A man is performing music.' },
         { X1: 'The kitchen is spotless.', X2: 'Dirty dishes are piled in the sink.' },
@@ -338,8 +494,15 @@ export const PRESETS: readonly Preset[] = [
         ['总之，很……', '[X]总之，很[Z]。'],
         ['这家店真……', '[X]这家店真[Z]！'],
       ],
-      [['正面', '好', '棒'], ['负面', '差', '坏']],
-      [{ X: '菜很好吃，服务也很周到，下次还来。' }, { X: '等了一个小时才上菜，太让人失望了。' }, { X: '价格不贵，环境一般。' }],
+      [
+        ['正面', '好', '棒'],
+        ['负面', '差', '坏'],
+      ],
+      [
+        { X: '菜很好吃，服务也很周到，下次还来。' },
+        { X: '等了一个小时才上菜，太让人失望了。' },
+        { X: '价格不贵，环境一般。' },
+      ],
     ),
   },
   {
@@ -354,7 +517,12 @@ export const PRESETS: readonly Preset[] = [
         ['这是一则……新闻', '这是一则[Z]新闻：[X]'],
         ['【……】', '【[Z]】[X]'],
       ],
-      [['体育', '体育'], ['财经', '财经'], ['科技', '科技'], ['娱乐', '娱乐']],
+      [
+        ['体育', '体育'],
+        ['财经', '财经'],
+        ['科技', '科技'],
+        ['娱乐', '娱乐'],
+      ],
       [
         { X: '国家队在世界杯预选赛中以二比零战胜对手。' },
         { X: '央行宣布下调存款准备金率零点五个百分点。' },

@@ -348,17 +348,26 @@ export interface LabelScores {
   options: ScoringOptions;
 }
 
-function pickResult(results: readonly (PromptScores | undefined)[], idx: number | undefined, count: number): PromptScores {
-  if (idx === undefined) throw new Error(`scoreLabels: the plan has no ${count}-mask prompt for these options; re-plan (or plan with { complete: true })`);
+function pickResult(
+  results: readonly (PromptScores | undefined)[],
+  idx: number | undefined,
+  count: number,
+): PromptScores {
+  if (idx === undefined)
+    throw new Error(
+      `scoreLabels: the plan has no ${count}-mask prompt for these options; re-plan (or plan with { complete: true })`,
+    );
   const r = results[idx];
   if (!r) throw new Error(`scoreLabels: missing result for prompt ${idx}`);
-  if (r.masks.length < count) throw new Error(`scoreLabels: prompt ${idx} has ${r.masks.length} mask scores, expected ${count}`);
+  if (r.masks.length < count)
+    throw new Error(`scoreLabels: prompt ${idx} has ${r.masks.length} mask scores, expected ${count}`);
   return r;
 }
 
 function readProb(r: PromptScores, mask: number, col: number, bad: { n: number }): number {
   const v = r.masks[mask]!.probs[col];
-  if (v === undefined) throw new Error(`scoreLabels: mask scores have no column ${col}; pass plan.tokenIds to the runtime`);
+  if (v === undefined)
+    throw new Error(`scoreLabels: mask scores have no column ${col}; pass plan.tokenIds to the runtime`);
   if (!(v >= 0) || !Number.isFinite(v)) {
     bad.n++;
     return 0;
@@ -368,7 +377,8 @@ function readProb(r: PromptScores, mask: number, col: number, bad: { n: number }
 
 function readLogit(r: PromptScores, mask: number, col: number, bad: { n: number }): number {
   const v = r.masks[mask]!.logits[col];
-  if (v === undefined) throw new Error(`scoreLabels: mask scores have no column ${col}; pass plan.tokenIds to the runtime`);
+  if (v === undefined)
+    throw new Error(`scoreLabels: mask scores have no column ${col}; pass plan.tokenIds to the runtime`);
   if (Number.isNaN(v)) {
     bad.n++;
     return -Infinity;
@@ -425,7 +435,15 @@ export function labelDistribution(
       logitSum += readLogit(r, i, w.columns[i]!, bad);
     }
     if (options.lengthNormalize) logProb /= k;
-    return { ...base, used: true, prob: Math.exp(logProb), logProb, logit: logitSum / k, approximated: false, maskCount: k };
+    return {
+      ...base,
+      used: true,
+      prob: Math.exp(logProb),
+      logProb,
+      logit: logitSum / k,
+      approximated: false,
+      maskCount: k,
+    };
   });
 
   const n = plan.labels.length;
@@ -441,14 +459,26 @@ export function labelDistribution(
     } else {
       const lps = mine.map((ws) => ws.logProb);
       const lse = logSumExp(lps);
-      const ls = options.aggregation === 'sum' ? lse : options.aggregation === 'mean' ? lse - Math.log(mine.length) : Math.max(...lps);
+      const ls =
+        options.aggregation === 'sum'
+          ? lse
+          : options.aggregation === 'mean'
+            ? lse - Math.log(mine.length)
+            : Math.max(...lps);
       logScores[l] = ls; // P(l) = s_l / Σ s = softmax(log s_l)
       labelScores[l] = Math.exp(ls);
     }
   }
   const sm = n > 0 ? softmax(logScores) : [];
   const isUniform = sm === null;
-  return { labels: [...plan.labels], probs: sm ?? uniform(n), labelScores, wordScores, uniform: isUniform, invalid: bad.n };
+  return {
+    labels: [...plan.labels],
+    probs: sm ?? uniform(n),
+    labelScores,
+    wordScores,
+    uniform: isUniform,
+    invalid: bad.n,
+  };
 }
 
 /**
@@ -468,19 +498,27 @@ export function scoreLabels(
 
   for (let l = 0; l < plan.labels.length; l++) {
     if (!plan.words.some((w) => w.labelIndex === l && (w.status === 'single' || w.status === 'multi'))) {
-      warnings.push({ code: 'no-usable-words', label: plan.labels[l]!, message: `"${plan.labels[l]}" has no word this model can score; its probability is 0.` });
+      warnings.push({
+        code: 'no-usable-words',
+        label: plan.labels[l]!,
+        message: `"${plan.labels[l]}" has no word this model can score; its probability is 0.`,
+      });
     }
   }
   const approximated = main.wordScores.some((w) => w.approximated);
   if (approximated) {
-    warnings.push({ code: 'approximated', message: 'Multi-token words were scored by their first sub-token only (an approximation).' });
+    warnings.push({
+      code: 'approximated',
+      message: 'Multi-token words were scored by their first sub-token only (an approximation).',
+    });
   }
 
   let probs = main.probs;
   let contentFree: number[] | null = null;
   const uniformFlag = main.uniform;
   if (options.calibrate) {
-    if (plan.contentFreePrompts.length === 0) throw new Error('scoreLabels: calibration needs content-free prompts; plan with calibrate or { complete: true }');
+    if (plan.contentFreePrompts.length === 0)
+      throw new Error('scoreLabels: calibration needs content-free prompts; plan with calibrate or { complete: true }');
     const cf = plan.contentFreePrompts.map((map) => {
       const d = labelDistribution(plan, results, map, options);
       invalid += d.invalid;
@@ -491,10 +529,17 @@ export function scoreLabels(
     for (const w of plan.warnings) warnings.push(w);
   }
   if (uniformFlag) {
-    warnings.push({ code: 'uniform-fallback', message: 'No label got any probability mass, so all labels are shown as equally likely.' });
+    warnings.push({
+      code: 'uniform-fallback',
+      message: 'No label got any probability mass, so all labels are shown as equally likely.',
+    });
   }
   if (invalid > 0) {
-    warnings.push({ code: 'invalid-score', message: `The model returned ${invalid} invalid score(s) (NaN or negative); they were treated as 0.`, params: { n: invalid } });
+    warnings.push({
+      code: 'invalid-score',
+      message: `The model returned ${invalid} invalid score(s) (NaN or negative); they were treated as 0.`,
+      params: { n: invalid },
+    });
   }
   let truncatedTokens = 0;
   for (const idx of Object.values(plan.inputPrompt)) {

@@ -43,6 +43,8 @@ export function fitSetupToLimits(setup: PromptSetup): FitResult {
   });
   if (inputs.length < setup.inputs.length) trimmed.push('inputs');
   if (trimmed.length === 0) return { setup, trimmed };
-  const activeTemplateId = templates.some((t) => t.id === setup.activeTemplateId) ? setup.activeTemplateId : templates[0]!.id;
+  const activeTemplateId = templates.some((t) => t.id === setup.activeTemplateId)
+    ? setup.activeTemplateId
+    : templates[0]!.id;
   return { setup: { ...setup, name, templates, activeTemplateId, inputs }, trimmed };
 }

@@ -63,7 +63,8 @@ export const ScoringOptionsSchema = z.object({
 
 export const ModelRefSchema = z.object({
   id: z.string().refine(isValidModelId, {
-    message: 'Model id must look like "owner/name" (e.g. "Xenova/bert-base-uncased"): letters, digits, "-", "_", "." only — no URLs or paths.',
+    message:
+      'Model id must look like "owner/name" (e.g. "Xenova/bert-base-uncased"): letters, digits, "-", "_", "." only — no URLs or paths.',
     params: { code: 'model-id' },
   }),
   source: z.enum(['hub', 'local']).default('hub'),
@@ -72,10 +73,21 @@ export const ModelRefSchema = z.object({
 });
 
 export const TemplateEntrySchema = z.object({
-  id: z.string().regex(/^[A-Za-z0-9_-]+$/, 'Template id: letters, digits, "-" and "_" only.').min(1).max(SETUP_LIMITS.templateIdChars),
-  name: z.string().max(SETUP_LIMITS.templateNameChars, `A template name can be at most ${SETUP_LIMITS.templateNameChars} characters.`),
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'Template id: letters, digits, "-" and "_" only.')
+    .min(1)
+    .max(SETUP_LIMITS.templateIdChars),
+  name: z
+    .string()
+    .max(
+      SETUP_LIMITS.templateNameChars,
+      `A template name can be at most ${SETUP_LIMITS.templateNameChars} characters.`,
+    ),
   /** The user's text; may be an invalid template. */
-  text: z.string().max(SETUP_LIMITS.templateTextChars, `A template can be at most ${SETUP_LIMITS.templateTextChars} characters.`),
+  text: z
+    .string()
+    .max(SETUP_LIMITS.templateTextChars, `A template can be at most ${SETUP_LIMITS.templateTextChars} characters.`),
 });
 
 export const VerbalizerSchema = z
@@ -87,15 +99,24 @@ export const VerbalizerSchema = z
             .string()
             .min(1, 'A label name cannot be empty.')
             .max(SETUP_LIMITS.labelChars)
-            .refine((s) => s.trim() !== '', { message: 'A label name cannot be only spaces.', params: { code: 'label-blank' } })
-            .refine(noNewline, { message: 'A label name cannot contain a line break.', params: { code: 'label-newline' } }),
+            .refine((s) => s.trim() !== '', {
+              message: 'A label name cannot be only spaces.',
+              params: { code: 'label-blank' },
+            })
+            .refine(noNewline, {
+              message: 'A label name cannot contain a line break.',
+              params: { code: 'label-newline' },
+            }),
           words: z
             .array(
               z
                 .string()
                 .min(1, 'A label word cannot be empty.')
                 .max(SETUP_LIMITS.wordChars)
-                .refine(noNewline, { message: 'A label word cannot contain a line break.', params: { code: 'word-newline' } }),
+                .refine(noNewline, {
+                  message: 'A label word cannot contain a line break.',
+                  params: { code: 'word-newline' },
+                }),
             )
             .min(1, 'Each label needs at least one word.')
             .max(SETUP_LIMITS.wordsPerLabel),
@@ -107,11 +128,23 @@ export const VerbalizerSchema = z
   .superRefine((v, ctx) => {
     const seen = new Set<string>();
     v.labels.forEach((l, i) => {
-      if (seen.has(l.label)) ctx.addIssue({ code: 'custom', message: `The label "${l.label}" appears twice.`, path: ['labels', i, 'label'], params: { code: 'duplicate-label', label: l.label } });
+      if (seen.has(l.label))
+        ctx.addIssue({
+          code: 'custom',
+          message: `The label "${l.label}" appears twice.`,
+          path: ['labels', i, 'label'],
+          params: { code: 'duplicate-label', label: l.label },
+        });
       seen.add(l.label);
       const words = new Set<string>();
       l.words.forEach((w, j) => {
-        if (words.has(w)) ctx.addIssue({ code: 'custom', message: `The word "${w}" appears twice under "${l.label}".`, path: ['labels', i, 'words', j], params: { code: 'duplicate-word', word: w, label: l.label } });
+        if (words.has(w))
+          ctx.addIssue({
+            code: 'custom',
+            message: `The word "${w}" appears twice under "${l.label}".`,
+            path: ['labels', i, 'words', j],
+            params: { code: 'duplicate-word', word: w, label: l.label },
+          });
         words.add(w);
       });
     });
@@ -120,7 +153,10 @@ export const VerbalizerSchema = z
 const SLOT_KEY = /^X(?:[1-9][0-9]?)?$/;
 
 export const InputRowSchema = z
-  .record(z.string().regex(SLOT_KEY, 'Input keys are slot names: X, or X1, X2, …'), z.string().max(SETUP_LIMITS.inputChars))
+  .record(
+    z.string().regex(SLOT_KEY, 'Input keys are slot names: X, or X1, X2, …'),
+    z.string().max(SETUP_LIMITS.inputChars),
+  )
   .refine((r) => Object.keys(r).length <= SETUP_LIMITS.slotsPerRow, {
     message: `At most ${SETUP_LIMITS.slotsPerRow} inputs per row.`,
     params: { code: 'slots-per-row', max: SETUP_LIMITS.slotsPerRow },
@@ -138,16 +174,30 @@ export const PromptSetupSchema = z
     activeTemplateId: z.string().max(SETUP_LIMITS.templateIdChars),
     verbalizer: VerbalizerSchema,
     scoring: ScoringOptionsSchema.default({ ...DEFAULT_SCORING_OPTIONS }),
-    inputs: z.array(InputRowSchema).max(SETUP_LIMITS.inputRows, `At most ${SETUP_LIMITS.inputRows} example inputs.`).default([]),
+    inputs: z
+      .array(InputRowSchema)
+      .max(SETUP_LIMITS.inputRows, `At most ${SETUP_LIMITS.inputRows} example inputs.`)
+      .default([]),
   })
   .superRefine((s, ctx) => {
     const ids = new Set<string>();
     s.templates.forEach((t, i) => {
-      if (ids.has(t.id)) ctx.addIssue({ code: 'custom', message: `Two templates have the id "${t.id}".`, path: ['templates', i, 'id'], params: { code: 'duplicate-template-id', id: t.id } });
+      if (ids.has(t.id))
+        ctx.addIssue({
+          code: 'custom',
+          message: `Two templates have the id "${t.id}".`,
+          path: ['templates', i, 'id'],
+          params: { code: 'duplicate-template-id', id: t.id },
+        });
       ids.add(t.id);
     });
     if (!ids.has(s.activeTemplateId)) {
-      ctx.addIssue({ code: 'custom', message: `activeTemplateId "${s.activeTemplateId}" is not the id of any template.`, path: ['activeTemplateId'], params: { code: 'active-template', id: s.activeTemplateId } });
+      ctx.addIssue({
+        code: 'custom',
+        message: `activeTemplateId "${s.activeTemplateId}" is not the id of any template.`,
+        path: ['activeTemplateId'],
+        params: { code: 'active-template', id: s.activeTemplateId },
+      });
     }
     let total = 0;
     for (const row of s.inputs) for (const v of Object.values(row)) total += v.length;
@@ -213,10 +263,24 @@ const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'obj
  * future versions add their steps here (v1 → v2 → …). Rejects missing, unknown and newer versions.
  */
 export function migrateSetup(raw: unknown): { ok: true; value: unknown } | { ok: false; errors: SetupError[] } {
-  if (!isRecord(raw)) return { ok: false, errors: [{ path: '(root)', message: 'A ClozeLab setup must be a JSON object.', code: 'not-object' }] };
+  if (!isRecord(raw))
+    return {
+      ok: false,
+      errors: [{ path: '(root)', message: 'A ClozeLab setup must be a JSON object.', code: 'not-object' }],
+    };
   const version = raw.version;
   if (version === undefined) {
-    return { ok: false, errors: [{ path: 'version', message: 'Missing "version" (this ClozeLab reads version 1).', code: 'version-missing', params: { current: SETUP_VERSION } }] };
+    return {
+      ok: false,
+      errors: [
+        {
+          path: 'version',
+          message: 'Missing "version" (this ClozeLab reads version 1).',
+          code: 'version-missing',
+          params: { current: SETUP_VERSION },
+        },
+      ],
+    };
   }
   if (version === SETUP_VERSION) return { ok: true, value: raw };
   if (typeof version === 'number' && Number.isInteger(version) && version > SETUP_VERSION) {
@@ -233,7 +297,17 @@ export function migrateSetup(raw: unknown): { ok: true; value: unknown } | { ok:
     };
   }
   const shownVersion = String(JSON.stringify(version)?.slice(0, 40));
-  return { ok: false, errors: [{ path: 'version', message: `Unknown setup version ${shownVersion}.`, code: 'version-unknown', params: { version: shownVersion } }] };
+  return {
+    ok: false,
+    errors: [
+      {
+        path: 'version',
+        message: `Unknown setup version ${shownVersion}.`,
+        code: 'version-unknown',
+        params: { version: shownVersion },
+      },
+    ],
+  };
 }
 
 /** Cheap size checks on the raw value before the schema walks it. */
@@ -241,7 +315,12 @@ function preflight(raw: Record<string, unknown>): SetupError[] {
   const errors: SetupError[] = [];
   const checkArray = (value: unknown, path: string, max: number) => {
     if (Array.isArray(value) && value.length > max) {
-      errors.push({ path, message: `Too many entries (${value.length}; at most ${max}).`, code: 'too-many', params: { count: value.length, max } });
+      errors.push({
+        path,
+        message: `Too many entries (${value.length}; at most ${max}).`,
+        code: 'too-many',
+        params: { count: value.length, max },
+      });
     }
   };
   checkArray(raw.templates, 'templates', SETUP_LIMITS.templates);
@@ -258,7 +337,12 @@ function preflight(raw: Record<string, unknown>): SetupError[] {
   if (Array.isArray(raw.inputs) && raw.inputs.length <= SETUP_LIMITS.inputRows) {
     raw.inputs.forEach((row, i) => {
       if (isRecord(row) && Object.keys(row).length > SETUP_LIMITS.slotsPerRow) {
-        errors.push({ path: `inputs[${i}]`, message: `At most ${SETUP_LIMITS.slotsPerRow} inputs per row.`, code: 'slots-per-row', params: { max: SETUP_LIMITS.slotsPerRow } });
+        errors.push({
+          path: `inputs[${i}]`,
+          message: `At most ${SETUP_LIMITS.slotsPerRow} inputs per row.`,
+          code: 'slots-per-row',
+          params: { max: SETUP_LIMITS.slotsPerRow },
+        });
       }
     });
   }
@@ -295,17 +379,21 @@ function issueCode(issue: z.core.$ZodIssue): { code: string; params: Record<stri
     }
     return { code: typeof issue.params?.code === 'string' ? issue.params.code : 'custom', params };
   }
-  if (issue.code === 'invalid_key') return { code: 'slot-key', params: { key: String(issue.path[issue.path.length - 1]).slice(0, 40) } };
+  if (issue.code === 'invalid_key')
+    return { code: 'slot-key', params: { key: String(issue.path[issue.path.length - 1]).slice(0, 40) } };
   const raw = issue as unknown as Record<string, unknown>;
-  for (const key of ['origin', 'expected', 'format']) if (typeof raw[key] === 'string') params[key] = raw[key] as string;
-  for (const key of ['minimum', 'maximum']) if (typeof raw[key] === 'number' || typeof raw[key] === 'bigint') params[key] = Number(raw[key]);
+  for (const key of ['origin', 'expected', 'format'])
+    if (typeof raw[key] === 'string') params[key] = raw[key] as string;
+  for (const key of ['minimum', 'maximum'])
+    if (typeof raw[key] === 'number' || typeof raw[key] === 'bigint') params[key] = Number(raw[key]);
   if (Array.isArray(raw.values)) params.values = raw.values.map((v) => JSON.stringify(v)).join(', ');
   return { code: `zod.${issue.code}`, params };
 }
 
 /** Parse setup JSON text (import / share links), with a size limit before JSON.parse. Never throws. */
 export function parseSetupJson(text: string): SetupParse {
-  if (typeof text !== 'string') return { ok: false, errors: [{ path: '(root)', message: 'Expected JSON text.', code: 'not-text' }] };
+  if (typeof text !== 'string')
+    return { ok: false, errors: [{ path: '(root)', message: 'Expected JSON text.', code: 'not-text' }] };
   if (text.length > SETUP_LIMITS.jsonChars) {
     return {
       ok: false,
@@ -324,7 +412,10 @@ export function parseSetupJson(text: string): SetupParse {
     raw = JSON.parse(text);
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);
-    return { ok: false, errors: [{ path: '(root)', message: `Not valid JSON: ${detail}`, code: 'json-invalid', params: { detail } }] };
+    return {
+      ok: false,
+      errors: [{ path: '(root)', message: `Not valid JSON: ${detail}`, code: 'json-invalid', params: { detail } }],
+    };
   }
   return parseSetup(raw);
 }

@@ -95,7 +95,15 @@ export function setupLinkJson(setup: PromptSetup): string {
 export function encodeShareFragment(setup: PromptSetup): LinkEncode {
   const parsed = parseSetup(setup);
   if (!parsed.ok) {
-    return { ok: false, error: { code: 'invalid-setup', message: 'This setup is not valid, so it cannot be shared.', params: {}, errors: parsed.errors } };
+    return {
+      ok: false,
+      error: {
+        code: 'invalid-setup',
+        message: 'This setup is not valid, so it cannot be shared.',
+        params: {},
+        errors: parsed.errors,
+      },
+    };
   }
   const json = setupLinkJson(parsed.setup);
   const payload = LZString.compressToEncodedURIComponent(json);
@@ -109,7 +117,11 @@ export function encodeShareFragment(setup: PromptSetup): LinkEncode {
       },
     };
   }
-  return { ok: true, fragment: `${LINK_PARAM}=${LINK_FORMAT_VERSION}.${linkChecksum(json)}.${payload}`, payloadChars: payload.length };
+  return {
+    ok: true,
+    fragment: `${LINK_PARAM}=${LINK_FORMAT_VERSION}.${linkChecksum(json)}.${payload}`,
+    payloadChars: payload.length,
+  };
 }
 
 /** A full share URL: `base` (the app's address, any fragment dropped) + "#s=…". */
@@ -132,19 +144,32 @@ export function isShareFragment(hash: string): boolean {
 
 const PAYLOAD_CHARS = /^[A-Za-z0-9+\-$]*$/;
 
-const fail = (code: LinkErrorCode, message: string, params: Record<string, string | number> = {}, errors?: SetupError[]): LinkDecode => ({
+const fail = (
+  code: LinkErrorCode,
+  message: string,
+  params: Record<string, string | number> = {},
+  errors?: SetupError[],
+): LinkDecode => ({
   ok: false,
   error: { code, message, params, ...(errors ? { errors } : {}) },
 });
 
 /** How each link format gets the setup's JSON text out of the part after "s=<version>.". */
-const LINK_FORMATS: Record<number, (rest: string) => { ok: true; payload: string; checksum: string | null } | { ok: false; result: LinkDecode }> = {
+const LINK_FORMATS: Record<
+  number,
+  (rest: string) => { ok: true; payload: string; checksum: string | null } | { ok: false; result: LinkDecode }
+> = {
   1: (rest) => ({ ok: true, payload: rest, checksum: null }),
   2: (rest) => {
     const dot = rest.indexOf('.');
     const checksum = dot >= 0 ? rest.slice(0, dot) : '';
     if (!/^[0-9a-f]{8}$/.test(checksum)) {
-      return { ok: false, result: fail('malformed', 'The link is damaged: its checksum field is missing or not 8 hexadecimal digits.', { reason: 'checksum-field' }) };
+      return {
+        ok: false,
+        result: fail('malformed', 'The link is damaged: its checksum field is missing or not 8 hexadecimal digits.', {
+          reason: 'checksum-field',
+        }),
+      };
     }
     return { ok: true, payload: rest.slice(dot + 1), checksum };
   },
@@ -170,15 +195,23 @@ export function decodeShareFragment(hash: string): LinkDecode {
   fragment = fragment.trim();
   if (fragment === '') return fail('empty', 'The link has no setup in it (nothing after "#s=").');
   if (fragment.length > LINK_LIMITS.payloadChars + 32) {
-    return fail('too-large', `The link is too long (${fragment.length} characters; at most ${LINK_LIMITS.payloadChars}).`, {
-      length: fragment.length,
-      max: LINK_LIMITS.payloadChars,
-    });
+    return fail(
+      'too-large',
+      `The link is too long (${fragment.length} characters; at most ${LINK_LIMITS.payloadChars}).`,
+      {
+        length: fragment.length,
+        max: LINK_LIMITS.payloadChars,
+      },
+    );
   }
   const dot = fragment.indexOf('.');
   const versionText = dot >= 0 ? fragment.slice(0, dot) : '';
   if (!/^[0-9]{1,6}$/.test(versionText)) {
-    return fail('malformed', 'The link is damaged: it has no link-format version (it should start with "#s=<number>.").', { reason: 'no-version' });
+    return fail(
+      'malformed',
+      'The link is damaged: it has no link-format version (it should start with "#s=<number>.").',
+      { reason: 'no-version' },
+    );
   }
   const linkVersion = Number(versionText);
   if (linkVersion > LINK_FORMAT_VERSION) {
@@ -195,14 +228,22 @@ export function decodeShareFragment(hash: string): LinkDecode {
   const { payload, checksum } = read;
   if (payload === '') return fail('empty', 'The link has no setup in it.');
   if (payload.length > LINK_LIMITS.payloadChars) {
-    return fail('too-large', `The link is too long (${payload.length} characters; at most ${LINK_LIMITS.payloadChars}).`, {
-      length: payload.length,
-      max: LINK_LIMITS.payloadChars,
-    });
+    return fail(
+      'too-large',
+      `The link is too long (${payload.length} characters; at most ${LINK_LIMITS.payloadChars}).`,
+      {
+        length: payload.length,
+        max: LINK_LIMITS.payloadChars,
+      },
+    );
   }
   if (!PAYLOAD_CHARS.test(payload)) {
     const bad = [...payload].find((c) => !PAYLOAD_CHARS.test(c)) ?? '';
-    return fail('malformed', `The link is damaged: it contains the character ${JSON.stringify(bad)}, which no ClozeLab link has.`, { reason: 'char', char: bad });
+    return fail(
+      'malformed',
+      `The link is damaged: it contains the character ${JSON.stringify(bad)}, which no ClozeLab link has.`,
+      { reason: 'char', char: bad },
+    );
   }
 
   let json: string | null;
@@ -212,16 +253,26 @@ export function decodeShareFragment(hash: string): LinkDecode {
     json = null;
   }
   if (json === null || json === '') {
-    return fail('damaged', 'The link is damaged or incomplete: its content could not be unpacked. Ask for the link again, or copy all of it.');
+    return fail(
+      'damaged',
+      'The link is damaged or incomplete: its content could not be unpacked. Ask for the link again, or copy all of it.',
+    );
   }
   if (json.length > LINK_LIMITS.jsonChars) {
-    return fail('too-large', `The link unpacks to too much data (${json.length} characters; at most ${LINK_LIMITS.jsonChars}).`, {
-      length: json.length,
-      max: LINK_LIMITS.jsonChars,
-    });
+    return fail(
+      'too-large',
+      `The link unpacks to too much data (${json.length} characters; at most ${LINK_LIMITS.jsonChars}).`,
+      {
+        length: json.length,
+        max: LINK_LIMITS.jsonChars,
+      },
+    );
   }
   if (checksum !== null && linkChecksum(json) !== checksum) {
-    return fail('checksum', 'The link was cut short or changed on its way: its checksum does not match its content. Ask for the link again, or copy all of it.');
+    return fail(
+      'checksum',
+      'The link was cut short or changed on its way: its checksum does not match its content. Ask for the link again, or copy all of it.',
+    );
   }
   let raw: unknown;
   try {
@@ -239,6 +290,9 @@ export function decodeShareFragment(hash: string): LinkDecode {
       parsed.errors,
     );
   }
-  const setupVersion = typeof (raw as { version?: unknown }).version === 'number' ? (raw as { version: number }).version : parsed.setup.version;
+  const setupVersion =
+    typeof (raw as { version?: unknown }).version === 'number'
+      ? (raw as { version: number }).version
+      : parsed.setup.version;
   return { ok: true, setup: parsed.setup, linkVersion, setupVersion };
 }

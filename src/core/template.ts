@@ -186,10 +186,14 @@ export function parseTemplate(text: string): TemplateParse {
   const at = (offset: number) => ({ ...offsetToLineColumn(source, offset), multiline: source.includes('\n') ? 1 : 0 });
 
   if (source.trim() === '') {
-    err('empty-template', 'The template is empty. Write a sentence with [X] for the input and [Z] for the answer, e.g. "[X] It was [Z]."', {
-      start: 0,
-      end: source.length,
-    });
+    err(
+      'empty-template',
+      'The template is empty. Write a sentence with [X] for the input and [Z] for the answer, e.g. "[X] It was [Z]."',
+      {
+        start: 0,
+        end: source.length,
+      },
+    );
     return { ok: false, errors, warnings };
   }
 
@@ -219,10 +223,15 @@ export function parseTemplate(text: string): TemplateParse {
       continue;
     }
     if (c === ']') {
-      err('stray-bracket', `Unexpected "]" at ${describePosition(source, i)} without a matching "[". To write a literal bracket, type \\].`, {
-        start: i,
-        end: i + 1,
-      }, at(i));
+      err(
+        'stray-bracket',
+        `Unexpected "]" at ${describePosition(source, i)} without a matching "[". To write a literal bracket, type \\].`,
+        {
+          start: i,
+          end: i + 1,
+        },
+        at(i),
+      );
       i += 1;
       continue;
     }
@@ -255,27 +264,42 @@ export function parseTemplate(text: string): TemplateParse {
       if (mods.length > 0) {
         const first = mods[0]!;
         const last = mods[mods.length - 1]!;
-        err('mask-modifier', `The answer slot [Z] at ${where} takes no modifiers; write just [Z].`, {
-          start: Math.min(first.start, span.end - 1),
-          end: Math.max(last.end, first.start + 1),
-        }, at(i));
+        err(
+          'mask-modifier',
+          `The answer slot [Z] at ${where} takes no modifiers; write just [Z].`,
+          {
+            start: Math.min(first.start, span.end - 1),
+            end: Math.max(last.end, first.start + 1),
+          },
+          at(i),
+        );
       }
       nodes.push({ kind: 'mask', span });
     } else if (INPUT_SLOT.test(name)) {
       const modifiers: SlotModifier[] = [];
       for (const m of mods) {
         if (m.text === '') {
-          err('unknown-modifier', `Empty modifier after "|" in [${name}…] at ${where}. Available modifiers: lower, nopunct.`, {
-            start: m.start,
-            end: m.end,
-          }, { ...at(i), slot: name, modifier: '' });
+          err(
+            'unknown-modifier',
+            `Empty modifier after "|" in [${name}…] at ${where}. Available modifiers: lower, nopunct.`,
+            {
+              start: m.start,
+              end: m.end,
+            },
+            { ...at(i), slot: name, modifier: '' },
+          );
         } else if ((SLOT_MODIFIERS as readonly string[]).includes(m.text)) {
           const mod = m.text as SlotModifier;
           if (modifiers.includes(mod)) {
-            warn('duplicate-modifier', `The modifier "${mod}" appears twice in [${name}…] at ${where}; once is enough.`, {
-              start: m.start,
-              end: m.end,
-            }, { ...at(i), slot: name, modifier: mod });
+            warn(
+              'duplicate-modifier',
+              `The modifier "${mod}" appears twice in [${name}…] at ${where}; once is enough.`,
+              {
+                start: m.start,
+                end: m.end,
+              },
+              { ...at(i), slot: name, modifier: mod },
+            );
           } else modifiers.push(mod);
         } else {
           const lowerHint = (SLOT_MODIFIERS as readonly string[]).includes(m.text.toLowerCase())
@@ -291,11 +315,20 @@ export function parseTemplate(text: string): TemplateParse {
       }
       nodes.push({ kind: 'input', slot: name, modifiers, span });
     } else if (name === '') {
-      err('empty-slot', `Empty brackets "[]" at ${where}. ${SLOT_HELP} To write literal brackets, type \\[\\].`, span, at(i));
+      err(
+        'empty-slot',
+        `Empty brackets "[]" at ${where}. ${SLOT_HELP} To write literal brackets, type \\[\\].`,
+        span,
+        at(i),
+      );
     } else {
       // [MASK], [z], … already tell the user to write [Z]: don't also report the missing [Z].
       if (name === 'z' || MASK_LIKE.test(name.toUpperCase())) maskSuggested = true;
-      err('unknown-slot', unknownSlotMessage(name, where), span, { ...at(i), name: shown(name), hint: unknownSlotHint(name) });
+      err('unknown-slot', unknownSlotMessage(name, where), span, {
+        ...at(i),
+        name: shown(name),
+        hint: unknownSlotHint(name),
+      });
     }
     i = j + 1;
   }
@@ -304,10 +337,14 @@ export function parseTemplate(text: string): TemplateParse {
   // Whole-template checks.
   const masks = nodes.filter((x) => x.kind === 'mask');
   if (masks.length === 0 && !maskSuggested) {
-    err('missing-mask', `The template has no answer slot. Add [Z] where the model should fill in the answer, e.g. "[X] It was [Z]."`, {
-      start: 0,
-      end: n,
-    });
+    err(
+      'missing-mask',
+      `The template has no answer slot. Add [Z] where the model should fill in the answer, e.g. "[X] It was [Z]."`,
+      {
+        start: 0,
+        end: n,
+      },
+    );
   }
   for (const extra of masks.slice(1)) {
     err(
@@ -334,10 +371,14 @@ export function parseTemplate(text: string): TemplateParse {
   const slots = [...new Set(inputs.map((x) => x.slot))].sort(compareSlots);
   if (errors.length === 0) {
     if (slots.length === 0) {
-      warn('no-input-slot', 'The template has no input slot [X], so every example gets the same prompt and the same prediction.', {
-        start: 0,
-        end: n,
-      });
+      warn(
+        'no-input-slot',
+        'The template has no input slot [X], so every example gets the same prompt and the same prediction.',
+        {
+          start: 0,
+          end: n,
+        },
+      );
     } else if (slots[0] !== 'X') {
       const numbers = slots.map(slotNumber);
       const max = numbers[numbers.length - 1]!;
@@ -345,10 +386,15 @@ export function parseTemplate(text: string): TemplateParse {
       for (let k = 1; k <= max; k++) if (!numbers.includes(k)) missing.push(`[X${k}]`);
       if (missing.length > 0) {
         const gapSpan = inputs.find((x) => x.slot === `X${max}`)!.span;
-        warn('slot-gap', `The template uses [X${max}] but not ${missing.join(', ')}; those inputs will be ignored. Did you mean to number them consecutively?`, gapSpan, {
-          slot: `X${max}`,
-          missing: missing.join(', '),
-        });
+        warn(
+          'slot-gap',
+          `The template uses [X${max}] but not ${missing.join(', ')}; those inputs will be ignored. Did you mean to number them consecutively?`,
+          gapSpan,
+          {
+            slot: `X${max}`,
+            missing: missing.join(', '),
+          },
+        );
       }
     }
   }
@@ -406,8 +452,13 @@ export function prepareInput(text: string, modifiers: readonly SlotModifier[]): 
  * an empty input. Template text is copied verbatim (never trimmed); adjacent template text is merged.
  * `maskCount` (an integer ≥ 1) is the number of consecutive mask tokens at [Z].
  */
-export function renderPrompt(template: Template, inputs: Readonly<Record<string, string>>, maskCount = 1): RenderedPrompt {
-  if (!Number.isInteger(maskCount) || maskCount < 1) throw new RangeError(`maskCount must be an integer ≥ 1, got ${maskCount}`);
+export function renderPrompt(
+  template: Template,
+  inputs: Readonly<Record<string, string>>,
+  maskCount = 1,
+): RenderedPrompt {
+  if (!Number.isInteger(maskCount) || maskCount < 1)
+    throw new RangeError(`maskCount must be an integer ≥ 1, got ${maskCount}`);
   const parts: PromptPart[] = [];
   for (const node of template.nodes) {
     if (node.kind === 'text') {
@@ -481,7 +532,9 @@ export function promptLayout(prompt: RenderedPrompt, maskToken: string): PromptL
 /** Stable cache key of a rendered prompt (the store caches runtime results by it, per model). */
 export function promptKey(prompt: RenderedPrompt): string {
   return JSON.stringify(
-    prompt.parts.map((p) => (p.kind === 'mask' ? ['m', p.count] : p.kind === 'input' ? ['i', p.slot, p.text] : ['t', p.text])),
+    prompt.parts.map((p) =>
+      p.kind === 'mask' ? ['m', p.count] : p.kind === 'input' ? ['i', p.slot, p.text] : ['t', p.text],
+    ),
   );
 }
 

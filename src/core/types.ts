@@ -14,9 +14,7 @@ export interface Span {
  * consecutive mask tokens (one per sub-token of the label word being scored).
  */
 export type PromptPart =
-  | { kind: 'template'; text: string }
-  | { kind: 'input'; slot: string; text: string }
-  | { kind: 'mask'; count: number };
+  { kind: 'template'; text: string } | { kind: 'input'; slot: string; text: string } | { kind: 'mask'; count: number };
 
 /** A filled template, ready for the runtime. */
 export interface RenderedPrompt {

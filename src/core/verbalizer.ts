@@ -77,7 +77,14 @@ function lexLine(
   source: string,
   lineStart: number,
   lineEnd: number,
-  report: (code: VerbalizerIssueCode, severity: 'error' | 'warning', message: string, span: Span, whole?: boolean, params?: Record<string, string | number>) => void,
+  report: (
+    code: VerbalizerIssueCode,
+    severity: 'error' | 'warning',
+    message: string,
+    span: Span,
+    whole?: boolean,
+    params?: Record<string, string | number>,
+  ) => void,
 ): { label: Item | null; words: Item[]; colon: boolean; blank: boolean; failed: boolean } {
   const words: Item[] = [];
   let label: Item | null = null;
@@ -120,7 +127,10 @@ function lexLine(
       }
       const end = i;
       if (!closed) {
-        report('unclosed-quote', 'error', 'This quote is never closed. Close it with " on the same line.', { start, end: start + 1 });
+        report('unclosed-quote', 'error', 'This quote is never closed. Close it with " on the same line.', {
+          start,
+          end: start + 1,
+        });
         failed = true;
         return { value, quoted: true, span: { start, end } };
       }
@@ -129,10 +139,17 @@ function lexLine(
       if (i < lineEnd && nx !== ',' && nx !== '#' && !(inLabel && nx === ':')) {
         let e = i;
         while (e < lineEnd && source[e] !== ',' && source[e] !== '#') e++;
-        report('unexpected-text', 'error', `Unexpected text after the closing quote. Separate words with commas${inLabel ? ', and end the label with ":"' : ''}.`, {
-          start: i,
-          end: e,
-        }, false, { kind: inLabel ? 'after-quote-label' : 'after-quote' });
+        report(
+          'unexpected-text',
+          'error',
+          `Unexpected text after the closing quote. Separate words with commas${inLabel ? ', and end the label with ":"' : ''}.`,
+          {
+            start: i,
+            end: e,
+          },
+          false,
+          { kind: inLabel ? 'after-quote-label' : 'after-quote' },
+        );
         failed = true;
         i = e;
       }
@@ -142,16 +159,30 @@ function lexLine(
       const ch = source[i]!;
       if (ch === ',' || ch === '#' || (inLabel && ch === ':')) break;
       if (ch === '"') {
-        report('unexpected-text', 'error', 'A quote inside a word. Put the whole word in quotes ("…") and write \\" for a quote inside it.', {
-          start: i,
-          end: i + 1,
-        }, false, { kind: 'quote' });
+        report(
+          'unexpected-text',
+          'error',
+          'A quote inside a word. Put the whole word in quotes ("…") and write \\" for a quote inside it.',
+          {
+            start: i,
+            end: i + 1,
+          },
+          false,
+          { kind: 'quote' },
+        );
         failed = true;
       } else if (ch === ':') {
-        report('unexpected-text', 'error', 'A second ":" on this line. Only the label ends with ":"; put a word containing ":" in quotes.', {
-          start: i,
-          end: i + 1,
-        }, false, { kind: 'colon' });
+        report(
+          'unexpected-text',
+          'error',
+          'A second ":" on this line. Only the label ends with ":"; put a word containing ":" in quotes.',
+          {
+            start: i,
+            end: i + 1,
+          },
+          false,
+          { kind: 'colon' },
+        );
         failed = true;
       }
       i++;
@@ -160,7 +191,11 @@ function lexLine(
     let e = i;
     while (e > s && isSpace(source[e - 1])) e--;
     while (s < e && isSpace(source[s])) s++;
-    return { value: source.slice(s, e), quoted: false, span: s === e ? { start: i, end: Math.min(i + 1, lineEnd) } : { start: s, end: e } };
+    return {
+      value: source.slice(s, e),
+      quoted: false,
+      span: s === e ? { start: i, end: Math.min(i + 1, lineEnd) } : { start: s, end: e },
+    };
   };
 
   // Label
@@ -204,7 +239,14 @@ export function parseVerbalizer(text: string): VerbalizerParse {
     return { line: lo + 1, column: offset - lineStarts[lo]! + 1 };
   };
   // Messages name the line and column, except for issues about the whole verbalizer.
-  const report = (code: VerbalizerIssueCode, severity: 'error' | 'warning', message: string, span: Span, whole = false, params?: Record<string, string | number>) => {
+  const report = (
+    code: VerbalizerIssueCode,
+    severity: 'error' | 'warning',
+    message: string,
+    span: Span,
+    whole = false,
+    params?: Record<string, string | number>,
+  ) => {
     const { line, column } = position(span.start);
     issues.push({
       code,
@@ -218,10 +260,17 @@ export function parseVerbalizer(text: string): VerbalizerParse {
   };
 
   if (source.length > MAX_VERBALIZER_CHARS) {
-    report('too-large', 'error', `The verbalizer is too long (${source.length} characters; at most ${MAX_VERBALIZER_CHARS}).`, {
-      start: 0,
-      end: source.length,
-    }, true, { length: source.length, max: MAX_VERBALIZER_CHARS });
+    report(
+      'too-large',
+      'error',
+      `The verbalizer is too long (${source.length} characters; at most ${MAX_VERBALIZER_CHARS}).`,
+      {
+        start: 0,
+        end: source.length,
+      },
+      true,
+      { length: source.length, max: MAX_VERBALIZER_CHARS },
+    );
     return { ok: false, errors: issues, warnings: [] };
   }
 
@@ -239,9 +288,16 @@ export function parseVerbalizer(text: string): VerbalizerParse {
     if (!lexed.colon) {
       if (lexed.failed) continue;
       const span = lexed.label!.span;
-      report('missing-colon', 'error', `"${short(lexed.label!.value)}" has no ":". Write a label, a colon, then its words, e.g. "positive: great, good".`, span, false, {
-        text: short(lexed.label!.value),
-      });
+      report(
+        'missing-colon',
+        'error',
+        `"${short(lexed.label!.value)}" has no ":". Write a label, a colon, then its words, e.g. "positive: great, good".`,
+        span,
+        false,
+        {
+          text: short(lexed.label!.value),
+        },
+      );
       continue;
     }
     const labelItem = lexed.label!;
@@ -254,23 +310,45 @@ export function parseVerbalizer(text: string): VerbalizerParse {
       });
       labelOk = false;
     } else if (labelSeen.has(label)) {
-      report('duplicate-label', 'error', `The label "${short(label)}" is defined twice. Put all its words on one line.`, labelItem.span, false, { label: short(label) });
+      report(
+        'duplicate-label',
+        'error',
+        `The label "${short(label)}" is defined twice. Put all its words on one line.`,
+        labelItem.span,
+        false,
+        { label: short(label) },
+      );
       labelOk = false;
     } else if (label.length > VERBALIZER_LIMITS.labelChars) {
-      report('over-limit', 'error', `The label "${short(label)}" is too long (${label.length} characters; at most ${VERBALIZER_LIMITS.labelChars}).`, labelItem.span, false, {
-        kind: 'label-chars',
-        label: short(label),
-        length: label.length,
-        max: VERBALIZER_LIMITS.labelChars,
-      });
+      report(
+        'over-limit',
+        'error',
+        `The label "${short(label)}" is too long (${label.length} characters; at most ${VERBALIZER_LIMITS.labelChars}).`,
+        labelItem.span,
+        false,
+        {
+          kind: 'label-chars',
+          label: short(label),
+          length: label.length,
+          max: VERBALIZER_LIMITS.labelChars,
+        },
+      );
       labelOk = false;
     } else if (labels.length >= VERBALIZER_LIMITS.labels) {
       // Reported once, at the first label too many.
-      if (!tooManyLabels) report('over-limit', 'error', `Too many labels: at most ${VERBALIZER_LIMITS.labels}. "${short(label)}" and the labels after it are one too many.`, labelItem.span, false, {
-        kind: 'labels',
-        label: short(label),
-        max: VERBALIZER_LIMITS.labels,
-      });
+      if (!tooManyLabels)
+        report(
+          'over-limit',
+          'error',
+          `Too many labels: at most ${VERBALIZER_LIMITS.labels}. "${short(label)}" and the labels after it are one too many.`,
+          labelItem.span,
+          false,
+          {
+            kind: 'labels',
+            label: short(label),
+            max: VERBALIZER_LIMITS.labels,
+          },
+        );
       tooManyLabels = true;
       labelOk = false;
     }
@@ -278,7 +356,8 @@ export function parseVerbalizer(text: string): VerbalizerParse {
     const wordSpans: Span[] = [];
     for (const w of lexed.words) {
       if (!w.quoted && w.value === '') {
-        if (lexed.words.length > 1) report('empty-word', 'warning', 'Empty word between commas (ignored).', w.span, false, { quoted: 0 });
+        if (lexed.words.length > 1)
+          report('empty-word', 'warning', 'Empty word between commas (ignored).', w.span, false, { quoted: 0 });
         continue;
       }
       if (w.value === '') {
@@ -286,26 +365,47 @@ export function parseVerbalizer(text: string): VerbalizerParse {
         continue;
       }
       if (w.value.length > VERBALIZER_LIMITS.wordChars) {
-        report('over-limit', 'error', `The word "${short(w.value)}" is too long (${w.value.length} characters; at most ${VERBALIZER_LIMITS.wordChars}).`, w.span, false, {
-          kind: 'word-chars',
-          word: short(w.value),
-          length: w.value.length,
-          max: VERBALIZER_LIMITS.wordChars,
-        });
+        report(
+          'over-limit',
+          'error',
+          `The word "${short(w.value)}" is too long (${w.value.length} characters; at most ${VERBALIZER_LIMITS.wordChars}).`,
+          w.span,
+          false,
+          {
+            kind: 'word-chars',
+            word: short(w.value),
+            length: w.value.length,
+            max: VERBALIZER_LIMITS.wordChars,
+          },
+        );
         labelOk = false;
         continue;
       }
       if (words.length === VERBALIZER_LIMITS.wordsPerLabel) {
-        report('over-limit', 'error', `Too many words for "${short(label)}": at most ${VERBALIZER_LIMITS.wordsPerLabel}.`, w.span, false, {
-          kind: 'words',
-          label: short(label),
-          max: VERBALIZER_LIMITS.wordsPerLabel,
-        });
+        report(
+          'over-limit',
+          'error',
+          `Too many words for "${short(label)}": at most ${VERBALIZER_LIMITS.wordsPerLabel}.`,
+          w.span,
+          false,
+          {
+            kind: 'words',
+            label: short(label),
+            max: VERBALIZER_LIMITS.wordsPerLabel,
+          },
+        );
         labelOk = false;
         break;
       }
       if (words.includes(w.value)) {
-        report('duplicate-word', 'error', `"${short(w.value)}" is listed twice for "${short(label)}". Remove one.`, w.span, false, { word: short(w.value), label: short(label) });
+        report(
+          'duplicate-word',
+          'error',
+          `"${short(w.value)}" is listed twice for "${short(label)}". Remove one.`,
+          w.span,
+          false,
+          { word: short(w.value), label: short(label) },
+        );
         labelOk = false;
         continue;
       }
@@ -313,9 +413,16 @@ export function parseVerbalizer(text: string): VerbalizerParse {
       wordSpans.push(w.span);
     }
     if (words.length === 0 && !lexed.failed) {
-      report('no-words', 'error', `The label "${short(label)}" has no words. List at least one after ":", e.g. "${short(label) || 'positive'}: great".`, labelItem.span, false, {
-        label: short(label),
-      });
+      report(
+        'no-words',
+        'error',
+        `The label "${short(label)}" has no words. List at least one after ":", e.g. "${short(label) || 'positive'}: great".`,
+        labelItem.span,
+        false,
+        {
+          label: short(label),
+        },
+      );
       labelOk = false;
     }
     if (!labelOk || lexed.failed) {
@@ -325,10 +432,17 @@ export function parseVerbalizer(text: string): VerbalizerParse {
     words.forEach((w, k) => {
       const owner = wordOwner.get(w);
       if (owner !== undefined && owner !== label) {
-        report('shared-word', 'warning', `"${short(w)}" is also a word for "${short(owner)}"; it adds the same score to both labels.`, wordSpans[k]!, false, {
-          word: short(w),
-          other: short(owner),
-        });
+        report(
+          'shared-word',
+          'warning',
+          `"${short(w)}" is also a word for "${short(owner)}"; it adds the same score to both labels.`,
+          wordSpans[k]!,
+          false,
+          {
+            word: short(w),
+            other: short(owner),
+          },
+        );
       } else if (owner === undefined) wordOwner.set(w, label);
     });
     labelSeen.set(label, labels.length);
@@ -337,15 +451,28 @@ export function parseVerbalizer(text: string): VerbalizerParse {
 
   const hasErrors = issues.some((x) => x.severity === 'error');
   if (labelSeen.size === 0 && !hasErrors) {
-    report('empty-verbalizer', 'error', 'No labels yet. Write one label per line, e.g. "positive: great, good" and "negative: terrible, bad".', {
-      start: 0,
-      end: source.length,
-    }, true);
+    report(
+      'empty-verbalizer',
+      'error',
+      'No labels yet. Write one label per line, e.g. "positive: great, good" and "negative: terrible, bad".',
+      {
+        start: 0,
+        end: source.length,
+      },
+      true,
+    );
   } else if (labels.length === 1 && !hasErrors) {
-    report('single-label', 'warning', `Only one label ("${short(labels[0]!.label)}"): it will always be predicted. Add at least one more label.`, {
-      start: 0,
-      end: source.length,
-    }, true, { label: short(labels[0]!.label) });
+    report(
+      'single-label',
+      'warning',
+      `Only one label ("${short(labels[0]!.label)}"): it will always be predicted. Add at least one more label.`,
+      {
+        start: 0,
+        end: source.length,
+      },
+      true,
+      { label: short(labels[0]!.label) },
+    );
   }
 
   issues.sort((a, b) => a.span.start - b.span.start);
@@ -365,7 +492,11 @@ function needsQuotes(s: string): boolean {
 
 function quote(s: string): string {
   if (!needsQuotes(s)) return s;
-  return '"' + s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t') + '"';
+  return (
+    '"' +
+    s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t') +
+    '"'
+  );
 }
 
 /** Text form of a structured verbalizer; `parseVerbalizer(formatVerbalizer(v))` gives back `v`. */
@@ -504,7 +635,11 @@ export function labelWordTexts(v: Verbalizer, options: WordFormOptions): string[
 }
 
 /** Tokenize every label word (with its form for this tokenizer) and classify it. */
-export function resolveVerbalizer(v: Verbalizer, tokenize: (text: string) => WordTokenization, options: WordFormOptions): Resolution {
+export function resolveVerbalizer(
+  v: Verbalizer,
+  tokenize: (text: string) => WordTokenization,
+  options: WordFormOptions,
+): Resolution {
   return buildResolution(v, labelWordTexts(v, options).map(tokenize));
 }
 

@@ -83,7 +83,11 @@ export class RuntimeClient {
   }
 
   /** Like score(), with timing statistics. */
-  scoreDetailed(prompts: RenderedPrompt[], tokenIds: number[], options: ClientScoreOptions): RequestPromise<ScoreResult> {
+  scoreDetailed(
+    prompts: RenderedPrompt[],
+    tokenIds: number[],
+    options: ClientScoreOptions,
+  ): RequestPromise<ScoreResult> {
     const lane = options.lane ?? 'default';
     const previous = this.lanes.get(lane);
     if (previous !== undefined) {
@@ -92,7 +96,14 @@ export class RuntimeClient {
     }
     const promise = this.request(
       'score',
-      { prompts, tokenIds, topK: options.topK, batchSize: options.batchSize, ...(options.cacheRows ? { cacheRows: true } : {}), lane },
+      {
+        prompts,
+        tokenIds,
+        topK: options.topK,
+        batchSize: options.batchSize,
+        ...(options.cacheRows ? { cacheRows: true } : {}),
+        lane,
+      },
       { lane, signal: options.signal },
     );
     this.lanes.set(lane, promise.requestId);
@@ -110,10 +121,14 @@ export class RuntimeClient {
    * Ranks vocabulary tokens as label words from statistics over the whole vocabulary, gathered in
    * the worker (vocab-stats.ts). A newer call in the same lane supersedes this one.
    */
-  labelWordStats(args: LabelWordStatsArgs, options: { lane?: string; signal?: AbortSignal } = {}): RequestPromise<LabelWordStatsResult> {
+  labelWordStats(
+    args: LabelWordStatsArgs,
+    options: { lane?: string; signal?: AbortSignal } = {},
+  ): RequestPromise<LabelWordStatsResult> {
     const lane = options.lane ?? 'label-search';
     const previous = this.lanes.get(lane);
-    if (previous !== undefined) this.settleError(previous, new RuntimeError('superseded', 'A newer request replaced this one.'));
+    if (previous !== undefined)
+      this.settleError(previous, new RuntimeError('superseded', 'A newer request replaced this one.'));
     const promise = this.request('labelWordStats', { ...args, lane }, { lane, signal: options.signal });
     this.lanes.set(lane, promise.requestId);
     return promise;
@@ -136,7 +151,10 @@ export class RuntimeClient {
   }
 
   /** Makes files from the user's computer loadable as the local model `modelId` (kept in worker memory). */
-  registerFiles(modelId: string, files: { path: string; file: Blob }[]): RequestPromise<{ files: number; bytes: number }> {
+  registerFiles(
+    modelId: string,
+    files: { path: string; file: Blob }[],
+  ): RequestPromise<{ files: number; bytes: number }> {
     return this.request('registerFiles', { modelId, files });
   }
 
@@ -223,7 +241,10 @@ export class RuntimeClient {
         requestId,
         error instanceof RuntimeError
           ? error
-          : new RuntimeError('worker-crashed', `Could not start the model runtime: ${error instanceof Error ? error.message : String(error)}`),
+          : new RuntimeError(
+              'worker-crashed',
+              `Could not start the model runtime: ${error instanceof Error ? error.message : String(error)}`,
+            ),
       );
     }
     return promise;

@@ -3,13 +3,7 @@
 // Nothing browser-only is touched at module load.
 
 import { AutoConfig, AutoModelForMaskedLM, AutoTokenizer, Tensor, env } from '@huggingface/transformers';
-import type {
-  ModelFacts,
-  PromptScores,
-  RenderedPrompt,
-  TokenizerKind,
-  WordTokenization,
-} from '../core/types.ts';
+import type { ModelFacts, PromptScores, RenderedPrompt, TokenizerKind, WordTokenization } from '../core/types.ts';
 import { RuntimeError, cancelledError, toRuntimeError, type ErrorContext } from './errors.ts';
 import type {
   DeviceChoice,
@@ -32,7 +26,14 @@ import {
   type Segment,
 } from './scoring.ts';
 import { MASK_ROWS_INPUT, rewriteForMaskRows } from './mask-rows.ts';
-import { HOOK_KEY, installCreateHook, loadOrt, type ModelTransformHook, type OrtModuleLike, type OrtSessionLike } from './ort-backend.ts';
+import {
+  HOOK_KEY,
+  installCreateHook,
+  loadOrt,
+  type ModelTransformHook,
+  type OrtModuleLike,
+  type OrtSessionLike,
+} from './ort-backend.ts';
 import { FAST_PATH_INPUTS, ModelRunner, type BatchOutput, type PlainModel } from './runner.ts';
 
 export type { ModelSource, LoadProgress, EngineInfo } from './protocol.ts';
@@ -207,9 +208,12 @@ interface GpuProbe {
 async function probeWebGpu(): Promise<GpuProbe> {
   const nav = (globalThis as { navigator?: { gpu?: { requestAdapter(o?: unknown): Promise<unknown> } } }).navigator;
   const gpu = nav?.gpu;
-  if (!gpu) return { available: false, fallback: false, reason: 'this browser has no WebGPU (navigator.gpu is missing)' };
+  if (!gpu)
+    return { available: false, fallback: false, reason: 'this browser has no WebGPU (navigator.gpu is missing)' };
   type Adapter = { info?: { isFallbackAdapter?: boolean }; isFallbackAdapter?: boolean };
-  const adapter = (await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null)) as Adapter | null;
+  const adapter = (await gpu
+    .requestAdapter({ powerPreference: 'high-performance' })
+    .catch(() => null)) as Adapter | null;
   if (!adapter) return { available: false, fallback: false, reason: 'WebGPU returned no adapter (no usable GPU)' };
   const fallback = adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter ?? false;
   return fallback
@@ -220,7 +224,8 @@ async function probeWebGpu(): Promise<GpuProbe> {
 async function resolveDevice(choice: DeviceChoice): Promise<{ device: ResolvedDevice; note?: string }> {
   if (isNodeRuntime()) {
     if (choice === 'webgpu') return { device: 'webgpu', note: 'WebGPU requested (onnxruntime-node)' };
-    if (choice === 'wasm') return { device: 'cpu', note: 'WASM is for browsers; Node uses onnxruntime-node on the CPU' };
+    if (choice === 'wasm')
+      return { device: 'cpu', note: 'WASM is for browsers; Node uses onnxruntime-node on the CPU' };
     return { device: 'cpu' };
   }
   if (choice === 'wasm' || choice === 'cpu') return { device: 'wasm' };
@@ -232,7 +237,10 @@ async function resolveDevice(choice: DeviceChoice): Promise<{ device: ResolvedDe
         `WebGPU is not available: ${probe.reason}. Switch the device to WASM (or Auto) and load again.`,
       );
     }
-    return { device: 'webgpu', note: probe.fallback ? probe.reason : undefined } as { device: ResolvedDevice; note?: string };
+    return { device: 'webgpu', note: probe.fallback ? probe.reason : undefined } as {
+      device: ResolvedDevice;
+      note?: string;
+    };
   }
   return probe.available && !probe.fallback
     ? { device: 'webgpu', note: probe.reason }
@@ -294,7 +302,10 @@ function detectTokenizerKind(json: Record<string, unknown> | undefined, vocab: r
   return max === hashes ? 'wordpiece' : max === gs ? 'bpe' : 'sentencepiece';
 }
 
-function addedTokenFlags(json: Record<string, unknown> | undefined, content: string): { lstrip: boolean; rstrip: boolean } | null {
+function addedTokenFlags(
+  json: Record<string, unknown> | undefined,
+  content: string,
+): { lstrip: boolean; rstrip: boolean } | null {
   const added = json?.added_tokens;
   if (!Array.isArray(added)) return null;
   for (const t of added as { content?: string; lstrip?: boolean; rstrip?: boolean }[]) {
@@ -342,7 +353,11 @@ function validateSource(source: ModelSource): void {
 /** Largest |Δlogit| at the mask between WebGPU and WASM that still counts as the same model. */
 const WEBGPU_PARITY_TOLERANCE = 0.05;
 
-async function runOne(runner: ModelRunner, ids: readonly number[], maskAt: number): Promise<{ dims: number[]; row: Float32Array }> {
+async function runOne(
+  runner: ModelRunner,
+  ids: readonly number[],
+  maskAt: number,
+): Promise<{ dims: number[]; row: Float32Array }> {
   const out: BatchOutput = await runner.run(
     BigInt64Array.from(ids.map((id) => BigInt(id))),
     new BigInt64Array(ids.length).fill(1n),
@@ -366,7 +381,12 @@ async function warmUp(runner: ModelRunner, ids: readonly number[], maskAt: numbe
 }
 
 /** A fixed prompt for the parity check: "<prefix> the weather today is <mask> . <suffix>". */
-function parityIds(tokenizer: HfTokenizer, prefixIds: number[], suffixIds: number[], maskId: number): { ids: number[]; maskAt: number } {
+function parityIds(
+  tokenizer: HfTokenizer,
+  prefixIds: number[],
+  suffixIds: number[],
+  maskId: number,
+): { ids: number[]; maskAt: number } {
   const before = tokenizer.encode('The weather today is', { add_special_tokens: false });
   const after = tokenizer.encode('.', { add_special_tokens: false });
   const ids = [...prefixIds, ...before, maskId, ...after, ...suffixIds];
@@ -376,10 +396,15 @@ function parityIds(tokenizer: HfTokenizer, prefixIds: number[], suffixIds: numbe
 type ParityResult = { ok: true; maxAbsDiff: number; top1Differs: boolean } | { ok: false; reason: string };
 
 /** Runs both models on one input and compares the full logits row at the mask. */
-export async function compareRunners(a: ModelRunner, b: ModelRunner, input: { ids: number[]; maskAt: number }): Promise<ParityResult> {
+export async function compareRunners(
+  a: ModelRunner,
+  b: ModelRunner,
+  input: { ids: number[]; maskAt: number },
+): Promise<ParityResult> {
   try {
     const [ra, rb] = [await runOne(a, input.ids, input.maskAt), await runOne(b, input.ids, input.maskAt)];
-    if (ra.row.length !== rb.row.length || ra.row.length === 0) return { ok: false, reason: 'the outputs have different sizes' };
+    if (ra.row.length !== rb.row.length || ra.row.length === 0)
+      return { ok: false, reason: 'the outputs have different sizes' };
     let maxAbsDiff = 0;
     let topA = 0;
     let topB = 0;
@@ -526,7 +551,12 @@ export class MaskedLMEngine {
       // Mask-rows-only head: the ONNX file is rewritten as ORT receives it (mask-rows.ts).
       const ort = options.maskRows === false ? null : await loadOrt();
       if (ort) installCreateHook(ort);
-      let headNote: string | undefined = options.maskRows === false ? 'full head (mask rows only was switched off)' : ort ? undefined : 'full head (no direct ONNX Runtime access)';
+      let headNote: string | undefined =
+        options.maskRows === false
+          ? 'full head (mask rows only was switched off)'
+          : ort
+            ? undefined
+            : 'full head (no direct ONNX Runtime access)';
       const hook: ModelTransformHook = {
         transform: (bytes) => {
           // In place: no second copy of the weights (restored right after ORT has read them).
@@ -549,7 +579,13 @@ export class MaskedLMEngine {
         } catch (error) {
           // 'auto' picked WebGPU but the model does not run there: fall back to WASM once.
           const mapped = toRuntimeError(error, ctx);
-          const fallbackable = !['file-missing', 'corrupt-model', 'not-masked-lm', 'hub-unreachable', 'cancelled'].includes(mapped.code);
+          const fallbackable = ![
+            'file-missing',
+            'corrupt-model',
+            'not-masked-lm',
+            'hub-unreachable',
+            'cancelled',
+          ].includes(mapped.code);
           if (!(deviceChoice === 'auto' && device === 'webgpu' && fallbackable)) throw mapped;
           device = 'wasm';
           dtype = resolveDtype(options.dtype ?? 'auto', device);
@@ -582,7 +618,7 @@ export class MaskedLMEngine {
       if (!maskToken || typeof maskTokenId !== 'number') {
         throw new RuntimeError(
           'not-masked-lm',
-          'This model\'s tokenizer has no mask token, so it is not a masked language model. Choose a BERT/RoBERTa-style fill-mask model.',
+          "This model's tokenizer has no mask token, so it is not a masked language model. Choose a BERT/RoBERTa-style fill-mask model.",
           `mask_token = ${String(maskToken)}, mask_token_id = ${String(maskTokenId)}`,
         );
       }
@@ -627,11 +663,15 @@ export class MaskedLMEngine {
       // Warm-up run; also checks the output really is one score per vocabulary word at the mask.
       const warmIds = [...prefixIds, maskTokenId, ...suffixIds];
       const expectedVocab = typeof config.vocab_size === 'number' ? config.vocab_size : null;
-      const vocabOk = (v: number | undefined): boolean => (expectedVocab === null ? (v ?? 0) > maskTokenId : v === expectedVocab);
+      const vocabOk = (v: number | undefined): boolean =>
+        expectedVocab === null ? (v ?? 0) > maskTokenId : v === expectedVocab;
       const runnerFor = (m: HfModel): ModelRunner => {
         const s = m.sessions.model ?? Object.values(m.sessions)[0];
         const fastSession = ort && s?.inputNames.includes(MASK_ROWS_INPUT) ? (s as unknown as OrtSessionLike) : null;
-        return new ModelRunner((inputs) => m(inputs) as ReturnType<PlainModel>, fastSession && ort ? { ort, session: fastSession } : null);
+        return new ModelRunner(
+          (inputs) => m(inputs) as ReturnType<PlainModel>,
+          fastSession && ort ? { ort, session: fastSession } : null,
+        );
       };
       let runner = runnerFor(model);
       const tWarm = now();
@@ -639,7 +679,8 @@ export class MaskedLMEngine {
       phases.warmup = Math.round(now() - tWarm);
       if (runner.maskRowsOnly && ('error' in warm || warm.dims.length !== 2 || !vocabOk(warm.dims[1]))) {
         // The rewritten graph misbehaves: use the model as it is.
-        const why = 'error' in warm ? toRuntimeError(warm.error, ctx).message : `output shape [${warm.dims.join(', ')}]`;
+        const why =
+          'error' in warm ? toRuntimeError(warm.error, ctx).message : `output shape [${warm.dims.join(', ')}]`;
         await model.dispose().catch(() => undefined);
         model = null;
         model = await loadModel(device, dtype, false);
@@ -804,7 +845,11 @@ export class MaskedLMEngine {
    */
   private warmInBackground(): void {
     const inputs = WARMUP_LENGTHS.map((n) => {
-      const ids = [...this.prefixIds, ...new Array<number>(n).fill(this.facts.unkTokenId ?? this.padId), ...this.suffixIds];
+      const ids = [
+        ...this.prefixIds,
+        ...new Array<number>(n).fill(this.facts.unkTokenId ?? this.padId),
+        ...this.suffixIds,
+      ];
       const maskAt = this.prefixIds.length + Math.floor(n / 2);
       ids[maskAt] = this.facts.maskTokenId;
       return { ids, maskAt };
@@ -825,7 +870,11 @@ export class MaskedLMEngine {
     setTimeout(() => void tick(), WARMUP_IDLE_MS);
   }
 
-  private async scoreDetailedInner(prompts: RenderedPrompt[], tokenIds: number[], options: ScoreOptions): Promise<ScoreResult> {
+  private async scoreDetailedInner(
+    prompts: RenderedPrompt[],
+    tokenIds: number[],
+    options: ScoreOptions,
+  ): Promise<ScoreResult> {
     const t0 = now();
     const { signal } = options;
     const model = this.model;
@@ -881,7 +930,12 @@ export class MaskedLMEngine {
     let cachedPrompts = 0;
     const finish = (seqIndex: number, masks: PromptScores['masks']): void => {
       const seq = seqs[seqIndex] as { ids: number[]; maskPositions: number[]; truncated: number };
-      results[seqIndex] = { masks, tokens: seq.ids.map(tokenOf), maskPositions: seq.maskPositions, truncatedTokens: seq.truncated };
+      results[seqIndex] = {
+        masks,
+        tokens: seq.ids.map(tokenOf),
+        maskPositions: seq.maskPositions,
+        truncatedTokens: seq.truncated,
+      };
     };
     seqs.forEach((seq, i) => {
       const key = keys[i] as string;
@@ -894,7 +948,10 @@ export class MaskedLMEngine {
       const rows = this.rowCache.get(key);
       if (rows && rows.length === seq.maskPositions.length) {
         cachedPrompts++;
-        finish(i, rows.map((row) => scoreRow(row, 0, row.length, tokenIds, options.topK, tokenOf)));
+        finish(
+          i,
+          rows.map((row) => scoreRow(row, 0, row.length, tokenIds, options.topK, tokenOf)),
+        );
       } else {
         toRun.push(i);
       }
@@ -904,7 +961,10 @@ export class MaskedLMEngine {
     // Mask-rows path: least-work batching (padding vs per-run overhead, see planBatches). The plain
     // path keeps greedy batches bounded by the size of the full logits.
     const maskRowsOnly = this.runner.maskRowsOnly;
-    const maxBatch = Math.max(1, Math.floor(options.batchSize ?? (maskRowsOnly ? DEFAULT_BATCH_SIZE_LEAST_WORK : DEFAULT_BATCH_SIZE)));
+    const maxBatch = Math.max(
+      1,
+      Math.floor(options.batchSize ?? (maskRowsOnly ? DEFAULT_BATCH_SIZE_LEAST_WORK : DEFAULT_BATCH_SIZE)),
+    );
     const batches = planBatches(
       toRun.map((i) => (seqs[i] as { ids: number[] }).ids.length),
       maxBatch,
@@ -969,7 +1029,11 @@ export class MaskedLMEngine {
             seqIndex,
             offsets.map((offset) => scoreRow(data, offset, V, tokenIds, options.topK, tokenOf)),
           );
-          if (cacheRows) this.rowCache.set(keys[seqIndex] as string, offsets.map((offset) => copyRow(data, offset, V)));
+          if (cacheRows)
+            this.rowCache.set(
+              keys[seqIndex] as string,
+              offsets.map((offset) => copyRow(data, offset, V)),
+            );
         }
       } finally {
         out.dispose();
@@ -977,7 +1041,11 @@ export class MaskedLMEngine {
     }
     for (const [i, first] of duplicates) {
       const r = results[first] as PromptScores;
-      results[i] = { ...r, masks: r.masks.map((m) => ({ probs: [...m.probs], logits: [...m.logits], top: [...m.top] })), tokens: [...r.tokens] };
+      results[i] = {
+        ...r,
+        masks: r.masks.map((m) => ({ probs: [...m.probs], logits: [...m.logits], top: [...m.top] })),
+        tokens: [...r.tokens],
+      };
     }
     stats.modelMs = Math.round(stats.modelMs * 100) / 100;
     stats.totalMs = Math.round((now() - t0) * 100) / 100;
@@ -990,7 +1058,10 @@ export class MaskedLMEngine {
     const V = this.facts.vocabSize;
     for (const id of tokenIds) {
       if (!Number.isInteger(id) || id < 0 || id >= V) {
-        throw new RuntimeError('invalid-input', `Token id ${String(id)} is not in this model's vocabulary (0…${V - 1}). Were the label words tokenized with another model?`);
+        throw new RuntimeError(
+          'invalid-input',
+          `Token id ${String(id)} is not in this model's vocabulary (0…${V - 1}). Were the label words tokenized with another model?`,
+        );
       }
     }
     if (!Number.isFinite(options.topK) || options.topK < 0) {
@@ -1001,10 +1072,14 @@ export class MaskedLMEngine {
       for (const part of p.parts) {
         if (part.kind === 'mask') {
           if (!Number.isInteger(part.count) || part.count < 0 || part.count > this.facts.maxLength) {
-            throw new RuntimeError('invalid-input', `Prompt ${i + 1} has a mask with an invalid count (${String(part.count)}).`);
+            throw new RuntimeError(
+              'invalid-input',
+              `Prompt ${i + 1} has a mask with an invalid count (${String(part.count)}).`,
+            );
           }
         } else if (part.kind === 'template' || part.kind === 'input') {
-          if (typeof part.text !== 'string') throw new RuntimeError('invalid-input', `Prompt ${i + 1} has a ${part.kind} part without text.`);
+          if (typeof part.text !== 'string')
+            throw new RuntimeError('invalid-input', `Prompt ${i + 1} has a ${part.kind} part without text.`);
         } else {
           throw new RuntimeError('invalid-input', `Prompt ${i + 1} has an unknown part kind.`);
         }

@@ -262,7 +262,10 @@ export function toRuntimeError(error: unknown, ctx: ErrorContext): RuntimeError 
     );
   }
 
-  if (/webgpu/i.test(message) && /(not supported|no available adapter|adapter|unavailable|does not support)/i.test(message)) {
+  if (
+    /webgpu/i.test(message) &&
+    /(not supported|no available adapter|adapter|unavailable|does not support)/i.test(message)
+  ) {
     return new RuntimeError(
       'webgpu-unavailable',
       'WebGPU is not available in this browser or on this GPU. Switch the device to WASM (CPU) and load again.',
@@ -303,7 +306,7 @@ export function toRuntimeError(error: unknown, ctx: ErrorContext): RuntimeError 
       html
         ? `A model file in ${modelFolder(ctx)} is a web page instead of model data — the server answered a missing file with HTML. Check the folder and the server's 404 handling.`
         : `The model file${file ? ` ${file}` : ''} in ${modelFolder(ctx)} is damaged or not an ONNX model (it could not be parsed). ` +
-          `Delete it and download/export it again; if it came from the browser cache, clear the cache for this model.`,
+            `Delete it and download/export it again; if it came from the browser cache, clear the cache for this model.`,
       detail,
     );
   }

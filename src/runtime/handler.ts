@@ -26,7 +26,11 @@ export interface RuntimeHandler {
 }
 
 function cacheLocation(): CacheLocation {
-  return { cacheName: env.cacheKey || 'transformers-cache', localModelPath: env.localModelPath, remoteHost: env.remoteHost };
+  return {
+    cacheName: env.cacheKey || 'transformers-cache',
+    localModelPath: env.localModelPath,
+    remoteHost: env.remoteHost,
+  };
 }
 
 export function createRuntimeHandler(options: RuntimeHandlerOptions): RuntimeHandler {
@@ -55,7 +59,10 @@ export function createRuntimeHandler(options: RuntimeHandlerOptions): RuntimeHan
   const fail = (op: RuntimeOp, requestId: number, error: unknown, ctx: ErrorContext, signal?: AbortSignal): void => {
     let mapped: RuntimeError;
     const reason = signal?.aborted ? signal.reason : undefined;
-    if (reason instanceof RuntimeError && (!(error instanceof RuntimeError) || error.code === 'cancelled' || error.code === reason.code)) {
+    if (
+      reason instanceof RuntimeError &&
+      (!(error instanceof RuntimeError) || error.code === 'cancelled' || error.code === reason.code)
+    ) {
       mapped = reason;
     } else {
       mapped = toRuntimeError(error, ctx);
@@ -73,7 +80,11 @@ export function createRuntimeHandler(options: RuntimeHandlerOptions): RuntimeHan
   const handleLoad = async (msg: Extract<WorkerRequest, { op: 'load' }>): Promise<void> => {
     const { requestId, source } = msg;
     // A newer load replaces an unfinished older one, and the old model.
-    if (loading) abort(loading.requestId, new RuntimeError('superseded', 'Another model was requested before this one finished loading.'));
+    if (loading)
+      abort(
+        loading.requestId,
+        new RuntimeError('superseded', 'Another model was requested before this one finished loading.'),
+      );
     for (const [lane, id] of lanes) {
       abort(id, new RuntimeError('superseded', 'The model is being replaced.'));
       lanes.delete(lane);
@@ -97,7 +108,13 @@ export function createRuntimeHandler(options: RuntimeHandlerOptions): RuntimeHan
       if (old) await old.dispose(); // free the old model's memory first
       return loadEngine(source, { dtype: msg.dtype, device: msg.device, signal: ctrl.signal, onProgress });
     })();
-    const entry = { requestId, promise: promise.then((e) => e, () => null) };
+    const entry = {
+      requestId,
+      promise: promise.then(
+        (e) => e,
+        () => null,
+      ),
+    };
     loading = entry;
     try {
       const loaded = await promise;
@@ -108,7 +125,13 @@ export function createRuntimeHandler(options: RuntimeHandlerOptions): RuntimeHan
       engine = loaded;
       reply('load', requestId, { info: loaded.info, facts: loaded.facts });
     } catch (error) {
-      fail('load', requestId, error, { phase: 'load', source, baseDir: source.kind === 'local' ? env.localModelPath : undefined }, ctrl.signal);
+      fail(
+        'load',
+        requestId,
+        error,
+        { phase: 'load', source, baseDir: source.kind === 'local' ? env.localModelPath : undefined },
+        ctrl.signal,
+      );
     } finally {
       controllers.delete(requestId);
       if (loading === entry) loading = null;
@@ -167,7 +190,12 @@ export function createRuntimeHandler(options: RuntimeHandlerOptions): RuntimeHan
   const handle = async (msg: WorkerRequest): Promise<void> => {
     if (!msg || typeof msg !== 'object' || typeof msg.requestId !== 'number') return;
     if (disposed) {
-      post({ type: 'error', requestId: msg.requestId, op: msg.op, error: new RuntimeError('worker-restarted', 'The runtime was shut down.').toJSON() });
+      post({
+        type: 'error',
+        requestId: msg.requestId,
+        op: msg.op,
+        error: new RuntimeError('worker-restarted', 'The runtime was shut down.').toJSON(),
+      });
       return;
     }
     switch (msg.op) {
@@ -180,8 +208,13 @@ export function createRuntimeHandler(options: RuntimeHandlerOptions): RuntimeHan
       case 'tokenizeWords': {
         try {
           const e = await currentEngine();
-          if (!Array.isArray(msg.texts)) throw new RuntimeError('invalid-input', 'tokenizeWords expects an array of strings.');
-          reply('tokenizeWords', msg.requestId, msg.texts.map((t) => e.tokenizeWord(t)));
+          if (!Array.isArray(msg.texts))
+            throw new RuntimeError('invalid-input', 'tokenizeWords expects an array of strings.');
+          reply(
+            'tokenizeWords',
+            msg.requestId,
+            msg.texts.map((t) => e.tokenizeWord(t)),
+          );
         } catch (error) {
           fail('tokenizeWords', msg.requestId, error, { phase: 'tokenize' });
         }
@@ -210,7 +243,8 @@ export function createRuntimeHandler(options: RuntimeHandlerOptions): RuntimeHan
       }
       case 'registerFiles': {
         try {
-          if (!Array.isArray(msg.files)) throw new RuntimeError('invalid-input', 'registerFiles expects a list of files.');
+          if (!Array.isArray(msg.files))
+            throw new RuntimeError('invalid-input', 'registerFiles expects a list of files.');
           // Files of an earlier folder with the same name must not come back from the browser cache.
           await clearModelCache(msg.modelId, cacheLocation()).catch(() => undefined);
           reply('registerFiles', msg.requestId, registerLocalFiles(msg.modelId, msg.files));
@@ -238,7 +272,8 @@ export function createRuntimeHandler(options: RuntimeHandlerOptions): RuntimeHan
     },
     async dispose() {
       disposed = true;
-      for (const id of controllers.keys()) abort(id, new RuntimeError('worker-restarted', 'The runtime was shut down.'));
+      for (const id of controllers.keys())
+        abort(id, new RuntimeError('worker-restarted', 'The runtime was shut down.'));
       const e = engine;
       engine = null;
       if (e) await e.dispose();

@@ -34,7 +34,10 @@ function install(): void {
     const blob = registry.get(normalise(String(input)));
     if (!blob) return baseFetch(input, init);
     return Promise.resolve(
-      new Response(blob, { status: 200, headers: { 'Content-Length': String(blob.size), 'Content-Type': 'application/octet-stream' } }),
+      new Response(blob, {
+        status: 200,
+        headers: { 'Content-Length': String(blob.size), 'Content-Type': 'application/octet-stream' },
+      }),
     );
   };
 }

@@ -22,7 +22,14 @@ export const MASK_ROWS_INPUT = 'clozelab_mask_rows';
 /** Ops that may sit between the projection and the logits output (bias add, q8 rescale). */
 const PASS_THROUGH_OPS = new Set(['Add', 'Mul', 'Cast', 'Identity', 'Sub', 'Div']);
 /** Matrix products that can be the vocabulary projection (activation is input 0). */
-const PROJECTION_OPS = new Set(['MatMul', 'MatMulInteger', 'FusedMatMul', 'DynamicQuantizeMatMul', 'MatMulIntegerToFloat', 'MatMulNBits']);
+const PROJECTION_OPS = new Set([
+  'MatMul',
+  'MatMulInteger',
+  'FusedMatMul',
+  'DynamicQuantizeMatMul',
+  'MatMulIntegerToFloat',
+  'MatMulNBits',
+]);
 
 export interface MaskRowsRewrite {
   ok: true;
@@ -219,7 +226,8 @@ function parseNode(buf: Uint8Array, f: Field, index: number): NodeInfo {
 }
 
 function nameOf(buf: Uint8Array, f: Field, nameField: number): string {
-  for (const g of fields(buf, f.dataStart, f.dataEnd)) if (g.field === nameField && g.wire === WIRE_LEN) return str(buf, g);
+  for (const g of fields(buf, f.dataStart, f.dataEnd))
+    if (g.field === nameField && g.wire === WIRE_LEN) return str(buf, g);
   return '';
 }
 
@@ -235,7 +243,13 @@ function elemTypeOf(buf: Uint8Array, f: Field): number {
   return 0;
 }
 
-function encodeNode(opType: string, inputs: string[], outputs: string[], name: string, intAttrs: Record<string, number>): Out {
+function encodeNode(
+  opType: string,
+  inputs: string[],
+  outputs: string[],
+  name: string,
+  intAttrs: Record<string, number>,
+): Out {
   const out = new Out();
   for (const i of inputs) out.string(NODE_INPUT, i);
   for (const o of outputs) out.string(NODE_OUTPUT, o);
@@ -307,11 +321,19 @@ export function rewriteForMaskRows(
   try {
     return rewrite(model, options.logitsName ?? 'logits', options.allowedInputs ?? null, options.inPlace === true);
   } catch (error) {
-    return { ok: false, reason: `could not read the ONNX file (${error instanceof Error ? error.message : String(error)})` };
+    return {
+      ok: false,
+      reason: `could not read the ONNX file (${error instanceof Error ? error.message : String(error)})`,
+    };
   }
 }
 
-function rewrite(buf: Uint8Array, logitsName: string, allowedInputs: readonly string[] | null, inPlace: boolean): MaskRowsRewrite | MaskRowsUnsupported {
+function rewrite(
+  buf: Uint8Array,
+  logitsName: string,
+  allowedInputs: readonly string[] | null,
+  inPlace: boolean,
+): MaskRowsRewrite | MaskRowsUnsupported {
   const modelFields = [...fields(buf, 0, buf.length)];
   const graphFields = modelFields.filter((f) => f.field === MODEL_GRAPH && f.wire === WIRE_LEN);
   if (graphFields.length !== 1) return { ok: false, reason: 'the file has no single graph' };
@@ -327,8 +349,7 @@ function rewrite(buf: Uint8Array, logitsName: string, allowedInputs: readonly st
       const node = parseNode(buf, f, nodes.length);
       nodes.push(node);
       nodeOfField.set(f, node);
-    }
-    else if (f.field === GRAPH_INITIALIZER) initializers.add(nameOf(buf, f, TENSOR_NAME));
+    } else if (f.field === GRAPH_INITIALIZER) initializers.add(nameOf(buf, f, TENSOR_NAME));
     else if (f.field === GRAPH_INPUT) inputNames.add(nameOf(buf, f, VALUE_INFO_NAME));
   }
   if (inputNames.has(MASK_ROWS_INPUT)) return { ok: false, reason: 'the model was already rewritten' };
@@ -365,7 +386,8 @@ function rewrite(buf: Uint8Array, logitsName: string, allowedInputs: readonly st
     const n = stack.pop() as NodeInfo;
     if (visited.has(n)) continue;
     visited.add(n);
-    if (n.domain && n.domain !== 'ai.onnx' && n.domain !== 'com.microsoft') return { ok: false, reason: `unexpected op domain ${n.domain}` };
+    if (n.domain && n.domain !== 'ai.onnx' && n.domain !== 'com.microsoft')
+      return { ok: false, reason: `unexpected op domain ${n.domain}` };
     if (PROJECTION_OPS.has(n.opType)) {
       projections.add(n);
     } else if (n.opType === 'DynamicQuantizeLinear') {
@@ -385,7 +407,8 @@ function rewrite(buf: Uint8Array, logitsName: string, allowedInputs: readonly st
       return { ok: false, reason: `unsupported op ${n.opType} between the vocabulary projection and the logits` };
     }
   }
-  if (projections.size !== 1) return { ok: false, reason: `expected one vocabulary projection, found ${projections.size}` };
+  if (projections.size !== 1)
+    return { ok: false, reason: `expected one vocabulary projection, found ${projections.size}` };
   const projection = [...projections][0] as NodeInfo;
   const activation = projection.inputs[0];
   if (!activation) return { ok: false, reason: 'the projection has no input' };
@@ -397,14 +420,17 @@ function rewrite(buf: Uint8Array, logitsName: string, allowedInputs: readonly st
     // Gather before the dynamic quantizer; all its outputs must serve only this projection.
     const allowed = new Set<NodeInfo>([projection, ...passThrough]);
     for (const o of quant.outputs) {
-      for (const c of consumers.get(o) ?? []) if (!allowed.has(c)) return { ok: false, reason: 'the quantized activation is shared with other nodes' };
+      for (const c of consumers.get(o) ?? [])
+        if (!allowed.has(c)) return { ok: false, reason: 'the quantized activation is shared with other nodes' };
     }
     target = quant;
     cut = quant.inputs[0] ?? '';
     if (!cut) return { ok: false, reason: 'the quantizer has no input' };
   }
-  for (const q of quantizers) if (q !== target) return { ok: false, reason: 'an unexpected quantizer feeds the logits' };
-  if (initializers.has(cut) || inputNames.has(cut)) return { ok: false, reason: 'the projection input is a constant or a graph input' };
+  for (const q of quantizers)
+    if (q !== target) return { ok: false, reason: 'an unexpected quantizer feeds the logits' };
+  if (initializers.has(cut) || inputNames.has(cut))
+    return { ok: false, reason: 'the projection input is a constant or a graph input' };
 
   // Tensors whose shapes change: drop their (optional) value_info hints.
   const reshaped = new Set<string>();
@@ -415,7 +441,11 @@ function rewrite(buf: Uint8Array, logitsName: string, allowedInputs: readonly st
   const lastInput = lastOf(gFields, GRAPH_INPUT);
   const rowsInput = encodeValueInfo(MASK_ROWS_INPUT, ELEM_INT64, ['mask_rows']);
   /** The graph's fields from `list`, rewritten; `strip`: nodes written without their (optional) name. */
-  const emit = (list: readonly Field[], strip: ReadonlySet<Field>, inputHere: 'after-last-input' | 'first' | 'none'): Out => {
+  const emit = (
+    list: readonly Field[],
+    strip: ReadonlySet<Field>,
+    inputHere: 'after-last-input' | 'first' | 'none',
+  ): Out => {
     const out = new Out();
     if (inputHere === 'first') out.lenField(GRAPH_INPUT, rowsInput);
     for (const f of list) {
@@ -423,7 +453,10 @@ function rewrite(buf: Uint8Array, logitsName: string, allowedInputs: readonly st
         const node = nodeOfField.get(f) as NodeInfo;
         if (node === target) {
           out.lenField(GRAPH_NODE, encodeNode('Flatten', [cut], [flat], 'clozelab_rows_flatten', { axis: 2 }));
-          out.lenField(GRAPH_NODE, encodeNode('Gather', [flat, MASK_ROWS_INPUT], [rows], 'clozelab_rows_gather', { axis: 0 }));
+          out.lenField(
+            GRAPH_NODE,
+            encodeNode('Gather', [flat, MASK_ROWS_INPUT], [rows], 'clozelab_rows_gather', { axis: 0 }),
+          );
           out.lenField(GRAPH_NODE, renameNodeInput(buf, target, 0, rows));
           continue;
         }
@@ -453,7 +486,8 @@ function rewrite(buf: Uint8Array, logitsName: string, allowedInputs: readonly st
 
   if (inPlace) {
     const done = rewriteInPlace(buf, gFields, modelBefore, modelAfter, emit, graphTag, nodeOfField, target);
-    if (done) return { ok: true, bytes: done.bytes, restore: done.restore, cut, projection: projection.opType, inPlace: true };
+    if (done)
+      return { ok: true, bytes: done.bytes, restore: done.restore, cut, projection: projection.opType, inPlace: true };
   }
   const newGraph = emit(gFields, new Set(), 'after-last-input');
   const out = new Out();
@@ -464,7 +498,11 @@ function rewrite(buf: Uint8Array, logitsName: string, allowedInputs: readonly st
   return { ok: true, bytes: out.concat(), cut, projection: projection.opType, inPlace: false };
 }
 
-type Emit = (list: readonly Field[], strip: ReadonlySet<Field>, inputHere: 'after-last-input' | 'first' | 'none') => Out;
+type Emit = (
+  list: readonly Field[],
+  strip: ReadonlySet<Field>,
+  inputHere: 'after-last-input' | 'first' | 'none',
+) => Out;
 
 /**
  * The rewrite without copying the weights: the initializers (all but a few kilobytes of the file)
@@ -548,7 +586,8 @@ function hasName(buf: Uint8Array, f: Field): boolean {
 /** A NodeProto without its name field (names are optional; ORT names unnamed nodes itself). */
 function withoutName(buf: Uint8Array, f: Field): Out {
   const out = new Out();
-  for (const g of fields(buf, f.dataStart, f.dataEnd)) if (g.field !== NODE_NAME) out.push(buf.subarray(g.start, g.end));
+  for (const g of fields(buf, f.dataStart, f.dataEnd))
+    if (g.field !== NODE_NAME) out.push(buf.subarray(g.start, g.end));
   return out;
 }
 

@@ -89,7 +89,10 @@ async function readBytes(source: unknown): Promise<Uint8Array | null> {
     // event loop: 2–3× slower for a 268 MB model while the tokenizer is being parsed).
     const specifier = 'node:fs/promises';
     const fs = (await import(/* @vite-ignore */ specifier)) as {
-      open(path: string, flags: string): Promise<{
+      open(
+        path: string,
+        flags: string,
+      ): Promise<{
         stat(): Promise<{ size: number }>;
         read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
         close(): Promise<void>;
@@ -121,7 +124,8 @@ export function installCreateHook(ort: OrtModuleLike): void {
   cls.create = async (...args: unknown[]): Promise<OrtSessionLike> => {
     const [source, options, ...rest] = args;
     const hook = options && typeof options === 'object' ? (options as Record<string, unknown>)[HOOK_KEY] : undefined;
-    if (!hook || typeof (hook as ModelTransformHook).transform !== 'function' || rest.length > 0) return original(...args);
+    if (!hook || typeof (hook as ModelTransformHook).transform !== 'function' || rest.length > 0)
+      return original(...args);
     const clean = { ...(options as Record<string, unknown>) };
     delete clean[HOOK_KEY];
     const bytes = await readBytes(source);

@@ -107,7 +107,10 @@ export interface RuntimeOps {
   /** Label-word search: full-vocabulary statistics gathered in the worker (vocab-stats.ts); lanes as for score. */
   labelWordStats: { args: LabelWordStatsArgs & { lane: string }; result: LabelWordStatsResult };
   /** Files of a model folder opened from the user's computer, served as 'local' model `modelId`. */
-  registerFiles: { args: { modelId: string; files: { path: string; file: Blob }[] }; result: { files: number; bytes: number } };
+  registerFiles: {
+    args: { modelId: string; files: { path: string; file: Blob }[] };
+    result: { files: number; bytes: number };
+  };
 }
 
 export type RuntimeOp = keyof RuntimeOps;

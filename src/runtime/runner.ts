@@ -56,8 +56,18 @@ export class ModelRunner {
    * One forward pass over a [b, len] padded batch. `rows` lists flat indices (row · len + position)
    * of the mask positions to read.
    */
-  run(inputIds: BigInt64Array, attention: BigInt64Array, b: number, len: number, rows: readonly number[]): Promise<BatchOutput> {
-    return this.exclusive(() => (this.fast ? this.runFast(this.fast, inputIds, attention, b, len, rows) : this.runPlain(inputIds, attention, b, len, rows)));
+  run(
+    inputIds: BigInt64Array,
+    attention: BigInt64Array,
+    b: number,
+    len: number,
+    rows: readonly number[],
+  ): Promise<BatchOutput> {
+    return this.exclusive(() =>
+      this.fast
+        ? this.runFast(this.fast, inputIds, attention, b, len, rows)
+        : this.runPlain(inputIds, attention, b, len, rows),
+    );
   }
 
   private async runFast(
@@ -76,7 +86,8 @@ export class ModelRunner {
       attention_mask: new ort.Tensor('int64', attention, [b, len]),
       [MASK_ROWS_INPUT]: new ort.Tensor('int64', rowIds, [rowIds.length]),
     };
-    if (session.inputNames.includes('token_type_ids')) feeds.token_type_ids = new ort.Tensor('int64', new BigInt64Array(b * len), [b, len]);
+    if (session.inputNames.includes('token_type_ids'))
+      feeds.token_type_ids = new ort.Tensor('int64', new BigInt64Array(b * len), [b, len]);
     const out = await session.run(feeds);
     let logits = out.logits as unknown as LogitsLike | undefined;
     for (const [name, t] of Object.entries(out)) if (name !== 'logits') t.dispose?.();
@@ -94,7 +105,13 @@ export class ModelRunner {
     return { data: final.data, vocab, dims: final.dims, offsetOf: (k) => k, dispose: () => final.dispose?.() };
   }
 
-  private async runPlain(inputIds: BigInt64Array, attention: BigInt64Array, b: number, len: number, rows: readonly number[]): Promise<BatchOutput> {
+  private async runPlain(
+    inputIds: BigInt64Array,
+    attention: BigInt64Array,
+    b: number,
+    len: number,
+    rows: readonly number[],
+  ): Promise<BatchOutput> {
     const out = await this.plain({
       input_ids: new Tensor('int64', inputIds, [b, len]),
       attention_mask: new Tensor('int64', attention, [b, len]),
@@ -104,6 +121,12 @@ export class ModelRunner {
     if (logits.type === 'float16' && typeof logits.to === 'function') logits = logits.to('float32');
     const final = logits;
     const vocab = final.dims[2] ?? 0;
-    return { data: final.data, vocab, dims: final.dims, offsetOf: (k) => rows[k] as number, dispose: () => final.dispose?.() };
+    return {
+      data: final.data,
+      vocab,
+      dims: final.dims,
+      offsetOf: (k) => rows[k] as number,
+      dispose: () => final.dispose?.(),
+    };
   }
 }

@@ -100,7 +100,8 @@ export function planBatches(
 ): number[][] {
   const { outputRows, maxTokens, runCost } = limits;
   const order = lengths.map((_, i) => i).sort((a, b) => (lengths[a] ?? 0) - (lengths[b] ?? 0) || a - b);
-  if (runCost !== undefined) return planBatchesOptimal(order, lengths, maxBatch, vocabSize, maxLogitFloats, outputRows, maxTokens, runCost);
+  if (runCost !== undefined)
+    return planBatchesOptimal(order, lengths, maxBatch, vocabSize, maxLogitFloats, outputRows, maxTokens, runCost);
   const batches: number[][] = [];
   let current: number[] = [];
   let rows = 0;
@@ -142,7 +143,8 @@ function planBatchesOptimal(
   const n = order.length;
   const len = order.map((i) => lengths[i] ?? 0);
   const rowsPrefix = [0];
-  for (let k = 0; k < n; k++) rowsPrefix.push((rowsPrefix[k] as number) + (outputRows ? (outputRows[order[k] as number] ?? 1) : 0));
+  for (let k = 0; k < n; k++)
+    rowsPrefix.push((rowsPrefix[k] as number) + (outputRows ? (outputRows[order[k] as number] ?? 1) : 0));
   const best = new Float64Array(n + 1).fill(Infinity);
   const from = new Int32Array(n + 1);
   best[0] = 0;
@@ -151,7 +153,9 @@ function planBatchesOptimal(
     for (let i = j - 1; i >= 0 && j - i <= maxBatch; i--) {
       const b = j - i;
       if (b > 1) {
-        const floats = outputRows ? ((rowsPrefix[j] as number) - (rowsPrefix[i] as number)) * vocabSize : b * padded * vocabSize;
+        const floats = outputRows
+          ? ((rowsPrefix[j] as number) - (rowsPrefix[i] as number)) * vocabSize
+          : b * padded * vocabSize;
         if (floats > maxLogitFloats || (maxTokens !== undefined && b * padded > maxTokens)) break;
       }
       const cost = (best[i] as number) + b * padded + runCost;

@@ -11,16 +11,27 @@ const PROMPTS_PER_CALL = 16;
 /** Most prompts one request may ask for. */
 export const MAX_LABEL_SEARCH_PROMPTS = 4_000;
 
-export async function collectLabelWordStats(engine: MaskedLMEngine, args: LabelWordStatsArgs, signal: AbortSignal): Promise<LabelWordStatsResult> {
+export async function collectLabelWordStats(
+  engine: MaskedLMEngine,
+  args: LabelWordStatsArgs,
+  signal: AbortSignal,
+): Promise<LabelWordStatsResult> {
   const started = typeof performance !== 'undefined' ? performance.now() : Date.now();
   const { prompts, groups, groupCount } = args;
   if (!Array.isArray(prompts) || !Array.isArray(groups) || prompts.length !== groups.length) {
     throw new RuntimeError('invalid-input', 'labelWordStats needs one group per prompt.');
   }
   if (prompts.length > MAX_LABEL_SEARCH_PROMPTS) {
-    throw new RuntimeError('invalid-input', `labelWordStats accepts at most ${MAX_LABEL_SEARCH_PROMPTS} prompts (got ${prompts.length}).`);
+    throw new RuntimeError(
+      'invalid-input',
+      `labelWordStats accepts at most ${MAX_LABEL_SEARCH_PROMPTS} prompts (got ${prompts.length}).`,
+    );
   }
-  if (!Number.isInteger(groupCount) || groupCount < 1 || groups.some((g) => !Number.isInteger(g) || g < 0 || g >= groupCount)) {
+  if (
+    !Number.isInteger(groupCount) ||
+    groupCount < 1 ||
+    groups.some((g) => !Number.isInteger(g) || g < 0 || g >= groupCount)
+  ) {
     throw new RuntimeError('invalid-input', 'labelWordStats: every group must be an integer in 0…groupCount-1.');
   }
   const V = engine.facts.vocabSize;

@@ -39,7 +39,11 @@ export interface LifeWatch {
  * In the page: once the worker holds its life lock, wait for the lock; when it is granted the worker
  * has ended, and unless `expectEnd()` was called, `onLost` runs. Without Web Locks it does nothing.
  */
-export function watchWorkerLife(workerName: string, onLost: () => void, { pollMs = 100, giveUpMs = 120_000 } = {}): LifeWatch {
+export function watchWorkerLife(
+  workerName: string,
+  onLost: () => void,
+  { pollMs = 100, giveUpMs = 120_000 } = {},
+): LifeWatch {
   let expected = false;
   const manager = locks();
   if (manager) {

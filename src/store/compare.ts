@@ -19,12 +19,25 @@ interface CompareState {
   error: RuntimeFailure | null;
 }
 
-export const useCompare = create<CompareState>()(() => ({ templateId: null, rows: [], pending: false, invalid: false, error: null }));
+export const useCompare = create<CompareState>()(() => ({
+  templateId: null,
+  rows: [],
+  pending: false,
+  invalid: false,
+  error: null,
+}));
 
 /** What makes a comparison row's numbers: like live.ts's rowSignature, with template B's text. */
 export function compareSignature(state: WorkspaceState, templateText: string, row: number): string {
   const { setup, model } = state;
-  return JSON.stringify([model.info?.id, model.info?.dtype, templateText, state.verbalizerText, setup.scoring, setup.inputs[row] ?? null]);
+  return JSON.stringify([
+    model.info?.id,
+    model.info?.dtype,
+    templateText,
+    state.verbalizerText,
+    setup.scoring,
+    setup.inputs[row] ?? null,
+  ]);
 }
 
 /** Template B, or null when none is chosen or it was removed. */
@@ -79,7 +92,10 @@ export async function runCompare(): Promise<void> {
     if (isCancellation(error) || !isCurrent()) return;
     useCompare.setState({
       pending: false,
-      error: { code: (error as { code?: string }).code ?? 'unknown', message: error instanceof Error ? error.message : String(error) },
+      error: {
+        code: (error as { code?: string }).code ?? 'unknown',
+        message: error instanceof Error ? error.message : String(error),
+      },
     });
   }
 }
@@ -89,6 +105,9 @@ useWorkspace.subscribe((state, before) => {
   if (!useCompare.getState().templateId) return;
   const modelChanged = state.model.status !== before.model.status || state.model.info !== before.model.info;
   if (state.setup === before.setup && state.verbalizerText === before.verbalizerText && !modelChanged) return;
-  const onlyScoring = state.setup.scoring !== before.setup.scoring && state.setup.templates === before.setup.templates && state.setup.inputs === before.setup.inputs;
+  const onlyScoring =
+    state.setup.scoring !== before.setup.scoring &&
+    state.setup.templates === before.setup.templates &&
+    state.setup.inputs === before.setup.inputs;
   scheduleCompare(onlyScoring || modelChanged ? 0 : LIVE_DEBOUNCE_MS);
 });

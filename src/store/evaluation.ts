@@ -137,8 +137,23 @@ export interface EvalState {
 }
 
 const emptyMapping = (): DatasetMapping => ({ slots: {}, labelColumn: null, labelMap: {} });
-const idleRun = (): EvalRunState => ({ status: 'idle', progress: null, result: null, error: null, errorCode: 'unknown', templateProblems: [], meta: null });
-const idleSearch = (): LabelSearchState => ({ status: 'idle', result: null, labels: [], templateName: null, error: null, errorCode: 'unknown' });
+const idleRun = (): EvalRunState => ({
+  status: 'idle',
+  progress: null,
+  result: null,
+  error: null,
+  errorCode: 'unknown',
+  templateProblems: [],
+  meta: null,
+});
+const idleSearch = (): LabelSearchState => ({
+  status: 'idle',
+  result: null,
+  labels: [],
+  templateName: null,
+  error: null,
+  errorCode: 'unknown',
+});
 
 /** Labels of the workspace's current (valid) verbalizer. */
 export function workspaceLabels(): string[] {
@@ -154,7 +169,9 @@ export function chosenTemplates(setup: PromptSetup, selected: readonly string[] 
 
 /** Slots the chosen valid templates use (X when none is valid yet). */
 export function chosenSlots(setup: PromptSetup, selected: readonly string[] | null): string[] {
-  const valid = chosenTemplates(setup, selected).flatMap(({ parse }) => (parse.ok ? [{ template: parse.template }] : []));
+  const valid = chosenTemplates(setup, selected).flatMap(({ parse }) =>
+    parse.ok ? [{ template: parse.template }] : [],
+  );
   const slots = templateSlots(valid);
   return slots.length > 0 ? slots : ['X'];
 }
@@ -229,7 +246,10 @@ export const useEvaluation = create<EvalState>()((set, get) => {
     const nextSlots: Record<string, string | null> = {};
     for (const slot of slots) {
       const chosen = mapping.slots[slot];
-      nextSlots[slot] = chosen !== undefined && (chosen === null || dataset.columns.includes(chosen)) ? chosen : (guess.slots[slot] ?? null);
+      nextSlots[slot] =
+        chosen !== undefined && (chosen === null || dataset.columns.includes(chosen))
+          ? chosen
+          : (guess.slots[slot] ?? null);
     }
     const labelMap: Record<string, string | null> = {};
     for (const [value, label] of Object.entries(mapping.labelMap)) {
@@ -259,27 +279,47 @@ export const useEvaluation = create<EvalState>()((set, get) => {
     const started = performance.now();
     let sliceStart = performance.now();
     try {
-      const result = await parseDatasetAsync(text, { format, fileName: source.name }, {
-        shouldYield: () => performance.now() - sliceStart > SLICE_MS,
-        yieldNow: async () => {
-          await nextSlice();
-          sliceStart = performance.now();
+      const result = await parseDatasetAsync(
+        text,
+        { format, fileName: source.name },
+        {
+          shouldYield: () => performance.now() - sliceStart > SLICE_MS,
+          yieldNow: async () => {
+            await nextSlice();
+            sliceStart = performance.now();
+          },
+          onProgress: (fraction) => {
+            if (generation === parseGeneration) set({ parseProgress: fraction });
+          },
         },
-        onProgress: (fraction) => {
-          if (generation === parseGeneration) set({ parseProgress: fraction });
-        },
-      });
+      );
       if (generation !== parseGeneration) return;
       if (!result.ok) {
-        set({ parseStatus: 'error', parseError: result.error.message, parseErrorCode: result.error.code, parseMs: performance.now() - started });
+        set({
+          parseStatus: 'error',
+          parseError: result.error.message,
+          parseErrorCode: result.error.code,
+          parseMs: performance.now() - started,
+        });
         return;
       }
       const mapping = reconcileMapping(result.dataset, emptyMapping(), true);
-      set({ parseStatus: 'ready', dataset: result.dataset, mapping, parseProgress: 1, parseMs: performance.now() - started });
+      set({
+        parseStatus: 'ready',
+        dataset: result.dataset,
+        mapping,
+        parseProgress: 1,
+        parseMs: performance.now() - started,
+      });
       await rebuild();
     } catch (error) {
       if (generation !== parseGeneration) return;
-      set({ parseStatus: 'error', parseError: failureMessage(error), parseErrorCode: 'unknown', parseMs: performance.now() - started });
+      set({
+        parseStatus: 'error',
+        parseError: failureMessage(error),
+        parseErrorCode: 'unknown',
+        parseMs: performance.now() - started,
+      });
     }
   };
 
@@ -371,12 +411,19 @@ export const useEvaluation = create<EvalState>()((set, get) => {
       });
     },
     setSlotColumn: (slot, column) => updateMapping((m) => ({ ...m, slots: { ...m.slots, [slot]: column } })),
-    setLabelColumn: (column) => updateMapping((m, dataset) => ({ ...m, labelColumn: column, labelMap: autoLabelMap(dataset, column, workspaceLabels()) })),
+    setLabelColumn: (column) =>
+      updateMapping((m, dataset) => ({
+        ...m,
+        labelColumn: column,
+        labelMap: autoLabelMap(dataset, column, workspaceLabels()),
+      })),
     setLabelMapping: (value, label) => updateMapping((m) => ({ ...m, labelMap: { ...m.labelMap, [value]: label } })),
     toggleTemplate: (id) => {
       const all = useWorkspace.getState().setup.templates.map((t) => t.id);
       const current = (get().selectedTemplates ?? all).filter((x) => all.includes(x));
-      const next = current.includes(id) ? current.filter((x) => x !== id) : all.filter((x) => x === id || current.includes(x));
+      const next = current.includes(id)
+        ? current.filter((x) => x !== id)
+        : all.filter((x) => x === id || current.includes(x));
       set({ selectedTemplates: next.length === all.length ? null : next });
       get().syncWithSetup();
     },
@@ -406,18 +453,31 @@ export const useEvaluation = create<EvalState>()((set, get) => {
         skippedRows: dataset.problems.length + mappingProblems.length,
         startedAt: Date.now(),
       };
-      set({ run: { ...idleRun(), status: 'preparing', meta }, labelSearch: idleSearch(), view: { ...get().view, cell: null } });
+      set({
+        run: { ...idleRun(), status: 'preparing', meta },
+        labelSearch: idleSearch(),
+        view: { ...get().view, cell: null },
+      });
       const isCurrent = () => runController === controller;
       try {
         const entries = chosenTemplates(setup, get().selectedTemplates).map(({ entry }) => entry);
-        const { templates, problems } = await prepareTemplates(entries, setup.verbalizer, facts, (texts) => runtime.tokenizeWords(texts));
+        const { templates, problems } = await prepareTemplates(entries, setup.verbalizer, facts, (texts) =>
+          runtime.tokenizeWords(texts),
+        );
         if (!isCurrent()) return;
         if (templates.length === 0) {
           set({ run: { ...idleRun(), status: 'failed', error: 'no-template', templateProblems: problems, meta } });
           return;
         }
         const labels = setup.verbalizer.labels.map((l) => l.label);
-        set((s) => ({ run: { ...s.run, status: 'running', templateProblems: problems, progress: { done: 0, total: examples.length, elapsedMs: 0, promptsRun: 0, promptsReused: 0 } } }));
+        set((s) => ({
+          run: {
+            ...s.run,
+            status: 'running',
+            templateProblems: problems,
+            progress: { done: 0, total: examples.length, elapsedMs: 0, promptsRun: 0, promptsReused: 0 },
+          },
+        }));
         let lastProgress = 0;
         const run = await runEvaluation({
           templates,
@@ -425,7 +485,8 @@ export const useEvaluation = create<EvalState>()((set, get) => {
           labels,
           scoring: setup.scoring,
           maskToken: facts.maskToken,
-          score: (prompts, tokenIds, topK) => runtime.score(prompts, tokenIds, { topK, lane: EVAL_LANE, signal: controller.signal }),
+          score: (prompts, tokenIds, topK) =>
+            runtime.score(prompts, tokenIds, { topK, lane: EVAL_LANE, signal: controller.signal }),
           signal: controller.signal,
           yieldNow: nextSlice,
           onProgress: (progress) => {
@@ -438,15 +499,35 @@ export const useEvaluation = create<EvalState>()((set, get) => {
         });
         if (!isCurrent()) return;
         runController = null;
-        const progress = { done: run.done, total: run.examples.length, elapsedMs: run.stats.elapsedMs, promptsRun: run.stats.promptsRun, promptsReused: run.stats.promptsReused };
+        const progress = {
+          done: run.done,
+          total: run.examples.length,
+          elapsedMs: run.stats.elapsedMs,
+          promptsRun: run.stats.promptsRun,
+          promptsReused: run.stats.promptsReused,
+        };
         set((s) => ({
-          run: { ...s.run, progress, status: run.status === 'running' ? 'complete' : run.status, result: run, error: run.error ?? null, errorCode: run.errorCode ?? 'unknown' },
+          run: {
+            ...s.run,
+            progress,
+            status: run.status === 'running' ? 'complete' : run.status,
+            result: run,
+            error: run.error ?? null,
+            errorCode: run.errorCode ?? 'unknown',
+          },
           view: { source: 0, mode: setup.scoring.calibrate ? 'calibrated' : 'uncalibrated', cell: null },
         }));
       } catch (error) {
         if (!isCurrent()) return;
         runController = null;
-        set((s) => ({ run: { ...s.run, status: isCancellation(error) ? 'cancelled' : 'failed', error: isCancellation(error) ? null : failureMessage(error), errorCode: failureCode(error) } }));
+        set((s) => ({
+          run: {
+            ...s.run,
+            status: isCancellation(error) ? 'cancelled' : 'failed',
+            error: isCancellation(error) ? null : failureMessage(error),
+            errorCode: failureCode(error),
+          },
+        }));
       }
     },
     cancelRun: () => {
@@ -469,16 +550,30 @@ export const useEvaluation = create<EvalState>()((set, get) => {
       const labels = setup.verbalizer.labels.map((l) => l.label);
       // The template being looked at (else the first chosen valid one).
       const run = get().run.result;
-      const viewed = run && typeof get().view.source === 'number' ? run.templates[get().view.source as number] : undefined;
+      const viewed =
+        run && typeof get().view.source === 'number' ? run.templates[get().view.source as number] : undefined;
       const candidates = chosenTemplates(setup, get().selectedTemplates).filter((t) => t.parse.ok);
-      const pick = viewed ? candidates.find((c) => c.entry.id === viewed.id) ?? candidates[0] : candidates[0];
+      const pick = viewed ? (candidates.find((c) => c.entry.id === viewed.id) ?? candidates[0]) : candidates[0];
       if (!pick || !pick.parse.ok) return;
       const template: Template = pick.parse.template;
-      set({ labelSearch: { status: 'running', result: null, labels, templateName: pick.entry.name || pick.entry.id, error: null, errorCode: 'unknown' } });
+      set({
+        labelSearch: {
+          status: 'running',
+          result: null,
+          labels,
+          templateName: pick.entry.name || pick.entry.id,
+          error: null,
+          errorCode: 'unknown',
+        },
+      });
       try {
-        const { templates } = await prepareTemplates([pick.entry], setup.verbalizer, model.facts, (texts) => runtime.tokenizeWords(texts));
+        const { templates } = await prepareTemplates([pick.entry], setup.verbalizer, model.facts, (texts) =>
+          runtime.tokenizeWords(texts),
+        );
         // The verbalizer's one-token words are already in use; don't propose them again.
-        const exclude = (templates[0]?.words ?? []).filter((w) => isUsable(w) && w.form.ids.length === 1).map((w) => w.form.ids[0]!);
+        const exclude = (templates[0]?.words ?? [])
+          .filter((w) => isUsable(w) && w.form.ids.length === 1)
+          .map((w) => w.form.ids[0]!);
         const { prompts, groups } = labelSearchPrompts(template, examples, labels, LABEL_SEARCH_PER_LABEL);
         const result = await runtime.labelWordStats(
           { prompts, groups, groupCount: labels.length, topN: LABEL_SEARCH_TOP_N, exclude },
@@ -490,7 +585,11 @@ export const useEvaluation = create<EvalState>()((set, get) => {
       } catch (error) {
         if (searchController !== controller) return;
         searchController = null;
-        set((s) => ({ labelSearch: isCancellation(error) ? idleSearch() : { ...s.labelSearch, status: 'error', error: failureMessage(error), errorCode: failureCode(error) } }));
+        set((s) => ({
+          labelSearch: isCancellation(error)
+            ? idleSearch()
+            : { ...s.labelSearch, status: 'error', error: failureMessage(error), errorCode: failureCode(error) },
+        }));
       }
     },
     cancelLabelWords: () => {
@@ -519,7 +618,11 @@ useWorkspace.subscribe((state) => {
 export function reportJson(state: EvalState): string | null {
   const { result, meta } = state.run;
   if (!result || !meta) return null;
-  return JSON.stringify(evaluationReport(result, { model: { id: meta.modelId, dtype: meta.dtype }, skippedRows: meta.skippedRows }), null, 2);
+  return JSON.stringify(
+    evaluationReport(result, { model: { id: meta.modelId, dtype: meta.dtype }, skippedRows: meta.skippedRows }),
+    null,
+    2,
+  );
 }
 
 /** One CSV row per evaluated example and template (and the ensemble). */

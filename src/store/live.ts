@@ -12,7 +12,14 @@ import { createRuntimeWorker } from '../runtime/browser-worker.ts';
 import { isCancellation, RuntimeError } from '../runtime/errors.ts';
 import type { ModelSource } from '../runtime/protocol.ts';
 import { resolveModelSource } from './local-copy.ts';
-import { activeTemplate, useWorkspace, type FileProgress, type RowResult, type RuntimeFailure, type WorkspaceState } from './workspace.ts';
+import {
+  activeTemplate,
+  useWorkspace,
+  type FileProgress,
+  type RowResult,
+  type RuntimeFailure,
+  type WorkspaceState,
+} from './workspace.ts';
 
 const LIVE_LANE = 'live';
 const TOP_K = 10;
@@ -27,7 +34,8 @@ export function getRuntime(): RuntimeClient {
   if (!client) {
     client = new RuntimeClient(createRuntimeWorker);
     client.onEvent((event) => {
-      if (event.type === 'progress') onProgress(event.progress.file, event.progress.loaded, event.progress.total, event.progress.status);
+      if (event.type === 'progress')
+        onProgress(event.progress.file, event.progress.loaded, event.progress.total, event.progress.status);
       // The notice names what happened in the worker (e.g. its uncaught error), not the generic advice.
       if (event.type === 'crashed') onWorkerLost('crashed', event.error.detail || event.error.message);
     });
@@ -40,7 +48,8 @@ export function setRuntimeClient(next: RuntimeClient): void {
 }
 
 function toFailure(error: unknown): RuntimeFailure {
-  if (error instanceof RuntimeError) return { code: error.code, message: error.message, ...(error.detail ? { detail: error.detail } : {}) };
+  if (error instanceof RuntimeError)
+    return { code: error.code, message: error.message, ...(error.detail ? { detail: error.detail } : {}) };
   return { code: 'unknown', message: error instanceof Error ? error.message : String(error) };
 }
 
@@ -77,7 +86,11 @@ function onProgress(file: string, loaded: number, total: number, status: string)
 function onWorkerLost(kind: 'crashed' | 'restarted', message: string): void {
   const s = useWorkspace.getState();
   useWorkspace.setState({ model: { ...s.model, status: 'idle', info: null, facts: null }, pending: false });
-  s.pushNotice({ kind: 'error', key: kind === 'crashed' ? 'notice.workerCrashed' : 'notice.workerRestarted', params: { message } });
+  s.pushNotice({
+    kind: 'error',
+    key: kind === 'crashed' ? 'notice.workerCrashed' : 'notice.workerRestarted',
+    params: { message },
+  });
   // The workspace and the finished results are untouched; bring the model back.
   if (s.model.ref) void loadModel(s.model.ref);
 }
@@ -88,7 +101,15 @@ export async function loadModel(ref: ModelRef = useWorkspace.getState().setup.mo
   const runtime = getRuntime();
   resultCache.clear();
   useWorkspace.setState({
-    model: { ref, status: 'loading', info: null, facts: null, files: {}, error: null, cached: useWorkspace.getState().model.cached },
+    model: {
+      ref,
+      status: 'loading',
+      info: null,
+      facts: null,
+      files: {},
+      error: null,
+      cached: useWorkspace.getState().model.cached,
+    },
     wordTokens: {},
     pending: false,
   });
@@ -249,7 +270,10 @@ export async function scoreTemplateRows(
     useWorkspace.setState((s) => ({ wordTokens: { ...s.wordTokens, ...added } }));
   }
   const tokens = useWorkspace.getState().wordTokens;
-  const resolution = resolveFromTokenizations(verbalizer, texts.map((t) => tokens[t]!));
+  const resolution = resolveFromTokenizations(
+    verbalizer,
+    texts.map((t) => tokens[t]!),
+  );
 
   // 2. One plan per example input; prompts shared between rows (e.g. calibration's) run once.
   const modelKey = `${info.id}|${info.dtype}|${info.device}`;
@@ -323,7 +347,10 @@ export const OPENED_FOLDER_OWNER = 'my-files';
 export type OpenFolderResult = { ok: true; modelId: string } | { ok: false; missing: string[] };
 
 /** Files as picked or dropped: paths may start with the folder's own name ("bert/onnx/model.onnx"). */
-export function modelFolderFiles(files: readonly { path: string; file: Blob }[]): { name: string; files: { path: string; file: Blob }[] } {
+export function modelFolderFiles(files: readonly { path: string; file: Blob }[]): {
+  name: string;
+  files: { path: string; file: Blob }[];
+} {
   const paths = files.map((f) => f.path.replace(/\\/g, '/').replace(/^\/+/, ''));
   const firstParts = new Set(paths.map((p) => (p.includes('/') ? p.split('/')[0] : '')));
   const sharedRoot = firstParts.size === 1 && !firstParts.has('') ? [...firstParts][0]! : '';
@@ -346,7 +373,12 @@ export async function openLocalFolder(picked: readonly { path: string; file: Blo
   const quantized = has('onnx/model_quantized.onnx');
   if (!quantized && !has('onnx/model.onnx')) missing.push('onnx/model.onnx or onnx/model_quantized.onnx');
   if (missing.length > 0) return { ok: false, missing };
-  const safeName = name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '').replace(/--+/g, '-').slice(0, 60) || 'model';
+  const safeName =
+    name
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '')
+      .replace(/--+/g, '-')
+      .slice(0, 60) || 'model';
   const modelId = `${OPENED_FOLDER_OWNER}/${safeName}`;
   await getRuntime().registerFiles(modelId, files);
   const ref: ModelRef = { id: modelId, source: 'local', dtype: quantized ? 'auto' : 'fp32', device: 'auto' };

@@ -16,7 +16,10 @@ export interface LocalCopy {
 }
 
 function modelsBase(): string {
-  const base = typeof import.meta.env?.BASE_URL === 'string' && import.meta.env.BASE_URL.startsWith('/') ? import.meta.env.BASE_URL : '/';
+  const base =
+    typeof import.meta.env?.BASE_URL === 'string' && import.meta.env.BASE_URL.startsWith('/')
+      ? import.meta.env.BASE_URL
+      : '/';
   return `${base.replace(/\/+$/, '')}/models/`;
 }
 
@@ -27,7 +30,9 @@ async function readJsonObject(url: string): Promise<Record<string, unknown> | nu
     const res = await fetch(url, { cache: 'no-cache', credentials: 'same-origin' });
     if (!res.ok) return null;
     const value: unknown = await res.json();
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
   } catch {
     return null;
   }
@@ -40,7 +45,9 @@ async function probe(id: string): Promise<LocalCopy | null> {
   if (!config) return null;
   const manifest = await readJsonObject(`${folder}${LOCAL_MANIFEST}`);
   const known = ['fp32', 'fp16', 'q8', 'q4'];
-  const dtypes = Array.isArray(manifest?.dtypes) ? manifest.dtypes.filter((d): d is string => typeof d === 'string' && known.includes(d)) : null;
+  const dtypes = Array.isArray(manifest?.dtypes)
+    ? manifest.dtypes.filter((d): d is string => typeof d === 'string' && known.includes(d))
+    : null;
   return { id, dtypes };
 }
 
@@ -64,7 +71,9 @@ export function forgetLocalCopies(): void {
  * Where to load `ref` from: a Hub id with an app-served copy loads that copy (source 'local').
  * With 'auto' dtype and a manifest that lists only one variant, that variant is asked for.
  */
-export async function resolveModelSource(ref: ModelRef): Promise<{ source: ModelSource; dtype: ModelDtype; localCopy: boolean }> {
+export async function resolveModelSource(
+  ref: ModelRef,
+): Promise<{ source: ModelSource; dtype: ModelDtype; localCopy: boolean }> {
   if (ref.source !== 'hub') return { source: { kind: ref.source, id: ref.id }, dtype: ref.dtype, localCopy: false };
   const copy = await findLocalCopy(ref.id);
   if (!copy) return { source: { kind: 'hub', id: ref.id }, dtype: ref.dtype, localCopy: false };

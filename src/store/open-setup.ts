@@ -12,7 +12,8 @@ import { useWorkspace } from './workspace.ts';
 
 export type SetupOrigin = 'link' | 'preset' | 'import';
 
-const sameRef = (a: ModelRef | null, b: ModelRef) => !!a && a.id === b.id && a.source === b.source && a.dtype === b.dtype && a.device === b.device;
+const sameRef = (a: ModelRef | null, b: ModelRef) =>
+  !!a && a.id === b.id && a.source === b.source && a.dtype === b.dtype && a.device === b.device;
 
 /** True when the workspace is still the untouched default (nothing would be lost by replacing it). */
 export function workspaceIsPristine(): boolean {
@@ -66,7 +67,11 @@ async function settle(): Promise<void> {
   }
 }
 
-const REASON: Record<SetupOrigin, SaveReason> = { link: 'before-link', preset: 'before-preset', import: 'before-import' };
+const REASON: Record<SetupOrigin, SaveReason> = {
+  link: 'before-link',
+  preset: 'before-preset',
+  import: 'before-import',
+};
 
 /**
  * Replaces the workspace with `setup`, keeping the current one in the saved setups (unless it is
@@ -77,7 +82,8 @@ export function openAsNewSetup(setup: PromptSetup, origin: SetupOrigin): SavedSe
   const saved = workspaceIsPristine() ? null : saveSetup(state.setup, state.verbalizerText, REASON[origin]);
   state.replaceSetup(setup);
   // A link has its own banner (IncomingLinkBanner); presets and imports say what happened in a notice.
-  if (origin !== 'link') state.pushNotice({ kind: 'info', key: saved ? 'open.openedSaved' : 'open.opened', params: { name: setup.name } });
+  if (origin !== 'link')
+    state.pushNotice({ kind: 'info', key: saved ? 'open.openedSaved' : 'open.opened', params: { name: setup.name } });
   void settleModel();
   return saved;
 }

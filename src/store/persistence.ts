@@ -81,7 +81,8 @@ export type SaveResult = { ok: true } | { ok: false; reason: 'quota' | 'unavaila
 
 /** Writes the workspace; a full or blocked storage is reported, never thrown. */
 export function saveWorkspace(storage: Storage | undefined, workspace: SavedWorkspace): SaveResult {
-  if (!storage) return { ok: false, reason: 'unavailable', message: 'This browser does not allow saving (no localStorage).' };
+  if (!storage)
+    return { ok: false, reason: 'unavailable', message: 'This browser does not allow saving (no localStorage).' };
   try {
     storage.setItem(WORKSPACE_KEY, serializeWorkspace(workspace));
     return { ok: true };

@@ -48,7 +48,8 @@ export const usePrefs = create<PrefsState>()(
         return {
           ...current,
           locale: saved.locale === 'en' || saved.locale === 'zh' ? saved.locale : current.locale,
-          theme: saved.theme === 'light' || saved.theme === 'dark' || saved.theme === 'system' ? saved.theme : current.theme,
+          theme:
+            saved.theme === 'light' || saved.theme === 'dark' || saved.theme === 'system' ? saved.theme : current.theme,
         };
       },
     },

@@ -38,7 +38,8 @@ export function readSavedSetups(text: string | null): SavedSetup[] {
   } catch {
     return [];
   }
-  if (typeof raw !== 'object' || raw === null || (raw as { version?: unknown }).version !== SAVED_SETUPS_VERSION) return [];
+  if (typeof raw !== 'object' || raw === null || (raw as { version?: unknown }).version !== SAVED_SETUPS_VERSION)
+    return [];
   const list = (raw as { entries?: unknown }).entries;
   if (!Array.isArray(list)) return [];
   const out: SavedSetup[] = [];
@@ -52,7 +53,8 @@ export function readSavedSetups(text: string | null): SavedSetup[] {
       savedAt: e.savedAt,
       reason: REASONS.includes(e.reason as SaveReason) ? (e.reason as SaveReason) : 'manual',
       setup: parsed.setup,
-      verbalizerText: typeof e.verbalizerText === 'string' ? e.verbalizerText : formatVerbalizer(parsed.setup.verbalizer),
+      verbalizerText:
+        typeof e.verbalizerText === 'string' ? e.verbalizerText : formatVerbalizer(parsed.setup.verbalizer),
     });
   }
   return out;
@@ -95,8 +97,15 @@ let counter = 0;
 export function saveSetup(setup: PromptSetup, verbalizerText: string, reason: SaveReason): SavedSetup {
   const { entries } = useSavedSetups.getState();
   const newest = entries[0];
-  if (newest && newest.verbalizerText === verbalizerText && JSON.stringify(newest.setup) === JSON.stringify(setup)) return newest;
-  const entry: SavedSetup = { id: `${Date.now().toString(36)}-${(++counter).toString(36)}`, savedAt: Date.now(), reason, setup, verbalizerText };
+  if (newest && newest.verbalizerText === verbalizerText && JSON.stringify(newest.setup) === JSON.stringify(setup))
+    return newest;
+  const entry: SavedSetup = {
+    id: `${Date.now().toString(36)}-${(++counter).toString(36)}`,
+    savedAt: Date.now(),
+    reason,
+    setup,
+    verbalizerText,
+  };
   useSavedSetups.setState({ entries: [entry, ...entries].slice(0, SAVED_SETUPS_LIMIT) });
   return entry;
 }

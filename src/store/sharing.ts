@@ -13,7 +13,13 @@ import { useWorkspace } from './workspace.ts';
 export type IncomingLink =
   | { status: 'none' }
   /** A valid link waiting for the user's choice. `free` says how its model would load without a download (null: Hub download on click). */
-  | { status: 'pending'; setup: PromptSetup; linkVersion: number; setupVersion: number; free: Awaited<ReturnType<typeof freeModelSource>> | 'checking' }
+  | {
+      status: 'pending';
+      setup: PromptSetup;
+      linkVersion: number;
+      setupVersion: number;
+      free: Awaited<ReturnType<typeof freeModelSource>> | 'checking';
+    }
   | { status: 'error'; error: LinkError }
   /** The link was opened; `previous` is the saved workspace it replaced (null when there was nothing to keep). */
   | { status: 'opened'; name: string; previous: SavedSetup | null; linkVersion: number };
@@ -63,7 +69,9 @@ export function acceptIncomingLink(): void {
   const incoming = useSharing.getState().incoming;
   if (incoming.status !== 'pending') return;
   const previous = openAsNewSetup(incoming.setup, 'link');
-  useSharing.setState({ incoming: { status: 'opened', name: incoming.setup.name, previous, linkVersion: incoming.linkVersion } });
+  useSharing.setState({
+    incoming: { status: 'opened', name: incoming.setup.name, previous, linkVersion: incoming.linkVersion },
+  });
   clearHash();
 }
 
@@ -75,7 +83,8 @@ export function dismissIncomingLink(): void {
 
 /** A share link for the current setup, based on this page's address. */
 export function currentShareLink(): LinkEncode & { url?: string } {
-  const base = typeof location !== 'undefined' ? `${location.origin}${location.pathname}${location.search}` : 'http://localhost/';
+  const base =
+    typeof location !== 'undefined' ? `${location.origin}${location.pathname}${location.search}` : 'http://localhost/';
   return shareUrl(base, useWorkspace.getState().setup);
 }
 

@@ -56,6 +56,7 @@ export function startTabListener(): void {
   if (listening || typeof window === 'undefined') return;
   listening = true;
   window.addEventListener('storage', (event) => {
-    if (event.key === WORKSPACE_KEY && event.storageArea === window.localStorage) onWorkspaceStorageChange(event.newValue);
+    if (event.key === WORKSPACE_KEY && event.storageArea === window.localStorage)
+      onWorkspaceStorageChange(event.newValue);
   });
 }

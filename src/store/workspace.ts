@@ -5,7 +5,13 @@ import { create } from 'zustand';
 import type { ModelFacts, WordTokenization } from '../core/types.ts';
 import type { LabelScores } from '../core/scoring.ts';
 import type { PromptLayout } from '../core/template.ts';
-import { formatVerbalizer, labelWordTexts, parseVerbalizer, resolveFromTokenizations, type Resolution } from '../core/verbalizer.ts';
+import {
+  formatVerbalizer,
+  labelWordTexts,
+  parseVerbalizer,
+  resolveFromTokenizations,
+  type Resolution,
+} from '../core/verbalizer.ts';
 import { maskPrecededBySpace, parseTemplate } from '../core/template.ts';
 import { isValidModelId, type ModelRef, type PromptSetup, type TemplateEntry } from '../core/setup.ts';
 import type { ScoringOptions } from '../core/scoring.ts';
@@ -102,9 +108,19 @@ function initialModelState(): ModelState {
 const restored = loadWorkspace(globalThis.localStorage);
 const initialNotices: Notice[] = [];
 if (restored.kind === 'reset') {
-  initialNotices.push({ id: ++noticeId, kind: 'warning', key: 'notice.workspaceReset', params: { reason: restored.reason } });
+  initialNotices.push({
+    id: ++noticeId,
+    kind: 'warning',
+    key: 'notice.workspaceReset',
+    params: { reason: restored.reason },
+  });
 } else if (restored.kind === 'restored' && restored.migratedFrom !== undefined) {
-  initialNotices.push({ id: ++noticeId, kind: 'info', key: 'notice.workspaceMigrated', params: { from: restored.migratedFrom } });
+  initialNotices.push({
+    id: ++noticeId,
+    kind: 'info',
+    key: 'notice.workspaceMigrated',
+    params: { from: restored.migratedFrom },
+  });
 }
 
 export function activeTemplate(setup: PromptSetup): TemplateEntry {
@@ -229,7 +245,8 @@ useWorkspace.subscribe((state) => {
   // per set of fields): saved whole, the next load would reject it and open a fresh workspace.
   const fit = fitSetupToLimits(state.setup);
   const trimmedKey = fit.trimmed.join(', ');
-  if (trimmedKey && trimmedKey !== lastTrimmed) state.pushNotice({ kind: 'warning', key: 'notice.saveTrimmed', params: { fields: trimmedKey } });
+  if (trimmedKey && trimmedKey !== lastTrimmed)
+    state.pushNotice({ kind: 'warning', key: 'notice.saveTrimmed', params: { fields: trimmedKey } });
   lastTrimmed = trimmedKey;
   const result = saveWorkspace(globalThis.localStorage, { setup: fit.setup, verbalizerText: state.verbalizerText });
   if (!result.ok && state.saveOk) {

@@ -102,7 +102,12 @@ export function App() {
       {presentation ? null : (
         <nav className="view-tabs" aria-label={t('nav.views')}>
           {VIEWS.map((entry) => (
-            <button key={entry.id} className={`view-tab${view === entry.id ? ' active' : ''}`} aria-current={view === entry.id ? 'page' : undefined} onClick={() => setView(entry.id)}>
+            <button
+              key={entry.id}
+              className={`view-tab${view === entry.id ? ' active' : ''}`}
+              aria-current={view === entry.id ? 'page' : undefined}
+              onClick={() => setView(entry.id)}
+            >
               {t(entry.key)}
             </button>
           ))}

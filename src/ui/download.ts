@@ -25,10 +25,25 @@ export function downloadBlob(blob: Blob, fileName: string): void {
 export function downloadText(fileName: string, text: string, type = 'text/plain'): void {
   // A BOM so that spreadsheet programs read the CSV as UTF-8 (labels may be Chinese).
   const prefix = type.startsWith('text/csv') ? '\ufeff' : '';
-  downloadBlob(new Blob([prefix + text], { type: type.includes('charset') ? type : `${type};charset=utf-8` }), fileName);
+  downloadBlob(
+    new Blob([prefix + text], { type: type.includes('charset') ? type : `${type};charset=utf-8` }),
+    fileName,
+  );
 }
 
-const STYLE_PROPS = ['fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-opacity', 'opacity', 'font-family', 'font-size', 'font-weight', 'text-anchor', 'dominant-baseline'] as const;
+const STYLE_PROPS = [
+  'fill',
+  'fill-opacity',
+  'stroke',
+  'stroke-width',
+  'stroke-opacity',
+  'opacity',
+  'font-family',
+  'font-size',
+  'font-weight',
+  'text-anchor',
+  'dominant-baseline',
+] as const;
 
 /**
  * A standalone copy of an on-page SVG: styles that come from the page (CSS variables, the theme)

@@ -56,7 +56,10 @@ function setupFor(dtype: PromptSetup['model']['dtype']): PromptSetup {
 async function openWith(setup: PromptSetup): Promise<Page> {
   session = await openBrowser(chromiumPath);
   const saved = serializeWorkspace({ setup, verbalizerText: formatVerbalizer(setup.verbalizer) });
-  await session.context.addInitScript(([key, value]) => localStorage.setItem(key, value), [WORKSPACE_KEY, saved] as const);
+  await session.context.addInitScript(([key, value]) => localStorage.setItem(key, value), [
+    WORKSPACE_KEY,
+    saved,
+  ] as const);
   const page = session.page;
   await page.goto(baseURL);
   await page.getByTestId('model-status').getByText('Ready').waitFor({ timeout: 60_000 });
@@ -102,10 +105,16 @@ describe('evaluation workbench', () => {
     const setup = setupFor('fp32');
     const page = await openWith(setup);
 
-    await page.getByTestId('eval-file').setInputFiles({ name: 'reviews.csv', mimeType: 'text/csv', buffer: Buffer.from(REVIEWS, 'utf8') });
+    await page
+      .getByTestId('eval-file')
+      .setInputFiles({ name: 'reviews.csv', mimeType: 'text/csv', buffer: Buffer.from(REVIEWS, 'utf8') });
     await page.getByTestId('data-summary').waitFor();
-    await expect(page.getByTestId('data-summary').textContent()).resolves.toContain('reviews.csv · 20 rows, 2 columns (CSV)');
-    await expect(page.getByTestId('examples-ready').textContent()).resolves.toBe('17 of 20 rows are ready to evaluate.');
+    await expect(page.getByTestId('data-summary').textContent()).resolves.toContain(
+      'reviews.csv · 20 rows, 2 columns (CSV)',
+    );
+    await expect(page.getByTestId('examples-ready').textContent()).resolves.toBe(
+      '17 of 20 rows are ready to evaluate.',
+    );
     // Bad rows are listed with their physical line (the quoted line break moves later rows down).
     const badRows = await page.getByTestId('bad-rows').locator('li').allTextContents();
     expect(badRows).toEqual([
@@ -116,16 +125,23 @@ describe('evaluation workbench', () => {
 
     await page.getByTestId('eval-run').click();
     await page.getByTestId('eval-results').waitFor({ timeout: 60_000 });
-    await expect(page.getByTestId('eval-results-meta').textContent()).resolves.toContain('17 of 17 examples · clozelab-test/bert-tiny (fp32)');
+    await expect(page.getByTestId('eval-results-meta').textContent()).resolves.toContain(
+      '17 of 17 examples · clozelab-test/bert-tiny (fp32)',
+    );
 
     // Metrics: a per-label table without NaN, calibration side by side, template comparison with the ensemble.
     const table = await page.getByTestId('per-label-table').textContent();
     expect(table).not.toMatch(/NaN|Infinity/);
-    const supports = await page.getByTestId('per-label-table').locator('tbody tr').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-support'))));
+    const supports = await page
+      .getByTestId('per-label-table')
+      .locator('tbody tr')
+      .evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-support'))));
     expect(supports).toEqual([9, 8]);
     await expect(page.getByTestId('calibration-comparison').locator('tbody tr').count()).resolves.toBe(3);
     await expect(page.getByTestId('comparison-row').count()).resolves.toBe(3);
-    await expect(page.getByTestId('per-label-chart').locator('.recharts-bar-rectangle').count()).resolves.toBeGreaterThan(0);
+    await expect(
+      page.getByTestId('per-label-chart').locator('.recharts-bar-rectangle').count(),
+    ).resolves.toBeGreaterThan(0);
 
     // The confusion matrix: 2 × 2 cells whose counts add up; a cell lists exactly its examples.
     const cells = page.getByTestId('confusion-cell');
@@ -137,7 +153,9 @@ describe('evaluation workbench', () => {
     const predicted = (await cells.nth(target).getAttribute('data-predicted'))!;
     await cells.nth(target).click();
     const listed = page.getByTestId('cell-examples').getByTestId('eval-example');
-    await expect(page.getByTestId('cell-title').textContent()).resolves.toContain(`Gold "${gold}", predicted "${predicted}": ${counts[target]} examples`);
+    await expect(page.getByTestId('cell-title').textContent()).resolves.toContain(
+      `Gold "${gold}", predicted "${predicted}": ${counts[target]} examples`,
+    );
     await expect(listed.count()).resolves.toBe(counts[target]);
     for (const text of await listed.locator('.eval-example-head').allTextContents()) {
       expect(text).toContain(`gold ${gold}`);
@@ -156,18 +174,25 @@ describe('evaluation workbench', () => {
     const rows = Papa.parse<string[]>(csv.replace(/^\ufeff/, '').trim()).data;
     expect(rows).toHaveLength(1 + 17 * 3); // header + 17 examples × (2 templates + ensemble)
     expect(rows.find((r) => r[0] === '3')?.[2]).toBe('The plot was dull,\r\nand the jokes fell flat.');
-    const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('confusion-frame').getByRole('button', { name: /PNG/ }).click()]);
+    const [png] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('confusion-frame').getByRole('button', { name: /PNG/ }).click(),
+    ]);
     const pngPath = join(tmp, 'confusion.png');
     await png.saveAs(pngPath);
     expect(readFileSync(pngPath).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
 
     writeFileSync(join(tmp, 'setup.json'), JSON.stringify(setup));
     writeFileSync(join(tmp, 'reviews.csv'), REVIEWS);
-    const cli = spawnSync(process.execPath, [join(ROOT, 'bin', 'clozelab.mjs'), 'eval', '--setup', 'setup.json', '--data', 'reviews.csv', '--json'], {
-      cwd: tmp,
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const cli = spawnSync(
+      process.execPath,
+      [join(ROOT, 'bin', 'clozelab.mjs'), 'eval', '--setup', 'setup.json', '--data', 'reviews.csv', '--json'],
+      {
+        cwd: tmp,
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
     expect(cli.status, cli.stderr).toBe(0);
     expect(browserReport).toEqual(JSON.parse(cli.stdout));
     expect(browserReport.templates).toHaveLength(2);
@@ -184,18 +209,40 @@ describe('evaluation workbench', () => {
     await page.getByTestId('label-word-search').scrollIntoViewIfNeeded();
     await screenshot(page, 'evaluation-label-words');
     await page.getByRole('button', { name: 'Playground' }).click();
-    await expect(page.getByLabel('Verbalizer', { exact: true }).inputValue()).resolves.toMatch(new RegExp(`^positive: great, good, fantastic, ${word}$`, 'm'));
+    await expect(page.getByLabel('Verbalizer', { exact: true }).inputValue()).resolves.toMatch(
+      new RegExp(`^positive: great, good, fantastic, ${word}$`, 'm'),
+    );
   });
 
   test('100,000 rows are read without freezing the page; a long run can be cancelled and its partial results stay', async () => {
     const page = await openWith(setupFor('auto'));
     // Distinct sentences (so every example really runs the model) from a seeded generator.
-    const words = ['great', 'movie', 'terrible', 'plot', 'acting', 'story', 'boring', 'fun', 'cast', 'ending', 'the', 'was', 'and', 'very', 'not'];
+    const words = [
+      'great',
+      'movie',
+      'terrible',
+      'plot',
+      'acting',
+      'story',
+      'boring',
+      'fun',
+      'cast',
+      'ending',
+      'the',
+      'was',
+      'and',
+      'very',
+      'not',
+    ];
     const random = seededRandom(7);
     const lines = ['text,label'];
     for (let i = 0; i < 100_000; i++) {
       const text = Array.from({ length: 6 + (i % 9) }, () => words[Math.floor(random() * words.length)]).join(' ');
-      lines.push(i % 997 === 0 ? `"${text},\nwith a line break",${i % 3 ? 'positive' : 'negative'}` : `${text},${i % 3 ? 'positive' : 'negative'}`);
+      lines.push(
+        i % 997 === 0
+          ? `"${text},\nwith a line break",${i % 3 ? 'positive' : 'negative'}`
+          : `${text},${i % 3 ? 'positive' : 'negative'}`,
+      );
     }
     const big = lines.join('\n') + '\n';
     // The file is made in the page first and then picked, as a user would: (setInputFiles would
@@ -206,7 +253,9 @@ describe('evaluation workbench', () => {
     await page.evaluate(() => {
       const w = window as unknown as { longTasks: number[]; picked: File };
       w.longTasks = [];
-      new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe({ type: 'longtask' });
+      new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe({
+        type: 'longtask',
+      });
       const input = document.querySelector<HTMLInputElement>('[data-testid="eval-file"]')!;
       const transfer = new DataTransfer();
       transfer.items.add(w.picked);
@@ -214,7 +263,10 @@ describe('evaluation workbench', () => {
       input.dispatchEvent(new Event('change', { bubbles: true }));
     });
     const started = Date.now();
-    await page.getByTestId('examples-ready').getByText('100,000 of 100,000 rows are ready to evaluate.').waitFor({ timeout: 60_000 });
+    await page
+      .getByTestId('examples-ready')
+      .getByText('100,000 of 100,000 rows are ready to evaluate.')
+      .waitFor({ timeout: 60_000 });
     const readMs = Date.now() - started;
     const takeTasks = () => page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks.splice(0));
     const parseTasks = await takeTasks();
@@ -222,10 +274,14 @@ describe('evaluation workbench', () => {
 
     await page.getByTestId('eval-run').click();
     const progress = page.getByTestId('eval-progress-text');
-    await page.waitForFunction(() => {
-      const text = document.querySelector('[data-testid="eval-progress-text"]')?.textContent ?? '';
-      return Number(/^([\d,]+) \//.exec(text)?.[1]?.replace(/,/g, '') ?? 0) >= 1_500;
-    }, undefined, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => {
+        const text = document.querySelector('[data-testid="eval-progress-text"]')?.textContent ?? '';
+        return Number(/^([\d,]+) \//.exec(text)?.[1]?.replace(/,/g, '') ?? 0) >= 1_500;
+      },
+      undefined,
+      { timeout: 60_000 },
+    );
     const progressText = (await progress.textContent())!;
     const runTasks = await takeTasks();
     // Read the progress and press Cancel in one go, to see how quickly the run stops.
@@ -245,7 +301,10 @@ describe('evaluation workbench', () => {
     // Cancel takes effect within the request in flight (a few dozen prompts).
     expect(done - doneAtCancel).toBeLessThan(200);
     await expect(page.getByTestId('eval-results-meta').textContent()).resolves.toMatch(/partial results/);
-    const supports = await page.getByTestId('per-label-table').locator('tbody tr').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-support'))));
+    const supports = await page
+      .getByTestId('per-label-table')
+      .locator('tbody tr')
+      .evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-support'))));
     expect(supports.reduce((a, b) => a + b, 0)).toBe(done);
     await expect(page.getByTestId('confusion-cell').count()).resolves.toBe(4);
     await page.mouse.move(0, 0);

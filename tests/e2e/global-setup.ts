@@ -18,10 +18,14 @@ export async function setup(project: TestProject): Promise<void> {
     throw new Error('The generated test models are missing from dist/: run `npm run fixtures` before building.');
   }
   const port = 4300 + Math.floor(Math.random() * 500);
-  server = spawn(resolve(root, 'node_modules/.bin/vite'), ['preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  server = spawn(
+    resolve(root, 'node_modules/.bin/vite'),
+    ['preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   server.stdout?.on('data', (chunk) => (output += String(chunk)));
   server.stderr?.on('data', (chunk) => (output += String(chunk)));

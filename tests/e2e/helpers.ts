@@ -29,7 +29,9 @@ export async function readDistribution(page: Page, index = 0): Promise<Record<st
     .getByTestId('result-card')
     .nth(index)
     .locator('[data-testid="label-probs"] tr')
-    .evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-label') ?? '', Number(tr.getAttribute('data-prob'))] as const));
+    .evaluateAll((trs) =>
+      trs.map((tr) => [tr.getAttribute('data-label') ?? '', Number(tr.getAttribute('data-prob'))] as const),
+    );
   return Object.fromEntries(rows);
 }
 

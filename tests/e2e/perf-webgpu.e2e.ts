@@ -20,7 +20,10 @@ interface Smoke {
 }
 
 beforeAll(async () => {
-  const built = spawnSync(join(root, 'node_modules/.bin/vite'), ['build', '--config', 'scripts/bench/vite.config.ts'], { cwd: root, stdio: 'inherit' });
+  const built = spawnSync(join(root, 'node_modules/.bin/vite'), ['build', '--config', 'scripts/bench/vite.config.ts'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (built.status !== 0) throw new Error('building the benchmark page failed');
   server = await startServer({ root: join(root, '.cache/bench-dist'), modelDirs: [join(root, 'public/models')] });
   browser = await openBrowser(inject('chromiumPath'), { extraArgs: ['--enable-unsafe-webgpu'] });
@@ -35,7 +38,10 @@ afterAll(async () => {
 
 const smoke = (dtype: 'fp32' | 'q8', tolerance?: number): Promise<Smoke> =>
   browser.page.evaluate(
-    ([d, t]) => (globalThis as unknown as { bench: { webgpuSmoke(id: string, d: string, t?: number): Promise<Smoke> } }).bench.webgpuSmoke('clozelab-test/bert-tiny', d, t ?? undefined),
+    ([d, t]) =>
+      (
+        globalThis as unknown as { bench: { webgpuSmoke(id: string, d: string, t?: number): Promise<Smoke> } }
+      ).bench.webgpuSmoke('clozelab-test/bert-tiny', d, t ?? undefined),
     [dtype, tolerance ?? null] as const,
   );
 

@@ -28,8 +28,12 @@ describe('playground edge cases', () => {
     await page.reload();
     const notice = page.getByTestId('notice').first();
     await expect(notice.textContent()).resolves.toMatch(/could not be read.*not valid JSON/);
-    await expect(page.getByLabel('Template', { exact: true }).inputValue()).resolves.toBe('[X] Overall, it was a [Z] movie.');
-    await expect(page.evaluate(() => localStorage.getItem('clozelab.workspace.unreadable'))).resolves.toBe('{"version":1,"workspace":{"setup":');
+    await expect(page.getByLabel('Template', { exact: true }).inputValue()).resolves.toBe(
+      '[X] Overall, it was a [Z] movie.',
+    );
+    await expect(page.evaluate(() => localStorage.getItem('clozelab.workspace.unreadable'))).resolves.toBe(
+      '{"version":1,"workspace":{"setup":',
+    );
     await page.getByRole('button', { name: 'Dismiss' }).click();
     await expect(page.getByTestId('notice').count()).resolves.toBe(0);
   });

@@ -51,9 +51,11 @@ describe('playground', () => {
     expectDistribution(byDefault, ['good', 'bad', 'meh']);
     await expect(page.getByTestId('result-card').first().locator('.recharts-bar-rectangle').count()).resolves.toBe(3);
     // "fantastic" is several tokens for the test model's vocabulary: the table says so.
-    await expect(page.getByRole('table', { name: 'Label words as the model tokenizes them' }).textContent()).resolves.toMatch(/fan · ##tas · ##tic \(3 tokens\)/);
+    await expect(
+      page.getByRole('table', { name: 'Label words as the model tokenizes them' }).textContent(),
+    ).resolves.toMatch(/fan · ##tas · ##tic \(3 tokens\)/);
 
-    await page.getByLabel('Combine a label\'s words by').selectOption('max');
+    await page.getByLabel("Combine a label's words by").selectOption('max');
     await waitForFreshResults(page);
     const byMax = await readDistribution(page, 0);
     expectDistribution(byMax, ['good', 'bad', 'meh']);
@@ -72,9 +74,13 @@ describe('playground', () => {
     await typeInto(page, 'Template', 'Review: [X] In short, the film was [Z].');
     await waitForFreshResults(page);
     await page.reload();
-    await expect(page.getByLabel('Template', { exact: true }).inputValue()).resolves.toBe('Review: [X] In short, the film was [Z].');
-    await expect(page.getByLabel('Verbalizer', { exact: true }).inputValue()).resolves.toBe('good: great, excellent, fantastic\nbad: terrible, awful\nmeh: okay, fine');
-    await expect(page.getByLabel('Combine a label\'s words by').inputValue()).resolves.toBe('max');
+    await expect(page.getByLabel('Template', { exact: true }).inputValue()).resolves.toBe(
+      'Review: [X] In short, the film was [Z].',
+    );
+    await expect(page.getByLabel('Verbalizer', { exact: true }).inputValue()).resolves.toBe(
+      'good: great, excellent, fantastic\nbad: terrible, awful\nmeh: okay, fine',
+    );
+    await expect(page.getByLabel("Combine a label's words by").inputValue()).resolves.toBe('max');
     // The model was a local test model, so it loads again by itself and the same numbers come back.
     await waitForFreshResults(page);
     expect(await readDistribution(page, 0)).toEqual(byMax);
@@ -91,7 +97,9 @@ describe('playground', () => {
     await waitForFreshResults(page);
     expectDistribution(await readDistribution(page, 0), ['positive', 'negative']);
     // The mask follows a space in the default template, so label words carry the BPE space marker.
-    await expect(page.getByRole('table', { name: 'Label words as the model tokenizes them' }).textContent()).resolves.toContain('Ġgreat');
+    await expect(
+      page.getByRole('table', { name: 'Label words as the model tokenizes them' }).textContent(),
+    ).resolves.toContain('Ġgreat');
     await screenshot(page, 'playground-opened-folder');
   });
 });

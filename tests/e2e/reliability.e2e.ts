@@ -39,7 +39,12 @@ function setup(): PromptSetup {
     model: { id: 'clozelab-test/bert-tiny', source: 'local', dtype: 'fp32', device: 'wasm' },
     templates: [{ id: 't1', name: 'Overall', text: '[X] Overall, it was a [Z] movie.' }],
     activeTemplateId: 't1',
-    verbalizer: { labels: [{ label: 'positive', words: ['great', 'good'] }, { label: 'negative', words: ['terrible', 'bad'] }] },
+    verbalizer: {
+      labels: [
+        { label: 'positive', words: ['great', 'good'] },
+        { label: 'negative', words: ['terrible', 'bad'] },
+      ],
+    },
     scoring: { ...DEFAULT_SCORING_OPTIONS },
     inputs: [{ X: 'A fine film.' }, { X: 'Dull and long.' }],
   };
@@ -52,7 +57,12 @@ async function runtimeWorker(page: Page): Promise<Worker> {
     if (found) return found;
     await page.waitForTimeout(100);
   }
-  throw new Error(`no runtime worker among ${page.workers().map((w) => w.url()).join(', ')}`);
+  throw new Error(
+    `no runtime worker among ${page
+      .workers()
+      .map((w) => w.url())
+      .join(', ')}`,
+  );
 }
 
 async function distributions(page: Page): Promise<Record<string, number>[]> {
@@ -62,7 +72,14 @@ async function distributions(page: Page): Promise<Record<string, number>[]> {
   return out;
 }
 
-const CSV = ['text,label', ...Array.from({ length: 1500 }, (_, i) => `"Review number ${i}, which was ${i % 2 ? 'great' : 'awful'} in every way.",${i % 2 ? 'positive' : 'negative'}`)].join('\n');
+const CSV = [
+  'text,label',
+  ...Array.from(
+    { length: 1500 },
+    (_, i) =>
+      `"Review number ${i}, which was ${i % 2 ? 'great' : 'awful'} in every way.",${i % 2 ? 'positive' : 'negative'}`,
+  ),
+].join('\n');
 
 describe('reliability', () => {
   test('the model worker ended mid-run (from outside, then by an uncaught error): the page says so, restarts it, and keeps the workspace and results', async () => {
@@ -70,11 +87,14 @@ describe('reliability', () => {
     const saved = serializeWorkspace({ setup: setup(), verbalizerText: formatVerbalizer(setup().verbalizer) });
     // The saved workspace is in place before the app's first script runs, so no startup of a
     // default workspace can race with it (a reload after writing it could be overtaken by a save).
-    await s.context.addInitScript(([key, value]) => {
-      if (sessionStorage.getItem('clozelab-e2e-seeded')) return;
-      sessionStorage.setItem('clozelab-e2e-seeded', '1');
-      localStorage.setItem(key, value);
-    }, [WORKSPACE_KEY, saved] as const);
+    await s.context.addInitScript(
+      ([key, value]) => {
+        if (sessionStorage.getItem('clozelab-e2e-seeded')) return;
+        sessionStorage.setItem('clozelab-e2e-seeded', '1');
+        localStorage.setItem(key, value);
+      },
+      [WORKSPACE_KEY, saved] as const,
+    );
     await s.page.goto(baseURL);
     const { page } = s;
     await page.getByTestId('model-status').getByText('Ready').waitFor({ timeout: 60_000 });
@@ -83,7 +103,9 @@ describe('reliability', () => {
 
     // An evaluation is running when the worker goes away.
     await page.getByRole('button', { name: 'Evaluate' }).click();
-    await page.getByTestId('eval-file').setInputFiles({ name: 'many.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV, 'utf8') });
+    await page
+      .getByTestId('eval-file')
+      .setInputFiles({ name: 'many.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV, 'utf8') });
     await page.getByTestId('eval-run').click();
     await page.getByTestId('eval-progress').waitFor();
     const first = await runtimeWorker(page);
@@ -116,7 +138,9 @@ describe('reliability', () => {
     // Nothing lost: the template, the saved workspace and the playground's numbers.
     await page.getByRole('button', { name: 'Playground' }).click();
     await page.getByTestId('model-status').getByText('Ready').waitFor({ timeout: 60_000 });
-    await expect(page.getByLabel('Template', { exact: true }).inputValue()).resolves.toBe('[X] Overall, it was a [Z] movie.');
+    await expect(page.getByLabel('Template', { exact: true }).inputValue()).resolves.toBe(
+      '[X] Overall, it was a [Z] movie.',
+    );
     expect(await page.evaluate((key) => localStorage.getItem(key), WORKSPACE_KEY)).toBe(saved);
     await waitForFreshResults(page);
     const after = await distributions(page);
@@ -140,17 +164,20 @@ describe('reliability', () => {
       expect(((await error.textContent()) ?? '').length).toBeGreaterThan(20);
       const dropped = hub.hits.filter((h) => h.url.endsWith('.onnx'));
       expect(dropped.length).toBeGreaterThan(0);
-      for (const h of dropped) expect(h.bytes).toBeLessThan(statSync(resolve(folder, h.url.split('/resolve/main/')[1]!)).size);
+      for (const h of dropped)
+        expect(h.bytes).toBeLessThan(statSync(resolve(folder, h.url.split('/resolve/main/')[1]!)).size);
       await screenshot(page, 'reliability-download-dropped');
 
       // The cache holds no ONNX file, or only complete ones.
-      const full = (url: string) => statSync(resolve(folder, url.slice(url.indexOf('/resolve/main/') + '/resolve/main/'.length))).size;
+      const full = (url: string) =>
+        statSync(resolve(folder, url.slice(url.indexOf('/resolve/main/') + '/resolve/main/'.length))).size;
       const cachedOnnx = async () =>
         (
           await page.evaluate(async () => {
             const cache = await caches.open('transformers-cache');
             const out: { url: string; size: number }[] = [];
-            for (const request of await cache.keys()) out.push({ url: request.url, size: (await (await cache.match(request))!.arrayBuffer()).byteLength });
+            for (const request of await cache.keys())
+              out.push({ url: request.url, size: (await (await cache.match(request))!.arrayBuffer()).byteLength });
             return out;
           })
         ).filter((e) => e.url.endsWith('.onnx'));
@@ -174,7 +201,8 @@ describe('reliability', () => {
     await s.context.addInitScript(() => {
       const original = Storage.prototype.setItem;
       Storage.prototype.setItem = function (this: Storage, key: string, value: string) {
-        if ((window as unknown as { __storageFull?: boolean }).__storageFull) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+        if ((window as unknown as { __storageFull?: boolean }).__storageFull)
+          throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
         return original.call(this, key, value);
       };
     });
@@ -184,7 +212,7 @@ describe('reliability', () => {
     await page.waitForFunction(() => localStorage.getItem('clozelab.workspace')?.includes('Saved: [X]'));
     await page.evaluate(() => ((window as unknown as { __storageFull?: boolean }).__storageFull = true));
     await typeInto(page, 'Template', 'Unsaved: [X] was [Z].');
-    await page.getByTestId('notice').filter({ hasText: "storage is full" }).waitFor();
+    await page.getByTestId('notice').filter({ hasText: 'storage is full' }).waitFor();
     await expect(page.getByLabel('Template', { exact: true }).inputValue()).resolves.toBe('Unsaved: [X] was [Z].');
     expect(await page.evaluate(() => localStorage.getItem('clozelab.workspace'))).toContain('Saved: [X]');
     await screenshot(page, 'reliability-storage-full');
@@ -192,7 +220,9 @@ describe('reliability', () => {
     await page.evaluate(() => ((window as unknown as { __storageFull?: boolean }).__storageFull = false));
     await page.getByLabel('Template', { exact: true }).press('End');
     await page.getByLabel('Template', { exact: true }).pressSequentially(' Done.');
-    await page.waitForFunction(() => localStorage.getItem('clozelab.workspace')?.includes('Unsaved: [X] was [Z]. Done.'));
+    await page.waitForFunction(() =>
+      localStorage.getItem('clozelab.workspace')?.includes('Unsaved: [X] was [Z]. Done.'),
+    );
   });
 
   test('two tabs on one workspace: the other tab is warned, overwrites nothing until asked, and can load the newer version', async () => {
@@ -240,7 +270,8 @@ describe('reliability', () => {
     await page.goto(baseURL);
     await loadTestModel(page);
     await waitForFreshResults(page);
-    const longTasks = async () => page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks.splice(0));
+    const longTasks = async () =>
+      page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks.splice(0));
     await longTasks();
     // The page's live JS heap after a full garbage collection (through the DevTools protocol).
     const cdp = await s.context.newCDPSession(page);
@@ -255,7 +286,12 @@ describe('reliability', () => {
     const big = 'This film was long, very long. '.repeat(3300).slice(0, 100_000);
     await page.getByTestId('input-row').first().locator('textarea, input').first().fill(big);
     await waitForFreshResults(page);
-    await page.getByTestId('result-card').first().getByText(/cut|shortened|truncat/i).first().waitFor();
+    await page
+      .getByTestId('result-card')
+      .first()
+      .getByText(/cut|shortened|truncat/i)
+      .first()
+      .waitFor();
     const bigInput = await longTasks();
     // More than a saved setup may hold (10,000 characters an input): used in full here, saved cut, and said so.
     await page.getByTestId('notice').filter({ hasText: 'longer than a saved setup may hold (inputs[0].X)' }).waitFor();
@@ -263,7 +299,8 @@ describe('reliability', () => {
     // 1,000 labels: more than a setup may hold, so one clear error at label 101 (and the last good
     // chart stays); 100 labels — the most a setup holds — with words in scripts the tokenizer may not know.
     const scripts = ['great', 'ᚠᚢᚦ', '😀', 'e\u0301', 'שלום', 'مرحبا'];
-    const labels = (n: number) => Array.from({ length: n }, (_, i) => `label${i}: ${scripts[i % scripts.length]}${i}`).join('\n');
+    const labels = (n: number) =>
+      Array.from({ length: n }, (_, i) => `label${i}: ${scripts[i % scripts.length]}${i}`).join('\n');
     // The text is set the way a paste ends up (value + input event): Playwright's fill() goes through
     // Chromium's own editing of 1,000 lines, which alone blocks ~2 s even in a bare <textarea>.
     const paste = (text: string) =>
@@ -276,7 +313,9 @@ describe('reliability', () => {
     const manyLabels = await longTasks();
     await paste(labels(100));
     await waitForFreshResults(page);
-    await expect(page.getByTestId('result-card').first().locator('[data-testid="label-probs"] tr').count()).resolves.toBe(100);
+    await expect(
+      page.getByTestId('result-card').first().locator('[data-testid="label-probs"] tr').count(),
+    ).resolves.toBe(100);
     const hundredLabels = await longTasks();
 
     const longest = (xs: number[]) => Math.round(Math.max(0, ...xs));
@@ -300,7 +339,9 @@ describe('reliability', () => {
     await page.reload();
     await page.getByRole('button', { name: 'Playground' }).click();
     await expect(page.getByLabel('Verbalizer', { exact: true }).inputValue()).resolves.toBe(labels(100));
-    await expect(page.getByTestId('input-row').first().locator('textarea, input').first().inputValue()).resolves.toBe(big.slice(0, 10_000));
+    await expect(page.getByTestId('input-row').first().locator('textarea, input').first().inputValue()).resolves.toBe(
+      big.slice(0, 10_000),
+    );
     await expect(page.getByTestId('notice').filter({ hasText: 'could not be read' }).count()).resolves.toBe(0);
   });
 });

@@ -33,7 +33,9 @@ describe('content security policy', () => {
     await context.addInitScript(() => {
       const w = window as unknown as { __csp: string[] };
       w.__csp = [];
-      document.addEventListener('securitypolicyviolation', (e) => w.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample}`));
+      document.addEventListener('securitypolicyviolation', (e) =>
+        w.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample}`),
+      );
     });
     const dialogs: string[] = [];
     page.on('dialog', (d) => {
@@ -58,7 +60,9 @@ describe('content security policy', () => {
     await page.getByRole('button', { name: 'Playground' }).click();
     await page.getByTestId('open-share').click();
     await page.getByTestId('share-qr').waitFor();
-    expect(await page.getByTestId('share-qr').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(100);
+    expect(
+      await page.getByTestId('share-qr').evaluate((img) => (img as HTMLImageElement).naturalWidth),
+    ).toBeGreaterThan(100);
 
     // A link whose every text field holds markup and javascript: URLs.
     // Under 100 characters, so that it fits every field of a setup (labels and words included).
@@ -71,7 +75,12 @@ describe('content security policy', () => {
       { id: 't1', name: evil, text: `${evil} [X] [Z].` },
       { id: 't2', name: `javascript:void(0)`, text: '[X] javascript:alert(2) [Z]' },
     ];
-    setup.verbalizer = { labels: [{ label: evil, words: [evil, 'great'] }, { label: 'javascript:alert(3)', words: ['javascript:alert(4)'] }] };
+    setup.verbalizer = {
+      labels: [
+        { label: evil, words: [evil, 'great'] },
+        { label: 'javascript:alert(3)', words: ['javascript:alert(4)'] },
+      ],
+    };
     setup.inputs = [{ X: evil }, { X: 'javascript:alert(5)' }];
     const link = encodeShareFragment(setup);
     if (!link.ok) throw new Error(link.error.message);
@@ -86,7 +95,8 @@ describe('content security policy', () => {
     expect(await page.locator('body').textContent()).toContain('javascript:alert(3)');
     // Nothing from the link became an element, a link target or an event handler.
     expect(await page.locator('img[src="x"], a[href^="javascript:"], [onerror], script:not([src])').count()).toBe(0);
-    for (const a of await page.locator('a[href]').evaluateAll((as) => as.map((x) => (x as HTMLAnchorElement).protocol))) expect(['http:', 'https:', 'blob:']).toContain(a);
+    for (const a of await page.locator('a[href]').evaluateAll((as) => as.map((x) => (x as HTMLAnchorElement).protocol)))
+      expect(['http:', 'https:', 'blob:']).toContain(a);
     expect(new URL(page.url()).origin).toBe(baseURL);
 
     expect(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp)).toEqual([]);

@@ -58,7 +58,9 @@ describe('sharing', () => {
     // Headless Chromium may block the clipboard: either way the page says what happened.
     await a.page.getByText(/Copied to the clipboard|press Ctrl\+C/).waitFor();
     await a.page.getByTestId('share-qr').waitFor();
-    expect(await a.page.getByTestId('share-qr').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(100);
+    expect(
+      await a.page.getByTestId('share-qr').evaluate((img) => (img as HTMLImageElement).naturalWidth),
+    ).toBeGreaterThan(100);
     await screenshot(a.page, 'share-dialog');
 
     // A fresh browser profile: nothing saved, so the link opens straight away; the test model loads by itself.
@@ -67,8 +69,12 @@ describe('sharing', () => {
     await b.page.getByTestId('link-opened').waitFor();
     await b.page.getByTestId('model-status').getByText('Ready').waitFor({ timeout: 60_000 });
     await waitForFreshResults(b.page);
-    await expect(b.page.getByLabel('Template', { exact: true }).inputValue()).resolves.toBe('Review: [X] In short, it was [Z].');
-    await expect(b.page.getByLabel('Verbalizer', { exact: true }).inputValue()).resolves.toBe('good: great, fine\nbad: terrible, awful');
+    await expect(b.page.getByLabel('Template', { exact: true }).inputValue()).resolves.toBe(
+      'Review: [X] In short, it was [Z].',
+    );
+    await expect(b.page.getByLabel('Verbalizer', { exact: true }).inputValue()).resolves.toBe(
+      'good: great, fine\nbad: terrible, awful',
+    );
     await expect(b.page.getByLabel("Combine a label's words by").inputValue()).resolves.toBe('max');
     const after = await allDistributions(b.page);
     expect(after).toHaveLength(before.length);
@@ -91,7 +97,9 @@ describe('sharing', () => {
     await b.page.locator('#locale-select').selectOption('zh');
     await b.page.getByRole('button', { name: '分享与导入' }).waitFor();
     await typeInto(b.page, '模板', 'Review: [X] In short, it was [Y].');
-    await expect(b.page.getByTestId('template-errors').textContent()).resolves.toContain('第 30 个字符的槽位 [Y] 无法识别');
+    await expect(b.page.getByTestId('template-errors').textContent()).resolves.toContain(
+      '第 30 个字符的槽位 [Y] 无法识别',
+    );
     await screenshot(b.page, 'chinese-ui');
     await typeInto(b.page, '模板', 'Review: [X] In short, it was [Z].');
     await b.page.locator('#locale-select').selectOption('en');
@@ -103,7 +111,9 @@ describe('sharing', () => {
     await b.page.getByTestId('toggle-presentation').click();
     await b.page.getByTestId('presentation').waitFor();
     await b.page.getByTestId('presentation').getByTestId('result-card').waitFor();
-    const promptSize = await b.page.locator('.presentation-prompt .rendered-prompt').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    const promptSize = await b.page
+      .locator('.presentation-prompt .rendered-prompt')
+      .evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
     expect(promptSize).toBeGreaterThanOrEqual(40);
     expectDistribution(await readDistribution(b.page, 0), ['good', 'bad']);
     await b.page.screenshot({ path: `${screenshotDir}/presentation-mode.png` });
@@ -133,7 +143,11 @@ describe('sharing', () => {
     const v2 = (json: string) => `s=2.${linkChecksum(json)}.${LZString.compressToEncodedURIComponent(json)}`;
     const cases: [string, string, RegExp][] = [
       ['truncated', good.fragment.slice(0, Math.floor(good.fragment.length / 2)), /cut short|damaged|incomplete/],
-      ['bit-flipped', `${good.fragment.slice(0, good.fragment.lastIndexOf('.') + 1)}${flipped}`, /cut short|damaged|incomplete/],
+      [
+        'bit-flipped',
+        `${good.fragment.slice(0, good.fragment.lastIndexOf('.') + 1)}${flipped}`,
+        /cut short|damaged|incomplete/,
+      ],
       ['newer version', `s=9.${payload}`, /newer ClozeLab/],
       ['oversized', `s=2.00000000.${'A'.repeat(17_000)}`, /too long/],
       ['not JSON', v2('{"version":1,<script>alert(1)</script>'), /does not contain a ClozeLab setup/],
@@ -146,7 +160,9 @@ describe('sharing', () => {
       await error.waitFor();
       await expect(error.textContent(), name).resolves.toMatch(message);
       await expect(error.textContent()).resolves.toContain('Your workspace was not changed.');
-      await expect(page.getByLabel('Template', { exact: true }).inputValue(), name).resolves.toBe('My own work: [X] was [Z].');
+      await expect(page.getByLabel('Template', { exact: true }).inputValue(), name).resolves.toBe(
+        'My own work: [X] was [Z].',
+      );
       expect(await page.evaluate(() => localStorage.getItem('clozelab.workspace')), name).toBe(saved);
       if (name === 'wrong shape') await screenshot(page, 'bad-link');
     }
@@ -157,7 +173,12 @@ describe('sharing', () => {
     setup.name = evil;
     setup.model = { id: 'clozelab-test/bert-tiny', source: 'local', dtype: 'auto', device: 'auto' };
     setup.templates = [{ id: 't1', name: evil, text: `${evil} [X] [Z].` }];
-    setup.verbalizer = { labels: [{ label: evil, words: [evil, 'great'] }, { label: 'neg', words: ['bad'] }] };
+    setup.verbalizer = {
+      labels: [
+        { label: evil, words: [evil, 'great'] },
+        { label: 'neg', words: ['bad'] },
+      ],
+    };
     setup.inputs = [{ X: evil }];
     const link = encodeShareFragment(setup);
     if (!link.ok) throw new Error('encode');
@@ -174,7 +195,14 @@ describe('sharing', () => {
     await expect(page.getByLabel('Template', { exact: true }).inputValue()).resolves.toBe(`${evil} [X] [Z].`);
     await page.getByTestId('model-status').getByText('Ready').waitFor({ timeout: 60_000 });
     await waitForFreshResults(page);
-    await expect(page.getByTestId('result-card').first().locator('[data-testid="label-probs"] tr').first().getAttribute('data-label')).resolves.toBe(evil);
+    await expect(
+      page
+        .getByTestId('result-card')
+        .first()
+        .locator('[data-testid="label-probs"] tr')
+        .first()
+        .getAttribute('data-label'),
+    ).resolves.toBe(evil);
     // Restore the previous workspace from the banner: exactly what was saved before.
     await page.getByTestId('link-restore').click();
     await expect(page.getByLabel('Template', { exact: true }).inputValue()).resolves.toBe('My own work: [X] was [Z].');
@@ -205,16 +233,26 @@ describe('sharing', () => {
     await page.getByRole('button', { name: 'Compare', exact: true }).click();
     const rows = page.getByTestId('compare-row');
     await rows.first().waitFor();
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="compare-b"]').length === 3 && !document.querySelector('[data-testid="compare-b"][data-stale]'));
+    await page.waitForFunction(
+      () =>
+        document.querySelectorAll('[data-testid="compare-b"]').length === 3 &&
+        !document.querySelector('[data-testid="compare-b"][data-stale]'),
+    );
     await expect(page.getByTestId('compare-summary').textContent()).resolves.toMatch(/same label for \d of 3 inputs/);
-    await expect(rows.first().getByTestId('compare-b').getByTestId('rendered-prompt').textContent()).resolves.toMatch(/All in all, it was \[MASK\]\.$/);
+    await expect(rows.first().getByTestId('compare-b').getByTestId('rendered-prompt').textContent()).resolves.toMatch(
+      /All in all, it was \[MASK\]\.$/,
+    );
     await screenshot(page, 'compare');
 
     // OpenPrompt import, with its warnings listed.
     await page.getByTestId('open-share').click();
     await page.getByRole('tab', { name: 'OpenPrompt' }).click();
-    await page.getByTestId('openprompt-import-templates').fill('{"soft": "Review:"} {"placeholder":"text_a"} It was {"mask"}.');
-    await page.getByTestId('openprompt-import-words').fill('{"negative": ["bad", "terrible"], "positive": ["good", "great"]}');
+    await page
+      .getByTestId('openprompt-import-templates')
+      .fill('{"soft": "Review:"} {"placeholder":"text_a"} It was {"mask"}.');
+    await page
+      .getByTestId('openprompt-import-words')
+      .fill('{"negative": ["bad", "terrible"], "positive": ["good", "great"]}');
     await page.getByTestId('openprompt-import-check').click();
     await expect(page.getByTestId('openprompt-import-warnings').textContent()).resolves.toContain('soft tokens');
     await page.getByTestId('openprompt-import-open').click();
@@ -236,7 +274,12 @@ describe('sharing', () => {
       const elsewhere: string[] = [];
       // Worker requests included: every request of the profile must go to the app's own origin.
       s.context.on('request', (request) => {
-        if (!request.url().startsWith(baseURL) && !request.url().startsWith('data:') && !request.url().startsWith('blob:')) elsewhere.push(request.url());
+        if (
+          !request.url().startsWith(baseURL) &&
+          !request.url().startsWith('data:') &&
+          !request.url().startsWith('blob:')
+        )
+          elsewhere.push(request.url());
       });
       await s.page.goto(baseURL);
       await s.page.getByLabel('Any Hugging Face Hub model id').fill(id);

@@ -21,11 +21,32 @@ export interface TlsHub {
   close(): Promise<void>;
 }
 
-export async function startTlsHub(repos: Record<string, string>, options: { dropOnnx?: boolean } = {}): Promise<TlsHub> {
+export async function startTlsHub(
+  repos: Record<string, string>,
+  options: { dropOnnx?: boolean } = {},
+): Promise<TlsHub> {
   const dir = mkdtempSync(join(tmpdir(), 'clozelab-tls-'));
   const key = join(dir, 'key.pem');
   const cert = join(dir, 'cert.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=huggingface.co'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=huggingface.co',
+    ],
+    { stdio: 'ignore' },
+  );
   const hits: TlsHub['hits'] = [];
   const hub = { dropOnnx: options.dropOnnx === true } as TlsHub;
   const server = createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {

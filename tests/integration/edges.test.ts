@@ -10,7 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDataset, parseDatasetAsync } from '../../src/core/dataset.ts';
 import { planScoring, scoreLabels, DEFAULT_SCORING_OPTIONS } from '../../src/core/scoring.ts';
 import { parseTemplate } from '../../src/core/template.ts';
-import { parseVerbalizer, resolveVerbalizer, labelWordTexts, isUsable, type Verbalizer } from '../../src/core/verbalizer.ts';
+import {
+  parseVerbalizer,
+  resolveVerbalizer,
+  labelWordTexts,
+  isUsable,
+  type Verbalizer,
+} from '../../src/core/verbalizer.ts';
 import { MaskedLMEngine } from '../../src/runtime/engine.ts';
 import { allowHubDownloads, setLocalModelFolder } from '../../src/runtime/node-models.ts';
 
@@ -39,7 +45,9 @@ async function run(templateText: string, verbalizer: Verbalizer, inputs: Record<
   if (!t.ok) throw new Error(t.errors[0]!.message);
   const options = { tokenizerKind: engine.facts.tokenizerKind, precededBySpace: true };
   const resolution = resolveVerbalizer(verbalizer, (text) => engine.tokenizeWord(text), options);
-  const plan = planScoring(t.template, inputs, resolution.words, DEFAULT_SCORING_OPTIONS, { maskToken: engine.facts.maskToken });
+  const plan = planScoring(t.template, inputs, resolution.words, DEFAULT_SCORING_OPTIONS, {
+    maskToken: engine.facts.maskToken,
+  });
   const results = await engine.score(plan.prompts, plan.tokenIds, { topK: 5 });
   return { scores: scoreLabels(plan, results), results, resolution, labelTexts: labelWordTexts(verbalizer, options) };
 }
@@ -52,7 +60,12 @@ function expectDistribution(probs: readonly number[]): void {
   expect(probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
 }
 
-const pn: Verbalizer = { labels: [{ label: 'positive', words: ['great', 'good'] }, { label: 'negative', words: ['terrible', 'bad'] }] };
+const pn: Verbalizer = {
+  labels: [
+    { label: 'positive', words: ['great', 'good'] },
+    { label: 'negative', words: ['terrible', 'bad'] },
+  ],
+};
 
 describe('edges through the runtime (bert-tiny)', () => {
   it('an empty input and a template that is only [Z] give a distribution', async () => {
@@ -85,7 +98,9 @@ describe('edges through the runtime (bert-tiny)', () => {
         { label: 'שלום', words: ['שלום', 'مرحبا'] },
       ],
     };
-    const { scores, resolution } = await run('\u202b[X]\u202c — it was [Z] 👩‍👩‍👧.', verbalizer, { X: 'Ce film était e\u0301tonnant 😀 שלום' });
+    const { scores, resolution } = await run('\u202b[X]\u202c — it was [Z] 👩‍👩‍👧.', verbalizer, {
+      X: 'Ce film était e\u0301tonnant 😀 שלום',
+    });
     expectDistribution(scores.probs);
     expect(scores.probs).toHaveLength(3);
     for (const w of resolution.words) {
@@ -95,11 +110,16 @@ describe('edges through the runtime (bert-tiny)', () => {
     expect(resolution.words.find((w) => w.word === 'ᚠᚢᚦ')!.status).toBe('unknown');
     // Every unknown word is reported by the resolution, with its label.
     const unknown = resolution.words.filter((w) => w.status === 'unknown').map((w) => w.word);
-    for (const word of unknown) expect(resolution.issues.some((i) => i.code === 'unknown-token' && i.word === word)).toBe(true);
+    for (const word of unknown)
+      expect(resolution.issues.some((i) => i.code === 'unknown-token' && i.word === word)).toBe(true);
   });
 
   it('a label whose every word is unknown gets probability 0; the others still sum to 1', async () => {
-    const { scores } = await run('[X] It was [Z].', { labels: [{ label: 'runes', words: ['ᚠᚢᚦ'] }, ...pn.labels] }, { X: 'Fine.' });
+    const { scores } = await run(
+      '[X] It was [Z].',
+      { labels: [{ label: 'runes', words: ['ᚠᚢᚦ'] }, ...pn.labels] },
+      { X: 'Fine.' },
+    );
     expect(scores.probs[0]).toBe(0);
     expectDistribution(scores.probs);
   });
@@ -114,7 +134,12 @@ describe('edges in the prompt engine', () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.errors).toHaveLength(1);
-    expect(r.errors[0]).toMatchObject({ code: 'over-limit', line: 101, column: 1, params: { kind: 'labels', max: 100 } });
+    expect(r.errors[0]).toMatchObject({
+      code: 'over-limit',
+      line: 101,
+      column: 1,
+      params: { kind: 'labels', max: 100 },
+    });
     expect(r.errors[0]!.message).toMatch(/^Line 101, column 1: Too many labels: at most 100/);
     expect(ms).toBeLessThan(500);
   });
@@ -126,7 +151,10 @@ describe('edges in the prompt engine', () => {
   });
 
   it('a dataset of 100,000 rows parses (sync and in slices) with every row, in seconds', async () => {
-    const text = ['text,label', ...Array.from({ length: 100_000 }, (_, i) => `"Row ${i}, with a comma",${i % 3 ? 'positive' : 'negative'}`)].join('\n');
+    const text = [
+      'text,label',
+      ...Array.from({ length: 100_000 }, (_, i) => `"Row ${i}, with a comma",${i % 3 ? 'positive' : 'negative'}`),
+    ].join('\n');
     const t0 = performance.now();
     const r = parseDataset(text);
     const syncMs = performance.now() - t0;
@@ -139,19 +167,25 @@ describe('edges in the prompt engine', () => {
     let last = performance.now();
     let longestSlice = 0;
     const t1 = performance.now();
-    const sliced = await parseDatasetAsync(text, {}, {
-      shouldYield: () => performance.now() - last > 16,
-      yieldNow: async () => {
-        longestSlice = Math.max(longestSlice, performance.now() - last);
-        slices++;
-        await new Promise((r) => setTimeout(r, 0));
-        last = performance.now();
+    const sliced = await parseDatasetAsync(
+      text,
+      {},
+      {
+        shouldYield: () => performance.now() - last > 16,
+        yieldNow: async () => {
+          longestSlice = Math.max(longestSlice, performance.now() - last);
+          slices++;
+          await new Promise((r) => setTimeout(r, 0));
+          last = performance.now();
+        },
       },
-    });
+    );
     const asyncMs = performance.now() - t1;
     expect(sliced.ok && sliced.dataset.rows.length).toBe(100_000);
     expect(slices).toBeGreaterThan(5);
-    console.log(`100,000 rows: ${syncMs.toFixed(0)} ms in one go; ${asyncMs.toFixed(0)} ms in ${slices} slices, longest slice ${longestSlice.toFixed(0)} ms`);
+    console.log(
+      `100,000 rows: ${syncMs.toFixed(0)} ms in one go; ${asyncMs.toFixed(0)} ms in ${slices} slices, longest slice ${longestSlice.toFixed(0)} ms`,
+    );
     expect(longestSlice).toBeLessThan(200);
   });
 });

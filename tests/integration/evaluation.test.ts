@@ -11,7 +11,13 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildExamples, parseDataset, suggestMapping, type EvalExample } from '../../src/core/dataset.ts';
 import { findDemoDataset } from '../../src/core/demo-datasets.ts';
-import { evaluationReport, prepareTemplates, runEvaluation, runMetrics, type PreparedTemplate } from '../../src/core/evaluation.ts';
+import {
+  evaluationReport,
+  prepareTemplates,
+  runEvaluation,
+  runMetrics,
+  type PreparedTemplate,
+} from '../../src/core/evaluation.ts';
 import { labelSearchPrompts, tokenWord } from '../../src/core/label-search.ts';
 import { planScoring, scoreLabels, type ScoringOptions } from '../../src/core/scoring.ts';
 import { DEFAULT_SCORING_OPTIONS } from '../../src/core/scoring.ts';
@@ -89,7 +95,10 @@ describe('runEvaluation on bert-tiny', () => {
     for (const [t, tpl] of templates.entries()) {
       for (const [i, ex] of examples.entries()) {
         // The playground's way: one complete plan per input, run on its own.
-        const plan = planScoring(tpl.template, ex.inputs, tpl.words, scoring, { maskToken: engine.facts.maskToken, complete: true });
+        const plan = planScoring(tpl.template, ex.inputs, tpl.words, scoring, {
+          maskToken: engine.facts.maskToken,
+          complete: true,
+        });
         const results = await engine.score(plan.prompts, plan.tokenIds, { topK: 5 });
         const plain = scoreLabels(plan, results, { ...scoring, calibrate: false });
         const calibrated = scoreLabels(plan, results, { ...scoring, calibrate: true });
@@ -158,7 +167,12 @@ describe('runEvaluation on bert-tiny', () => {
 
   it('a runtime failure ends the run as "failed" with the runtime\'s message, not an exception', async () => {
     const long = '[X] ' + 'very '.repeat(600) + 'much [Z].';
-    const { templates } = await prepareTemplates([{ id: 'long', name: 'long', text: long }], verbalizer, engine.facts, tokenize);
+    const { templates } = await prepareTemplates(
+      [{ id: 'long', name: 'long', text: long }],
+      verbalizer,
+      engine.facts,
+      tokenize,
+    );
     const run = await runEvaluation({
       templates,
       examples: demoExamples().slice(0, 3),
@@ -184,7 +198,10 @@ describe('label-word statistics in the worker', () => {
       const labels = ['positive', 'negative'];
       const { prompts, groups } = labelSearchPrompts(tpl!.template, examples, labels, 6);
       const exclude = [engine.tokenizeWord('great').ids[0]!];
-      const result = await client.labelWordStats({ prompts, groups, groupCount: 2, topN: 5, exclude }, { lane: 'label-search' });
+      const result = await client.labelWordStats(
+        { prompts, groups, groupCount: 2, topN: 5, exclude },
+        { lane: 'label-search' },
+      );
       expect(result.counts).toEqual([6, 6]);
       expect(result.vocabSize).toBe(engine.facts.vocabSize);
       expect(result.candidates.map((c) => c.length)).toEqual([5, 5]);
@@ -216,7 +233,12 @@ describe('label-word statistics in the worker', () => {
 });
 
 describe('clozelab eval (the CLI as a process)', () => {
-  const cli = (args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin', 'clozelab.mjs'), 'eval', ...args], { cwd: tmp, encoding: 'utf8', timeout: 60_000 });
+  const cli = (args: string[]) =>
+    spawnSync(process.execPath, [join(ROOT, 'bin', 'clozelab.mjs'), 'eval', ...args], {
+      cwd: tmp,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
   const setup: PromptSetup = {
     version: SETUP_VERSION,
     name: 'cli test',
@@ -257,7 +279,16 @@ describe('clozelab eval (the CLI as a process)', () => {
   });
 
   it('human-readable output has both calibration modes, the confusion matrix and hints', () => {
-    const r = cli(['--setup', 'demo:sentiment-en', '--data', 'demo:sentiment-en', '--model', BERT, '--templates', 't2']);
+    const r = cli([
+      '--setup',
+      'demo:sentiment-en',
+      '--data',
+      'demo:sentiment-en',
+      '--model',
+      BERT,
+      '--templates',
+      't2',
+    ]);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('test model with random weights');
     expect(r.stdout).toMatch(/accuracy\s+\d+\.\d%\s+\d+\.\d%/);

@@ -47,7 +47,11 @@ function toTensor(rows: number[][]): ort.Tensor {
 }
 
 async function runOrt(session: ort.InferenceSession, batch: Batch): Promise<ort.Tensor> {
-  const out = await session.run({ input_ids: toTensor(batch.ids), attention_mask: toTensor(batch.mask), token_type_ids: toTensor(batch.types) });
+  const out = await session.run({
+    input_ids: toTensor(batch.ids),
+    attention_mask: toTensor(batch.mask),
+    token_type_ids: toTensor(batch.types),
+  });
   const name = session.outputNames[0] ?? 'logits';
   const t = out[name];
   if (!t) throw new Error('no output');
@@ -60,7 +64,10 @@ function tensorRows2d(t: { data: unknown }): number[][] {
 
 /** Tokenizes with right padding using the fixture's own Transformers.js tokenizer. */
 function encode(tok: PreTrainedTokenizer, texts: string[]): Batch {
-  const enc = tok(texts, { padding: true, return_token_type_ids: true }) as unknown as Record<string, { tolist(): (number | bigint)[][] }>;
+  const enc = tok(texts, { padding: true, return_token_type_ids: true }) as unknown as Record<
+    string,
+    { tolist(): (number | bigint)[][] }
+  >;
   const rows = (k: string) => (enc[k]?.tolist() ?? []).map((r) => r.map(Number));
   const ids = rows('input_ids');
   const types = enc.token_type_ids ? rows('token_type_ids') : ids.map((r) => r.map(() => 0));
@@ -143,54 +150,60 @@ describe.each(MLM_IDS)('%s', (id) => {
   const spec = fixtureById(id);
 
   it('has a labelled config', () => {
-    const cfg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, spec.dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+    const cfg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, spec.dir, 'config.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     expect(cfg.clozelab_test_model).toBe(true);
     expect(String(cfg.clozelab_note)).toMatch(/random weights/);
     expect(cfg.max_position_embeddings).toBe(spec.family === 'roberta' ? 514 : 512);
   });
 
-  it.each(['model.onnx', 'model_quantized.onnx'] as const)('%s runs in onnxruntime-node, padding invariant', async (file) => {
-    const tok = await AutoTokenizer.from_pretrained(id);
-    const s = await session(spec.dir, file);
-    expect(s.inputNames).toEqual(['input_ids', 'attention_mask', 'token_type_ids']);
-    expect(s.outputNames).toEqual(['logits']);
+  it.each(['model.onnx', 'model_quantized.onnx'] as const)(
+    '%s runs in onnxruntime-node, padding invariant',
+    async (file) => {
+      const tok = await AutoTokenizer.from_pretrained(id);
+      const s = await session(spec.dir, file);
+      expect(s.inputNames).toEqual(['input_ids', 'attention_mask', 'token_type_ids']);
+      expect(s.outputNames).toEqual(['logits']);
 
-    const batch = encode(tok, SENTENCES[id]);
-    const [S0, S1] = [batch.mask[0]?.reduce((x, y) => x + y, 0) ?? 0, batch.mask[1]?.reduce((x, y) => x + y, 0) ?? 0];
-    expect(S1).toBeLessThan(S0); // the second sentence really is padded
-    const logits = await runOrt(s, batch);
-    const V = tok.get_vocab().size;
-    expect(logits.dims).toEqual([2, S0, V]);
-    expect((logits.data as Float32Array).every(Number.isFinite)).toBe(true);
+      const batch = encode(tok, SENTENCES[id]);
+      const [S0, S1] = [batch.mask[0]?.reduce((x, y) => x + y, 0) ?? 0, batch.mask[1]?.reduce((x, y) => x + y, 0) ?? 0];
+      expect(S1).toBeLessThan(S0); // the second sentence really is padded
+      const logits = await runOrt(s, batch);
+      const V = tok.get_vocab().size;
+      expect(logits.dims).toEqual([2, S0, V]);
+      expect((logits.data as Float32Array).every(Number.isFinite)).toBe(true);
 
-    // Same sentence alone (no padding) → same logits at its real positions.
-    const alone = await runOrt(s, encode(tok, [SENTENCES[id][1]]));
-    expect(alone.dims).toEqual([1, S1, V]);
-    let diff = 0;
-    let corr = 1;
-    for (let p = 0; p < S1; p++) {
-      diff = Math.max(diff, maxAbsDiff(slice(alone, 0, p), slice(logits, 1, p)));
-      corr = Math.min(corr, correlation(slice(alone, 0, p), slice(logits, 1, p)));
-    }
-    report[`${id}/${file}/padding_max_abs_diff`] = Number(diff.toExponential(2));
-    if (file === 'model.onnx') {
-      expect(diff).toBeLessThan(1e-4);
-      // …and the mask is what makes it so: attending to the pad tokens changes the result.
-      const unmasked = await runOrt(s, { ...batch, mask: batch.mask.map((r) => r.map(() => 1)) });
-      expect(maxAbsDiff(slice(unmasked, 1, 1), slice(logits, 1, 1))).toBeGreaterThan(1e-2);
-    } else {
-      // Dynamic quantization picks the activation scale per tensor (= per batch), so padded
-      // batches differ slightly from single sentences — only approximately invariant.
-      expect(corr).toBeGreaterThan(0.99);
-    }
+      // Same sentence alone (no padding) → same logits at its real positions.
+      const alone = await runOrt(s, encode(tok, [SENTENCES[id][1]]));
+      expect(alone.dims).toEqual([1, S1, V]);
+      let diff = 0;
+      let corr = 1;
+      for (let p = 0; p < S1; p++) {
+        diff = Math.max(diff, maxAbsDiff(slice(alone, 0, p), slice(logits, 1, p)));
+        corr = Math.min(corr, correlation(slice(alone, 0, p), slice(logits, 1, p)));
+      }
+      report[`${id}/${file}/padding_max_abs_diff`] = Number(diff.toExponential(2));
+      if (file === 'model.onnx') {
+        expect(diff).toBeLessThan(1e-4);
+        // …and the mask is what makes it so: attending to the pad tokens changes the result.
+        const unmasked = await runOrt(s, { ...batch, mask: batch.mask.map((r) => r.map(() => 1)) });
+        expect(maxAbsDiff(slice(unmasked, 1, 1), slice(logits, 1, 1))).toBeGreaterThan(1e-2);
+      } else {
+        // Dynamic quantization picks the activation scale per tensor (= per batch), so padded
+        // batches differ slightly from single sentences — only approximately invariant.
+        expect(corr).toBeGreaterThan(0.99);
+      }
 
-    // The prediction at a mask is peaked (random weights, but visibly non-uniform).
-    const maskPos = batch.ids[0]?.indexOf(tok.mask_token_id as number) ?? -1;
-    expect(maskPos).toBeGreaterThan(0);
-    const top = softmaxMax(slice(logits, 0, maskPos));
-    report[`${id}/${file}/top1_prob_at_mask`] = Number(top.toFixed(4));
-    expect(top).toBeGreaterThan(20 / V);
-  });
+      // The prediction at a mask is peaked (random weights, but visibly non-uniform).
+      const maskPos = batch.ids[0]?.indexOf(tok.mask_token_id as number) ?? -1;
+      expect(maskPos).toBeGreaterThan(0);
+      const top = softmaxMax(slice(logits, 0, maskPos));
+      report[`${id}/${file}/top1_prob_at_mask`] = Number(top.toFixed(4));
+      expect(top).toBeGreaterThan(20 / V);
+    },
+  );
 
   it('q8 logits track fp32', async () => {
     const tok = await AutoTokenizer.from_pretrained(id);
@@ -229,7 +242,10 @@ describe.each(MLM_IDS)('%s', (id) => {
       const batch = encode(tok, SENTENCES[id]);
       const V = tok.get_vocab().size;
       expect(logits.dims).toEqual([2, batch.ids[0]?.length, V]);
-      const direct = await runOrt(await session(spec.dir, dtype === 'fp32' ? 'model.onnx' : 'model_quantized.onnx'), batch);
+      const direct = await runOrt(
+        await session(spec.dir, dtype === 'fp32' ? 'model.onnx' : 'model_quantized.onnx'),
+        batch,
+      );
       expect(maxAbsDiff(logits.data, direct.data as Float32Array)).toBeLessThan(1e-4);
 
       // Padding invariance through the whole Transformers.js path (fp32 exact, q8 approximate).
@@ -264,7 +280,9 @@ describe('tokenizers', () => {
     expect(ids.at(-1)).toBe(tok.convert_tokens_to_ids('[SEP]'));
     expect(ids.filter((i) => i === 4)).toHaveLength(1);
     // pairs: [CLS] A [SEP] B [SEP] with token types 0…0 1…1
-    const pair = tok('a premise', { text_pair: 'a hypothesis' }) as unknown as { token_type_ids: { tolist(): bigint[][] } };
+    const pair = tok('a premise', { text_pair: 'a hypothesis' }) as unknown as {
+      token_type_ids: { tolist(): bigint[][] };
+    };
     expect(pair.token_type_ids.tolist()[0]?.map(Number)).toEqual([0, 0, 0, 0, 1, 1, 1]);
   });
 
@@ -313,12 +331,18 @@ describe('broken fixtures', () => {
       const out = await runOrt(s, { ids: [[2, 100, 4, 3]], mask: [[1, 1, 1, 1]], types: [[0, 0, 0, 0]] });
       expect(out.dims).toEqual([1, 4, 32]);
     }
-    const cfg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, spec.dir, 'config.json'), 'utf8')) as { architectures: string[] };
+    const cfg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, spec.dir, 'config.json'), 'utf8')) as {
+      architectures: string[];
+    };
     expect(cfg.architectures).toEqual(['BertModel']);
     // encoder output equals the reference encoder
     const { weights } = fixtureWeights(spec);
     const ref = referenceForward(weights, [[2, 100, 4, 3]], [[1, 1, 1, 1]], undefined, 'encoder');
-    const out = await runOrt(await session(spec.dir, 'model.onnx'), { ids: [[2, 100, 4, 3]], mask: [[1, 1, 1, 1]], types: [[0, 0, 0, 0]] });
+    const out = await runOrt(await session(spec.dir, 'model.onnx'), {
+      ids: [[2, 100, 4, 3]],
+      mask: [[1, 1, 1, 1]],
+      types: [[0, 0, 0, 0]],
+    });
     expect(maxAbsDiff(ref[0]?.flatMap((r) => [...r]) ?? [], out.data as Float32Array)).toBeLessThan(1e-4);
   });
 

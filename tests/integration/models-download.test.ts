@@ -12,7 +12,14 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { env } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DTYPE_FILES, downloadModel, MANIFEST_FILE, parseArgs, verifyModel, type Reporter } from '../../scripts/models-download.ts';
+import {
+  DTYPE_FILES,
+  downloadModel,
+  MANIFEST_FILE,
+  parseArgs,
+  verifyModel,
+  type Reporter,
+} from '../../scripts/models-download.ts';
 import { MaskedLMEngine } from '../../src/runtime/engine.ts';
 import { LOCAL_MANIFEST } from '../../src/store/local-copy.ts';
 import { startFakeHub } from '../fake-hub.ts';
@@ -21,10 +28,16 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const FIXTURE = path.join(ROOT, 'public', 'models', 'clozelab-test', 'bert-tiny');
 const ID = 'school-hub/bert-tiny';
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
-const startHub = (options: { dropFirst: boolean; corrupt?: boolean }) => startFakeHub({ ...options, repos: { [ID]: FIXTURE } });
+const startHub = (options: { dropFirst: boolean; corrupt?: boolean }) =>
+  startFakeHub({ ...options, repos: { [ID]: FIXTURE } });
 
 function quietReporter(lines: string[]): Reporter {
-  return { file: (id, file) => lines.push(`file ${file}`), progress: () => {}, done: (m) => lines.push(m), warn: (m) => lines.push(`warn ${m}`) };
+  return {
+    file: (id, file) => lines.push(`file ${file}`),
+    progress: () => {},
+    done: (m) => lines.push(m),
+    warn: (m) => lines.push(`warn ${m}`),
+  };
 }
 
 const tmp: string[] = [];
@@ -66,9 +79,24 @@ describe('npm run models:download', () => {
     const dir = path.join(out, ID);
     expect(fs.readFileSync(path.join(dir, DTYPE_FILES.q8)).equals(onnx)).toBe(true);
     expect(fs.existsSync(path.join(dir, `${DTYPE_FILES.q8}.part`))).toBe(false);
-    expect(manifest.files.map((f) => f.path)).toEqual(['config.json', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', DTYPE_FILES.q8]);
-    expect(manifest.files.find((f) => f.path === DTYPE_FILES.q8)).toEqual({ path: DTYPE_FILES.q8, size: onnx.length, sha256: sha256(onnx), checked: 'hub' });
-    expect(JSON.parse(fs.readFileSync(path.join(dir, MANIFEST_FILE), 'utf8'))).toMatchObject({ id: ID, hub: hub.url, dtypes: ['q8'] });
+    expect(manifest.files.map((f) => f.path)).toEqual([
+      'config.json',
+      'tokenizer.json',
+      'tokenizer_config.json',
+      'special_tokens_map.json',
+      DTYPE_FILES.q8,
+    ]);
+    expect(manifest.files.find((f) => f.path === DTYPE_FILES.q8)).toEqual({
+      path: DTYPE_FILES.q8,
+      size: onnx.length,
+      sha256: sha256(onnx),
+      checked: 'hub',
+    });
+    expect(JSON.parse(fs.readFileSync(path.join(dir, MANIFEST_FILE), 'utf8'))).toMatchObject({
+      id: ID,
+      hub: hub.url,
+      dtypes: ['q8'],
+    });
     // The app reads the same manifest to pick the dtype of a local copy.
     expect(LOCAL_MANIFEST).toBe(MANIFEST_FILE);
     expect(await verifyModel(ID, out)).toEqual([]);
@@ -77,7 +105,19 @@ describe('npm run models:download', () => {
     env.localModelPath = `${out}/`;
     const engine = await MaskedLMEngine.load({ kind: 'local', id: ID }, { dtype: 'q8' });
     expect(engine.facts.maskToken).toBe('[MASK]');
-    const [scores] = await engine.score([{ parts: [{ kind: 'input', slot: 'X', text: 'it was' }, { kind: 'template', text: ' ' }, { kind: 'mask', count: 1 }] }], [engine.facts.maskTokenId], { topK: 3 });
+    const [scores] = await engine.score(
+      [
+        {
+          parts: [
+            { kind: 'input', slot: 'X', text: 'it was' },
+            { kind: 'template', text: ' ' },
+            { kind: 'mask', count: 1 },
+          ],
+        },
+      ],
+      [engine.facts.maskTokenId],
+      { topK: 3 },
+    );
     expect(scores!.masks[0]!.top).toHaveLength(3);
     await engine.dispose?.();
 
@@ -97,7 +137,9 @@ describe('npm run models:download', () => {
     const hub = await startHub({ dropFirst: false, corrupt: true });
     servers.push(hub.server);
     const out = tmpDir();
-    await expect(downloadModel(ID, { hub: hub.url, outDir: out, attempts: 2, reporter: quietReporter([]) })).rejects.toThrow(/checksum mismatch/);
+    await expect(
+      downloadModel(ID, { hub: hub.url, outDir: out, attempts: 2, reporter: quietReporter([]) }),
+    ).rejects.toThrow(/checksum mismatch/);
     expect(fs.existsSync(path.join(out, ID, DTYPE_FILES.q8))).toBe(false);
     expect(fs.existsSync(path.join(out, ID, `${DTYPE_FILES.q8}.part`))).toBe(false);
     expect(fs.existsSync(path.join(out, ID, MANIFEST_FILE))).toBe(false);
@@ -107,13 +149,25 @@ describe('npm run models:download', () => {
     const hub = await startHub({ dropFirst: false });
     servers.push(hub.server);
     const out = tmpDir();
-    await expect(downloadModel(ID, { hub: hub.url, outDir: out, dtypes: ['fp16'], reporter: quietReporter([]) })).rejects.toThrow(/onnx\/model_fp16\.onnx is missing .*404.*--dtype/);
+    await expect(
+      downloadModel(ID, { hub: hub.url, outDir: out, dtypes: ['fp16'], reporter: quietReporter([]) }),
+    ).rejects.toThrow(/onnx\/model_fp16\.onnx is missing .*404.*--dtype/);
     await expect(downloadModel('../etc/passwd', { hub: hub.url, outDir: out })).rejects.toThrow(/not a Hub model id/);
     await expect(downloadModel(ID, { hub: 'file:///etc', outDir: out })).rejects.toThrow(/--hub must be an http/);
-    expect(parseArgs(['a/b', '--dtype', 'q8,fp32', '--hub=http://x', '--out', 'dir'])).toMatchObject({ ids: ['a/b'], dtypes: ['q8', 'fp32'], hub: 'http://x', outDir: 'dir' });
+    expect(parseArgs(['a/b', '--dtype', 'q8,fp32', '--hub=http://x', '--out', 'dir'])).toMatchObject({
+      ids: ['a/b'],
+      dtypes: ['q8', 'fp32'],
+      hub: 'http://x',
+      outDir: 'dir',
+    });
     expect(parseArgs(['a/b', '--dtype', 'int3'])).toEqual({ error: expect.stringContaining('Unknown --dtype') });
     // Both ONNX variants at once.
-    const manifest = await downloadModel(ID, { hub: hub.url, outDir: out, dtypes: ['q8', 'fp32'], reporter: quietReporter([]) });
+    const manifest = await downloadModel(ID, {
+      hub: hub.url,
+      outDir: out,
+      dtypes: ['q8', 'fp32'],
+      reporter: quietReporter([]),
+    });
     expect(manifest.dtypes).toEqual(['q8', 'fp32']);
     expect(manifest.files.map((f) => f.path)).toContain('onnx/model.onnx');
   });

@@ -23,10 +23,14 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const MODELS_DIR = path.join(ROOT, 'public', 'models');
 const BROKEN_DIR = path.join(ROOT, '.cache', 'fixtures');
 const MODELS = ['clozelab-test/bert-tiny', 'clozelab-test/roberta-tiny', 'clozelab-test/chinese-bert-tiny'];
-const file = (id: string, dtype: 'fp32' | 'q8', dir = MODELS_DIR) => path.join(dir, id, 'onnx', dtype === 'q8' ? 'model_quantized.onnx' : 'model.onnx');
+const file = (id: string, dtype: 'fp32' | 'q8', dir = MODELS_DIR) =>
+  path.join(dir, id, 'onnx', dtype === 'q8' ? 'model_quantized.onnx' : 'model.onnx');
 
 beforeAll(() => {
-  if (MODELS.some((id) => !fs.existsSync(file(id, 'q8'))) || !fs.existsSync(path.join(BROKEN_DIR, 'not-mlm', 'onnx', 'model.onnx'))) {
+  if (
+    MODELS.some((id) => !fs.existsSync(file(id, 'q8'))) ||
+    !fs.existsSync(path.join(BROKEN_DIR, 'not-mlm', 'onnx', 'model.onnx'))
+  ) {
     const r = spawnSync('npx', ['tsx', 'scripts/make-fixtures.ts'], { cwd: ROOT, stdio: 'inherit' });
     if (r.status !== 0) throw new Error('npm run fixtures failed');
   }
@@ -54,7 +58,8 @@ function feeds(session: ort.InferenceSession, ids: number[][], len: number): Rec
     input_ids: new ort.Tensor('int64', input, [b, len]),
     attention_mask: new ort.Tensor('int64', mask, [b, len]),
   };
-  if (session.inputNames.includes('token_type_ids')) f.token_type_ids = new ort.Tensor('int64', new BigInt64Array(b * len), [b, len]);
+  if (session.inputNames.includes('token_type_ids'))
+    f.token_type_ids = new ort.Tensor('int64', new BigInt64Array(b * len), [b, len]);
   return f;
 }
 
@@ -80,14 +85,18 @@ describe('rewriteForMaskRows (graph surgery)', () => {
       ];
       const picks = [1 * len + 2, 0 * len + 4, 2 * len + 1, 1 * len + 3, 0 * len + 4];
       const full = await plain.run(feeds(plain, ids, len));
-      const sub = await rows.run({ ...feeds(rows, ids, len), [MASK_ROWS_INPUT]: new ort.Tensor('int64', BigInt64Array.from(picks.map(BigInt)), [picks.length]) });
+      const sub = await rows.run({
+        ...feeds(rows, ids, len),
+        [MASK_ROWS_INPUT]: new ort.Tensor('int64', BigInt64Array.from(picks.map(BigInt)), [picks.length]),
+      });
       const V = full.logits!.dims[2] as number;
       expect(sub.logits!.dims).toEqual([picks.length, V]);
       const a = full.logits!.data as Float32Array;
       const b = sub.logits!.data as Float32Array;
       let maxDiff = 0;
       picks.forEach((flat, k) => {
-        for (let v = 0; v < V; v++) maxDiff = Math.max(maxDiff, Math.abs((a[flat * V + v] as number) - (b[k * V + v] as number)));
+        for (let v = 0; v < V; v++)
+          maxDiff = Math.max(maxDiff, Math.abs((a[flat * V + v] as number) - (b[k * V + v] as number)));
       });
       expect(maxDiff).toBeLessThan(1e-5);
       await plain.release();
@@ -133,7 +142,9 @@ describe('rewriteForMaskRows (graph surgery)', () => {
     expect(encoder).toMatchObject({ ok: false, reason: expect.stringContaining('logits') });
     const garbage = rewriteForMaskRows(fs.readFileSync(path.join(BROKEN_DIR, 'corrupt', 'onnx', 'model.onnx')));
     expect(garbage.ok).toBe(false);
-    const truncated = rewriteForMaskRows(fs.readFileSync(path.join(BROKEN_DIR, 'corrupt', 'onnx', 'model_quantized.onnx')));
+    const truncated = rewriteForMaskRows(
+      fs.readFileSync(path.join(BROKEN_DIR, 'corrupt', 'onnx', 'model_quantized.onnx')),
+    );
     expect(truncated.ok).toBe(false);
     const bytes = fs.readFileSync(file(MODELS[0]!, 'fp32'));
     const narrow = rewriteForMaskRows(bytes, { allowedInputs: ['input_ids', 'attention_mask'] });
@@ -145,17 +156,40 @@ describe('rewriteForMaskRows (graph surgery)', () => {
 
 // Prompts with 1–3 masks, several lengths (padding), a repeated prompt.
 const PROMPTS: RenderedPrompt[] = [
-  { parts: [{ kind: 'input', slot: 'X', text: 'The movie was fun.' }, { kind: 'template', text: ' It was ' }, { kind: 'mask', count: 1 }, { kind: 'template', text: '.' }] },
-  { parts: [{ kind: 'template', text: 'It was ' }, { kind: 'mask', count: 2 }, { kind: 'template', text: '.' }] },
   {
     parts: [
-      { kind: 'input', slot: 'X', text: 'A long and winding review of a film that nobody asked for, and yet here we are again' },
+      { kind: 'input', slot: 'X', text: 'The movie was fun.' },
+      { kind: 'template', text: ' It was ' },
+      { kind: 'mask', count: 1 },
+      { kind: 'template', text: '.' },
+    ],
+  },
+  {
+    parts: [
+      { kind: 'template', text: 'It was ' },
+      { kind: 'mask', count: 2 },
+      { kind: 'template', text: '.' },
+    ],
+  },
+  {
+    parts: [
+      {
+        kind: 'input',
+        slot: 'X',
+        text: 'A long and winding review of a film that nobody asked for, and yet here we are again',
+      },
       { kind: 'template', text: ' Overall: ' },
       { kind: 'mask', count: 3 },
       { kind: 'template', text: '!' },
     ],
   },
-  { parts: [{ kind: 'template', text: 'It was ' }, { kind: 'mask', count: 2 }, { kind: 'template', text: '.' }] },
+  {
+    parts: [
+      { kind: 'template', text: 'It was ' },
+      { kind: 'mask', count: 2 },
+      { kind: 'template', text: '.' },
+    ],
+  },
 ];
 
 function expectSameScores(a: PromptScores[], b: PromptScores[], tol: number): number {
@@ -215,13 +249,20 @@ describe('MaskedLMEngine on the mask-rows path', () => {
     const b1 = await plain.score(PROMPTS, all, { topK: 5, batchSize: 1 });
     /** Largest total-variation distance between two runs' mask distributions. */
     const tv = (x: PromptScores[], y: PromptScores[]) =>
-      Math.max(...x.flatMap((s, i) => s.masks.map((m, k) => m.probs.reduce((t, p, j) => t + Math.abs(p - y[i]!.masks[k]!.probs[j]!), 0) / 2)));
+      Math.max(
+        ...x.flatMap((s, i) =>
+          s.masks.map((m, k) => m.probs.reduce((t, p, j) => t + Math.abs(p - y[i]!.masks[k]!.probs[j]!), 0) / 2),
+        ),
+      );
     const rewriteVsPlain = tv(a, b);
     const batchingNoise = tv(b, b1);
-    console.info(`[perf] q8 total variation: mask-rows vs plain ${rewriteVsPlain.toFixed(4)}; plain batched vs one by one ${batchingNoise.toFixed(4)}`);
+    console.info(
+      `[perf] q8 total variation: mask-rows vs plain ${rewriteVsPlain.toFixed(4)}; plain batched vs one by one ${batchingNoise.toFixed(4)}`,
+    );
     expect(rewriteVsPlain).toBeLessThan(0.05);
     expect(rewriteVsPlain).toBeLessThanOrEqual(batchingNoise + 0.01);
-    for (const s of a) for (const m of s.masks) expect(Math.abs(m.probs.reduce((x, y) => x + y, 0) - 1)).toBeLessThan(1e-9);
+    for (const s of a)
+      for (const m of s.masks) expect(Math.abs(m.probs.reduce((x, y) => x + y, 0) - 1)).toBeLessThan(1e-9);
     await fast.dispose();
     await plain.dispose();
   });
@@ -235,7 +276,14 @@ describe('MaskedLMEngine on the mask-rows path', () => {
     const fresh = await (await load(MODELS[0]!)).scoreDetailed(PROMPTS, [17, 42, 99], { topK: 6 });
     expectSameScores(again.scores, fresh.scores, 1e-12);
     // Without cacheRows nothing is stored.
-    const other: RenderedPrompt[] = [{ parts: [{ kind: 'template', text: 'Something else ' }, { kind: 'mask', count: 1 }] }];
+    const other: RenderedPrompt[] = [
+      {
+        parts: [
+          { kind: 'template', text: 'Something else ' },
+          { kind: 'mask', count: 1 },
+        ],
+      },
+    ];
     await engine.scoreDetailed(other, [5], { topK: 0 });
     expect((await engine.scoreDetailed(other, [6], { topK: 0 })).stats.cachedPrompts).toBe(0);
     await engine.dispose();
@@ -259,13 +307,19 @@ describe('planBatches limits', () => {
   it('counts output rows instead of positions when only mask rows come back', () => {
     const lengths = [10, 10, 10, 10];
     // full head: 2 × 10 × 100 floats fit in 2000 → batches of 2
-    expect(planBatches(lengths, 8, 100, 2000)).toEqual([[0, 1], [2, 3]]);
+    expect(planBatches(lengths, 8, 100, 2000)).toEqual([
+      [0, 1],
+      [2, 3],
+    ]);
     // mask rows: 1 row each → all four fit (4 × 100 ≤ 2000)
     expect(planBatches(lengths, 8, 100, 2000, { outputRows: [1, 1, 1, 1] })).toEqual([[0, 1, 2, 3]]);
     // rows 3 + 3 > 5 rows of 100 floats → split
     expect(planBatches(lengths, 8, 100, 500, { outputRows: [3, 3, 1, 1] })).toEqual([[0], [1, 2, 3]]);
     // the padded-token cap
-    expect(planBatches([5, 6, 7, 8], 8, 1, 1e9, { outputRows: [1, 1, 1, 1], maxTokens: 16 })).toEqual([[0, 1], [2, 3]]);
+    expect(planBatches([5, 6, 7, 8], 8, 1, 1e9, { outputRows: [1, 1, 1, 1], maxTokens: 16 })).toEqual([
+      [0, 1],
+      [2, 3],
+    ]);
   });
 
   it('least-work planning splits off a long prompt when a run costs less than its padding', () => {

@@ -7,7 +7,14 @@ import { describe, expect, it } from 'vitest';
 import type { PromptPart } from '../../src/core/types.ts';
 import { urlBelongsToModel } from '../../src/runtime/cache.ts';
 import { RuntimeError, isCancellation, toRuntimeError, type ErrorContext } from '../../src/runtime/errors.ts';
-import { partTexts, planBatches, scoreRow, topKIndices, truncateInputs, type Segment } from '../../src/runtime/scoring.ts';
+import {
+  partTexts,
+  planBatches,
+  scoreRow,
+  topKIndices,
+  truncateInputs,
+  type Segment,
+} from '../../src/runtime/scoring.ts';
 
 describe('partTexts', () => {
   const parts: PromptPart[] = [
@@ -49,7 +56,11 @@ describe('partTexts', () => {
           ),
         ),
         (ps) => {
-          const texts = partTexts(ps as PromptPart[], { maskLstrip: false, maskRstrip: false, moveTrailingSpace: true });
+          const texts = partTexts(ps as PromptPart[], {
+            maskLstrip: false,
+            maskRstrip: false,
+            moveTrailingSpace: true,
+          });
           const join = (xs: (string | null)[]) => xs.map((t) => t ?? '\u0000').join('');
           expect(join(texts)).toBe(join(ps.map((p) => (p.kind === 'mask' ? null : p.text))));
         },
@@ -59,7 +70,10 @@ describe('partTexts', () => {
 });
 
 describe('truncateInputs', () => {
-  const seg = (kind: Segment['kind'], n: number, base = 0): Segment => ({ kind, ids: Array.from({ length: n }, (_, i) => base + i) });
+  const seg = (kind: Segment['kind'], n: number, base = 0): Segment => ({
+    kind,
+    ids: Array.from({ length: n }, (_, i) => base + i),
+  });
 
   it('cuts only inputs, from their end, longest first', () => {
     const segs = [seg('template', 3), seg('input', 10, 100), seg('mask', 1), seg('input', 4, 200)];
@@ -78,7 +92,13 @@ describe('truncateInputs', () => {
   it('property: result fits exactly, non-inputs untouched, removed = excess', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ kind: fc.constantFrom('template', 'input', 'mask') as fc.Arbitrary<Segment['kind']>, n: fc.integer({ min: 0, max: 40 }) }), { maxLength: 8 }),
+        fc.array(
+          fc.record({
+            kind: fc.constantFrom('template', 'input', 'mask') as fc.Arbitrary<Segment['kind']>,
+            n: fc.integer({ min: 0, max: 40 }),
+          }),
+          { maxLength: 8 },
+        ),
         fc.integer({ min: 0, max: 3 }),
         fc.integer({ min: 1, max: 120 }),
         (spec, reserved, max) => {
@@ -134,30 +154,103 @@ describe('scoreRow / topKIndices', () => {
 
   it('property: topKIndices equals a full sort (ties: lower id first)', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: -5, max: 5 }), { minLength: 1, maxLength: 300 }), fc.integer({ min: 1, max: 300 }), (xs, k) => {
-        const kk = Math.min(k, xs.length);
-        const expected = xs.map((_, i) => i).sort((a, b) => xs[b]! - xs[a]! || a - b).slice(0, kk);
-        expect(topKIndices(xs, 0, xs.length, kk)).toEqual(expected);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: -5, max: 5 }), { minLength: 1, maxLength: 300 }),
+        fc.integer({ min: 1, max: 300 }),
+        (xs, k) => {
+          const kk = Math.min(k, xs.length);
+          const expected = xs
+            .map((_, i) => i)
+            .sort((a, b) => xs[b]! - xs[a]! || a - b)
+            .slice(0, kk);
+          expect(topKIndices(xs, 0, xs.length, kk)).toEqual(expected);
+        },
+      ),
     );
   });
 });
 
 describe('toRuntimeError', () => {
-  const local: ErrorContext = { phase: 'load', source: { kind: 'local', id: 'x/y' }, baseDir: '/models/', modelFile: 'onnx/model_quantized.onnx' };
-  const hub: ErrorContext = { phase: 'load', source: { kind: 'hub', id: 'Xenova/bert-base-uncased' }, modelFile: 'onnx/model_quantized.onnx' };
-  const notFound = (msg: string, status: number | null = null) => Object.assign(new Error(msg), { name: 'ModelFileNotFoundError', status });
+  const local: ErrorContext = {
+    phase: 'load',
+    source: { kind: 'local', id: 'x/y' },
+    baseDir: '/models/',
+    modelFile: 'onnx/model_quantized.onnx',
+  };
+  const hub: ErrorContext = {
+    phase: 'load',
+    source: { kind: 'hub', id: 'Xenova/bert-base-uncased' },
+    modelFile: 'onnx/model_quantized.onnx',
+  };
+  const notFound = (msg: string, status: number | null = null) =>
+    Object.assign(new Error(msg), { name: 'ModelFileNotFoundError', status });
 
   const cases: [string, unknown, ErrorContext, RuntimeError['code'], RegExp?][] = [
-    ['local 404 (browser)', notFound('`local_files_only=true` or `env.allowRemoteModels=false` and file was not found locally at "/models/x/y/onnx/model_quantized.onnx".'), local, 'file-missing', /onnx\/model_quantized\.onnx was not found \(404\) at \/models\/x\/y\//],
-    ['hub 404', notFound('Could not locate file: "https://huggingface.co/Xenova/bert-base-uncased/resolve/main/onnx/model_q4.onnx".', 404), hub, 'file-missing', /onnx\/model_q4\.onnx/],
-    ['hub 401', notFound('Unauthorized access to file: "https://huggingface.co/a/b/resolve/main/config.json".', 401), hub, 'file-missing', /private or gated/],
+    [
+      'local 404 (browser)',
+      notFound(
+        '`local_files_only=true` or `env.allowRemoteModels=false` and file was not found locally at "/models/x/y/onnx/model_quantized.onnx".',
+      ),
+      local,
+      'file-missing',
+      /onnx\/model_quantized\.onnx was not found \(404\) at \/models\/x\/y\//,
+    ],
+    [
+      'hub 404',
+      notFound(
+        'Could not locate file: "https://huggingface.co/Xenova/bert-base-uncased/resolve/main/onnx/model_q4.onnx".',
+        404,
+      ),
+      hub,
+      'file-missing',
+      /onnx\/model_q4\.onnx/,
+    ],
+    [
+      'hub 401',
+      notFound('Unauthorized access to file: "https://huggingface.co/a/b/resolve/main/config.json".', 401),
+      hub,
+      'file-missing',
+      /private or gated/,
+    ],
     ['hub offline (browser)', new TypeError('Failed to fetch'), hub, 'hub-unreachable'],
-    ['hub offline (node)', Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('getaddrinfo ENOTFOUND huggingface.co'), { code: 'ENOTFOUND' }) }), hub, 'hub-unreachable'],
-    ['hub 503', new Error('Error (503) occurred while trying to load file: "https://huggingface.co/a/b/resolve/main/config.json".'), hub, 'hub-unreachable'],
-    ['ort-web protobuf', new Error("Can't create a session. ERROR_CODE: 7, ERROR_MESSAGE: Failed to load model because protobuf parsing failed."), local, 'corrupt-model', /onnx\/model_quantized\.onnx/],
-    ['ort-node protobuf', new Error('Load model from /m/onnx/model.onnx failed:Protobuf parsing failed.'), local, 'corrupt-model'],
-    ['html instead of json', new SyntaxError('Unexpected token \'<\', "<!doctype "... is not valid JSON'), local, 'corrupt-model', /web page/],
+    [
+      'hub offline (node)',
+      Object.assign(new TypeError('fetch failed'), {
+        cause: Object.assign(new Error('getaddrinfo ENOTFOUND huggingface.co'), { code: 'ENOTFOUND' }),
+      }),
+      hub,
+      'hub-unreachable',
+    ],
+    [
+      'hub 503',
+      new Error(
+        'Error (503) occurred while trying to load file: "https://huggingface.co/a/b/resolve/main/config.json".',
+      ),
+      hub,
+      'hub-unreachable',
+    ],
+    [
+      'ort-web protobuf',
+      new Error(
+        "Can't create a session. ERROR_CODE: 7, ERROR_MESSAGE: Failed to load model because protobuf parsing failed.",
+      ),
+      local,
+      'corrupt-model',
+      /onnx\/model_quantized\.onnx/,
+    ],
+    [
+      'ort-node protobuf',
+      new Error('Load model from /m/onnx/model.onnx failed:Protobuf parsing failed.'),
+      local,
+      'corrupt-model',
+    ],
+    [
+      'html instead of json',
+      new SyntaxError('Unexpected token \'<\', "<!doctype "... is not valid JSON'),
+      local,
+      'corrupt-model',
+      /web page/,
+    ],
     ['wasm OOM', new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded'), local, 'out-of-memory'],
     ['ort OOM', new Error('failed to allocate a buffer of size 123456789'), local, 'out-of-memory'],
     ['unsupported type', new Error('Unsupported model type: gpt2'), local, 'not-masked-lm'],
@@ -188,12 +281,44 @@ describe('toRuntimeError', () => {
 describe('urlBelongsToModel', () => {
   const where = { cacheName: 'transformers-cache', localModelPath: '/models/', remoteHost: 'https://huggingface.co/' };
   it('matches app-served and Hub files of exactly that model', () => {
-    expect(urlBelongsToModel('http://localhost:5173/models/clozelab-test/bert-tiny/config.json', 'clozelab-test/bert-tiny', where)).toBe(true);
-    expect(urlBelongsToModel('http://localhost:5173/models/clozelab-test/bert-tiny/onnx/model.onnx', 'clozelab-test/bert-tiny', where)).toBe(true);
-    expect(urlBelongsToModel('http://localhost:5173/models/clozelab-test/bert-tiny-2/config.json', 'clozelab-test/bert-tiny', where)).toBe(false);
-    expect(urlBelongsToModel('http://localhost:5173/models/clozelab-test/bert-tiny/config.json', 'bert-tiny', where)).toBe(false);
-    expect(urlBelongsToModel('https://huggingface.co/Xenova/bert-base-uncased/resolve/main/config.json', 'Xenova/bert-base-uncased', where)).toBe(true);
-    expect(urlBelongsToModel('https://huggingface.co/Xenova/bert-base-uncased-x/resolve/main/config.json', 'Xenova/bert-base-uncased', where)).toBe(false);
+    expect(
+      urlBelongsToModel(
+        'http://localhost:5173/models/clozelab-test/bert-tiny/config.json',
+        'clozelab-test/bert-tiny',
+        where,
+      ),
+    ).toBe(true);
+    expect(
+      urlBelongsToModel(
+        'http://localhost:5173/models/clozelab-test/bert-tiny/onnx/model.onnx',
+        'clozelab-test/bert-tiny',
+        where,
+      ),
+    ).toBe(true);
+    expect(
+      urlBelongsToModel(
+        'http://localhost:5173/models/clozelab-test/bert-tiny-2/config.json',
+        'clozelab-test/bert-tiny',
+        where,
+      ),
+    ).toBe(false);
+    expect(
+      urlBelongsToModel('http://localhost:5173/models/clozelab-test/bert-tiny/config.json', 'bert-tiny', where),
+    ).toBe(false);
+    expect(
+      urlBelongsToModel(
+        'https://huggingface.co/Xenova/bert-base-uncased/resolve/main/config.json',
+        'Xenova/bert-base-uncased',
+        where,
+      ),
+    ).toBe(true);
+    expect(
+      urlBelongsToModel(
+        'https://huggingface.co/Xenova/bert-base-uncased-x/resolve/main/config.json',
+        'Xenova/bert-base-uncased',
+        where,
+      ),
+    ).toBe(false);
     expect(urlBelongsToModel('http://localhost:5173/assets/ort.wasm', 'Xenova/bert-base-uncased', where)).toBe(false);
   });
 });

@@ -17,7 +17,13 @@ import { MaskedLMEngine, type LoadOptions } from '../../src/runtime/engine.ts';
 import { RuntimeError, isCancellation } from '../../src/runtime/errors.ts';
 import { RuntimeClient, type ClientEvent } from '../../src/runtime/client.ts';
 import { InProcessWorker } from '../../src/runtime/in-process.ts';
-import type { LoadProgress, ModelSource, WorkerLike, WorkerRequest, WorkerResponse } from '../../src/runtime/protocol.ts';
+import type {
+  LoadProgress,
+  ModelSource,
+  WorkerLike,
+  WorkerRequest,
+  WorkerResponse,
+} from '../../src/runtime/protocol.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const MODELS_DIR = path.join(ROOT, 'public', 'models');
@@ -28,7 +34,10 @@ const ZH = 'clozelab-test/chinese-bert-tiny';
 const local = (id: string): ModelSource => ({ kind: 'local', id });
 
 const REQUIRED = [
-  ...[BERT, ROBERTA, ZH].flatMap((id) => [path.join(MODELS_DIR, id, 'onnx', 'model.onnx'), path.join(MODELS_DIR, id, 'onnx', 'model_quantized.onnx')]),
+  ...[BERT, ROBERTA, ZH].flatMap((id) => [
+    path.join(MODELS_DIR, id, 'onnx', 'model.onnx'),
+    path.join(MODELS_DIR, id, 'onnx', 'model_quantized.onnx'),
+  ]),
   path.join(BROKEN_DIR, 'not-mlm', 'config.json'),
   path.join(BROKEN_DIR, 'corrupt', 'onnx', 'model.onnx'),
   path.join(BROKEN_DIR, 'missing-onnx', 'config.json'),
@@ -61,7 +70,11 @@ let savedRemote: string;
 
 beforeAll(() => {
   if (REQUIRED.some((f) => !fs.existsSync(f))) {
-    const r = spawnSync('npx', ['tsx', 'scripts/make-fixtures.ts'], { cwd: ROOT, stdio: 'inherit', shell: process.platform === 'win32' });
+    const r = spawnSync('npx', ['tsx', 'scripts/make-fixtures.ts'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+      shell: process.platform === 'win32',
+    });
     if (r.status !== 0) throw new Error('npm run fixtures failed');
   }
   env.allowRemoteModels = false;
@@ -84,11 +97,7 @@ interface Reference {
   rows: { logits: Float64Array; logZ: number }[];
 }
 
-async function reference(
-  session: ort.InferenceSession,
-  ids: number[],
-  maskId: number,
-): Promise<Reference> {
+async function reference(session: ort.InferenceSession, ids: number[], maskId: number): Promise<Reference> {
   const n = ids.length;
   const feeds: Record<string, ort.Tensor> = {
     input_ids: new ort.Tensor('int64', BigInt64Array.from(ids.map(BigInt)), [1, n]),
@@ -135,9 +144,23 @@ describe('MaskedLMEngine: load', () => {
     const t0 = performance.now();
     const engine = await loadLocal(BERT, { onProgress: (p) => progress.push(p) });
     const ms = performance.now() - t0;
-    expect(engine.info).toMatchObject({ id: BERT, source: 'local', device: 'cpu', dtype: 'fp32', modelFile: 'onnx/model.onnx', threads: null });
+    expect(engine.info).toMatchObject({
+      id: BERT,
+      source: 'local',
+      device: 'cpu',
+      dtype: 'fp32',
+      modelFile: 'onnx/model.onnx',
+      threads: null,
+    });
     expect(engine.info.files).toEqual(expect.arrayContaining(['config.json', 'tokenizer.json', 'onnx/model.onnx']));
-    expect(engine.facts).toEqual({ maskToken: '[MASK]', maskTokenId: 4, unkTokenId: 1, vocabSize: 2000, tokenizerKind: 'wordpiece', maxLength: 512 });
+    expect(engine.facts).toEqual({
+      maskToken: '[MASK]',
+      maskTokenId: 4,
+      unkTokenId: 1,
+      vocabSize: 2000,
+      tokenizerKind: 'wordpiece',
+      maxLength: 512,
+    });
     const statuses = new Set(progress.map((p) => p.status));
     for (const s of ['initiate', 'download', 'done', 'ready'] as const) expect(statuses.has(s)).toBe(true);
     const modelDone = progress.find((p) => p.file === 'onnx/model.onnx' && p.status === 'done');
@@ -164,12 +187,29 @@ describe('MaskedLMEngine: score() equals an independent computation', () => {
       cls: '[CLS]',
       sep: '[SEP]',
       prompts: [
-        { parts: [{ kind: 'input', slot: 'x', text: 'The movie was fun.' }, { kind: 'template', text: ' It was ' }, { kind: 'mask', count: 1 }, { kind: 'template', text: '.' }] },
-        { parts: [{ kind: 'template', text: 'It was ' }, { kind: 'mask', count: 1 }, { kind: 'template', text: '.' }] },
+        {
+          parts: [
+            { kind: 'input', slot: 'x', text: 'The movie was fun.' },
+            { kind: 'template', text: ' It was ' },
+            { kind: 'mask', count: 1 },
+            { kind: 'template', text: '.' },
+          ],
+        },
+        {
+          parts: [
+            { kind: 'template', text: 'It was ' },
+            { kind: 'mask', count: 1 },
+            { kind: 'template', text: '.' },
+          ],
+        },
         {
           parts: [
             { kind: 'template', text: 'Question: ' },
-            { kind: 'input', slot: 'a', text: 'Overall, the movie was really good and I would watch it again with my family' },
+            {
+              kind: 'input',
+              slot: 'a',
+              text: 'Overall, the movie was really good and I would watch it again with my family',
+            },
             { kind: 'template', text: '? ' },
             { kind: 'mask', count: 1 },
             { kind: 'template', text: ', ' },
@@ -188,12 +228,29 @@ describe('MaskedLMEngine: score() equals an independent computation', () => {
       cls: '<s>',
       sep: '</s>',
       prompts: [
-        { parts: [{ kind: 'input', slot: 'x', text: 'The movie was fun.' }, { kind: 'template', text: ' It was ' }, { kind: 'mask', count: 1 }, { kind: 'template', text: '.' }] },
-        { parts: [{ kind: 'template', text: 'It was ' }, { kind: 'mask', count: 1 }, { kind: 'template', text: '.' }] },
+        {
+          parts: [
+            { kind: 'input', slot: 'x', text: 'The movie was fun.' },
+            { kind: 'template', text: ' It was ' },
+            { kind: 'mask', count: 1 },
+            { kind: 'template', text: '.' },
+          ],
+        },
+        {
+          parts: [
+            { kind: 'template', text: 'It was ' },
+            { kind: 'mask', count: 1 },
+            { kind: 'template', text: '.' },
+          ],
+        },
         {
           parts: [
             { kind: 'template', text: 'Question: ' },
-            { kind: 'input', slot: 'a', text: 'Overall, the movie was really good and I would watch it again with my family' },
+            {
+              kind: 'input',
+              slot: 'a',
+              text: 'Overall, the movie was really good and I would watch it again with my family',
+            },
             { kind: 'template', text: '? ' },
             { kind: 'mask', count: 1 },
             { kind: 'template', text: ', ' },
@@ -213,8 +270,20 @@ describe('MaskedLMEngine: score() equals an independent computation', () => {
       cls: '[CLS]',
       sep: '[SEP]',
       prompts: [
-        { parts: [{ kind: 'input', slot: 'x', text: '这个电影真的很好看。' }, { kind: 'template', text: '总之很' }, { kind: 'mask', count: 1 }, { kind: 'template', text: '。' }] },
-        { parts: [{ kind: 'template', text: '很' }, { kind: 'mask', count: 1 }] },
+        {
+          parts: [
+            { kind: 'input', slot: 'x', text: '这个电影真的很好看。' },
+            { kind: 'template', text: '总之很' },
+            { kind: 'mask', count: 1 },
+            { kind: 'template', text: '。' },
+          ],
+        },
+        {
+          parts: [
+            { kind: 'template', text: '很' },
+            { kind: 'mask', count: 1 },
+          ],
+        },
       ],
       wholeText: ['这个电影真的很好看。总之很[MASK]。', '很[MASK]'],
     },
@@ -266,7 +335,19 @@ describe('MaskedLMEngine: score() equals an independent computation', () => {
     expect(engine.info).toMatchObject({ dtype: 'q8', modelFile: 'onnx/model_quantized.onnx' });
     const V = engine.facts.vocabSize;
     const all = Array.from({ length: V }, (_, i) => i);
-    const [scores] = await engine.score([{ parts: [{ kind: 'template', text: 'the movie was ' }, { kind: 'mask', count: 1 }, { kind: 'template', text: '.' }] }], all, { topK: 5 });
+    const [scores] = await engine.score(
+      [
+        {
+          parts: [
+            { kind: 'template', text: 'the movie was ' },
+            { kind: 'mask', count: 1 },
+            { kind: 'template', text: '.' },
+          ],
+        },
+      ],
+      all,
+      { topK: 5 },
+    );
     const probs = scores!.masks[0]!.probs;
     expect(probs.every((p) => Number.isFinite(p) && p >= 0 && p <= 1)).toBe(true);
     expect(Math.abs(probs.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-9);
@@ -318,7 +399,12 @@ describe('MaskedLMEngine: prompts', () => {
     expect(t!.masks[0]!.top).toEqual([]);
 
     // Template alone too long → typed invalid-input.
-    const huge: RenderedPrompt = { parts: [{ kind: 'template', text: long }, { kind: 'mask', count: 1 }] };
+    const huge: RenderedPrompt = {
+      parts: [
+        { kind: 'template', text: long },
+        { kind: 'mask', count: 1 },
+      ],
+    };
     await expectCode(engine.score([huge], [5], { topK: 1 }), 'invalid-input');
     await engine.dispose();
   });
@@ -326,7 +412,15 @@ describe('MaskedLMEngine: prompts', () => {
   it('multi-mask prompts (count 2) give two MaskScores, left to right', async () => {
     const engine = await loadLocal(ROBERTA);
     const [s] = await engine.score(
-      [{ parts: [{ kind: 'template', text: 'The movie was' }, { kind: 'mask', count: 2 }, { kind: 'template', text: '.' }] }],
+      [
+        {
+          parts: [
+            { kind: 'template', text: 'The movie was' },
+            { kind: 'mask', count: 2 },
+            { kind: 'template', text: '.' },
+          ],
+        },
+      ],
       [10, 20, 30],
       { topK: 4 },
     );
@@ -346,7 +440,15 @@ describe('MaskedLMEngine: prompts', () => {
   it('a mask token typed inside input data is not a mask', async () => {
     const engine = await loadLocal(BERT);
     const [s] = await engine.score(
-      [{ parts: [{ kind: 'input', slot: 'x', text: 'I typed [MASK] here.' }, { kind: 'template', text: ' It was' }, { kind: 'mask', count: 1 }] }],
+      [
+        {
+          parts: [
+            { kind: 'input', slot: 'x', text: 'I typed [MASK] here.' },
+            { kind: 'template', text: ' It was' },
+            { kind: 'mask', count: 1 },
+          ],
+        },
+      ],
       [5],
       { topK: 1 },
     );
@@ -485,7 +587,10 @@ describe('MaskedLMEngine: typed errors', () => {
 
     const engine = await loadLocal(BERT);
     const prompts: RenderedPrompt[] = Array.from({ length: 20 }, (_, i) => ({
-      parts: [{ kind: 'template', text: `prompt ${i} was` }, { kind: 'mask', count: 1 }],
+      parts: [
+        { kind: 'template', text: `prompt ${i} was` },
+        { kind: 'mask', count: 1 },
+      ],
     }));
     await expectCode(engine.score(prompts, [5], { topK: 1, signal: aborted.signal }), 'cancelled');
     const mid = new AbortController();
@@ -493,7 +598,7 @@ describe('MaskedLMEngine: typed errors', () => {
     mid.abort();
     await expectCode(running, 'cancelled');
     // Still usable afterwards.
-    expect((await engine.score(prompts.slice(0, 2), [5], { topK: 1 }))).toHaveLength(2);
+    expect(await engine.score(prompts.slice(0, 2), [5], { topK: 1 })).toHaveLength(2);
     await engine.dispose();
   });
 });
@@ -503,7 +608,12 @@ describe('MaskedLMEngine: typed errors', () => {
 describe('RuntimeClient over the worker handler (in-process, real engine)', () => {
   const prompts = (n: number, tag = ''): RenderedPrompt[] =>
     Array.from({ length: n }, (_, i) => ({
-      parts: [{ kind: 'input', slot: 'x', text: `review ${tag} ${i}: the movie was good.` }, { kind: 'template', text: ' it was' }, { kind: 'mask', count: 1 }, { kind: 'template', text: '.' }],
+      parts: [
+        { kind: 'input', slot: 'x', text: `review ${tag} ${i}: the movie was good.` },
+        { kind: 'template', text: ' it was' },
+        { kind: 'mask', count: 1 },
+        { kind: 'template', text: '.' },
+      ],
     }));
 
   it('load → tokenizeWords → score, with progress; errors arrive typed', async () => {
@@ -533,7 +643,9 @@ describe('RuntimeClient over the worker handler (in-process, real engine)', () =
     const scoreMs = performance.now() - t1;
     expect(scores).toHaveLength(16);
     expect(scores[0]!.masks[0]!.probs).toHaveLength(2);
-    console.info(`[runtime] client (in-process) load ${loadMs.toFixed(1)} ms; score 16 prompts ${scoreMs.toFixed(1)} ms`);
+    console.info(
+      `[runtime] client (in-process) load ${loadMs.toFixed(1)} ms; score 16 prompts ${scoreMs.toFixed(1)} ms`,
+    );
 
     // Typed error over the boundary.
     useModelsDir(BROKEN_DIR);
@@ -664,7 +776,11 @@ describe('RuntimeClient with a fake worker', () => {
     const b = client.tokenizeWords(['x']);
     expect(workers).toHaveLength(1);
     expect(workers[0]!.sent.map((m) => m.op)).toEqual(['load', 'tokenizeWords']);
-    workers[0]!.reply({ type: 'progress', requestId: a.requestId, progress: { file: 'config.json', loaded: 1, total: 2, status: 'progress' } });
+    workers[0]!.reply({
+      type: 'progress',
+      requestId: a.requestId,
+      progress: { file: 'config.json', loaded: 1, total: 2, status: 'progress' },
+    });
     workers[0]!.crash('RuntimeError: unreachable executed');
     await expectCode(a, 'worker-crashed');
     await expectCode(b, 'worker-crashed');
@@ -691,11 +807,26 @@ describe('RuntimeClient with a fake worker', () => {
     const first = client.score([], [], { topK: 0, lane: 'l' });
     const second = client.score([], [], { topK: 0, lane: 'l' });
     await expectCode(first, 'superseded');
-    w.reply({ type: 'error', requestId: first.requestId, op: 'score', error: { code: 'superseded', message: 'A newer request replaced this one.' } });
-    w.reply({ type: 'result', requestId: second.requestId, op: 'score', result: { scores: [], stats: { prompts: 0, batches: 0, tokensRun: 0, paddedTokens: 0, modelMs: 0, totalMs: 0 } } });
+    w.reply({
+      type: 'error',
+      requestId: first.requestId,
+      op: 'score',
+      error: { code: 'superseded', message: 'A newer request replaced this one.' },
+    });
+    w.reply({
+      type: 'result',
+      requestId: second.requestId,
+      op: 'score',
+      result: { scores: [], stats: { prompts: 0, batches: 0, tokensRun: 0, paddedTokens: 0, modelMs: 0, totalMs: 0 } },
+    });
     expect(await second).toEqual([]);
     const third = client.load(local('x'));
-    w.reply({ type: 'error', requestId: third.requestId, op: 'load', error: { code: 'corrupt-model', message: 'The model file is damaged.', detail: 'protobuf' } });
+    w.reply({
+      type: 'error',
+      requestId: third.requestId,
+      op: 'load',
+      error: { code: 'corrupt-model', message: 'The model file is damaged.', detail: 'protobuf' },
+    });
     const e = await expectCode(third, 'corrupt-model');
     expect(e.detail).toBe('protobuf');
     client.dispose();

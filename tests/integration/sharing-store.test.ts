@@ -41,9 +41,19 @@ class MemoryStorage implements Storage {
 }
 
 const storage = new MemoryStorage();
-const mine: PromptSetup = { ...defaultSetup(), name: 'My homework', model: { id: 'clozelab-test/bert-tiny', source: 'local', dtype: 'auto', device: 'auto' } };
+const mine: PromptSetup = {
+  ...defaultSetup(),
+  name: 'My homework',
+  model: { id: 'clozelab-test/bert-tiny', source: 'local', dtype: 'auto', device: 'auto' },
+};
 mine.templates = [{ id: 't1', name: 'mine', text: 'My own work: [X] was [Z].' }];
-storage.setItem('clozelab.workspace', JSON.stringify({ version: 1, workspace: { setup: mine, verbalizerText: '# my notes\n' + formatVerbalizer(mine.verbalizer) } }));
+storage.setItem(
+  'clozelab.workspace',
+  JSON.stringify({
+    version: 1,
+    workspace: { setup: mine, verbalizerText: '# my notes\n' + formatVerbalizer(mine.verbalizer) },
+  }),
+);
 (globalThis as { localStorage?: Storage }).localStorage = storage;
 
 type Stores = {
@@ -115,7 +125,11 @@ describe('opening a share link in the store', () => {
   });
 
   it('a good link waits for "open as new setup", then replaces the workspace, loads the test model, and can be undone', async () => {
-    const shared: PromptSetup = { ...defaultSetup(), name: 'Shared by the teacher', model: { id: 'clozelab-test/bert-tiny', source: 'local', dtype: 'auto', device: 'auto' } };
+    const shared: PromptSetup = {
+      ...defaultSetup(),
+      name: 'Shared by the teacher',
+      model: { id: 'clozelab-test/bert-tiny', source: 'local', dtype: 'auto', device: 'auto' },
+    };
     shared.templates = [
       { id: 't1', name: 'A', text: '[X] It was [Z].' },
       { id: 't2', name: 'B', text: '[X] All in all, it was [Z].' },
@@ -144,23 +158,36 @@ describe('opening a share link in the store', () => {
     expect(s.saved.useSavedSetups.getState().entries[0]!.verbalizerText.startsWith('# my notes')).toBe(true);
     expect(JSON.parse(storage.getItem('clozelab.savedSetups')!).entries[0].setup).toEqual(mine);
 
-    await until(() => ws().model.status === 'ready' && ws().rows.length === 3 && ws().rows.every((r) => r !== null) && !ws().pending, 'live results', 60_000);
+    await until(
+      () =>
+        ws().model.status === 'ready' && ws().rows.length === 3 && ws().rows.every((r) => r !== null) && !ws().pending,
+      'live results',
+      60_000,
+    );
     expect(ws().rows[0]!.scores.labels).toEqual(['positive', 'negative']);
 
     // Template B side by side: same numbers machinery, its own lane; the shared cache means
     // comparing A with itself runs nothing new.
     const scoresBefore = requests.filter((r) => r.op === 'score').length;
     s.compare.setCompareTemplate('t2');
-    await until(() => s.compare.useCompare.getState().rows.filter(Boolean).length === 3 && !s.compare.useCompare.getState().pending, 'comparison');
+    await until(
+      () =>
+        s.compare.useCompare.getState().rows.filter(Boolean).length === 3 && !s.compare.useCompare.getState().pending,
+      'comparison',
+    );
     const compareRows = s.compare.useCompare.getState().rows;
-    expect(compareRows[0]!.layout.text).toBe('A gripping story with wonderful performances from the whole cast. All in all, it was [MASK].');
+    expect(compareRows[0]!.layout.text).toBe(
+      'A gripping story with wonderful performances from the whole cast. All in all, it was [MASK].',
+    );
     const laneRequests = requests.filter((r) => r.op === 'score').slice(scoresBefore);
     expect(laneRequests.every((r) => r.op === 'score' && r.lane === 'compare')).toBe(true);
     expect(laneRequests.length).toBeGreaterThan(0);
     ws().setTemplateText('t2', '[X] It was [Z].');
     await s.compare.runCompare();
     const afterSame = requests.filter((r) => r.op === 'score').length;
-    expect(s.compare.useCompare.getState().rows.map((r) => r!.scores.probs)).toEqual(ws().rows.map((r) => r!.scores.probs));
+    expect(s.compare.useCompare.getState().rows.map((r) => r!.scores.probs)).toEqual(
+      ws().rows.map((r) => r!.scores.probs),
+    );
     await s.compare.runCompare();
     expect(requests.filter((r) => r.op === 'score').length).toBe(afterSame);
     s.compare.setCompareTemplate(null);
@@ -170,7 +197,10 @@ describe('opening a share link in the store', () => {
     expect(ws().setup).toEqual(mine);
     expect(ws().verbalizerText.startsWith('# my notes')).toBe(true);
     // …and the shared setup was kept in turn.
-    expect(s.saved.useSavedSetups.getState().entries[0]).toMatchObject({ reason: 'before-restore', setup: { name: 'Shared by the teacher' } });
+    expect(s.saved.useSavedSetups.getState().entries[0]).toMatchObject({
+      reason: 'before-restore',
+      setup: { name: 'Shared by the teacher' },
+    });
   });
 
   it('a link into an untouched default workspace opens at once', () => {
@@ -180,7 +210,11 @@ describe('opening a share link in the store', () => {
     const link = encodeShareFragment(shared);
     if (!link.ok) throw new Error('encode');
     s.sharing.receiveLink(`#${link.fragment}`);
-    expect(s.sharing.useSharing.getState().incoming).toMatchObject({ status: 'opened', name: 'Fresh start', previous: null });
+    expect(s.sharing.useSharing.getState().incoming).toMatchObject({
+      status: 'opened',
+      name: 'Fresh start',
+      previous: null,
+    });
     expect(ws().setup.name).toBe('Fresh start');
   });
 
@@ -188,7 +222,9 @@ describe('opening a share link in the store', () => {
     expect(s.saved.readSavedSetups('not json')).toEqual([]);
     expect(s.saved.readSavedSetups(JSON.stringify({ version: 99, entries: [] }))).toEqual([]);
     const ok = { id: 'a', savedAt: 1, reason: 'manual', setup: defaultSetup(), verbalizerText: 'x: y' };
-    const list = s.saved.readSavedSetups(JSON.stringify({ version: 1, entries: [ok, { id: 'b', savedAt: 2, setup: { version: 1 } }, null, 5] }));
+    const list = s.saved.readSavedSetups(
+      JSON.stringify({ version: 1, entries: [ok, { id: 'b', savedAt: 2, setup: { version: 1 } }, null, 5] }),
+    );
     expect(list).toEqual([ok]);
   });
 });

@@ -55,7 +55,8 @@ describe('parseDataset: CSV quirks', () => {
   });
 
   it('quoted fields keep commas, doubled quotes and line breaks; later rows keep their physical line', () => {
-    const text = 'text,label\r\n"He said ""wow"", then left",pos\r\n"line one\r\nline two\r\nline three",neg\r\nafter,pos\r\n';
+    const text =
+      'text,label\r\n"He said ""wow"", then left",pos\r\n"line one\r\nline two\r\nline three",neg\r\nafter,pos\r\n';
     const d = ok(parseDataset(text));
     expect(d.rows).toEqual([
       { line: 2, endLine: 2, values: ['He said "wow", then left', 'pos'] },
@@ -100,7 +101,9 @@ describe('parseDataset: CSV quirks', () => {
 
 describe('parseDataset: TSV and JSONL', () => {
   it('TSV: tabs separate, quotes still protect tabs and line breaks', () => {
-    const d = ok(parseDataset('text\tlabel\n"a\tb"\tpos\n"two\nlines"\tneg\nplain, with comma\tpos\n', { fileName: 'x.tsv' }));
+    const d = ok(
+      parseDataset('text\tlabel\n"a\tb"\tpos\n"two\nlines"\tneg\nplain, with comma\tpos\n', { fileName: 'x.tsv' }),
+    );
     expect(d.format).toBe('tsv');
     expect(d.rows.map((r) => [r.line, r.endLine, r.values])).toEqual([
       [2, 2, ['a\tb', 'pos']],
@@ -110,7 +113,8 @@ describe('parseDataset: TSV and JSONL', () => {
   });
 
   it('JSONL: keys become columns (in order of first appearance); bad lines are listed by line', () => {
-    const text = '\ufeff{"text":"a","label":"pos"}\r\n\r\nnot json\r\n[1,2]\r\n{"label":"neg","text":"b","extra":3,"flag":true,"nothing":null}\r\n';
+    const text =
+      '\ufeff{"text":"a","label":"pos"}\r\n\r\nnot json\r\n[1,2]\r\n{"label":"neg","text":"b","extra":3,"flag":true,"nothing":null}\r\n';
     const d = ok(parseDataset(text));
     expect(d.format).toBe('jsonl');
     expect(d.columns).toEqual(['text', 'label', 'extra', 'flag', 'nothing']);
@@ -135,14 +139,23 @@ describe('parseDataset: TSV and JSONL', () => {
 
 describe('parseDatasetAsync', () => {
   it('gives exactly the same dataset as the one-go parse, wherever it pauses', async () => {
-    const rows = Array.from({ length: 40 }, (_, i) => (i % 5 === 0 ? `"row ${i}\r\nsecond line, still row ${i}",l${i % 3}` : i % 7 === 0 ? `broken ${i}` : `row ${i},l${i % 3}`));
+    const rows = Array.from({ length: 40 }, (_, i) =>
+      i % 5 === 0
+        ? `"row ${i}\r\nsecond line, still row ${i}",l${i % 3}`
+        : i % 7 === 0
+          ? `broken ${i}`
+          : `row ${i},l${i % 3}`,
+    );
     const text = '\ufefftext,label\r\n' + rows.join('\r\n') + '\r\n';
     const once = parseDataset(text);
     for (const every of [1, 2, 3, 7, 1000]) {
       expect(await parseDatasetAsync(text, {}, pauseEvery(every))).toEqual(once);
     }
-    const jsonl = rows.map((r, i) => (i % 6 === 0 ? 'oops' : JSON.stringify({ text: r, label: `l${i % 3}` }))).join('\n');
-    for (const every of [1, 4]) expect(await parseDatasetAsync(jsonl, {}, pauseEvery(every))).toEqual(parseDataset(jsonl));
+    const jsonl = rows
+      .map((r, i) => (i % 6 === 0 ? 'oops' : JSON.stringify({ text: r, label: `l${i % 3}` })))
+      .join('\n');
+    for (const every of [1, 4])
+      expect(await parseDatasetAsync(jsonl, {}, pauseEvery(every))).toEqual(parseDataset(jsonl));
   });
 
   it('reports progress and can be stopped', async () => {
@@ -166,26 +179,34 @@ describe('parseDatasetAsync', () => {
 describe('parser properties', () => {
   it('never throws, whatever the text and format', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), fc.constantFrom('auto', 'csv', 'tsv', 'jsonl') as fc.Arbitrary<'auto' | 'csv' | 'tsv' | 'jsonl'>, (text, format) => {
-        const result = parseDataset(text, { format });
-        if (result.ok) {
-          const d = result.dataset;
-          for (const r of [...d.rows, ...d.problems]) {
-            expect(r.line).toBeGreaterThanOrEqual(1);
-            expect(r.endLine).toBeGreaterThanOrEqual(r.line);
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 300 }),
+        fc.constantFrom('auto', 'csv', 'tsv', 'jsonl') as fc.Arbitrary<'auto' | 'csv' | 'tsv' | 'jsonl'>,
+        (text, format) => {
+          const result = parseDataset(text, { format });
+          if (result.ok) {
+            const d = result.dataset;
+            for (const r of [...d.rows, ...d.problems]) {
+              expect(r.line).toBeGreaterThanOrEqual(1);
+              expect(r.endLine).toBeGreaterThanOrEqual(r.line);
+            }
+            for (const r of d.rows) if (d.format !== 'jsonl') expect(r.values.length).toBe(d.columns.length);
           }
-          for (const r of d.rows) if (d.format !== 'jsonl') expect(r.values.length).toBe(d.columns.length);
-        }
-      }),
+        },
+      ),
       { numRuns: 400 },
     );
   });
 
   it('the async parse never throws either (and equals the sync one)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 200 }), fc.integer({ min: 1, max: 5 }), async (text, every) => {
-        expect(await parseDatasetAsync(text, {}, pauseEvery(every))).toEqual(parseDataset(text));
-      }),
+      fc.asyncProperty(
+        fc.string({ unit: 'binary', maxLength: 200 }),
+        fc.integer({ min: 1, max: 5 }),
+        async (text, every) => {
+          expect(await parseDatasetAsync(text, {}, pauseEvery(every))).toEqual(parseDataset(text));
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -193,22 +214,27 @@ describe('parser properties', () => {
   it('rows written with any mix of quoting and line ends come back with their values and physical lines', () => {
     const cell = fc.string({ unit: fc.constantFrom('a', 'b', ' ', ',', '"', '\n', '\r\n', 'é', '中'), maxLength: 12 });
     fc.assert(
-      fc.property(fc.array(fc.tuple(cell, fc.constantFrom('pos', 'neg')), { minLength: 1, maxLength: 15 }), fc.constantFrom('\n', '\r\n', '\r'), fc.boolean(), (rows, eol, bom) => {
-        const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
-        let text = (bom ? '\ufeff' : '') + 'text,label' + eol;
-        let line = 2;
-        const expected: { line: number; endLine: number; values: string[] }[] = [];
-        for (const [value, label] of rows) {
-          const breaks = (value.match(/\r\n|\n|\r/g) ?? []).length;
-          text += `${quote(value)},${label}${eol}`;
-          // A lone CR inside a value followed by the row's own "\n" would be read as CRLF: not generated.
-          expected.push({ line, endLine: line + breaks, values: [value, label] });
-          line += breaks + 1;
-        }
-        const d = ok(parseDataset(text));
-        expect(d.rows).toEqual(expected);
-        expect(d.problems).toEqual([]);
-      }),
+      fc.property(
+        fc.array(fc.tuple(cell, fc.constantFrom('pos', 'neg')), { minLength: 1, maxLength: 15 }),
+        fc.constantFrom('\n', '\r\n', '\r'),
+        fc.boolean(),
+        (rows, eol, bom) => {
+          const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
+          let text = (bom ? '\ufeff' : '') + 'text,label' + eol;
+          let line = 2;
+          const expected: { line: number; endLine: number; values: string[] }[] = [];
+          for (const [value, label] of rows) {
+            const breaks = (value.match(/\r\n|\n|\r/g) ?? []).length;
+            text += `${quote(value)},${label}${eol}`;
+            // A lone CR inside a value followed by the row's own "\n" would be read as CRLF: not generated.
+            expected.push({ line, endLine: line + breaks, values: [value, label] });
+            line += breaks + 1;
+          }
+          const d = ok(parseDataset(text));
+          expect(d.rows).toEqual(expected);
+          expect(d.problems).toEqual([]);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -217,7 +243,15 @@ describe('parser properties', () => {
 describe('mapping columns and labels', () => {
   const data = ok(
     parseDataset(
-      ['id,review,Sentiment', '1,Great fun.,Positive', '2,Awful.,NEGATIVE', '3,,positive', '4,Meh.,neutral', '5,Nice.,', '6,Loved it.,positive'].join('\n'),
+      [
+        'id,review,Sentiment',
+        '1,Great fun.,Positive',
+        '2,Awful.,NEGATIVE',
+        '3,,positive',
+        '4,Meh.,neutral',
+        '5,Nice.,',
+        '6,Loved it.,positive',
+      ].join('\n'),
     ),
   );
 
@@ -226,7 +260,11 @@ describe('mapping columns and labels', () => {
     expect(m.slots).toEqual({ X: 'review' });
     expect(m.labelColumn).toBe('Sentiment');
     expect(m.labelMap).toEqual({ positive: 'positive', Positive: 'positive', NEGATIVE: 'negative', neutral: null });
-    expect(autoLabelMap(data, 'Sentiment', ['Positive'])).toMatchObject({ positive: 'Positive', Positive: 'Positive', NEGATIVE: null });
+    expect(autoLabelMap(data, 'Sentiment', ['Positive'])).toMatchObject({
+      positive: 'Positive',
+      Positive: 'Positive',
+      NEGATIVE: null,
+    });
   });
 
   it('premise / hypothesis columns go to [X1] / [X2]', () => {
@@ -248,7 +286,10 @@ describe('mapping columns and labels', () => {
       { line: 6, endLine: 6, code: 'missing-label', column: 'Sentiment' },
     ]);
     // Mapping the unknown value by hand brings its row in.
-    const mapped = buildExamples(data, { ...m, labelMap: { ...m.labelMap, neutral: 'negative' } }, ['positive', 'negative']);
+    const mapped = buildExamples(data, { ...m, labelMap: { ...m.labelMap, neutral: 'negative' } }, [
+      'positive',
+      'negative',
+    ]);
     expect(mapped.examples.map((e) => e.line)).toEqual([2, 3, 5, 7]);
   });
 

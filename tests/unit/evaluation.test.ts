@@ -27,12 +27,24 @@ function template(id: string, text: string): PreparedTemplate {
   return { id, name: id, text, template: parse.template, words: [], issues: [] };
 }
 
-const outcome = (uncalibrated: number[], calibrated = uncalibrated): ExampleOutcome => ({ uncalibrated, calibrated, uniform: false, top: [], truncatedTokens: 0 });
+const outcome = (uncalibrated: number[], calibrated = uncalibrated): ExampleOutcome => ({
+  uncalibrated,
+  calibrated,
+  uniform: false,
+  top: [],
+  truncatedTokens: 0,
+});
 
 /** A finished run built by hand: 3 labels, 5 examples, 2 templates. */
 function handRun(done = 5): EvaluationRun {
   const labels = ['pos', 'neg', 'neu'];
-  const examples: EvalExample[] = ['pos', 'pos', 'neg', 'neg', 'neu'].map((gold, i) => ({ line: i + 2, endLine: i + 2, inputs: { X: `=text ${i}` }, gold, rawLabel: gold }));
+  const examples: EvalExample[] = ['pos', 'pos', 'neg', 'neg', 'neu'].map((gold, i) => ({
+    line: i + 2,
+    endLine: i + 2,
+    inputs: { X: `=text ${i}` },
+    gold,
+    rawLabel: gold,
+  }));
   // Template A: predicts pos, neg, pos, neg, neg   (uncalibrated)
   // Template B: predicts pos, pos, neg, neu, neu
   const a = [
@@ -66,7 +78,9 @@ function handRun(done = 5): EvaluationRun {
     maskToken: '[MASK]',
     order,
     done,
-    outcomes: [a.map((p, i) => outcome(p, aCal[i])), b.map((p) => outcome(p))].map((list) => list.map((o, i) => (order.slice(0, done).includes(i) ? o : undefined))),
+    outcomes: [a.map((p, i) => outcome(p, aCal[i])), b.map((p) => outcome(p))].map((list) =>
+      list.map((o, i) => (order.slice(0, done).includes(i) ? o : undefined)),
+    ),
     contentFree: [null, null],
     status: done === 5 ? 'complete' : 'cancelled',
     stats: { promptsRun: 0, promptsReused: 0, requests: 0, elapsedMs: 0 },
@@ -102,7 +116,7 @@ describe('evaluation results', () => {
     expect(runMetrics(run, 0, 'calibrated').accuracy).toBe(1);
   });
 
-  it('the ensemble averages the templates\' distributions before the argmax', () => {
+  it("the ensemble averages the templates' distributions before the argmax", () => {
     const run = handRun();
     const preds = predictions(run, 'ensemble', 'uncalibrated');
     // example 1: A [0.35, 0.4, 0.25] (neg), B [0.5, 0.1, 0.4] (pos) → mean [0.425, 0.25, 0.325] → pos
@@ -120,14 +134,20 @@ describe('evaluation results', () => {
     expect(m.n).toBe(3);
     // B: example 0 → pos ✓, example 3 → neu (gold neg) ✗, example 4 → neu ✓
     expect(m.accuracy).toBeCloseTo(2 / 3, 12);
-    expect(evaluationReport(run, { model: null, skippedRows: 0 })).toMatchObject({ complete: false, examples: { evaluated: 3, total: 5 } });
+    expect(evaluationReport(run, { model: null, skippedRows: 0 })).toMatchObject({
+      complete: false,
+      examples: { evaluated: 3, total: 5 },
+    });
   });
 });
 
 describe('diagnosis hints', () => {
   const labels = ['pos', 'neg', 'neu'];
   const codes = (gold: string[], pred: string[], other?: { gold: string[]; pred: string[] }) =>
-    diagnose(computeMetrics(gold, pred, labels), { calibrated: false, ...(other ? { other: computeMetrics(other.gold, other.pred, labels) } : {}) });
+    diagnose(computeMetrics(gold, pred, labels), {
+      calibrated: false,
+      ...(other ? { other: computeMetrics(other.gold, other.pred, labels) } : {}),
+    });
 
   it('a dominant prediction is a bias that calibration may fix; its lost label has low recall', () => {
     const gold = ['pos', 'pos', 'pos', 'neg', 'neg', 'neg', 'neu', 'neu', 'neu'];
@@ -155,7 +175,9 @@ describe('diagnosis hints', () => {
     expect(hints.map((h) => h.code)).toEqual(['no-support', 'imbalanced-gold']);
     expect(hints[1]).toMatchObject({ label: 'pos', value: 7 / 8 });
     const worse = codes(gold, ['neg', 'neg', 'pos', 'pos', 'pos', 'pos', 'pos', 'pos'], { gold, pred: [...gold] });
-    expect(worse.find((h) => h.code === 'calibration-helps')).toMatchObject({ reference: computeMetrics(gold, gold, labels).macroF1 });
+    expect(worse.find((h) => h.code === 'calibration-helps')).toMatchObject({
+      reference: computeMetrics(gold, gold, labels).macroF1,
+    });
   });
 
   it('no data, no hints; the dominance threshold is 20% of the way from even to everything', () => {
@@ -167,7 +189,10 @@ describe('diagnosis hints', () => {
 
 describe('export', () => {
   it('the metrics report has every number finite (0, never NaN) and rounds to 6 decimals', () => {
-    const report = evaluationReport(handRun(), { model: { id: 'clozelab-test/bert-tiny', dtype: 'fp32' }, skippedRows: 2 });
+    const report = evaluationReport(handRun(), {
+      model: { id: 'clozelab-test/bert-tiny', dtype: 'fp32' },
+      skippedRows: 2,
+    });
     const text = JSON.stringify(report);
     expect(text).not.toMatch(/NaN|null,"?Infinity/);
     expect(report.templates.map((t) => t.id)).toEqual(['a', 'b']);
@@ -185,8 +210,22 @@ describe('export', () => {
     const parsed = Papa.parse<string[]>(csv.trim());
     const [header, ...rows] = parsed.data;
     expect(header).toEqual([
-      'line', 'template', 'X', 'gold', 'predicted', 'confidence', 'correct', 'p(pos)', 'p(neg)', 'p(neu)',
-      'predicted_calibrated', 'confidence_calibrated', 'correct_calibrated', 'p_calibrated(pos)', 'p_calibrated(neg)', 'p_calibrated(neu)',
+      'line',
+      'template',
+      'X',
+      'gold',
+      'predicted',
+      'confidence',
+      'correct',
+      'p(pos)',
+      'p(neg)',
+      'p(neu)',
+      'predicted_calibrated',
+      'confidence_calibrated',
+      'correct_calibrated',
+      'p_calibrated(pos)',
+      'p_calibrated(neg)',
+      'p_calibrated(neu)',
     ]);
     expect(rows).toHaveLength(15); // 5 examples × (2 templates + ensemble)
     expect(rows[0]!.slice(0, 7)).toEqual(['2', 'a', "'=text 0", 'pos', 'pos', '0.7', '1']);
@@ -222,7 +261,15 @@ describe('label-word search (pure part)', () => {
     const vocab = ['[PAD]', 'good', 'bad', 'the', '##s', 'fine'];
     // 2 examples of label 0, 1 of label 1; sums of log p per token.
     const sums = [Float64Array.from([-20, -2, -8, -3, -1, -4]), Float64Array.from([-10, -6, -1, -1.5, -0.5, -2])];
-    const ranked = rankLabelWords({ sums, counts: [2, 1], vocabSize: 6, tokenOf: (i) => vocab[i]!, tokenizerKind: 'wordpiece', exclude: new Set([5]), topN: 2 });
+    const ranked = rankLabelWords({
+      sums,
+      counts: [2, 1],
+      vocabSize: 6,
+      tokenOf: (i) => vocab[i]!,
+      tokenizerKind: 'wordpiece',
+      exclude: new Set([5]),
+      topN: 2,
+    });
     // label 0: good −1 − (−6) = 5, bad −4 − (−1) = −3, the −1.5 − (−1.5) = 0 → good, the
     expect(ranked[0]!.map((c) => [c.word, c.score])).toEqual([
       ['good', 5],
@@ -231,13 +278,29 @@ describe('label-word search (pure part)', () => {
     expect(ranked[0]![0]!.meanLogProb).toBe(-1);
     // label 1: bad −1 − (−4) = 3, the 0, good −5
     expect(ranked[1]!.map((c) => c.word)).toEqual(['bad', 'the']);
-    expect(rankLabelWords({ sums, counts: [3, 0], vocabSize: 6, tokenOf: (i) => vocab[i]!, tokenizerKind: 'wordpiece', exclude: new Set(), topN: 3 })[1]).toEqual([]);
+    expect(
+      rankLabelWords({
+        sums,
+        counts: [3, 0],
+        vocabSize: 6,
+        tokenOf: (i) => vocab[i]!,
+        tokenizerKind: 'wordpiece',
+        exclude: new Set(),
+        topN: 3,
+      })[1],
+    ).toEqual([]);
   });
 
   it('samples up to n examples per label, in the fixed evaluation order', () => {
     const t = parseTemplate('[X] It was [Z].');
     if (!t.ok) throw new Error();
-    const examples: EvalExample[] = Array.from({ length: 30 }, (_, i) => ({ line: i + 2, endLine: i + 2, inputs: { X: `s${i}` }, gold: i < 25 ? 'a' : 'b', rawLabel: '' }));
+    const examples: EvalExample[] = Array.from({ length: 30 }, (_, i) => ({
+      line: i + 2,
+      endLine: i + 2,
+      inputs: { X: `s${i}` },
+      gold: i < 25 ? 'a' : 'b',
+      rawLabel: '',
+    }));
     const { prompts, groups } = labelSearchPrompts(t.template, examples, ['a', 'b'], 4);
     expect(groups.filter((g) => g === 0)).toHaveLength(4);
     expect(groups.filter((g) => g === 1)).toHaveLength(4);
@@ -245,10 +308,14 @@ describe('label-word search (pure part)', () => {
     expect(labelSearchPrompts(t.template, examples, ['a', 'b'], 4)).toEqual({ prompts, groups });
   });
 
-  it('adds a word to its label\'s line and keeps the rest of the text as typed', () => {
+  it("adds a word to its label's line and keeps the rest of the text as typed", () => {
     const text = '# sentiment\r\npositive: great, good # nice ones\r\nnegative: "not good", bad\r\n';
-    expect(appendLabelWord(text, 'positive', 'fine')).toBe('# sentiment\r\npositive: great, good, fine # nice ones\r\nnegative: "not good", bad\r\n');
-    expect(appendLabelWord(text, 'negative', 'awful')).toBe('# sentiment\r\npositive: great, good # nice ones\r\nnegative: "not good", bad, awful\r\n');
+    expect(appendLabelWord(text, 'positive', 'fine')).toBe(
+      '# sentiment\r\npositive: great, good, fine # nice ones\r\nnegative: "not good", bad\r\n',
+    );
+    expect(appendLabelWord(text, 'negative', 'awful')).toBe(
+      '# sentiment\r\npositive: great, good # nice ones\r\nnegative: "not good", bad, awful\r\n',
+    );
     expect(appendLabelWord(text, 'positive', 'great')).toBe(text);
     expect(appendLabelWord(text, 'neutral', 'okay')).toBeNull();
   });

@@ -22,7 +22,7 @@ import {
 import { readPyLiteral } from '../../src/core/formats/python-literal.ts';
 import { validSetup } from './setup-arbitrary.ts';
 
-const ok = <T,>(r: { ok: true; value: T } | { ok: false; errors: { message: string }[] }): T => {
+const ok = <T>(r: { ok: true; value: T } | { ok: false; errors: { message: string }[] }): T => {
   if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('; '));
   return r.value;
 };
@@ -37,15 +37,33 @@ const LM_BFF_TASKS: [string, string, string][] = [
   ['RTE', '*cls**sent-_0*?*mask*,*+sentl_1**sep+*', "{'not_entailment':'No','entailment':'Yes'}"],
   ['mr', '*cls**sent_0*_It_was*mask*.*sep+*', "{0:'terrible',1:'great'}"],
   ['sst-5', '*cls**sent_0*_It_was*mask*.*sep+*', "{0:'terrible',1:'bad',2:'okay',3:'good',4:'great'}"],
-  ['trec', '*cls**mask*:*+sent_0**sep+*', "{0:'Description',1:'Entity',2:'Expression',3:'Human',4:'Location',5:'Number'}"],
+  [
+    'trec',
+    '*cls**mask*:*+sent_0**sep+*',
+    "{0:'Description',1:'Entity',2:'Expression',3:'Human',4:'Location',5:'Number'}",
+  ],
 ];
 
 describe('python literals', () => {
   it('reads dicts, sets, lists, strings with escapes, numbers and constants', () => {
-    expect(readPyLiteral("{'0':'terrible', 1: \"great\"}")).toEqual({ kind: 'dict', entries: [{ key: '0', value: 'terrible' }, { key: 1, value: 'great' }] });
+    expect(readPyLiteral("{'0':'terrible', 1: \"great\"}")).toEqual({
+      kind: 'dict',
+      entries: [
+        { key: '0', value: 'terrible' },
+        { key: 1, value: 'great' },
+      ],
+    });
     expect(readPyLiteral('{"mask"}')).toEqual({ kind: 'dict', entries: [{ key: 'mask', value: undefined }] });
-    expect(readPyLiteral("['a', ('b', 2.5), True, None, 'it\\'s \\u00e9']")).toEqual(['a', ['b', 2.5], true, null, "it's é"]);
-    expect(readPyLiteral('{"placeholder":"text_a", "post_processing": lambda x: x.rstrip(",}")}', { rawValues: true })).toEqual({
+    expect(readPyLiteral("['a', ('b', 2.5), True, None, 'it\\'s \\u00e9']")).toEqual([
+      'a',
+      ['b', 2.5],
+      true,
+      null,
+      "it's é",
+    ]);
+    expect(
+      readPyLiteral('{"placeholder":"text_a", "post_processing": lambda x: x.rstrip(",}")}', { rawValues: true }),
+    ).toEqual({
       kind: 'dict',
       entries: [
         { key: 'placeholder', value: 'text_a' },
@@ -58,13 +76,16 @@ describe('python literals', () => {
 });
 
 describe('LM-BFF', () => {
-  it.each(LM_BFF_TASKS)('%s: LM-BFF → ClozeLab → LM-BFF gives back the same template and mapping', (_task, template, mapping) => {
-    const clozeLab = ok(lmBffToTemplate(template));
-    expect(parseTemplate(clozeLab).ok).toBe(true);
-    expect(ok(templateToLmBff(clozeLab))).toBe(template);
-    const verbalizer = ok(lmBffMappingToVerbalizer(mapping));
-    expect(ok(verbalizerToLmBffMapping(verbalizer, { intKeys: !mapping.startsWith("{'") }))).toBe(mapping);
-  });
+  it.each(LM_BFF_TASKS)(
+    '%s: LM-BFF → ClozeLab → LM-BFF gives back the same template and mapping',
+    (_task, template, mapping) => {
+      const clozeLab = ok(lmBffToTemplate(template));
+      expect(parseTemplate(clozeLab).ok).toBe(true);
+      expect(ok(templateToLmBff(clozeLab))).toBe(template);
+      const verbalizer = ok(lmBffMappingToVerbalizer(mapping));
+      expect(ok(verbalizerToLmBffMapping(verbalizer, { intKeys: !mapping.startsWith("{'") }))).toBe(mapping);
+    },
+  );
 
   it('reads the templates the way LM-BFF builds prompts', () => {
     expect(ok(lmBffToTemplate('*cls**sent_0*_It_was*mask*.*sep+*'))).toBe('[X] It was [Z].');
@@ -87,16 +108,31 @@ describe('LM-BFF', () => {
     const alias = lmBffToTemplate('*cls**sent-0*?*mask*');
     expect(codes(alias)).toContain('lmbff-alias');
     expect(ok(alias)).toBe('[X|nopunct]? [Z]');
-    expect(codes(templateToLmBff('[X] a_b * c [Z].'))).toEqual(expect.arrayContaining(['lmbff-underscore', 'lmbff-asterisk']));
+    expect(codes(templateToLmBff('[X] a_b * c [Z].'))).toEqual(
+      expect.arrayContaining(['lmbff-underscore', 'lmbff-asterisk']),
+    );
     expect(codes(templateToLmBff('[X] It was[Z].'))).toContain('lmbff-mask-space');
-    const mapping = verbalizerToLmBffMapping({ labels: [{ label: 'positive', words: ['great', 'good'] }, { label: 'negative', words: ['bad'] }] });
-    expect(mapping.warnings[0]).toMatchObject({ code: 'lmbff-one-word', params: { label: 'positive', kept: 'great', dropped: 'good' } });
+    const mapping = verbalizerToLmBffMapping({
+      labels: [
+        { label: 'positive', words: ['great', 'good'] },
+        { label: 'negative', words: ['bad'] },
+      ],
+    });
+    expect(mapping.warnings[0]).toMatchObject({
+      code: 'lmbff-one-word',
+      params: { label: 'positive', kept: 'great', dropped: 'good' },
+    });
     expect(codes(mapping)).not.toContain('lmbff-label-ids');
-    expect(codes(verbalizerToLmBffMapping({ labels: [{ label: 'very positive', words: ['great'] }] }))).toContain('lmbff-label-ids');
+    expect(codes(verbalizerToLmBffMapping({ labels: [{ label: 'very positive', words: ['great'] }] }))).toContain(
+      'lmbff-label-ids',
+    );
   });
 
   it('rejects what is not a template or mapping, with a reason', () => {
-    expect(lmBffToTemplate('*cls**sent_0*_It_was.*sep+*')).toMatchObject({ ok: false, errors: [{ code: 'template-missing-mask' }] });
+    expect(lmBffToTemplate('*cls**sent_0*_It_was.*sep+*')).toMatchObject({
+      ok: false,
+      errors: [{ code: 'template-missing-mask' }],
+    });
     expect(lmBffMappingToVerbalizer("{'0': 'a'")).toMatchObject({ ok: false, errors: [{ code: 'mapping-syntax' }] });
     expect(lmBffMappingToVerbalizer("['a']")).toMatchObject({ ok: false, errors: [{ code: 'mapping-shape' }] });
     expect(lmBffMappingToVerbalizer("{'0': 3}")).toMatchObject({ ok: false, errors: [{ code: 'mapping-word' }] });
@@ -109,12 +145,25 @@ describe('LM-BFF', () => {
         { id: 't1', name: 'a', text: '[X] It was [Z].' },
         { id: 't2', name: 'b', text: '[X|lower] All in all, [Z]!' },
       ],
-      verbalizer: { labels: [{ label: 'negative', words: ['terrible'] }, { label: 'positive', words: ['great'] }] },
+      verbalizer: {
+        labels: [
+          { label: 'negative', words: ['terrible'] },
+          { label: 'positive', words: ['great'] },
+        ],
+      },
     };
     const exported = exportLmBff(setup);
-    expect(exported.templates.map((t) => t.template)).toEqual(['*cls**sent_0*_It_was*mask*.*sep+*', '*cls**sentl_0*_All_in_all,*mask*!*sep+*']);
+    expect(exported.templates.map((t) => t.template)).toEqual([
+      '*cls**sent_0*_It_was*mask*.*sep+*',
+      '*cls**sentl_0*_All_in_all,*mask*!*sep+*',
+    ]);
     expect(codes({ warnings: exported.warnings })).toEqual(['model-not-exported', 'inputs-not-exported']);
-    const back = ok(importLmBff({ templates: exported.templates.map((t) => t.template).join('\n'), mapping: exported.mapping }, setup));
+    const back = ok(
+      importLmBff(
+        { templates: exported.templates.map((t) => t.template).join('\n'), mapping: exported.mapping },
+        setup,
+      ),
+    );
     expect(back.templates.map((t) => t.text)).toEqual(setup.templates.map((t) => t.text));
     expect(back.verbalizer).toEqual(setup.verbalizer);
     expect(back.scoring).toEqual(setup.scoring);
@@ -123,7 +172,12 @@ describe('LM-BFF', () => {
   });
 
   it('imported numbered templates re-key the example inputs', () => {
-    const back = ok(importLmBff({ templates: '*cls**sent-_0*?*mask*,*+sentl_1**sep+*', mapping: "{'not_entailment':'No','entailment':'Yes'}" }, defaultSetup()));
+    const back = ok(
+      importLmBff(
+        { templates: '*cls**sent-_0*?*mask*,*+sentl_1**sep+*', mapping: "{'not_entailment':'No','entailment':'Yes'}" },
+        defaultSetup(),
+      ),
+    );
     expect(Object.keys(back.inputs[0]!)).toEqual(['X1']);
     expect(back.verbalizer.labels.map((l) => l.label)).toEqual(['not_entailment', 'entailment']);
   });
@@ -132,13 +186,19 @@ describe('LM-BFF', () => {
     const word = fc.stringMatching(/^[A-Za-z,.?!:;()'"-]{1,8}$/);
     const piece = fc.oneof(
       word.map((x) => ({ kind: 'text' as const, text: x })),
-      fc.record({ index: fc.integer({ min: 0, max: 2 }), lower: fc.boolean() }).map((x) => ({ kind: 'input' as const, ...x })),
+      fc
+        .record({ index: fc.integer({ min: 0, max: 2 }), lower: fc.boolean() })
+        .map((x) => ({ kind: 'input' as const, ...x })),
     );
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 6 }), fc.array(piece, { maxLength: 6 }), (before, after) => {
         const numbered = [...before, ...after].some((p) => p.kind === 'input' && p.index > 0);
         const render = (pieces: typeof before) =>
-          pieces.map((p) => (p.kind === 'text' ? p.text : `[${numbered ? `X${p.index + 1}` : 'X'}${p.lower ? '|lower' : ''}]`)).join(' ');
+          pieces
+            .map((p) =>
+              p.kind === 'text' ? p.text : `[${numbered ? `X${p.index + 1}` : 'X'}${p.lower ? '|lower' : ''}]`,
+            )
+            .join(' ');
         const text = [render(before), '[Z]', render(after)].filter((x) => x !== '').join(' ');
         const exported = templateToLmBff(text);
         expect(exported.ok).toBe(true);
@@ -160,8 +220,12 @@ describe('OpenPrompt', () => {
   it('template ↔ ManualTemplate', () => {
     expect(ok(templateToOpenPrompt('[X] It was [Z].'))).toBe('{"placeholder":"text_a"} It was {"mask"}.');
     expect(ok(openPromptToTemplate('{"placeholder":"text_a"} It was {"mask"}.'))).toBe('[X] It was [Z].');
-    expect(ok(openPromptToTemplate('{"placeholder":"text_a"} Question: {"placeholder":"text_b"}? Is it correct? {"mask"}.'))).toBe('[X1] Question: [X2]? Is it correct? [Z].');
-    expect(ok(openPromptToTemplate("{'placeholder': 'text_a', 'shortenable': True}   It was   {'mask'} [sic]"))).toBe('[X] It was [Z] \\[sic\\]');
+    expect(
+      ok(openPromptToTemplate('{"placeholder":"text_a"} Question: {"placeholder":"text_b"}? Is it correct? {"mask"}.')),
+    ).toBe('[X1] Question: [X2]? Is it correct? [Z].');
+    expect(ok(openPromptToTemplate("{'placeholder': 'text_a', 'shortenable': True}   It was   {'mask'} [sic]"))).toBe(
+      '[X] It was [Z] \\[sic\\]',
+    );
     expect(ok(templateToOpenPrompt('[X1|lower] vs [X2|nopunct] vs [X3]: [Z]'))).toBe(
       `{"placeholder":"text_a", "post_processing": ${postProcessing(['lower'])}} vs {"placeholder":"text_b", "post_processing": ${postProcessing(['nopunct'])}} vs {"meta":"X3"}: {"mask"}`,
     );
@@ -180,25 +244,52 @@ describe('OpenPrompt', () => {
   });
 
   it('reports blocks ClozeLab cannot express', () => {
-    expect(codes(openPromptToTemplate('{"soft": "It was"} {"placeholder":"text_a"} {"mask"}'))).toContain('openprompt-soft');
-    expect(codes(openPromptToTemplate('{"soft"} {"placeholder":"text_a"} {"mask"}'))).toContain('openprompt-soft-dropped');
-    expect(codes(openPromptToTemplate('{"placeholder":"text_a"} {"special": "<eos>"} {"mask"}'))).toContain('openprompt-special');
-    expect(codes(openPromptToTemplate('{"placeholder":"text_a", "post_processing": lambda x: x.upper()} {"mask"}'))).toContain('openprompt-post-processing');
-    expect(codes(openPromptToTemplate('{"meta":"word"} means {"mask"}: {"placeholder":"text_a"}'))).toContain('openprompt-meta-input');
-    expect(openPromptToTemplate('{"placeholder":"text_a" {"mask"}')).toMatchObject({ ok: false, errors: [{ code: 'openprompt-block' }] });
-    expect(openPromptToTemplate('{"placeholder":"text_a"} {"mask"')).toMatchObject({ ok: false, errors: [{ code: 'openprompt-unclosed' }] });
-    expect(openPromptToTemplate('{"placeholder":"text_a"} no mask')).toMatchObject({ ok: false, errors: [{ code: 'template-missing-mask' }] });
+    expect(codes(openPromptToTemplate('{"soft": "It was"} {"placeholder":"text_a"} {"mask"}'))).toContain(
+      'openprompt-soft',
+    );
+    expect(codes(openPromptToTemplate('{"soft"} {"placeholder":"text_a"} {"mask"}'))).toContain(
+      'openprompt-soft-dropped',
+    );
+    expect(codes(openPromptToTemplate('{"placeholder":"text_a"} {"special": "<eos>"} {"mask"}'))).toContain(
+      'openprompt-special',
+    );
+    expect(
+      codes(openPromptToTemplate('{"placeholder":"text_a", "post_processing": lambda x: x.upper()} {"mask"}')),
+    ).toContain('openprompt-post-processing');
+    expect(codes(openPromptToTemplate('{"meta":"word"} means {"mask"}: {"placeholder":"text_a"}'))).toContain(
+      'openprompt-meta-input',
+    );
+    expect(openPromptToTemplate('{"placeholder":"text_a" {"mask"}')).toMatchObject({
+      ok: false,
+      errors: [{ code: 'openprompt-block' }],
+    });
+    expect(openPromptToTemplate('{"placeholder":"text_a"} {"mask"')).toMatchObject({
+      ok: false,
+      errors: [{ code: 'openprompt-unclosed' }],
+    });
+    expect(openPromptToTemplate('{"placeholder":"text_a"} no mask')).toMatchObject({
+      ok: false,
+      errors: [{ code: 'template-missing-mask' }],
+    });
   });
 
   it('label words: dict, list with classes, and the .txt form', () => {
-    const v = { labels: [{ label: 'negative', words: ['bad', 'awful'] }, { label: 'positive', words: ['good'] }] };
+    const v = {
+      labels: [
+        { label: 'negative', words: ['bad', 'awful'] },
+        { label: 'positive', words: ['good'] },
+      ],
+    };
     const { labelWords, classes } = verbalizerToOpenPrompt(v);
     expect(labelWords).toBe('{"negative": ["bad", "awful"], "positive": ["good"]}');
     expect(ok(openPromptToVerbalizer(labelWords))).toEqual(v);
     expect(ok(openPromptToVerbalizer("{'negative': ['bad', 'awful'], 'positive': 'good'}"))).toEqual(v);
     expect(ok(openPromptToVerbalizer('[["bad", "awful"], ["good"]]', JSON.stringify(classes)))).toEqual(v);
     expect(ok(openPromptToVerbalizer('bad, awful\ngood', 'negative, positive'))).toEqual(v);
-    expect(openPromptToVerbalizer('[["bad"], ["good"]]')).toMatchObject({ ok: false, errors: [{ code: 'classes-needed' }] });
+    expect(openPromptToVerbalizer('[["bad"], ["good"]]')).toMatchObject({
+      ok: false,
+      errors: [{ code: 'classes-needed' }],
+    });
     expect(openPromptToVerbalizer('{"a": [1]}')).toMatchObject({ ok: false, errors: [{ code: 'label-words-shape' }] });
   });
 
@@ -213,8 +304,15 @@ describe('OpenPrompt', () => {
     };
     const exported = exportOpenPrompt(setup);
     expect(codes({ warnings: exported.warnings })).toEqual(['model-not-exported', 'inputs-not-exported']);
-    expect(exported.python).toContain('ManualVerbalizer(tokenizer, classes=["positive","negative"], label_words={"positive": ["great", "excellent", "good"], "negative": ["terrible", "awful", "bad"]}, multi_token_handler="first")');
-    const back = ok(importOpenPrompt({ templates: exported.templates.map((t) => t.text).join('\n'), labelWords: exported.labelWords }, setup));
+    expect(exported.python).toContain(
+      'ManualVerbalizer(tokenizer, classes=["positive","negative"], label_words={"positive": ["great", "excellent", "good"], "negative": ["terrible", "awful", "bad"]}, multi_token_handler="first")',
+    );
+    const back = ok(
+      importOpenPrompt(
+        { templates: exported.templates.map((t) => t.text).join('\n'), labelWords: exported.labelWords },
+        setup,
+      ),
+    );
     expect(back.templates.map((t) => t.text)).toEqual(setup.templates.map((t) => t.text));
     expect(back.verbalizer).toEqual(setup.verbalizer);
     expect(back.scoring).toEqual(setup.scoring);
@@ -223,8 +321,13 @@ describe('OpenPrompt', () => {
 
   it('export reports scoring OpenPrompt cannot express; import sets its defaults and says so', () => {
     const exported = exportOpenPrompt(defaultSetup());
-    expect(codes({ warnings: exported.warnings })).toEqual(expect.arrayContaining(['openprompt-aggregation', 'openprompt-multitoken']));
-    const back = importOpenPrompt({ templates: '{"placeholder":"text_a"} It was {"mask"}.', labelWords: '{"pos": ["good"], "neg": ["bad"]}' }, defaultSetup());
+    expect(codes({ warnings: exported.warnings })).toEqual(
+      expect.arrayContaining(['openprompt-aggregation', 'openprompt-multitoken']),
+    );
+    const back = importOpenPrompt(
+      { templates: '{"placeholder":"text_a"} It was {"mask"}.', labelWords: '{"pos": ["good"], "neg": ["bad"]}' },
+      defaultSetup(),
+    );
     expect(codes(back)).toContain('openprompt-scoring-set');
   });
 });

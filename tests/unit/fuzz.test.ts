@@ -22,7 +22,18 @@ const RUNS = { numRuns: 10_000 };
 // Shared arbitraries: short strings, biased towards each grammar's special characters, plus
 // arbitrary UTF-16 (lone surrogates included), graphemes (emoji, combining marks) and RTL text.
 
-const weird = fc.constantFrom('😀', '👩‍👩‍👧', 'e\u0301', '\u0627\u0644\u0639\u0631\u0628\u064a\u0629', '\u202e', '\u200f', '\u0000', '\ud800', '中', 'ß');
+const weird = fc.constantFrom(
+  '😀',
+  '👩‍👩‍👧',
+  'e\u0301',
+  '\u0627\u0644\u0639\u0631\u0628\u064a\u0629',
+  '\u202e',
+  '\u200f',
+  '\u0000',
+  '\ud800',
+  '中',
+  'ß',
+);
 const mix = (special: fc.Arbitrary<string>, maxLength: number) =>
   fc.oneof(
     { weight: 3, arbitrary: fc.string({ unit: fc.oneof(special, weird), maxLength }) },
@@ -33,12 +44,21 @@ const mix = (special: fc.Arbitrary<string>, maxLength: number) =>
 // ---------------------------------------------------------------------------------------------
 // Template
 
-const templateText = mix(fc.constantFrom('[', ']', '\\', '|', 'X', 'Z', '1', '2', 'lower', 'nopunct', ' ', 'a', '.', '\n', '<mask>'), 30);
+const templateText = mix(
+  fc.constantFrom('[', ']', '\\', '|', 'X', 'Z', '1', '2', 'lower', 'nopunct', ' ', 'a', '.', '\n', '<mask>'),
+  30,
+);
 
 /** A canonical re-serialisation of parsed nodes: escaped text, [X…|mod…] without spaces, [Z]. */
 function serializeTemplate(template: Template): string {
   return template.nodes
-    .map((n) => (n.kind === 'text' ? escapeTemplateText(n.text) : n.kind === 'mask' ? '[Z]' : `[${[n.slot, ...n.modifiers].join('|')}]`))
+    .map((n) =>
+      n.kind === 'text'
+        ? escapeTemplateText(n.text)
+        : n.kind === 'mask'
+          ? '[Z]'
+          : `[${[n.slot, ...n.modifiers].join('|')}]`,
+    )
     .join('');
 }
 
@@ -79,31 +99,48 @@ describe('fuzz: template parser', () => {
 
   it('parse → canonical text → parse gives the same nodes (and the canonical text is a fixed point)', () => {
     const piece = fc.oneof(
-      { weight: 3, arbitrary: fc.string({ unit: fc.oneof(fc.constantFrom('[', ']', '\\', '|', ' ', 'a', 'X', 'Z', '\n'), weird), maxLength: 6 }).map(escapeTemplateText) },
+      {
+        weight: 3,
+        arbitrary: fc
+          .string({
+            unit: fc.oneof(fc.constantFrom('[', ']', '\\', '|', ' ', 'a', 'X', 'Z', '\n'), weird),
+            maxLength: 6,
+          })
+          .map(escapeTemplateText),
+      },
       {
         weight: 2,
         arbitrary: fc
-          .tuple(fc.constantFrom('X', 'X1', 'X2'), fc.array(fc.constantFrom('lower', 'nopunct'), { maxLength: 2 }), fc.constantFrom('', ' '))
+          .tuple(
+            fc.constantFrom('X', 'X1', 'X2'),
+            fc.array(fc.constantFrom('lower', 'nopunct'), { maxLength: 2 }),
+            fc.constantFrom('', ' '),
+          )
           .map(([slot, mods, sp]) => `[${sp}${[slot, ...mods].join(`${sp}|${sp}`)}${sp}]`),
       },
     );
     fc.assert(
-      fc.property(fc.array(piece, { maxLength: 5 }), fc.array(piece, { maxLength: 5 }), fc.constantFrom('[Z]', '[ Z ]'), (before, after, z) => {
-        const source = [...before, z, ...after].join('');
-        const first = parseTemplate(source);
-        if (!first.ok) {
-          // Only mixing [X] with numbered slots is an error among these pieces.
-          expect(first.errors.map((e) => e.code)).toContain('mixed-inputs');
-          return;
-        }
-        const canonical = serializeTemplate(first.template);
-        const second = parseTemplate(canonical);
-        expect(second.ok).toBe(true);
-        if (!second.ok) return;
-        expect(meaning(second.template.nodes)).toEqual(meaning(first.template.nodes));
-        expect(second.template.slots).toEqual(first.template.slots);
-        expect(serializeTemplate(second.template)).toBe(canonical);
-      }),
+      fc.property(
+        fc.array(piece, { maxLength: 5 }),
+        fc.array(piece, { maxLength: 5 }),
+        fc.constantFrom('[Z]', '[ Z ]'),
+        (before, after, z) => {
+          const source = [...before, z, ...after].join('');
+          const first = parseTemplate(source);
+          if (!first.ok) {
+            // Only mixing [X] with numbered slots is an error among these pieces.
+            expect(first.errors.map((e) => e.code)).toContain('mixed-inputs');
+            return;
+          }
+          const canonical = serializeTemplate(first.template);
+          const second = parseTemplate(canonical);
+          expect(second.ok).toBe(true);
+          if (!second.ok) return;
+          expect(meaning(second.template.nodes)).toEqual(meaning(first.template.nodes));
+          expect(second.template.slots).toEqual(first.template.slots);
+          expect(serializeTemplate(second.template)).toBe(canonical);
+        },
+      ),
       RUNS,
     );
   });
@@ -183,26 +220,36 @@ describe('fuzz: dataset parsers (CSV, TSV, JSONL)', () => {
   });
 
   it('written rows read back: CSV/TSV with quoting, JSONL with JSON.stringify', () => {
-    const cell = fc.string({ unit: fc.oneof(fc.constantFrom('a', ' ', ',', '\t', '"', '\n', "'", '{'), weird), minLength: 1, maxLength: 8 });
+    const cell = fc.string({
+      unit: fc.oneof(fc.constantFrom('a', ' ', ',', '\t', '"', '\n', "'", '{'), weird),
+      minLength: 1,
+      maxLength: 8,
+    });
     fc.assert(
-      fc.property(fc.array(fc.tuple(cell, fc.constantFrom('pos', 'neg')), { minLength: 1, maxLength: 6 }), fc.constantFrom<DatasetFormat>('csv', 'tsv', 'jsonl'), (rows, format) => {
-        // Values are trimmed on read, and the lone-CR / NUL cases are covered by dataset.test.ts.
-        const values = rows.map(([v, l]) => [v.replace(/\r/g, ''), l] as const).filter(([v]) => v.trim() === v && v !== '');
-        fc.pre(values.length > 0);
-        let written: string;
-        if (format === 'jsonl') written = values.map(([text, label]) => JSON.stringify({ text, label })).join('\n');
-        else {
-          const sep = format === 'csv' ? ',' : '\t';
-          const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
-          written = [`text${sep}label`, ...values.map(([v, l]) => `${quote(v)}${sep}${l}`)].join('\n');
-        }
-        const r = parseDataset(written, { format });
-        expect(r.ok).toBe(true);
-        if (!r.ok) return;
-        expect(r.dataset.problems).toEqual([]);
-        expect(r.dataset.columns).toEqual(['text', 'label']);
-        expect(r.dataset.rows.map((row) => row.values)).toEqual(values.map(([v, l]) => [v, l]));
-      }),
+      fc.property(
+        fc.array(fc.tuple(cell, fc.constantFrom('pos', 'neg')), { minLength: 1, maxLength: 6 }),
+        fc.constantFrom<DatasetFormat>('csv', 'tsv', 'jsonl'),
+        (rows, format) => {
+          // Values are trimmed on read, and the lone-CR / NUL cases are covered by dataset.test.ts.
+          const values = rows
+            .map(([v, l]) => [v.replace(/\r/g, ''), l] as const)
+            .filter(([v]) => v.trim() === v && v !== '');
+          fc.pre(values.length > 0);
+          let written: string;
+          if (format === 'jsonl') written = values.map(([text, label]) => JSON.stringify({ text, label })).join('\n');
+          else {
+            const sep = format === 'csv' ? ',' : '\t';
+            const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
+            written = [`text${sep}label`, ...values.map(([v, l]) => `${quote(v)}${sep}${l}`)].join('\n');
+          }
+          const r = parseDataset(written, { format });
+          expect(r.ok).toBe(true);
+          if (!r.ok) return;
+          expect(r.dataset.problems).toEqual([]);
+          expect(r.dataset.columns).toEqual(['text', 'label']);
+          expect(r.dataset.rows.map((row) => row.values)).toEqual(values.map(([v, l]) => [v, l]));
+        },
+      ),
       RUNS,
     );
   });
@@ -211,13 +258,29 @@ describe('fuzz: dataset parsers (CSV, TSV, JSONL)', () => {
 // ---------------------------------------------------------------------------------------------
 // Share links
 
-const LINK_CODES = ['not-a-link', 'empty', 'malformed', 'unknown-version', 'newer-version', 'too-large', 'damaged', 'checksum', 'not-json', 'invalid-setup'];
+const LINK_CODES = [
+  'not-a-link',
+  'empty',
+  'malformed',
+  'unknown-version',
+  'newer-version',
+  'too-large',
+  'damaged',
+  'checksum',
+  'not-json',
+  'invalid-setup',
+];
 
 describe('fuzz: share-link decoder', () => {
   it('never throws on arbitrary fragments; a failure is one of the typed codes', () => {
     const frag = fc.oneof(
       mix(fc.constantFrom('#', 's', '=', '1', '2', '.', 'a', 'f', '0', '-', '+', '$', '%'), 40),
-      fc.tuple(fc.constantFrom('#s=', 's=', '#s=2.', '#s=1.'), fc.string({ unit: fc.constantFrom(...'abcdef0123456789.-+$ABCxyz%'.split('')), maxLength: 60 })).map(([a, b]) => a + b),
+      fc
+        .tuple(
+          fc.constantFrom('#s=', 's=', '#s=2.', '#s=1.'),
+          fc.string({ unit: fc.constantFrom(...'abcdef0123456789.-+$ABCxyz%'.split('')), maxLength: 60 }),
+        )
+        .map(([a, b]) => a + b),
     );
     fc.assert(
       fc.property(frag, (hash) => {
@@ -271,7 +334,10 @@ describe('fuzz: setup importers', () => {
   const base = defaultSetup();
 
   it('JSON: arbitrary text and arbitrary JSON never throw; failures name a path', () => {
-    const text = fc.oneof(mix(fc.constantFrom('{', '}', '"', ':', ',', '[', ']', 'version', '1', 'templates', 'null'), 40), fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? 'null'));
+    const text = fc.oneof(
+      mix(fc.constantFrom('{', '}', '"', ':', ',', '[', ']', 'version', '1', 'templates', 'null'), 40),
+      fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? 'null'),
+    );
     fc.assert(
       fc.property(text, (s) => {
         const r = parseSetupJson(s);
@@ -288,7 +354,27 @@ describe('fuzz: setup importers', () => {
   });
 
   it('OpenPrompt: any template text, label words and classes never throw; the result is a valid setup', () => {
-    const tpl = mix(fc.constantFrom('{', '}', '"', "'", ':', ',', 'placeholder', 'text_a', 'text_b', 'mask', 'meta', ' ', 'a', '\n', '[', ']'), 40);
+    const tpl = mix(
+      fc.constantFrom(
+        '{',
+        '}',
+        '"',
+        "'",
+        ':',
+        ',',
+        'placeholder',
+        'text_a',
+        'text_b',
+        'mask',
+        'meta',
+        ' ',
+        'a',
+        '\n',
+        '[',
+        ']',
+      ),
+      40,
+    );
     const words = mix(fc.constantFrom('{', '}', '[', ']', '"', "'", ':', ',', 'pos', 'neg', ' ', '\n', '0', '1'), 40);
     const classes = mix(fc.constantFrom('[', ']', '"', "'", ',', 'a', ' ', '\n'), 20);
     fc.assert(
@@ -305,7 +391,10 @@ describe('fuzz: setup importers', () => {
   });
 
   it('LM-BFF: any template text and mapping never throw; the result is a valid setup', () => {
-    const tpl = mix(fc.constantFrom('*', 'cls', 'sent_0', 'sent-1', 'sentl_0', 'mask', 'sep+', '_', '+', 'It', 'was', '.', ' ', '\n'), 30);
+    const tpl = mix(
+      fc.constantFrom('*', 'cls', 'sent_0', 'sent-1', 'sentl_0', 'mask', 'sep+', '_', '+', 'It', 'was', '.', ' ', '\n'),
+      30,
+    );
     const mapping = mix(fc.constantFrom('{', '}', "'", '"', ':', ',', '0', '1', 'great', ' ', '\n', '\\'), 30);
     fc.assert(
       fc.property(tpl, mapping, (templates, map) => {

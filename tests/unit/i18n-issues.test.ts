@@ -98,9 +98,20 @@ describe('engine messages in Chinese', () => {
   });
 
   it('tokenizer resolution issues and scoring warnings', () => {
-    const v = { labels: [{ label: 'pos', words: ['great', 'Great', 'fantastic', 'zzz'] }, { label: 'neg', words: ['bad'] }] };
+    const v = {
+      labels: [
+        { label: 'pos', words: ['great', 'Great', 'fantastic', 'zzz'] },
+        { label: 'neg', words: ['bad'] },
+      ],
+    };
     const form = (ids: number[], pieces: string[], hasUnknown = false) => ({ text: '', ids, pieces, hasUnknown });
-    const resolution = resolveFromTokenizations(v, [form([5], ['great']), form([5], ['great']), form([7, 8, 9], ['fan', '##tas', '##tic']), form([1], ['[UNK]'], true), form([6], ['bad'])]);
+    const resolution = resolveFromTokenizations(v, [
+      form([5], ['great']),
+      form([5], ['great']),
+      form([7, 8, 9], ['fan', '##tas', '##tic']),
+      form([1], ['[UNK]'], true),
+      form([6], ['bad']),
+    ]);
     expect(resolution.issues.map((i) => i.code).sort()).toEqual(['multi-token', 'same-tokens', 'unknown-token']);
     for (const issue of resolution.issues) expectChinese(zhText.resolution(issue), issue.message);
     for (const w of [
@@ -116,7 +127,12 @@ describe('engine messages in Chinese', () => {
   });
 
   it('setup schema errors keep their paths', () => {
-    const bad = { ...defaultSetup(), model: { id: 'https://x.y/z' }, templates: [], activeTemplateId: 'nope' } as unknown;
+    const bad = {
+      ...defaultSetup(),
+      model: { id: 'https://x.y/z' },
+      templates: [],
+      activeTemplateId: 'nope',
+    } as unknown;
     const r = parseSetup(bad);
     if (r.ok) throw new Error('expected errors');
     for (const e of r.errors) {
@@ -127,7 +143,15 @@ describe('engine messages in Chinese', () => {
     const more = [
       parseSetup(null),
       parseSetup({ ...defaultSetup(), version: 9 }),
-      parseSetup({ ...defaultSetup(), verbalizer: { labels: [{ label: ' ', words: ['a\nb'] }, { label: 'x', words: [] }] } }),
+      parseSetup({
+        ...defaultSetup(),
+        verbalizer: {
+          labels: [
+            { label: ' ', words: ['a\nb'] },
+            { label: 'x', words: [] },
+          ],
+        },
+      }),
       parseSetup({ ...defaultSetup(), inputs: [{ Y: 'a' }] }),
       parseSetup({ ...defaultSetup(), name: 'n'.repeat(500), scoring: { aggregation: 'median' } }),
       parseSetupJson('{oops'),
@@ -139,7 +163,17 @@ describe('engine messages in Chinese', () => {
   });
 
   it('share-link errors', () => {
-    for (const hash of ['#s=', '#s=9.abc', '#s=0.abc', '#s=x', '#s=2.zz.abc', '#s=2.00000000.abc<', `#s=2.00000000.${'A'.repeat(20_000)}`, '#s=1.abc', '#s=2.00000000.N4Ig']) {
+    for (const hash of [
+      '#s=',
+      '#s=9.abc',
+      '#s=0.abc',
+      '#s=x',
+      '#s=2.zz.abc',
+      '#s=2.00000000.abc<',
+      `#s=2.00000000.${'A'.repeat(20_000)}`,
+      '#s=1.abc',
+      '#s=2.00000000.N4Ig',
+    ]) {
       const r = decodeShareFragment(hash);
       if (r.ok) throw new Error(hash);
       expectChinese(zhText.link(r.error), r.error.message);
@@ -151,9 +185,19 @@ describe('engine messages in Chinese', () => {
       ...lmBffToTemplate('*cls**sent_0**sep+**sentu_0**label_0**sent-0**mask*').warnings,
       ...lmBffToTemplate('*cls**mask**+sent-_0*').warnings,
       ...verbalizerToLmBffMapping({ labels: [{ label: 'very good', words: ['great job', 'good'] }] }).warnings,
-      ...exportLmBff({ ...defaultSetup(), scoring: { ...defaultSetup().scoring, calibrate: true }, templates: [{ id: 't1', name: '', text: '[X] a_b*c[Z]' }] }).warnings,
-      ...exportOpenPrompt({ ...defaultSetup(), scoring: { ...defaultSetup().scoring, calibrate: true }, templates: [{ id: 't1', name: '', text: '[Z]  {[X1]\n[X2] [X3]' }] }).warnings,
-      ...openPromptToTemplate('{"soft"} {"soft": "It"} {"special": "<eos>"} {"meta": "word"} {"placeholder": "text_a", "post_processing": lambda x: x.upper(), "shortenable": False, "extra": 1} {"mask"}').warnings,
+      ...exportLmBff({
+        ...defaultSetup(),
+        scoring: { ...defaultSetup().scoring, calibrate: true },
+        templates: [{ id: 't1', name: '', text: '[X] a_b*c[Z]' }],
+      }).warnings,
+      ...exportOpenPrompt({
+        ...defaultSetup(),
+        scoring: { ...defaultSetup().scoring, calibrate: true },
+        templates: [{ id: 't1', name: '', text: '[Z]  {[X1]\n[X2] [X3]' }],
+      }).warnings,
+      ...openPromptToTemplate(
+        '{"soft"} {"soft": "It"} {"special": "<eos>"} {"meta": "word"} {"placeholder": "text_a", "post_processing": lambda x: x.upper(), "shortenable": False, "extra": 1} {"mask"}',
+      ).warnings,
     ];
     const errors = [
       ...(() => {

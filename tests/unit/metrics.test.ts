@@ -11,7 +11,16 @@ describe('computeMetrics', () => {
     expect(m.n).toBe(6);
     expect(m.accuracy).toBe(3 / 6); // rows 0, 2, 3
     // pos: tp 2 (0, 2), fp 1 (4), fn 1 (1) → P = R = F1 = 2/3
-    expect(m.perLabel[0]).toMatchObject({ label: 'pos', tp: 2, fp: 1, fn: 1, support: 3, predicted: 3, noSupport: false, noPredictions: false });
+    expect(m.perLabel[0]).toMatchObject({
+      label: 'pos',
+      tp: 2,
+      fp: 1,
+      fn: 1,
+      support: 3,
+      predicted: 3,
+      noSupport: false,
+      noPredictions: false,
+    });
     expect(m.perLabel[0]!.precision).toBeCloseTo(2 / 3, 12);
     expect(m.perLabel[0]!.recall).toBeCloseTo(2 / 3, 12);
     expect(m.perLabel[0]!.f1).toBeCloseTo(2 / 3, 12);
@@ -21,7 +30,19 @@ describe('computeMetrics', () => {
     expect(m.perLabel[1]!.recall).toBeCloseTo(0.5, 12);
     expect(m.perLabel[1]!.f1).toBeCloseTo(0.4, 12);
     // neu: never predicted → precision 0 (flagged), recall 0/1 = 0, F1 0
-    expect(m.perLabel[2]).toEqual({ label: 'neu', precision: 0, recall: 0, f1: 0, support: 1, predicted: 0, tp: 0, fp: 0, fn: 1, noSupport: false, noPredictions: true });
+    expect(m.perLabel[2]).toEqual({
+      label: 'neu',
+      precision: 0,
+      recall: 0,
+      f1: 0,
+      support: 1,
+      predicted: 0,
+      tp: 0,
+      fp: 0,
+      fn: 1,
+      noSupport: false,
+      noPredictions: true,
+    });
     // macro-F1 = (2/3 + 0.4 + 0) / 3 = 0.35556
     expect(m.macroF1).toBeCloseTo((2 / 3 + 0.4) / 3, 12);
     // micro: Σtp = 3, Σfp = 3, Σfn = 3 → 0.5 = accuracy
@@ -37,14 +58,34 @@ describe('computeMetrics', () => {
 
   it('a label with no support and no predictions is 0 (not NaN), flagged, and counts in macro-F1', () => {
     const m = computeMetrics(gold, pred, ['pos', 'neg', 'neu', 'mixed']);
-    expect(m.perLabel[3]).toEqual({ label: 'mixed', precision: 0, recall: 0, f1: 0, support: 0, predicted: 0, tp: 0, fp: 0, fn: 0, noSupport: true, noPredictions: true });
+    expect(m.perLabel[3]).toEqual({
+      label: 'mixed',
+      precision: 0,
+      recall: 0,
+      f1: 0,
+      support: 0,
+      predicted: 0,
+      tp: 0,
+      fp: 0,
+      fn: 0,
+      noSupport: true,
+      noPredictions: true,
+    });
     expect(m.macroF1).toBeCloseTo((2 / 3 + 0.4) / 4, 12);
     expect(m.confusion[3]).toEqual([0, 0, 0, 0]);
   });
 
   it('predicting a label that has no gold examples: precision 0, support 0', () => {
     const m = computeMetrics(['a', 'a'], ['a', 'b'], ['a', 'b']);
-    expect(m.perLabel[1]).toMatchObject({ precision: 0, recall: 0, f1: 0, support: 0, predicted: 1, noSupport: true, noPredictions: false });
+    expect(m.perLabel[1]).toMatchObject({
+      precision: 0,
+      recall: 0,
+      f1: 0,
+      support: 0,
+      predicted: 1,
+      noSupport: true,
+      noPredictions: false,
+    });
     // a: P = 1/1, R = 1/2 → F1 = 2/3
     expect(m.perLabel[0]!.f1).toBeCloseTo(2 / 3, 12);
   });

@@ -59,7 +59,11 @@ describe('workspace persistence', () => {
     ['not JSON', '{"version":1,', /not valid JSON/],
     ['a JSON array', '[1,2]', /unexpected shape/],
     ['a newer version', JSON.stringify({ version: WORKSPACE_VERSION + 1, workspace: {} }), /newer ClozeLab/],
-    ['an invalid setup', JSON.stringify({ version: 1, workspace: { setup: { version: 1, templates: 'x' }, verbalizerText: '' } }), /saved setup is invalid \(model: /],
+    [
+      'an invalid setup',
+      JSON.stringify({ version: 1, workspace: { setup: { version: 1, templates: 'x' }, verbalizerText: '' } }),
+      /saved setup is invalid \(model: /,
+    ],
   ])('%s → reset with a reason, and the unreadable text is kept in a backup key', (_name, text, reason) => {
     const storage = memoryStorage();
     storage.setItem(WORKSPACE_KEY, text);
@@ -78,7 +82,10 @@ describe('workspace persistence', () => {
   });
 
   test('no storage at all is reported, not thrown', () => {
-    expect(saveWorkspace(undefined, restoreWorkspace(null).workspace)).toMatchObject({ ok: false, reason: 'unavailable' });
+    expect(saveWorkspace(undefined, restoreWorkspace(null).workspace)).toMatchObject({
+      ok: false,
+      reason: 'unavailable',
+    });
   });
 
   test('the envelope carries the version', () => {

@@ -10,33 +10,49 @@ describe('presets', () => {
   it('have unique ids and cover the papers the issue names', () => {
     const ids = PRESETS.map((p) => p.id);
     expect(new Set(ids).size).toBe(ids.length);
-    for (const id of ['lmbff-sst2', 'lmbff-sst5', 'lmbff-mr', 'lmbff-cr', 'lmbff-subj', 'lmbff-trec', 'lmbff-rte', 'lmbff-mrpc', 'pet-yelp', 'pet-agnews', 'pet-yahoo', 'pet-mnli']) {
+    for (const id of [
+      'lmbff-sst2',
+      'lmbff-sst5',
+      'lmbff-mr',
+      'lmbff-cr',
+      'lmbff-subj',
+      'lmbff-trec',
+      'lmbff-rte',
+      'lmbff-mrpc',
+      'pet-yelp',
+      'pet-agnews',
+      'pet-yahoo',
+      'pet-mnli',
+    ]) {
       expect(ids).toContain(id);
     }
     expect(PRESETS.filter((p) => p.language === 'zh').length).toBeGreaterThanOrEqual(2);
   });
 
-  it.each(PRESETS.map((p) => [p.id, p] as const))('%s is a valid PromptSetup with valid templates, verbalizer and inputs', (_id, preset) => {
-    const parsed = parseSetup(preset.setup);
-    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-    expect(parsed.setup).toEqual(preset.setup);
-    expect(isValidModelId(preset.setup.model.id)).toBe(true);
-    for (const t of preset.setup.templates) {
-      const r = parseTemplate(t.text);
-      expect(r.ok, t.text).toBe(true);
-      if (!r.ok) continue;
-      expect(r.warnings).toEqual([]);
-      // Every example input fills exactly the template's slots.
-      for (const row of preset.setup.inputs) expect(Object.keys(row).sort()).toEqual([...r.template.slots].sort());
-    }
-    const v = parseVerbalizer(formatVerbalizer(preset.setup.verbalizer));
-    expect(v.ok && v.warnings).toEqual([]);
-    expect(preset.setup.inputs.length).toBeGreaterThan(0);
-    // Presets travel in share links.
-    const link = encodeShareFragment(preset.setup);
-    expect(link.ok).toBe(true);
-    if (link.ok) expect(decodeShareFragment(link.fragment)).toMatchObject({ ok: true, setup: preset.setup });
-  });
+  it.each(PRESETS.map((p) => [p.id, p] as const))(
+    '%s is a valid PromptSetup with valid templates, verbalizer and inputs',
+    (_id, preset) => {
+      const parsed = parseSetup(preset.setup);
+      if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+      expect(parsed.setup).toEqual(preset.setup);
+      expect(isValidModelId(preset.setup.model.id)).toBe(true);
+      for (const t of preset.setup.templates) {
+        const r = parseTemplate(t.text);
+        expect(r.ok, t.text).toBe(true);
+        if (!r.ok) continue;
+        expect(r.warnings).toEqual([]);
+        // Every example input fills exactly the template's slots.
+        for (const row of preset.setup.inputs) expect(Object.keys(row).sort()).toEqual([...r.template.slots].sort());
+      }
+      const v = parseVerbalizer(formatVerbalizer(preset.setup.verbalizer));
+      expect(v.ok && v.warnings).toEqual([]);
+      expect(preset.setup.inputs.length).toBeGreaterThan(0);
+      // Presets travel in share links.
+      const link = encodeShareFragment(preset.setup);
+      expect(link.ok).toBe(true);
+      if (link.ok) expect(decodeShareFragment(link.fragment)).toMatchObject({ ok: true, setup: preset.setup });
+    },
+  );
 
   it('published numbers state the model and whether they are verified', () => {
     for (const p of PRESETS) {
@@ -50,16 +66,24 @@ describe('presets', () => {
     const byId = Object.fromEntries(PRESETS.map((p) => [p.id, p]));
     expect(byId['lmbff-sst2']!.results).toEqual([expect.objectContaining({ value: 83.6, verified: true })]);
     for (const id of ['lmbff-sst5', 'lmbff-mr', 'lmbff-cr', 'lmbff-subj', 'lmbff-trec']) {
-      expect(byId[id]!.results.every((r) => !r.verified), id).toBe(true);
+      expect(
+        byId[id]!.results.every((r) => !r.verified),
+        id,
+      ).toBe(true);
     }
   });
 
-  it.each(PRESETS.filter((p) => p.original).map((p) => [p.id, p] as const))('%s: LM-BFF\'s own template and mapping convert to the preset', (_id, preset) => {
-    const original = preset.original!;
-    const template = lmBffToTemplate(original.template);
-    expect(template.ok && template.value).toBe(preset.setup.templates[0]!.text);
-    const mapping = lmBffMappingToVerbalizer(original.mapping);
-    if (!mapping.ok) throw new Error('mapping');
-    expect(mapping.value.labels.map((l) => ({ label: original.labels[l.label], words: l.words }))).toEqual(preset.setup.verbalizer.labels);
-  });
+  it.each(PRESETS.filter((p) => p.original).map((p) => [p.id, p] as const))(
+    "%s: LM-BFF's own template and mapping convert to the preset",
+    (_id, preset) => {
+      const original = preset.original!;
+      const template = lmBffToTemplate(original.template);
+      expect(template.ok && template.value).toBe(preset.setup.templates[0]!.text);
+      const mapping = lmBffMappingToVerbalizer(original.mapping);
+      if (!mapping.ok) throw new Error('mapping');
+      expect(mapping.value.labels.map((l) => ({ label: original.labels[l.label], words: l.words }))).toEqual(
+        preset.setup.verbalizer.labels,
+      );
+    },
+  );
 });

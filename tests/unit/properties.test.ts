@@ -18,8 +18,29 @@ import {
 } from '../../src/core/index.ts';
 
 // Strings biased towards the template syntax, plus arbitrary unicode.
-const templateChars = fc.constantFrom('[', ']', '\\', '|', 'X', 'Z', '1', '2', 'lower', 'nopunct', ' ', 'a', '.', '\n', 'é', '😀');
-const templateish = fc.oneof(fc.string({ unit: templateChars, maxLength: 40 }), fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 40 }));
+const templateChars = fc.constantFrom(
+  '[',
+  ']',
+  '\\',
+  '|',
+  'X',
+  'Z',
+  '1',
+  '2',
+  'lower',
+  'nopunct',
+  ' ',
+  'a',
+  '.',
+  '\n',
+  'é',
+  '😀',
+);
+const templateish = fc.oneof(
+  fc.string({ unit: templateChars, maxLength: 40 }),
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'grapheme', maxLength: 40 }),
+);
 
 /** Escape literal text for the template language. */
 const escapeTemplate = (s: string) => s.replace(/[\\[\]]/g, (c) => '\\' + c);
@@ -49,7 +70,9 @@ describe('template properties', () => {
         expect(r.ok).toBe(true);
         if (!r.ok) return;
         const p = renderPrompt(r.template, { X: 'in' });
-        const templateText = p.parts.filter((x) => x.kind === 'template').map((x) => (x.kind === 'template' ? x.text : ''));
+        const templateText = p.parts
+          .filter((x) => x.kind === 'template')
+          .map((x) => (x.kind === 'template' ? x.text : ''));
         expect(templateText).toEqual([a, b].filter((x) => x !== ''));
       }),
     );
@@ -128,7 +151,11 @@ describe('scoring properties', () => {
     calibrate: fc.boolean(),
   });
   const wordsArb = fc.array(
-    fc.record({ label: fc.constantFrom('a', 'b', 'c'), ids: fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 0, maxLength: 3 }), unknown: fc.boolean() }),
+    fc.record({
+      label: fc.constantFrom('a', 'b', 'c'),
+      ids: fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 0, maxLength: 3 }),
+      unknown: fc.boolean(),
+    }),
     { minLength: 1, maxLength: 8 },
   );
   const prob = fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.constant(0), fc.constant(1e-300));
@@ -138,34 +165,39 @@ describe('scoring properties', () => {
     const t = parseTemplate('[X] It was [Z].');
     if (!t.ok) throw new Error('parse');
     fc.assert(
-      fc.property(wordsArb, options, fc.array(fc.tuple(prob, logit), { minLength: 10, maxLength: 10 }), (ws, o, table) => {
-        const resolved: ResolvedWord[] = ws.map((w, i) => ({
-          label: w.label,
-          word: `w${i}`,
-          form: { text: `w${i}`, ids: w.ids, pieces: [], hasUnknown: w.unknown },
-          status: w.ids.length === 0 ? 'empty' : w.unknown ? 'unknown' : w.ids.length > 1 ? 'multi' : 'single',
-        }));
-        const plan = planScoring(t.template, { X: 'x' }, resolved, o, { maskToken: '[MASK]' });
-        const results: PromptScores[] = plan.info.map((p) => ({
-          masks: Array.from({ length: p.maskCount }, (_, m) => ({
-            probs: plan.tokenIds.map((id) => table[(id + m) % 10]![0]),
-            logits: plan.tokenIds.map((id) => table[(id + m) % 10]![1]),
-            top: [],
-          })),
-          tokens: [],
-          maskPositions: [],
-          truncatedTokens: 0,
-        }));
-        const s = scoreLabels(plan, results);
-        expect(s.probs).toHaveLength(plan.labels.length);
-        for (const p of s.probs) {
-          expect(Number.isFinite(p)).toBe(true);
-          expect(p).toBeGreaterThanOrEqual(0);
-          expect(p).toBeLessThanOrEqual(1 + 1e-12);
-        }
-        expect(s.probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
-        expect(s.winner).toBeGreaterThanOrEqual(0);
-      }),
+      fc.property(
+        wordsArb,
+        options,
+        fc.array(fc.tuple(prob, logit), { minLength: 10, maxLength: 10 }),
+        (ws, o, table) => {
+          const resolved: ResolvedWord[] = ws.map((w, i) => ({
+            label: w.label,
+            word: `w${i}`,
+            form: { text: `w${i}`, ids: w.ids, pieces: [], hasUnknown: w.unknown },
+            status: w.ids.length === 0 ? 'empty' : w.unknown ? 'unknown' : w.ids.length > 1 ? 'multi' : 'single',
+          }));
+          const plan = planScoring(t.template, { X: 'x' }, resolved, o, { maskToken: '[MASK]' });
+          const results: PromptScores[] = plan.info.map((p) => ({
+            masks: Array.from({ length: p.maskCount }, (_, m) => ({
+              probs: plan.tokenIds.map((id) => table[(id + m) % 10]![0]),
+              logits: plan.tokenIds.map((id) => table[(id + m) % 10]![1]),
+              top: [],
+            })),
+            tokens: [],
+            maskPositions: [],
+            truncatedTokens: 0,
+          }));
+          const s = scoreLabels(plan, results);
+          expect(s.probs).toHaveLength(plan.labels.length);
+          for (const p of s.probs) {
+            expect(Number.isFinite(p)).toBe(true);
+            expect(p).toBeGreaterThanOrEqual(0);
+            expect(p).toBeLessThanOrEqual(1 + 1e-12);
+          }
+          expect(s.probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+          expect(s.winner).toBeGreaterThanOrEqual(0);
+        },
+      ),
       { numRuns: 1000 },
     );
   });
@@ -187,16 +219,31 @@ describe('metrics properties', () => {
   it('never NaN; accuracy in [0, 1]; confusion counts all in-label rows', () => {
     const lab = fc.constantFrom('a', 'b', 'c', 'd');
     fc.assert(
-      fc.property(fc.array(fc.tuple(lab, lab), { maxLength: 30 }), fc.uniqueArray(lab, { maxLength: 4 }), (rows, labels) => {
-        const m = computeMetrics(rows.map((r) => r[0]), rows.map((r) => r[1]), labels);
-        const nums = [m.accuracy, m.macroF1, m.micro.precision, m.micro.recall, m.micro.f1, ...m.perLabel.flatMap((l) => [l.precision, l.recall, l.f1])];
-        for (const x of nums) expect(Number.isNaN(x)).toBe(false);
-        expect(m.accuracy).toBeGreaterThanOrEqual(0);
-        expect(m.accuracy).toBeLessThanOrEqual(1);
-        const inConfusion = m.confusion.flat().reduce((a, b) => a + b, 0);
-        expect(inConfusion + m.outsideLabels).toBe(rows.length);
-        if (m.outsideLabels === 0 && rows.length > 0) expect(m.microF1).toBeCloseTo(m.accuracy, 12);
-      }),
+      fc.property(
+        fc.array(fc.tuple(lab, lab), { maxLength: 30 }),
+        fc.uniqueArray(lab, { maxLength: 4 }),
+        (rows, labels) => {
+          const m = computeMetrics(
+            rows.map((r) => r[0]),
+            rows.map((r) => r[1]),
+            labels,
+          );
+          const nums = [
+            m.accuracy,
+            m.macroF1,
+            m.micro.precision,
+            m.micro.recall,
+            m.micro.f1,
+            ...m.perLabel.flatMap((l) => [l.precision, l.recall, l.f1]),
+          ];
+          for (const x of nums) expect(Number.isNaN(x)).toBe(false);
+          expect(m.accuracy).toBeGreaterThanOrEqual(0);
+          expect(m.accuracy).toBeLessThanOrEqual(1);
+          const inConfusion = m.confusion.flat().reduce((a, b) => a + b, 0);
+          expect(inConfusion + m.outsideLabels).toBe(rows.length);
+          if (m.outsideLabels === 0 && rows.length > 0) expect(m.microF1).toBeCloseTo(m.accuracy, 12);
+        },
+      ),
     );
   });
 });
@@ -205,7 +252,8 @@ describe('model id property', () => {
   it('never accepts URLs, schemes, parent paths or whitespace', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 40 }), fc.string({ maxLength: 40 }), (a, b) => {
-        for (const id of [`${a}://${b}`, `${a}../${b}`, `${a}/..${b}`, `${a} /${b}`, `${a}/${b}?`]) expect(isValidModelId(id)).toBe(false);
+        for (const id of [`${a}://${b}`, `${a}../${b}`, `${a}/..${b}`, `${a} /${b}`, `${a}/${b}?`])
+          expect(isValidModelId(id)).toBe(false);
       }),
     );
   });

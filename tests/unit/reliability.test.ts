@@ -33,18 +33,24 @@ describe('verbalizer limits = setup limits', () => {
       expect(r.errors[0], kind).toMatchObject({ code: 'over-limit', line, params: { kind } });
     }
     // At the limits exactly: fine.
-    const atLimit = Array.from({ length: 100 }, (_, i) => `${'l'.repeat(90)}${i}: ${Array.from({ length: 50 }, (_, j) => `w${j}`).join(', ')}`).join('\n');
+    const atLimit = Array.from(
+      { length: 100 },
+      (_, i) => `${'l'.repeat(90)}${i}: ${Array.from({ length: 50 }, (_, j) => `w${j}`).join(', ')}`,
+    ).join('\n');
     expect(parseVerbalizer(atLimit).ok).toBe(true);
   });
 
   it('whatever the editor accepts fits a setup (property)', () => {
     const word = fc.string({ minLength: 1, maxLength: 120 }).filter((s) => s.trim() !== '');
     fc.assert(
-      fc.property(fc.array(fc.tuple(word, fc.array(word, { minLength: 1, maxLength: 55 })), { minLength: 1, maxLength: 110 }), (labels) => {
-        const text = formatVerbalizer({ labels: labels.map(([label, words]) => ({ label, words })) });
-        const r = parseVerbalizer(text);
-        if (r.ok) expect(parseSetup({ ...defaultSetup(), verbalizer: r.verbalizer }).ok).toBe(true);
-      }),
+      fc.property(
+        fc.array(fc.tuple(word, fc.array(word, { minLength: 1, maxLength: 55 })), { minLength: 1, maxLength: 110 }),
+        (labels) => {
+          const text = formatVerbalizer({ labels: labels.map(([label, words]) => ({ label, words })) });
+          const r = parseVerbalizer(text);
+          if (r.ok) expect(parseSetup({ ...defaultSetup(), verbalizer: r.verbalizer }).ok).toBe(true);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -84,7 +90,15 @@ describe('fitting a setup into the saved limits', () => {
 });
 
 describe('two tabs', () => {
-  const theirs = () => ({ setup: { ...defaultSetup(), name: 'Theirs', templates: [{ id: 't1', name: 'T', text: 'Theirs: [X] [Z].' }], activeTemplateId: 't1' }, verbalizerText: 'a: b\nc: d' });
+  const theirs = () => ({
+    setup: {
+      ...defaultSetup(),
+      name: 'Theirs',
+      templates: [{ id: 't1', name: 'T', text: 'Theirs: [X] [Z].' }],
+      activeTemplateId: 't1',
+    },
+    verbalizerText: 'a: b\nc: d',
+  });
 
   it("another tab's different save is held for a choice; load theirs replaces this workspace", () => {
     onWorkspaceStorageChange(serializeWorkspace(theirs()));

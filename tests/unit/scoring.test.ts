@@ -39,7 +39,11 @@ type Cell = [prob: number, logit: number];
 /** Score table: input text → mask count → mask index → token id → [prob, logit]. Missing cells are [0, -10]. */
 type Table = Record<string, Record<number, Record<number, Record<number, Cell>>>>;
 
-function run(plan: ScoringPlan, table: Table, opts: { truncated?: number } = {}): { results: PromptScores[]; calls: number } {
+function run(
+  plan: ScoringPlan,
+  table: Table,
+  opts: { truncated?: number } = {},
+): { results: PromptScores[]; calls: number } {
   let calls = 0;
   const results = plan.prompts.map((p) => {
     calls++;
@@ -143,7 +147,10 @@ describe('planScoring', () => {
 
   it('a complete plan supports every option combination', () => {
     const partial = planScoring(T, { X: 'a' }, words, opts({ multiToken: 'first-subtoken' }));
-    const complete = planScoring(T, { X: 'a' }, words, opts({ multiToken: 'first-subtoken' }), { maskToken: '[MASK]', complete: true });
+    const complete = planScoring(T, { X: 'a' }, words, opts({ multiToken: 'first-subtoken' }), {
+      maskToken: '[MASK]',
+      complete: true,
+    });
     const all = opts({ calibrate: true, multiToken: 'all-subtokens' });
     expect(planSupports(partial, all)).toBe(false);
     expect(planSupports(complete, all)).toBe(true);
@@ -275,7 +282,9 @@ describe('multi-token words', () => {
     // positive: 1e-200 · 1e-200 = 1e-400 (underflows to 0 as a double); negative: 1e-201 · 1e-200 = 1e-401
     // → P(positive) = 1e-400 / (1e-400 + 1e-401) = 1/1.1
     const tiny = [word('positive', 'aa', [10, 11]), word('negative', 'bb', [20, 21])];
-    const t: Table = { [INPUT]: { 2: { 0: { 10: [1e-200, 0], 20: [1e-201, 0] }, 1: { 11: [1e-200, 0], 21: [1e-200, 0] } } } };
+    const t: Table = {
+      [INPUT]: { 2: { 0: { 10: [1e-200, 0], 20: [1e-201, 0] }, 1: { 11: [1e-200, 0], 21: [1e-200, 0] } } },
+    };
     const s = scoreWith({}, tiny, t);
     expect(s.probs[0]).toBeCloseTo(1 / 1.1, 12);
     expect(s.flags.uniform).toBe(false);
@@ -296,7 +305,13 @@ describe('contextual calibration', () => {
   });
 
   it('meanDistribution averages label distributions', () => {
-    expect(meanDistribution([[0.8, 0.2], [0.6, 0.4], [0.7, 0.3]]).map((x) => +x.toFixed(12))).toEqual([0.7, 0.3]);
+    expect(
+      meanDistribution([
+        [0.8, 0.2],
+        [0.6, 0.4],
+        [0.7, 0.3],
+      ]).map((x) => +x.toFixed(12)),
+    ).toEqual([0.7, 0.3]);
   });
 
   it('scoreLabels: p_cf = mean(0.8/0.2, 0.6/0.4, 0.7/0.3) = 0.7/0.3; P = 6/7, 1/7 → q = 0.72 / 0.28', () => {
@@ -335,7 +350,8 @@ describe('pure re-scoring from cached results', () => {
     const combos: ScoringOptions[] = [];
     for (const aggregation of ['sum', 'mean', 'max', 'logit-mean'] as const)
       for (const multiToken of ['all-subtokens', 'first-subtoken'] as const)
-        for (const lengthNormalize of [false, true]) for (const calibrate of [false, true]) combos.push({ aggregation, multiToken, lengthNormalize, calibrate });
+        for (const lengthNormalize of [false, true])
+          for (const calibrate of [false, true]) combos.push({ aggregation, multiToken, lengthNormalize, calibrate });
     for (const o of combos) {
       const s = scoreLabels(plan, results, o);
       expect(s.probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
@@ -361,7 +377,11 @@ describe('pure re-scoring from cached results', () => {
     plan.keys.forEach((k, i) => cache.set(k, results[i]!));
     const second = scoreFromCache(plan, (k) => cache.get(k));
     expect(second.ok && second.scores.probs[0]).toBeCloseTo(0.45 / 0.55, 12);
-    expect(scoreFromCache(plan, (k) => cache.get(k), opts({ calibrate: true }))).toEqual({ ok: false, missing: [], replan: true });
+    expect(scoreFromCache(plan, (k) => cache.get(k), opts({ calibrate: true }))).toEqual({
+      ok: false,
+      missing: [],
+      replan: true,
+    });
   });
 
   it('throws on a broken runtime contract', () => {

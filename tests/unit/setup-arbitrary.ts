@@ -21,7 +21,13 @@ const anyText = (maxLength: number) =>
   fc.oneof(
     fc.string({ maxLength }),
     fc.string({ unit: 'grapheme', maxLength }),
-    fc.constantFrom('<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '"\'`${}', '好评如潮 [X] 差', '\u202e\u0000'),
+    fc.constantFrom(
+      '<script>alert(1)</script>',
+      '<img src=x onerror=alert(1)>',
+      '"\'`${}',
+      '好评如潮 [X] 差',
+      '\u202e\u0000',
+    ),
   );
 
 const noNewline = (maxLength: number) => anyText(maxLength).map((s) => s.replace(/[\r\n]/g, ' '));
@@ -35,7 +41,10 @@ const word = noNewline(20)
 
 const templateId = fc.stringMatching(/^[A-Za-z0-9_-]{1,12}$/);
 
-const slotKey = fc.oneof(fc.constant('X'), fc.integer({ min: 1, max: 99 }).map((n) => `X${n}`));
+const slotKey = fc.oneof(
+  fc.constant('X'),
+  fc.integer({ min: 1, max: 99 }).map((n) => `X${n}`),
+);
 
 export interface SetupArbOptions {
   templates?: number;
@@ -47,10 +56,11 @@ export interface SetupArbOptions {
 
 export function validSetup(options: SetupArbOptions = {}): fc.Arbitrary<PromptSetup> {
   const { templates = 4, labels = 5, words = 4, rows = 4, text = 60 } = options;
-  const templateList = fc.uniqueArray(
-    fc.record({ id: templateId, name: anyText(30), text: anyText(text) }),
-    { minLength: 1, maxLength: templates, selector: (t) => t.id },
-  );
+  const templateList = fc.uniqueArray(fc.record({ id: templateId, name: anyText(30), text: anyText(text) }), {
+    minLength: 1,
+    maxLength: templates,
+    selector: (t) => t.id,
+  });
   const labelList = fc.uniqueArray(
     fc.record({ label: labelName, words: fc.uniqueArray(word, { minLength: 1, maxLength: words }) }),
     { minLength: 1, maxLength: labels, selector: (l) => l.label },

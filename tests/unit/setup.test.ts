@@ -32,7 +32,12 @@ describe('defaultSetup', () => {
       { label: 'positive', words: ['great', 'excellent', 'good'] },
       { label: 'negative', words: ['terrible', 'awful', 'bad'] },
     ]);
-    expect(d.scoring).toEqual({ aggregation: 'sum', multiToken: 'all-subtokens', lengthNormalize: false, calibrate: false });
+    expect(d.scoring).toEqual({
+      aggregation: 'sum',
+      multiToken: 'all-subtokens',
+      lengthNormalize: false,
+      calibrate: false,
+    });
     expect(d.inputs).toHaveLength(3);
     expect(parseSetup(d)).toEqual({ ok: true, setup: d });
   });
@@ -90,8 +95,12 @@ describe('parseSetup rejects, with readable paths', () => {
     const noVersion = base();
     delete noVersion.version;
     expect(errorsOf(noVersion)).toEqual([{ path: 'version', message: expect.stringContaining('Missing') }]);
-    expect(errorsOf({ ...base(), version: 2 })).toEqual([{ path: 'version', message: expect.stringContaining('newer') }]);
-    expect(errorsOf({ ...base(), version: '1' })).toEqual([{ path: 'version', message: expect.stringContaining('Unknown') }]);
+    expect(errorsOf({ ...base(), version: 2 })).toEqual([
+      { path: 'version', message: expect.stringContaining('newer') },
+    ]);
+    expect(errorsOf({ ...base(), version: '1' })).toEqual([
+      { path: 'version', message: expect.stringContaining('Unknown') },
+    ]);
   });
 
   it('field errors', () => {
@@ -119,12 +128,18 @@ describe('parseSetup rejects, with readable paths', () => {
   it('template list: empty, too many, duplicate ids, unknown active id', () => {
     expect(errorsOf({ ...base(), templates: [] }).map((e) => e.path)).toContain('templates');
     const many = base();
-    many.templates = Array.from({ length: SETUP_LIMITS.templates + 1 }, (_, i) => ({ id: `t${i}`, name: '', text: '' }));
+    many.templates = Array.from({ length: SETUP_LIMITS.templates + 1 }, (_, i) => ({
+      id: `t${i}`,
+      name: '',
+      text: '',
+    }));
     expect(errorsOf(many)).toEqual([{ path: 'templates', message: expect.stringContaining('Too many') }]);
     const dup = base();
     dup.templates = [dup.templates[0], { ...dup.templates[0] }];
     expect(errorsOf(dup)).toEqual([{ path: 'templates[1].id', message: expect.stringContaining('Two templates') }]);
-    expect(errorsOf({ ...base(), activeTemplateId: 'nope' })).toEqual([{ path: 'activeTemplateId', message: expect.stringContaining('"nope"') }]);
+    expect(errorsOf({ ...base(), activeTemplateId: 'nope' })).toEqual([
+      { path: 'activeTemplateId', message: expect.stringContaining('"nope"') },
+    ]);
     const badId = base();
     badId.templates[0].id = 'a b';
     badId.activeTemplateId = 'a b';
@@ -139,7 +154,16 @@ describe('parseSetup rejects, with readable paths', () => {
       { label: 'a', words: ['y\nz'] },
       { label: ' ', words: [] },
     ];
-    expect(errorsOf(s).map((e) => e.path).sort()).toEqual(['verbalizer.labels[1].label', 'verbalizer.labels[1].words[0]', 'verbalizer.labels[2].label', 'verbalizer.labels[2].words']);
+    expect(
+      errorsOf(s)
+        .map((e) => e.path)
+        .sort(),
+    ).toEqual([
+      'verbalizer.labels[1].label',
+      'verbalizer.labels[1].words[0]',
+      'verbalizer.labels[2].label',
+      'verbalizer.labels[2].words',
+    ]);
   });
 
   it('size limits stop hostile imports early', () => {
@@ -148,7 +172,9 @@ describe('parseSetup rejects, with readable paths', () => {
     expect(errorsOf(s)).toEqual([{ path: 'inputs', message: expect.stringContaining('Too many') }]);
     const words = base();
     words.verbalizer.labels[0].words = Array.from({ length: 10_000 }, (_, i) => `w${i}`);
-    expect(errorsOf(words)).toEqual([{ path: 'verbalizer.labels[0].words', message: expect.stringContaining('Too many') }]);
+    expect(errorsOf(words)).toEqual([
+      { path: 'verbalizer.labels[0].words', message: expect.stringContaining('Too many') },
+    ]);
     const wide = base();
     wide.inputs = [Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`X${i + 1}`, 'a']))];
     expect(errorsOf(wide)).toEqual([{ path: 'inputs[0]', message: expect.stringContaining('At most') }]);
@@ -157,11 +183,25 @@ describe('parseSetup rejects, with readable paths', () => {
     expect(errorsOf(long)).toEqual([{ path: 'inputs', message: expect.stringContaining('too long together') }]);
     expect(parseSetupJson('x'.repeat(SETUP_LIMITS.jsonChars + 1))).toEqual({
       ok: false,
-      errors: [{ path: '(root)', message: expect.stringContaining('too large'), code: 'json-too-large', params: expect.any(Object) }],
+      errors: [
+        {
+          path: '(root)',
+          message: expect.stringContaining('too large'),
+          code: 'json-too-large',
+          params: expect.any(Object),
+        },
+      ],
     });
     expect(parseSetupJson('{oops')).toEqual({
       ok: false,
-      errors: [{ path: '(root)', message: expect.stringContaining('Not valid JSON'), code: 'json-invalid', params: expect.any(Object) }],
+      errors: [
+        {
+          path: '(root)',
+          message: expect.stringContaining('Not valid JSON'),
+          code: 'json-invalid',
+          params: expect.any(Object),
+        },
+      ],
     });
   });
 });

@@ -110,7 +110,12 @@ describe('share links: migrations', () => {
       model: { id: 'clozelab-test/bert-tiny', source: 'local' },
       templates: [{ id: 't1', name: '', text: '[X] It was [Z].' }],
       activeTemplateId: 't1',
-      verbalizer: { labels: [{ label: 'pos', words: ['great'] }, { label: 'neg', words: ['terrible'] }] },
+      verbalizer: {
+        labels: [
+          { label: 'pos', words: ['great'] },
+          { label: 'neg', words: ['terrible'] },
+        ],
+      },
     };
     const back = decodeShareFragment(`s=1.${LZString.compressToEncodedURIComponent(JSON.stringify(minimal))}`);
     expect(back.ok).toBe(true);
@@ -142,7 +147,9 @@ describe('share links: a corpus of bad links', () => {
         expect(r.error.message.length).toBeGreaterThan(10);
       }
     }
-    expect([...codes].filter((c) => !['not-a-link', 'empty', 'malformed', 'damaged', 'checksum', 'not-json'].includes(c))).toEqual([]);
+    expect(
+      [...codes].filter((c) => !['not-a-link', 'empty', 'malformed', 'damaged', 'checksum', 'not-json'].includes(c)),
+    ).toEqual([]);
     expect(codes.has('checksum') || codes.has('damaged')).toBe(true);
   });
 
@@ -150,12 +157,16 @@ describe('share links: a corpus of bad links', () => {
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-$';
     const payloadStart = good.lastIndexOf('.') + 1;
     fc.assert(
-      fc.property(fc.integer({ min: payloadStart, max: good.length - 1 }), fc.integer({ min: 1, max: 63 }), (at, shift) => {
-        const c = alphabet[(alphabet.indexOf(good[at]!) + shift) % 64]!;
-        const r = decodeShareFragment(good.slice(0, at) + c + good.slice(at + 1));
-        if (r.ok) expect(r.setup).toEqual(defaultSetup());
-        else expect(['damaged', 'checksum', 'not-json', 'invalid-setup', 'too-large']).toContain(r.error.code);
-      }),
+      fc.property(
+        fc.integer({ min: payloadStart, max: good.length - 1 }),
+        fc.integer({ min: 1, max: 63 }),
+        (at, shift) => {
+          const c = alphabet[(alphabet.indexOf(good[at]!) + shift) % 64]!;
+          const r = decodeShareFragment(good.slice(0, at) + c + good.slice(at + 1));
+          if (r.ok) expect(r.setup).toEqual(defaultSetup());
+          else expect(['damaged', 'checksum', 'not-json', 'invalid-setup', 'too-large']).toContain(r.error.code);
+        },
+      ),
       { numRuns: 400 },
     );
     // A bit flip in a format-1 link (no checksum) that still decompresses is caught by the schema at worst.
@@ -165,8 +176,14 @@ describe('share links: a corpus of bad links', () => {
 
   it('unknown, newer and missing versions', () => {
     const payload = good.slice(good.indexOf('.') + 1);
-    expect(errorOf(decodeShareFragment(`s=9.${payload}`))).toMatchObject({ code: 'newer-version', params: { version: 9, current: 2 } });
-    expect(errorOf(decodeShareFragment(`s=0.${payload}`))).toMatchObject({ code: 'unknown-version', params: { version: 0 } });
+    expect(errorOf(decodeShareFragment(`s=9.${payload}`))).toMatchObject({
+      code: 'newer-version',
+      params: { version: 9, current: 2 },
+    });
+    expect(errorOf(decodeShareFragment(`s=0.${payload}`))).toMatchObject({
+      code: 'unknown-version',
+      params: { version: 0 },
+    });
     expect(errorOf(decodeShareFragment(`s=x.${payload}`)).code).toBe('malformed');
     expect(errorOf(decodeShareFragment(`s=${payload}`)).code).toBe('malformed');
     expect(errorOf(decodeShareFragment(`s=2.zz.${payload}`)).code).toBe('malformed');
@@ -182,13 +199,18 @@ describe('share links: a corpus of bad links', () => {
   });
 
   it('characters that no link contains', () => {
-    expect(errorOf(decodeShareFragment('s=2.00000000.abc<script>'))).toMatchObject({ code: 'malformed', params: { reason: 'char', char: '<' } });
+    expect(errorOf(decodeShareFragment('s=2.00000000.abc<script>'))).toMatchObject({
+      code: 'malformed',
+      params: { reason: 'char', char: '<' },
+    });
     expect(errorOf(decodeShareFragment('s=2.00000000.%E0%A4%A'))).toMatchObject({ code: 'malformed' });
   });
 
   it('valid compression of something that is not JSON', () => {
     expect(errorOf(decodeShareFragment(v2('{not json'))).code).toBe('not-json');
-    expect(errorOf(decodeShareFragment(`s=1.${LZString.compressToEncodedURIComponent('hello')}`)).code).toBe('not-json');
+    expect(errorOf(decodeShareFragment(`s=1.${LZString.compressToEncodedURIComponent('hello')}`)).code).toBe(
+      'not-json',
+    );
   });
 
   it('valid JSON of the wrong shape lists schema errors with paths', () => {
@@ -198,7 +220,11 @@ describe('share links: a corpus of bad links', () => {
     const partial = errorOf(decodeShareFragment(v2('{"version":1}')));
     expect(partial.errors?.map((e) => e.path)).toEqual(expect.arrayContaining(['model', 'templates', 'verbalizer']));
     const newer = errorOf(decodeShareFragment(v2(JSON.stringify({ ...defaultSetup(), version: 7 }))));
-    expect(newer.errors?.[0]).toMatchObject({ path: 'version', code: 'version-newer', params: { version: 7, current: 1 } });
+    expect(newer.errors?.[0]).toMatchObject({
+      path: 'version',
+      code: 'version-newer',
+      params: { version: 7, current: 1 },
+    });
   });
 
   it('a model id that is a URL, a path or script is rejected', () => {
@@ -215,7 +241,12 @@ describe('share links: a corpus of bad links', () => {
     const s = defaultSetup();
     s.name = evil;
     s.templates = [{ id: 't1', name: evil, text: `${evil} [X] ${evil} [Z].` }];
-    s.verbalizer = { labels: [{ label: evil, words: [evil, 'great'] }, { label: 'neg', words: ['bad'] }] };
+    s.verbalizer = {
+      labels: [
+        { label: evil, words: [evil, 'great'] },
+        { label: 'neg', words: ['bad'] },
+      ],
+    };
     s.inputs = [{ X: evil }];
     const back = decodeShareFragment(encode(s));
     expect(back.ok && back.setup).toEqual(s);

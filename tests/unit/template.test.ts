@@ -42,7 +42,16 @@ describe('parseTemplate: valid templates', () => {
   it('lists numbered slots in numeric order, whatever order they appear in', () => {
     expect(ok('[X2] [Z] [X1]').slots).toEqual(['X1', 'X2']);
     expect(ok('[X10] [X2] [X1] [Z] [X3] [X4] [X5] [X6] [X7] [X8] [X9]').slots).toEqual([
-      'X1', 'X2', 'X3', 'X4', 'X5', 'X6', 'X7', 'X8', 'X9', 'X10',
+      'X1',
+      'X2',
+      'X3',
+      'X4',
+      'X5',
+      'X6',
+      'X7',
+      'X8',
+      'X9',
+      'X10',
     ]);
   });
 
@@ -54,7 +63,12 @@ describe('parseTemplate: valid templates', () => {
 
   it('parses modifiers, combinable, ignoring spaces inside brackets', () => {
     const t = ok('[X1|nopunct|lower] ? [Z] , [ X2 | lower ]');
-    expect(t.nodes[0]).toEqual({ kind: 'input', slot: 'X1', modifiers: ['nopunct', 'lower'], span: { start: 0, end: 18 } });
+    expect(t.nodes[0]).toEqual({
+      kind: 'input',
+      slot: 'X1',
+      modifiers: ['nopunct', 'lower'],
+      span: { start: 0, end: 18 },
+    });
     expect(t.nodes[4]).toMatchObject({ kind: 'input', slot: 'X2', modifiers: ['lower'] });
   });
 
@@ -113,7 +127,9 @@ describe('parseTemplate: errors with exact positions', () => {
 
   it('case and numbering hints', () => {
     expect(errors('[x] [Z]')[0]!.message).toContain('write [X]');
-    expect(errors('[X] [z]')).toEqual([expect.objectContaining({ code: 'unknown-slot', message: expect.stringContaining('write [Z]') })]);
+    expect(errors('[X] [z]')).toEqual([
+      expect.objectContaining({ code: 'unknown-slot', message: expect.stringContaining('write [Z]') }),
+    ]);
     expect(errors('[X0] [Z]')[0]!.message).toContain('numbered from 1');
     expect(errors('[X01] [Z]')[0]!.message).toContain('numbered from 1');
   });
@@ -123,7 +139,9 @@ describe('parseTemplate: errors with exact positions', () => {
   });
 
   it('unclosed bracket points at the "["', () => {
-    expect(errors('[X it was [Z].')).toEqual([expect.objectContaining({ code: 'unclosed-bracket', span: { start: 0, end: 1 } })]);
+    expect(errors('[X it was [Z].')).toEqual([
+      expect.objectContaining({ code: 'unclosed-bracket', span: { start: 0, end: 1 } }),
+    ]);
     // "[Z" is not a slot, so the template also has no [Z]; errors are sorted by position
     expect(errors('[X] it was [Z')).toEqual([
       expect.objectContaining({ code: 'missing-mask', span: { start: 0, end: 13 } }),
@@ -140,7 +158,9 @@ describe('parseTemplate: errors with exact positions', () => {
   });
 
   it('stray "]"', () => {
-    expect(errors('[X] a ] [Z]')).toEqual([expect.objectContaining({ code: 'stray-bracket', span: { start: 6, end: 7 } })]);
+    expect(errors('[X] a ] [Z]')).toEqual([
+      expect.objectContaining({ code: 'stray-bracket', span: { start: 6, end: 7 } }),
+    ]);
   });
 
   it('unknown and empty modifiers point at the modifier', () => {
@@ -149,16 +169,24 @@ describe('parseTemplate: errors with exact positions', () => {
     expect(e[0]!.message).toContain('lower');
     expect(errors('[X|Lower] [Z]')[0]!.message).toContain('lower-case');
     // "[X|]": the empty modifier is reported at the "|" (offset 2)
-    expect(errors('[X|] [Z]')).toEqual([expect.objectContaining({ code: 'unknown-modifier', span: { start: 2, end: 3 } })]);
+    expect(errors('[X|] [Z]')).toEqual([
+      expect.objectContaining({ code: 'unknown-modifier', span: { start: 2, end: 3 } }),
+    ]);
   });
 
   it('modifiers on [Z] are an error', () => {
-    expect(errors('[X] [Z|lower]')).toEqual([expect.objectContaining({ code: 'mask-modifier', span: { start: 7, end: 12 } })]);
+    expect(errors('[X] [Z|lower]')).toEqual([
+      expect.objectContaining({ code: 'mask-modifier', span: { start: 7, end: 12 } }),
+    ]);
   });
 
   it('mixing [X] with [X1] points at the later style', () => {
-    expect(errors('[X] [X1] [Z]')).toEqual([expect.objectContaining({ code: 'mixed-inputs', span: { start: 4, end: 8 } })]);
-    expect(errors('[X2] [Z] [X]')).toEqual([expect.objectContaining({ code: 'mixed-inputs', span: { start: 9, end: 12 } })]);
+    expect(errors('[X] [X1] [Z]')).toEqual([
+      expect.objectContaining({ code: 'mixed-inputs', span: { start: 4, end: 8 } }),
+    ]);
+    expect(errors('[X2] [Z] [X]')).toEqual([
+      expect.objectContaining({ code: 'mixed-inputs', span: { start: 9, end: 12 } }),
+    ]);
   });
 
   it('reports several errors at once, sorted by position', () => {
@@ -271,7 +299,13 @@ describe('renderPrompt', () => {
     expect(r.ok).toBe(false);
     expect(renderTemplateText('[X] [Z]', { X: 'a' })).toEqual({
       ok: true,
-      prompt: { parts: [{ kind: 'input', slot: 'X', text: 'a' }, { kind: 'template', text: ' ' }, { kind: 'mask', count: 1 }] },
+      prompt: {
+        parts: [
+          { kind: 'input', slot: 'X', text: 'a' },
+          { kind: 'template', text: ' ' },
+          { kind: 'mask', count: 1 },
+        ],
+      },
     });
   });
 });

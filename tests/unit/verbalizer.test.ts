@@ -45,8 +45,13 @@ describe('parseVerbalizer', () => {
   });
 
   it('quoted words and labels may contain commas, colons, #, quotes and spaces', () => {
-    const { v } = ok('"a: b": "very, good", "x: y", "#1", "say \\"hi\\"", " padded ", "back\\\\slash", "keep\\q"\nother: w');
-    expect(v.labels[0]).toEqual({ label: 'a: b', words: ['very, good', 'x: y', '#1', 'say "hi"', ' padded ', 'back\\slash', 'keep\\q'] });
+    const { v } = ok(
+      '"a: b": "very, good", "x: y", "#1", "say \\"hi\\"", " padded ", "back\\\\slash", "keep\\q"\nother: w',
+    );
+    expect(v.labels[0]).toEqual({
+      label: 'a: b',
+      words: ['very, good', 'x: y', '#1', 'say "hi"', ' padded ', 'back\\slash', 'keep\\q'],
+    });
   });
 
   it('empty items between commas are ignored with a warning', () => {
@@ -60,15 +65,25 @@ describe('parseVerbalizer', () => {
 
   it('errors carry line, column and span', () => {
     expect(errs('positive: good\nnegative bad')).toEqual([
-      expect.objectContaining({ code: 'missing-colon', severity: 'error', line: 2, column: 1, span: { start: 15, end: 27 } }),
+      expect.objectContaining({
+        code: 'missing-colon',
+        severity: 'error',
+        line: 2,
+        column: 1,
+        span: { start: 15, end: 27 },
+      }),
     ]);
     expect(errs('a: x\n  : great')).toEqual([expect.objectContaining({ code: 'empty-label', line: 2, column: 3 })]);
     expect(errs('a: x\nb: y\na: z')).toEqual([
       expect.objectContaining({ code: 'duplicate-label', line: 3, column: 1, span: { start: 10, end: 11 } }),
     ]);
     expect(errs('a: x\nb:')).toEqual([expect.objectContaining({ code: 'no-words', line: 2, column: 1 })]);
-    expect(errs('a: x, y, x\nb: z')).toEqual([expect.objectContaining({ code: 'duplicate-word', line: 1, column: 10, span: { start: 9, end: 10 } })]);
-    expect(errs('a: "open\nb: z')).toEqual([expect.objectContaining({ code: 'unclosed-quote', line: 1, column: 4, span: { start: 3, end: 4 } })]);
+    expect(errs('a: x, y, x\nb: z')).toEqual([
+      expect.objectContaining({ code: 'duplicate-word', line: 1, column: 10, span: { start: 9, end: 10 } }),
+    ]);
+    expect(errs('a: "open\nb: z')).toEqual([
+      expect.objectContaining({ code: 'unclosed-quote', line: 1, column: 4, span: { start: 3, end: 4 } }),
+    ]);
     expect(errs('a: "x" y\nb: z')).toEqual([expect.objectContaining({ code: 'unexpected-text', line: 1, column: 8 })]);
     expect(errs('a: it"s\nb: z')).toEqual([expect.objectContaining({ code: 'unexpected-text', column: 6 })]);
     expect(errs('a: b: c\nd: e')).toEqual([expect.objectContaining({ code: 'unexpected-text', column: 5 })]);
@@ -87,7 +102,9 @@ describe('parseVerbalizer', () => {
 
   it('warnings: a word under two labels (at the later one), a single label', () => {
     const shared = ok('a: x, y\nb: y');
-    expect(shared.warnings).toEqual([expect.objectContaining({ code: 'shared-word', severity: 'warning', line: 2, column: 4 })]);
+    expect(shared.warnings).toEqual([
+      expect.objectContaining({ code: 'shared-word', severity: 'warning', line: 2, column: 4 }),
+    ]);
     const single = ok('only: x');
     expect(single.warnings).toEqual([expect.objectContaining({ code: 'single-label', severity: 'warning' })]);
     expect(single.warnings[0]!.message).toContain('always be predicted');
@@ -137,16 +154,33 @@ describe('labelWordForm', () => {
     const a = parseTemplate('[X] It was [Z].');
     const b = parseTemplate('[Z]: [X]');
     if (!a.ok || !b.ok) throw new Error('parse');
-    const v: Verbalizer = { labels: [{ label: 'p', words: ['great'] }, { label: 'n', words: ['bad'] }] };
-    expect(labelWordTexts(v, { tokenizerKind: 'bpe', precededBySpace: maskPrecededBySpace(a.template) })).toEqual([' great', ' bad']);
-    expect(labelWordTexts(v, { tokenizerKind: 'bpe', precededBySpace: maskPrecededBySpace(b.template) })).toEqual(['great', 'bad']);
+    const v: Verbalizer = {
+      labels: [
+        { label: 'p', words: ['great'] },
+        { label: 'n', words: ['bad'] },
+      ],
+    };
+    expect(labelWordTexts(v, { tokenizerKind: 'bpe', precededBySpace: maskPrecededBySpace(a.template) })).toEqual([
+      ' great',
+      ' bad',
+    ]);
+    expect(labelWordTexts(v, { tokenizerKind: 'bpe', precededBySpace: maskPrecededBySpace(b.template) })).toEqual([
+      'great',
+      'bad',
+    ]);
   });
 });
 
 // A tiny in-test tokenizer: known words are one token, "Ġ" marks a leading space (byte-level BPE
 // style), unknown words split into 3-character pieces; "zzz" is the unknown token.
 const VOCAB = new Map<string, number>([
-  ['great', 1], ['Ġgreat', 2], ['good', 3], ['Ġgood', 4], ['bad', 5], ['Ġbad', 6], ['[UNK]', 100],
+  ['great', 1],
+  ['Ġgreat', 2],
+  ['good', 3],
+  ['Ġgood', 4],
+  ['bad', 5],
+  ['Ġbad', 6],
+  ['[UNK]', 100],
 ]);
 function fakeTokenize(text: string): WordTokenization {
   const space = text.startsWith(' ');
@@ -157,7 +191,12 @@ function fakeTokenize(text: string): WordTokenization {
   if (word.includes('zzz')) return { text, ids: [100], pieces: ['[UNK]'], hasUnknown: true };
   const pieces: string[] = [];
   for (let i = 0; i < word.length; i += 3) pieces.push((i === 0 && space ? 'Ġ' : '') + word.slice(i, i + 3));
-  return { text, ids: pieces.map((p) => 1000 + [...p].reduce((a, c) => a + c.charCodeAt(0), 0)), pieces, hasUnknown: false };
+  return {
+    text,
+    ids: pieces.map((p) => 1000 + [...p].reduce((a, c) => a + c.charCodeAt(0), 0)),
+    pieces,
+    hasUnknown: false,
+  };
 }
 
 describe('resolveVerbalizer', () => {
@@ -195,7 +234,12 @@ describe('resolveVerbalizer', () => {
 
   it('warns when two words become the same tokens', () => {
     const lower = (t: string) => fakeTokenize(t.toLowerCase());
-    const dup: Verbalizer = { labels: [{ label: 'p', words: ['Great', 'great'] }, { label: 'n', words: ['GREAT'] }] };
+    const dup: Verbalizer = {
+      labels: [
+        { label: 'p', words: ['Great', 'great'] },
+        { label: 'n', words: ['GREAT'] },
+      ],
+    };
     const r = resolveVerbalizer(dup, lower, { tokenizerKind: 'wordpiece', precededBySpace: true });
     expect(r.issues.map((i) => [i.code, i.label, i.word])).toEqual([
       ['same-tokens', 'p', 'great'],

@@ -1,9 +1,25 @@
 // The benchmark page: drives ClozeLab's real store + runtime worker (src/store/live.ts,
 // src/runtime/client.ts + worker.ts) and a reference worker (ref-worker.ts), and exposes
 // window.bench for scripts/bench/browser-suite.ts (playwright-core).
-import { chooseLabelWords, evaluateWithClozeLab, labelRanks, labelTokenIds, makeExamples, renderText, sample } from '../shared.ts';
+import {
+  chooseLabelWords,
+  evaluateWithClozeLab,
+  labelRanks,
+  labelTokenIds,
+  makeExamples,
+  renderText,
+  sample,
+} from '../shared.ts';
 import { RuntimeClient } from '../../../src/runtime/client.ts';
-import { benchModelRef, getRuntime, inputEdit, modelInfo, storeLoad, verbalizerEdit, type LiveSample } from '../live-driver.ts';
+import {
+  benchModelRef,
+  getRuntime,
+  inputEdit,
+  modelInfo,
+  storeLoad,
+  verbalizerEdit,
+  type LiveSample,
+} from '../live-driver.ts';
 
 interface LongTask {
   start: number;
@@ -59,7 +75,12 @@ const ref = new RefWorker();
 
 const bench = {
   env() {
-    return { crossOriginIsolated: globalThis.crossOriginIsolated === true, cores: navigator.hardwareConcurrency, userAgent: navigator.userAgent, longTaskSupported };
+    return {
+      crossOriginIsolated: globalThis.crossOriginIsolated === true,
+      cores: navigator.hardwareConcurrency,
+      userAgent: navigator.userAgent,
+      longTaskSupported,
+    };
   },
   async clearModelCache() {
     return caches.delete('transformers-cache');
@@ -80,7 +101,11 @@ const bench = {
   async chooseWords(inputs: string[], edits: number) {
     return chooseLabelWords(getRuntime(), inputs, edits);
   },
-  async evaluate(from: number, to: number, options: { verbalizerText: string; batchSize?: number; promptsPerRequest?: number }) {
+  async evaluate(
+    from: number,
+    to: number,
+    options: { verbalizerText: string; batchSize?: number; promptsPerRequest?: number },
+  ) {
     const facts = modelInfo().facts;
     if (!facts) throw new Error('no model');
     const examples = makeExamples(1000).slice(from, to);
@@ -118,18 +143,43 @@ const bench = {
   },
   /** WebGPU smoke test: loads a model on 'webgpu' in a fresh runtime worker (see parity-worker.ts). */
   async webgpuSmoke(id: string, dtype: 'q8' | 'fp32', tolerance?: number) {
-    const adapter = await (navigator as unknown as { gpu?: { requestAdapter(): Promise<{ info?: { isFallbackAdapter?: boolean } } | null> } }).gpu
+    const adapter = await (
+      navigator as unknown as { gpu?: { requestAdapter(): Promise<{ info?: { isFallbackAdapter?: boolean } } | null> } }
+    ).gpu
       ?.requestAdapter()
       .catch(() => null);
     const client = new RuntimeClient(
-      () => new Worker(new URL('./parity-worker.ts', import.meta.url), { type: 'module', name: tolerance === undefined ? 'parity' : `tolerance=${tolerance}` }) as never,
+      () =>
+        new Worker(new URL('./parity-worker.ts', import.meta.url), {
+          type: 'module',
+          name: tolerance === undefined ? 'parity' : `tolerance=${tolerance}`,
+        }) as never,
     );
     try {
       const { info } = await client.load({ kind: 'local', id }, { dtype, device: 'webgpu' });
-      const [s] = await client.score([{ parts: [{ kind: 'template', text: 'the movie was ' }, { kind: 'mask', count: 1 }, { kind: 'template', text: '.' }] }], [5, 6, 7], { topK: 3 });
-      return { adapter: adapter ? { fallback: adapter.info?.isFallbackAdapter ?? null } : null, info, probs: s?.masks[0]?.probs ?? [] };
+      const [s] = await client.score(
+        [
+          {
+            parts: [
+              { kind: 'template', text: 'the movie was ' },
+              { kind: 'mask', count: 1 },
+              { kind: 'template', text: '.' },
+            ],
+          },
+        ],
+        [5, 6, 7],
+        { topK: 3 },
+      );
+      return {
+        adapter: adapter ? { fallback: adapter.info?.isFallbackAdapter ?? null } : null,
+        info,
+        probs: s?.masks[0]?.probs ?? [],
+      };
     } catch (error) {
-      return { adapter: adapter ? { fallback: adapter.info?.isFallbackAdapter ?? null } : null, error: error instanceof Error ? error.message : String(error) };
+      return {
+        adapter: adapter ? { fallback: adapter.info?.isFallbackAdapter ?? null } : null,
+        error: error instanceof Error ? error.message : String(error),
+      };
     } finally {
       client.dispose();
     }

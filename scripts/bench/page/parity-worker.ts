@@ -31,6 +31,9 @@ const forced = /tolerance=([-\d.e]+)/.exec(scope.name)?.[1];
 const handler = createRuntimeHandler({
   post: (m) => scope.postMessage(m),
   loadEngine: (source, options) =>
-    MaskedLMEngine.load(source, forced === undefined ? options : { ...options, webgpuParityCheck: { tolerance: Number(forced) } }),
+    MaskedLMEngine.load(
+      source,
+      forced === undefined ? options : { ...options, webgpuParityCheck: { tolerance: Number(forced) } },
+    ),
 });
 scope.onmessage = (e) => void handler.handle(e.data);

@@ -6,7 +6,14 @@ import * as ort from 'onnxruntime-web/webgpu';
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import { rewriteForMaskRows } from '../../../src/runtime/mask-rows.ts';
-import { ceilingShapes, ceilingSingles, naiveLoop, type FillMask, type OrtModule, type OrtSession } from '../references.ts';
+import {
+  ceilingShapes,
+  ceilingSingles,
+  naiveLoop,
+  type FillMask,
+  type OrtModule,
+  type OrtSession,
+} from '../references.ts';
 import { BENCH_MODEL_ID } from '../shared.ts';
 
 const scope = self as unknown as {
@@ -86,7 +93,10 @@ const ops: Record<string, (args: Record<string, unknown>) => Promise<unknown>> =
   },
   async naiveLoad(args) {
     const t0 = performance.now();
-    fillMask = (await pipeline('fill-mask', BENCH_MODEL_ID, { dtype: args.dtype as 'q8', device: 'wasm' })) as unknown as FillMask;
+    fillMask = (await pipeline('fill-mask', BENCH_MODEL_ID, {
+      dtype: args.dtype as 'q8',
+      device: 'wasm',
+    })) as unknown as FillMask;
     return { ms: performance.now() - t0 };
   },
   async naive(args) {
@@ -110,6 +120,10 @@ scope.onmessage = (event) => {
   }
   fn(args ?? {}).then(
     (result) => scope.postMessage({ id, result }),
-    (error: unknown) => scope.postMessage({ id, error: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error) }),
+    (error: unknown) =>
+      scope.postMessage({
+        id,
+        error: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error),
+      }),
   );
 };

@@ -11,7 +11,8 @@ export interface FormatWarning {
   params?: Record<string, string | number>;
 }
 
-export type ConvertResult<T> = { ok: true; value: T; warnings: FormatWarning[] } | { ok: false; errors: FormatWarning[]; warnings: FormatWarning[] };
+export type ConvertResult<T> =
+  { ok: true; value: T; warnings: FormatWarning[] } | { ok: false; errors: FormatWarning[]; warnings: FormatWarning[] };
 
 /** Escapes literal text for ClozeLab's template language. */
 export function escapeTemplateText(text: string): string {

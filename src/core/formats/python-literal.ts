@@ -47,12 +47,19 @@ export function readPyLiteral(text: string, options: PyReadOptions = {}): PyValu
   reader.space();
   const value = reader.value();
   reader.space();
-  if (reader.i < text.length) throw new PyLiteralError(`Unexpected text at character ${reader.i + 1}: "${text.slice(reader.i, reader.i + 12)}".`, reader.i);
+  if (reader.i < text.length)
+    throw new PyLiteralError(
+      `Unexpected text at character ${reader.i + 1}: "${text.slice(reader.i, reader.i + 12)}".`,
+      reader.i,
+    );
   return value;
 }
 
 /** Like readPyLiteral, but never throws. */
-export function tryReadPyLiteral(text: string, options: PyReadOptions = {}): { ok: true; value: PyValue } | { ok: false; message: string } {
+export function tryReadPyLiteral(
+  text: string,
+  options: PyReadOptions = {},
+): { ok: true; value: PyValue } | { ok: false; message: string } {
   try {
     return { ok: true, value: readPyLiteral(text, options) };
   } catch (error) {
@@ -126,7 +133,16 @@ class Reader {
       if (c === '\n' && !triple) this.fail('Line break inside a string');
       if (c === '\\') {
         const n = this.s[this.i + 1];
-        const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0', '\n': '' };
+        const simple: Record<string, string> = {
+          n: '\n',
+          t: '\t',
+          r: '\r',
+          '\\': '\\',
+          "'": "'",
+          '"': '"',
+          '0': '\0',
+          '\n': '',
+        };
         if (n !== undefined && n in simple) {
           out += simple[n];
           this.i += 2;
@@ -183,7 +199,8 @@ class Reader {
         return { kind: 'dict', entries };
       }
       const keyValue = this.value();
-      if (typeof keyValue !== 'string' && typeof keyValue !== 'number') this.fail('Dictionary keys must be strings or numbers');
+      if (typeof keyValue !== 'string' && typeof keyValue !== 'number')
+        this.fail('Dictionary keys must be strings or numbers');
       this.space();
       let value: PyValue | undefined;
       if (this.s[this.i] === ':') {
@@ -233,7 +250,14 @@ export function pyString(s: string): string {
   return (
     '"' +
     s.replace(/[\\"\n\r\t\0]|[\u0001-\u001f\u007f]/g, (c) => {
-      const named: Record<string, string> = { '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\0': '\\x00' };
+      const named: Record<string, string> = {
+        '\\': '\\\\',
+        '"': '\\"',
+        '\n': '\\n',
+        '\r': '\\r',
+        '\t': '\\t',
+        '\0': '\\x00',
+      };
       return named[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
     }) +
     '"'

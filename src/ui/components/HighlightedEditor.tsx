@@ -47,7 +47,18 @@ export function highlightRuns(text: string, highlights: readonly Highlight[]): {
   return runs;
 }
 
-export function HighlightedEditor({ id, value, onChange, highlights, invalid, rows = 2, label, describedBy, placeholder, onKeyDown }: Props) {
+export function HighlightedEditor({
+  id,
+  value,
+  onChange,
+  highlights,
+  invalid,
+  rows = 2,
+  label,
+  describedBy,
+  placeholder,
+  onKeyDown,
+}: Props) {
   const mirror = useRef<HTMLDivElement>(null);
   const runs = highlightRuns(value, highlights);
   // An error at the very end (e.g. an unclosed bracket) needs a visible cell to underline.
@@ -55,7 +66,15 @@ export function HighlightedEditor({ id, value, onChange, highlights, invalid, ro
   return (
     <div className={`editor${invalid ? ' invalid' : ''}`}>
       <div className="mirror" ref={mirror} aria-hidden="true">
-        {runs.map((run, i) => (run.className ? <span key={i} className={run.className}>{run.text}</span> : run.text))}
+        {runs.map((run, i) =>
+          run.className ? (
+            <span key={i} className={run.className}>
+              {run.text}
+            </span>
+          ) : (
+            run.text
+          ),
+        )}
         {endError ? <span className="tok-error">&nbsp;</span> : null}
         {'\n'}
       </div>

@@ -19,7 +19,8 @@ export function IncomingLinkBanner() {
     return (
       <div className="link-banner message error" role="alert" data-testid="link-error" data-code={error.code}>
         <div className="grow">
-          <strong>{t('link.error.title')}</strong> {error.code === 'invalid-setup' ? t('link.error.invalidSetup') : issues.link(error)}
+          <strong>{t('link.error.title')}</strong>{' '}
+          {error.code === 'invalid-setup' ? t('link.error.invalidSetup') : issues.link(error)}
           {error.errors && error.errors.length > 0 ? (
             <ul>
               {error.errors.slice(0, 8).map((e, i) => (
@@ -43,7 +44,9 @@ export function IncomingLinkBanner() {
           <h2 id="incoming-title">{t('link.pending.title')}</h2>
           <SetupPreview setup={incoming.setup} />
           {incoming.free === null ? <p className="hint">{t('link.pending.download')}</p> : null}
-          {incoming.linkVersion < 2 ? <p className="hint">{t('link.olderFormat', { version: incoming.linkVersion })}</p> : null}
+          {incoming.linkVersion < 2 ? (
+            <p className="hint">{t('link.olderFormat', { version: incoming.linkVersion })}</p>
+          ) : null}
         </div>
         <div className="link-banner-actions">
           <button className="btn primary" onClick={acceptIncomingLink} data-testid="link-open">

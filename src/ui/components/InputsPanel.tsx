@@ -11,7 +11,13 @@ export function InputsPanel({ onRunNow }: { onRunNow(): void }) {
   const t = useT();
   // Narrow subscriptions: download progress and other model-panel updates don't re-render the results.
   const { setup, rows, rowErrors, pending, modelReady } = useWorkspace(
-    useShallow((s) => ({ setup: s.setup, rows: s.rows, rowErrors: s.rowErrors, pending: s.pending, modelReady: s.model.status === 'ready' })),
+    useShallow((s) => ({
+      setup: s.setup,
+      rows: s.rows,
+      rowErrors: s.rowErrors,
+      pending: s.pending,
+      modelReady: s.model.status === 'ready',
+    })),
   );
   const signatures = useWorkspace(useShallow((s) => s.setup.inputs.map((_, row) => rowSignature(s, row))));
   const resolution = useWorkspace(selectResolution);
@@ -46,12 +52,21 @@ export function InputsPanel({ onRunNow }: { onRunNow(): void }) {
           const stale = !!result && (pending || result.signature !== signatures[row]);
           const error = rowErrors[row];
           return (
-            <article key={row} className="input-block" data-testid="input-row" aria-label={t('inputs.rowAria', { n: row + 1 })}>
+            <article
+              key={row}
+              className="input-block"
+              data-testid="input-row"
+              aria-label={t('inputs.rowAria', { n: row + 1 })}
+            >
               <div className="input-row">
                 {fieldSlots.map((slot) => (
                   <textarea
                     key={slot}
-                    aria-label={fieldSlots.length > 1 ? t('inputs.slotAria', { n: row + 1, slot }) : t('inputs.fieldAria', { n: row + 1 })}
+                    aria-label={
+                      fieldSlots.length > 1
+                        ? t('inputs.slotAria', { n: row + 1, slot })
+                        : t('inputs.fieldAria', { n: row + 1 })
+                    }
                     placeholder={fieldSlots.length > 1 ? `[${slot}]` : t('inputs.placeholder')}
                     value={inputs[slot] ?? ''}
                     rows={2}
@@ -79,8 +94,14 @@ export function InputsPanel({ onRunNow }: { onRunNow(): void }) {
                   <RuntimeErrorText failure={error} />
                 </p>
               ) : null}
-              {result ? <ResultCard result={result} stale={stale} labelWordIds={labelWordIds} /> : modelReady ? <p className="empty">{pending ? t('inputs.computing') : t('inputs.waiting')}</p> : null}
-              {row < setup.inputs.length - 1 ? <hr style={{ border: 0, borderTop: '1px solid var(--border)', margin: '14px 0 4px' }} /> : null}
+              {result ? (
+                <ResultCard result={result} stale={stale} labelWordIds={labelWordIds} />
+              ) : modelReady ? (
+                <p className="empty">{pending ? t('inputs.computing') : t('inputs.waiting')}</p>
+              ) : null}
+              {row < setup.inputs.length - 1 ? (
+                <hr style={{ border: 0, borderTop: '1px solid var(--border)', margin: '14px 0 4px' }} />
+              ) : null}
             </article>
           );
         })}

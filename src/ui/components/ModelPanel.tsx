@@ -87,7 +87,9 @@ export function ModelPanel() {
           {!catalogEntry ? <option value="">{ref.id}</option> : null}
           {GROUPS.map((group) => (
             <optgroup key={group.language} label={t(group.key)}>
-              {MODEL_CATALOG.filter((m) => (group.language === 'test' ? m.testModel : !m.testModel && m.language === group.language)).map((m) => (
+              {MODEL_CATALOG.filter((m) =>
+                group.language === 'test' ? m.testModel : !m.testModel && m.language === group.language,
+              ).map((m) => (
                 <option key={m.id} value={`${m.source}:${m.id}`}>
                   {m.id}
                   {m.testModel ? ` — ${t('model.testBadge')}` : m.sizeMB ? ` (≈${m.sizeMB} MB)` : ''}
@@ -123,7 +125,9 @@ export function ModelPanel() {
         <button className="btn small" type="button" onClick={() => folderInput.current?.click()}>
           {t('model.openFolder')}
         </button>
-        <span className="hint" style={{ margin: 0 }}>{t('model.dropHint')}</span>
+        <span className="hint" style={{ margin: 0 }}>
+          {t('model.dropHint')}
+        </span>
         <input
           ref={folderInput}
           type="file"
@@ -138,8 +142,14 @@ export function ModelPanel() {
           }}
         />
       </div>
-      {folderProblem ? <p className="message error" role="alert">{folderProblem}</p> : null}
-      {openedFolder && !loadedThis && model.status !== 'loading' ? <p className="message info">{t('model.folderAgain')}</p> : null}
+      {folderProblem ? (
+        <p className="message error" role="alert">
+          {folderProblem}
+        </p>
+      ) : null}
+      {openedFolder && !loadedThis && model.status !== 'loading' ? (
+        <p className="message info">{t('model.folderAgain')}</p>
+      ) : null}
 
       <div className="row" style={{ marginTop: 10 }} data-testid="model-status">
         {catalogEntry?.testModel ? <span className="badge test">{t('model.testBadgeLong')}</span> : null}
@@ -151,7 +161,9 @@ export function ModelPanel() {
                 {t('model.localCopy')}
               </span>
             ) : null}
-            <span className="badge" title={model.info.deviceNote}>{model.info.device.toUpperCase()}</span>
+            <span className="badge" title={model.info.deviceNote}>
+              {model.info.device.toUpperCase()}
+            </span>
             <span className="badge">{model.info.dtype}</span>
             {model.info.threads ? <span className="badge">{t('model.threads', { n: model.info.threads })}</span> : null}
           </>
@@ -183,7 +195,11 @@ export function ModelPanel() {
               <div className="file-progress" key={file.file}>
                 <span>{file.file}</span>
                 <span>
-                  {file.total ? `${formatBytes(file.loaded)} / ${formatBytes(file.total)}` : file.done ? t('model.fileDone') : formatBytes(file.loaded)}
+                  {file.total
+                    ? `${formatBytes(file.loaded)} / ${formatBytes(file.total)}`
+                    : file.done
+                      ? t('model.fileDone')
+                      : formatBytes(file.loaded)}
                   {eta !== null ? ` · ${t('model.eta', { s: Math.ceil(eta) })}` : ''}
                 </span>
                 <div
@@ -205,8 +221,12 @@ export function ModelPanel() {
       {model.status === 'error' && model.error ? (
         <div className="message error" role="alert" data-testid="model-error">
           <strong>{t('model.failed')}</strong> <RuntimeErrorText failure={model.error} />
-          {model.error.code === 'hub-unreachable' ? <p style={{ margin: '6px 0 0' }}>{t('model.hubUnreachableHelp')}</p> : null}
-          {model.error.code === 'out-of-memory' || model.error.code === 'worker-crashed' || model.error.code === 'unknown' ? (
+          {model.error.code === 'hub-unreachable' ? (
+            <p style={{ margin: '6px 0 0' }}>{t('model.hubUnreachableHelp')}</p>
+          ) : null}
+          {model.error.code === 'out-of-memory' ||
+          model.error.code === 'worker-crashed' ||
+          model.error.code === 'unknown' ? (
             <p style={{ margin: '6px 0 0' }}>
               <button className="btn small" onClick={restartRuntime}>
                 {t('model.restartWorker')}

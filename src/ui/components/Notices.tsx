@@ -9,9 +9,19 @@ export function Notices() {
   return (
     <div className="notices" aria-live="polite">
       {notices.map((notice) => (
-        <div key={notice.id} className={`message ${notice.kind}`} role={notice.kind === 'error' ? 'alert' : 'status'} data-testid="notice">
+        <div
+          key={notice.id}
+          className={`message ${notice.kind}`}
+          role={notice.kind === 'error' ? 'alert' : 'status'}
+          data-testid="notice"
+        >
           <span>{t(notice.key as MessageKey, notice.params)}</span>
-          <button className="btn small" style={{ marginLeft: 12 }} onClick={() => dismiss(notice.id)} aria-label={t('notice.dismiss')}>
+          <button
+            className="btn small"
+            style={{ marginLeft: 12 }}
+            onClick={() => dismiss(notice.id)}
+            aria-label={t('notice.dismiss')}
+          >
             {t('notice.dismiss')}
           </button>
         </div>

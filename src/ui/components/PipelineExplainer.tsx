@@ -37,7 +37,15 @@ function TemplateText({ text }: { text: string }) {
   if (last < text.length) parts.push({ text: text.slice(last), kind: 'text' });
   return (
     <code className="explain-template">
-      {parts.map((p, i) => (p.kind === 'text' ? <span key={i}>{p.text}</span> : <span key={i} className={p.kind === 'mask' ? 'tok-answer' : 'tok-input'}>{p.text}</span>))}
+      {parts.map((p, i) =>
+        p.kind === 'text' ? (
+          <span key={i}>{p.text}</span>
+        ) : (
+          <span key={i} className={p.kind === 'mask' ? 'tok-answer' : 'tok-input'}>
+            {p.text}
+          </span>
+        ),
+      )}
     </code>
   );
 }
@@ -46,7 +54,13 @@ export function PipelineExplainer({ row: controlledRow, large = false }: { row?:
   const t = useT();
   // Narrow subscriptions: download progress does not re-render the explainer.
   const { setup, rows, pending, status, facts } = useWorkspace(
-    useShallow((s) => ({ setup: s.setup, rows: s.rows, pending: s.pending, status: s.model.status, facts: s.model.facts })),
+    useShallow((s) => ({
+      setup: s.setup,
+      rows: s.rows,
+      pending: s.pending,
+      status: s.model.status,
+      facts: s.model.facts,
+    })),
   );
   const [ownRow, setOwnRow] = useState(0);
   const [step, setStep] = useState(0);
@@ -75,11 +89,21 @@ export function PipelineExplainer({ row: controlledRow, large = false }: { row?:
   const maxTop = Math.max(1e-9, ...(result?.top.map((x) => x.prob) ?? [0]));
 
   return (
-    <section className={`panel explainer${large ? ' large' : ''}`} aria-labelledby="explainer-heading" data-testid="explainer" onKeyDown={onKey}>
+    <section
+      className={`panel explainer${large ? ' large' : ''}`}
+      aria-labelledby="explainer-heading"
+      data-testid="explainer"
+      onKeyDown={onKey}
+    >
       <h2 id="explainer-heading">
         {t('explain.title')}
         {controlledRow === undefined && setup.inputs.length > 1 ? (
-          <select aria-label={t('explain.pickInput')} value={rowIndex} onChange={(e) => setOwnRow(Number(e.target.value))} style={{ marginLeft: 'auto', textTransform: 'none' }}>
+          <select
+            aria-label={t('explain.pickInput')}
+            value={rowIndex}
+            onChange={(e) => setOwnRow(Number(e.target.value))}
+            style={{ marginLeft: 'auto', textTransform: 'none' }}
+          >
             {setup.inputs.map((_, i) => (
               <option key={i} value={i}>
                 {t('inputs.rowAria', { n: i + 1 })}
@@ -91,7 +115,11 @@ export function PipelineExplainer({ row: controlledRow, large = false }: { row?:
       <ol className="stepper" aria-label={t('explain.steps')}>
         {STEPS.map((s, i) => (
           <li key={s.title}>
-            <button className={`stepper-button${i === step ? ' active' : ''}`} aria-current={i === step ? 'step' : undefined} onClick={() => go(i)}>
+            <button
+              className={`stepper-button${i === step ? ' active' : ''}`}
+              aria-current={i === step ? 'step' : undefined}
+              onClick={() => go(i)}
+            >
               <span className="stepper-number">{i + 1}</span>
               <span>{t(s.title)}</span>
             </button>
@@ -103,7 +131,12 @@ export function PipelineExplainer({ row: controlledRow, large = false }: { row?:
           ← {t('explain.previous')}
         </button>
         <span className="hint">{t('explain.stepOf', { n: step + 1, total: STEPS.length })}</span>
-        <button className="btn small" onClick={() => go(step + 1)} disabled={step === STEPS.length - 1} data-testid="explain-next">
+        <button
+          className="btn small"
+          onClick={() => go(step + 1)}
+          disabled={step === STEPS.length - 1}
+          data-testid="explain-next"
+        >
           {t('explain.next')} →
         </button>
       </div>
@@ -125,7 +158,9 @@ export function PipelineExplainer({ row: controlledRow, large = false }: { row?:
               ))}
             </p>
           </div>
-          <div className="explain-arrow" aria-hidden="true">↓</div>
+          <div className="explain-arrow" aria-hidden="true">
+            ↓
+          </div>
           <div className={cls(1)} data-testid="explain-step-2">
             <h3>
               <span className="formula">{STEPS[1]!.formula}</span> {t('explain.step.prompt')}
@@ -138,7 +173,9 @@ export function PipelineExplainer({ row: controlledRow, large = false }: { row?:
             </div>
             <p className="hint">{t('explain.promptHelp', { mask: facts?.maskToken ?? '[MASK]' })}</p>
           </div>
-          <div className="explain-arrow" aria-hidden="true">↓</div>
+          <div className="explain-arrow" aria-hidden="true">
+            ↓
+          </div>
           <div className={cls(2)} data-testid="explain-step-3">
             <h3>
               <span className="formula">{STEPS[2]!.formula}</span> {t('explain.step.model')}
@@ -158,7 +195,9 @@ export function PipelineExplainer({ row: controlledRow, large = false }: { row?:
             </ol>
             <p className="hint">{t('explain.modelHelp', { n: facts?.vocabSize ?? '?' })}</p>
           </div>
-          <div className="explain-arrow" aria-hidden="true">↓</div>
+          <div className="explain-arrow" aria-hidden="true">
+            ↓
+          </div>
           <div className={cls(3)} data-testid="explain-step-4">
             <h3>
               <span className="formula">{STEPS[3]!.formula}</span> {t('explain.step.verbalizer')}
@@ -168,7 +207,13 @@ export function PipelineExplainer({ row: controlledRow, large = false }: { row?:
                 <tr>
                   <th scope="col">{t('verbalizer.labelColumn')}</th>
                   <th scope="col">{t('explain.words')}</th>
-                  <th scope="col">{t('explain.score', { how: t(`scoring.aggregation.${setup.scoring.aggregation === 'logit-mean' ? 'logitMean' : setup.scoring.aggregation}` as MessageKey) })}</th>
+                  <th scope="col">
+                    {t('explain.score', {
+                      how: t(
+                        `scoring.aggregation.${setup.scoring.aggregation === 'logit-mean' ? 'logitMean' : setup.scoring.aggregation}` as MessageKey,
+                      ),
+                    })}
+                  </th>
                   <th scope="col">P</th>
                   {scores.flags.calibrated ? <th scope="col">{t('explain.calibrated')}</th> : null}
                 </tr>
@@ -187,7 +232,11 @@ export function PipelineExplainer({ row: controlledRow, large = false }: { row?:
                           </span>
                         ))}
                     </td>
-                    <td className="num">{setup.scoring.aggregation === 'logit-mean' ? (scores.labelScores[i] ?? 0).toFixed(2) : probText(scores.labelScores[i] ?? 0)}</td>
+                    <td className="num">
+                      {setup.scoring.aggregation === 'logit-mean'
+                        ? (scores.labelScores[i] ?? 0).toFixed(2)
+                        : probText(scores.labelScores[i] ?? 0)}
+                    </td>
                     <td className="num">{percent(scores.uncalibrated[i] ?? 0)}</td>
                     {scores.flags.calibrated ? <td className="num">{percent(scores.probs[i] ?? 0)}</td> : null}
                   </tr>
@@ -196,15 +245,21 @@ export function PipelineExplainer({ row: controlledRow, large = false }: { row?:
             </table>
             <p className="hint">{scores.flags.calibrated ? t('explain.calibrateHelp') : t('explain.normaliseHelp')}</p>
           </div>
-          <div className="explain-arrow" aria-hidden="true">↓</div>
+          <div className="explain-arrow" aria-hidden="true">
+            ↓
+          </div>
           <div className={cls(4)} data-testid="explain-step-5">
             <h3>
               <span className="formula">{STEPS[4]!.formula}</span> {t('explain.step.label')}
             </h3>
             <p className="explain-winner" data-testid="explain-winner">
-              <strong>{scores.labels[scores.winner] ?? '—'}</strong> {scores.winner >= 0 ? percent(scores.probs[scores.winner] ?? 0) : ''}
+              <strong>{scores.labels[scores.winner] ?? '—'}</strong>{' '}
+              {scores.winner >= 0 ? percent(scores.probs[scores.winner] ?? 0) : ''}
             </p>
-            <LabelChart result={result} height={Math.max(large ? 120 : 80, (large ? 52 : 34) * scores.labels.length + 16)} />
+            <LabelChart
+              result={result}
+              height={Math.max(large ? 120 : 80, (large ? 52 : 34) * scores.labels.length + 16)}
+            />
           </div>
         </div>
       )}

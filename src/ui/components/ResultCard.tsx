@@ -8,7 +8,15 @@ export function percent(p: number): string {
 }
 
 /** One label's probability per bar; the winner in a stronger colour. `fontSize` scales the labels (presentation mode). */
-export function LabelChart({ result, height, fontSize = 14 }: { result: RowResult; height: number; fontSize?: number }) {
+export function LabelChart({
+  result,
+  height,
+  fontSize = 14,
+}: {
+  result: RowResult;
+  height: number;
+  fontSize?: number;
+}) {
   const t = useT();
   const { labels, probs, winner } = result.scores;
   const data = labels.map((label, i) => ({ label, prob: probs[i] ?? 0 }));
@@ -18,12 +26,33 @@ export function LabelChart({ result, height, fontSize = 14 }: { result: RowResul
       <ResponsiveContainer width="100%" height={height}>
         <BarChart data={data} layout="vertical" margin={{ top: 4, right: 4 * fontSize, bottom: 4, left: 8 }}>
           <XAxis type="number" domain={[0, 1]} hide />
-          <YAxis type="category" dataKey="label" width={(110 * fontSize) / 14} tickLine={false} axisLine={false} tick={{ fill: 'var(--text)', fontSize }} />
-          <Bar dataKey="prob" radius={[0, 6, 6, 0]} isAnimationActive={false} background={{ fill: 'var(--panel-2)', radius: 6 }}>
+          <YAxis
+            type="category"
+            dataKey="label"
+            width={(110 * fontSize) / 14}
+            tickLine={false}
+            axisLine={false}
+            tick={{ fill: 'var(--text)', fontSize }}
+          />
+          <Bar
+            dataKey="prob"
+            radius={[0, 6, 6, 0]}
+            isAnimationActive={false}
+            background={{ fill: 'var(--panel-2)', radius: 6 }}
+          >
             {data.map((d, i) => (
-              <Cell key={d.label} fill={i === winner ? 'var(--bar-win)' : 'var(--bar)'} fillOpacity={i === winner ? 1 : 0.55} />
+              <Cell
+                key={d.label}
+                fill={i === winner ? 'var(--bar-win)' : 'var(--bar)'}
+                fillOpacity={i === winner ? 1 : 0.55}
+              />
             ))}
-            <LabelList dataKey="prob" position="right" formatter={(v: unknown) => percent(Number(v))} style={{ fill: 'var(--text)', fontSize: fontSize - 1 }} />
+            <LabelList
+              dataKey="prob"
+              position="right"
+              formatter={(v: unknown) => percent(Number(v))}
+              style={{ fill: 'var(--text)', fontSize: fontSize - 1 }}
+            />
           </Bar>
         </BarChart>
       </ResponsiveContainer>
@@ -49,8 +78,18 @@ export function RenderedPrompt({ result }: { result: RowResult }) {
     <div className="rendered-prompt" aria-label={t('result.renderedPrompt')} data-testid="rendered-prompt">
       {segments.map((segment, i) => {
         const piece = text.slice(segment.span.start, segment.span.end);
-        if (segment.kind === 'input') return <span key={i} className="tok-input">{piece}</span>;
-        if (segment.kind === 'mask') return <span key={i} className="tok-answer">{piece}</span>;
+        if (segment.kind === 'input')
+          return (
+            <span key={i} className="tok-input">
+              {piece}
+            </span>
+          );
+        if (segment.kind === 'mask')
+          return (
+            <span key={i} className="tok-answer">
+              {piece}
+            </span>
+          );
         return <span key={i}>{piece}</span>;
       })}
     </div>
@@ -82,17 +121,25 @@ export function ResultCard({
             <>
               {t('result.prediction')} <strong>{winnerLabel}</strong> ({percent(scores.probs[scores.winner] ?? 0)})
               {scores.flags.tie ? ` · ${t('result.tie')}` : ''}
-              {scores.flags.calibrated ? <span className="badge accent" style={{ marginLeft: 8 }}>{t('result.calibrated')}</span> : null}
+              {scores.flags.calibrated ? (
+                <span className="badge accent" style={{ marginLeft: 8 }}>
+                  {t('result.calibrated')}
+                </span>
+              ) : null}
             </>
           ) : (
             t('result.noLabels')
           )}
         </p>
         <LabelChart result={result} height={height} />
-        <p className="hint" style={{ marginTop: 2 }}>{t('step.prompt')}</p>
+        <p className="hint" style={{ marginTop: 2 }}>
+          {t('step.prompt')}
+        </p>
         <RenderedPrompt result={result} />
         {result.truncatedTokens > 0 ? (
-          <p className="message warning" role="status">{t('result.truncated', { n: result.truncatedTokens })}</p>
+          <p className="message warning" role="status">
+            {t('result.truncated', { n: result.truncatedTokens })}
+          </p>
         ) : null}
         {scores.warnings
           .filter((w) => w.code !== 'truncated')
@@ -105,7 +152,12 @@ export function ResultCard({
           <summary className="hint">{t('result.tokens', { n: result.tokens.length })}</summary>
           <div className="token-list" aria-label={t('result.tokensAria')}>
             {result.tokens.map((token, i) => (
-              <span key={i} className={maskSet.has(i) ? 'mask' : /^(\[(CLS|SEP|PAD)\]|<s>|<\/s>|<pad>)$/.test(token) ? 'special' : undefined}>
+              <span
+                key={i}
+                className={
+                  maskSet.has(i) ? 'mask' : /^(\[(CLS|SEP|PAD)\]|<s>|<\/s>|<pad>)$/.test(token) ? 'special' : undefined
+                }
+              >
                 {token}
               </span>
             ))}
@@ -113,10 +165,16 @@ export function ResultCard({
         </details>
       </div>
       <div>
-        <p className="hint" style={{ marginTop: 0 }}>{t('step.predict')}</p>
+        <p className="hint" style={{ marginTop: 0 }}>
+          {t('step.predict')}
+        </p>
         <ol className="topk" aria-label={t('result.topk')} data-testid="topk">
           {result.top.map((entry, i) => (
-            <li key={entry.id} className={labelWordIds.has(entry.id) ? 'label-word' : undefined} title={labelWordIds.has(entry.id) ? t('result.isLabelWord') : undefined}>
+            <li
+              key={entry.id}
+              className={labelWordIds.has(entry.id) ? 'label-word' : undefined}
+              title={labelWordIds.has(entry.id) ? t('result.isLabelWord') : undefined}
+            >
               <span className="prob">{i + 1}.</span>
               <span>{entry.token}</span>
               <span className="prob">{percent(entry.prob)}</span>

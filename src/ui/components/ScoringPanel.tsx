@@ -24,7 +24,10 @@ export function ScoringPanel() {
       <div className="scoring-grid">
         <label className="field">
           {t('scoring.aggregation')}
-          <select value={scoring.aggregation} onChange={(e) => setScoring({ aggregation: e.target.value as Aggregation })}>
+          <select
+            value={scoring.aggregation}
+            onChange={(e) => setScoring({ aggregation: e.target.value as Aggregation })}
+          >
             {AGGREGATIONS.map((a) => (
               <option key={a.value} value={a.value}>
                 {t(a.key)}
@@ -34,7 +37,10 @@ export function ScoringPanel() {
         </label>
         <label className="field">
           {t('scoring.multi')}
-          <select value={scoring.multiToken} onChange={(e) => setScoring({ multiToken: e.target.value as MultiTokenMode })}>
+          <select
+            value={scoring.multiToken}
+            onChange={(e) => setScoring({ multiToken: e.target.value as MultiTokenMode })}
+          >
             {MULTI.map((m) => (
               <option key={m.value} value={m.value}>
                 {t(m.key)}
@@ -45,7 +51,11 @@ export function ScoringPanel() {
       </div>
       <div className="row" style={{ marginTop: 10, gap: 16 }}>
         <label className="check">
-          <input type="checkbox" checked={scoring.calibrate} onChange={(e) => setScoring({ calibrate: e.target.checked })} />
+          <input
+            type="checkbox"
+            checked={scoring.calibrate}
+            onChange={(e) => setScoring({ calibrate: e.target.checked })}
+          />
           {t('scoring.calibrate')}
         </label>
         <label className="check">
@@ -58,7 +68,9 @@ export function ScoringPanel() {
           {t('scoring.lengthNormalize')}
         </label>
       </div>
-      <p className="hint">{t(`scoring.explain.${scoring.aggregation === 'logit-mean' ? 'logitMean' : scoring.aggregation}` as MessageKey)}</p>
+      <p className="hint">
+        {t(`scoring.explain.${scoring.aggregation === 'logit-mean' ? 'logitMean' : scoring.aggregation}` as MessageKey)}
+      </p>
       {scoring.calibrate ? <p className="hint">{t('scoring.explain.calibrate')}</p> : null}
     </section>
   );

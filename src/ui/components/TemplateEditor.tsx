@@ -30,7 +30,11 @@ export function TemplateEditor({ onRunNow }: { onRunNow(): void }) {
   const highlights: Highlight[] = [
     ...slotHighlights(active.text),
     // An error about the whole template (e.g. no [Z]) is listed below, not underlined everywhere.
-    ...(parse.ok ? [] : parse.errors.filter((e) => e.span.end - e.span.start < active.text.length).map((e) => ({ span: e.span, className: 'tok-error' }))),
+    ...(parse.ok
+      ? []
+      : parse.errors
+          .filter((e) => e.span.end - e.span.start < active.text.length)
+          .map((e) => ({ span: e.span, className: 'tok-error' }))),
   ];
 
   return (
@@ -51,7 +55,12 @@ export function TemplateEditor({ onRunNow }: { onRunNow(): void }) {
             {t('template.tabName', { n: index + 1 })}
           </button>
         ))}
-        <button className="btn small" onClick={addTemplate} disabled={setup.templates.length >= 20} aria-label={t('template.add')}>
+        <button
+          className="btn small"
+          onClick={addTemplate}
+          disabled={setup.templates.length >= 20}
+          aria-label={t('template.add')}
+        >
           +
         </button>
         {setup.templates.length > 1 ? (
@@ -80,7 +89,11 @@ export function TemplateEditor({ onRunNow }: { onRunNow(): void }) {
       </div>
       <div id="template-issues" aria-live="polite">
         {issues.length > 0 ? (
-          <div className={`message ${parse.ok ? 'warning' : 'error'}`} role={parse.ok ? 'status' : 'alert'} data-testid="template-errors">
+          <div
+            className={`message ${parse.ok ? 'warning' : 'error'}`}
+            role={parse.ok ? 'status' : 'alert'}
+            data-testid="template-errors"
+          >
             <ul>
               {issues.map((issue, i) => (
                 <li key={i}>
@@ -96,9 +109,7 @@ export function TemplateEditor({ onRunNow }: { onRunNow(): void }) {
       <p className="hint" id="template-help">
         {t('template.help.slots')}{' '}
         {maskToken ? (
-          <span data-testid="mask-explainer">
-            {t('template.help.mask', { mask: maskToken })}
-          </span>
+          <span data-testid="mask-explainer">{t('template.help.mask', { mask: maskToken })}</span>
         ) : (
           t('template.help.maskUnknown')
         )}{' '}

@@ -13,7 +13,9 @@ export function VerbalizerEditor({ onRunNow }: { onRunNow(): void }) {
   const resolution = useWorkspace(selectResolution);
   const modelReady = useWorkspace((s) => s.model.status === 'ready');
   const parse = useMemo(() => parseVerbalizer(text), [text]);
-  const issues = parse.ok ? parse.warnings : [...parse.errors, ...parse.warnings].sort((a, b) => a.span.start - b.span.start);
+  const issues = parse.ok
+    ? parse.warnings
+    : [...parse.errors, ...parse.warnings].sort((a, b) => a.span.start - b.span.start);
   const errors = parse.ok ? [] : parse.errors;
   const lines = Math.min(10, Math.max(3, text.split('\n').length + 1));
 
@@ -50,11 +52,19 @@ export function VerbalizerEditor({ onRunNow }: { onRunNow(): void }) {
       />
       <div id="verbalizer-issues" aria-live="polite">
         {issues.length > 0 ? (
-          <div className={`message ${parse.ok ? 'warning' : 'error'}`} role={parse.ok ? 'status' : 'alert'} data-testid="verbalizer-errors">
+          <div
+            className={`message ${parse.ok ? 'warning' : 'error'}`}
+            role={parse.ok ? 'status' : 'alert'}
+            data-testid="verbalizer-errors"
+          >
             <ul>
               {issues.map((issue, i) => (
                 <li key={i}>
-                  <button type="button" className="issue-link" onClick={() => selectSpan('verbalizer-input', issue.span)}>
+                  <button
+                    type="button"
+                    className="issue-link"
+                    onClick={() => selectSpan('verbalizer-input', issue.span)}
+                  >
                     {issueText.verbalizer(issue)}
                   </button>
                 </li>
@@ -86,7 +96,9 @@ export function VerbalizerEditor({ onRunNow }: { onRunNow(): void }) {
               <tr key={label.label}>
                 <th scope="row">{label.label}</th>
                 <td>
-                  {(wordsByLabel.get(label.label) ?? label.words.map((word) => ({ word, status: null, form: null }))).map((entry) => (
+                  {(
+                    wordsByLabel.get(label.label) ?? label.words.map((word) => ({ word, status: null, form: null }))
+                  ).map((entry) => (
                     <span
                       key={entry.word}
                       className={`word-chip${entry.status === 'multi' ? ' multi' : ''}${entry.status === 'unknown' || entry.status === 'empty' ? ' unknown' : ''}`}
@@ -95,7 +107,11 @@ export function VerbalizerEditor({ onRunNow }: { onRunNow(): void }) {
                       <span>{entry.word}</span>
                       <span className="pieces">
                         {entry.form
-                          ? entry.form.pieces.join(' · ') + (entry.status === 'multi' ? ` (${t('verbalizer.multi', { n: entry.form.ids.length })})` : '') + (entry.status === 'unknown' ? ` (${t('verbalizer.unknown')})` : '')
+                          ? entry.form.pieces.join(' · ') +
+                            (entry.status === 'multi'
+                              ? ` (${t('verbalizer.multi', { n: entry.form.ids.length })})`
+                              : '') +
+                            (entry.status === 'unknown' ? ` (${t('verbalizer.unknown')})` : '')
                           : modelReady
                             ? '…'
                             : t('verbalizer.noModel')}

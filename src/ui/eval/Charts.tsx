@@ -5,10 +5,27 @@ import { useT } from '../i18n';
 import { downloadSvgAsPng } from '../download';
 import { pct } from './format';
 
-export const SERIES_COLORS = ['var(--eval-s1)', 'var(--eval-s2)', 'var(--eval-s3)', 'var(--eval-s4)', 'var(--eval-s5)', 'var(--eval-s6)'];
+export const SERIES_COLORS = [
+  'var(--eval-s1)',
+  'var(--eval-s2)',
+  'var(--eval-s3)',
+  'var(--eval-s4)',
+  'var(--eval-s5)',
+  'var(--eval-s6)',
+];
 
 /** A chart with a title and a "PNG" button that saves exactly what is drawn. */
-export function ChartFrame({ title, fileName, children, testId }: { title: string; fileName: string; children: ReactNode; testId?: string }) {
+export function ChartFrame({
+  title,
+  fileName,
+  children,
+  testId,
+}: {
+  title: string;
+  fileName: string;
+  children: ReactNode;
+  testId?: string;
+}) {
   const t = useT();
   const ref = useRef<HTMLElement>(null);
   const [error, setError] = useState<string | null>(null);
@@ -37,8 +54,18 @@ export function ChartFrame({ title, fileName, children, testId }: { title: strin
 }
 
 const axisTick = { fill: 'var(--text)', fontSize: 14 };
-const percentAxis = { domain: [0, 1] as [number, number], tickFormatter: (v: number) => pct(v, 0), tick: { fill: 'var(--muted)', fontSize: 12 }, width: 48 };
-const tooltipStyle = { background: 'var(--panel)', border: '1px solid var(--border)', borderRadius: 8, color: 'var(--text)' };
+const percentAxis = {
+  domain: [0, 1] as [number, number],
+  tickFormatter: (v: number) => pct(v, 0),
+  tick: { fill: 'var(--muted)', fontSize: 12 },
+  width: 48,
+};
+const tooltipStyle = {
+  background: 'var(--panel)',
+  border: '1px solid var(--border)',
+  borderRadius: 8,
+  color: 'var(--text)',
+};
 
 /** Precision, recall and F1 per label as grouped bars. */
 export function PerLabelChart({ metrics }: { metrics: Metrics }) {
@@ -50,11 +77,33 @@ export function PerLabelChart({ metrics }: { metrics: Metrics }) {
         <CartesianGrid vertical={false} stroke="var(--border)" />
         <XAxis dataKey="label" tick={axisTick} tickLine={false} axisLine={{ stroke: 'var(--border)' }} interval={0} />
         <YAxis {...percentAxis} />
-        <Tooltip formatter={(v: unknown) => pct(Number(v))} contentStyle={tooltipStyle} cursor={{ fill: 'var(--panel-2)' }} />
+        <Tooltip
+          formatter={(v: unknown) => pct(Number(v))}
+          contentStyle={tooltipStyle}
+          cursor={{ fill: 'var(--panel-2)' }}
+        />
         <Legend wrapperStyle={{ fontSize: 14 }} itemSorter={null} />
-        <Bar dataKey="precision" name={t('eval.metric.precision')} fill={SERIES_COLORS[0]} isAnimationActive={false} radius={[4, 4, 0, 0]} />
-        <Bar dataKey="recall" name={t('eval.metric.recall')} fill={SERIES_COLORS[1]} isAnimationActive={false} radius={[4, 4, 0, 0]} />
-        <Bar dataKey="f1" name={t('eval.metric.f1')} fill={SERIES_COLORS[2]} isAnimationActive={false} radius={[4, 4, 0, 0]} />
+        <Bar
+          dataKey="precision"
+          name={t('eval.metric.precision')}
+          fill={SERIES_COLORS[0]}
+          isAnimationActive={false}
+          radius={[4, 4, 0, 0]}
+        />
+        <Bar
+          dataKey="recall"
+          name={t('eval.metric.recall')}
+          fill={SERIES_COLORS[1]}
+          isAnimationActive={false}
+          radius={[4, 4, 0, 0]}
+        />
+        <Bar
+          dataKey="f1"
+          name={t('eval.metric.f1')}
+          fill={SERIES_COLORS[2]}
+          isAnimationActive={false}
+          radius={[4, 4, 0, 0]}
+        />
       </BarChart>
     </ResponsiveContainer>
   );
@@ -72,8 +121,20 @@ export function DistributionChart({ metrics }: { metrics: Metrics }) {
         <YAxis allowDecimals={false} tick={{ fill: 'var(--muted)', fontSize: 12 }} width={48} />
         <Tooltip contentStyle={tooltipStyle} cursor={{ fill: 'var(--panel-2)' }} />
         <Legend wrapperStyle={{ fontSize: 14 }} itemSorter={null} />
-        <Bar dataKey="gold" name={t('eval.dist.gold')} fill={SERIES_COLORS[3]} isAnimationActive={false} radius={[4, 4, 0, 0]} />
-        <Bar dataKey="predicted" name={t('eval.dist.predicted')} fill={SERIES_COLORS[0]} isAnimationActive={false} radius={[4, 4, 0, 0]} />
+        <Bar
+          dataKey="gold"
+          name={t('eval.dist.gold')}
+          fill={SERIES_COLORS[3]}
+          isAnimationActive={false}
+          radius={[4, 4, 0, 0]}
+        />
+        <Bar
+          dataKey="predicted"
+          name={t('eval.dist.predicted')}
+          fill={SERIES_COLORS[0]}
+          isAnimationActive={false}
+          radius={[4, 4, 0, 0]}
+        />
       </BarChart>
     </ResponsiveContainer>
   );
@@ -93,10 +154,21 @@ export function ComparisonChart({ rows }: { rows: { name: string; metrics: Metri
         <CartesianGrid vertical={false} stroke="var(--border)" />
         <XAxis dataKey="metric" tick={axisTick} tickLine={false} axisLine={{ stroke: 'var(--border)' }} />
         <YAxis {...percentAxis} />
-        <Tooltip formatter={(v: unknown) => pct(Number(v))} contentStyle={tooltipStyle} cursor={{ fill: 'var(--panel-2)' }} />
+        <Tooltip
+          formatter={(v: unknown) => pct(Number(v))}
+          contentStyle={tooltipStyle}
+          cursor={{ fill: 'var(--panel-2)' }}
+        />
         <Legend wrapperStyle={{ fontSize: 14 }} itemSorter={null} />
         {rows.map((r, i) => (
-          <Bar key={i} dataKey={`s${i}`} name={r.name} fill={SERIES_COLORS[i % SERIES_COLORS.length]} isAnimationActive={false} radius={[4, 4, 0, 0]} />
+          <Bar
+            key={i}
+            dataKey={`s${i}`}
+            name={r.name}
+            fill={SERIES_COLORS[i % SERIES_COLORS.length]}
+            isAnimationActive={false}
+            radius={[4, 4, 0, 0]}
+          />
         ))}
       </BarChart>
     </ResponsiveContainer>

@@ -13,7 +13,15 @@ function short(label: string): string {
  * The confusion matrix as a heatmap: rows are gold labels, columns predictions; a cell's colour is
  * its share of the row (so each label's recall reads along the diagonal). Cells are buttons.
  */
-export function ConfusionHeatmap({ metrics, selected, onSelect }: { metrics: Metrics; selected: [number, number] | null; onSelect(cell: [number, number]): void }) {
+export function ConfusionHeatmap({
+  metrics,
+  selected,
+  onSelect,
+}: {
+  metrics: Metrics;
+  selected: [number, number] | null;
+  onSelect(cell: [number, number]): void;
+}) {
   const t = useT();
   const L = metrics.labels.length;
   const cell = Math.max(44, Math.min(92, Math.floor(520 / Math.max(1, L))));
@@ -35,11 +43,25 @@ export function ConfusionHeatmap({ metrics, selected, onSelect }: { metrics: Met
       <text x={left + (L * cell) / 2} y={14} textAnchor="middle" fontSize={13} fill="var(--muted)">
         {t('eval.confusion.predicted')}
       </text>
-      <text x={10} y={top + (L * cell) / 2} textAnchor="middle" fontSize={13} fill="var(--muted)" transform={`rotate(-90 10 ${top + (L * cell) / 2})`}>
+      <text
+        x={10}
+        y={top + (L * cell) / 2}
+        textAnchor="middle"
+        fontSize={13}
+        fill="var(--muted)"
+        transform={`rotate(-90 10 ${top + (L * cell) / 2})`}
+      >
         {t('eval.confusion.gold')}
       </text>
       {metrics.labels.map((label, p) => (
-        <text key={`c${p}`} x={left + p * cell + cell / 2} y={top - 10} textAnchor="middle" fontSize={14} fill="var(--text)">
+        <text
+          key={`c${p}`}
+          x={left + p * cell + cell / 2}
+          y={top - 10}
+          textAnchor="middle"
+          fontSize={14}
+          fill="var(--text)"
+        >
           <title>{label}</title>
           {short(label)}
         </text>
@@ -49,7 +71,14 @@ export function ConfusionHeatmap({ metrics, selected, onSelect }: { metrics: Met
         const rowTotal = row.reduce((a, b) => a + b, 0);
         return (
           <g key={`r${g}`}>
-            <text x={left - 8} y={top + g * cell + cell / 2} textAnchor="end" dominantBaseline="central" fontSize={14} fill="var(--text)">
+            <text
+              x={left - 8}
+              y={top + g * cell + cell / 2}
+              textAnchor="end"
+              dominantBaseline="central"
+              fontSize={14}
+              fill="var(--text)"
+            >
               <title>{label}</title>
               {short(label)}
             </text>
@@ -81,7 +110,15 @@ export function ConfusionHeatmap({ metrics, selected, onSelect }: { metrics: Met
                   }}
                 >
                   <rect x={x + 2} y={y + 2} width={cell - 4} height={cell - 4} rx={6} fill="var(--panel-2)" />
-                  <rect x={x + 2} y={y + 2} width={cell - 4} height={cell - 4} rx={6} fill={g === p ? 'var(--eval-correct)' : 'var(--eval-wrong)'} fillOpacity={n > 0 ? 0.12 + 0.88 * share : 0} />
+                  <rect
+                    x={x + 2}
+                    y={y + 2}
+                    width={cell - 4}
+                    height={cell - 4}
+                    rx={6}
+                    fill={g === p ? 'var(--eval-correct)' : 'var(--eval-wrong)'}
+                    fillOpacity={n > 0 ? 0.12 + 0.88 * share : 0}
+                  />
                   {isSelected || g === p ? (
                     <rect
                       x={x + 2}
@@ -95,11 +132,26 @@ export function ConfusionHeatmap({ metrics, selected, onSelect }: { metrics: Met
                       strokeDasharray={isSelected ? undefined : '4 3'}
                     />
                   ) : null}
-                  <text x={x + cell / 2} y={y + cell / 2 - (cell >= 64 ? 7 : 0)} textAnchor="middle" dominantBaseline="central" fontSize={fontSize} fontWeight={600} fill={strong ? '#ffffff' : 'var(--text)'}>
+                  <text
+                    x={x + cell / 2}
+                    y={y + cell / 2 - (cell >= 64 ? 7 : 0)}
+                    textAnchor="middle"
+                    dominantBaseline="central"
+                    fontSize={fontSize}
+                    fontWeight={600}
+                    fill={strong ? '#ffffff' : 'var(--text)'}
+                  >
                     {n}
                   </text>
                   {cell >= 64 ? (
-                    <text x={x + cell / 2} y={y + cell / 2 + 13} textAnchor="middle" dominantBaseline="central" fontSize={12} fill={strong ? '#ffffff' : 'var(--muted)'}>
+                    <text
+                      x={x + cell / 2}
+                      y={y + cell / 2 + 13}
+                      textAnchor="middle"
+                      dominantBaseline="central"
+                      fontSize={12}
+                      fill={strong ? '#ffffff' : 'var(--muted)'}
+                    >
                       {rowTotal > 0 ? pct(share, 0) : '—'}
                     </text>
                   ) : null}

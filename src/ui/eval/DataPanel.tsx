@@ -41,7 +41,8 @@ export function DataPanel() {
   const dataset = useEvaluation((s) => s.dataset);
   const format = useEvaluation((s) => s.format);
   const replaced = useEvaluation((s) => s.replacedSetup);
-  const { loadFile, loadText, loadDemo, setFormat, undoDemoSetup, dismissDemoSetup, clearData } = useEvaluation.getState();
+  const { loadFile, loadText, loadDemo, setFormat, undoDemoSetup, dismissDemoSetup, clearData } =
+    useEvaluation.getState();
   const setup = useWorkspace((s) => s.setup);
   const demo = source?.demoId ? findDemoDataset(source.demoId) : undefined;
   const modelLanguage = findCatalogModel(setup.model.id)?.language;
@@ -55,11 +56,18 @@ export function DataPanel() {
         <span className="step">1</span>
         {t('eval.data.title')}
       </h2>
-      <p className="hint" style={{ marginTop: 0 }}>{t('eval.data.help')}</p>
+      <p className="hint" style={{ marginTop: 0 }}>
+        {t('eval.data.help')}
+      </p>
 
       <div className="eval-demos" role="group" aria-label={t('eval.demo.group')}>
         {DEMO_DATASETS.map((demo) => (
-          <button key={demo.id} className={`btn eval-demo${source?.demoId === demo.id ? ' active' : ''}`} onClick={() => void loadDemo(demo.id)} data-testid={`demo-${demo.id}`}>
+          <button
+            key={demo.id}
+            className={`btn eval-demo${source?.demoId === demo.id ? ' active' : ''}`}
+            onClick={() => void loadDemo(demo.id)}
+            data-testid={`demo-${demo.id}`}
+          >
             <span className="badge test">{t('eval.demo.badge')}</span> {t(DEMO_KEYS[demo.id]!)}
           </button>
         ))}
@@ -112,7 +120,11 @@ export function DataPanel() {
             rows={6}
             onChange={(e) => setPasted(e.target.value)}
           />
-          <button className="btn" disabled={pasted.trim() === ''} onClick={() => void loadText(pasted, { kind: 'paste', name: t('eval.data.pastedName') })}>
+          <button
+            className="btn"
+            disabled={pasted.trim() === ''}
+            onClick={() => void loadText(pasted, { kind: 'paste', name: t('eval.data.pastedName') })}
+          >
             {t('eval.data.usePasted')}
           </button>
         </div>
@@ -149,14 +161,23 @@ export function DataPanel() {
       {status === 'parsing' ? (
         <div style={{ marginTop: 10 }}>
           <p className="hint">{t('eval.data.parsing', { name: source?.name ?? '' })}</p>
-          <div className="progress" role="progressbar" aria-label={t('eval.data.parsingAria')} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(100 * progress)}>
+          <div
+            className="progress"
+            role="progressbar"
+            aria-label={t('eval.data.parsingAria')}
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={Math.round(100 * progress)}
+          >
             <div style={{ width: `${100 * progress}%` }} />
           </div>
         </div>
       ) : null}
       {status === 'error' && parseError ? (
         <p className="message error" role="alert">
-          {t('eval.data.error', { message: PARSE_ERROR_KEYS[parseErrorCode] ? t(PARSE_ERROR_KEYS[parseErrorCode]!) : parseError })}
+          {t('eval.data.error', {
+            message: PARSE_ERROR_KEYS[parseErrorCode] ? t(PARSE_ERROR_KEYS[parseErrorCode]!) : parseError,
+          })}
         </p>
       ) : null}
       {status === 'ready' && dataset && source ? (
@@ -168,8 +189,14 @@ export function DataPanel() {
             columns: dataset.columns.length,
             format: dataset.format.toUpperCase(),
           })}
-          {parseMs !== null ? <span className="hint"> · {t('eval.data.parsedIn', { ms: Math.round(parseMs) })}</span> : null}
-          {source.kind === 'demo' ? <span className="badge test" style={{ marginLeft: 8 }}>{t('eval.demo.smallNote')}</span> : null}
+          {parseMs !== null ? (
+            <span className="hint"> · {t('eval.data.parsedIn', { ms: Math.round(parseMs) })}</span>
+          ) : null}
+          {source.kind === 'demo' ? (
+            <span className="badge test" style={{ marginLeft: 8 }}>
+              {t('eval.demo.smallNote')}
+            </span>
+          ) : null}
         </p>
       ) : null}
     </section>

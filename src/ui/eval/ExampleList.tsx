@@ -12,8 +12,18 @@ function PromptText({ run, template, example }: { run: EvaluationRun; template: 
     <div className="rendered-prompt eval-prompt" data-testid="eval-prompt">
       {layout.segments.map((segment, i) => {
         const piece = layout.text.slice(segment.span.start, segment.span.end);
-        if (segment.kind === 'input') return <span key={i} className="tok-input">{piece}</span>;
-        if (segment.kind === 'mask') return <span key={i} className="tok-answer">{piece}</span>;
+        if (segment.kind === 'input')
+          return (
+            <span key={i} className="tok-input">
+              {piece}
+            </span>
+          );
+        if (segment.kind === 'mask')
+          return (
+            <span key={i} className="tok-answer">
+              {piece}
+            </span>
+          );
         return <span key={i}>{piece}</span>;
       })}
     </div>
@@ -21,26 +31,49 @@ function PromptText({ run, template, example }: { run: EvaluationRun; template: 
 }
 
 /** One example: gold vs predicted, the prompt(s) the model read, its label distribution and top [Z] tokens. */
-function ExampleItem({ run, source, prediction }: { run: EvaluationRun; source: EvalSource; prediction: ExamplePrediction }) {
+function ExampleItem({
+  run,
+  source,
+  prediction,
+}: {
+  run: EvaluationRun;
+  source: EvalSource;
+  prediction: ExamplePrediction;
+}) {
   const t = useT();
   const example = run.examples[prediction.example]!;
   const goldIndex = run.labels.indexOf(example.gold);
   const templates = source === 'ensemble' ? run.templates.map((_, i) => i) : [source];
   const topSource = source === 'ensemble' ? 0 : source;
   const top = run.outcomes[topSource]?.[prediction.example]?.top ?? [];
-  const labelWords = new Set(run.templates[topSource]?.words.filter((w) => w.status === 'single').map((w) => w.form.ids[0]) ?? []);
+  const labelWords = new Set(
+    run.templates[topSource]?.words.filter((w) => w.status === 'single').map((w) => w.form.ids[0]) ?? [],
+  );
   return (
-    <li className={`eval-example ${prediction.correct ? 'correct' : 'wrong'}`} data-testid="eval-example" data-line={example.line}>
+    <li
+      className={`eval-example ${prediction.correct ? 'correct' : 'wrong'}`}
+      data-testid="eval-example"
+      data-line={example.line}
+    >
       <div className="eval-example-head">
-        <span className="badge">{example.endLine > example.line ? t('eval.problem.lines', { from: example.line, to: example.endLine }) : t('eval.problem.line', { line: example.line })}</span>
+        <span className="badge">
+          {example.endLine > example.line
+            ? t('eval.problem.lines', { from: example.line, to: example.endLine })
+            : t('eval.problem.line', { line: example.line })}
+        </span>
         <span>
           {t('eval.examples.gold')} <strong>{example.gold}</strong>
         </span>
         <span aria-hidden="true">→</span>
         <span>
-          {t('eval.examples.predicted')} <strong className={prediction.correct ? 'ok-text' : 'error-text'}>{run.labels[prediction.predicted]}</strong> ({pct(prediction.confidence)})
+          {t('eval.examples.predicted')}{' '}
+          <strong className={prediction.correct ? 'ok-text' : 'error-text'}>{run.labels[prediction.predicted]}</strong>{' '}
+          ({pct(prediction.confidence)})
         </span>
-        <span className={`badge ${prediction.correct ? 'ok' : ''}`} style={prediction.correct ? undefined : { color: 'var(--error)' }}>
+        <span
+          className={`badge ${prediction.correct ? 'ok' : ''}`}
+          style={prediction.correct ? undefined : { color: 'var(--error)' }}
+        >
           {prediction.correct ? t('eval.examples.correct') : t('eval.examples.wrong')}
         </span>
       </div>
@@ -48,7 +81,9 @@ function ExampleItem({ run, source, prediction }: { run: EvaluationRun; source: 
         <div>
           {templates.map((ti) => (
             <div key={ti}>
-              {templates.length > 1 ? <p className="hint eval-example-template">{run.templates[ti]!.name || run.templates[ti]!.id}</p> : null}
+              {templates.length > 1 ? (
+                <p className="hint eval-example-template">{run.templates[ti]!.name || run.templates[ti]!.id}</p>
+              ) : null}
               <PromptText run={run} template={ti} example={prediction.example} />
             </div>
           ))}
@@ -63,12 +98,19 @@ function ExampleItem({ run, source, prediction }: { run: EvaluationRun; source: 
             </p>
           ) : null}
         </div>
-        <div className="eval-mini-dist" role="img" aria-label={run.labels.map((l, i) => `${l} ${pct(prediction.probs[i])}`).join(', ')}>
+        <div
+          className="eval-mini-dist"
+          role="img"
+          aria-label={run.labels.map((l, i) => `${l} ${pct(prediction.probs[i])}`).join(', ')}
+        >
           {run.labels.map((label, i) => (
             <div key={label} className="eval-mini-row">
               <span className={i === goldIndex ? 'gold' : undefined}>{label}</span>
               <div className="eval-mini-bar">
-                <div style={{ width: `${100 * (prediction.probs[i] ?? 0)}%` }} className={i === prediction.predicted ? 'win' : undefined} />
+                <div
+                  style={{ width: `${100 * (prediction.probs[i] ?? 0)}%` }}
+                  className={i === prediction.predicted ? 'win' : undefined}
+                />
               </div>
               <span className="num">{pct(prediction.probs[i])}</span>
             </div>
@@ -80,11 +122,28 @@ function ExampleItem({ run, source, prediction }: { run: EvaluationRun; source: 
 }
 
 /** A paged list of examples (misclassified ones, or those of one confusion-matrix cell). */
-export function ExampleList({ run, source, items, testId, empty }: { run: EvaluationRun; source: EvalSource; items: ExamplePrediction[]; testId: string; empty: string }) {
+export function ExampleList({
+  run,
+  source,
+  items,
+  testId,
+  empty,
+}: {
+  run: EvaluationRun;
+  source: EvalSource;
+  items: ExamplePrediction[];
+  testId: string;
+  empty: string;
+}) {
   const t = useT();
   const locale = usePrefs((s) => s.locale);
   const [shown, setShown] = useState(PAGE);
-  if (items.length === 0) return <p className="empty" data-testid={testId}>{empty}</p>;
+  if (items.length === 0)
+    return (
+      <p className="empty" data-testid={testId}>
+        {empty}
+      </p>
+    );
   return (
     <div data-testid={testId}>
       <ol className="eval-examples">

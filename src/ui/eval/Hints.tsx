@@ -3,7 +3,13 @@ import { useT, type Translate } from '../i18n';
 import { pct } from './format';
 
 export function hintText(t: Translate, h: DiagnosisHint, calibrated: boolean): string {
-  const params = { label: h.label ?? '', other: h.other ?? '', value: pct(h.value, 0), reference: pct(h.reference, 0), n: h.count ?? 0 };
+  const params = {
+    label: h.label ?? '',
+    other: h.other ?? '',
+    value: pct(h.value, 0),
+    reference: pct(h.reference, 0),
+    n: h.count ?? 0,
+  };
   switch (h.code) {
     case 'prediction-bias':
       return t(calibrated ? 'eval.hint.biasCalibrated' : 'eval.hint.bias', params);
@@ -27,7 +33,12 @@ export function hintText(t: Translate, h: DiagnosisHint, calibrated: boolean): s
 /** Diagnosis hints in plain words: what the numbers suggest trying next. */
 export function Hints({ hints, calibrated }: { hints: DiagnosisHint[]; calibrated: boolean }) {
   const t = useT();
-  if (hints.length === 0) return <p className="hint" data-testid="eval-hints">{t('eval.hint.none')}</p>;
+  if (hints.length === 0)
+    return (
+      <p className="hint" data-testid="eval-hints">
+        {t('eval.hint.none')}
+      </p>
+    );
   return (
     <ul className="eval-hints" data-testid="eval-hints">
       {hints.map((h, i) => (

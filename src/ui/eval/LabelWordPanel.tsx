@@ -13,11 +13,14 @@ export function LabelWordPanel() {
   const verbalizer = useWorkspace((s) => s.setup.verbalizer);
   const { suggestLabelWords, cancelLabelWords, addLabelWord } = useEvaluation.getState();
   const [added, setAdded] = useState<string[]>([]);
-  const has = (label: string, word: string) => verbalizer.labels.some((l) => l.label === label && l.words.includes(word));
+  const has = (label: string, word: string) =>
+    verbalizer.labels.some((l) => l.label === label && l.words.includes(word));
   return (
     <section className="panel eval-wide" aria-labelledby="eval-words-heading" data-testid="label-word-search">
       <h2 id="eval-words-heading">{t('eval.words.title')}</h2>
-      <p className="hint" style={{ marginTop: 0 }}>{t('eval.words.help', { n: LABEL_SEARCH_PER_LABEL })}</p>
+      <p className="hint" style={{ marginTop: 0 }}>
+        {t('eval.words.help', { n: LABEL_SEARCH_PER_LABEL })}
+      </p>
       <div className="row">
         <button
           className="btn"
@@ -35,7 +38,9 @@ export function LabelWordPanel() {
             {t('eval.run.cancel')}
           </button>
         ) : null}
-        {search.templateName && search.status !== 'idle' ? <span className="hint">{t('eval.words.template', { name: search.templateName })}</span> : null}
+        {search.templateName && search.status !== 'idle' ? (
+          <span className="hint">{t('eval.words.template', { name: search.templateName })}</span>
+        ) : null}
       </div>
       {search.status === 'error' ? (
         <p className="message error" role="alert">
@@ -48,9 +53,12 @@ export function LabelWordPanel() {
             {search.labels.map((label, l) => (
               <div key={label} className="eval-word-column" data-testid="word-candidates" data-label={label}>
                 <h3 className="eval-subtitle">
-                  {label} <span className="hint">({t('eval.words.examples', { n: search.result!.counts[l] ?? 0 })})</span>
+                  {label}{' '}
+                  <span className="hint">({t('eval.words.examples', { n: search.result!.counts[l] ?? 0 })})</span>
                 </h3>
-                {(search.result!.candidates[l] ?? []).length === 0 ? <p className="hint">{t('eval.words.none')}</p> : null}
+                {(search.result!.candidates[l] ?? []).length === 0 ? (
+                  <p className="hint">{t('eval.words.none')}</p>
+                ) : null}
                 <ol className="eval-word-list">
                   {(search.result!.candidates[l] ?? []).map((c) => {
                     const key = `${label}\u0000${c.word}`;

@@ -11,7 +11,10 @@ const MAX_LABEL_VALUES = 40;
 const PROBLEMS_SHOWN = 50;
 
 export function describeRowProblem(t: Translate, p: RowProblem): string {
-  const where = p.endLine > p.line ? t('eval.problem.lines', { from: p.line, to: p.endLine }) : t('eval.problem.line', { line: p.line });
+  const where =
+    p.endLine > p.line
+      ? t('eval.problem.lines', { from: p.line, to: p.endLine })
+      : t('eval.problem.line', { line: p.line });
   switch (p.code) {
     case 'column-count':
       return `${where}: ${t('eval.problem.columnCount', { found: p.found ?? 0, expected: p.expected ?? 0 })}`;
@@ -45,7 +48,10 @@ export function MappingPanel() {
   const [showAllProblems, setShowAllProblems] = useState(false);
   const labels = setup.verbalizer.labels.map((l) => l.label);
   const slots = chosenSlots(setup, selected);
-  const values = useMemo(() => (dataset && mapping.labelColumn ? columnValues(dataset, mapping.labelColumn) : []), [dataset, mapping.labelColumn]);
+  const values = useMemo(
+    () => (dataset && mapping.labelColumn ? columnValues(dataset, mapping.labelColumn) : []),
+    [dataset, mapping.labelColumn],
+  );
   const problems = useMemo(
     () => (dataset ? [...dataset.problems, ...mappingProblems].sort((a, b) => a.line - b.line) : []),
     [dataset, mappingProblems],
@@ -74,7 +80,11 @@ export function MappingPanel() {
         {slots.map((slot) => (
           <label className="field" key={slot}>
             {t('eval.map.slot', { slot: `[${slot}]` })}
-            <select aria-label={t('eval.map.slotAria', { slot })} value={mapping.slots[slot] ?? ''} onChange={(e) => setSlotColumn(slot, e.target.value || null)}>
+            <select
+              aria-label={t('eval.map.slotAria', { slot })}
+              value={mapping.slots[slot] ?? ''}
+              onChange={(e) => setSlotColumn(slot, e.target.value || null)}
+            >
               <option value="">{t('eval.map.choose')}</option>
               {dataset.columns.map((c) => (
                 <option key={c} value={c}>
@@ -86,7 +96,11 @@ export function MappingPanel() {
         ))}
         <label className="field">
           {t('eval.map.labelColumn')}
-          <select aria-label={t('eval.map.labelColumn')} value={mapping.labelColumn ?? ''} onChange={(e) => setLabelColumn(e.target.value || null)}>
+          <select
+            aria-label={t('eval.map.labelColumn')}
+            value={mapping.labelColumn ?? ''}
+            onChange={(e) => setLabelColumn(e.target.value || null)}
+          >
             <option value="">{t('eval.map.choose')}</option>
             {dataset.columns.map((c) => (
               <option key={c} value={c}>
@@ -100,7 +114,9 @@ export function MappingPanel() {
       {mapping.labelColumn ? (
         <>
           <h3 className="eval-subtitle">{t('eval.map.values')}</h3>
-          {values.length > MAX_LABEL_VALUES ? <p className="message warning">{t('eval.map.tooManyValues', { n: count(values.length, locale) })}</p> : null}
+          {values.length > MAX_LABEL_VALUES ? (
+            <p className="message warning">{t('eval.map.tooManyValues', { n: count(values.length, locale) })}</p>
+          ) : null}
           <table className="eval-table compact" aria-label={t('eval.map.values')} data-testid="label-map">
             <thead>
               <tr>
@@ -139,7 +155,9 @@ export function MappingPanel() {
       ) : null}
 
       <p className="eval-ready-line" data-testid="examples-ready" role="status">
-        {building ? t('eval.map.building') : t('eval.map.ready', { n: count(examples.length, locale), total: count(dataset.totalRows, locale) })}
+        {building
+          ? t('eval.map.building')
+          : t('eval.map.ready', { n: count(examples.length, locale), total: count(dataset.totalRows, locale) })}
       </p>
       {problems.length > 0 ? (
         <details className="eval-problems" data-testid="bad-rows" open={problems.length <= 10}>
@@ -158,7 +176,9 @@ export function MappingPanel() {
           </ul>
           {problems.length > shownProblems.length ? (
             <button className="btn small" onClick={() => setShowAllProblems(true)} disabled={showAllProblems}>
-              {showAllProblems ? t('eval.map.problemsMore', { n: count(problems.length - shownProblems.length, locale) }) : t('eval.map.problemsShowMore')}
+              {showAllProblems
+                ? t('eval.map.problemsMore', { n: count(problems.length - shownProblems.length, locale) })
+                : t('eval.map.problemsShowMore')}
             </button>
           ) : null}
         </details>

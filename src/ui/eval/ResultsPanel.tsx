@@ -37,9 +37,16 @@ function useOutdated(run: EvaluationRun): boolean {
   return useMemo(() => {
     const labels = setup.verbalizer.labels.map((l) => l.label);
     const words = JSON.stringify(setup.verbalizer.labels);
-    const runWords = JSON.stringify(run.labels.map((label) => ({ label, words: [...new Set(run.templates[0]?.words.filter((w) => w.label === label).map((w) => w.word) ?? [])] })));
+    const runWords = JSON.stringify(
+      run.labels.map((label) => ({
+        label,
+        words: [...new Set(run.templates[0]?.words.filter((w) => w.label === label).map((w) => w.word) ?? [])],
+      })),
+    );
     const textsChanged = run.templates.some((tpl) => setup.templates.find((x) => x.id === tpl.id)?.text !== tpl.text);
-    const scoringChanged = (['aggregation', 'multiToken', 'lengthNormalize'] as const).some((k) => setup.scoring[k] !== run.scoring[k]);
+    const scoringChanged = (['aggregation', 'multiToken', 'lengthNormalize'] as const).some(
+      (k) => setup.scoring[k] !== run.scoring[k],
+    );
     return textsChanged || scoringChanged || labels.join('\u0000') !== run.labels.join('\u0000') || words !== runWords;
   }, [setup, run]);
 }
@@ -68,7 +75,14 @@ function PerLabelTable({ metrics }: { metrics: Metrics }) {
       </thead>
       <tbody>
         {metrics.perLabel.map((m) => (
-          <tr key={m.label} data-label={m.label} data-precision={m.precision} data-recall={m.recall} data-f1={m.f1} data-support={m.support}>
+          <tr
+            key={m.label}
+            data-label={m.label}
+            data-precision={m.precision}
+            data-recall={m.recall}
+            data-f1={m.f1}
+            data-support={m.support}
+          >
             <th scope="row">{m.label}</th>
             <MetricCell value={m.precision} missing={m.noPredictions} title={t('eval.metric.noPredictions')} />
             <MetricCell value={m.recall} missing={m.noSupport} title={t('eval.metric.noSupport')} />
@@ -108,7 +122,11 @@ function CalibrationComparison({ both, mode }: { both: Record<CalibrationMode, M
     { key: 'microF1', name: t('eval.metric.microF1'), get: (m: Metrics) => m.microF1 },
   ];
   return (
-    <table className="eval-table eval-kpi-table" data-testid="calibration-comparison" aria-label={t('eval.results.calibrationCompare')}>
+    <table
+      className="eval-table eval-kpi-table"
+      data-testid="calibration-comparison"
+      aria-label={t('eval.results.calibrationCompare')}
+    >
       <thead>
         <tr>
           <th />
@@ -145,7 +163,12 @@ function ModeSwitch({ mode }: { mode: CalibrationMode }) {
   return (
     <div className="eval-segmented" role="group" aria-label={t('eval.mode.aria')}>
       {(['uncalibrated', 'calibrated'] as const).map((m) => (
-        <button key={m} className={mode === m ? 'active' : undefined} aria-pressed={mode === m} onClick={() => setMode(m)}>
+        <button
+          key={m}
+          className={mode === m ? 'active' : undefined}
+          aria-pressed={mode === m}
+          onClick={() => setMode(m)}
+        >
           {t(m === 'calibrated' ? 'eval.mode.calibrated' : 'eval.mode.uncalibrated')}
         </button>
       ))}
@@ -162,7 +185,9 @@ export function ResultsPanel() {
   const view = useEvaluation((s) => s.view);
   const { setViewSource, selectCell } = useEvaluation.getState();
   if (!run || run.done === 0 || status === 'running' || status === 'preparing') return null;
-  return <Results run={run} meta={meta} view={view} t={t} locale={locale} onSource={setViewSource} onCell={selectCell} />;
+  return (
+    <Results run={run} meta={meta} view={view} t={t} locale={locale} onSource={setViewSource} onCell={selectCell} />
+  );
 }
 
 function Results({
@@ -186,24 +211,47 @@ function Results({
   const source: EvalSource = sources.includes(view.source) ? view.source : 0;
   const mode = view.mode;
   const outdated = useOutdated(run);
-  const both = useMemo(() => ({ uncalibrated: runMetrics(run, source, 'uncalibrated'), calibrated: runMetrics(run, source, 'calibrated') }), [run, source]);
+  const both = useMemo(
+    () => ({
+      uncalibrated: runMetrics(run, source, 'uncalibrated'),
+      calibrated: runMetrics(run, source, 'calibrated'),
+    }),
+    [run, source],
+  );
   const metrics = both[mode];
   const preds = useMemo(() => predictions(run, source, mode), [run, source, mode]);
   const labelIndex = useMemo(() => new Map(run.labels.map((l, i) => [l, i] as const)), [run]);
   const errors = useMemo(() => preds.filter((p) => !p.correct).sort((a, b) => b.confidence - a.confidence), [preds]);
   const cell = view.cell;
   const cellItems = useMemo(
-    () => (cell ? preds.filter((p) => labelIndex.get(run.examples[p.example]!.gold) === cell[0] && p.predicted === cell[1]).sort((a, b) => b.confidence - a.confidence) : []),
+    () =>
+      cell
+        ? preds
+            .filter((p) => labelIndex.get(run.examples[p.example]!.gold) === cell[0] && p.predicted === cell[1])
+            .sort((a, b) => b.confidence - a.confidence)
+        : [],
     [cell, preds, labelIndex, run],
   );
   const uniformCount = useMemo(() => preds.filter((p) => p.uniform).length, [preds]);
   const hints = useMemo(
-    () => diagnose(metrics, { calibrated: mode === 'calibrated', other: mode === 'calibrated' ? both.uncalibrated : both.calibrated, uniformCount }),
+    () =>
+      diagnose(metrics, {
+        calibrated: mode === 'calibrated',
+        other: mode === 'calibrated' ? both.uncalibrated : both.calibrated,
+        uniformCount,
+      }),
     [metrics, mode, both, uniformCount],
   );
   const balance = labelBalance(metrics);
   const comparison = useMemo(
-    () => (run.templates.length > 1 ? sources.map((s) => ({ name: sourceLabel(t, run, s), text: s === 'ensemble' ? '' : run.templates[s]!.text, metrics: runMetrics(run, s, mode) })) : []),
+    () =>
+      run.templates.length > 1
+        ? sources.map((s) => ({
+            name: sourceLabel(t, run, s),
+            text: s === 'ensemble' ? '' : run.templates[s]!.text,
+            metrics: runMetrics(run, s, mode),
+          }))
+        : [],
     // `t` is new on every render; the names only change with the locale.
     [run, mode, locale], // eslint-disable-line
   );
@@ -213,22 +261,55 @@ function Results({
 
   return (
     <>
-      <section className="panel eval-wide eval-results" aria-labelledby="eval-results-heading" data-testid="eval-results">
+      <section
+        className="panel eval-wide eval-results"
+        aria-labelledby="eval-results-heading"
+        data-testid="eval-results"
+      >
         <h2 id="eval-results-heading">
           <span className="step">4</span>
           {t('eval.results.title')}
         </h2>
         <div className="row eval-results-bar">
           <p className="eval-results-meta" data-testid="eval-results-meta">
-            {t('eval.results.meta', { done: count(run.done, locale), total: count(run.examples.length, locale), model: meta?.modelId ?? '', dtype: meta?.dtype ?? '' })}
-            {meta?.testModel ? <span className="badge test" style={{ marginLeft: 8 }}>{t('model.testBadgeLong')}</span> : null}
-            {run.status !== 'complete' ? <span className="badge" style={{ marginLeft: 8, color: 'var(--warning)' }}>{t('eval.results.partial')}</span> : null}
+            {t('eval.results.meta', {
+              done: count(run.done, locale),
+              total: count(run.examples.length, locale),
+              model: meta?.modelId ?? '',
+              dtype: meta?.dtype ?? '',
+            })}
+            {meta?.testModel ? (
+              <span className="badge test" style={{ marginLeft: 8 }}>
+                {t('model.testBadgeLong')}
+              </span>
+            ) : null}
+            {run.status !== 'complete' ? (
+              <span className="badge" style={{ marginLeft: 8, color: 'var(--warning)' }}>
+                {t('eval.results.partial')}
+              </span>
+            ) : null}
           </p>
           <div className="row" style={{ marginLeft: 'auto' }}>
-            <button className="btn small" onClick={() => downloadText(`${stem}-examples.csv`, reportCsv(useEvaluation.getState()) ?? '', 'text/csv;charset=utf-8')} data-testid="export-csv">
+            <button
+              className="btn small"
+              onClick={() =>
+                downloadText(
+                  `${stem}-examples.csv`,
+                  reportCsv(useEvaluation.getState()) ?? '',
+                  'text/csv;charset=utf-8',
+                )
+              }
+              data-testid="export-csv"
+            >
               {t('eval.export.csv')}
             </button>
-            <button className="btn small" onClick={() => downloadText(`${stem}-metrics.json`, reportJson(useEvaluation.getState()) ?? '', 'application/json')} data-testid="export-json">
+            <button
+              className="btn small"
+              onClick={() =>
+                downloadText(`${stem}-metrics.json`, reportJson(useEvaluation.getState()) ?? '', 'application/json')
+              }
+              data-testid="export-json"
+            >
               {t('eval.export.json')}
             </button>
           </div>
@@ -239,12 +320,21 @@ function Results({
           <span className="eval-control-label">{t('eval.results.sourceAria')}</span>
           <div className="eval-segmented" role="tablist" aria-label={t('eval.results.sourceAria')}>
             {sources.map((s) => (
-              <button key={String(s)} role="tab" aria-selected={s === source} className={s === source ? 'active' : undefined} onClick={() => onSource(s)} title={s === 'ensemble' ? t('eval.results.ensembleHelp') : run.templates[s]!.text}>
+              <button
+                key={String(s)}
+                role="tab"
+                aria-selected={s === source}
+                className={s === source ? 'active' : undefined}
+                onClick={() => onSource(s)}
+                title={s === 'ensemble' ? t('eval.results.ensembleHelp') : run.templates[s]!.text}
+              >
                 {sourceLabel(t, run, s)}
               </button>
             ))}
           </div>
-          <span className="eval-control-label" style={{ marginLeft: 12 }}>{t('eval.mode.aria')}</span>
+          <span className="eval-control-label" style={{ marginLeft: 12 }}>
+            {t('eval.mode.aria')}
+          </span>
           <ModeSwitch mode={mode} />
         </div>
         {source !== 'ensemble' ? (
@@ -273,27 +363,51 @@ function Results({
               {t('eval.results.perLabel')} <span className="hint">· {modeName}</span>
             </h3>
             <PerLabelTable metrics={metrics} />
-            <ChartFrame title={`${t('eval.results.perLabelChart')} — ${name}, ${modeName}`} fileName={`${stem}-per-label.png`} testId="per-label-chart">
+            <ChartFrame
+              title={`${t('eval.results.perLabelChart')} — ${name}, ${modeName}`}
+              fileName={`${stem}-per-label.png`}
+              testId="per-label-chart"
+            >
               <PerLabelChart metrics={metrics} />
             </ChartFrame>
           </div>
           <div>
-            <ChartFrame title={`${t('eval.confusion.title')} — ${name}, ${modeName}`} fileName={`${stem}-confusion.png`} testId="confusion-frame">
-              <p className="hint" style={{ marginTop: 0 }}>{t('eval.confusion.help')}</p>
+            <ChartFrame
+              title={`${t('eval.confusion.title')} — ${name}, ${modeName}`}
+              fileName={`${stem}-confusion.png`}
+              testId="confusion-frame"
+            >
+              <p className="hint" style={{ marginTop: 0 }}>
+                {t('eval.confusion.help')}
+              </p>
               <div className="eval-heatmap-wrap">
-                <ConfusionHeatmap metrics={metrics} selected={cell} onSelect={(c) => onCell(cell && cell[0] === c[0] && cell[1] === c[1] ? null : c)} />
+                <ConfusionHeatmap
+                  metrics={metrics}
+                  selected={cell}
+                  onSelect={(c) => onCell(cell && cell[0] === c[0] && cell[1] === c[1] ? null : c)}
+                />
               </div>
             </ChartFrame>
-            <ChartFrame title={`${t('eval.dist.title')} — ${name}, ${modeName}`} fileName={`${stem}-distribution.png`} testId="distribution-chart">
+            <ChartFrame
+              title={`${t('eval.dist.title')} — ${name}, ${modeName}`}
+              fileName={`${stem}-distribution.png`}
+              testId="distribution-chart"
+            >
               <DistributionChart metrics={metrics} />
               {balance.dominantGold >= 0 ? (
                 <p className="message warning" data-testid="imbalance-warning">
-                  {t('eval.dist.imbalanced', { label: run.labels[balance.dominantGold]!, share: pct(balance.gold[balance.dominantGold]! / Math.max(1, metrics.n), 0) })}
+                  {t('eval.dist.imbalanced', {
+                    label: run.labels[balance.dominantGold]!,
+                    share: pct(balance.gold[balance.dominantGold]! / Math.max(1, metrics.n), 0),
+                  })}
                 </p>
               ) : null}
               {balance.dominantPredicted >= 0 ? (
                 <p className="message warning" data-testid="bias-warning">
-                  {t('eval.dist.bias', { label: run.labels[balance.dominantPredicted]!, share: pct(balance.predicted[balance.dominantPredicted]! / Math.max(1, metrics.n), 0) })}
+                  {t('eval.dist.bias', {
+                    label: run.labels[balance.dominantPredicted]!,
+                    share: pct(balance.predicted[balance.dominantPredicted]! / Math.max(1, metrics.n), 0),
+                  })}
                 </p>
               ) : null}
             </ChartFrame>
@@ -303,25 +417,46 @@ function Results({
         {cell ? (
           <div className="eval-cell-examples">
             <h3 className="eval-subtitle" data-testid="cell-title">
-              {t('eval.confusion.cellTitle', { gold: run.labels[cell[0]]!, predicted: run.labels[cell[1]]!, n: count(cellItems.length, locale) })}{' '}
+              {t('eval.confusion.cellTitle', {
+                gold: run.labels[cell[0]]!,
+                predicted: run.labels[cell[1]]!,
+                n: count(cellItems.length, locale),
+              })}{' '}
               <button className="btn small" onClick={() => onCell(null)}>
                 {t('eval.confusion.close')}
               </button>
             </h3>
-            <ExampleList key={`${cell[0]}-${cell[1]}-${String(source)}-${mode}`} run={run} source={source} items={cellItems} testId="cell-examples" empty={t('eval.confusion.cellEmpty')} />
+            <ExampleList
+              key={`${cell[0]}-${cell[1]}-${String(source)}-${mode}`}
+              run={run}
+              source={source}
+              items={cellItems}
+              testId="cell-examples"
+              empty={t('eval.confusion.cellEmpty')}
+            />
           </div>
         ) : null}
 
         <h3 className="eval-subtitle">
-          {t('eval.errors.title', { n: count(errors.length, locale) })} <span className="hint">· {t('eval.errors.sorted')}</span>
+          {t('eval.errors.title', { n: count(errors.length, locale) })}{' '}
+          <span className="hint">· {t('eval.errors.sorted')}</span>
         </h3>
-        <ExampleList key={`errors-${String(source)}-${mode}`} run={run} source={source} items={errors} testId="error-examples" empty={t('eval.errors.none')} />
+        <ExampleList
+          key={`errors-${String(source)}-${mode}`}
+          run={run}
+          source={source}
+          items={errors}
+          testId="error-examples"
+          empty={t('eval.errors.none')}
+        />
       </section>
 
       {comparison.length > 0 ? (
         <section className="panel eval-wide" aria-labelledby="eval-compare-heading" data-testid="template-comparison">
           <h2 id="eval-compare-heading">{t('eval.compare.title')}</h2>
-          <p className="hint" style={{ marginTop: 0 }}>{t('eval.compare.help', { mode: modeName })}</p>
+          <p className="hint" style={{ marginTop: 0 }}>
+            {t('eval.compare.help', { mode: modeName })}
+          </p>
           <div className="eval-grid-2">
             <table className="eval-table">
               <thead>
@@ -336,7 +471,11 @@ function Results({
                 {comparison.map((row, i) => {
                   const best = Math.max(...comparison.map((r) => r.metrics.macroF1));
                   return (
-                    <tr key={i} data-testid="comparison-row" className={row.metrics.macroF1 === best ? 'best' : undefined}>
+                    <tr
+                      key={i}
+                      data-testid="comparison-row"
+                      className={row.metrics.macroF1 === best ? 'best' : undefined}
+                    >
                       <th scope="row">
                         {row.name}
                         {row.text ? (
@@ -354,7 +493,11 @@ function Results({
                 })}
               </tbody>
             </table>
-            <ChartFrame title={`${t('eval.compare.title')} — ${modeName}`} fileName={`${stem}-templates.png`} testId="comparison-chart">
+            <ChartFrame
+              title={`${t('eval.compare.title')} — ${modeName}`}
+              fileName={`${stem}-templates.png`}
+              testId="comparison-chart"
+            >
               <ComparisonChart rows={comparison} />
             </ChartFrame>
           </div>

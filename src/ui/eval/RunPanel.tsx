@@ -43,7 +43,9 @@ export function RunPanel() {
         {t('eval.run.title')}
       </h2>
       <div className="row" data-testid="eval-model">
-        <span className="hint" style={{ margin: 0 }}>{t('eval.run.model')}</span>
+        <span className="hint" style={{ margin: 0 }}>
+          {t('eval.run.model')}
+        </span>
         <strong className="mono">{setup.model.id}</strong>
         {isTestModelId(setup.model.id) ? <span className="badge test">{t('model.testBadge')}</span> : null}
         {ready && model.info ? (
@@ -70,10 +72,20 @@ export function RunPanel() {
           const valid = parseTemplate(tpl.text).ok;
           return (
             <label key={tpl.id} className="check eval-template-choice">
-              <input type="checkbox" checked={selected === null || selected.includes(tpl.id)} onChange={() => toggleTemplate(tpl.id)} disabled={running} />
+              <input
+                type="checkbox"
+                checked={selected === null || selected.includes(tpl.id)}
+                onChange={() => toggleTemplate(tpl.id)}
+                disabled={running}
+              />
               <span>
-                <strong>{tpl.name || t('template.tabName', { n: i + 1 })}</strong> <code className="eval-template-text">{tpl.text}</code>
-                {!valid ? <span className="badge" style={{ color: 'var(--error)', marginLeft: 6 }}>{t('eval.run.invalidTemplate')}</span> : null}
+                <strong>{tpl.name || t('template.tabName', { n: i + 1 })}</strong>{' '}
+                <code className="eval-template-text">{tpl.text}</code>
+                {!valid ? (
+                  <span className="badge" style={{ color: 'var(--error)', marginLeft: 6 }}>
+                    {t('eval.run.invalidTemplate')}
+                  </span>
+                ) : null}
               </span>
             </label>
           );
@@ -87,7 +99,12 @@ export function RunPanel() {
       </p>
 
       <div className="row" style={{ marginTop: 10 }}>
-        <button className="btn primary eval-run-button" onClick={() => void startRun()} disabled={!canRun} data-testid="eval-run">
+        <button
+          className="btn primary eval-run-button"
+          onClick={() => void startRun()}
+          disabled={!canRun}
+          data-testid="eval-run"
+        >
           {t('eval.run.start', { n: count(examples.length, locale), templates: validChosen.length })}
         </button>
         {running ? (
@@ -95,7 +112,11 @@ export function RunPanel() {
             {t('eval.run.cancel')}
           </button>
         ) : null}
-        {!ready ? <span className="hint">{t('eval.run.needModel')}</span> : examples.length === 0 ? <span className="hint">{t('eval.run.needData')}</span> : null}
+        {!ready ? (
+          <span className="hint">{t('eval.run.needModel')}</span>
+        ) : examples.length === 0 ? (
+          <span className="hint">{t('eval.run.needData')}</span>
+        ) : null}
       </div>
 
       {running || (progress && run.status !== 'idle') ? (
@@ -118,7 +139,8 @@ export function RunPanel() {
                     done: count(progress.done, locale),
                     total: count(progress.total, locale),
                     rate: rate >= 10 ? Math.round(rate) : rate.toFixed(1),
-                    eta: running && Number.isFinite(eta) ? t('eval.run.eta', { time: duration(eta) }) : duration(seconds),
+                    eta:
+                      running && Number.isFinite(eta) ? t('eval.run.eta', { time: duration(eta) }) : duration(seconds),
                   })
                 : null}
           </p>
@@ -135,15 +157,16 @@ export function RunPanel() {
       ) : null}
       {run.status === 'failed' ? (
         <p className="message error" role="alert" data-testid="eval-failed">
-          {run.error === 'no-model'
-            ? t('eval.run.needModel')
-            : run.error === 'no-template'
-              ? t('eval.run.noValidTemplate')
-              : (
-                <>
-                  {t('eval.run.failed', { done: count(run.result?.done ?? 0, locale) })} <RuntimeErrorText failure={{ code: run.errorCode, message: run.error ?? '' }} />
-                </>
-              )}
+          {run.error === 'no-model' ? (
+            t('eval.run.needModel')
+          ) : run.error === 'no-template' ? (
+            t('eval.run.noValidTemplate')
+          ) : (
+            <>
+              {t('eval.run.failed', { done: count(run.result?.done ?? 0, locale) })}{' '}
+              <RuntimeErrorText failure={{ code: run.errorCode, message: run.error ?? '' }} />
+            </>
+          )}
         </p>
       ) : null}
       {run.templateProblems.map((p) => (

@@ -18,11 +18,13 @@ export const classroomEn = {
   'share.tab.openprompt': 'OpenPrompt',
   'share.tab.lmbff': 'LM-BFF',
   'share.tab.saved': 'Saved setups',
-  'share.link.help': 'The link holds the whole setup — model, templates, verbalizer, scoring and example inputs — after the "#", which browsers never send to a server. Whoever opens it sees the same setup and, once the model is loaded, the same chart.',
+  'share.link.help':
+    'The link holds the whole setup — model, templates, verbalizer, scoring and example inputs — after the "#", which browsers never send to a server. Whoever opens it sees the same setup and, once the model is loaded, the same chart.',
   'share.link.label': 'Link to this setup',
   'share.link.copy': 'Copy link',
   'share.link.copied': 'Copied to the clipboard.',
-  'share.link.copyBlocked': 'This browser does not let the page use the clipboard: the link is selected, press Ctrl+C (⌘C) to copy it.',
+  'share.link.copyBlocked':
+    'This browser does not let the page use the clipboard: the link is selected, press Ctrl+C (⌘C) to copy it.',
   'share.link.size': '{n} characters.',
   'share.qr.alt': 'QR code of the link to this setup',
   'share.qr.bigger': 'Bigger QR code (projector)',
@@ -33,7 +35,8 @@ export const classroomEn = {
   'file.export.help': 'Save the setup as a JSON file, e.g. to hand in or to keep next to a dataset.',
   'file.export.button': 'Download setup (.json)',
   'file.import.title': 'Import',
-  'file.import.help': 'Open a ClozeLab setup file. It is checked first; nothing changes until you choose "Open as new setup".',
+  'file.import.help':
+    'Open a ClozeLab setup file. It is checked first; nothing changes until you choose "Open as new setup".',
   'file.import.pick': 'Setup file (.json)',
   'file.import.invalid': '“{file}” is not a valid ClozeLab setup:',
   'file.import.more': '… and {n} more.',
@@ -52,17 +55,22 @@ export const classroomEn = {
   'format.noWarnings': 'Everything in this setup can be expressed in this format.',
   'format.warnings': 'Not carried over exactly ({n}):',
   'format.openprompt.exportTitle': 'Export to OpenPrompt',
-  'format.openprompt.exportHelp': 'ManualTemplate text ({"placeholder":"text_a"} … {"mask"}) and ManualVerbalizer label words, plus a Python snippet that builds both.',
+  'format.openprompt.exportHelp':
+    'ManualTemplate text ({"placeholder":"text_a"} … {"mask"}) and ManualVerbalizer label words, plus a Python snippet that builds both.',
   'format.openprompt.importTitle': 'Import from OpenPrompt',
-  'format.openprompt.importHelp': 'Paste ManualTemplate texts and the label words (a dict such as {"negative": ["bad"], "positive": ["good"]}). The model and example inputs of your current setup are kept.',
+  'format.openprompt.importHelp':
+    'Paste ManualTemplate texts and the label words (a dict such as {"negative": ["bad"], "positive": ["good"]}). The model and example inputs of your current setup are kept.',
   'format.lmbff.exportTitle': 'Export to LM-BFF',
-  'format.lmbff.exportHelp': 'LM-BFF template strings (*cls**sent_0*_It_was*mask*.*sep+*) for --template, and the mapping for --mapping.',
+  'format.lmbff.exportHelp':
+    'LM-BFF template strings (*cls**sent_0*_It_was*mask*.*sep+*) for --template, and the mapping for --mapping.',
   'format.lmbff.importTitle': 'Import from LM-BFF',
-  'format.lmbff.importHelp': "Paste LM-BFF templates and the mapping (e.g. {'0':'terrible','1':'great'}). The model and example inputs of your current setup are kept.",
+  'format.lmbff.importHelp':
+    "Paste LM-BFF templates and the mapping (e.g. {'0':'terrible','1':'great'}). The model and example inputs of your current setup are kept.",
 
-  'saved.help': 'Before a link, a preset or an import replaces your workspace, it is kept here. Restoring one keeps the current workspace too.',
+  'saved.help':
+    'Before a link, a preset or an import replaces your workspace, it is kept here. Restoring one keeps the current workspace too.',
   'saved.saveCurrent': 'Save the current setup',
-  'saved.storageFull': 'The browser\'s storage is full: the list works on this page but is not saved.',
+  'saved.storageFull': "The browser's storage is full: the list works on this page but is not saved.",
   'saved.empty': 'No saved setups yet.',
   'saved.restore': 'Restore',
   'saved.delete': 'Delete',
@@ -93,7 +101,8 @@ export const classroomEn = {
 
   'link.pending.title': 'This link contains a ClozeLab setup',
   'link.pending.keep': 'Keep my workspace',
-  'link.pending.download': 'Its model comes from the Hugging Face Hub: after opening, it is downloaded only when you click “Load model”.',
+  'link.pending.download':
+    'Its model comes from the Hugging Face Hub: after opening, it is downloaded only when you click “Load model”.',
   'link.opened': 'Opened the shared setup “{name}”.',
   'link.previousSaved': 'Your previous workspace was saved.',
   'link.restorePrevious': 'Restore previous workspace',
@@ -104,7 +113,8 @@ export const classroomEn = {
   'link.error.invalidSetup': 'The setup in this link is not valid:',
 
   'presets.title': 'Presets from the literature',
-  'presets.help': 'Templates and label words from published papers, with the zero-shot numbers they report, and Chinese presets written for ClozeLab. Opening one keeps your current workspace under Saved setups.',
+  'presets.help':
+    'Templates and label words from published papers, with the zero-shot numbers they report, and Chinese presets written for ClozeLab. Opening one keeps your current workspace under Saved setups.',
   'presets.filter': 'Language',
   'presets.filter.all': 'All',
   'presets.filter.en': 'English',
@@ -122,28 +132,36 @@ export const classroomEn = {
   'presets.metric.accuracy': 'accuracy',
   'presets.metric.f1': 'F1',
   'presets.unverified': 'unverified',
-  'presets.unverifiedHelp': 'Quoted from memory of the paper and not checked against it; look it up before you cite it.',
-  'presets.modelNote': 'Measured with RoBERTa-large on the full test set. This preset uses {model}, and your inputs are a handful of examples, so expect different numbers.',
+  'presets.unverifiedHelp':
+    'Quoted from memory of the paper and not checked against it; look it up before you cite it.',
+  'presets.modelNote':
+    'Measured with RoBERTa-large on the full test set. This preset uses {model}, and your inputs are a handful of examples, so expect different numbers.',
   'presets.noNumber': 'The paper reports no number for this pattern–verbalizer pair on its own.',
 
-  'preset.lmbff-sst2': 'Binary sentiment of movie-review sentences, with LM-BFF\'s manual template and label words.',
+  'preset.lmbff-sst2': "Binary sentiment of movie-review sentences, with LM-BFF's manual template and label words.",
   'preset.lmbff-sst5': 'Five-way sentiment (very negative … very positive) with one word per class.',
   'preset.lmbff-mr': 'Movie-review sentences (positive or negative), same template and words as SST-2.',
   'preset.lmbff-cr': 'Customer reviews of products (positive or negative), same template and words as SST-2.',
   'preset.lmbff-subj': 'Is a sentence subjective (opinion) or objective (fact)?',
   'preset.lmbff-trec': 'What kind of answer does a question ask for? The answer slot comes first.',
-  'preset.lmbff-rte': 'Textual entailment: does the first text imply the second? Two inputs, final punctuation of the first dropped, second lower-cased.',
+  'preset.lmbff-rte':
+    'Textual entailment: does the first text imply the second? Two inputs, final punctuation of the first dropped, second lower-cased.',
   'preset.lmbff-mrpc': 'Paraphrase detection: do the two sentences say the same thing? LM-BFF reports F1 for MRPC.',
-  'preset.pet-yelp': 'Yelp restaurant reviews, 1–5 stars, with PET\'s four patterns (one template each; "‖" in the paper separates two segments, which ClozeLab joins).',
-  'preset.pet-agnews': 'News topic from a headline [X1] and a text [X2], with PET\'s five patterns.',
-  'preset.pet-yahoo': 'Yahoo Answers topic from a question [X1] and its details [X2], with PET\'s five patterns.',
-  'preset.pet-mnli': 'Natural-language inference with PET\'s patterns 0 and 1 and their verbalizer Wrong / Right / Maybe.',
-  'preset.pet-mnli-b': 'The same MNLI patterns with PET\'s second verbalizer No / Yes / Maybe (patterns 2 and 3).',
-  'preset.zh-sentiment': 'Chinese review sentiment with single-character label words 好 / 棒 and 差 / 坏 — one token each for a Chinese BERT.',
-  'preset.zh-news': 'Chinese news topic. The label words have two characters, so each is two tokens and is scored over two masks.',
+  'preset.pet-yelp':
+    'Yelp restaurant reviews, 1–5 stars, with PET\'s four patterns (one template each; "‖" in the paper separates two segments, which ClozeLab joins).',
+  'preset.pet-agnews': "News topic from a headline [X1] and a text [X2], with PET's five patterns.",
+  'preset.pet-yahoo': "Yahoo Answers topic from a question [X1] and its details [X2], with PET's five patterns.",
+  'preset.pet-mnli':
+    "Natural-language inference with PET's patterns 0 and 1 and their verbalizer Wrong / Right / Maybe.",
+  'preset.pet-mnli-b': "The same MNLI patterns with PET's second verbalizer No / Yes / Maybe (patterns 2 and 3).",
+  'preset.zh-sentiment':
+    'Chinese review sentiment with single-character label words 好 / 棒 and 差 / 坏 — one token each for a Chinese BERT.',
+  'preset.zh-news':
+    'Chinese news topic. The label words have two characters, so each is two tokens and is scored over two masks.',
 
   'compare.title': 'Compare two templates',
-  'compare.help': 'The same inputs, the same verbalizer and model, two templates side by side. A is the active template; edit either and both update.',
+  'compare.help':
+    'The same inputs, the same verbalizer and model, two templates side by side. A is the active template; edit either and both update.',
   'compare.needTwo': 'The setup has only one template.',
   'compare.addSecond': 'Add a second template (a copy of this one)',
   'compare.templateA': 'Template A (active)',
@@ -165,7 +183,7 @@ export const classroomEn = {
   'explain.noModel': 'Load a model to see the pipeline on your input.',
   'explain.step.input': 'The input',
   'explain.step.prompt': 'The prompt function fills the template',
-  'explain.step.model': 'The model\'s distribution at [Z]',
+  'explain.step.model': "The model's distribution at [Z]",
   'explain.step.verbalizer': 'The verbalizer maps words to labels',
   'explain.step.label': 'The predicted label',
   'explain.template': 'Template:',
@@ -175,7 +193,8 @@ export const classroomEn = {
   'explain.score': 'Score ({how})',
   'explain.calibrated': 'Calibrated',
   'explain.normaliseHelp': 'P: the label scores normalised to sum to 1.',
-  'explain.calibrateHelp': 'P: the label scores normalised; then divided by the content-free probabilities and normalised again (calibration).',
+  'explain.calibrateHelp':
+    'P: the label scores normalised; then divided by the content-free probabilities and normalised again (calibration).',
 
   'present.exit': 'Exit (Esc)',
   'present.input': 'Input',
@@ -206,7 +225,8 @@ export const classroomZh: Record<ClassroomKey, string> = {
   'share.tab.openprompt': 'OpenPrompt',
   'share.tab.lmbff': 'LM-BFF',
   'share.tab.saved': '已保存的设置',
-  'share.link.help': '链接包含完整的设置——模型、模板、标签词表、打分方式和示例输入——都放在“#”之后，浏览器从不把这一部分发送给服务器。打开链接的人会看到同样的设置，模型加载后也会看到同样的图表。',
+  'share.link.help':
+    '链接包含完整的设置——模型、模板、标签词表、打分方式和示例输入——都放在“#”之后，浏览器从不把这一部分发送给服务器。打开链接的人会看到同样的设置，模型加载后也会看到同样的图表。',
   'share.link.label': '这个设置的链接',
   'share.link.copy': '复制链接',
   'share.link.copied': '已复制到剪贴板。',
@@ -240,13 +260,17 @@ export const classroomZh: Record<ClassroomKey, string> = {
   'format.noWarnings': '这个设置的所有内容都能用这种格式表达。',
   'format.warnings': '没有完全保留的内容（{n} 条）：',
   'format.openprompt.exportTitle': '导出到 OpenPrompt',
-  'format.openprompt.exportHelp': 'ManualTemplate 文本（{"placeholder":"text_a"} … {"mask"}）和 ManualVerbalizer 标签词，另附一段构建二者的 Python 代码。',
+  'format.openprompt.exportHelp':
+    'ManualTemplate 文本（{"placeholder":"text_a"} … {"mask"}）和 ManualVerbalizer 标签词，另附一段构建二者的 Python 代码。',
   'format.openprompt.importTitle': '从 OpenPrompt 导入',
-  'format.openprompt.importHelp': '粘贴 ManualTemplate 文本和标签词（字典，例如 {"negative": ["bad"], "positive": ["good"]}）。当前设置的模型和示例输入会保留。',
+  'format.openprompt.importHelp':
+    '粘贴 ManualTemplate 文本和标签词（字典，例如 {"negative": ["bad"], "positive": ["good"]}）。当前设置的模型和示例输入会保留。',
   'format.lmbff.exportTitle': '导出到 LM-BFF',
-  'format.lmbff.exportHelp': '用于 --template 的 LM-BFF 模板字符串（*cls**sent_0*_It_was*mask*.*sep+*），以及用于 --mapping 的映射。',
+  'format.lmbff.exportHelp':
+    '用于 --template 的 LM-BFF 模板字符串（*cls**sent_0*_It_was*mask*.*sep+*），以及用于 --mapping 的映射。',
   'format.lmbff.importTitle': '从 LM-BFF 导入',
-  'format.lmbff.importHelp': "粘贴 LM-BFF 模板和映射（例如 {'0':'terrible','1':'great'}）。当前设置的模型和示例输入会保留。",
+  'format.lmbff.importHelp':
+    "粘贴 LM-BFF 模板和映射（例如 {'0':'terrible','1':'great'}）。当前设置的模型和示例输入会保留。",
 
   'saved.help': '在链接、预设或导入替换你的工作区之前，工作区会保存在这里。恢复某个设置时，当前工作区也会被保存。',
   'saved.saveCurrent': '保存当前设置',
@@ -292,7 +316,8 @@ export const classroomZh: Record<ClassroomKey, string> = {
   'link.error.invalidSetup': '链接中的设置无效：',
 
   'presets.title': '文献中的预设',
-  'presets.help': '来自已发表论文的模板和标签词，附上论文报告的零样本结果；另有为 ClozeLab 编写的中文预设。打开预设时，当前工作区会保存在“已保存的设置”中。',
+  'presets.help':
+    '来自已发表论文的模板和标签词，附上论文报告的零样本结果；另有为 ClozeLab 编写的中文预设。打开预设时，当前工作区会保存在“已保存的设置”中。',
   'presets.filter': '语言',
   'presets.filter.all': '全部',
   'presets.filter.en': '英文',
@@ -311,7 +336,8 @@ export const classroomZh: Record<ClassroomKey, string> = {
   'presets.metric.f1': 'F1',
   'presets.unverified': '未核实',
   'presets.unverifiedHelp': '这个数字凭对论文的记忆引用，没有与原文核对；引用前请先查证。',
-  'presets.modelNote': '论文用 RoBERTa-large 在完整测试集上测得。这个预设使用 {model}，而你的输入只是几个例子，所以结果会不同。',
+  'presets.modelNote':
+    '论文用 RoBERTa-large 在完整测试集上测得。这个预设使用 {model}，而你的输入只是几个例子，所以结果会不同。',
   'presets.noNumber': '论文没有单独报告这个“模式–标签词”组合的结果。',
 
   'preset.lmbff-sst2': '电影评论句子的二分类情感，使用 LM-BFF 的人工模板和标签词。',
@@ -322,7 +348,8 @@ export const classroomZh: Record<ClassroomKey, string> = {
   'preset.lmbff-trec': '一个问题要求哪类答案？答案槽位在最前面。',
   'preset.lmbff-rte': '文本蕴含：第一段文字能推出第二段吗？两个输入，去掉第一个的句末标点，第二个首字母小写。',
   'preset.lmbff-mrpc': '复述识别：两句话说的是同一件事吗？LM-BFF 对 MRPC 报告的是 F1。',
-  'preset.pet-yelp': 'Yelp 餐厅评论，1–5 星，使用 PET 的四个模式（每个一个模板；论文中的“‖”分隔两个片段，ClozeLab 把它们连在一起）。',
+  'preset.pet-yelp':
+    'Yelp 餐厅评论，1–5 星，使用 PET 的四个模式（每个一个模板；论文中的“‖”分隔两个片段，ClozeLab 把它们连在一起）。',
   'preset.pet-agnews': '根据标题 [X1] 和正文 [X2] 判断新闻主题，使用 PET 的五个模式。',
   'preset.pet-yahoo': '根据问题 [X1] 和补充说明 [X2] 判断 Yahoo Answers 的主题，使用 PET 的五个模式。',
   'preset.pet-mnli': '自然语言推理，使用 PET 的模式 0 和 1 以及它们的标签词 Wrong / Right / Maybe。',

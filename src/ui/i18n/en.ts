@@ -17,11 +17,15 @@ export const en = {
   'nav.views': 'Views',
   'nav.playground': 'Playground',
   'notice.dismiss': 'Dismiss',
-  'notice.workspaceReset': 'Your saved workspace could not be read, so a fresh one was opened ({reason}) A copy of the old data was kept in this browser under "clozelab.workspace.unreadable".',
+  'notice.workspaceReset':
+    'Your saved workspace could not be read, so a fresh one was opened ({reason}) A copy of the old data was kept in this browser under "clozelab.workspace.unreadable".',
   'notice.workspaceMigrated': 'Your saved workspace was upgraded from an older version ({from}).',
-  'notice.saveQuota': 'This browser\'s storage is full, so your latest changes are not saved. They stay on this page — export or free some space before you close it.',
-  'notice.saveUnavailable': 'This browser does not let ClozeLab save your workspace (private mode?). Your changes stay on this page until you close it.',
-  'notice.workerCrashed': 'The model worker stopped unexpectedly ({message}). It was restarted and the model is loading again; your workspace is intact.',
+  'notice.saveQuota':
+    "This browser's storage is full, so your latest changes are not saved. They stay on this page — export or free some space before you close it.",
+  'notice.saveUnavailable':
+    'This browser does not let ClozeLab save your workspace (private mode?). Your changes stay on this page until you close it.',
+  'notice.workerCrashed':
+    'The model worker stopped unexpectedly ({message}). It was restarted and the model is loading again; your workspace is intact.',
   'notice.workerRestarted': 'The model worker was restarted; the model is loading again.',
 
   'model.title': 'Model',
@@ -35,11 +39,14 @@ export const en = {
   'model.customId': 'Any Hugging Face Hub model id',
   'model.customPlaceholder': 'or any Hub id, e.g. Xenova/bert-base-multilingual-cased',
   'model.loadCustom': 'Load',
-  'model.invalidId': 'A model id looks like owner/name (letters, digits, "-", "_", "."). Links and paths are not accepted.',
+  'model.invalidId':
+    'A model id looks like owner/name (letters, digits, "-", "_", "."). Links and paths are not accepted.',
   'model.openFolder': 'Open a model folder…',
   'model.dropHint': 'or drop its files here',
-  'model.folderMissing': 'That folder is not a complete model: {files} missing. A model folder has config.json, tokenizer.json, tokenizer_config.json and onnx/model.onnx or onnx/model_quantized.onnx.',
-  'model.folderAgain': 'This model was opened from your computer and is not kept after a reload: open its folder again.',
+  'model.folderMissing':
+    'That folder is not a complete model: {files} missing. A model folder has config.json, tokenizer.json, tokenizer_config.json and onnx/model.onnx or onnx/model_quantized.onnx.',
+  'model.folderAgain':
+    'This model was opened from your computer and is not kept after a reload: open its folder again.',
   'model.restartWorker': 'Restart the model worker (your workspace is kept)',
   'model.ready': 'Ready',
   'model.threads': '{n} threads',
@@ -52,7 +59,8 @@ export const en = {
   'model.fileDone': 'done',
   'model.eta': '{s} s left',
   'model.failed': 'The model could not be loaded.',
-  'model.hubUnreachableHelp': 'The Hugging Face Hub can\'t be reached from here. Pick a test model, or ask your teacher for an offline copy (npm run models:download) served by this app.',
+  'model.hubUnreachableHelp':
+    "The Hugging Face Hub can't be reached from here. Pick a test model, or ask your teacher for an offline copy (npm run models:download) served by this app.",
   'model.idleHint': 'Pick a model to start. Models run entirely in your browser; only the model files are downloaded.',
 
   'template.title': 'Prompt template',
@@ -64,12 +72,14 @@ export const en = {
   'template.label': 'Template',
   'template.help.slots': '[X] is the input, [Z] the answer the model fills in.',
   'template.help.mask': '[Z] becomes {mask} for this model.',
-  'template.help.maskUnknown': '[Z] becomes the model\'s mask token.',
-  'template.help.modifiers': 'Several inputs: [X1], [X2]. Modifiers: [X|lower] lowercases the first letter, [X|nopunct] drops final punctuation. Write \\[ for a literal bracket.',
+  'template.help.maskUnknown': "[Z] becomes the model's mask token.",
+  'template.help.modifiers':
+    'Several inputs: [X1], [X2]. Modifiers: [X|lower] lowercases the first letter, [X|nopunct] drops final punctuation. Write \\[ for a literal bracket.',
 
   'verbalizer.title': 'Verbalizer: label words',
   'verbalizer.label': 'Verbalizer',
-  'verbalizer.help': 'One label per line: "label: word, word". The probabilities of a label\'s words are combined into the label\'s score.',
+  'verbalizer.help':
+    'One label per line: "label: word, word". The probabilities of a label\'s words are combined into the label\'s score.',
   'verbalizer.tokensTable': 'Label words as the model tokenizes them',
   'verbalizer.labelColumn': 'Label',
   'verbalizer.tokensColumn': 'Words → tokens',
@@ -79,7 +89,7 @@ export const en = {
   'verbalizer.noModel': 'load a model',
 
   'scoring.title': 'Scoring',
-  'scoring.aggregation': 'Combine a label\'s words by',
+  'scoring.aggregation': "Combine a label's words by",
   'scoring.aggregation.sum': 'Sum of probabilities',
   'scoring.aggregation.mean': 'Mean of probabilities',
   'scoring.aggregation.max': 'Max probability',
@@ -89,11 +99,15 @@ export const en = {
   'scoring.multi.first': 'First sub-token only (approximate)',
   'scoring.calibrate': 'Calibrate label bias',
   'scoring.lengthNormalize': 'Normalise by word length',
-  'scoring.explain.sum': 'A label\'s score is the sum of its words\' probabilities at [Z]; the scores are then normalised over the labels.',
-  'scoring.explain.mean': 'A label\'s score is the mean of its words\' probabilities, so labels with more words get no advantage.',
-  'scoring.explain.max': 'A label\'s score is its most probable word\'s probability.',
-  'scoring.explain.logitMean': 'PET\'s rule: a label\'s score is the mean raw logit of its words; a softmax over labels gives the distribution.',
-  'scoring.explain.calibrate': 'Contextual calibration: the template is also run with content-free inputs ("N/A", "", the mask token); each label\'s probability is divided by its content-free probability and renormalised.',
+  'scoring.explain.sum':
+    "A label's score is the sum of its words' probabilities at [Z]; the scores are then normalised over the labels.",
+  'scoring.explain.mean':
+    "A label's score is the mean of its words' probabilities, so labels with more words get no advantage.",
+  'scoring.explain.max': "A label's score is its most probable word's probability.",
+  'scoring.explain.logitMean':
+    "PET's rule: a label's score is the mean raw logit of its words; a softmax over labels gives the distribution.",
+  'scoring.explain.calibrate':
+    'Contextual calibration: the template is also run with content-free inputs ("N/A", "", the mask token); each label\'s probability is divided by its content-free probability and renormalised.',
 
   'inputs.title': 'Inputs and live results',
   'inputs.pending': 'Model running…',
@@ -116,9 +130,10 @@ export const en = {
   'result.noLabels': 'No labels to score.',
   'result.chartAria': 'Label distribution: {summary}',
   'result.renderedPrompt': 'Rendered prompt',
-  'result.truncated': 'The input was too long for the model: {n} token(s) were cut from its end. The template and [Z] were kept.',
+  'result.truncated':
+    'The input was too long for the model: {n} token(s) were cut from its end. The template and [Z] were kept.',
   'result.tokens': 'Tokens ({n})',
-  'result.tokensAria': 'The prompt\'s tokens',
+  'result.tokensAria': "The prompt's tokens",
   'result.topk': 'Most likely tokens at [Z]',
   'result.topkHint': 'Highlighted tokens are label words (step 3 maps them to labels).',
   'result.isLabelWord': 'This token is one of your label words',
@@ -126,7 +141,8 @@ export const en = {
   // Evaluation workbench
   'eval.nav': 'Evaluate',
   'eval.data.title': 'Labelled data',
-  'eval.data.help': 'Measure your prompt on examples whose right label you know: a CSV, TSV or JSONL file with a text column and a label column.',
+  'eval.data.help':
+    'Measure your prompt on examples whose right label you know: a CSV, TSV or JSONL file with a text column and a label column.',
   'eval.data.upload': 'Upload a file…',
   'eval.data.uploadAria': 'Labelled data file (CSV, TSV or JSONL)',
   'eval.data.paste': 'Paste data',
@@ -155,10 +171,11 @@ export const en = {
   'eval.demo.topicEn': 'News topics (4 labels)',
   'eval.demo.nliEn': 'Sentence pairs (NLI)',
   'eval.demo.smallNote': 'small demo: a few dozen examples written for ClozeLab',
-  'eval.demo.replaced': 'The demo\'s templates and verbalizer replaced yours, so that it runs right away.',
+  'eval.demo.replaced': "The demo's templates and verbalizer replaced yours, so that it runs right away.",
   'eval.demo.undo': 'Undo',
   'eval.demo.keep': 'Keep',
-  'eval.demo.otherLanguage': 'This demo is in another language than the loaded model. It suits {model} (or a test model of its language).',
+  'eval.demo.otherLanguage':
+    'This demo is in another language than the loaded model. It suits {model} (or a test model of its language).',
   'eval.demo.useModel': 'Load {model}',
 
   'eval.map.title': 'Columns and labels',
@@ -173,7 +190,8 @@ export const en = {
   'eval.map.labelTarget': 'Counts as',
   'eval.map.valueAria': 'Verbalizer label for the value "{value}"',
   'eval.map.skip': '— skip these rows —',
-  'eval.map.tooManyValues': 'This column has {n} different values; is it really the label column? Only the 40 most frequent are listed.',
+  'eval.map.tooManyValues':
+    'This column has {n} different values; is it really the label column? Only the 40 most frequent are listed.',
   'eval.map.ready': '{n} of {total} rows are ready to evaluate.',
   'eval.map.building': 'Matching rows to columns and labels…',
   'eval.map.problems': '{n} rows skipped',
@@ -192,7 +210,7 @@ export const en = {
 
   'eval.run.title': 'Run',
   'eval.run.model': 'Model:',
-  'eval.run.modelHelp': 'The model, verbalizer and scoring options are the playground\'s; change them there.',
+  'eval.run.modelHelp': "The model, verbalizer and scoring options are the playground's; change them there.",
   'eval.run.templates': 'Templates to evaluate (same verbalizer and data)',
   'eval.run.invalidTemplate': 'has errors',
   'eval.run.scoring': 'Scoring: {aggregation}. Labels: {labels}. Results come both without and with calibration.',
@@ -205,19 +223,22 @@ export const en = {
   'eval.run.progress': '{done} / {total} examples · {rate} examples/s · {eta}',
   'eval.run.eta': 'about {time} left',
   'eval.run.progressAria': 'Evaluation progress',
-  'eval.run.cancelled': 'Cancelled after {done} of {total} examples ({share}). The results below cover those; the examples run in a shuffled order, so they are a random sample.',
+  'eval.run.cancelled':
+    'Cancelled after {done} of {total} examples ({share}). The results below cover those; the examples run in a shuffled order, so they are a random sample.',
   'eval.run.failed': 'The run stopped after {done} examples:',
   'eval.run.templateSkipped': 'Template "{name}" was skipped: {message}',
 
   'eval.results.title': 'Results',
   'eval.results.meta': '{done} of {total} examples · {model} ({dtype})',
   'eval.results.partial': 'partial results',
-  'eval.results.outdated': 'The templates, label words or scoring have changed since this run; run again to measure the changes.',
+  'eval.results.outdated':
+    'The templates, label words or scoring have changed since this run; run again to measure the changes.',
   'eval.results.sourceAria': 'Show:',
   'eval.results.ensemble': 'Ensemble',
-  'eval.results.ensembleHelp': 'Ensemble: the mean of all templates\' label distributions for each example.',
+  'eval.results.ensembleHelp': "Ensemble: the mean of all templates' label distributions for each example.",
   'eval.results.calibrationCompare': 'Without vs with calibration',
-  'eval.results.calibrationHelp': 'Both columns come from the same model outputs: calibration only rescales each label by its probability on content-free inputs ("N/A", "", the mask token).',
+  'eval.results.calibrationHelp':
+    'Both columns come from the same model outputs: calibration only rescales each label by its probability on content-free inputs ("N/A", "", the mask token).',
   'eval.results.change': 'change (points)',
   'eval.results.hints': 'What the numbers suggest',
   'eval.results.perLabel': 'Per label',
@@ -239,7 +260,8 @@ export const en = {
   'eval.metric.noSupport': 'No example has this label, so recall is undefined (counted as 0 in macro-F1).',
   'eval.metric.noPredictions': 'Never predicted, so precision is undefined.',
   'eval.confusion.title': 'Confusion matrix',
-  'eval.confusion.help': 'Rows: the right label. Columns: the prediction. Colour: share of the row. Click a cell to see its examples.',
+  'eval.confusion.help':
+    'Rows: the right label. Columns: the prediction. Colour: share of the row. Click a cell to see its examples.',
   'eval.confusion.aria': 'Confusion matrix: rows are gold labels, columns are predicted labels',
   'eval.confusion.gold': 'gold label',
   'eval.confusion.predicted': 'predicted label',
@@ -250,21 +272,32 @@ export const en = {
   'eval.dist.title': 'Gold vs predicted labels',
   'eval.dist.gold': 'Gold (in the data)',
   'eval.dist.predicted': 'Predicted',
-  'eval.dist.imbalanced': 'Imbalanced data: {share} of the examples are "{label}". Accuracy can look good just by predicting it — compare macro-F1.',
+  'eval.dist.imbalanced':
+    'Imbalanced data: {share} of the examples are "{label}". Accuracy can look good just by predicting it — compare macro-F1.',
   'eval.dist.bias': 'The model predicts "{label}" for {share} of the examples.',
   'eval.hint.none': 'No warning signs in these numbers.',
-  'eval.hint.bias': 'The model predicts "{label}" for {value} of the examples, though only {reference} are "{label}". This label bias is what calibration corrects: try "With calibration".',
-  'eval.hint.biasCalibrated': 'Even with calibration the model predicts "{label}" for {value} of the examples (only {reference} are "{label}"). Try other label words or another template.',
-  'eval.hint.confused': '"{label}" and "{other}" are mistaken for each other ({n} examples). Consider label words that tell them apart better, or merging the two labels.',
-  'eval.hint.lowRecall': 'Low recall for "{label}" ({value}): most of its examples are predicted as something else. Its label words may rarely fit this template; try other words, and check those examples for label noise.',
-  'eval.hint.lowRecallTo': 'Low recall for "{label}" ({value}): most of its examples are predicted as something else, mostly "{other}". Its label words may rarely fit this template; try other words, and check those examples for label noise.',
-  'eval.hint.lowPrecision': 'Low precision for "{label}" ({value}): it is predicted for many examples of other labels. Its words may be too general, or the labels imbalanced.',
-  'eval.hint.lowPrecisionFrom': 'Low precision for "{label}" ({value}): it is predicted for many examples of other labels, mostly "{other}". Its words may be too general, or the labels imbalanced.',
-  'eval.hint.imbalanced': 'The data is imbalanced: {value} of the examples are "{label}". Compare macro-F1, not only accuracy.',
-  'eval.hint.noSupport': '"{label}" has no examples in this data; its recall and F1 are shown as — and count as 0 in macro-F1.',
+  'eval.hint.bias':
+    'The model predicts "{label}" for {value} of the examples, though only {reference} are "{label}". This label bias is what calibration corrects: try "With calibration".',
+  'eval.hint.biasCalibrated':
+    'Even with calibration the model predicts "{label}" for {value} of the examples (only {reference} are "{label}"). Try other label words or another template.',
+  'eval.hint.confused':
+    '"{label}" and "{other}" are mistaken for each other ({n} examples). Consider label words that tell them apart better, or merging the two labels.',
+  'eval.hint.lowRecall':
+    'Low recall for "{label}" ({value}): most of its examples are predicted as something else. Its label words may rarely fit this template; try other words, and check those examples for label noise.',
+  'eval.hint.lowRecallTo':
+    'Low recall for "{label}" ({value}): most of its examples are predicted as something else, mostly "{other}". Its label words may rarely fit this template; try other words, and check those examples for label noise.',
+  'eval.hint.lowPrecision':
+    'Low precision for "{label}" ({value}): it is predicted for many examples of other labels. Its words may be too general, or the labels imbalanced.',
+  'eval.hint.lowPrecisionFrom':
+    'Low precision for "{label}" ({value}): it is predicted for many examples of other labels, mostly "{other}". Its words may be too general, or the labels imbalanced.',
+  'eval.hint.imbalanced':
+    'The data is imbalanced: {value} of the examples are "{label}". Compare macro-F1, not only accuracy.',
+  'eval.hint.noSupport':
+    '"{label}" has no examples in this data; its recall and F1 are shown as — and count as 0 in macro-F1.',
   'eval.hint.calibrationHelps': 'Calibration raises macro-F1 from {value} to {reference}.',
   'eval.hint.calibrationHurts': 'Calibration lowers macro-F1 here: {reference} without it, {value} with it.',
-  'eval.hint.uniform': '{n} example(s) gave no probability to any label (no usable label word?); they count as the first label.',
+  'eval.hint.uniform':
+    '{n} example(s) gave no probability to any label (no usable label word?); they count as the first label.',
   'eval.errors.title': 'Misclassified examples ({n})',
   'eval.errors.sorted': 'most confident mistakes first',
   'eval.errors.none': 'No mistakes.',
@@ -283,7 +316,8 @@ export const en = {
   'eval.export.pngFailed': 'This browser could not turn the chart into a PNG image.',
   'eval.export.pngAria': 'Save the chart "{chart}" as a PNG image',
   'eval.words.title': 'Suggest label words',
-  'eval.words.help': 'Ranks every token of the vocabulary by how much more likely the model finds it at [Z] for one label\'s examples than for the others (mean log-probability difference, as in LM-BFF\'s automatic label search). Uses up to {n} examples per label.',
+  'eval.words.help':
+    "Ranks every token of the vocabulary by how much more likely the model finds it at [Z] for one label's examples than for the others (mean log-probability difference, as in LM-BFF's automatic label search). Uses up to {n} examples per label.",
   'eval.words.start': 'Suggest label words from this data',
   'eval.words.running': 'Searching the vocabulary…',
   'eval.words.template': 'with the template "{name}"',
@@ -293,7 +327,8 @@ export const en = {
   'eval.words.add': '+ add',
   'eval.words.added': 'added',
   'eval.words.addAria': 'Add "{word}" to the label {label}',
-  'eval.words.after': 'Searched in {ms} ms. Added words take effect in the playground at once; run the evaluation again to measure them.',
+  'eval.words.after':
+    'Searched in {ms} ms. Added words take effect in the playground at once; run the evaluation again to measure them.',
 } as const;
 
 export type MessageKey = keyof typeof en;

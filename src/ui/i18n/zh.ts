@@ -18,7 +18,8 @@ export const zh: Record<MessageKey, string> = {
   'nav.views': '视图',
   'nav.playground': '演练场',
   'notice.dismiss': '关闭',
-  'notice.workspaceReset': '无法读取已保存的工作区，已打开一个新的工作区（{reason}）。旧数据的副本保存在本浏览器的 "clozelab.workspace.unreadable" 中。',
+  'notice.workspaceReset':
+    '无法读取已保存的工作区，已打开一个新的工作区（{reason}）。旧数据的副本保存在本浏览器的 "clozelab.workspace.unreadable" 中。',
   'notice.workspaceMigrated': '已将保存的工作区从旧版本（{from}）升级。',
   'notice.saveQuota': '浏览器存储空间已满，最新的修改没有保存。它们仍在本页面中——关闭前请导出或清理空间。',
   'notice.saveUnavailable': '此浏览器不允许 ClozeLab 保存工作区（可能是隐私模式）。在关闭页面前，修改会保留在页面中。',
@@ -39,7 +40,8 @@ export const zh: Record<MessageKey, string> = {
   'model.invalidId': '模型 ID 的格式为 owner/name（字母、数字、"-"、"_"、"."），不接受链接或路径。',
   'model.openFolder': '打开模型文件夹…',
   'model.dropHint': '或把文件拖到这里',
-  'model.folderMissing': '该文件夹不是完整的模型：缺少 {files}。模型文件夹应包含 config.json、tokenizer.json、tokenizer_config.json，以及 onnx/model.onnx 或 onnx/model_quantized.onnx。',
+  'model.folderMissing':
+    '该文件夹不是完整的模型：缺少 {files}。模型文件夹应包含 config.json、tokenizer.json、tokenizer_config.json，以及 onnx/model.onnx 或 onnx/model_quantized.onnx。',
   'model.folderAgain': '此模型是从你的电脑打开的，刷新后不会保留：请重新打开它的文件夹。',
   'model.restartWorker': '重启模型工作线程（工作区会保留）',
   'model.ready': '就绪',
@@ -53,7 +55,8 @@ export const zh: Record<MessageKey, string> = {
   'model.fileDone': '完成',
   'model.eta': '剩余 {s} 秒',
   'model.failed': '模型无法加载。',
-  'model.hubUnreachableHelp': '无法连接 Hugging Face Hub。请选择测试模型，或请老师提供由本应用提供的离线副本（npm run models:download）。',
+  'model.hubUnreachableHelp':
+    '无法连接 Hugging Face Hub。请选择测试模型，或请老师提供由本应用提供的离线副本（npm run models:download）。',
   'model.idleHint': '请选择一个模型。模型完全在浏览器中运行，只会下载模型文件。',
 
   'template.title': '提示模板',
@@ -66,7 +69,8 @@ export const zh: Record<MessageKey, string> = {
   'template.help.slots': '[X] 是输入，[Z] 是由模型填写的答案。',
   'template.help.mask': '对这个模型，[Z] 会变成 {mask}。',
   'template.help.maskUnknown': '[Z] 会变成模型的掩码标记。',
-  'template.help.modifiers': '多个输入：[X1]、[X2]。修饰符：[X|lower] 将首字母小写，[X|nopunct] 去掉结尾标点。字面方括号写作 \\[。',
+  'template.help.modifiers':
+    '多个输入：[X1]、[X2]。修饰符：[X|lower] 将首字母小写，[X|nopunct] 去掉结尾标点。字面方括号写作 \\[。',
 
   'verbalizer.title': '答案映射：标签词',
   'verbalizer.label': '答案映射',
@@ -94,7 +98,8 @@ export const zh: Record<MessageKey, string> = {
   'scoring.explain.mean': '标签得分是其各个词概率的平均值，因此词多的标签不会占优。',
   'scoring.explain.max': '标签得分是其最可能的词的概率。',
   'scoring.explain.logitMean': 'PET 的规则：标签得分是其各个词原始 logit 的平均值，再对所有标签做 softmax。',
-  'scoring.explain.calibrate': '上下文校准：模板还会用无内容输入（"N/A"、空串、掩码标记）运行；每个标签的概率除以其无内容概率后重新归一化。',
+  'scoring.explain.calibrate':
+    '上下文校准：模板还会用无内容输入（"N/A"、空串、掩码标记）运行；每个标签的概率除以其无内容概率后重新归一化。',
 
   'inputs.title': '输入与实时结果',
   'inputs.pending': '模型运行中…',
@@ -206,7 +211,8 @@ export const zh: Record<MessageKey, string> = {
   'eval.run.progress': '{done} / {total} 个样例 · 每秒 {rate} 个 · {eta}',
   'eval.run.eta': '约剩 {time}',
   'eval.run.progressAria': '评估进度',
-  'eval.run.cancelled': '已在 {total} 个样例中完成 {done} 个（{share}）后取消。下面的结果只涵盖这些样例；样例按打乱的顺序运行，所以它们是一个随机样本。',
+  'eval.run.cancelled':
+    '已在 {total} 个样例中完成 {done} 个（{share}）后取消。下面的结果只涵盖这些样例；样例按打乱的顺序运行，所以它们是一个随机样本。',
   'eval.run.failed': '运行在 {done} 个样例后停止：',
   'eval.run.templateSkipped': '已跳过模板“{name}”：{message}',
 
@@ -218,7 +224,8 @@ export const zh: Record<MessageKey, string> = {
   'eval.results.ensemble': '集成',
   'eval.results.ensembleHelp': '集成：对每个样例取所有模板标签分布的平均值。',
   'eval.results.calibrationCompare': '校准前与校准后',
-  'eval.results.calibrationHelp': '两列来自同一批模型输出：校准只是按每个标签在无内容输入（“N/A”、空串、掩码词元）上的概率重新缩放。',
+  'eval.results.calibrationHelp':
+    '两列来自同一批模型输出：校准只是按每个标签在无内容输入（“N/A”、空串、掩码词元）上的概率重新缩放。',
   'eval.results.change': '变化（百分点）',
   'eval.results.hints': '这些数字提示什么',
   'eval.results.perLabel': '各标签',
@@ -251,16 +258,24 @@ export const zh: Record<MessageKey, string> = {
   'eval.dist.title': '正确标签与预测标签的分布',
   'eval.dist.gold': '正确（数据中）',
   'eval.dist.predicted': '预测',
-  'eval.dist.imbalanced': '数据不均衡：{share} 的样例是“{label}”。只要一直预测它，准确率就会显得不错——请比较宏平均 F1。',
+  'eval.dist.imbalanced':
+    '数据不均衡：{share} 的样例是“{label}”。只要一直预测它，准确率就会显得不错——请比较宏平均 F1。',
   'eval.dist.bias': '模型把 {share} 的样例预测为“{label}”。',
   'eval.hint.none': '这些数字没有明显的警示。',
-  'eval.hint.bias': '模型把 {value} 的样例预测为“{label}”，但只有 {reference} 真的是“{label}”。这种标签偏向正是校准要纠正的：试试“校准后”。',
-  'eval.hint.biasCalibrated': '即使校准后，模型仍把 {value} 的样例预测为“{label}”（实际只有 {reference}）。试试别的标签词或模板。',
-  'eval.hint.confused': '“{label}”和“{other}”经常互相混淆（{n} 个样例）。考虑换用更能区分它们的标签词，或合并这两个标签。',
-  'eval.hint.lowRecall': '“{label}”的召回率低（{value}）：它的大多数样例被预测成了别的标签。它的标签词可能很少适合这个模板；试试别的词，并检查这些样例是否标错。',
-  'eval.hint.lowRecallTo': '“{label}”的召回率低（{value}）：它的大多数样例被预测成了别的标签，主要是“{other}”。它的标签词可能很少适合这个模板；试试别的词，并检查这些样例是否标错。',
-  'eval.hint.lowPrecision': '“{label}”的精确率低（{value}）：许多其他标签的样例被预测成了它。它的词可能太笼统，或者标签不均衡。',
-  'eval.hint.lowPrecisionFrom': '“{label}”的精确率低（{value}）：许多其他标签的样例被预测成了它，主要是“{other}”。它的词可能太笼统，或者标签不均衡。',
+  'eval.hint.bias':
+    '模型把 {value} 的样例预测为“{label}”，但只有 {reference} 真的是“{label}”。这种标签偏向正是校准要纠正的：试试“校准后”。',
+  'eval.hint.biasCalibrated':
+    '即使校准后，模型仍把 {value} 的样例预测为“{label}”（实际只有 {reference}）。试试别的标签词或模板。',
+  'eval.hint.confused':
+    '“{label}”和“{other}”经常互相混淆（{n} 个样例）。考虑换用更能区分它们的标签词，或合并这两个标签。',
+  'eval.hint.lowRecall':
+    '“{label}”的召回率低（{value}）：它的大多数样例被预测成了别的标签。它的标签词可能很少适合这个模板；试试别的词，并检查这些样例是否标错。',
+  'eval.hint.lowRecallTo':
+    '“{label}”的召回率低（{value}）：它的大多数样例被预测成了别的标签，主要是“{other}”。它的标签词可能很少适合这个模板；试试别的词，并检查这些样例是否标错。',
+  'eval.hint.lowPrecision':
+    '“{label}”的精确率低（{value}）：许多其他标签的样例被预测成了它。它的词可能太笼统，或者标签不均衡。',
+  'eval.hint.lowPrecisionFrom':
+    '“{label}”的精确率低（{value}）：许多其他标签的样例被预测成了它，主要是“{other}”。它的词可能太笼统，或者标签不均衡。',
   'eval.hint.imbalanced': '数据不均衡：{value} 的样例是“{label}”。请比较宏平均 F1，而不只是准确率。',
   'eval.hint.noSupport': '数据中没有“{label}”的样例；它的召回率和 F1 显示为 —，在宏平均 F1 中记为 0。',
   'eval.hint.calibrationHelps': '校准把宏平均 F1 从 {value} 提高到 {reference}。',
@@ -284,7 +299,8 @@ export const zh: Record<MessageKey, string> = {
   'eval.export.pngFailed': '这个浏览器无法把图表转换成 PNG 图片。',
   'eval.export.pngAria': '把图表“{chart}”保存为 PNG 图片',
   'eval.words.title': '推荐标签词',
-  'eval.words.help': '对词表中的每个词元打分：模型在某个标签的样例中比在其他样例中更可能在 [Z] 处填它多少（平均对数概率之差，类似 LM-BFF 的自动标签搜索）。每个标签最多用 {n} 个样例。',
+  'eval.words.help':
+    '对词表中的每个词元打分：模型在某个标签的样例中比在其他样例中更可能在 [Z] 处填它多少（平均对数概率之差，类似 LM-BFF 的自动标签搜索）。每个标签最多用 {n} 个样例。',
   'eval.words.start': '从这些数据推荐标签词',
   'eval.words.running': '正在搜索词表…',
   'eval.words.template': '使用模板“{name}”',

@@ -18,10 +18,15 @@ function Side({ result, stale, label }: { result: RowResult | null; stale: boole
   const { scores } = result;
   const winner = scores.labels[scores.winner];
   return (
-    <div className={`compare-side result-card${stale ? ' stale' : ''}`} data-testid={`compare-${label}`} data-stale={stale || undefined}>
+    <div
+      className={`compare-side result-card${stale ? ' stale' : ''}`}
+      data-testid={`compare-${label}`}
+      data-stale={stale || undefined}
+    >
       <RenderedPrompt result={result} />
       <p className="winner">
-        {t('result.prediction')} <strong>{winner ?? '—'}</strong> {winner !== undefined ? `(${percent(scores.probs[scores.winner] ?? 0)})` : ''}
+        {t('result.prediction')} <strong>{winner ?? '—'}</strong>{' '}
+        {winner !== undefined ? `(${percent(scores.probs[scores.winner] ?? 0)})` : ''}
       </p>
       <LabelChart result={result} height={Math.max(70, 30 * scores.labels.length + 12)} />
     </div>
@@ -55,14 +60,23 @@ function TemplateField({ id, label }: { id: string; label: string }) {
 export function CompareView() {
   const t = useT();
   // Narrow subscriptions: download progress does not re-render the comparison.
-  const { setup, rows, pending, status } = useWorkspace(useShallow((s) => ({ setup: s.setup, rows: s.rows, pending: s.pending, status: s.model.status })));
+  const { setup, rows, pending, status } = useWorkspace(
+    useShallow((s) => ({ setup: s.setup, rows: s.rows, pending: s.pending, status: s.model.status })),
+  );
   const compare = useCompare();
   const bText = compare.templateId ? setup.templates.find((x) => x.id === compare.templateId)?.text : undefined;
   const signatures = useWorkspace(
-    useShallow((s) => s.setup.inputs.map((_, row) => [rowSignature(s, row), bText === undefined ? '' : compareSignature(s, bText, row)] as const).flat()),
+    useShallow((s) =>
+      s.setup.inputs
+        .map((_, row) => [rowSignature(s, row), bText === undefined ? '' : compareSignature(s, bText, row)] as const)
+        .flat(),
+    ),
   );
   const active = activeTemplate(setup);
-  const bId = compare.templateId && compare.templateId !== active.id && setup.templates.some((x) => x.id === compare.templateId) ? compare.templateId : null;
+  const bId =
+    compare.templateId && compare.templateId !== active.id && setup.templates.some((x) => x.id === compare.templateId)
+      ? compare.templateId
+      : null;
 
   // Choose a B when none (or the active one) is chosen; turn the lane off when leaving the view.
   useEffect(() => {
@@ -105,7 +119,8 @@ export function CompareView() {
         <h2>{t('compare.title')}</h2>
         <p className="hint">{t('compare.help')}</p>
         <p className="hint">
-          {t('preview.model')}: <code>{setup.model.id}</code> {isTestModelId(setup.model.id) ? <span className="badge test">{t('model.testBadgeLong')}</span> : null}
+          {t('preview.model')}: <code>{setup.model.id}</code>{' '}
+          {isTestModelId(setup.model.id) ? <span className="badge test">{t('model.testBadgeLong')}</span> : null}
         </p>
         {setup.templates.length < 2 ? (
           <div className="message info">
@@ -119,7 +134,11 @@ export function CompareView() {
             <div className="compare-col">
               <label className="field">
                 {t('compare.templateA')}
-                <select value={active.id} onChange={(e) => useWorkspace.getState().setActiveTemplate(e.target.value)} data-testid="compare-select-a">
+                <select
+                  value={active.id}
+                  onChange={(e) => useWorkspace.getState().setActiveTemplate(e.target.value)}
+                  data-testid="compare-select-a"
+                >
                   {setup.templates.map((x) => (
                     <option key={x.id} value={x.id} disabled={x.id === bId}>
                       {templateName(x.id)}
@@ -132,7 +151,11 @@ export function CompareView() {
             <div className="compare-col">
               <label className="field">
                 {t('compare.templateB')}
-                <select value={bId ?? ''} onChange={(e) => setCompareTemplate(e.target.value)} data-testid="compare-select-b">
+                <select
+                  value={bId ?? ''}
+                  onChange={(e) => setCompareTemplate(e.target.value)}
+                  data-testid="compare-select-b"
+                >
                   {setup.templates
                     .filter((x) => x.id !== active.id)
                     .map((x) => (
@@ -160,9 +183,15 @@ export function CompareView() {
             const b = compare.rows[row] ?? null;
             const sameWinner = a && b ? a.scores.labels[a.scores.winner] === b.scores.labels[b.scores.winner] : null;
             return (
-              <section key={row} className="panel compare-row" aria-label={t('inputs.rowAria', { n: row + 1 })} data-testid="compare-row">
+              <section
+                key={row}
+                className="panel compare-row"
+                aria-label={t('inputs.rowAria', { n: row + 1 })}
+                data-testid="compare-row"
+              >
                 <p className="compare-input">
-                  <span className="badge">{t('inputs.rowAria', { n: row + 1 })}</span> {Object.values(inputs).join(' · ') || '—'}
+                  <span className="badge">{t('inputs.rowAria', { n: row + 1 })}</span>{' '}
+                  {Object.values(inputs).join(' · ') || '—'}
                   {sameWinner === null ? null : sameWinner ? (
                     <span className="badge ok">{t('compare.same')}</span>
                   ) : (
@@ -171,7 +200,11 @@ export function CompareView() {
                 </p>
                 <div className="compare-grid">
                   <Side result={a} stale={!!a && (pending || a.signature !== signatures[2 * row])} label="a" />
-                  <Side result={b} stale={!!b && (compare.pending || b.signature !== signatures[2 * row + 1])} label="b" />
+                  <Side
+                    result={b}
+                    stale={!!b && (compare.pending || b.signature !== signatures[2 * row + 1])}
+                    label="b"
+                  />
                 </div>
               </section>
             );

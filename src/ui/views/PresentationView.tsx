@@ -16,7 +16,9 @@ import '../classroom.css';
 export function PresentationView() {
   const t = useT();
   const setPresentation = usePrefs((s) => s.setPresentation);
-  const { setup, rows, pending, status } = useWorkspace(useShallow((s) => ({ setup: s.setup, rows: s.rows, pending: s.pending, status: s.model.status })));
+  const { setup, rows, pending, status } = useWorkspace(
+    useShallow((s) => ({ setup: s.setup, rows: s.rows, pending: s.pending, status: s.model.status })),
+  );
   const [row, setRow] = useState(0);
   const index = Math.min(row, Math.max(0, setup.inputs.length - 1));
   const signature = useWorkspace((s) => rowSignature(s, index));
@@ -45,15 +47,28 @@ export function PresentationView() {
         <div>
           <h2 className="presentation-title">{setup.name || t('preview.unnamed')}</h2>
           <p className="presentation-model">
-            <code>{setup.model.id}</code> {isTestModelId(setup.model.id) ? <span className="badge test">{t('model.testBadgeLong')}</span> : null}
+            <code>{setup.model.id}</code>{' '}
+            {isTestModelId(setup.model.id) ? <span className="badge test">{t('model.testBadgeLong')}</span> : null}
           </p>
         </div>
         <div className="row">
-          <button className="btn" onClick={() => setRow(index - 1)} disabled={index === 0} aria-label={t('present.previousInput')}>
+          <button
+            className="btn"
+            onClick={() => setRow(index - 1)}
+            disabled={index === 0}
+            aria-label={t('present.previousInput')}
+          >
             ◀
           </button>
-          <span className="presentation-count">{t('present.inputOf', { n: index + 1, total: setup.inputs.length })}</span>
-          <button className="btn" onClick={() => setRow(index + 1)} disabled={index >= setup.inputs.length - 1} aria-label={t('present.nextInput')}>
+          <span className="presentation-count">
+            {t('present.inputOf', { n: index + 1, total: setup.inputs.length })}
+          </span>
+          <button
+            className="btn"
+            onClick={() => setRow(index + 1)}
+            disabled={index >= setup.inputs.length - 1}
+            aria-label={t('present.nextInput')}
+          >
             ▶
           </button>
           <button className="btn" onClick={() => setPresentation(false)} data-testid="present-exit">
@@ -83,9 +98,15 @@ export function PresentationView() {
             <p className="presentation-caption">x′ = f_prompt(x)</p>
             <RenderedPrompt result={result} />
           </section>
-          <section className="presentation-chart result-card" aria-label={t('present.chart')} data-testid="result-card" data-stale={stale || undefined}>
+          <section
+            className="presentation-chart result-card"
+            aria-label={t('present.chart')}
+            data-testid="result-card"
+            data-stale={stale || undefined}
+          >
             <p className="presentation-winner" data-testid="winner">
-              {t('result.prediction')} <strong>{scores.labels[scores.winner] ?? '—'}</strong> {scores.winner >= 0 ? `(${percent(scores.probs[scores.winner] ?? 0)})` : ''}
+              {t('result.prediction')} <strong>{scores.labels[scores.winner] ?? '—'}</strong>{' '}
+              {scores.winner >= 0 ? `(${percent(scores.probs[scores.winner] ?? 0)})` : ''}
             </p>
             <LabelChart result={result} height={Math.max(160, 64 * scores.labels.length + 24)} fontSize={26} />
           </section>

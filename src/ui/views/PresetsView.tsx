@@ -20,7 +20,8 @@ function ResultLine({ result }: { result: ReportedResult }) {
   };
   return (
     <li>
-      <strong className="result-number">{result.value.toFixed(1)}</strong> {result.metric === 'F1' ? t('presets.metric.f1') : t('presets.metric.accuracy')} · {t(kind[result.kind])}
+      <strong className="result-number">{result.value.toFixed(1)}</strong>{' '}
+      {result.metric === 'F1' ? t('presets.metric.f1') : t('presets.metric.accuracy')} · {t(kind[result.kind])}
       {result.split ? ` (${result.split})` : ''} · {result.model}{' '}
       {result.verified ? null : (
         <span className="badge test" title={t('presets.unverifiedHelp')}>
@@ -36,7 +37,12 @@ function PresetCard({ preset, keepModel, onOpened }: { preset: Preset; keepModel
   const { setup, paper } = preset;
   const size = findCatalogModel(setup.model.id)?.sizeMB;
   return (
-    <article className="preset-card panel" data-testid="preset-card" data-preset={preset.id} aria-labelledby={`preset-${preset.id}`}>
+    <article
+      className="preset-card panel"
+      data-testid="preset-card"
+      data-preset={preset.id}
+      aria-labelledby={`preset-${preset.id}`}
+    >
       <h3 id={`preset-${preset.id}`}>{setup.name}</h3>
       <p className="preset-source hint">
         {paper ? (
@@ -89,7 +95,10 @@ function PresetCard({ preset, keepModel, onOpened }: { preset: Preset; keepModel
           className="btn primary"
           onClick={() => {
             const current = useWorkspace.getState().setup.model;
-            openAsNewSetup(keepModel ? { ...structuredClone(setup), model: { ...current } } : structuredClone(setup), 'preset');
+            openAsNewSetup(
+              keepModel ? { ...structuredClone(setup), model: { ...current } } : structuredClone(setup),
+              'preset',
+            );
             onOpened();
           }}
           data-testid="preset-open"
@@ -97,7 +106,11 @@ function PresetCard({ preset, keepModel, onOpened }: { preset: Preset; keepModel
           {t('open.asNew')}
         </button>
         <span className="hint">
-          {keepModel ? t('presets.withCurrentModel') : size ? t('presets.modelSized', { model: setup.model.id, size }) : setup.model.id}
+          {keepModel
+            ? t('presets.withCurrentModel')
+            : size
+              ? t('presets.modelSized', { model: setup.model.id, size })
+              : setup.model.id}
         </span>
       </div>
     </article>
@@ -128,7 +141,12 @@ export function PresetsView() {
             </select>
           </label>
           <label className="check">
-            <input type="checkbox" checked={keepModel} onChange={(e) => setKeepModel(e.target.checked)} data-testid="preset-keep-model" />
+            <input
+              type="checkbox"
+              checked={keepModel}
+              onChange={(e) => setKeepModel(e.target.checked)}
+              data-testid="preset-keep-model"
+            />
             {t('presets.keepModel', { model: current })}
           </label>
         </div>

@@ -8,7 +8,10 @@ import { useIssueText } from '../../i18n/issues';
 import { downloadText, fileNameFor } from '../../download';
 import { SetupPreview } from './SetupPreview';
 
-type Loaded = { kind: 'none' } | { kind: 'ok'; setup: PromptSetup; file: string } | { kind: 'error'; errors: SetupError[]; file: string };
+type Loaded =
+  | { kind: 'none' }
+  | { kind: 'ok'; setup: PromptSetup; file: string }
+  | { kind: 'error'; errors: SetupError[]; file: string };
 
 export function FilePanel({ onOpened }: { onOpened(): void }) {
   const t = useT();
@@ -22,12 +25,23 @@ export function FilePanel({ onOpened }: { onOpened(): void }) {
       setLoaded({
         kind: 'error',
         file: file.name,
-        errors: [{ path: '(root)', message: `The file is too large (${file.size} bytes).`, code: 'json-too-large', params: { length: file.size, max: SETUP_LIMITS.jsonChars } }],
+        errors: [
+          {
+            path: '(root)',
+            message: `The file is too large (${file.size} bytes).`,
+            code: 'json-too-large',
+            params: { length: file.size, max: SETUP_LIMITS.jsonChars },
+          },
+        ],
       });
       return;
     }
     const parsed = parseSetupJson(await file.text());
-    setLoaded(parsed.ok ? { kind: 'ok', setup: parsed.setup, file: file.name } : { kind: 'error', errors: parsed.errors, file: file.name });
+    setLoaded(
+      parsed.ok
+        ? { kind: 'ok', setup: parsed.setup, file: file.name }
+        : { kind: 'error', errors: parsed.errors, file: file.name },
+    );
   };
 
   return (
@@ -35,14 +49,30 @@ export function FilePanel({ onOpened }: { onOpened(): void }) {
       <section>
         <h3>{t('file.export.title')}</h3>
         <p className="hint">{t('file.export.help')}</p>
-        <button className="btn primary" onClick={() => downloadText(fileNameFor(setup.name, 'clozelab.json'), `${JSON.stringify(setup, null, 2)}\n`, 'application/json')} data-testid="export-json">
+        <button
+          className="btn primary"
+          onClick={() =>
+            downloadText(
+              fileNameFor(setup.name, 'clozelab.json'),
+              `${JSON.stringify(setup, null, 2)}\n`,
+              'application/json',
+            )
+          }
+          data-testid="export-json"
+        >
           {t('file.export.button')}
         </button>
       </section>
       <section>
         <h3>{t('file.import.title')}</h3>
         <p className="hint">{t('file.import.help')}</p>
-        <input type="file" accept=".json,application/json" aria-label={t('file.import.pick')} onChange={(e) => void readFile(e.target.files?.[0])} data-testid="import-json" />
+        <input
+          type="file"
+          accept=".json,application/json"
+          aria-label={t('file.import.pick')}
+          onChange={(e) => void readFile(e.target.files?.[0])}
+          data-testid="import-json"
+        />
         {loaded.kind === 'error' ? (
           <div className="message error" role="alert" data-testid="import-errors">
             {t('file.import.invalid', { file: loaded.file })}

@@ -52,7 +52,14 @@ function CopyArea({ label, value, rows = 3, testId }: { label: string; value: st
           {copied ? t('format.copied') : t('format.copy')}
         </button>
       </span>
-      <textarea className="mono code-area" readOnly rows={rows} value={value} data-testid={testId} onFocus={(e) => e.currentTarget.select()} />
+      <textarea
+        className="mono code-area"
+        readOnly
+        rows={rows}
+        value={value}
+        data-testid={testId}
+        onFocus={(e) => e.currentTarget.select()}
+      />
     </label>
   );
 }
@@ -61,32 +68,60 @@ export function FormatPanel({ format, onOpened }: { format: Format; onOpened(): 
   const t = useT();
   const issues = useIssueText();
   const setup = useWorkspace((s) => s.setup);
-  const exported = useMemo(() => (format === 'openprompt' ? exportOpenPrompt(setup) : exportLmBff(setup)), [format, setup]);
+  const exported = useMemo(
+    () => (format === 'openprompt' ? exportOpenPrompt(setup) : exportLmBff(setup)),
+    [format, setup],
+  );
   const [templates, setTemplates] = useState('');
   const [words, setWords] = useState('');
   const [classes, setClasses] = useState('');
-  const [result, setResult] = useState<{ ok: true; value: PromptSetup; warnings: FormatWarning[] } | { ok: false; errors: FormatWarning[]; warnings: FormatWarning[] } | null>(null);
+  const [result, setResult] = useState<
+    | { ok: true; value: PromptSetup; warnings: FormatWarning[] }
+    | { ok: false; errors: FormatWarning[]; warnings: FormatWarning[] }
+    | null
+  >(null);
 
   const check = () => {
     const base = useWorkspace.getState().setup;
-    setResult(format === 'openprompt' ? importOpenPrompt({ templates, labelWords: words, classes }, base) : importLmBff({ templates, mapping: words }, base));
+    setResult(
+      format === 'openprompt'
+        ? importOpenPrompt({ templates, labelWords: words, classes }, base)
+        : importLmBff({ templates, mapping: words }, base),
+    );
   };
 
   const isOpenPrompt = format === 'openprompt';
   const op = isOpenPrompt ? (exported as ReturnType<typeof exportOpenPrompt>) : null;
   const lm = !isOpenPrompt ? (exported as ReturnType<typeof exportLmBff>) : null;
-  const templateLines = op ? op.templates.map((x) => x.text).join('\n') : lm!.templates.map((x) => x.template).join('\n');
+  const templateLines = op
+    ? op.templates.map((x) => x.text).join('\n')
+    : lm!.templates.map((x) => x.template).join('\n');
 
   return (
     <div className="share-format">
       <section>
         <h3>{isOpenPrompt ? t('format.openprompt.exportTitle') : t('format.lmbff.exportTitle')}</h3>
         <p className="hint">{isOpenPrompt ? t('format.openprompt.exportHelp') : t('format.lmbff.exportHelp')}</p>
-        <CopyArea label={t('format.templates')} value={templateLines} rows={Math.min(5, Math.max(2, templateLines.split('\n').length))} testId={`${format}-export-templates`} />
-        <CopyArea label={isOpenPrompt ? t('format.labelWords') : t('format.mapping')} value={op ? op.labelWords : lm!.mapping} rows={2} testId={`${format}-export-words`} />
-        {op ? <CopyArea label={t('format.python')} value={op.python} rows={7} testId="openprompt-export-python" /> : null}
+        <CopyArea
+          label={t('format.templates')}
+          value={templateLines}
+          rows={Math.min(5, Math.max(2, templateLines.split('\n').length))}
+          testId={`${format}-export-templates`}
+        />
+        <CopyArea
+          label={isOpenPrompt ? t('format.labelWords') : t('format.mapping')}
+          value={op ? op.labelWords : lm!.mapping}
+          rows={2}
+          testId={`${format}-export-words`}
+        />
         {op ? (
-          <button className="btn small" onClick={() => downloadText(fileNameFor(setup.name, 'openprompt.py'), op.python, 'text/x-python')}>
+          <CopyArea label={t('format.python')} value={op.python} rows={7} testId="openprompt-export-python" />
+        ) : null}
+        {op ? (
+          <button
+            className="btn small"
+            onClick={() => downloadText(fileNameFor(setup.name, 'openprompt.py'), op.python, 'text/x-python')}
+          >
             {t('format.downloadPython')}
           </button>
         ) : null}
@@ -102,7 +137,9 @@ export function FormatPanel({ format, onOpened }: { format: Format; onOpened(): 
             rows={3}
             value={templates}
             onChange={(e) => setTemplates(e.target.value)}
-            placeholder={isOpenPrompt ? '{"placeholder":"text_a"} It was {"mask"}.' : '*cls**sent_0*_It_was*mask*.*sep+*'}
+            placeholder={
+              isOpenPrompt ? '{"placeholder":"text_a"} It was {"mask"}.' : '*cls**sent_0*_It_was*mask*.*sep+*'
+            }
             data-testid={`${format}-import-templates`}
           />
         </label>
@@ -113,18 +150,33 @@ export function FormatPanel({ format, onOpened }: { format: Format; onOpened(): 
             rows={2}
             value={words}
             onChange={(e) => setWords(e.target.value)}
-            placeholder={isOpenPrompt ? '{"negative": ["bad", "terrible"], "positive": ["good", "great"]}' : "{'0':'terrible','1':'great'}"}
+            placeholder={
+              isOpenPrompt
+                ? '{"negative": ["bad", "terrible"], "positive": ["good", "great"]}'
+                : "{'0':'terrible','1':'great'}"
+            }
             data-testid={`${format}-import-words`}
           />
         </label>
         {isOpenPrompt ? (
           <label className="field">
             {t('format.classes')}
-            <input type="text" className="mono" value={classes} onChange={(e) => setClasses(e.target.value)} placeholder='["negative", "positive"]' />
+            <input
+              type="text"
+              className="mono"
+              value={classes}
+              onChange={(e) => setClasses(e.target.value)}
+              placeholder='["negative", "positive"]'
+            />
           </label>
         ) : null}
         <div className="row" style={{ marginTop: 8 }}>
-          <button className="btn" onClick={check} disabled={templates.trim() === '' || words.trim() === ''} data-testid={`${format}-import-check`}>
+          <button
+            className="btn"
+            onClick={check}
+            disabled={templates.trim() === '' || words.trim() === ''}
+            data-testid={`${format}-import-check`}
+          >
             {t('format.check')}
           </button>
         </div>

@@ -83,7 +83,11 @@ export function LinkPanel() {
         </div>
       </label>
       <p className="hint" role="status" aria-live="polite">
-        {copied === 'copied' ? t('share.link.copied') : copied === 'blocked' ? t('share.link.copyBlocked') : t('share.link.size', { n: link.url!.length })}
+        {copied === 'copied'
+          ? t('share.link.copied')
+          : copied === 'blocked'
+            ? t('share.link.copyBlocked')
+            : t('share.link.size', { n: link.url!.length })}
       </p>
       <div className="qr-area">
         {qr.kind === 'ok' ? (

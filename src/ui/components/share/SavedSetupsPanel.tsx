@@ -48,7 +48,11 @@ export function SavedSetupsPanel({ onRestored }: { onRestored(): void }) {
               >
                 {t('saved.restore')}
               </button>
-              <button className="btn small" onClick={() => removeSavedSetup(entry.id)} aria-label={t('saved.deleteAria', { name: entry.setup.name || t('preview.unnamed') })}>
+              <button
+                className="btn small"
+                onClick={() => removeSavedSetup(entry.id)}
+                aria-label={t('saved.deleteAria', { name: entry.setup.name || t('preview.unnamed') })}
+              >
                 {t('saved.delete')}
               </button>
             </li>

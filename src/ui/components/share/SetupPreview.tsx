@@ -41,7 +41,9 @@ export function SetupPreview({ setup }: { setup: PromptSetup }) {
       <dt>{t('preview.template')}</dt>
       <dd>
         <code>{active.text}</code>
-        {setup.templates.length > 1 ? <span className="hint"> {t('preview.moreTemplates', { n: setup.templates.length - 1 })}</span> : null}
+        {setup.templates.length > 1 ? (
+          <span className="hint"> {t('preview.moreTemplates', { n: setup.templates.length - 1 })}</span>
+        ) : null}
       </dd>
       <dt>{t('preview.labels')}</dt>
       <dd>{setup.verbalizer.labels.map((l) => `${l.label}: ${l.words.join(', ')}`).join(' · ')}</dd>

@@ -18,7 +18,17 @@ const TABS: { id: ShareTab; key: MessageKey }[] = [
   { id: 'saved', key: 'share.tab.saved' },
 ];
 
-export function ShareDialog({ open, tab, onTab, onClose }: { open: boolean; tab: ShareTab; onTab(tab: ShareTab): void; onClose(): void }) {
+export function ShareDialog({
+  open,
+  tab,
+  onTab,
+  onClose,
+}: {
+  open: boolean;
+  tab: ShareTab;
+  onTab(tab: ShareTab): void;
+  onClose(): void;
+}) {
   const t = useT();
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
@@ -28,7 +38,13 @@ export function ShareDialog({ open, tab, onTab, onClose }: { open: boolean; tab:
     if (!open && dialog.open) dialog.close();
   }, [open]);
   return (
-    <dialog ref={ref} className="share-dialog" aria-labelledby="share-title" onClose={onClose} data-testid="share-dialog">
+    <dialog
+      ref={ref}
+      className="share-dialog"
+      aria-labelledby="share-title"
+      onClose={onClose}
+      data-testid="share-dialog"
+    >
       {open ? (
         <>
           <div className="share-dialog-head">
@@ -66,7 +82,13 @@ export function ShareDialog({ open, tab, onTab, onClose }: { open: boolean; tab:
 }
 
 /** Header buttons: Share (opens the dialog) and the presentation-mode toggle. */
-export function useShareDialog(): { open: boolean; tab: ShareTab; show(tab?: ShareTab): void; close(): void; setTab(tab: ShareTab): void } {
+export function useShareDialog(): {
+  open: boolean;
+  tab: ShareTab;
+  show(tab?: ShareTab): void;
+  close(): void;
+  setTab(tab: ShareTab): void;
+} {
   const [state, setState] = useState<{ open: boolean; tab: ShareTab }>({ open: false, tab: 'link' });
   return {
     ...state,
