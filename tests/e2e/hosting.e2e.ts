@@ -11,6 +11,7 @@ import { ISOLATION_RELOAD_KEY } from '../../src/sw/register';
 import { openBrowser, screenshot, type BrowserSession } from './browser';
 import { expectDistribution, loadTestModel, readDistribution, waitForFreshResults } from './helpers';
 import { startStaticServer, type StaticServer } from './static-server';
+import { startTlsHub, type TlsHub } from './tls-hub';
 
 const chromiumPath = inject('chromiumPath');
 const DIST = resolve(import.meta.dirname, '../../dist');
@@ -19,13 +20,27 @@ const MAX_THREADS = 8;
 
 let session: BrowserSession | undefined;
 let server: StaticServer | undefined;
+let hub: TlsHub | undefined;
 afterEach(async () => {
   await session?.close();
   await server?.close();
+  await hub?.close();
   expect(session?.pageErrors ?? []).toEqual([]);
   session = undefined;
   server = undefined;
+  hub = undefined;
 });
+
+/** Opens the app on the header-less server and waits for the service worker's one reload. */
+async function openIsolated(url: string, extraArgs: string[] = []): Promise<{ page: Page; documents: Response[] }> {
+  session = await openBrowser(chromiumPath, { extraArgs });
+  const { page } = session;
+  const documents = recordDocuments(page);
+  await page.goto(`${url}/`);
+  await page.waitForFunction(() => window.crossOriginIsolated, undefined, { timeout: 60_000 });
+  await page.getByTestId('model-status').waitFor();
+  return { page, documents };
+}
 
 /** The main frame's document responses, in order: one per navigation. */
 function recordDocuments(page: Page): Response[] {
@@ -152,12 +167,7 @@ describe('hosting on a static server without headers', () => {
 
   test('a new deploy: the new service worker takes over, reuses unchanged hashed files, drops the old shell cache and tells the open page', async () => {
     server = await startStaticServer(DIST, '/');
-    session = await openBrowser(chromiumPath);
-    const { page } = session;
-    const documents = recordDocuments(page);
-    await page.goto(`${server.url}/`);
-    await page.waitForFunction(() => window.crossOriginIsolated, undefined, { timeout: 60_000 });
-    await page.getByTestId('model-status').waitFor();
+    const { page, documents } = await openIsolated(server.url);
     const before = Object.keys(await readCaches(page)).filter((name) => name.startsWith('clozelab-shell '));
     expect(before).toHaveLength(1);
 
@@ -184,5 +194,19 @@ describe('hosting on a static server without headers', () => {
     // The open page keeps running (no reload), still isolated.
     expect(documents).toHaveLength(2);
     expect(await page.evaluate(() => window.crossOriginIsolated)).toBe(true);
+  });
+
+  test('a Hub model downloads into the isolated page: COEP require-corp lets the CORS fetches of the Hub through', async () => {
+    server = await startStaticServer(DIST, '/');
+    const id = 'hub-test/bert-tiny';
+    hub = await startTlsHub({ [id]: resolve(import.meta.dirname, '../../public/models/clozelab-test/bert-tiny') });
+    const { page } = await openIsolated(server.url, hub.chromiumArgs);
+    expect(await page.evaluate(() => window.crossOriginIsolated)).toBe(true);
+    await page.getByLabel('Any Hugging Face Hub model id').fill(id);
+    await page.getByRole('button', { name: 'Load', exact: true }).click();
+    await page.getByTestId('model-status').getByText('Ready').waitFor({ timeout: 60_000 });
+    // The ONNX file came from the (stand-in) Hub: the static server has no copy of this model.
+    expect(hub.hits.some((h) => h.status === 200 && h.url.endsWith('.onnx') && h.bytes > 0)).toBe(true);
+    await expectScores(page);
   });
 });
