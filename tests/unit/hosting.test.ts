@@ -1,5 +1,7 @@
 // Hosting helpers in isolation: where the app finds its base path in a relative-base build, and
 // the shell manifest the service worker is built with (tests/e2e/hosting.e2e.ts runs both for real).
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contentSecurityPolicy } from '../../scripts/csp.ts';
 import { isolationHeaders, shellManifest } from '../../scripts/hosting.ts';
@@ -46,5 +48,12 @@ describe('shellManifest', () => {
     expect(shellManifest(changed, 'assets').version).not.toBe(version);
     const newModel = [...files, { name: 'models/school/bert/config.json', content: '{}' }];
     expect(shellManifest(newModel, 'assets').version).toBe(version);
+  });
+});
+
+describe('docs/hosting.md', () => {
+  it('shows the policy scripts/csp.ts produces in its nginx example', () => {
+    const doc = readFileSync(resolve(import.meta.dirname, '../../docs/hosting.md'), 'utf8');
+    expect(doc).toContain(`add_header Content-Security-Policy "${contentSecurityPolicy()}" always;`);
   });
 });
