@@ -100,11 +100,18 @@ describe('hosting on a static server without headers', () => {
     // policies — the <meta> of index.html and the header from the service worker — reports it.
     const inline = await page.evaluate(async () => {
       const policies: string[] = [];
-      document.addEventListener('securitypolicyviolation', (e) => policies.push(e.originalPolicy));
+      // Reports are queued as tasks: wait for both, or give up after a while and compare what came.
+      const both = new Promise<void>((done) => {
+        document.addEventListener('securitypolicyviolation', (e) => {
+          policies.push(e.originalPolicy);
+          if (policies.length === 2) done();
+        });
+        setTimeout(done, 5_000);
+      });
       const s = document.createElement('script');
       s.textContent = 'window.__pwned = 1';
       document.body.append(s);
-      await new Promise((r) => setTimeout(r, 100));
+      await both;
       return { ran: (window as unknown as { __pwned?: number }).__pwned ?? null, policies: policies.sort() };
     });
     expect(inline).toEqual({
