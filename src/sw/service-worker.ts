@@ -9,7 +9,8 @@
 //     hashed assets come from that cache first, the page from the network first (so a new deploy
 //     is seen at once) and from the cache when the network fails.
 // Everything else passes through untouched: cross-origin requests (the Hugging Face Hub, governed
-// by CORS) and app-served model files, which Transformers.js keeps in its own 'transformers-cache'.
+// by CORS) and app-served model files, which Transformers.js keeps in its own 'transformers-cache'
+// (other responses than documents and worker scripts need none of these headers).
 
 interface ShellManifest {
   /** A hash of every precached file: a new deploy changes it, and with it the bytes of sw.js. */
@@ -96,7 +97,10 @@ sw.addEventListener('activate', (event) => {
 
 async function fromNetworkFirst(request: Request): Promise<Response> {
   try {
-    return withHeaders(await fetch(request));
+    // Revalidated, not taken from the HTTP cache: GitHub Pages lets browsers keep index.html for ten
+    // minutes, and a previous deploy's page would ask for assets the new deploy no longer has.
+    // 'manual' hands a redirect back to the browser to follow, as for any navigation.
+    return withHeaders(await fetch(request.url, { cache: 'no-cache', redirect: 'manual', credentials: 'same-origin' }));
   } catch (error) {
     if (PAGE_URLS.has(withoutQuery(request.url))) {
       const cached = await caches.match(INDEX_URL, { cacheName: CACHE_NAME });
@@ -124,5 +128,11 @@ sw.addEventListener('fetch', (event) => {
     return;
   }
   const url = withoutQuery(request.url);
-  if (shellUrls.has(url)) event.respondWith(fromCacheFirst(request, url));
+  if (shellUrls.has(url)) {
+    event.respondWith(fromCacheFirst(request, url));
+  } else if (request.destination === 'worker' || request.destination === 'sharedworker') {
+    // A worker script outside this deploy's shell (a tab still running the previous deploy) needs
+    // the headers too: an isolated page may only start workers that carry COEP.
+    event.respondWith(fetch(request).then(withHeaders));
+  }
 });
