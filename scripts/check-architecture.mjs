@@ -17,6 +17,16 @@ const rules = {
   'src/runtime': [/^react/, /^zustand/, /^recharts/, /\/(store|ui)\//, /^\.\.\/(store|ui)/],
   'src/store': [/^react-dom/, /^recharts/, /^@huggingface\//, /^onnxruntime/, /\/ui\//, /^\.\.\/ui/],
   'src/ui': [/^@huggingface\//, /^onnxruntime/],
+  // The service worker and its registration: no UI, no state, no model runtime (only the base path).
+  'src/sw': [
+    /^react/,
+    /^zustand/,
+    /^recharts/,
+    /^@huggingface\//,
+    /^onnxruntime/,
+    /\/(store|ui)\//,
+    /^\.\.\/(store|ui)/,
+  ],
   'src/cli': [/^react/, /^zustand/, /^recharts/, /\/(store|ui)\//, /^\.\.\/(store|ui)/],
 };
 

@@ -27,6 +27,8 @@ export const en = {
   'notice.workerCrashed':
     'The model worker stopped unexpectedly ({message}). It was restarted and the model is loading again; your workspace is intact.',
   'notice.workerRestarted': 'The model worker was restarted; the model is loading again.',
+  'notice.appUpdated':
+    'A new version of ClozeLab was installed. This page keeps running the version it started with; reload to use the new one.',
 
   'model.title': 'Model',
   'model.pick': 'Masked language model',

@@ -25,6 +25,7 @@ export const zh: Record<MessageKey, string> = {
   'notice.saveUnavailable': '此浏览器不允许 ClozeLab 保存工作区（可能是隐私模式）。在关闭页面前，修改会保留在页面中。',
   'notice.workerCrashed': '模型工作线程意外停止（{message}）。已重新启动并正在重新加载模型，你的工作区完好无损。',
   'notice.workerRestarted': '模型工作线程已重启，正在重新加载模型。',
+  'notice.appUpdated': 'ClozeLab 已安装新版本。本页面仍运行打开时的版本；重新加载页面即可使用新版本。',
 
   'model.title': '模型',
   'model.pick': '掩码语言模型',
