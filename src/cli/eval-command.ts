@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
+  ambiguousLabelValues,
   autoLabelMap,
   buildExamples,
   describeProblem,
@@ -201,11 +202,8 @@ function applyMappingFlags(
       );
     return column;
   };
-  const next: DatasetMapping = {
-    slots: { ...mapping.slots },
-    labelColumn: mapping.labelColumn,
-    labelMap: { ...mapping.labelMap },
-  };
+  let labelMap = new Map(mapping.labelMap);
+  const next: DatasetMapping = { slots: { ...mapping.slots }, labelColumn: mapping.labelColumn, labelMap };
   for (const [slot, column] of parsePairs(flags.values.get('column'), 'column')) {
     if (!slots.includes(slot))
       throw new InputError(
@@ -216,14 +214,14 @@ function applyMappingFlags(
   const labelColumn = single(flags, 'label-column');
   if (labelColumn !== undefined) {
     next.labelColumn = known(labelColumn);
-    next.labelMap = autoLabelMap(dataset, labelColumn, labels);
+    next.labelMap = labelMap = autoLabelMap(dataset, labelColumn, labels);
   }
   for (const [value, label] of parsePairs(flags.values.get('label-map'), 'label-map')) {
     if (!labels.includes(label))
       throw new InputError(
         `--label-map ${value}=${label}: "${label}" is not a verbalizer label (labels: ${labels.join(', ')}).`,
       );
-    next.labelMap[value] = label;
+    labelMap.set(value, label);
   }
   for (const slot of slots) {
     if (!next.slots[slot])
@@ -332,6 +330,13 @@ export async function evalCommand(argv: readonly string[], io: CommandIO): Promi
       io.stderr(`clozelab eval: ${error instanceof Error ? error.message : String(error)}\n`);
       return EXIT.usage;
     }
+    for (const { value, labels: same } of ambiguousLabelValues(dataset, mapping.labelColumn, labels)) {
+      if (mapping.labelMap.get(value) != null) continue;
+      warn(
+        `warning: the label value "${value}" matches the labels ${same.map((l) => `"${l}"`).join(' and ')} except for case; ` +
+          `its rows are skipped unless you choose one with --label-map ${value}=<label>.`,
+      );
+    }
     const { examples, problems: mappingProblems } = buildExamples(dataset, mapping, labels);
     const problems = [...dataset.problems, ...mappingProblems].sort((a, b) => a.line - b.line);
     if (problems.length > 0) {
@@ -346,9 +351,7 @@ export async function evalCommand(argv: readonly string[], io: CommandIO): Promi
       warn(`warning: ${problems.length} row(s) skipped:\n${[...shown, ...more].join('\n')}`);
     }
     if (examples.length === 0) {
-      const unmapped = Object.entries(mapping.labelMap)
-        .filter(([, l]) => l === null)
-        .map(([v]) => `"${v}"`);
+      const unmapped = [...mapping.labelMap].filter(([, l]) => l === null).map(([v]) => `"${v}"`);
       io.stderr(
         `clozelab eval: no usable examples in "${dataName}".` +
           (unmapped.length > 0

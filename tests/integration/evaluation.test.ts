@@ -323,4 +323,28 @@ describe('clozelab eval (the CLI as a process)', () => {
     expect(strict.status).toBe(2);
     expect(strict.stderr).toContain("2 row(s) can't be used (--strict)");
   });
+
+  it('labels that differ only in case: exact matches win, a case-only tie is reported and mapped by hand', () => {
+    const cased = {
+      ...setup,
+      verbalizer: {
+        labels: [
+          { label: 'Good', words: ['great'] },
+          { label: 'good', words: ['fine'] },
+          { label: 'bad', words: ['awful'] },
+        ],
+      },
+    };
+    writeFileSync(join(tmp, 'cased-setup.json'), JSON.stringify(cased));
+    writeFileSync(join(tmp, 'cased.csv'), 'text,label\nnice,good\nlovely,Good\nmeh,GOOD\nawful,bad\n');
+    const r = cli(['--setup', 'cased-setup.json', '--data', 'cased.csv', '--json']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('the label value "GOOD" matches the labels "Good" and "good" except for case');
+    expect(r.stderr).toMatch(/line 4: .*GOOD/);
+    expect(JSON.parse(r.stdout).examples).toMatchObject({ evaluated: 3, skippedRows: 1 });
+    const mapped = cli(['--setup', 'cased-setup.json', '--data', 'cased.csv', '--json', '--label-map', 'GOOD=good']);
+    expect(mapped.status).toBe(0);
+    expect(mapped.stderr).not.toContain('except for case');
+    expect(JSON.parse(mapped.stdout).examples).toMatchObject({ evaluated: 4, skippedRows: 0 });
+  });
 });
