@@ -136,7 +136,7 @@ export interface EvalState {
   addLabelWord(label: string, word: string): boolean;
 }
 
-const emptyMapping = (): DatasetMapping => ({ slots: {}, labelColumn: null, labelMap: {} });
+const emptyMapping = (): DatasetMapping => ({ slots: {}, labelColumn: null, labelMap: new Map() });
 const idleRun = (): EvalRunState => ({
   status: 'idle',
   progress: null,
@@ -251,9 +251,9 @@ export const useEvaluation = create<EvalState>()((set, get) => {
           ? chosen
           : (guess.slots[slot] ?? null);
     }
-    const labelMap: Record<string, string | null> = {};
-    for (const [value, label] of Object.entries(mapping.labelMap)) {
-      labelMap[value] = label !== null && labels.includes(label) ? label : matchLabel(value, labels);
+    const labelMap = new Map<string, string | null>();
+    for (const [value, label] of mapping.labelMap) {
+      labelMap.set(value, label !== null && labels.includes(label) ? label : matchLabel(value, labels));
     }
     return { slots: nextSlots, labelColumn: mapping.labelColumn, labelMap };
   };
@@ -417,7 +417,8 @@ export const useEvaluation = create<EvalState>()((set, get) => {
         labelColumn: column,
         labelMap: autoLabelMap(dataset, column, workspaceLabels()),
       })),
-    setLabelMapping: (value, label) => updateMapping((m) => ({ ...m, labelMap: { ...m.labelMap, [value]: label } })),
+    setLabelMapping: (value, label) =>
+      updateMapping((m) => ({ ...m, labelMap: new Map(m.labelMap).set(value, label) })),
     toggleTemplate: (id) => {
       const all = useWorkspace.getState().setup.templates.map((t) => t.id);
       const current = (get().selectedTemplates ?? all).filter((x) => all.includes(x));

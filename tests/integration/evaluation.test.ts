@@ -5,7 +5,7 @@
  * the label-word statistics op through a real (in-process) worker, and the CLI as a process.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -322,5 +322,80 @@ describe('clozelab eval (the CLI as a process)', () => {
     const strict = cli(['--setup', 'setup.json', '--data', 'data.csv', '--strict']);
     expect(strict.status).toBe(2);
     expect(strict.stderr).toContain("2 row(s) can't be used (--strict)");
+  });
+
+  it('output paths are checked before the run: a folder, a missing folder or the data file itself is refused', () => {
+    writeFileSync(join(tmp, 'setup.json'), JSON.stringify(setup));
+    writeFileSync(join(tmp, 'keep.csv'), 'text,label\nfine,positive\nbad,negative\n');
+    mkdirSync(join(tmp, 'out-folder'), { recursive: true });
+    const folder = cli(['--setup', 'setup.json', '--data', 'keep.csv', '--predictions', 'out-folder']);
+    expect(folder.status).toBe(2);
+    expect(folder.stderr).toContain('The predictions path "out-folder" is a folder; name a file inside it.');
+    const missing = cli(['--setup', 'setup.json', '--data', 'keep.csv', '--predictions', 'nowhere/p.csv']);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('The folder for the predictions file "nowhere/p.csv" does not exist.');
+    const itself = cli(['--setup', 'setup.json', '--data', 'keep.csv', '--predictions', './keep.csv']);
+    expect(itself.status).toBe(2);
+    expect(itself.stderr).toContain('is the input file "keep.csv"');
+    expect(readFileSync(join(tmp, 'keep.csv'), 'utf8')).toBe('text,label\nfine,positive\nbad,negative\n');
+    for (const r of [folder, missing, itself]) expect(r.stderr).not.toMatch(/\n\s+at /);
+    const ok = cli(['--setup', 'setup.json', '--data', 'keep.csv', '--predictions', 'out-folder/p.csv', '--json']);
+    expect(ok.status).toBe(0);
+    expect(readFileSync(join(tmp, 'out-folder/p.csv'), 'utf8').split('\n')[0]).toMatch(/^line,template,/);
+  });
+
+  it('inputs are checked before they are read: devices and folders refused, invalid UTF-8 named by line', () => {
+    const device = cli(['--setup', 'setup.json', '--data', '/dev/zero']);
+    expect(device.status).toBe(2);
+    expect(device.stderr).toContain('The data path "/dev/zero" is not a regular file');
+    const folder = cli(['--setup', 'out-folder', '--data', 'keep.csv']);
+    expect(folder.status).toBe(2);
+    expect(folder.stderr).toContain('The setup path "out-folder" is a folder, not a file.');
+    writeFileSync(
+      join(tmp, 'latin1.csv'),
+      Buffer.concat([
+        Buffer.from('text,label\nfine,positive\n'),
+        Buffer.from([0x63, 0x61, 0x66, 0xe9]),
+        Buffer.from(',negative\n'),
+      ]),
+    );
+    const latin1 = cli(['--setup', 'setup.json', '--data', 'latin1.csv', '--json']);
+    expect(latin1.status).toBe(0);
+    expect(latin1.stderr).toContain('"latin1.csv" is not valid UTF-8 on 1 line(s), first on line 3');
+  });
+
+  it('control characters from the data never reach the terminal raw', () => {
+    writeFileSync(join(tmp, 'escape.csv'), 'text,label\nfine,positive\nbad,\u001b]0;owned\u0007\u001b[2J\u009b\n');
+    const r = cli(['--setup', 'setup.json', '--data', 'escape.csv']);
+    expect(r.status).toBe(0);
+    expect(r.stderr + r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(r.stderr).toContain('\\x1b]0;owned\\x07\\x1b[2J\\x9b');
+    const json = cli(['--setup', 'setup.json', '--data', 'escape.csv', '--json']);
+    expect(json.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(() => JSON.parse(json.stdout)).not.toThrow();
+  });
+
+  it('labels that differ only in case: exact matches win, a case-only tie is reported and mapped by hand', () => {
+    const cased = {
+      ...setup,
+      verbalizer: {
+        labels: [
+          { label: 'Good', words: ['great'] },
+          { label: 'good', words: ['fine'] },
+          { label: 'bad', words: ['awful'] },
+        ],
+      },
+    };
+    writeFileSync(join(tmp, 'cased-setup.json'), JSON.stringify(cased));
+    writeFileSync(join(tmp, 'cased.csv'), 'text,label\nnice,good\nlovely,Good\nmeh,GOOD\nawful,bad\n');
+    const r = cli(['--setup', 'cased-setup.json', '--data', 'cased.csv', '--json']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('the label value "GOOD" matches the labels "Good" and "good" except for case');
+    expect(r.stderr).toMatch(/line 4: .*GOOD/);
+    expect(JSON.parse(r.stdout).examples).toMatchObject({ evaluated: 3, skippedRows: 1 });
+    const mapped = cli(['--setup', 'cased-setup.json', '--data', 'cased.csv', '--json', '--label-map', 'GOOD=good']);
+    expect(mapped.status).toBe(0);
+    expect(mapped.stderr).not.toContain('except for case');
+    expect(JSON.parse(mapped.stdout).examples).toMatchObject({ evaluated: 4, skippedRows: 0 });
   });
 });

@@ -191,6 +191,7 @@ export const en = {
   'eval.map.rowsColumn': 'Rows',
   'eval.map.labelTarget': 'Counts as',
   'eval.map.valueAria': 'Verbalizer label for the value "{value}"',
+  'eval.map.ambiguous': 'Matches {labels} except for case — choose the label:',
   'eval.map.skip': '— skip these rows —',
   'eval.map.tooManyValues':
     'This column has {n} different values; is it really the label column? Only the 40 most frequent are listed.',

@@ -179,6 +179,7 @@ export const zh: Record<MessageKey, string> = {
   'eval.map.rowsColumn': '行数',
   'eval.map.labelTarget': '算作',
   'eval.map.valueAria': '值“{value}”对应的标签',
+  'eval.map.ambiguous': '与 {labels} 仅大小写不同，请选择对应的标签：',
   'eval.map.skip': '— 跳过这些行 —',
   'eval.map.tooManyValues': '这一列有 {n} 个不同的值，它真的是标签列吗？只列出最常见的 40 个。',
   'eval.map.ready': '{total} 行中有 {n} 行可以评估。',
