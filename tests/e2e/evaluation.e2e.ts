@@ -138,6 +138,9 @@ describe('evaluation workbench', () => {
       .evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-support'))));
     expect(supports).toEqual([9, 8]);
     await expect(page.getByTestId('calibration-comparison').locator('tbody tr').count()).resolves.toBe(3);
+    await expect(page.getByTestId('content-free-inputs').textContent()).resolves.toBe(
+      'Content-free inputs used: "N/A", "" (empty), "[MASK]".',
+    );
     await expect(page.getByTestId('comparison-row').count()).resolves.toBe(3);
     await expect(
       page.getByTestId('per-label-chart').locator('.recharts-bar-rectangle').count(),

@@ -18,6 +18,7 @@ import { ChartFrame, ComparisonChart, DistributionChart, PerLabelChart } from '.
 import { ConfusionHeatmap } from './ConfusionHeatmap';
 import { downloadText } from '../download';
 import { ExampleList } from './ExampleList';
+import { ContentFreeInputs } from '../components/ContentFreeInputs';
 import { count, pct } from './format';
 import { Hints } from './Hints';
 
@@ -350,6 +351,7 @@ function Results({
             <h3 className="eval-subtitle">{t('eval.results.calibrationCompare')}</h3>
             <CalibrationComparison both={both} mode={mode} />
             <p className="hint">{t('eval.results.calibrationHelp')}</p>
+            <ContentFreeInputs maskToken={run.maskToken} />
           </div>
           <div>
             <h3 className="eval-subtitle">{t('eval.results.hints')}</h3>

@@ -108,6 +108,9 @@ export const en = {
     "PET's rule: a label's score is the mean raw logit of its words; a softmax over labels gives the distribution.",
   'scoring.explain.calibrate':
     'Contextual calibration: the template is also run with content-free inputs ("N/A", "", the mask token); each label\'s probability is divided by its content-free probability and renormalised.',
+  'calibration.contentFree': 'Content-free inputs used: {inputs}.',
+  'calibration.empty': '(empty)',
+  'calibration.maskToken': "the model's mask token",
 
   'inputs.title': 'Inputs and live results',
   'inputs.pending': 'Model running…',

@@ -100,6 +100,9 @@ export const zh: Record<MessageKey, string> = {
   'scoring.explain.logitMean': 'PET 的规则：标签得分是其各个词原始 logit 的平均值，再对所有标签做 softmax。',
   'scoring.explain.calibrate':
     '上下文校准：模板还会用无内容输入（"N/A"、空串、掩码标记）运行；每个标签的概率除以其无内容概率后重新归一化。',
+  'calibration.contentFree': '使用的无内容输入：{inputs}。',
+  'calibration.empty': '（空串）',
+  'calibration.maskToken': '模型的掩码标记',
 
   'inputs.title': '输入与实时结果',
   'inputs.pending': '模型运行中…',
