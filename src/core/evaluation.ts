@@ -19,7 +19,7 @@ import { isUsable } from './verbalizer.ts';
 import { argmax, type ScoringOptions } from './scoring.ts';
 import type { PreparedTemplate } from './bound-verbalizer.ts';
 import { PASSES, type PassJob, type PassSettings, type ScoringPipeline } from './pipeline.ts';
-import { computeMetrics, type Metrics } from './metrics.ts';
+import { computeMetrics, MACRO_CONVENTION, type Metrics } from './metrics.ts';
 import type { EvalExample } from './dataset.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -438,7 +438,7 @@ export function diagnose(
       hints.push({ code: 'no-support', severity: 'info', label: m.label });
       return;
     }
-    if (m.support >= T.minCount && m.recall < T.low) {
+    if (m.support >= T.minCount && m.recall !== null && m.recall < T.low) {
       // Where its examples went instead.
       const row = confusion[l] ?? [];
       const j = argmax(row.map((c, k) => (k === l ? -1 : c)));
@@ -451,7 +451,7 @@ export function diagnose(
         ...(j >= 0 && (row[j] ?? 0) > 0 ? { other: labels[j]! } : {}),
       });
     }
-    if (m.predicted >= T.minCount && m.precision < T.low) {
+    if (m.predicted >= T.minCount && m.precision !== null && m.precision < T.low) {
       const j = argmax(confusion.map((row, k) => (k === l ? -1 : (row[l] ?? 0))));
       hints.push({
         code: 'low-precision',
@@ -497,7 +497,7 @@ export function describeHint(h: DiagnosisHint, calibrated: boolean): string {
     case 'imbalanced-gold':
       return `The data is imbalanced: ${pct(h.value)} of the examples are "${h.label}". Accuracy can look good just by predicting it; compare macro-F1.`;
     case 'no-support':
-      return `"${h.label}" has no examples in the data; its recall and F1 count as 0 in macro-F1.`;
+      return `"${h.label}" has no examples in the data; its recall is undefined (—) and its F1 counts as 0 in macro-F1.`;
     case 'calibration-helps':
       return calibrated
         ? `Calibration lowers macro-F1 here (${pct(h.reference)} without vs ${pct(h.value)} with it).`
@@ -511,13 +511,31 @@ export function describeHint(h: DiagnosisHint, calibrated: boolean): string {
 // Export
 
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
+/** Rounded, and undefined stays undefined (null). */
+const round6OrNull = (x: number | null) => (x === null ? null : round6(x));
+
+export interface LabelSummary {
+  label: string;
+  /** null when undefined (never predicted); see MACRO_CONVENTION. */
+  precision: number | null;
+  /** null when undefined (no gold example). */
+  recall: number | null;
+  /** null when undefined (no gold example and never predicted). */
+  f1: number | null;
+  support: number;
+  predicted: number;
+  tp: number;
+  fp: number;
+  fn: number;
+}
 
 export interface MetricsSummary {
   n: number;
-  accuracy: number;
+  /** null when no example was evaluated. */
+  accuracy: number | null;
   macroF1: number;
-  microF1: number;
-  perLabel: { label: string; precision: number; recall: number; f1: number; support: number; predicted: number }[];
+  microF1: number | null;
+  perLabel: LabelSummary[];
   /** confusion[gold][predicted], indices into `labels`. */
   confusion: number[][];
 }
@@ -525,16 +543,19 @@ export interface MetricsSummary {
 export function summarizeMetrics(m: Metrics): MetricsSummary {
   return {
     n: m.n,
-    accuracy: round6(m.accuracy),
+    accuracy: round6OrNull(m.accuracy),
     macroF1: round6(m.macroF1),
-    microF1: round6(m.microF1),
+    microF1: round6OrNull(m.microF1),
     perLabel: m.perLabel.map((l) => ({
       label: l.label,
-      precision: round6(l.precision),
-      recall: round6(l.recall),
-      f1: round6(l.f1),
+      precision: round6OrNull(l.precision),
+      recall: round6OrNull(l.recall),
+      f1: round6OrNull(l.f1),
       support: l.support,
       predicted: l.predicted,
+      tp: l.tp,
+      fp: l.fp,
+      fn: l.fn,
     })),
     confusion: m.confusion.map((row) => [...row]),
   };
@@ -542,7 +563,10 @@ export function summarizeMetrics(m: Metrics): MetricsSummary {
 
 export interface EvaluationReport {
   format: 'clozelab-evaluation';
-  version: 1;
+  /** 2: undefined per-label values are null (1 wrote 0), counts per label, `metricsConvention`. */
+  version: 2;
+  /** How undefined values and macro averages are written (MACRO_CONVENTION). */
+  metricsConvention: string;
   model: { id: string; dtype: string } | null;
   labels: string[];
   scoring: ScoringOptions;
@@ -565,7 +589,8 @@ export function evaluationReport(
   });
   return {
     format: 'clozelab-evaluation',
-    version: 1,
+    version: 2,
+    metricsConvention: MACRO_CONVENTION,
     model: meta.model,
     labels: [...run.labels],
     scoring: { ...run.scoring },

@@ -23,6 +23,7 @@ import { MaskedLMEngine } from '../../src/runtime/engine.ts';
 import { InProcessWorker } from '../../src/runtime/in-process.ts';
 import { allowHubDownloads, setLocalModelFolder } from '../../src/runtime/node-models.ts';
 import { engineModel } from '../../src/runtime/pipeline-model.ts';
+import { evalCommand } from '../../src/cli/eval-command.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const MODELS = join(ROOT, 'public', 'models');
@@ -268,6 +269,51 @@ describe('clozelab eval (the CLI as a process)', () => {
     });
     expect(printed).toEqual(evaluationReport(run, { model: { id: BERT, dtype: 'fp32' }, skippedRows: 2 }));
     expect(printed.primaryMode).toBe('calibrated');
+  });
+
+  it('a label never predicted and without examples: null precision / recall / F1 with their counts in the JSON, "—" in the table', async () => {
+    const runes: PromptSetup = {
+      ...setup,
+      verbalizer: { labels: [...verbalizer.labels, { label: 'runes', words: ['ᚠᚢᚦ'] }] }, // unknown: P = 0
+    };
+    writeFileSync(join(tmp, 'runes.json'), JSON.stringify(runes));
+    const run = async (args: string[]) => {
+      let stdout = '';
+      const status = await evalCommand(['--setup', 'runes.json', '--data', 'demo:sentiment-en', '--quiet', ...args], {
+        stdout: (t) => (stdout += t),
+        stderr: () => undefined,
+        progressToTerminal: false,
+        cwd: tmp,
+        projectRoot: ROOT,
+      });
+      expect(status).toBe(0);
+      return stdout;
+    };
+    const report = JSON.parse(await run(['--json']));
+    expect(report.metricsConvention).toMatch(/null/);
+    for (const t of report.templates) {
+      for (const mode of ['uncalibrated', 'calibrated']) {
+        const summary = t[mode];
+        const r = summary.perLabel.find((l: { label: string }) => l.label === 'runes');
+        expect(r).toEqual({
+          label: 'runes',
+          precision: null,
+          recall: null,
+          f1: null,
+          support: 0,
+          predicted: 0,
+          tp: 0,
+          fp: 0,
+          fn: 0,
+        });
+        // Macro-F1 counts it as 0: the mean over all three labels.
+        const f1s = summary.perLabel.map((l: { f1: number | null }) => l.f1 ?? 0);
+        expect(summary.macroF1).toBeCloseTo(f1s.reduce((a: number, b: number) => a + b, 0) / 3, 5);
+      }
+    }
+    const table = await run([]);
+    expect(table).toMatch(/runes\s+—\s+—\s+—\s+0\s+0/);
+    expect(table).toContain("macro-F1 counts an undefined F1 as 0 (scikit-learn's zero_division=0)");
   });
 
   it('human-readable output has both calibration modes, the confusion matrix and hints', () => {

@@ -147,6 +147,11 @@ describe('one pipeline: live, compare, evaluation and the CLI give the same numb
     expect(stderr).toBe('');
     expect(status).toBe(0);
     expect(JSON.parse(stdout).examples.evaluated).toBe(3);
+    // The browser's metrics export and the CLI's JSON: the same document (nulls and counts included).
+    const exported = JSON.parse(stores.evaluation.reportJson(evaluation.getState())!);
+    expect(exported).toEqual(JSON.parse(stdout));
+    expect(exported.version).toBe(2);
+    expect(exported.templates[0].calibrated.perLabel[0]).toHaveProperty('tp');
     const cli = Papa.parse<Record<string, string>>(readFileSync(join(tmp, 'out.csv'), 'utf8'), { header: true }).data;
 
     const labels = ['positive', 'negative'];
