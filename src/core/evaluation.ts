@@ -197,12 +197,16 @@ export async function runEvaluation(input: EvaluationInput): Promise<EvaluationR
         run.status = 'cancelled';
         break;
       }
-      // Gather examples until their new prompts fill a request; the pipeline's cache answers the rest.
+      // Gather examples until their new prompts fill a request (an example that would overfill it
+      // starts the next one); the pipeline's cache answers the rest.
       const pass = input.pipeline.pass(input.templates, input.scoring, settings);
       const chunk: { example: number; job: PassJob }[] = [];
       while (position < n && pass.pendingCount < perRequest && chunk.length < perRequest * 4) {
-        const example = run.order[position++]!;
-        chunk.push({ example, job: pass.add(run.examples[example]!.inputs) });
+        const example = run.order[position]!;
+        const job = pass.add(run.examples[example]!.inputs, perRequest);
+        if (!job) break;
+        position++;
+        chunk.push({ example, job });
       }
       if (pass.pendingCount > 0) {
         await pass.run(input.signal ? { signal: input.signal } : {});

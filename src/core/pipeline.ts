@@ -248,23 +248,36 @@ export class ScoringPass {
     return this.pending.size;
   }
 
-  /** Plans one input with every template; answered prompts come from the cache. */
-  add(inputs: Readonly<Record<string, string>>): PassJob {
+  /**
+   * Plans one input with every template; answered prompts come from the cache, new ones wait for
+   * run(). With `maxPending`, an input whose new prompts would push a non-empty pass past it is
+   * not added (null): the caller starts the next request with it.
+   */
+  add(inputs: Readonly<Record<string, string>>): PassJob;
+  add(inputs: Readonly<Record<string, string>>, maxPending: number): PassJob | null;
+  add(inputs: Readonly<Record<string, string>>, maxPending = Infinity): PassJob | null {
     const plans = this.templates.map((t) => this.plan(t, inputs));
+    const fresh = new Map<string, RenderedPrompt>();
+    const hits = new Map<string, PromptScores>();
+    let reused = 0;
     for (const plan of plans) {
       for (const i of requiredPrompts(plan, this.options)) {
         const key = plan.keys[i]!;
-        if (this.held.has(key) || this.pending.has(key)) {
-          this.stats.promptsReused++;
+        if (this.held.has(key) || this.pending.has(key) || fresh.has(key) || hits.has(key)) {
+          reused++;
           continue;
         }
         const cached = this.pipeline.cache.get(`${this.space}\u0001${key}`);
         if (cached) {
-          this.held.set(key, cached);
-          this.stats.promptsReused++;
-        } else this.pending.set(key, plan.prompts[i]!);
+          hits.set(key, cached);
+          reused++;
+        } else fresh.set(key, plan.prompts[i]!);
       }
     }
+    if (this.pending.size > 0 && this.pending.size + fresh.size > maxPending) return null;
+    for (const [key, r] of hits) this.held.set(key, r);
+    for (const [key, prompt] of fresh) this.pending.set(key, prompt);
+    this.stats.promptsReused += reused;
     return { plans };
   }
 

@@ -310,6 +310,35 @@ describe('ScoringPipeline', () => {
 });
 
 describe('runEvaluation through the pipeline', () => {
+  it('fills each request up to promptsPerRequest without going over (no tiny trailing requests)', async () => {
+    const model = fakeModel();
+    // Two templates, each input 2 prompts per template (1 and 2 masks): 4 new prompts per example.
+    const { pipeline, templates } = await bound(model, ['[X] It was [Z].', '[Z]: [X]']);
+    const examples: EvalExample[] = Array.from({ length: 30 }, (_, i) => ({
+      line: i + 2,
+      endLine: i + 2,
+      inputs: { X: `Example number ${i}.` },
+      gold: 'positive',
+      rawLabel: 'positive',
+    }));
+    const run = await runEvaluation({
+      templates,
+      examples,
+      labels: ['positive', 'negative'],
+      scoring: { ...scoring, calibrate: false },
+      pipeline,
+      promptsPerRequest: 10,
+    });
+    expect(run.status).toBe('complete');
+    const sizes = model.requests.map((r) => r.prompts.length);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(10);
+    // The first example brings its 4 prompts and the 12 content-free ones (2 templates × 3 inputs ×
+    // 2 mask counts): 16, split 10 + 6. Then 2 examples (8 prompts) a request — a third would make
+    // 12 — and the last example alone.
+    expect(sizes).toEqual([10, 6, ...new Array<number>(14).fill(8), 4]);
+    expect(run.stats.requests).toBe(sizes.length);
+  });
+
   it('Cancel takes effect with the request in flight: at most that chunk finishes after the abort', async () => {
     const controller = new AbortController();
     let calls = 0;
