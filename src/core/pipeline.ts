@@ -70,7 +70,8 @@ export interface PassSettings {
 
 /** The settings of each caller. */
 export const PASSES = Object.freeze({
-  /** The playground: the example inputs of the active template, as you type. */
+  /** The playground: the example inputs of the active template, as you type (64 prompts: the most a
+   * request may have for the worker to keep its mask rows, so a label-word edit needs no forward pass). */
   live: { lane: 'live', requestSize: 64, topK: 10, calibration: 'as-set', keepTokens: true, cacheRows: true },
   /** The template comparison: like live, in its own lane so it never cancels the live view. */
   compare: { lane: 'compare', requestSize: 64, topK: 10, calibration: 'as-set', keepTokens: true, cacheRows: true },
