@@ -19,17 +19,18 @@ import {
   evalSources,
   evaluationReport,
   predictionsCsv,
-  prepareTemplates,
   runEvaluation,
   templateSlots,
   type EvaluationProgress,
 } from '../core/evaluation.ts';
 import { isTestModelId } from '../core/models.ts';
+import { CACHE_LIMITS, ScoringPipeline } from '../core/pipeline.ts';
 import { DEFAULT_SCORING_OPTIONS } from '../core/scoring.ts';
 import { isValidModelId, parseSetupJson, SETUP_VERSION, type ModelDtype, type PromptSetup } from '../core/setup.ts';
 import { MaskedLMEngine } from '../runtime/engine.ts';
 import { RuntimeError } from '../runtime/errors.ts';
 import { allowHubDownloads, setLocalModelFolder } from '../runtime/node-models.ts';
+import { engineModel } from '../runtime/pipeline-model.ts';
 import type { ModelSource } from '../runtime/protocol.ts';
 import { parseArgs, single, UsageError, type FlagSpec } from './args.ts';
 import { checkOutputPath, InputError, readInputFile, terminalSafe, writeOutputFile, type InputFile } from './files.ts';
@@ -326,12 +327,9 @@ export async function evalCommand(argv: readonly string[], terminal: CommandIO):
   }
 
   try {
-    const { templates, problems: templateProblems } = await prepareTemplates(
-      entries,
-      setup.verbalizer,
-      engine.facts,
-      async (texts) => texts.map((t) => engine.tokenizeWord(t)),
-    );
+    // The browser's scoring pipeline, on this process's engine.
+    const pipeline = new ScoringPipeline(engineModel(engine), { cacheLimit: CACHE_LIMITS.evaluation });
+    const { templates, problems: templateProblems } = await pipeline.bindTemplates(entries, setup.verbalizer);
     for (const p of templateProblems) warn(`warning: template ${p.id} "${p.name}" is skipped: ${p.messages.join(' ')}`);
     if (templates.length === 0) {
       io.stderr('clozelab eval: no template of the setup is valid.\n');
@@ -388,8 +386,7 @@ export async function evalCommand(argv: readonly string[], terminal: CommandIO):
       examples,
       labels,
       scoring: setup.scoring,
-      maskToken: engine.facts.maskToken,
-      score: (prompts, tokenIds, topK) => engine.score(prompts, tokenIds, { topK, signal: io.signal }),
+      pipeline,
       signal: io.signal,
       onProgress: (p) => {
         if (showProgress) terminal.stderr(`\r${progressLine(p)}\u001b[K`);

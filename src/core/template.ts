@@ -460,6 +460,7 @@ export function renderPrompt(
   template: Template,
   inputs: Readonly<Record<string, string>>,
   maskCount = 1,
+  options: { contentFree?: boolean } = {},
 ): RenderedPrompt {
   if (!Number.isInteger(maskCount) || maskCount < 1)
     throw new RangeError(`maskCount must be an integer ≥ 1, got ${maskCount}`);
@@ -470,7 +471,12 @@ export function renderPrompt(
       if (last && last.kind === 'template') last.text += node.text;
       else parts.push({ kind: 'template', text: node.text });
     } else if (node.kind === 'input') {
-      parts.push({ kind: 'input', slot: node.slot, text: prepareInput(inputs[node.slot] ?? '', node.modifiers) });
+      const text = prepareInput(inputs[node.slot] ?? '', node.modifiers);
+      parts.push(
+        options.contentFree
+          ? { kind: 'input', slot: node.slot, text, contentFree: true }
+          : { kind: 'input', slot: node.slot, text },
+      );
     } else {
       parts.push({ kind: 'mask', count: maskCount });
     }
@@ -537,7 +543,14 @@ export function promptLayout(prompt: RenderedPrompt, maskToken: string): PromptL
 export function promptKey(prompt: RenderedPrompt): string {
   return JSON.stringify(
     prompt.parts.map((p) =>
-      p.kind === 'mask' ? ['m', p.count] : p.kind === 'input' ? ['i', p.slot, p.text] : ['t', p.text],
+      p.kind === 'mask'
+        ? ['m', p.count]
+        : p.kind === 'input'
+          ? // A content-free input runs differently (its mask token stays a mask token): another key.
+            p.contentFree
+            ? ['i', p.slot, p.text, 'cf']
+            : ['i', p.slot, p.text]
+          : ['t', p.text],
     ),
   );
 }

@@ -110,6 +110,9 @@ export const en = {
     "PET's rule: a label's score is the mean raw logit of its words; a softmax over labels gives the distribution.",
   'scoring.explain.calibrate':
     'Contextual calibration: the template is also run with content-free inputs ("N/A", "", the mask token); each label\'s probability is divided by its content-free probability and renormalised.',
+  'calibration.contentFree': 'Content-free inputs used: {inputs}.',
+  'calibration.empty': '(empty)',
+  'calibration.maskToken': "the model's mask token",
 
   'inputs.title': 'Inputs and live results',
   'inputs.pending': 'Model running…',
@@ -261,6 +264,8 @@ export const en = {
   'eval.metric.macro': 'Macro average',
   'eval.metric.micro': 'Micro average',
   'eval.metric.noSupport': 'No example has this label, so recall is undefined (counted as 0 in macro-F1).',
+  'eval.metric.macroNote':
+    "Macro-F1 is the mean F1 over all labels; an undefined F1 (—) counts as 0, like scikit-learn's zero_division=0.",
   'eval.metric.noPredictions': 'Never predicted, so precision is undefined.',
   'eval.confusion.title': 'Confusion matrix',
   'eval.confusion.help':
@@ -296,7 +301,7 @@ export const en = {
   'eval.hint.imbalanced':
     'The data is imbalanced: {value} of the examples are "{label}". Compare macro-F1, not only accuracy.',
   'eval.hint.noSupport':
-    '"{label}" has no examples in this data; its recall and F1 are shown as — and count as 0 in macro-F1.',
+    '"{label}" has no examples in this data; its recall is undefined (—) and its F1 counts as 0 in macro-F1.',
   'eval.hint.calibrationHelps': 'Calibration raises macro-F1 from {value} to {reference}.',
   'eval.hint.calibrationHurts': 'Calibration lowers macro-F1 here: {reference} without it, {value} with it.',
   'eval.hint.uniform':
