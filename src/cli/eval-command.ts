@@ -3,17 +3,9 @@
 
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import {
-  ambiguousLabelValues,
-  autoLabelMap,
-  buildExamples,
-  describeProblem,
-  parseDataset,
-  suggestMapping,
-  type Dataset,
-  type DatasetFormat,
-  type DatasetMapping,
-} from '../core/dataset.ts';
+import { ambiguousLabelValues, autoLabelMap, buildExamples, suggestMapping } from '../core/dataset-mapping.ts';
+import { describeProblem, type Dataset, type DatasetFormat, type DatasetMapping } from '../core/dataset.ts';
+import { parseDataset } from '../core/dataset-parse.ts';
 import { DEMO_DATASETS, findDemoDataset } from '../core/demo-datasets.ts';
 import {
   evalSources,

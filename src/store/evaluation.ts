@@ -2,18 +2,9 @@
 // page), its mapping to template slots and labels, batch runs on the runtime's 'eval' lane, and
 // the label-word search. Not persisted: datasets can be large, and results belong to one session.
 import { create } from 'zustand';
-import {
-  autoLabelMap,
-  buildExamples,
-  matchLabel,
-  parseDatasetAsync,
-  suggestMapping,
-  type Dataset,
-  type DatasetFormat,
-  type DatasetMapping,
-  type EvalExample,
-  type RowProblem,
-} from '../core/dataset.ts';
+import { autoLabelMap, buildExamples, matchLabel, suggestMapping } from '../core/dataset-mapping.ts';
+import { parseDatasetAsync } from '../core/dataset-parse.ts';
+import type { Dataset, DatasetFormat, DatasetMapping, EvalExample, RowProblem } from '../core/dataset.ts';
 import { findDemoDataset } from '../core/demo-datasets.ts';
 import {
   evaluationReport,

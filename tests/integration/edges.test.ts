@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDataset, parseDatasetAsync } from '../../src/core/dataset.ts';
+import { parseDataset, parseDatasetAsync } from '../../src/core/dataset-parse.ts';
 import { planScoring, scoreLabels, DEFAULT_SCORING_OPTIONS } from '../../src/core/scoring.ts';
 import { parseTemplate } from '../../src/core/template.ts';
 import {

@@ -9,7 +9,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildExamples, parseDataset, suggestMapping, type EvalExample } from '../../src/core/dataset.ts';
+import { buildExamples, suggestMapping } from '../../src/core/dataset-mapping.ts';
+import { parseDataset } from '../../src/core/dataset-parse.ts';
+import type { EvalExample } from '../../src/core/dataset.ts';
 import { findDemoDataset } from '../../src/core/demo-datasets.ts';
 import { evaluationReport, runEvaluation, runMetrics, type PreparedTemplate } from '../../src/core/evaluation.ts';
 import { CACHE_LIMITS, ScoringPipeline, type PipelineModel } from '../../src/core/pipeline.ts';

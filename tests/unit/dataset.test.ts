@@ -6,14 +6,10 @@ import {
   labelCandidates,
   matchLabel,
   buildExamples,
-  detectFormat,
-  parseDataset,
-  parseDatasetAsync,
   suggestMapping,
-  type Dataset,
-  type DatasetParse,
-  type ParseScheduler,
-} from '../../src/core/dataset.ts';
+} from '../../src/core/dataset-mapping.ts';
+import { detectFormat, parseDataset, parseDatasetAsync, type ParseScheduler } from '../../src/core/dataset-parse.ts';
+import type { Dataset, DatasetParse } from '../../src/core/dataset.ts';
 
 function ok(parse: DatasetParse): Dataset {
   if (!parse.ok) throw new Error(`expected a dataset, got ${parse.error.code}: ${parse.error.message}`);

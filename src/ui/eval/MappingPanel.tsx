@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
-import { columnValues, labelCandidates, type RowProblem } from '../../core/dataset';
+import { columnValues, labelCandidates } from '../../core/dataset-mapping';
+import type { RowProblem } from '../../core/dataset';
 import { usePrefs } from '../../store/prefs';
 import { chosenSlots, useEvaluation } from '../../store/evaluation';
 import { useWorkspace } from '../../store/workspace';

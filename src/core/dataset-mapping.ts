@@ -1,0 +1,175 @@
+// Columns → template slots and gold labels: a first guess of the mapping, label values matched to
+// verbalizer labels, and the rows turned into labelled examples (or problems with their lines).
+
+import type { Dataset, DatasetMapping, EvalExample, RowProblem } from './dataset.ts';
+
+/** Distinct values of a column (trimmed) with their counts, most frequent first (ties: first seen); `limit` rows at most. */
+export function columnValues(dataset: Dataset, column: string, limit = Infinity): { value: string; count: number }[] {
+  const index = dataset.columns.indexOf(column);
+  if (index < 0) return [];
+  const counts = new Map<string, number>();
+  const end = Math.min(dataset.rows.length, limit);
+  for (let r = 0; r < end; r++) {
+    const value = (dataset.rows[r]!.values[index] ?? '').trim();
+    counts.set(value, (counts.get(value) ?? 0) + 1);
+  }
+  return [...counts.entries()].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count);
+}
+
+/** Rows looked at when guessing the label column from its values. */
+const GUESS_SAMPLE_ROWS = 5_000;
+const LABEL_COLUMN_NAMES = [
+  'label',
+  'labels',
+  'gold',
+  'gold_label',
+  'class',
+  'category',
+  'target',
+  'y',
+  'sentiment',
+  'topic',
+  'answer',
+];
+const SLOT_COLUMN_NAMES: Record<string, string[]> = {
+  X: ['text', 'sentence', 'review', 'content', 'input', 'x', 'document', 'question', 'sentence1', 'text_a'],
+  X1: ['x1', 'premise', 'sentence1', 'text_a', 'question1', 'question', 'text1', 'first'],
+  X2: ['x2', 'hypothesis', 'sentence2', 'text_b', 'question2', 'answer', 'text2', 'second'],
+};
+
+/**
+ * Verbalizer labels a dataset value names: the label written exactly so (surrounding spaces
+ * ignored) if there is one, else every label equal to it ignoring case.
+ */
+export function labelCandidates(value: string, labels: readonly string[]): string[] {
+  const key = value.trim();
+  if (key === '') return [];
+  const exact = labels.find((l) => l.trim() === key);
+  if (exact !== undefined) return [exact];
+  const lower = key.toLowerCase();
+  return labels.filter((l) => l.trim().toLowerCase() === lower);
+}
+
+/**
+ * The verbalizer label a dataset value names: an exact match first, else the one label equal to
+ * it ignoring case; null when none or when several labels differ from it only in case (ambiguous:
+ * see `ambiguousLabelValues`).
+ */
+export function matchLabel(value: string, labels: readonly string[]): string | null {
+  const candidates = labelCandidates(value, labels);
+  return candidates.length === 1 ? candidates[0]! : null;
+}
+
+/** Values of the label column that match several labels by case only, with those labels. */
+export function ambiguousLabelValues(
+  dataset: Dataset,
+  labelColumn: string | null,
+  labels: readonly string[],
+): { value: string; labels: string[] }[] {
+  if (!labelColumn) return [];
+  return columnValues(dataset, labelColumn)
+    .map(({ value }) => ({ value, labels: labelCandidates(value, labels) }))
+    .filter((v) => v.labels.length > 1);
+}
+
+/** Label map for every distinct value of the label column, matched by name (exact, else case-insensitive). */
+export function autoLabelMap(
+  dataset: Dataset,
+  labelColumn: string | null,
+  labels: readonly string[],
+): Map<string, string | null> {
+  const map = new Map<string, string | null>();
+  if (!labelColumn) return map;
+  for (const { value } of columnValues(dataset, labelColumn))
+    if (value !== '') map.set(value, matchLabel(value, labels));
+  return map;
+}
+
+/**
+ * A first guess of the mapping: the label column by its name (else the column whose values best
+ * match the labels, else the last column); each slot by a conventional name (text, premise, …),
+ * else the remaining columns in order.
+ */
+export function suggestMapping(dataset: Dataset, slots: readonly string[], labels: readonly string[]): DatasetMapping {
+  const columns = dataset.columns;
+  const byName = (names: readonly string[], exclude: ReadonlySet<string>) => {
+    for (const name of names) {
+      const hit = columns.find((c) => c.trim().toLowerCase() === name && !exclude.has(c));
+      if (hit) return hit;
+    }
+    return null;
+  };
+  let labelColumn = byName(LABEL_COLUMN_NAMES, new Set());
+  if (!labelColumn) {
+    let best = -1;
+    for (const c of columns) {
+      const values = columnValues(dataset, c, GUESS_SAMPLE_ROWS);
+      const matched = values.filter((v) => matchLabel(v.value, labels) !== null).reduce((s, v) => s + v.count, 0);
+      if (matched > best && matched > 0) {
+        best = matched;
+        labelColumn = c;
+      }
+    }
+  }
+  if (!labelColumn && columns.length > 1) labelColumn = columns[columns.length - 1]!;
+  const used = new Set<string>(labelColumn ? [labelColumn] : []);
+  const slotMap: Record<string, string | null> = {};
+  for (const slot of slots) {
+    const hit = byName(SLOT_COLUMN_NAMES[slot] ?? [slot.toLowerCase()], used);
+    if (hit) {
+      slotMap[slot] = hit;
+      used.add(hit);
+    }
+  }
+  for (const slot of slots) {
+    if (slotMap[slot]) continue;
+    const free = columns.find((c) => !used.has(c)) ?? null;
+    slotMap[slot] = free;
+    if (free) used.add(free);
+  }
+  return { slots: slotMap, labelColumn, labelMap: autoLabelMap(dataset, labelColumn, labels) };
+}
+
+/**
+ * Turns rows into labelled examples. A row is left out, as a problem with its line, when a slot's
+ * column is empty (missing text), the label is empty, or the label value maps to no label.
+ */
+export function buildExamples(
+  dataset: Dataset,
+  mapping: DatasetMapping,
+  labels: readonly string[],
+  /** Only rows [start, end) (the browser builds large datasets in slices). */
+  range: { start: number; end: number } = { start: 0, end: dataset.rows.length },
+): { examples: EvalExample[]; problems: RowProblem[] } {
+  const labelSet = new Set(labels);
+  const slotEntries = Object.entries(mapping.slots).map(
+    ([slot, column]) => [slot, column ? dataset.columns.indexOf(column) : -1, column] as const,
+  );
+  const labelIndex = mapping.labelColumn ? dataset.columns.indexOf(mapping.labelColumn) : -1;
+  const examples: EvalExample[] = [];
+  const problems: RowProblem[] = [];
+  const end = Math.min(range.end, dataset.rows.length);
+  for (let r = Math.max(0, range.start); r < end; r++) {
+    const row = dataset.rows[r]!;
+    const { line, endLine } = row;
+    let bad: RowProblem | null = null;
+    const inputs: Record<string, string> = {};
+    for (const [slot, index, column] of slotEntries) {
+      const value = index >= 0 ? (row.values[index] ?? '') : '';
+      if (value.trim() === '') {
+        bad = { line, endLine, code: 'missing-text', column: column ?? slot };
+        break;
+      }
+      inputs[slot] = value;
+    }
+    if (!bad) {
+      const rawLabel = labelIndex >= 0 ? (row.values[labelIndex] ?? '').trim() : '';
+      const gold = mapping.labelMap.get(rawLabel) ?? null;
+      if (rawLabel === '') bad = { line, endLine, code: 'missing-label', column: mapping.labelColumn ?? '' };
+      else if (gold === null || !labelSet.has(gold)) bad = { line, endLine, code: 'unknown-label', value: rawLabel };
+      else examples.push({ line, endLine, inputs, gold, rawLabel });
+    }
+    if (bad) problems.push(bad);
+  }
+  return { examples, problems };
+}
