@@ -7,14 +7,10 @@ import { ambiguousLabelValues, autoLabelMap, buildExamples, suggestMapping } fro
 import { describeProblem, type Dataset, type DatasetFormat, type DatasetMapping } from '../core/dataset.ts';
 import { parseDataset } from '../core/dataset-parse.ts';
 import { DEMO_DATASETS, findDemoDataset } from '../core/demo-datasets.ts';
-import {
-  evalSources,
-  evaluationReport,
-  predictionsCsv,
-  runEvaluation,
-  templateSlots,
-  type EvaluationProgress,
-} from '../core/evaluation.ts';
+import { evalSources } from '../core/evaluation-results.ts';
+import { evaluationReport, predictionsCsv } from '../core/evaluation-report.ts';
+import { runEvaluation, type EvaluationProgress } from '../core/evaluation.ts';
+import { templateSlots } from '../core/dataset-mapping.ts';
 import { isTestModelId } from '../core/models.ts';
 import { CACHE_LIMITS, ScoringPipeline } from '../core/pipeline.ts';
 import { DEFAULT_SCORING_OPTIONS } from '../core/scoring.ts';

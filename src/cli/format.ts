@@ -1,14 +1,7 @@
 // Plain-text tables for the CLI's evaluation output (the browser shows the same numbers).
 
-import {
-  describeHint,
-  diagnose,
-  predictions,
-  runMetrics,
-  type CalibrationMode,
-  type EvalSource,
-  type EvaluationRun,
-} from '../core/evaluation.ts';
+import { describeHint, diagnose, type EvaluationRun } from '../core/evaluation.ts';
+import { predictions, runMetrics, type CalibrationMode, type EvalSource } from '../core/evaluation-results.ts';
 import type { Metrics } from '../core/metrics.ts';
 
 /** "52.5%"; "—" for an undefined value (null). */

@@ -1,7 +1,15 @@
 // Columns → template slots and gold labels: a first guess of the mapping, label values matched to
 // verbalizer labels, and the rows turned into labelled examples (or problems with their lines).
 
+import type { Template } from './template.ts';
 import type { Dataset, DatasetMapping, EvalExample, RowProblem } from './dataset.ts';
+
+/** The union of every template's slots, in order (X, or X1, X2, …). */
+export function templateSlots(templates: readonly { template: Template }[]): string[] {
+  const slots: string[] = [];
+  for (const t of templates) for (const s of t.template.slots) if (!slots.includes(s)) slots.push(s);
+  return slots.sort((a, b) => (a === 'X' ? 0 : Number(a.slice(1))) - (b === 'X' ? 0 : Number(b.slice(1))));
+}
 
 /** Distinct values of a column (trimmed) with their counts, most frequent first (ties: first seen); `limit` rows at most. */
 export function columnValues(dataset: Dataset, column: string, limit = Infinity): { value: string; count: number }[] {

@@ -3,8 +3,8 @@
 //
 // Flow:  pipeline.bindTemplates(setup templates, verbalizer)          label words per template
 //        runEvaluation({ templates, examples, pipeline, … })           chunks of examples → pipeline
-//        runMetrics(run, template | 'ensemble', mode)                  metrics on finished examples
-//        diagnose(metrics), evaluationReport(run), predictionsCsv(run)
+//        runMetrics(run, template | 'ensemble', mode)                  metrics (evaluation-results.ts)
+//        diagnose(metrics), evaluationReport(run), predictionsCsv(run)  (evaluation-report.ts)
 //
 // Each chunk of examples is one pass of the scoring pipeline (pipeline.ts) — the same planning,
 // de-duplication, cache and re-scoring as the live playground — with PASSES.evaluation's settings:
@@ -13,26 +13,12 @@
 // input once. Examples run in a fixed shuffled order so that a run cancelled midway has evaluated
 // a random sample, not the first rows of a sorted file.
 
-import Papa from 'papaparse';
-import { promptLayout, renderPrompt, type Template } from './template.ts';
 import { isUsable } from './verbalizer.ts';
 import { argmax, type ScoringOptions } from './scoring.ts';
 import type { PreparedTemplate } from './bound-verbalizer.ts';
 import { PASSES, type PassJob, type PassSettings, type ScoringPipeline } from './pipeline.ts';
-import { computeMetrics, MACRO_CONVENTION, type Metrics } from './metrics.ts';
+import type { Metrics } from './metrics.ts';
 import type { EvalExample } from './dataset.ts';
-
-// ---------------------------------------------------------------------------------------------
-// Templates with their label words: bound by the pipeline (ScoringPipeline.bindTemplates)
-
-export type { PreparedTemplate, TemplateProblem } from './bound-verbalizer.ts';
-
-/** The union of every template's slots, in order (X, or X1, X2, …). */
-export function templateSlots(templates: readonly { template: Template }[]): string[] {
-  const slots: string[] = [];
-  for (const t of templates) for (const s of t.template.slots) if (!slots.includes(s)) slots.push(s);
-  return slots.sort((a, b) => (a === 'X' ? 0 : Number(a.slice(1))) - (b === 'X' ? 0 : Number(b.slice(1))));
-}
 
 // ---------------------------------------------------------------------------------------------
 // Running
@@ -251,82 +237,6 @@ export async function runEvaluation(input: EvaluationInput): Promise<EvaluationR
 }
 
 // ---------------------------------------------------------------------------------------------
-// Results
-
-export type CalibrationMode = 'uncalibrated' | 'calibrated';
-/** A template index, or the ensemble of all templates. */
-export type EvalSource = number | 'ensemble';
-
-export interface ExamplePrediction {
-  /** Index into run.examples. */
-  example: number;
-  probs: number[];
-  predicted: number;
-  confidence: number;
-  correct: boolean;
-  uniform: boolean;
-}
-
-/** Indices of the finished examples, in file order. */
-export function finishedExamples(run: EvaluationRun): number[] {
-  return run.order.slice(0, run.done).sort((a, b) => a - b);
-}
-
-/**
- * Per finished example: the distribution (one template's, or for the ensemble the mean of all
- * templates' distributions), the predicted label (argmax, first label on ties) and its probability.
- */
-export function predictions(run: EvaluationRun, source: EvalSource, mode: CalibrationMode): ExamplePrediction[] {
-  const labelIndex = new Map(run.labels.map((l, i) => [l, i] as const));
-  const out: ExamplePrediction[] = [];
-  for (const example of finishedExamples(run)) {
-    let probs: number[];
-    let uniform: boolean;
-    if (source === 'ensemble') {
-      const outs = run.outcomes.map((o) => o[example]!);
-      probs = run.labels.map((_, l) => outs.reduce((s, o) => s + (o[mode][l] ?? 0), 0) / Math.max(1, outs.length));
-      uniform = outs.every((o) => o.uniform);
-    } else {
-      const o = run.outcomes[source]![example]!;
-      probs = o[mode];
-      uniform = o.uniform;
-    }
-    const predicted = argmax(probs);
-    out.push({
-      example,
-      probs,
-      predicted,
-      confidence: probs[predicted] ?? 0,
-      correct: predicted === labelIndex.get(run.examples[example]!.gold),
-      uniform,
-    });
-  }
-  return out;
-}
-
-export function runMetrics(run: EvaluationRun, source: EvalSource, mode: CalibrationMode): Metrics {
-  const preds = predictions(run, source, mode);
-  return computeMetrics(
-    preds.map((p) => run.examples[p.example]!.gold),
-    preds.map((p) => run.labels[p.predicted] ?? ''),
-    run.labels,
-  );
-}
-
-/** The sources a run can be viewed by: each template, plus the ensemble when there are several. */
-export function evalSources(run: Pick<EvaluationRun, 'templates'>): EvalSource[] {
-  const sources: EvalSource[] = run.templates.map((_, i) => i);
-  if (run.templates.length > 1) sources.push('ensemble');
-  return sources;
-}
-
-/** The rendered prompt of an example for a template (1 mask), with its layout for highlighting. */
-export function examplePrompt(run: EvaluationRun, template: number, example: number) {
-  const t = run.templates[template]!;
-  return promptLayout(renderPrompt(t.template, run.examples[example]!.inputs, 1), run.maskToken);
-}
-
-// ---------------------------------------------------------------------------------------------
 // Diagnosis: plain-language hints from the metrics
 
 export type HintCode =
@@ -509,150 +419,6 @@ export function describeHint(h: DiagnosisHint, calibrated: boolean): string {
     case 'uniform':
       return `${h.count} example(s) gave no probability to any label (all label words unusable?); they count as the first label.`;
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Export
-
-const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
-/** Rounded, and undefined stays undefined (null). */
-const round6OrNull = (x: number | null) => (x === null ? null : round6(x));
-
-export interface LabelSummary {
-  label: string;
-  /** null when undefined (never predicted); see MACRO_CONVENTION. */
-  precision: number | null;
-  /** null when undefined (no gold example). */
-  recall: number | null;
-  /** null when undefined (no gold example and never predicted). */
-  f1: number | null;
-  support: number;
-  predicted: number;
-  tp: number;
-  fp: number;
-  fn: number;
-}
-
-export interface MetricsSummary {
-  n: number;
-  /** null when no example was evaluated. */
-  accuracy: number | null;
-  macroF1: number;
-  microF1: number | null;
-  perLabel: LabelSummary[];
-  /** confusion[gold][predicted], indices into `labels`. */
-  confusion: number[][];
-}
-
-export function summarizeMetrics(m: Metrics): MetricsSummary {
-  return {
-    n: m.n,
-    accuracy: round6OrNull(m.accuracy),
-    macroF1: round6(m.macroF1),
-    microF1: round6OrNull(m.microF1),
-    perLabel: m.perLabel.map((l) => ({
-      label: l.label,
-      precision: round6OrNull(l.precision),
-      recall: round6OrNull(l.recall),
-      f1: round6OrNull(l.f1),
-      support: l.support,
-      predicted: l.predicted,
-      tp: l.tp,
-      fp: l.fp,
-      fn: l.fn,
-    })),
-    confusion: m.confusion.map((row) => [...row]),
-  };
-}
-
-export interface EvaluationReport {
-  format: 'clozelab-evaluation';
-  /** 2: undefined per-label values are null (1 wrote 0), counts per label, `metricsConvention`. */
-  version: 2;
-  /** How undefined values and macro averages are written (MACRO_CONVENTION). */
-  metricsConvention: string;
-  model: { id: string; dtype: string } | null;
-  labels: string[];
-  scoring: ScoringOptions;
-  /** Which mode the setup's scoring options select (the headline numbers). */
-  primaryMode: CalibrationMode;
-  examples: { evaluated: number; total: number; skippedRows: number };
-  complete: boolean;
-  templates: { id: string; name: string; text: string; uncalibrated: MetricsSummary; calibrated: MetricsSummary }[];
-  ensemble: { uncalibrated: MetricsSummary; calibrated: MetricsSummary } | null;
-}
-
-/** The metrics of a run as JSON-ready data: what the browser exports and `clozelab eval --json` prints. */
-export function evaluationReport(
-  run: EvaluationRun,
-  meta: { model: { id: string; dtype: string } | null; skippedRows: number },
-): EvaluationReport {
-  const both = (source: EvalSource) => ({
-    uncalibrated: summarizeMetrics(runMetrics(run, source, 'uncalibrated')),
-    calibrated: summarizeMetrics(runMetrics(run, source, 'calibrated')),
-  });
-  return {
-    format: 'clozelab-evaluation',
-    version: 2,
-    metricsConvention: MACRO_CONVENTION,
-    model: meta.model,
-    labels: [...run.labels],
-    scoring: { ...run.scoring },
-    primaryMode: run.scoring.calibrate ? 'calibrated' : 'uncalibrated',
-    examples: { evaluated: run.done, total: run.examples.length, skippedRows: meta.skippedRows },
-    complete: run.status === 'complete',
-    templates: run.templates.map((t, i) => ({ id: t.id, name: t.name, text: t.text, ...both(i) })),
-    ensemble: run.templates.length > 1 ? both('ensemble') : null,
-  };
-}
-
-/**
- * One CSV row per finished example and source (each template, then the ensemble): the inputs, the
- * gold label, and for both modes the prediction, its probability, whether it is right, and every
- * label's probability.
- */
-export function predictionsCsv(run: EvaluationRun): string {
-  const slots = templateSlots(run.templates);
-  const header = [
-    'line',
-    'template',
-    ...slots,
-    'gold',
-    'predicted',
-    'confidence',
-    'correct',
-    ...run.labels.map((l) => `p(${l})`),
-    'predicted_calibrated',
-    'confidence_calibrated',
-    'correct_calibrated',
-    ...run.labels.map((l) => `p_calibrated(${l})`),
-  ];
-  const rows: (string | number)[][] = [];
-  for (const source of evalSources(run)) {
-    const name = source === 'ensemble' ? 'ensemble' : run.templates[source]!.id;
-    const plain = predictions(run, source, 'uncalibrated');
-    const calibrated = predictions(run, source, 'calibrated');
-    plain.forEach((p, i) => {
-      const c = calibrated[i]!;
-      const ex = run.examples[p.example]!;
-      rows.push([
-        ex.line,
-        name,
-        ...slots.map((s) => ex.inputs[s] ?? ''),
-        ex.gold,
-        run.labels[p.predicted] ?? '',
-        round6(p.confidence),
-        p.correct ? 1 : 0,
-        ...p.probs.map(round6),
-        run.labels[c.predicted] ?? '',
-        round6(c.confidence),
-        c.correct ? 1 : 0,
-        ...c.probs.map(round6),
-      ]);
-    });
-  }
-  // escapeFormulae: a cell starting with =, +, - or @ must not run as a spreadsheet formula.
-  return Papa.unparse({ fields: header, data: rows }, { newline: '\n', escapeFormulae: true });
 }
 
 /** Which words of a prepared template can be scored (for messages). */

@@ -6,17 +6,11 @@ import { autoLabelMap, buildExamples, matchLabel, suggestMapping } from '../core
 import { parseDatasetAsync } from '../core/dataset-parse.ts';
 import type { Dataset, DatasetFormat, DatasetMapping, EvalExample, RowProblem } from '../core/dataset.ts';
 import { findDemoDataset } from '../core/demo-datasets.ts';
-import {
-  evaluationReport,
-  predictionsCsv,
-  runEvaluation,
-  templateSlots,
-  type CalibrationMode,
-  type EvalSource,
-  type EvaluationProgress,
-  type EvaluationRun,
-  type TemplateProblem,
-} from '../core/evaluation.ts';
+import { evaluationReport, predictionsCsv } from '../core/evaluation-report.ts';
+import { runEvaluation, type EvaluationProgress, type EvaluationRun } from '../core/evaluation.ts';
+import type { TemplateProblem } from '../core/bound-verbalizer.ts';
+import { templateSlots } from '../core/dataset-mapping.ts';
+import type { CalibrationMode, EvalSource } from '../core/evaluation-results.ts';
 import { appendLabelWord, labelSearchPrompts, type LabelWordStatsResult } from '../core/label-search.ts';
 import { CACHE_LIMITS, PASSES } from '../core/pipeline.ts';
 import { parseTemplate, type Template } from '../core/template.ts';

@@ -13,7 +13,10 @@ import { buildExamples, suggestMapping } from '../../src/core/dataset-mapping.ts
 import { parseDataset } from '../../src/core/dataset-parse.ts';
 import type { EvalExample } from '../../src/core/dataset.ts';
 import { findDemoDataset } from '../../src/core/demo-datasets.ts';
-import { evaluationReport, runEvaluation, runMetrics, type PreparedTemplate } from '../../src/core/evaluation.ts';
+import { evaluationReport } from '../../src/core/evaluation-report.ts';
+import { runEvaluation } from '../../src/core/evaluation.ts';
+import { runMetrics } from '../../src/core/evaluation-results.ts';
+import type { PreparedTemplate } from '../../src/core/bound-verbalizer.ts';
 import { CACHE_LIMITS, ScoringPipeline, type PipelineModel } from '../../src/core/pipeline.ts';
 import { labelSearchPrompts, tokenWord } from '../../src/core/label-search.ts';
 import { planScoring, scoreLabels, type ScoringOptions } from '../../src/core/scoring.ts';

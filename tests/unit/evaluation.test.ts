@@ -5,16 +5,12 @@ import {
   diagnose,
   dominanceThreshold,
   evaluationOrder,
-  evaluationReport,
-  finishedExamples,
-  predictions,
-  predictionsCsv,
-  runMetrics,
-  summarizeMetrics,
   type EvaluationRun,
   type ExampleOutcome,
-  type PreparedTemplate,
 } from '../../src/core/evaluation.ts';
+import { evaluationReport, predictionsCsv, summarizeMetrics } from '../../src/core/evaluation-report.ts';
+import { finishedExamples, predictions, runMetrics } from '../../src/core/evaluation-results.ts';
+import type { PreparedTemplate } from '../../src/core/bound-verbalizer.ts';
 import { computeMetrics, MACRO_CONVENTION } from '../../src/core/metrics.ts';
 import { DEFAULT_SCORING_OPTIONS } from '../../src/core/scoring.ts';
 import { parseTemplate } from '../../src/core/template.ts';

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { examplePrompt, type EvalSource, type EvaluationRun, type ExamplePrediction } from '../../core/evaluation';
+import { examplePrompt, type EvalSource, type ExamplePrediction } from '../../core/evaluation-results';
+import type { EvaluationRun } from '../../core/evaluation';
 import { usePrefs } from '../../store/prefs';
 import { useT } from '../i18n';
 import { count, pct } from './format';

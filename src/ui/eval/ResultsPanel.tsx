@@ -1,14 +1,12 @@
 import { useMemo } from 'react';
+import { diagnose, labelBalance, type EvaluationRun } from '../../core/evaluation';
 import {
-  diagnose,
   evalSources,
-  labelBalance,
   predictions,
   runMetrics,
   type CalibrationMode,
   type EvalSource,
-  type EvaluationRun,
-} from '../../core/evaluation';
+} from '../../core/evaluation-results';
 import type { Metrics } from '../../core/metrics';
 import { usePrefs } from '../../store/prefs';
 import { reportCsv, reportJson, useEvaluation } from '../../store/evaluation';
