@@ -38,15 +38,21 @@ function* files(dir) {
   }
 }
 
-// One module owns scoring: the low-level planning / scoring functions (core/scoring.ts) are called
-// only by the scoring pipeline, and label words become token ids only in the binding step
-// (core/bound-verbalizer.ts). Everything else (store, ui, cli, other core modules, scripts) goes
-// through core/pipeline.ts, so live, compare, evaluation and the CLI cannot drift apart.
+// One module owns scoring: the low-level planning / scoring steps (core/scoring-plan.ts,
+// core/label-distribution.ts, core/label-scores.ts) are called only by the scoring pipeline and by
+// each other, and label words become token ids only in the binding step (core/bound-verbalizer.ts).
+// Everything else (store, ui, cli, other core modules, scripts) goes through core/pipeline.ts, so
+// live, compare, evaluation and the CLI cannot drift apart.
 const owned = [
   {
     names: ['planScoring', 'labelDistribution', 'scoreLabels', 'scoreFromCache', 'requiredPrompts', 'planSupports'],
-    owners: ['src/core/pipeline.ts', 'src/core/scoring.ts'],
-    module: /(scoring|index)(\.ts)?$/,
+    owners: [
+      'src/core/pipeline.ts',
+      'src/core/scoring-plan.ts',
+      'src/core/label-distribution.ts',
+      'src/core/label-scores.ts',
+    ],
+    module: /(scoring-plan|label-distribution|label-scores|index)(\.ts)?$/,
     what: 'scoring goes through src/core/pipeline.ts',
   },
   {

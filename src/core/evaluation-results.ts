@@ -2,7 +2,7 @@
 // of one template or of the ensemble, in either calibration mode, and the metrics they give.
 
 import { promptLayout, renderPrompt } from './template.ts';
-import { argmax } from './scoring.ts';
+import { argmax } from './numerics.ts';
 import { computeMetrics, type Metrics } from './metrics.ts';
 import type { EvaluationRun } from './evaluation.ts';
 

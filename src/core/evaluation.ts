@@ -14,7 +14,8 @@
 // a random sample, not the first rows of a sorted file.
 
 import { isUsable } from './verbalizer.ts';
-import { argmax, type ScoringOptions } from './scoring.ts';
+import { argmax } from './numerics.ts';
+import type { ScoringOptions } from './scoring.ts';
 import type { PreparedTemplate } from './bound-verbalizer.ts';
 import { PASSES, type PassJob, type PassSettings, type ScoringPipeline } from './pipeline.ts';
 import type { Metrics } from './metrics.ts';

@@ -14,14 +14,9 @@
 // the worker's RuntimeClient and the CLI with MaskedLMEngine.
 
 import type { PromptScores, RenderedPrompt } from './types.ts';
-import {
-  planScoring,
-  requiredPrompts,
-  scoreLabels,
-  type LabelScores,
-  type ScoringOptions,
-  type ScoringPlan,
-} from './scoring.ts';
+import { planScoring, requiredPrompts, type ScoringPlan } from './scoring-plan.ts';
+import { scoreLabels, type LabelScores } from './label-scores.ts';
+import type { ScoringOptions } from './scoring.ts';
 import type { Template } from './template.ts';
 import type { ResolvedWord, Verbalizer } from './verbalizer.ts';
 import {

@@ -3,7 +3,7 @@
 // runtime client and the prompt engine.
 import { create } from 'zustand';
 import type { ModelFacts } from '../core/types.ts';
-import type { LabelScores } from '../core/scoring.ts';
+import type { LabelScores } from '../core/label-scores.ts';
 import type { PromptLayout } from '../core/template.ts';
 import { formatVerbalizer, parseVerbalizer, type Resolution } from '../core/verbalizer.ts';
 import { parseTemplate } from '../core/template.ts';

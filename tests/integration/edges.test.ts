@@ -8,7 +8,9 @@ import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDataset, parseDatasetAsync } from '../../src/core/dataset-parse.ts';
-import { planScoring, scoreLabels, DEFAULT_SCORING_OPTIONS } from '../../src/core/scoring.ts';
+import { planScoring } from '../../src/core/scoring-plan.ts';
+import { scoreLabels } from '../../src/core/label-scores.ts';
+import { DEFAULT_SCORING_OPTIONS } from '../../src/core/scoring.ts';
 import { parseTemplate } from '../../src/core/template.ts';
 import {
   parseVerbalizer,

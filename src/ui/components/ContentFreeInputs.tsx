@@ -1,4 +1,4 @@
-import { contentFreeStrings } from '../../core/scoring';
+import { contentFreeStrings } from '../../core/calibration';
 import { useT } from '../i18n';
 
 /**
