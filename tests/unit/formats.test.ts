@@ -2,23 +2,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultSetup, parseSetup, parseSetupJson, type PromptSetup } from '../../src/core/setup.ts';
 import { parseTemplate, renderPrompt, promptToText } from '../../src/core/template.ts';
+import { exportLmBff, importLmBff } from '../../src/core/formats/lmbff.ts';
+import { lmBffMappingToVerbalizer, verbalizerToLmBffMapping } from '../../src/core/formats/lmbff-mapping.ts';
+import { lmBffToTemplate, templateToLmBff } from '../../src/core/formats/lmbff-template.ts';
+import { exportOpenPrompt, importOpenPrompt } from '../../src/core/formats/openprompt.ts';
 import {
-  exportLmBff,
-  importLmBff,
-  lmBffMappingToVerbalizer,
-  lmBffToTemplate,
-  templateToLmBff,
-  verbalizerToLmBffMapping,
-} from '../../src/core/formats/lmbff.ts';
-import {
-  exportOpenPrompt,
-  importOpenPrompt,
   openPromptToTemplate,
-  openPromptToVerbalizer,
   postProcessing,
   templateToOpenPrompt,
-  verbalizerToOpenPrompt,
-} from '../../src/core/formats/openprompt.ts';
+} from '../../src/core/formats/openprompt-template.ts';
+import { openPromptToVerbalizer, verbalizerToOpenPrompt } from '../../src/core/formats/openprompt-verbalizer.ts';
 import { readPyLiteral } from '../../src/core/formats/python-literal.ts';
 import { validSetup } from './setup-arbitrary.ts';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { lmBffMappingToVerbalizer, lmBffToTemplate } from '../../src/core/formats/lmbff.ts';
+import { lmBffMappingToVerbalizer } from '../../src/core/formats/lmbff-mapping.ts';
+import { lmBffToTemplate } from '../../src/core/formats/lmbff-template.ts';
 import { PRESETS } from '../../src/core/presets.ts';
 import { parseSetup, isValidModelId } from '../../src/core/setup.ts';
 import { parseTemplate } from '../../src/core/template.ts';

@@ -1,0 +1,313 @@
+// OpenPrompt's ManualTemplate text ↔ ClozeLab template text.
+//
+// ManualTemplate text mixes plain text and Python dict blocks:
+//   {"placeholder":"text_a"} It was {"mask"}.
+// Blocks: {"placeholder":"text_a"|"text_b"} (with optional "post_processing": lambda …,
+// "shortenable": bool), {"meta":"name"}, {"mask"}, {"text":"…"}, {"soft"} / {"soft":"…"},
+// {"special":"<eos>"}. A block ends at the first "}"; there is no escape for "{" in plain text, so
+// ClozeLab writes a literal "{" as {"text":"{"}. Spaces between parts collapse to one.
+
+import { parseTemplate, type SlotModifier } from '../template.ts';
+import { escapeTemplateText, indexOfSlot, type ConvertResult, type FormatWarning } from './common.ts';
+import { isPyDict, isPyRaw, pyString, tryReadPyLiteral, type PyValue } from './python-literal.ts';
+
+const w = (code: string, message: string, params?: Record<string, string | number>): FormatWarning => ({
+  code,
+  message,
+  ...(params ? { params } : {}),
+});
+
+/** ClozeLab's final punctuation set (template.ts), as Python's rstrip argument. */
+const PUNCT = '.!?,;:…。！？，；：';
+/** Python post_processing for a chain of modifiers (applied left to right, as ClozeLab does). */
+export function postProcessing(modifiers: readonly SlotModifier[]): string | null {
+  if (modifiers.length === 0) return null;
+  let expr = 'x';
+  for (const m of modifiers) {
+    if (m === 'lower') expr = expr === 'x' ? 'x[:1].lower() + x[1:]' : `(lambda s: s[:1].lower() + s[1:])(${expr})`;
+    else expr = `${expr === 'x' ? 'x' : `(${expr})`}.rstrip(${pyString(PUNCT)}).rstrip()`;
+  }
+  return `lambda x: ${expr}`;
+}
+
+const MODIFIER_CHAINS: SlotModifier[][] = [['lower'], ['nopunct'], ['lower', 'nopunct'], ['nopunct', 'lower']];
+const normaliseCode = (s: string) => s.replace(/\s+/g, '');
+
+function modifiersFromPostProcessing(source: string): SlotModifier[] | null {
+  const target = normaliseCode(source);
+  return MODIFIER_CHAINS.find((chain) => normaliseCode(postProcessing(chain)!) === target) ?? null;
+}
+
+/** ClozeLab template text → ManualTemplate text. */
+export function templateToOpenPrompt(text: string): ConvertResult<string> {
+  const warnings: FormatWarning[] = [];
+  const parsed = parseTemplate(text);
+  if (!parsed.ok)
+    return { ok: false, errors: parsed.errors.map((e) => w(`template-${e.code}`, e.message, e.params)), warnings };
+  const numbered = parsed.template.slots.some((s) => s !== 'X');
+  if (/^\s|\s$/.test(text))
+    warnings.push(
+      w(
+        'openprompt-spaces',
+        'OpenPrompt joins the parts of a template with single spaces; runs of spaces and tabs become one space, and spaces at the start or end are dropped.',
+      ),
+    );
+  let out = '';
+  for (const node of parsed.template.nodes) {
+    if (node.kind === 'text') {
+      let t = node.text;
+      if (/[\r\n]/.test(t)) {
+        warnings.push(
+          w(
+            'openprompt-newline',
+            'OpenPrompt template files hold one template per line; the line break became a space.',
+          ),
+        );
+        t = t.replace(/\r\n|[\r\n]/g, ' ');
+      }
+      if (/ {2,}|\t/.test(t))
+        warnings.push(
+          w(
+            'openprompt-spaces',
+            'OpenPrompt joins the parts of a template with single spaces; runs of spaces and tabs become one space, and spaces at the start or end are dropped.',
+          ),
+        );
+      if (t.includes('{'))
+        warnings.push(
+          w(
+            'openprompt-brace',
+            'A literal "{" is written as {"text": "{"} (plain text cannot contain "{" in OpenPrompt).',
+          ),
+        );
+      out += t.split('{').join('{"text": "{"}');
+    } else if (node.kind === 'input') {
+      const index = indexOfSlot(node.slot);
+      const pp = postProcessing(node.modifiers);
+      const extra = pp ? `, "post_processing": ${pp}` : '';
+      if (!numbered || index < 2) {
+        out += `{"placeholder":"text_${index === 0 ? 'a' : 'b'}"${extra}}`;
+      } else {
+        warnings.push(
+          w(
+            'openprompt-meta',
+            `[${node.slot}] has no placeholder in OpenPrompt (only text_a and text_b); it is written as {"meta":"${node.slot}"}, so your InputExample needs meta["${node.slot}"].`,
+            { slot: node.slot },
+          ),
+        );
+        out += `{"meta":"${node.slot}"${extra}}`;
+      }
+    } else {
+      out += '{"mask"}';
+    }
+  }
+  if (parsed.template.nodes[0]?.kind === 'mask') {
+    warnings.push(
+      w(
+        'mask-at-start',
+        'OpenPrompt reads label words with a leading space (" great") even at the start of the prompt; ClozeLab uses the form a word has where [Z] stands. BERT-style models see no difference.',
+      ),
+    );
+  }
+  return { ok: true, value: out, warnings };
+}
+
+interface Block {
+  prefixSpace: boolean;
+  text?: string;
+  dict?: Map<string, PyValue | undefined>;
+}
+
+/** Splits ManualTemplate text into parts the way OpenPrompt's parse_text does. */
+function splitBlocks(text: string): { ok: true; blocks: Block[] } | { ok: false; error: FormatWarning } {
+  const blocks: Block[] = [];
+  let i = 0;
+  while (i < text.length) {
+    let prefixSpace = i > 0 && text[i - 1] === ' ';
+    while (i < text.length && text[i] === ' ') {
+      prefixSpace = true;
+      i++;
+    }
+    if (i >= text.length) break;
+    if (text[i] !== '{') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '{') j++;
+      blocks.push({ prefixSpace, text: text.slice(i, j).replace(/ +$/, '') });
+      i = j;
+      continue;
+    }
+    const end = text.indexOf('}', i + 1);
+    if (end < 0)
+      return {
+        ok: false,
+        error: w('openprompt-unclosed', `The "{" at character ${i + 1} is never closed with "}".`, { column: i + 1 }),
+      };
+    const read = tryReadPyLiteral(text.slice(i, end + 1), { rawValues: true });
+    if (!read.ok || !isPyDict(read.value)) {
+      return {
+        ok: false,
+        error: w(
+          'openprompt-block',
+          `The block at character ${i + 1} is not a Python dict or set: ${read.ok ? 'unexpected value' : read.message}`,
+          {
+            column: i + 1,
+            detail: read.ok ? '' : read.message,
+          },
+        ),
+      };
+    }
+    blocks.push({ prefixSpace, dict: new Map(read.value.entries.map((e) => [String(e.key), e.value])) });
+    i = end + 1;
+  }
+  return { ok: true, blocks };
+}
+
+const KNOWN_KEYS = new Set([
+  'placeholder',
+  'meta',
+  'mask',
+  'text',
+  'soft',
+  'special',
+  'shortenable',
+  'post_processing',
+  'add_prefix_space',
+]);
+
+/** ManualTemplate text → ClozeLab template text. */
+export function openPromptToTemplate(source: string): ConvertResult<string> {
+  const warnings: FormatWarning[] = [];
+  const text = source.trim();
+  if (text === '') return { ok: false, errors: [w('empty', 'The OpenPrompt template is empty.')], warnings };
+  const split = splitBlocks(text);
+  if (!split.ok) return { ok: false, errors: [split.error], warnings };
+
+  // First pass: which inputs are used, to choose [X] or [X1], [X2], ….
+  const inputIndex = new Map<string, number>();
+  for (const b of split.blocks) {
+    const placeholder = b.dict?.get('placeholder');
+    if (placeholder === 'text_a') inputIndex.set('text_a', 0);
+    if (placeholder === 'text_b') inputIndex.set('text_b', 1);
+  }
+  const metaIndex = (name: string): number => {
+    const key = `meta:${name}`;
+    if (!inputIndex.has(key)) {
+      const numberedName = /^X([1-9][0-9]?)$/.exec(name);
+      const taken = new Set(inputIndex.values());
+      let idx = numberedName ? Number(numberedName[1]) - 1 : 2;
+      while (!numberedName && taken.has(idx)) idx++;
+      inputIndex.set(key, idx);
+    }
+    return inputIndex.get(key)!;
+  };
+  for (const b of split.blocks) {
+    const meta = b.dict?.get('meta');
+    if (typeof meta === 'string') metaIndex(meta);
+  }
+  const numbered = [...inputIndex.values()].some((i) => i > 0);
+
+  let out = '';
+  for (const b of split.blocks) {
+    const prefix = b.prefixSpace ? ' ' : '';
+    if (b.text !== undefined) {
+      out += prefix + escapeTemplateText(b.text);
+      continue;
+    }
+    const d = b.dict!;
+    for (const key of d.keys()) {
+      if (!KNOWN_KEYS.has(key))
+        warnings.push(
+          w('openprompt-unknown-key', `"${key}" in a template block has no ClozeLab meaning and is ignored.`, { key }),
+        );
+    }
+    const modifiers = (): SlotModifier[] => {
+      const pp = d.get('post_processing');
+      if (pp === undefined) return [];
+      const code = isPyRaw(pp) ? pp.source : typeof pp === 'string' ? pp : '';
+      const mods = modifiersFromPostProcessing(code);
+      if (mods) return mods;
+      warnings.push(
+        w(
+          'openprompt-post-processing',
+          `The post_processing "${code.slice(0, 80)}" cannot be expressed in ClozeLab (only [X|lower] and [X|nopunct] can); the input is used as written.`,
+          { code: code.slice(0, 80) },
+        ),
+      );
+      return [];
+    };
+    const shortenable = d.get('shortenable');
+    const slot = (index: number) =>
+      `[${numbered ? `X${index + 1}` : 'X'}${modifiers()
+        .map((m) => `|${m}`)
+        .join('')}]`;
+    if (d.has('placeholder')) {
+      const p = d.get('placeholder');
+      if (p === 'text_a' || p === 'text_b') {
+        if (shortenable === false)
+          warnings.push(
+            w(
+              'openprompt-shortenable',
+              'ClozeLab always shortens only the inputs when a prompt is too long; "shortenable": False is ignored.',
+            ),
+          );
+        out += prefix + slot(p === 'text_a' ? 0 : 1);
+      } else {
+        warnings.push(
+          w('openprompt-placeholder', `The placeholder ${JSON.stringify(p)} is not text_a or text_b; it is left out.`, {
+            placeholder: String(p),
+          }),
+        );
+      }
+    } else if (d.has('meta')) {
+      const name = d.get('meta');
+      if (typeof name !== 'string') {
+        warnings.push(w('openprompt-placeholder', 'A "meta" block without a name is left out.', { placeholder: '' }));
+        continue;
+      }
+      const index = metaIndex(name);
+      if (!/^X[1-9][0-9]?$/.test(name)) {
+        warnings.push(
+          w('openprompt-meta-input', `{"meta":"${name}"} becomes the input [X${index + 1}].`, {
+            name,
+            slot: `X${index + 1}`,
+          }),
+        );
+      }
+      out += prefix + slot(index);
+    } else if (d.has('mask')) {
+      out += prefix + '[Z]';
+    } else if (d.has('text')) {
+      const t = d.get('text');
+      out += prefix + escapeTemplateText(typeof t === 'string' ? t : '');
+    } else if (d.has('soft')) {
+      const s = d.get('soft');
+      if (typeof s === 'string' && s !== '') {
+        warnings.push(
+          w(
+            'openprompt-soft',
+            `The soft tokens initialised from "${s}" become plain text: ClozeLab has no trainable prompts.`,
+            { text: s },
+          ),
+        );
+        out += prefix + escapeTemplateText(s);
+      } else {
+        warnings.push(
+          w('openprompt-soft-dropped', 'A {"soft"} token (a trainable prompt vector) has no text and is left out.'),
+        );
+      }
+    } else if (d.has('special')) {
+      warnings.push(
+        w(
+          'openprompt-special',
+          `The special token ${JSON.stringify(d.get('special'))} is left out: ClozeLab adds the model's own special tokens.`,
+          { token: String(d.get('special')) },
+        ),
+      );
+    } else {
+      warnings.push(w('openprompt-empty-block', 'An empty template block is left out.'));
+    }
+  }
+  const parsed = parseTemplate(out);
+  if (!parsed.ok)
+    return { ok: false, errors: parsed.errors.map((e) => w(`template-${e.code}`, e.message, e.params)), warnings };
+  return { ok: true, value: out, warnings };
+}
