@@ -11,6 +11,11 @@ export interface FormatWarning {
   params?: Record<string, string | number>;
 }
 
+/** A warning (or error) with its code, English message and the values the message names. */
+export function formatWarning(code: string, message: string, params?: Record<string, string | number>): FormatWarning {
+  return { code, message, ...(params ? { params } : {}) };
+}
+
 export type ConvertResult<T> =
   { ok: true; value: T; warnings: FormatWarning[] } | { ok: false; errors: FormatWarning[]; warnings: FormatWarning[] };
 

@@ -2,14 +2,8 @@
 // dataset label to one word, e.g. {'0':'terrible','1':'great'}.
 
 import type { Verbalizer } from '../verbalizer.ts';
-import type { ConvertResult, FormatWarning } from './common.ts';
+import { formatWarning as w, type ConvertResult, type FormatWarning } from './common.ts';
 import { isPyDict, tryReadPyLiteral } from './python-literal.ts';
-
-const w = (code: string, message: string, params?: Record<string, string | number>): FormatWarning => ({
-  code,
-  message,
-  ...(params ? { params } : {}),
-});
 
 /** "{'0':'terrible','1':'great'}" → verbalizer with labels "0", "1". */
 export function lmBffMappingToVerbalizer(source: string): ConvertResult<Verbalizer> {

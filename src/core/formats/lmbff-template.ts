@@ -9,13 +9,14 @@
 // always read with a leading space (" great"), so "*mask*" stands for a word after a space.
 
 import { parseTemplate, type SlotModifier } from '../template.ts';
-import { escapeTemplateText, indexOfSlot, slotForIndex, type ConvertResult, type FormatWarning } from './common.ts';
-
-const w = (code: string, message: string, params?: Record<string, string | number>): FormatWarning => ({
-  code,
-  message,
-  ...(params ? { params } : {}),
-});
+import {
+  formatWarning as w,
+  escapeTemplateText,
+  indexOfSlot,
+  slotForIndex,
+  type ConvertResult,
+  type FormatWarning,
+} from './common.ts';
 
 const SPECIAL = new Set(['cls', 'mask', 'sep', 'sep+']);
 /** Input variables LM-BFF knows, by prefix (before "_<i>"), and what they mean here. */

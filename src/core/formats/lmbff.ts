@@ -2,20 +2,11 @@
 // ↔ ClozeLab, for whole setups: templates (lmbff-template.ts) and label-word mappings
 // (lmbff-mapping.ts).
 
-import type { PromptSetup, TemplateEntry } from '../setup.ts';
-import type { ConvertResult, FormatWarning } from './common.ts';
+import type { PromptSetup } from '../setup.ts';
+import { formatWarning as w, type ConvertResult, type FormatWarning } from './common.ts';
 import { lmBffToTemplate, templateToLmBff } from './lmbff-template.ts';
 import { lmBffMappingToVerbalizer, verbalizerToLmBffMapping } from './lmbff-mapping.ts';
-import { adaptInputs, modelNotice } from './setup-parts.ts';
-
-const w = (code: string, message: string, params?: Record<string, string | number>): FormatWarning => ({
-  code,
-  message,
-  ...(params ? { params } : {}),
-});
-
-// ---------------------------------------------------------------------------------------------
-// Whole setups
+import { adaptInputs, exportTemplates, importTemplateLines, inputsNotice, modelNotice } from './setup-parts.ts';
 
 export interface LmBffExport {
   /** One LM-BFF template per ClozeLab template (LM-BFF's --template_list takes several). */
@@ -26,25 +17,9 @@ export interface LmBffExport {
 }
 
 export function exportLmBff(setup: PromptSetup, options: { intKeys?: boolean } = {}): LmBffExport {
-  const warnings: FormatWarning[] = [];
-  const templates: LmBffExport['templates'] = [];
-  const ordered = [...setup.templates].sort(
-    (a, b) => Number(b.id === setup.activeTemplateId) - Number(a.id === setup.activeTemplateId),
-  );
-  for (const entry of ordered) {
-    const r = templateToLmBff(entry.text);
-    const name = entry.name || entry.id;
-    const tag = (x: FormatWarning): FormatWarning => ({ ...x, params: { ...x.params, template: name } });
-    if (!r.ok) {
-      warnings.push(
-        ...r.errors.map(tag),
-        w('template-skipped', `The template "${name}" has errors and was not exported.`, { template: name }),
-      );
-      continue;
-    }
-    warnings.push(...r.warnings.map(tag));
-    templates.push({ name, template: r.value });
-  }
+  const exported = exportTemplates(setup, templateToLmBff);
+  const warnings = exported.warnings;
+  const templates = exported.templates.map(({ name, text }) => ({ name, template: text }));
   const mapping = verbalizerToLmBffMapping(setup.verbalizer, options);
   if (mapping.ok) warnings.push(...mapping.warnings);
   if (setup.scoring.calibrate) {
@@ -52,20 +27,8 @@ export function exportLmBff(setup: PromptSetup, options: { intKeys?: boolean } =
       w('no-calibration', "Calibration is not part of LM-BFF's prompt-based predictions; it is not exported."),
     );
   }
-  warnings.push(...modelNotice(setup), ...inputsNotice(setup));
+  warnings.push(...modelNotice(setup), ...inputsNotice(setup, 'an LM-BFF template'));
   return { templates, mapping: mapping.ok ? mapping.value : '{}', warnings };
-}
-
-function inputsNotice(setup: PromptSetup): FormatWarning[] {
-  return setup.inputs.length > 0
-    ? [
-        w(
-          'inputs-not-exported',
-          `The ${setup.inputs.length} example input(s) are not part of an LM-BFF template; export the setup as JSON to keep them.`,
-          { n: setup.inputs.length },
-        ),
-      ]
-    : [];
 }
 
 /**
@@ -76,23 +39,12 @@ export function importLmBff(
   input: { templates: string; mapping: string },
   base: PromptSetup,
 ): ConvertResult<PromptSetup> {
-  const warnings: FormatWarning[] = [];
-  const errors: FormatWarning[] = [];
-  const lines = input.templates
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== '');
-  if (lines.length === 0) return { ok: false, errors: [w('empty', 'Paste at least one LM-BFF template.')], warnings };
-  if (lines.length > 20)
-    return { ok: false, errors: [w('too-many-templates', 'At most 20 templates.', { max: 20 })], warnings };
-  const templates: TemplateEntry[] = [];
-  lines.forEach((line, i) => {
-    const r = lmBffToTemplate(line);
-    const tag = (x: FormatWarning): FormatWarning => ({ ...x, params: { ...x.params, template: `${i + 1}` } });
-    warnings.push(...r.warnings.map(tag));
-    if (!r.ok) errors.push(...r.errors.map(tag));
-    else templates.push({ id: `t${i + 1}`, name: `LM-BFF ${i + 1}`, text: r.value });
+  const read = importTemplateLines(input.templates, lmBffToTemplate, {
+    name: 'LM-BFF',
+    emptyMessage: 'Paste at least one LM-BFF template.',
   });
+  if (!read.read) return { ok: false, errors: read.errors, warnings: [] };
+  const { templates, warnings, errors } = read;
   const mapping = lmBffMappingToVerbalizer(input.mapping);
   warnings.push(...mapping.warnings);
   if (!mapping.ok) errors.push(...mapping.errors);

@@ -8,14 +8,14 @@
 // ClozeLab writes a literal "{" as {"text":"{"}. Spaces between parts collapse to one.
 
 import { parseTemplate, type SlotModifier } from '../template.ts';
-import { escapeTemplateText, indexOfSlot, type ConvertResult, type FormatWarning } from './common.ts';
+import {
+  formatWarning as w,
+  escapeTemplateText,
+  indexOfSlot,
+  type ConvertResult,
+  type FormatWarning,
+} from './common.ts';
 import { isPyDict, isPyRaw, pyString, tryReadPyLiteral, type PyValue } from './python-literal.ts';
-
-const w = (code: string, message: string, params?: Record<string, string | number>): FormatWarning => ({
-  code,
-  message,
-  ...(params ? { params } : {}),
-});
 
 /** ClozeLab's final punctuation set (template.ts), as Python's rstrip argument. */
 const PUNCT = '.!?,;:…。！？，；：';

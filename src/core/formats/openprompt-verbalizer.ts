@@ -1,14 +1,8 @@
 // OpenPrompt's ManualVerbalizer label words ↔ ClozeLab verbalizer.
 
 import type { Verbalizer } from '../verbalizer.ts';
-import type { ConvertResult, FormatWarning } from './common.ts';
+import { formatWarning as w, type ConvertResult, type FormatWarning } from './common.ts';
 import { isPyDict, tryReadPyLiteral, type PyValue } from './python-literal.ts';
-
-const w = (code: string, message: string, params?: Record<string, string | number>): FormatWarning => ({
-  code,
-  message,
-  ...(params ? { params } : {}),
-});
 
 /** Verbalizer → {"class": ["word", …], …} (JSON, which is also a Python literal). */
 export function verbalizerToOpenPrompt(v: Verbalizer): { classes: string[]; labelWords: string } {

@@ -6,22 +6,13 @@
 // the mean over its words of log softmax-over-all-label-words, which gives the same distribution as
 // ClozeLab's "Mean of logits (PET)" with "First sub-token only".
 
-import type { PromptSetup, TemplateEntry } from '../setup.ts';
-import type { ConvertResult, FormatWarning } from './common.ts';
+import type { PromptSetup } from '../setup.ts';
+import { formatWarning as w, type ConvertResult, type FormatWarning } from './common.ts';
 import { templateToOpenPrompt, openPromptToTemplate } from './openprompt-template.ts';
 import { verbalizerToOpenPrompt, openPromptToVerbalizer } from './openprompt-verbalizer.ts';
-import { adaptInputs, modelNotice } from './setup-parts.ts';
+import { adaptInputs, exportTemplates, importTemplateLines, inputsNotice, modelNotice } from './setup-parts.ts';
 
 type Scoring = PromptSetup['scoring'];
-
-const w = (code: string, message: string, params?: Record<string, string | number>): FormatWarning => ({
-  code,
-  message,
-  ...(params ? { params } : {}),
-});
-
-// ---------------------------------------------------------------------------------------------
-// Scoring and whole setups
 
 /** The ClozeLab scoring that matches ManualVerbalizer's defaults. */
 export const OPENPROMPT_SCORING: Readonly<Pick<Scoring, 'aggregation' | 'multiToken' | 'calibrate'>> = Object.freeze({
@@ -77,36 +68,13 @@ const quote1 = (s: string) =>
   `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r')}'`;
 
 export function exportOpenPrompt(setup: PromptSetup): OpenPromptExport {
-  const warnings: FormatWarning[] = [];
-  const templates: OpenPromptExport['templates'] = [];
-  const ordered = [...setup.templates].sort(
-    (a, b) => Number(b.id === setup.activeTemplateId) - Number(a.id === setup.activeTemplateId),
-  );
-  for (const entry of ordered) {
-    const name = entry.name || entry.id;
-    const tag = (x: FormatWarning): FormatWarning => ({ ...x, params: { ...x.params, template: name } });
-    const r = templateToOpenPrompt(entry.text);
-    if (!r.ok) {
-      warnings.push(
-        ...r.errors.map(tag),
-        w('template-skipped', `The template "${name}" has errors and was not exported.`, { template: name }),
-      );
-      continue;
-    }
-    warnings.push(...r.warnings.map(tag));
-    templates.push({ name, text: r.value });
-  }
+  const { templates, warnings } = exportTemplates(setup, templateToOpenPrompt);
   const { classes, labelWords } = verbalizerToOpenPrompt(setup.verbalizer);
-  warnings.push(...scoringWarnings(setup.scoring), ...modelNotice(setup));
-  if (setup.inputs.length > 0) {
-    warnings.push(
-      w(
-        'inputs-not-exported',
-        `The ${setup.inputs.length} example input(s) are not part of an OpenPrompt template; export the setup as JSON to keep them.`,
-        { n: setup.inputs.length },
-      ),
-    );
-  }
+  warnings.push(
+    ...scoringWarnings(setup.scoring),
+    ...modelNotice(setup),
+    ...inputsNotice(setup, 'an OpenPrompt template'),
+  );
   const comment = (s: string) => s.replace(/[\r\n]+/g, ' ');
   const python = [
     '# Exported from ClozeLab' + (setup.name ? `: ${comment(setup.name)}` : ''),
@@ -132,24 +100,12 @@ export function importOpenPrompt(
   input: { templates: string; labelWords: string; classes?: string },
   base: PromptSetup,
 ): ConvertResult<PromptSetup> {
-  const warnings: FormatWarning[] = [];
-  const errors: FormatWarning[] = [];
-  const lines = input.templates
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== '');
-  if (lines.length === 0)
-    return { ok: false, errors: [w('empty', 'Paste at least one ManualTemplate text.')], warnings };
-  if (lines.length > 20)
-    return { ok: false, errors: [w('too-many-templates', 'At most 20 templates.', { max: 20 })], warnings };
-  const templates: TemplateEntry[] = [];
-  lines.forEach((line, i) => {
-    const tag = (x: FormatWarning): FormatWarning => ({ ...x, params: { ...x.params, template: `${i + 1}` } });
-    const r = openPromptToTemplate(line);
-    warnings.push(...r.warnings.map(tag));
-    if (!r.ok) errors.push(...r.errors.map(tag));
-    else templates.push({ id: `t${i + 1}`, name: `OpenPrompt ${i + 1}`, text: r.value });
+  const read = importTemplateLines(input.templates, openPromptToTemplate, {
+    name: 'OpenPrompt',
+    emptyMessage: 'Paste at least one ManualTemplate text.',
   });
+  if (!read.read) return { ok: false, errors: read.errors, warnings: [] };
+  const { templates, warnings, errors } = read;
   const verbalizer = openPromptToVerbalizer(input.labelWords, input.classes ?? '');
   warnings.push(...verbalizer.warnings);
   if (!verbalizer.ok) errors.push(...verbalizer.errors);

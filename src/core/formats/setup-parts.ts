@@ -1,7 +1,93 @@
 // Helpers shared by the import/export converters for whole setups.
 import { parseTemplate } from '../template.ts';
-import type { PromptSetup } from '../setup.ts';
-import type { FormatWarning } from './common.ts';
+import type { PromptSetup, TemplateEntry } from '../setup.ts';
+import { formatWarning as w, type ConvertResult, type FormatWarning } from './common.ts';
+
+/** Most template lines one import reads (the setup's own limit). */
+const MAX_TEMPLATE_LINES = 20;
+
+/** A warning that says which template (by name or line number) it is about. */
+const forTemplate =
+  (template: string) =>
+  (x: FormatWarning): FormatWarning => ({ ...x, params: { ...x.params, template } });
+
+/**
+ * Every template of a setup in another tool's syntax, the active one first. A template with errors
+ * is left out with a warning; every warning names its template.
+ */
+export function exportTemplates(
+  setup: PromptSetup,
+  convert: (text: string) => ConvertResult<string>,
+): { templates: { name: string; text: string }[]; warnings: FormatWarning[] } {
+  const warnings: FormatWarning[] = [];
+  const templates: { name: string; text: string }[] = [];
+  const ordered = [...setup.templates].sort(
+    (a, b) => Number(b.id === setup.activeTemplateId) - Number(a.id === setup.activeTemplateId),
+  );
+  for (const entry of ordered) {
+    const name = entry.name || entry.id;
+    const tag = forTemplate(name);
+    const r = convert(entry.text);
+    if (!r.ok) {
+      warnings.push(
+        ...r.errors.map(tag),
+        w('template-skipped', `The template "${name}" has errors and was not exported.`, { template: name }),
+      );
+      continue;
+    }
+    warnings.push(...r.warnings.map(tag));
+    templates.push({ name, text: r.value });
+  }
+  return { templates, warnings };
+}
+
+/**
+ * Another tool's templates, one per line, as template entries t1, t2, … named "<tool> 1", ….
+ * `read: false` when there is no line or too many; otherwise every line's warnings and errors,
+ * tagged with its line number, so that the caller can report them together with its own.
+ */
+export function importTemplateLines(
+  text: string,
+  convert: (line: string) => ConvertResult<string>,
+  tool: { name: string; emptyMessage: string },
+):
+  | { read: false; errors: FormatWarning[] }
+  | { read: true; templates: TemplateEntry[]; warnings: FormatWarning[]; errors: FormatWarning[] } {
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  if (lines.length === 0) return { read: false, errors: [w('empty', tool.emptyMessage)] };
+  if (lines.length > MAX_TEMPLATE_LINES)
+    return {
+      read: false,
+      errors: [w('too-many-templates', 'At most 20 templates.', { max: MAX_TEMPLATE_LINES })],
+    };
+  const templates: TemplateEntry[] = [];
+  const warnings: FormatWarning[] = [];
+  const errors: FormatWarning[] = [];
+  lines.forEach((line, i) => {
+    const tag = forTemplate(`${i + 1}`);
+    const r = convert(line);
+    warnings.push(...r.warnings.map(tag));
+    if (!r.ok) errors.push(...r.errors.map(tag));
+    else templates.push({ id: `t${i + 1}`, name: `${tool.name} ${i + 1}`, text: r.value });
+  });
+  return { read: true, templates, warnings, errors };
+}
+
+/** Other tools' template files hold no example inputs: say that they were not exported. */
+export function inputsNotice(setup: PromptSetup, where: string): FormatWarning[] {
+  return setup.inputs.length > 0
+    ? [
+        w(
+          'inputs-not-exported',
+          `The ${setup.inputs.length} example input(s) are not part of ${where}; export the setup as JSON to keep them.`,
+          { n: setup.inputs.length },
+        ),
+      ]
+    : [];
+}
 
 /**
  * Example inputs re-keyed for a template's slots: a single-input template reads "X", numbered ones
