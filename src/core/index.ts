@@ -10,4 +10,5 @@ export * from './calibration.ts';
 export * from './numerics.ts';
 export * from './metrics.ts';
 export * from './setup.ts';
+export * from './setup-parse.ts';
 export * from './models.ts';

@@ -15,7 +15,8 @@
 // setup that is simply invalid. Everything decoded is untrusted data and goes through parseSetup.
 
 import LZString from 'lz-string';
-import { parseSetup, SETUP_LIMITS, type PromptSetup, type SetupError } from './setup.ts';
+import { parseSetup, type SetupError } from './setup-parse.ts';
+import { SETUP_LIMITS, type PromptSetup } from './setup.ts';
 
 /** Version of the link format written by `encodeShareFragment`. */
 export const LINK_FORMAT_VERSION = 2 as const;

@@ -1,6 +1,7 @@
 // Saving the workspace in localStorage with a versioned envelope. A saved state that can't be
 // read is never silently dropped: it is copied to a backup key and the user is told.
-import { defaultSetup, parseSetup, type PromptSetup } from '../core/setup.ts';
+import { defaultSetup, type PromptSetup } from '../core/setup.ts';
+import { parseSetup } from '../core/setup-parse.ts';
 import { formatVerbalizer } from '../core/verbalizer.ts';
 
 export const WORKSPACE_KEY = 'clozelab.workspace';

@@ -2,7 +2,8 @@
 // here, so "open as new setup" never loses work. Also a small list the user can save to by hand.
 // Stored in localStorage under its own versioned key; every entry is re-validated on load.
 import { create } from 'zustand';
-import { parseSetup, type PromptSetup } from '../core/setup.ts';
+import { parseSetup } from '../core/setup-parse.ts';
+import type { PromptSetup } from '../core/setup.ts';
 import { formatVerbalizer } from '../core/verbalizer.ts';
 
 export const SAVED_SETUPS_KEY = 'clozelab.savedSetups';

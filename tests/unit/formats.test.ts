@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { defaultSetup, parseSetup, parseSetupJson, type PromptSetup } from '../../src/core/setup.ts';
+import { defaultSetup, type PromptSetup } from '../../src/core/setup.ts';
+import { parseSetup, parseSetupJson } from '../../src/core/setup-parse.ts';
 import { parseTemplate, renderPrompt, promptToText } from '../../src/core/template.ts';
 import { exportLmBff, importLmBff } from '../../src/core/formats/lmbff.ts';
 import { lmBffMappingToVerbalizer, verbalizerToLmBffMapping } from '../../src/core/formats/lmbff-mapping.ts';

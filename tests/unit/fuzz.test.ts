@@ -11,7 +11,8 @@ import { formatVerbalizer, parseVerbalizer, type Verbalizer } from '../../src/co
 import { parseDataset } from '../../src/core/dataset-parse.ts';
 import type { DatasetFormat } from '../../src/core/dataset.ts';
 import { decodeShareFragment, encodeShareFragment, linkChecksum } from '../../src/core/share-link.ts';
-import { defaultSetup, parseSetup, parseSetupJson } from '../../src/core/setup.ts';
+import { defaultSetup } from '../../src/core/setup.ts';
+import { parseSetup, parseSetupJson } from '../../src/core/setup-parse.ts';
 import { escapeTemplateText } from '../../src/core/formats/common.ts';
 import { importOpenPrompt } from '../../src/core/formats/openprompt.ts';
 import { importLmBff } from '../../src/core/formats/lmbff.ts';

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseTemplate } from '../../src/core/template.ts';
 import { parseVerbalizer, resolveFromTokenizations } from '../../src/core/verbalizer.ts';
-import { defaultSetup, parseSetup, parseSetupJson } from '../../src/core/setup.ts';
+import { defaultSetup } from '../../src/core/setup.ts';
+import { parseSetup, parseSetupJson } from '../../src/core/setup-parse.ts';
 import { decodeShareFragment } from '../../src/core/share-link.ts';
 import { exportLmBff } from '../../src/core/formats/lmbff.ts';
 import { lmBffToTemplate } from '../../src/core/formats/lmbff-template.ts';

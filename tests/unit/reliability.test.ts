@@ -2,7 +2,8 @@
 // load would reset the workspace), and another tab's save is never silently overwritten.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { defaultSetup, parseSetup, SETUP_LIMITS, type PromptSetup } from '../../src/core/setup.ts';
+import { defaultSetup, SETUP_LIMITS, type PromptSetup } from '../../src/core/setup.ts';
+import { parseSetup } from '../../src/core/setup-parse.ts';
 import { fitSetupToLimits } from '../../src/core/setup-fit.ts';
 import { formatVerbalizer, parseVerbalizer, VERBALIZER_LIMITS } from '../../src/core/verbalizer.ts';
 import { restoreWorkspace, serializeWorkspace } from '../../src/store/persistence.ts';

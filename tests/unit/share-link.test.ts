@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import LZString from 'lz-string';
 import { describe, expect, it } from 'vitest';
-import { defaultSetup, parseSetup, SETUP_LIMITS, type PromptSetup } from '../../src/core/setup.ts';
+import { defaultSetup, SETUP_LIMITS, type PromptSetup } from '../../src/core/setup.ts';
+import { parseSetup } from '../../src/core/setup-parse.ts';
 import {
   decodeShareFragment,
   encodeShareFragment,

@@ -5,7 +5,7 @@
 import type { TemplateErrorCode, TemplateIssue, TemplateWarningCode } from '../../core/template';
 import type { ResolutionIssue, ResolutionIssueCode, VerbalizerIssue, VerbalizerIssueCode } from '../../core/verbalizer';
 import type { ScoringWarning, ScoringWarningCode } from '../../core/scoring';
-import type { SetupError } from '../../core/setup';
+import type { SetupError } from '../../core/setup-parse';
 import type { LinkError, LinkErrorCode } from '../../core/share-link';
 import type { FormatWarning } from '../../core/formats/common';
 import { usePrefs, type Locale } from '../../store/prefs';

@@ -1,6 +1,7 @@
 // Export the setup as a JSON file; import one (validated by parseSetupJson, errors with paths).
 import { useState } from 'react';
-import { parseSetupJson, SETUP_LIMITS, type PromptSetup, type SetupError } from '../../../core/setup';
+import { parseSetupJson, type SetupError } from '../../../core/setup-parse';
+import { SETUP_LIMITS, type PromptSetup } from '../../../core/setup';
 import { openAsNewSetup } from '../../../store/open-setup';
 import { useWorkspace } from '../../../store/workspace';
 import { useT } from '../../i18n';
