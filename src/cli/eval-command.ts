@@ -1,29 +1,24 @@
 // `clozelab eval`: the evaluation workbench on the command line. Same core code as the browser
 // (src/core/evaluation.ts), run on Node's ONNX Runtime through MaskedLMEngine.
 
-import { existsSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
-import { ambiguousLabelValues, autoLabelMap, buildExamples, suggestMapping } from '../core/dataset-mapping.ts';
-import { describeProblem, type Dataset, type DatasetFormat, type DatasetMapping } from '../core/dataset.ts';
-import { parseDataset } from '../core/dataset-parse.ts';
-import { DEMO_DATASETS, findDemoDataset } from '../core/demo-datasets.ts';
+import { ambiguousLabelValues, buildExamples, suggestMapping, templateSlots } from '../core/dataset-mapping.ts';
+import { describeProblem, type Dataset, type DatasetMapping } from '../core/dataset.ts';
+import { DEMO_DATASETS } from '../core/demo-datasets.ts';
 import { evalSources } from '../core/evaluation-results.ts';
 import { evaluationReport, predictionsCsv } from '../core/evaluation-report.ts';
-import { runEvaluation, type EvaluationProgress } from '../core/evaluation.ts';
-import { templateSlots } from '../core/dataset-mapping.ts';
+import { runEvaluation } from '../core/evaluation.ts';
 import { isTestModelId } from '../core/models.ts';
 import { CACHE_LIMITS, ScoringPipeline } from '../core/pipeline.ts';
-import { DEFAULT_SCORING_OPTIONS } from '../core/scoring.ts';
-import { isValidModelId, SETUP_VERSION, type ModelDtype, type PromptSetup } from '../core/setup.ts';
-import { parseSetupJson } from '../core/setup-parse.ts';
+import type { ModelDtype, PromptSetup } from '../core/setup.ts';
 import { MaskedLMEngine } from '../runtime/engine.ts';
 import { RuntimeError } from '../runtime/errors.ts';
 import { allowHubDownloads, setLocalModelFolder } from '../runtime/node-models.ts';
 import { engineModel } from '../runtime/pipeline-model.ts';
-import type { ModelSource } from '../runtime/protocol.ts';
 import { parseArgs, single, UsageError, type FlagSpec } from './args.ts';
-import { checkOutputPath, InputError, readInputFile, terminalSafe, writeOutputFile, type InputFile } from './files.ts';
-import { formatSource, pct } from './format.ts';
+import { applyMappingFlags, loadData, loadSetup } from './eval-inputs.ts';
+import { checkOutputPath, terminalSafe, writeOutputFile } from './files.ts';
+import { formatSource, jsonForTerminal, pct, progressLine } from './format.ts';
+import { resolveModel } from './model-source.ts';
 
 export interface CommandIO {
   stdout(text: string): void;
@@ -81,153 +76,6 @@ contextual calibration, for every template and their ensemble.
 
 Demos (small datasets written for ClozeLab): ${DEMO_DATASETS.map((d) => d.id).join(', ')}
 Exit status: 0 done, 1 the model or the run failed, 2 bad input, 130 interrupted (partial results printed).`;
-
-function demoOrThrow(spec: string) {
-  const id = spec.slice('demo:'.length);
-  const demo = findDemoDataset(id);
-  if (!demo) throw new InputError(`There is no demo "${id}". Demos: ${DEMO_DATASETS.map((d) => d.id).join(', ')}.`);
-  return demo;
-}
-
-function loadSetup(spec: string, cwd: string): PromptSetup {
-  if (spec.startsWith('demo:')) {
-    const demo = demoOrThrow(spec);
-    return {
-      version: SETUP_VERSION,
-      name: `Demo: ${demo.id}`,
-      model: { id: demo.suggestedModel, source: 'hub', dtype: 'auto', device: 'auto' },
-      templates: demo.templates,
-      activeTemplateId: demo.templates[0]!.id,
-      verbalizer: { labels: demo.verbalizer },
-      scoring: { ...DEFAULT_SCORING_OPTIONS },
-      inputs: [],
-    };
-  }
-  const { text } = readInputFile(spec, 'setup', cwd);
-  const parsed = parseSetupJson(text);
-  if (!parsed.ok) {
-    throw new InputError(
-      `The setup "${spec}" is not a valid ClozeLab setup:\n${parsed.errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`,
-    );
-  }
-  return parsed.setup;
-}
-
-function loadData(
-  spec: string,
-  format: string | undefined,
-  cwd: string,
-): { dataset: Dataset; name: string; file: InputFile | null } {
-  if (format !== undefined && !['csv', 'tsv', 'jsonl'].includes(format))
-    throw new UsageError(`--format must be csv, tsv or jsonl (got "${format}").`);
-  const file = spec.startsWith('demo:') ? null : readInputFile(spec, 'data', cwd);
-  const source = file ?? { text: demoOrThrow(spec).csv, name: demoOrThrow(spec).fileName };
-  const parsed = parseDataset(source.text, {
-    format: (format as DatasetFormat | undefined) ?? 'auto',
-    fileName: source.name,
-  });
-  if (!parsed.ok) throw new InputError(`The data "${spec}" can't be read: ${parsed.error.message}`);
-  return { dataset: parsed.dataset, name: source.name, file };
-}
-
-/** Where the model comes from: a folder, a copy under public/models/, or the Hub. */
-function resolveModel(
-  arg: string | undefined,
-  setup: PromptSetup,
-  cwd: string,
-  root: string,
-): { source: ModelSource; folder: string | null; label: string } {
-  const publicModels = join(root, 'public', 'models');
-  if (arg !== undefined) {
-    const asPath = resolve(cwd, arg);
-    if (existsSync(asPath) && statSync(asPath).isDirectory()) {
-      if (!existsSync(join(asPath, 'config.json')))
-        throw new InputError(`The model folder "${arg}" has no config.json (a Hugging Face layout folder is needed).`);
-      return { source: { kind: 'local', id: basename(asPath) }, folder: dirname(asPath), label: asPath };
-    }
-    if (!isValidModelId(arg))
-      throw new InputError(`--model "${arg}" is neither a model folder nor a Hub id like "Xenova/bert-base-uncased".`);
-  }
-  const id = arg ?? setup.model.id;
-  const localCopy = existsSync(join(publicModels, id, 'config.json'));
-  if ((arg === undefined && setup.model.source === 'local') || isTestModelId(id) || localCopy) {
-    if (!localCopy) {
-      throw new InputError(
-        isTestModelId(id)
-          ? `The test model "${id}" has not been generated yet: run "npm run fixtures" first.`
-          : `The local model "${id}" is not in ${publicModels}.`,
-      );
-    }
-    return { source: { kind: 'local', id }, folder: publicModels, label: id };
-  }
-  return { source: { kind: 'hub', id }, folder: null, label: id };
-}
-
-function parsePairs(list: readonly string[] | undefined, flag: string): [string, string][] {
-  return (list ?? []).map((pair) => {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--${flag} expects NAME=VALUE (got "${pair}").`);
-    return [pair.slice(0, eq).trim(), pair.slice(eq + 1).trim()];
-  });
-}
-
-function applyMappingFlags(
-  mapping: DatasetMapping,
-  dataset: Dataset,
-  labels: readonly string[],
-  slots: readonly string[],
-  flags: ReturnType<typeof parseArgs>,
-): DatasetMapping {
-  const known = (column: string) => {
-    if (!dataset.columns.includes(column))
-      throw new InputError(
-        `The data has no column "${column}". Columns: ${dataset.columns.map((c) => `"${c}"`).join(', ')}.`,
-      );
-    return column;
-  };
-  let labelMap = new Map(mapping.labelMap);
-  const next: DatasetMapping = { slots: { ...mapping.slots }, labelColumn: mapping.labelColumn, labelMap };
-  for (const [slot, column] of parsePairs(flags.values.get('column'), 'column')) {
-    if (!slots.includes(slot))
-      throw new InputError(
-        `--column ${slot}=…: the templates have no slot [${slot}] (slots: ${slots.map((s) => `[${s}]`).join(', ')}).`,
-      );
-    next.slots[slot] = known(column);
-  }
-  const labelColumn = single(flags, 'label-column');
-  if (labelColumn !== undefined) {
-    next.labelColumn = known(labelColumn);
-    next.labelMap = labelMap = autoLabelMap(dataset, labelColumn, labels);
-  }
-  for (const [value, label] of parsePairs(flags.values.get('label-map'), 'label-map')) {
-    if (!labels.includes(label))
-      throw new InputError(
-        `--label-map ${value}=${label}: "${label}" is not a verbalizer label (labels: ${labels.join(', ')}).`,
-      );
-    labelMap.set(value, label);
-  }
-  for (const slot of slots) {
-    if (!next.slots[slot])
-      throw new InputError(`No data column for the slot [${slot}]; choose one with --column ${slot}=<column>.`);
-  }
-  if (!next.labelColumn) throw new InputError('No label column; choose one with --label-column <column>.');
-  return next;
-}
-
-/** JSON with DEL and C1 characters escaped too (JSON.stringify escapes only C0): still valid JSON, safe on a terminal. */
-function jsonForTerminal(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(
-    /[\u007f-\u009f]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-}
-
-function progressLine(p: EvaluationProgress): string {
-  const seconds = p.elapsedMs / 1000;
-  const rate = seconds > 0 ? p.done / seconds : 0;
-  const eta = rate > 0 ? (p.total - p.done) / rate : 0;
-  return `  ${p.done}/${p.total} examples · ${rate.toFixed(0)}/s · ${p.done < p.total ? `about ${Math.ceil(eta)} s left` : 'done'}`;
-}
 
 export async function evalCommand(argv: readonly string[], terminal: CommandIO): Promise<number> {
   // Everything printed may quote the data (labels, values, file names): control characters from it

@@ -1,6 +1,7 @@
-// Plain-text tables for the CLI's evaluation output (the browser shows the same numbers).
+// How `clozelab eval` prints: plain-text tables of the results (the browser shows the same numbers),
+// the JSON report, and the progress line.
 
-import { describeHint, diagnose, type EvaluationRun } from '../core/evaluation.ts';
+import { describeHint, diagnose, type EvaluationProgress, type EvaluationRun } from '../core/evaluation.ts';
 import { predictions, runMetrics, type CalibrationMode, type EvalSource } from '../core/evaluation-results.ts';
 import type { Metrics } from '../core/metrics.ts';
 
@@ -79,4 +80,19 @@ export function formatSource(run: EvaluationRun, source: EvalSource, primary: Ca
     for (const h of hints) lines.push(`  - ${describeHint(h, primary === 'calibrated')}`);
   }
   return lines;
+}
+
+/** JSON with DEL and C1 characters escaped too (JSON.stringify escapes only C0): still valid JSON, safe on a terminal. */
+export function jsonForTerminal(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(
+    /[\u007f-\u009f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+export function progressLine(p: EvaluationProgress): string {
+  const seconds = p.elapsedMs / 1000;
+  const rate = seconds > 0 ? p.done / seconds : 0;
+  const eta = rate > 0 ? (p.total - p.done) / rate : 0;
+  return `  ${p.done}/${p.total} examples · ${rate.toFixed(0)}/s · ${p.done < p.total ? `about ${Math.ceil(eta)} s left` : 'done'}`;
 }
