@@ -2,12 +2,10 @@
 // (src/core/evaluation.ts), run on Node's ONNX Runtime through MaskedLMEngine.
 
 import { ambiguousLabelValues, buildExamples, suggestMapping, templateSlots } from '../core/dataset-mapping.ts';
-import { describeProblem, type Dataset, type DatasetMapping } from '../core/dataset.ts';
+import { allProblems, describeProblem, type Dataset, type DatasetMapping } from '../core/dataset.ts';
 import { DEMO_DATASETS } from '../core/demo-datasets.ts';
-import { evalSources } from '../core/evaluation-results.ts';
 import { evaluationReport, predictionsCsv } from '../core/evaluation-report.ts';
 import { runEvaluation } from '../core/evaluation.ts';
-import { isTestModelId } from '../core/models.ts';
 import { CACHE_LIMITS, ScoringPipeline } from '../core/pipeline.ts';
 import type { ModelDtype, PromptSetup } from '../core/setup.ts';
 import { MaskedLMEngine } from '../runtime/engine.ts';
@@ -15,10 +13,10 @@ import { RuntimeError } from '../runtime/errors.ts';
 import { allowHubDownloads, setLocalModelFolder } from '../runtime/node-models.ts';
 import { engineModel } from '../runtime/pipeline-model.ts';
 import { parseArgs, single, UsageError, type FlagSpec } from './args.ts';
-import { applyMappingFlags, loadData, loadSetup } from './eval-inputs.ts';
+import { applyMappingFlags, chooseTemplates, loadData, loadSetup } from './eval-inputs.ts';
 import { checkOutputPath, terminalSafe, writeOutputFile } from './files.ts';
-import { formatSource, jsonForTerminal, pct, progressLine } from './format.ts';
-import { resolveModel } from './model-source.ts';
+import { formatRun, jsonForTerminal, pct, progressLine } from './format.ts';
+import { chooseDtype, resolveModel } from './model-source.ts';
 
 export interface CommandIO {
   stdout(text: string): void;
@@ -111,6 +109,7 @@ export async function evalCommand(argv: readonly string[], terminal: CommandIO):
   let model: ReturnType<typeof resolveModel>;
   let dtype: ModelDtype;
   let predictionsPath: string | undefined;
+  let entries: PromptSetup['templates'];
   try {
     setup = loadSetup(single(flags, 'setup')!, io.cwd);
     const data = loadData(single(flags, 'data')!, single(flags, 'format'), io.cwd);
@@ -125,29 +124,12 @@ export async function evalCommand(argv: readonly string[], terminal: CommandIO):
     if (predictionsFlag !== undefined)
       predictionsPath = checkOutputPath(predictionsFlag, 'predictions', io.cwd, data.file ? [data.file] : []);
     model = resolveModel(single(flags, 'model'), setup, io.cwd, io.projectRoot);
-    const dtypeFlag = single(flags, 'dtype');
-    if (dtypeFlag !== undefined && !['fp32', 'fp16', 'q8', 'q4', 'auto'].includes(dtypeFlag))
-      throw new UsageError(`--dtype must be fp32, fp16, q8 or q4 (got "${dtypeFlag}").`);
-    dtype = (dtypeFlag as ModelDtype | undefined) ?? setup.model.dtype;
+    dtype = chooseDtype(single(flags, 'dtype'), setup);
+    entries = chooseTemplates(single(flags, 'templates'), setup);
   } catch (error) {
     io.stderr(`clozelab eval: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT.usage;
   }
-
-  const wanted = single(flags, 'templates')
-    ?.split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (wanted) {
-    const missing = wanted.filter((id) => !setup.templates.some((t) => t.id === id));
-    if (missing.length > 0) {
-      io.stderr(
-        `clozelab eval: the setup has no template ${missing.map((m) => `"${m}"`).join(', ')} (templates: ${setup.templates.map((t) => t.id).join(', ')}).\n`,
-      );
-      return EXIT.usage;
-    }
-  }
-  const entries = wanted ? setup.templates.filter((t) => wanted.includes(t.id)) : setup.templates;
   const labels = setup.verbalizer.labels.map((l) => l.label);
 
   // ---- model ----
@@ -192,7 +174,7 @@ export async function evalCommand(argv: readonly string[], terminal: CommandIO):
       );
     }
     const { examples, problems: mappingProblems } = buildExamples(dataset, mapping, labels);
-    const problems = [...dataset.problems, ...mappingProblems].sort((a, b) => a.line - b.line);
+    const problems = allProblems(dataset, mappingProblems);
     if (problems.length > 0) {
       const shown = problems.slice(0, 20).map((p) => `  ${describeProblem(p)}`);
       const more = problems.length > 20 ? [`  … and ${problems.length - 20} more`] : [];
@@ -248,17 +230,15 @@ export async function evalCommand(argv: readonly string[], terminal: CommandIO):
     if (flags.switches.has('json')) {
       io.stdout(jsonForTerminal(report) + '\n');
     } else {
-      const primary = report.primaryMode;
-      const lines = [
-        'ClozeLab evaluation',
-        `  model     ${engine.info.id} (${engine.info.dtype}, ${engine.info.device})${isTestModelId(engine.info.id) ? ' — test model with random weights: the numbers are meaningless' : ''}`,
-        `  data      ${dataName}: ${run.done} of ${examples.length} examples evaluated${problems.length ? `, ${problems.length} row(s) skipped` : ''}`,
-        `  labels    ${labels.join(', ')}`,
-        `  scoring   ${setup.scoring.aggregation} of word probabilities; headline: ${primary === 'calibrated' ? 'with' : 'without'} calibration`,
-        '',
-      ];
-      for (const source of evalSources(run)) lines.push(...formatSource(run, source, primary), '');
-      io.stdout(lines.join('\n'));
+      io.stdout(
+        formatRun(run, {
+          model: engine.info,
+          dataName,
+          examples: examples.length,
+          skippedRows: problems.length,
+          primary: report.primaryMode,
+        }),
+      );
     }
     if (run.status === 'failed') {
       io.stderr(`clozelab eval: the run stopped after ${run.done} of ${examples.length} examples: ${run.error}\n`);

@@ -109,3 +109,19 @@ export function applyMappingFlags(
   if (!next.labelColumn) throw new InputError('No label column; choose one with --label-column <column>.');
   return next;
 }
+
+/** The templates --templates names (comma-separated ids), in the setup's order; all when not given. */
+export function chooseTemplates(flag: string | undefined, setup: PromptSetup): PromptSetup['templates'] {
+  const wanted = flag
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (!wanted) return setup.templates;
+  const missing = wanted.filter((id) => !setup.templates.some((t) => t.id === id));
+  if (missing.length > 0) {
+    throw new UsageError(
+      `the setup has no template ${missing.map((m) => `"${m}"`).join(', ')} (templates: ${setup.templates.map((t) => t.id).join(', ')}).`,
+    );
+  }
+  return setup.templates.filter((t) => wanted.includes(t.id));
+}

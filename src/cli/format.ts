@@ -2,8 +2,15 @@
 // the JSON report, and the progress line.
 
 import { describeHint, diagnose, type EvaluationProgress, type EvaluationRun } from '../core/evaluation.ts';
-import { predictions, runMetrics, type CalibrationMode, type EvalSource } from '../core/evaluation-results.ts';
+import {
+  evalSources,
+  predictions,
+  runMetrics,
+  type CalibrationMode,
+  type EvalSource,
+} from '../core/evaluation-results.ts';
 import type { Metrics } from '../core/metrics.ts';
+import { isTestModelId } from '../core/models.ts';
 
 /** "52.5%"; "—" for an undefined value (null). */
 export const pct = (x: number | null) => (x === null ? '—' : `${(100 * x).toFixed(1)}%`);
@@ -95,4 +102,29 @@ export function progressLine(p: EvaluationProgress): string {
   const rate = seconds > 0 ? p.done / seconds : 0;
   const eta = rate > 0 ? (p.total - p.done) / rate : 0;
   return `  ${p.done}/${p.total} examples · ${rate.toFixed(0)}/s · ${p.done < p.total ? `about ${Math.ceil(eta)} s left` : 'done'}`;
+}
+
+/** The whole text report: what was evaluated, then every source's section. */
+export function formatRun(
+  run: EvaluationRun,
+  context: {
+    model: { id: string; dtype: string; device: string };
+    dataName: string;
+    /** Usable examples in the data (the run may have finished fewer). */
+    examples: number;
+    skippedRows: number;
+    primary: CalibrationMode;
+  },
+): string {
+  const { model, primary } = context;
+  const lines = [
+    'ClozeLab evaluation',
+    `  model     ${model.id} (${model.dtype}, ${model.device})${isTestModelId(model.id) ? ' — test model with random weights: the numbers are meaningless' : ''}`,
+    `  data      ${context.dataName}: ${run.done} of ${context.examples} examples evaluated${context.skippedRows ? `, ${context.skippedRows} row(s) skipped` : ''}`,
+    `  labels    ${run.labels.join(', ')}`,
+    `  scoring   ${run.scoring.aggregation} of word probabilities; headline: ${primary === 'calibrated' ? 'with' : 'without'} calibration`,
+    '',
+  ];
+  for (const source of evalSources(run)) lines.push(...formatSource(run, source, primary), '');
+  return lines.join('\n');
 }

@@ -4,8 +4,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { isTestModelId } from '../core/models.ts';
-import { isValidModelId, type PromptSetup } from '../core/setup.ts';
+import { isValidModelId, type ModelDtype, type PromptSetup } from '../core/setup.ts';
 import type { ModelSource } from '../runtime/protocol.ts';
+import { UsageError } from './args.ts';
 import { InputError } from './files.ts';
 
 /** Where the model comes from: a folder, a copy under public/models/, or the Hub. */
@@ -39,4 +40,11 @@ export function resolveModel(
     return { source: { kind: 'local', id }, folder: publicModels, label: id };
   }
   return { source: { kind: 'hub', id }, folder: null, label: id };
+}
+
+/** --dtype, else the setup's. */
+export function chooseDtype(flag: string | undefined, setup: PromptSetup): ModelDtype {
+  if (flag !== undefined && !['fp32', 'fp16', 'q8', 'q4', 'auto'].includes(flag))
+    throw new UsageError(`--dtype must be fp32, fp16, q8 or q4 (got "${flag}").`);
+  return (flag as ModelDtype | undefined) ?? setup.model.dtype;
 }
