@@ -13,13 +13,13 @@
 // input once. Examples run in a fixed shuffled order so that a run cancelled midway has evaluated
 // a random sample, not the first rows of a sorted file.
 
-import { isUsable } from './verbalizer.ts';
 import { argmax } from './numerics.ts';
 import type { ScoringOptions } from './scoring.ts';
 import type { PreparedTemplate } from './bound-verbalizer.ts';
 import { PASSES, type PassJob, type PassSettings, type ScoringPipeline } from './pipeline.ts';
 import type { Metrics } from './metrics.ts';
 import type { EvalExample } from './dataset.ts';
+import { SLICE_MS, yieldToEventLoop } from './scheduling.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Running
@@ -100,9 +100,6 @@ export const EVAL_DEFAULTS = Object.freeze({
   topK: PASSES.evaluation.topK,
   seed: 1,
 });
-/** Longest stretch of work between two turns for the host (milliseconds). */
-const SLICE_MS = 12;
-const macrotask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
 export function seededRandom(seed: number): () => number {
@@ -175,7 +172,7 @@ export async function runEvaluation(input: EvaluationInput): Promise<EvaluationR
   };
 
   const n = run.examples.length;
-  const yieldNow = input.yieldNow ?? macrotask;
+  const yieldNow = input.yieldNow ?? yieldToEventLoop;
   let sliceStart = now();
   let position = 0;
   try {
@@ -420,9 +417,4 @@ export function describeHint(h: DiagnosisHint, calibrated: boolean): string {
     case 'uniform':
       return `${h.count} example(s) gave no probability to any label (all label words unusable?); they count as the first label.`;
   }
-}
-
-/** Which words of a prepared template can be scored (for messages). */
-export function usableWordCount(t: PreparedTemplate): number {
-  return t.words.filter(isUsable).length;
 }
