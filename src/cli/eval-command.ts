@@ -6,6 +6,7 @@ import { allProblems, describeProblem, type Dataset, type DatasetMapping } from 
 import { DEMO_DATASETS } from '../core/demo-datasets.ts';
 import { evaluationReport, predictionsCsv } from '../core/evaluation-report.ts';
 import { runEvaluation } from '../core/evaluation.ts';
+import { percent } from '../core/percent.ts';
 import { CACHE_LIMITS, ScoringPipeline } from '../core/pipeline.ts';
 import type { ModelDtype, PromptSetup } from '../core/setup.ts';
 import { MaskedLMEngine } from '../runtime/engine.ts';
@@ -15,7 +16,7 @@ import { engineModel } from '../runtime/pipeline-model.ts';
 import { parseArgs, single, UsageError, type FlagSpec } from './args.ts';
 import { applyMappingFlags, chooseTemplates, loadData, loadSetup } from './eval-inputs.ts';
 import { checkOutputPath, terminalSafe, writeOutputFile } from './files.ts';
-import { formatRun, jsonForTerminal, pct, progressLine } from './format.ts';
+import { formatRun, jsonForTerminal, progressLine } from './format.ts';
 import { chooseDtype, resolveModel } from './model-source.ts';
 
 export interface CommandIO {
@@ -246,7 +247,7 @@ export async function evalCommand(argv: readonly string[], terminal: CommandIO):
     }
     if (run.status === 'cancelled') {
       io.stderr(
-        `clozelab eval: interrupted after ${run.done} of ${examples.length} examples (${pct(run.done / examples.length)}); the numbers above cover those.\n`,
+        `clozelab eval: interrupted after ${run.done} of ${examples.length} examples (${percent(run.done / examples.length)}); the numbers above cover those.\n`,
       );
       return EXIT.interrupted;
     }

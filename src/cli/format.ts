@@ -11,9 +11,7 @@ import {
 } from '../core/evaluation-results.ts';
 import type { Metrics } from '../core/metrics.ts';
 import { isTestModelId } from '../core/models.ts';
-
-/** "52.5%"; "—" for an undefined value (null). */
-export const pct = (x: number | null) => (x === null ? '—' : `${(100 * x).toFixed(1)}%`);
+import { percent } from '../core/percent.ts';
 
 function table(rows: string[][], alignRight: (column: number) => boolean): string[] {
   const widths: number[] = [];
@@ -35,9 +33,9 @@ function metricsBlock(m: Metrics): string[] {
     ['label', 'precision', 'recall', 'F1', 'support', 'predicted'],
     ...m.perLabel.map((l) => [
       l.label,
-      pct(l.precision),
-      pct(l.recall),
-      pct(l.f1),
+      percent(l.precision),
+      percent(l.recall),
+      percent(l.f1),
       String(l.support),
       String(l.predicted),
     ]),
@@ -69,9 +67,9 @@ export function formatSource(run: EvaluationRun, source: EvalSource, primary: Ca
   const head = ['', 'without calibration', 'with calibration'];
   const rows = [
     head,
-    ['accuracy', pct(plain.accuracy), pct(calibrated.accuracy)],
-    ['macro-F1', pct(plain.macroF1), pct(calibrated.macroF1)],
-    ['micro-F1', pct(plain.microF1), pct(calibrated.microF1)],
+    ['accuracy', percent(plain.accuracy), percent(calibrated.accuracy)],
+    ['macro-F1', percent(plain.macroF1), percent(calibrated.macroF1)],
+    ['micro-F1', percent(plain.microF1), percent(calibrated.microF1)],
   ];
   lines.push(...table(rows, (i) => i > 0).map((l) => `  ${l}`), '');
   lines.push(`  per label (${primary === 'calibrated' ? 'with' : 'without'} calibration):`);

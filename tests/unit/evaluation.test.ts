@@ -15,7 +15,8 @@ import { computeMetrics, MACRO_CONVENTION } from '../../src/core/metrics.ts';
 import { DEFAULT_SCORING_OPTIONS } from '../../src/core/scoring.ts';
 import { parseTemplate } from '../../src/core/template.ts';
 import { appendLabelWord, labelSearchPrompts, rankLabelWords, tokenWord } from '../../src/core/label-search.ts';
-import { count, pct } from '../../src/ui/eval/format.ts';
+import { count } from '../../src/ui/eval/format.ts';
+import { percent } from '../../src/core/percent.ts';
 
 function template(id: string, text: string): PreparedTemplate {
   const parse = parseTemplate(text);
@@ -253,11 +254,11 @@ describe('export', () => {
   });
 
   it('numbers in the UI never read NaN', () => {
-    expect(pct(Number.NaN)).toBe('—');
-    expect(pct(Infinity)).toBe('—');
-    expect(pct(undefined)).toBe('—');
-    expect(pct(0)).toBe('0.0%');
-    expect(pct(2 / 3)).toBe('66.7%');
+    expect(percent(Number.NaN)).toBe('—');
+    expect(percent(Infinity)).toBe('—');
+    expect(percent(undefined)).toBe('—');
+    expect(percent(0)).toBe('0.0%');
+    expect(percent(2 / 3)).toBe('66.7%');
     expect(count(Number.NaN, 'en')).toBe('—');
     expect(count(12345, 'en')).toBe('12,345');
   });

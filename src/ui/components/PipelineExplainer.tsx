@@ -7,13 +7,14 @@ import { parseTemplate } from '../../core/template';
 import { rowSignature } from '../../store/live';
 import { activeTemplate, selectResolution, useWorkspace } from '../../store/workspace';
 import { useT, type MessageKey } from '../i18n';
-import { LabelChart, percent, RenderedPrompt } from './ResultCard';
+import { LabelChart, RenderedPrompt } from './ResultCard';
+import { probabilityPercent } from '../../core/percent';
 import '../classroom.css';
 
 /** Percentages that stay readable for tiny probabilities (an untrained model's label words): 0.0042%. */
 function probText(p: number): string {
   if (p <= 0) return '0%';
-  return p >= 0.001 ? percent(p) : `${(100 * p).toPrecision(3)}%`;
+  return p >= 0.001 ? probabilityPercent(p) : `${(100 * p).toPrecision(3)}%`;
 }
 
 const STEPS: { title: MessageKey; formula: string }[] = [
@@ -187,7 +188,7 @@ export function PipelineExplainer({ row: controlledRow, large = false }: { row?:
                   <li key={entry.id} className={label !== undefined ? 'label-word' : undefined}>
                     <span className="explain-token">{entry.token}</span>
                     <span className="explain-bar" style={{ width: `${Math.max(2, (100 * entry.prob) / maxTop)}%` }} />
-                    <span className="prob">{percent(entry.prob)}</span>
+                    <span className="prob">{probabilityPercent(entry.prob)}</span>
                     <span>{label !== undefined ? <span className="badge accent">→ {label}</span> : null}</span>
                   </li>
                 );
@@ -237,8 +238,10 @@ export function PipelineExplainer({ row: controlledRow, large = false }: { row?:
                         ? (scores.labelScores[i] ?? 0).toFixed(2)
                         : probText(scores.labelScores[i] ?? 0)}
                     </td>
-                    <td className="num">{percent(scores.uncalibrated[i] ?? 0)}</td>
-                    {scores.flags.calibrated ? <td className="num">{percent(scores.probs[i] ?? 0)}</td> : null}
+                    <td className="num">{probabilityPercent(scores.uncalibrated[i] ?? 0)}</td>
+                    {scores.flags.calibrated ? (
+                      <td className="num">{probabilityPercent(scores.probs[i] ?? 0)}</td>
+                    ) : null}
                   </tr>
                 ))}
               </tbody>
@@ -254,7 +257,7 @@ export function PipelineExplainer({ row: controlledRow, large = false }: { row?:
             </h3>
             <p className="explain-winner" data-testid="explain-winner">
               <strong>{scores.labels[scores.winner] ?? '—'}</strong>{' '}
-              {scores.winner >= 0 ? percent(scores.probs[scores.winner] ?? 0) : ''}
+              {scores.winner >= 0 ? probabilityPercent(scores.probs[scores.winner] ?? 0) : ''}
             </p>
             <LabelChart
               result={result}

@@ -1,11 +1,8 @@
 import { Bar, BarChart, Cell, LabelList, ResponsiveContainer, XAxis, YAxis } from 'recharts';
 import type { RowResult } from '../../store/workspace';
+import { probabilityPercent } from '../../core/percent';
 import { useT } from '../i18n';
 import { useIssueText } from '../i18n/issues';
-
-export function percent(p: number): string {
-  return `${(100 * p).toFixed(p >= 0.995 || p < 0.001 ? 0 : 1)}%`;
-}
 
 /** One label's probability per bar; the winner in a stronger colour. `fontSize` scales the labels (presentation mode). */
 export function LabelChart({
@@ -20,7 +17,7 @@ export function LabelChart({
   const t = useT();
   const { labels, probs, winner } = result.scores;
   const data = labels.map((label, i) => ({ label, prob: probs[i] ?? 0 }));
-  const summary = data.map((d) => `${d.label} ${percent(d.prob)}`).join(', ');
+  const summary = data.map((d) => `${d.label} ${probabilityPercent(d.prob)}`).join(', ');
   return (
     <figure className="chart-area" style={{ margin: 0 }} role="img" aria-label={t('result.chartAria', { summary })}>
       <ResponsiveContainer width="100%" height={height}>
@@ -50,7 +47,7 @@ export function LabelChart({
             <LabelList
               dataKey="prob"
               position="right"
-              formatter={(v: unknown) => percent(Number(v))}
+              formatter={(v: unknown) => probabilityPercent(Number(v))}
               style={{ fill: 'var(--text)', fontSize: fontSize - 1 }}
             />
           </Bar>
@@ -119,8 +116,8 @@ export function ResultCard({
         <p className="winner" data-testid="winner">
           {winnerLabel !== undefined ? (
             <>
-              {t('result.prediction')} <strong>{winnerLabel}</strong> ({percent(scores.probs[scores.winner] ?? 0)})
-              {scores.flags.tie ? ` · ${t('result.tie')}` : ''}
+              {t('result.prediction')} <strong>{winnerLabel}</strong> (
+              {probabilityPercent(scores.probs[scores.winner] ?? 0)}){scores.flags.tie ? ` · ${t('result.tie')}` : ''}
               {scores.flags.calibrated ? (
                 <span className="badge accent" style={{ marginLeft: 8 }}>
                   {t('result.calibrated')}
@@ -177,7 +174,7 @@ export function ResultCard({
             >
               <span className="prob">{i + 1}.</span>
               <span>{entry.token}</span>
-              <span className="prob">{percent(entry.prob)}</span>
+              <span className="prob">{probabilityPercent(entry.prob)}</span>
             </li>
           ))}
         </ol>

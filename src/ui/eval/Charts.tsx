@@ -3,7 +3,7 @@ import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAx
 import type { Metrics } from '../../core/metrics';
 import { useT } from '../i18n';
 import { downloadSvgAsPng } from '../download';
-import { pct } from './format';
+import { percent } from '../../core/percent';
 
 export const SERIES_COLORS = [
   'var(--eval-s1)',
@@ -56,7 +56,7 @@ export function ChartFrame({
 const axisTick = { fill: 'var(--text)', fontSize: 14 };
 const percentAxis = {
   domain: [0, 1] as [number, number],
-  tickFormatter: (v: number) => pct(v, 0),
+  tickFormatter: (v: number) => percent(v, 0),
   tick: { fill: 'var(--muted)', fontSize: 12 },
   width: 48,
 };
@@ -78,7 +78,7 @@ export function PerLabelChart({ metrics }: { metrics: Metrics }) {
         <XAxis dataKey="label" tick={axisTick} tickLine={false} axisLine={{ stroke: 'var(--border)' }} interval={0} />
         <YAxis {...percentAxis} />
         <Tooltip
-          formatter={(v: unknown) => pct(Number(v))}
+          formatter={(v: unknown) => percent(Number(v))}
           contentStyle={tooltipStyle}
           cursor={{ fill: 'var(--panel-2)' }}
         />
@@ -155,7 +155,7 @@ export function ComparisonChart({ rows }: { rows: { name: string; metrics: Metri
         <XAxis dataKey="metric" tick={axisTick} tickLine={false} axisLine={{ stroke: 'var(--border)' }} />
         <YAxis {...percentAxis} />
         <Tooltip
-          formatter={(v: unknown) => pct(Number(v))}
+          formatter={(v: unknown) => percent(Number(v))}
           contentStyle={tooltipStyle}
           cursor={{ fill: 'var(--panel-2)' }}
         />

@@ -1,6 +1,6 @@
 import type { Metrics } from '../../core/metrics';
 import { useT } from '../i18n';
-import { pct } from './format';
+import { percent } from '../../core/percent';
 
 /** Longest label text drawn in full on the axes; longer ones are shortened with "…" (full name in the tooltip). */
 const LABEL_CHARS = 14;
@@ -152,7 +152,7 @@ export function ConfusionHeatmap({
                       fontSize={12}
                       fill={strong ? '#ffffff' : 'var(--muted)'}
                     >
-                      {rowTotal > 0 ? pct(share, 0) : '—'}
+                      {rowTotal > 0 ? percent(share, 0) : '—'}
                     </text>
                   ) : null}
                 </g>

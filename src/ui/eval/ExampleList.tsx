@@ -3,7 +3,8 @@ import { examplePrompt, type EvalSource, type ExamplePrediction } from '../../co
 import type { EvaluationRun } from '../../core/evaluation';
 import { usePrefs } from '../../store/prefs';
 import { useT } from '../i18n';
-import { count, pct } from './format';
+import { count } from './format';
+import { percent } from '../../core/percent';
 
 const PAGE = 20;
 
@@ -69,7 +70,7 @@ function ExampleItem({
         <span>
           {t('eval.examples.predicted')}{' '}
           <strong className={prediction.correct ? 'ok-text' : 'error-text'}>{run.labels[prediction.predicted]}</strong>{' '}
-          ({pct(prediction.confidence)})
+          ({percent(prediction.confidence)})
         </span>
         <span
           className={`badge ${prediction.correct ? 'ok' : ''}`}
@@ -93,7 +94,7 @@ function ExampleItem({
               <span className="hint">{t('eval.examples.topk')}:</span>{' '}
               {top.map((x) => (
                 <span key={x.id} className={`eval-chip${labelWords.has(x.id) ? ' label-word' : ''}`}>
-                  {x.token} <span className="hint">{pct(x.prob)}</span>
+                  {x.token} <span className="hint">{percent(x.prob)}</span>
                 </span>
               ))}
             </p>
@@ -102,7 +103,7 @@ function ExampleItem({
         <div
           className="eval-mini-dist"
           role="img"
-          aria-label={run.labels.map((l, i) => `${l} ${pct(prediction.probs[i])}`).join(', ')}
+          aria-label={run.labels.map((l, i) => `${l} ${percent(prediction.probs[i])}`).join(', ')}
         >
           {run.labels.map((label, i) => (
             <div key={label} className="eval-mini-row">
@@ -113,7 +114,7 @@ function ExampleItem({
                   className={i === prediction.predicted ? 'win' : undefined}
                 />
               </div>
-              <span className="num">{pct(prediction.probs[i])}</span>
+              <span className="num">{percent(prediction.probs[i])}</span>
             </div>
           ))}
         </div>

@@ -1,13 +1,13 @@
 import type { DiagnosisHint } from '../../core/evaluation';
 import { useT, type Translate } from '../i18n';
-import { pct } from './format';
+import { percent } from '../../core/percent';
 
 export function hintText(t: Translate, h: DiagnosisHint, calibrated: boolean): string {
   const params = {
     label: h.label ?? '',
     other: h.other ?? '',
-    value: pct(h.value, 0),
-    reference: pct(h.reference, 0),
+    value: percent(h.value, 0),
+    reference: percent(h.reference, 0),
     n: h.count ?? 0,
   };
   switch (h.code) {

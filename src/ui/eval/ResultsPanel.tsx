@@ -17,8 +17,9 @@ import { ConfusionHeatmap } from './ConfusionHeatmap';
 import { downloadText } from '../download';
 import { ExampleList } from './ExampleList';
 import { ContentFreeInputs } from '../components/ContentFreeInputs';
-import { count, pct } from './format';
+import { count } from './format';
 import { Hints } from './Hints';
+import { percent } from '../../core/percent';
 
 export function sourceLabel(t: Translate, run: EvaluationRun, source: EvalSource): string {
   if (source === 'ensemble') return t('eval.results.ensemble');
@@ -54,7 +55,7 @@ function useOutdated(run: EvaluationRun): boolean {
 function MetricCell({ value, title }: { value: number | null; title?: string }) {
   return (
     <td className="num" title={value === null ? title : undefined}>
-      {value === null ? '—' : pct(value)}
+      {value === null ? '—' : percent(value)}
     </td>
   );
 }
@@ -98,15 +99,15 @@ function PerLabelTable({ metrics }: { metrics: Metrics }) {
             {t('eval.metric.macro')}
           </th>
           <td className="num" colSpan={2} />
-          <td className="num">{pct(metrics.macroF1)}</td>
+          <td className="num">{percent(metrics.macroF1)}</td>
           <td className="num">{metrics.n}</td>
           <td />
         </tr>
         <tr>
           <th scope="row">{t('eval.metric.micro')}</th>
-          <td className="num">{pct(metrics.micro.precision)}</td>
-          <td className="num">{pct(metrics.micro.recall)}</td>
-          <td className="num">{pct(metrics.microF1)}</td>
+          <td className="num">{percent(metrics.micro.precision)}</td>
+          <td className="num">{percent(metrics.micro.recall)}</td>
+          <td className="num">{percent(metrics.microF1)}</td>
           <td />
           <td />
         </tr>
@@ -145,8 +146,8 @@ function CalibrationComparison({ both, mode }: { both: Record<CalibrationMode, M
           return (
             <tr key={r.key} data-metric={r.key} data-uncalibrated={a} data-calibrated={b}>
               <th scope="row">{r.name}</th>
-              <td className={`num big${mode === 'uncalibrated' ? ' current' : ''}`}>{pct(a)}</td>
-              <td className={`num big${mode === 'calibrated' ? ' current' : ''}`}>{pct(b)}</td>
+              <td className={`num big${mode === 'uncalibrated' ? ' current' : ''}`}>{percent(a)}</td>
+              <td className={`num big${mode === 'calibrated' ? ' current' : ''}`}>{percent(b)}</td>
               {diff === null ? (
                 <td className="num hint">—</td>
               ) : (
@@ -405,7 +406,7 @@ function Results({
                 <p className="message warning" data-testid="imbalance-warning">
                   {t('eval.dist.imbalanced', {
                     label: run.labels[balance.dominantGold]!,
-                    share: pct(balance.gold[balance.dominantGold]! / Math.max(1, metrics.n), 0),
+                    share: percent(balance.gold[balance.dominantGold]! / Math.max(1, metrics.n), 0),
                   })}
                 </p>
               ) : null}
@@ -413,7 +414,7 @@ function Results({
                 <p className="message warning" data-testid="bias-warning">
                   {t('eval.dist.bias', {
                     label: run.labels[balance.dominantPredicted]!,
-                    share: pct(balance.predicted[balance.dominantPredicted]! / Math.max(1, metrics.n), 0),
+                    share: percent(balance.predicted[balance.dominantPredicted]! / Math.max(1, metrics.n), 0),
                   })}
                 </p>
               ) : null}
@@ -492,9 +493,9 @@ function Results({
                           </>
                         ) : null}
                       </th>
-                      <td className="num big">{pct(row.metrics.accuracy)}</td>
-                      <td className="num big">{pct(row.metrics.macroF1)}</td>
-                      <td className="num big">{pct(row.metrics.microF1)}</td>
+                      <td className="num big">{percent(row.metrics.accuracy)}</td>
+                      <td className="num big">{percent(row.metrics.macroF1)}</td>
+                      <td className="num big">{percent(row.metrics.microF1)}</td>
                     </tr>
                   );
                 })}

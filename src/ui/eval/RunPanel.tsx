@@ -6,7 +6,8 @@ import { useEvaluation } from '../../store/evaluation';
 import { useWorkspace } from '../../store/workspace';
 import { RuntimeErrorText } from '../components/RuntimeErrorText';
 import { useT, type MessageKey } from '../i18n';
-import { count, duration, pct } from './format';
+import { count, duration } from './format';
+import { percent } from '../../core/percent';
 
 const AGGREGATION_KEYS: Record<string, MessageKey> = {
   sum: 'scoring.aggregation.sum',
@@ -151,7 +152,7 @@ export function RunPanel() {
           {t('eval.run.cancelled', {
             done: count(run.result.done, locale),
             total: count(run.result.examples.length, locale),
-            share: pct(run.result.done / Math.max(1, run.result.examples.length), 0),
+            share: percent(run.result.done / Math.max(1, run.result.examples.length), 0),
           })}
         </p>
       ) : null}

@@ -1,9 +1,4 @@
-// Number formatting for the evaluation views: never shows NaN or Infinity.
-
-/** "52.5%"; "—" for a value that is not a finite number. */
-export function pct(x: number | null | undefined, digits = 1): string {
-  return typeof x === 'number' && Number.isFinite(x) ? `${(100 * x).toFixed(digits)}%` : '—';
-}
+// Number formatting for the evaluation views: never shows NaN or Infinity (percentages: core/percent.ts).
 
 /** Thousands separators for counts. */
 export function count(n: number, locale: string): string {

@@ -7,7 +7,8 @@ import { parseTemplate } from '../../core/template';
 import { compareSignature, defaultCompareId, setCompareTemplate, useCompare } from '../../store/compare';
 import { rowSignature } from '../../store/live';
 import { activeTemplate, useWorkspace, type RowResult } from '../../store/workspace';
-import { LabelChart, percent, RenderedPrompt } from '../components/ResultCard';
+import { LabelChart, RenderedPrompt } from '../components/ResultCard';
+import { probabilityPercent } from '../../core/percent';
 import { useT } from '../i18n';
 import { useIssueText } from '../i18n/issues';
 import '../classroom.css';
@@ -26,7 +27,7 @@ function Side({ result, stale, label }: { result: RowResult | null; stale: boole
       <RenderedPrompt result={result} />
       <p className="winner">
         {t('result.prediction')} <strong>{winner ?? '—'}</strong>{' '}
-        {winner !== undefined ? `(${percent(scores.probs[scores.winner] ?? 0)})` : ''}
+        {winner !== undefined ? `(${probabilityPercent(scores.probs[scores.winner] ?? 0)})` : ''}
       </p>
       <LabelChart result={result} height={Math.max(70, 30 * scores.labels.length + 12)} />
     </div>

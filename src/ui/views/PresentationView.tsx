@@ -9,7 +9,8 @@ import { rowSignature } from '../../store/live';
 import { usePrefs } from '../../store/prefs';
 import { activeTemplate, useWorkspace } from '../../store/workspace';
 import { PipelineExplainer } from '../components/PipelineExplainer';
-import { LabelChart, percent, RenderedPrompt } from '../components/ResultCard';
+import { LabelChart, RenderedPrompt } from '../components/ResultCard';
+import { probabilityPercent } from '../../core/percent';
 import { useT } from '../i18n';
 import '../classroom.css';
 
@@ -106,7 +107,7 @@ export function PresentationView() {
           >
             <p className="presentation-winner" data-testid="winner">
               {t('result.prediction')} <strong>{scores.labels[scores.winner] ?? '—'}</strong>{' '}
-              {scores.winner >= 0 ? `(${percent(scores.probs[scores.winner] ?? 0)})` : ''}
+              {scores.winner >= 0 ? `(${probabilityPercent(scores.probs[scores.winner] ?? 0)})` : ''}
             </p>
             <LabelChart result={result} height={Math.max(160, 64 * scores.labels.length + 24)} fontSize={26} />
           </section>
@@ -115,7 +116,7 @@ export function PresentationView() {
             <ol>
               {result.top.slice(0, 6).map((entry) => (
                 <li key={entry.id}>
-                  <span>{entry.token}</span> <span className="prob">{percent(entry.prob)}</span>
+                  <span>{entry.token}</span> <span className="prob">{probabilityPercent(entry.prob)}</span>
                 </li>
               ))}
             </ol>
