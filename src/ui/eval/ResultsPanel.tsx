@@ -1,16 +1,9 @@
 import { useMemo } from 'react';
 import { diagnose, labelBalance, type EvaluationRun } from '../../core/evaluation';
-import {
-  evalSources,
-  predictions,
-  runMetrics,
-  type CalibrationMode,
-  type EvalSource,
-} from '../../core/evaluation-results';
-import type { Metrics } from '../../core/metrics';
+import { evalSources, predictions, runMetrics, type EvalSource } from '../../core/evaluation-results';
+import { percent } from '../../core/percent';
 import { usePrefs } from '../../store/prefs';
 import { reportCsv, reportJson, useEvaluation } from '../../store/evaluation';
-import { useWorkspace } from '../../store/workspace';
 import { useT, type Translate } from '../i18n';
 import { ChartFrame, ComparisonChart, DistributionChart, PerLabelChart } from './Charts';
 import { ConfusionHeatmap } from './ConfusionHeatmap';
@@ -19,168 +12,13 @@ import { ExampleList } from './ExampleList';
 import { ContentFreeInputs } from '../components/ContentFreeInputs';
 import { count } from './format';
 import { Hints } from './Hints';
-import { percent } from '../../core/percent';
-
-export function sourceLabel(t: Translate, run: EvaluationRun, source: EvalSource): string {
-  if (source === 'ensemble') return t('eval.results.ensemble');
-  const tpl = run.templates[source]!;
-  return tpl.name || tpl.id;
-}
+import { CalibrationComparison, PerLabelTable } from './MetricTables';
+import { ModeSwitch } from './ModeSwitch';
+import { sourceLabel } from './sourceLabel';
+import { useOutdated } from './useOutdated';
 
 function fileStem(run: EvaluationRun): string {
   return `clozelab-eval-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}-${run.done}`;
-}
-
-/** The setup has changed since the run (templates, words or scoring): results describe the old one. */
-function useOutdated(run: EvaluationRun): boolean {
-  const setup = useWorkspace((s) => s.setup);
-  return useMemo(() => {
-    const labels = setup.verbalizer.labels.map((l) => l.label);
-    const words = JSON.stringify(setup.verbalizer.labels);
-    const runWords = JSON.stringify(
-      run.labels.map((label) => ({
-        label,
-        words: [...new Set(run.templates[0]?.words.filter((w) => w.label === label).map((w) => w.word) ?? [])],
-      })),
-    );
-    const textsChanged = run.templates.some((tpl) => setup.templates.find((x) => x.id === tpl.id)?.text !== tpl.text);
-    const scoringChanged = (['aggregation', 'multiToken', 'lengthNormalize'] as const).some(
-      (k) => setup.scoring[k] !== run.scoring[k],
-    );
-    return textsChanged || scoringChanged || labels.join('\u0000') !== run.labels.join('\u0000') || words !== runWords;
-  }, [setup, run]);
-}
-
-/** A per-label value; an undefined one (null, 0/0) shows "—" with the reason. */
-function MetricCell({ value, title }: { value: number | null; title?: string }) {
-  return (
-    <td className="num" title={value === null ? title : undefined}>
-      {value === null ? '—' : percent(value)}
-    </td>
-  );
-}
-
-function PerLabelTable({ metrics }: { metrics: Metrics }) {
-  const t = useT();
-  return (
-    <table className="eval-table" data-testid="per-label-table" aria-label={t('eval.results.perLabel')}>
-      <thead>
-        <tr>
-          <th>{t('eval.metric.label')}</th>
-          <th className="num">{t('eval.metric.precision')}</th>
-          <th className="num">{t('eval.metric.recall')}</th>
-          <th className="num">{t('eval.metric.f1')}</th>
-          <th className="num">{t('eval.metric.support')}</th>
-          <th className="num">{t('eval.metric.predictedCount')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {metrics.perLabel.map((m) => (
-          <tr
-            key={m.label}
-            data-label={m.label}
-            data-precision={m.precision}
-            data-recall={m.recall}
-            data-f1={m.f1}
-            data-support={m.support}
-          >
-            <th scope="row">{m.label}</th>
-            <MetricCell value={m.precision} title={t('eval.metric.noPredictions')} />
-            <MetricCell value={m.recall} title={t('eval.metric.noSupport')} />
-            <MetricCell value={m.f1} title={t('eval.metric.noSupport')} />
-            <td className="num">{m.support}</td>
-            <td className="num">{m.predicted}</td>
-          </tr>
-        ))}
-      </tbody>
-      <tfoot>
-        <tr>
-          <th scope="row" title={t('eval.metric.macroNote')}>
-            {t('eval.metric.macro')}
-          </th>
-          <td className="num" colSpan={2} />
-          <td className="num">{percent(metrics.macroF1)}</td>
-          <td className="num">{metrics.n}</td>
-          <td />
-        </tr>
-        <tr>
-          <th scope="row">{t('eval.metric.micro')}</th>
-          <td className="num">{percent(metrics.micro.precision)}</td>
-          <td className="num">{percent(metrics.micro.recall)}</td>
-          <td className="num">{percent(metrics.microF1)}</td>
-          <td />
-          <td />
-        </tr>
-      </tfoot>
-    </table>
-  );
-}
-
-/** Accuracy / macro-F1 / micro-F1 without and with calibration, from the same model outputs. */
-function CalibrationComparison({ both, mode }: { both: Record<CalibrationMode, Metrics>; mode: CalibrationMode }) {
-  const t = useT();
-  const rows = [
-    { key: 'accuracy', name: t('eval.metric.accuracy'), get: (m: Metrics) => m.accuracy },
-    { key: 'macroF1', name: t('eval.metric.macroF1'), get: (m: Metrics) => m.macroF1 },
-    { key: 'microF1', name: t('eval.metric.microF1'), get: (m: Metrics) => m.microF1 },
-  ];
-  return (
-    <table
-      className="eval-table eval-kpi-table"
-      data-testid="calibration-comparison"
-      aria-label={t('eval.results.calibrationCompare')}
-    >
-      <thead>
-        <tr>
-          <th />
-          <th className={`num${mode === 'uncalibrated' ? ' current' : ''}`}>{t('eval.mode.uncalibrated')}</th>
-          <th className={`num${mode === 'calibrated' ? ' current' : ''}`}>{t('eval.mode.calibrated')}</th>
-          <th className="num">{t('eval.results.change')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => {
-          const a = r.get(both.uncalibrated);
-          const b = r.get(both.calibrated);
-          const diff = a === null || b === null ? null : b - a;
-          return (
-            <tr key={r.key} data-metric={r.key} data-uncalibrated={a} data-calibrated={b}>
-              <th scope="row">{r.name}</th>
-              <td className={`num big${mode === 'uncalibrated' ? ' current' : ''}`}>{percent(a)}</td>
-              <td className={`num big${mode === 'calibrated' ? ' current' : ''}`}>{percent(b)}</td>
-              {diff === null ? (
-                <td className="num hint">—</td>
-              ) : (
-                <td className={`num ${diff > 0.0005 ? 'ok-text' : diff < -0.0005 ? 'error-text' : 'hint'}`}>
-                  {diff > 0.0005 ? '+' : diff < -0.0005 ? '−' : '±'}
-                  {(100 * Math.abs(diff)).toFixed(1)}
-                </td>
-              )}
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
-  );
-}
-
-function ModeSwitch({ mode }: { mode: CalibrationMode }) {
-  const t = useT();
-  const setMode = useEvaluation((s) => s.setMode);
-  return (
-    <div className="eval-segmented" role="group" aria-label={t('eval.mode.aria')}>
-      {(['uncalibrated', 'calibrated'] as const).map((m) => (
-        <button
-          key={m}
-          className={mode === m ? 'active' : undefined}
-          aria-pressed={mode === m}
-          onClick={() => setMode(m)}
-        >
-          {t(m === 'calibrated' ? 'eval.mode.calibrated' : 'eval.mode.uncalibrated')}
-        </button>
-      ))}
-    </div>
-  );
 }
 
 export function ResultsPanel() {
