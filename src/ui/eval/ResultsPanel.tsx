@@ -1,19 +1,20 @@
 import { useMemo } from 'react';
-import { diagnose, labelBalance, type EvaluationRun } from '../../core/evaluation';
+import { diagnose, type EvaluationRun } from '../../core/evaluation';
 import { evalSources, predictions, runMetrics, type EvalSource } from '../../core/evaluation-results';
-import { percent } from '../../core/percent';
 import { usePrefs } from '../../store/prefs';
-import { reportCsv, reportJson, useEvaluation } from '../../store/evaluation';
+import { useEvaluation, type RunMeta } from '../../store/evaluation';
 import { useT, type Translate } from '../i18n';
-import { ChartFrame, ComparisonChart, DistributionChart, PerLabelChart } from './Charts';
+import { ChartFrame, DistributionChart, PerLabelChart } from './Charts';
 import { ConfusionHeatmap } from './ConfusionHeatmap';
-import { downloadText } from '../download';
 import { ExampleList } from './ExampleList';
 import { ContentFreeInputs } from '../components/ContentFreeInputs';
 import { count } from './format';
 import { Hints } from './Hints';
 import { CalibrationComparison, PerLabelTable } from './MetricTables';
-import { ModeSwitch } from './ModeSwitch';
+import { BalanceWarnings } from './BalanceWarnings';
+import { ResultsHeader } from './ResultsHeader';
+import { ResultsViewBar } from './ResultsViewBar';
+import { TemplateComparison } from './TemplateComparison';
 import { sourceLabel } from './sourceLabel';
 import { useOutdated } from './useOutdated';
 
@@ -45,7 +46,7 @@ function Results({
   onCell,
 }: {
   run: EvaluationRun;
-  meta: ReturnType<typeof useEvaluation.getState>['run']['meta'];
+  meta: RunMeta | null;
   view: ReturnType<typeof useEvaluation.getState>['view'];
   t: Translate;
   locale: string;
@@ -87,7 +88,6 @@ function Results({
       }),
     [metrics, mode, both, uniformCount],
   );
-  const balance = labelBalance(metrics);
   const comparison = useMemo(
     () =>
       run.templates.length > 1
@@ -115,80 +115,10 @@ function Results({
           <span className="step">4</span>
           {t('eval.results.title')}
         </h2>
-        <div className="row eval-results-bar">
-          <p className="eval-results-meta" data-testid="eval-results-meta">
-            {t('eval.results.meta', {
-              done: count(run.done, locale),
-              total: count(run.examples.length, locale),
-              model: meta?.modelId ?? '',
-              dtype: meta?.dtype ?? '',
-            })}
-            {meta?.testModel ? (
-              <span className="badge test" style={{ marginLeft: 8 }}>
-                {t('model.testBadgeLong')}
-              </span>
-            ) : null}
-            {run.status !== 'complete' ? (
-              <span className="badge" style={{ marginLeft: 8, color: 'var(--warning)' }}>
-                {t('eval.results.partial')}
-              </span>
-            ) : null}
-          </p>
-          <div className="row" style={{ marginLeft: 'auto' }}>
-            <button
-              className="btn small"
-              onClick={() =>
-                downloadText(
-                  `${stem}-examples.csv`,
-                  reportCsv(useEvaluation.getState()) ?? '',
-                  'text/csv;charset=utf-8',
-                )
-              }
-              data-testid="export-csv"
-            >
-              {t('eval.export.csv')}
-            </button>
-            <button
-              className="btn small"
-              onClick={() =>
-                downloadText(`${stem}-metrics.json`, reportJson(useEvaluation.getState()) ?? '', 'application/json')
-              }
-              data-testid="export-json"
-            >
-              {t('eval.export.json')}
-            </button>
-          </div>
-        </div>
+        <ResultsHeader run={run} meta={meta} locale={locale} fileStem={stem} />
         {outdated ? <p className="message info">{t('eval.results.outdated')}</p> : null}
 
-        <div className="row eval-view-bar">
-          <span className="eval-control-label">{t('eval.results.sourceAria')}</span>
-          <div className="eval-segmented" role="tablist" aria-label={t('eval.results.sourceAria')}>
-            {sources.map((s) => (
-              <button
-                key={String(s)}
-                role="tab"
-                aria-selected={s === source}
-                className={s === source ? 'active' : undefined}
-                onClick={() => onSource(s)}
-                title={s === 'ensemble' ? t('eval.results.ensembleHelp') : run.templates[s]!.text}
-              >
-                {sourceLabel(t, run, s)}
-              </button>
-            ))}
-          </div>
-          <span className="eval-control-label" style={{ marginLeft: 12 }}>
-            {t('eval.mode.aria')}
-          </span>
-          <ModeSwitch mode={mode} />
-        </div>
-        {source !== 'ensemble' ? (
-          <p className="hint">
-            <code className="eval-template-text">{run.templates[source]!.text}</code>
-          </p>
-        ) : (
-          <p className="hint">{t('eval.results.ensembleHelp')}</p>
-        )}
+        <ResultsViewBar run={run} sources={sources} source={source} mode={mode} onSource={onSource} />
 
         <div className="eval-grid-2">
           <div>
@@ -240,22 +170,7 @@ function Results({
               testId="distribution-chart"
             >
               <DistributionChart metrics={metrics} />
-              {balance.dominantGold >= 0 ? (
-                <p className="message warning" data-testid="imbalance-warning">
-                  {t('eval.dist.imbalanced', {
-                    label: run.labels[balance.dominantGold]!,
-                    share: percent(balance.gold[balance.dominantGold]! / Math.max(1, metrics.n), 0),
-                  })}
-                </p>
-              ) : null}
-              {balance.dominantPredicted >= 0 ? (
-                <p className="message warning" data-testid="bias-warning">
-                  {t('eval.dist.bias', {
-                    label: run.labels[balance.dominantPredicted]!,
-                    share: percent(balance.predicted[balance.dominantPredicted]! / Math.max(1, metrics.n), 0),
-                  })}
-                </p>
-              ) : null}
+              <BalanceWarnings labels={run.labels} metrics={metrics} />
             </ChartFrame>
           </div>
         </div>
@@ -297,58 +212,7 @@ function Results({
         />
       </section>
 
-      {comparison.length > 0 ? (
-        <section className="panel eval-wide" aria-labelledby="eval-compare-heading" data-testid="template-comparison">
-          <h2 id="eval-compare-heading">{t('eval.compare.title')}</h2>
-          <p className="hint" style={{ marginTop: 0 }}>
-            {t('eval.compare.help', { mode: modeName })}
-          </p>
-          <div className="eval-grid-2">
-            <table className="eval-table">
-              <thead>
-                <tr>
-                  <th>{t('eval.compare.template')}</th>
-                  <th className="num">{t('eval.metric.accuracy')}</th>
-                  <th className="num">{t('eval.metric.macroF1')}</th>
-                  <th className="num">{t('eval.metric.microF1')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {comparison.map((row, i) => {
-                  const best = Math.max(...comparison.map((r) => r.metrics.macroF1));
-                  return (
-                    <tr
-                      key={i}
-                      data-testid="comparison-row"
-                      className={row.metrics.macroF1 === best ? 'best' : undefined}
-                    >
-                      <th scope="row">
-                        {row.name}
-                        {row.text ? (
-                          <>
-                            <br />
-                            <code className="eval-template-text">{row.text}</code>
-                          </>
-                        ) : null}
-                      </th>
-                      <td className="num big">{percent(row.metrics.accuracy)}</td>
-                      <td className="num big">{percent(row.metrics.macroF1)}</td>
-                      <td className="num big">{percent(row.metrics.microF1)}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-            <ChartFrame
-              title={`${t('eval.compare.title')} — ${modeName}`}
-              fileName={`${stem}-templates.png`}
-              testId="comparison-chart"
-            >
-              <ComparisonChart rows={comparison} />
-            </ChartFrame>
-          </div>
-        </section>
-      ) : null}
+      {comparison.length > 0 ? <TemplateComparison rows={comparison} modeName={modeName} fileStem={stem} /> : null}
     </>
   );
 }
