@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, inject, test } from 'vitest';
 import { encodeShareFragment, linkChecksum } from '../../src/core/share-link';
 import { defaultSetup } from '../../src/core/setup';
-import { downloadModel } from '../../scripts/models-download';
+import { downloadModel } from '../../scripts/models-download/model';
 import { startFakeHub } from '../fake-hub';
 import { openBrowser, screenshot, screenshotDir, type BrowserSession } from './browser';
 import { expectDistribution, loadTestModel, readDistribution, typeInto, waitForFreshResults } from './helpers';

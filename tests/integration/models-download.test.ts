@@ -12,14 +12,9 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { env } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DTYPE_FILES,
-  downloadModel,
-  MANIFEST_FILE,
-  parseArgs,
-  verifyModel,
-  type Reporter,
-} from '../../scripts/models-download.ts';
+import { DTYPE_FILES, downloadModel, MANIFEST_FILE, verifyModel } from '../../scripts/models-download/model.ts';
+import { parseArgs } from '../../scripts/models-download.ts';
+import type { Reporter } from '../../scripts/models-download/reporter.ts';
 import { MaskedLMEngine } from '../../src/runtime/engine.ts';
 import { LOCAL_MANIFEST } from '../../src/store/local-copy.ts';
 import { startFakeHub } from '../fake-hub.ts';
