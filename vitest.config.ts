@@ -8,6 +8,8 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
           environment: 'node',
+          // The generated test models, written once before any test file runs.
+          globalSetup: ['tests/fixtures-global-setup.ts'],
           testTimeout: 60_000,
         },
       },

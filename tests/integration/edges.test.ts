@@ -3,8 +3,6 @@
 // words in scripts the tokenizer does not know, emoji, combining characters and RTL text, a
 // template that is only [Z], 1,000 labels, 100,000 dataset rows. Each gives a sensible result or
 // a clear, positioned message.
-import { existsSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDataset, parseDatasetAsync } from '../../src/core/dataset-parse.ts';
@@ -28,10 +26,6 @@ const BERT = 'clozelab-test/bert-tiny';
 let engine: MaskedLMEngine;
 
 beforeAll(async () => {
-  if (!existsSync(join(MODELS, BERT, 'onnx', 'model.onnx'))) {
-    const r = spawnSync('npx', ['tsx', 'scripts/make-fixtures.ts'], { cwd: ROOT, stdio: 'inherit' });
-    if (r.status !== 0) throw new Error('npm run fixtures failed');
-  }
   setLocalModelFolder(MODELS);
   allowHubDownloads(false);
   engine = await MaskedLMEngine.load({ kind: 'local', id: BERT }, { dtype: 'fp32' });

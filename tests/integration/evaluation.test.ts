@@ -5,7 +5,7 @@
  * the label-word statistics op through a real (in-process) worker, and the CLI as a process.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,10 +40,6 @@ const tmp = mkdtempSync(join(tmpdir(), 'clozelab-eval-'));
 let engine: MaskedLMEngine;
 
 beforeAll(async () => {
-  if (!existsSync(join(MODELS, BERT, 'onnx', 'model.onnx'))) {
-    const r = spawnSync('npx', ['tsx', 'scripts/make-fixtures.ts'], { cwd: ROOT, stdio: 'inherit' });
-    if (r.status !== 0) throw new Error('npm run fixtures failed');
-  }
   setLocalModelFolder(MODELS);
   allowHubDownloads(false);
   engine = await MaskedLMEngine.load({ kind: 'local', id: BERT }, { dtype: 'fp32' });

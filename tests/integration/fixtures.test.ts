@@ -26,7 +26,6 @@ const SENTENCES: Record<MlmId, [string, string]> = {
 };
 
 beforeAll(() => {
-  generateFixtures();
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
   env.localModelPath = `${MODELS_DIR}/`;

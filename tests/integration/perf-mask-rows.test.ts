@@ -7,7 +7,6 @@
  *    top-k; q8: close), with several masks per prompt and padding;
  *  - cached rows and duplicate prompts give the same numbers as a fresh run, without forward passes.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,13 +26,6 @@ const file = (id: string, dtype: 'fp32' | 'q8', dir = MODELS_DIR) =>
   path.join(dir, id, 'onnx', dtype === 'q8' ? 'model_quantized.onnx' : 'model.onnx');
 
 beforeAll(() => {
-  if (
-    MODELS.some((id) => !fs.existsSync(file(id, 'q8'))) ||
-    !fs.existsSync(path.join(BROKEN_DIR, 'not-mlm', 'onnx', 'model.onnx'))
-  ) {
-    const r = spawnSync('npx', ['tsx', 'scripts/make-fixtures.ts'], { cwd: ROOT, stdio: 'inherit' });
-    if (r.status !== 0) throw new Error('npm run fixtures failed');
-  }
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
   env.localModelPath = `${MODELS_DIR}/`;

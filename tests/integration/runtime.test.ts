@@ -4,7 +4,6 @@
  * truncation, multi-mask, word tokenization, typed errors, cancellation, and the client's
  * supersede / cancel / restart / crash semantics over an in-process worker.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -33,16 +32,6 @@ const ROBERTA = 'clozelab-test/roberta-tiny';
 const ZH = 'clozelab-test/chinese-bert-tiny';
 const local = (id: string): ModelSource => ({ kind: 'local', id });
 
-const REQUIRED = [
-  ...[BERT, ROBERTA, ZH].flatMap((id) => [
-    path.join(MODELS_DIR, id, 'onnx', 'model.onnx'),
-    path.join(MODELS_DIR, id, 'onnx', 'model_quantized.onnx'),
-  ]),
-  path.join(BROKEN_DIR, 'not-mlm', 'config.json'),
-  path.join(BROKEN_DIR, 'corrupt', 'onnx', 'model.onnx'),
-  path.join(BROKEN_DIR, 'missing-onnx', 'config.json'),
-];
-
 function useModelsDir(dir: string): void {
   env.localModelPath = `${dir}/`;
 }
@@ -69,14 +58,6 @@ const tmpDirs: string[] = [];
 let savedRemote: string;
 
 beforeAll(() => {
-  if (REQUIRED.some((f) => !fs.existsSync(f))) {
-    const r = spawnSync('npx', ['tsx', 'scripts/make-fixtures.ts'], {
-      cwd: ROOT,
-      stdio: 'inherit',
-      shell: process.platform === 'win32',
-    });
-    if (r.status !== 0) throw new Error('npm run fixtures failed');
-  }
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
   savedRemote = env.remoteHost;
