@@ -3,7 +3,7 @@
 
 import Papa from 'papaparse';
 import type { ScoringOptions } from './scoring.ts';
-import { MACRO_CONVENTION, type Metrics } from './metrics.ts';
+import { MACRO_CONVENTION, type LabelMetrics, type Metrics } from './metrics.ts';
 import { templateSlots } from './dataset-mapping.ts';
 import type { EvaluationRun } from './evaluation.ts';
 import { evalSources, predictions, runMetrics, type CalibrationMode, type EvalSource } from './evaluation-results.ts';
@@ -12,20 +12,8 @@ const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 /** Rounded, and undefined stays undefined (null). */
 const round6OrNull = (x: number | null) => (x === null ? null : round6(x));
 
-export interface LabelSummary {
-  label: string;
-  /** null when undefined (never predicted); see MACRO_CONVENTION. */
-  precision: number | null;
-  /** null when undefined (no gold example). */
-  recall: number | null;
-  /** null when undefined (no gold example and never predicted). */
-  f1: number | null;
-  support: number;
-  predicted: number;
-  tp: number;
-  fp: number;
-  fn: number;
-}
+/** A label's metrics as exported: the same values (rounded), without the flags that null already says. */
+export type LabelSummary = Omit<LabelMetrics, 'noSupport' | 'noPredictions'>;
 
 export interface MetricsSummary {
   n: number;

@@ -2,6 +2,7 @@ import { Bar, BarChart, Cell, LabelList, ResponsiveContainer, XAxis, YAxis } fro
 import type { RowResult } from '../../store/workspace';
 import { probabilityPercent } from '../../core/percent';
 import { useT } from '../i18n';
+import { PromptSegments } from './PromptSegments';
 import { useIssueText } from '../i18n/issues';
 
 /** One label's probability per bar; the winner in a stronger colour. `fontSize` scales the labels (presentation mode). */
@@ -70,25 +71,9 @@ export function LabelChart({
 
 export function RenderedPrompt({ result }: { result: RowResult }) {
   const t = useT();
-  const { text, segments } = result.layout;
   return (
     <div className="rendered-prompt" aria-label={t('result.renderedPrompt')} data-testid="rendered-prompt">
-      {segments.map((segment, i) => {
-        const piece = text.slice(segment.span.start, segment.span.end);
-        if (segment.kind === 'input')
-          return (
-            <span key={i} className="tok-input">
-              {piece}
-            </span>
-          );
-        if (segment.kind === 'mask')
-          return (
-            <span key={i} className="tok-answer">
-              {piece}
-            </span>
-          );
-        return <span key={i}>{piece}</span>;
-      })}
+      <PromptSegments layout={result.layout} />
     </div>
   );
 }

@@ -7,24 +7,22 @@ import { useT } from '../i18n';
 export function BalanceWarnings({ labels, metrics }: { labels: string[]; metrics: Metrics }) {
   const t = useT();
   const balance = labelBalance(metrics);
+  const warnings = [
+    { testId: 'imbalance-warning', message: 'eval.dist.imbalanced', index: balance.dominantGold, counts: balance.gold },
+    { testId: 'bias-warning', message: 'eval.dist.bias', index: balance.dominantPredicted, counts: balance.predicted },
+  ] as const;
   return (
     <>
-      {balance.dominantGold >= 0 ? (
-        <p className="message warning" data-testid="imbalance-warning">
-          {t('eval.dist.imbalanced', {
-            label: labels[balance.dominantGold]!,
-            share: percent(balance.gold[balance.dominantGold]! / Math.max(1, metrics.n), 0),
-          })}
-        </p>
-      ) : null}
-      {balance.dominantPredicted >= 0 ? (
-        <p className="message warning" data-testid="bias-warning">
-          {t('eval.dist.bias', {
-            label: labels[balance.dominantPredicted]!,
-            share: percent(balance.predicted[balance.dominantPredicted]! / Math.max(1, metrics.n), 0),
-          })}
-        </p>
-      ) : null}
+      {warnings.map((w) =>
+        w.index >= 0 ? (
+          <p key={w.testId} className="message warning" data-testid={w.testId}>
+            {t(w.message, {
+              label: labels[w.index]!,
+              share: percent(w.counts[w.index]! / Math.max(1, metrics.n), 0),
+            })}
+          </p>
+        ) : null,
+      )}
     </>
   );
 }

@@ -67,45 +67,90 @@ const tooltipStyle = {
   color: 'var(--text)',
 };
 
+/** One series of bars: its key in the data rows, its legend name, its colour. */
+interface Series {
+  key: string;
+  name: string;
+  color: string;
+}
+
+/**
+ * Bars grouped by category, one colour per series. `values` picks the y axis: shares in [0, 1]
+ * shown as percentages, or whole counts.
+ */
+function GroupedBarChart({
+  data,
+  category,
+  series,
+  values,
+  height,
+  categoryGap,
+  everyCategoryTick = false,
+}: {
+  data: Record<string, string | number | null>[];
+  category: string;
+  series: Series[];
+  values: 'share' | 'count';
+  height: number;
+  categoryGap: string;
+  /** Name every category on the x axis, even when the names crowd it. */
+  everyCategoryTick?: boolean;
+}) {
+  return (
+    <ResponsiveContainer width="100%" height={height}>
+      <BarChart data={data} margin={{ top: 8, right: 8, bottom: 4, left: 0 }} barCategoryGap={categoryGap}>
+        <CartesianGrid vertical={false} stroke="var(--border)" />
+        <XAxis
+          dataKey={category}
+          tick={axisTick}
+          tickLine={false}
+          axisLine={{ stroke: 'var(--border)' }}
+          {...(everyCategoryTick ? { interval: 0 } : {})}
+        />
+        {values === 'share' ? (
+          <YAxis {...percentAxis} />
+        ) : (
+          <YAxis allowDecimals={false} tick={{ fill: 'var(--muted)', fontSize: 12 }} width={48} />
+        )}
+        <Tooltip
+          {...(values === 'share' ? { formatter: (v: unknown) => percent(Number(v)) } : {})}
+          contentStyle={tooltipStyle}
+          cursor={{ fill: 'var(--panel-2)' }}
+        />
+        <Legend wrapperStyle={{ fontSize: 14 }} itemSorter={null} />
+        {series.map((s) => (
+          <Bar
+            key={s.key}
+            dataKey={s.key}
+            name={s.name}
+            fill={s.color}
+            isAnimationActive={false}
+            radius={[4, 4, 0, 0]}
+          />
+        ))}
+      </BarChart>
+    </ResponsiveContainer>
+  );
+}
+
 /** Precision, recall and F1 per label as grouped bars. */
 export function PerLabelChart({ metrics }: { metrics: Metrics }) {
   const t = useT();
   const data = metrics.perLabel.map((m) => ({ label: m.label, precision: m.precision, recall: m.recall, f1: m.f1 }));
   return (
-    <ResponsiveContainer width="100%" height={260}>
-      <BarChart data={data} margin={{ top: 8, right: 8, bottom: 4, left: 0 }} barCategoryGap="22%">
-        <CartesianGrid vertical={false} stroke="var(--border)" />
-        <XAxis dataKey="label" tick={axisTick} tickLine={false} axisLine={{ stroke: 'var(--border)' }} interval={0} />
-        <YAxis {...percentAxis} />
-        <Tooltip
-          formatter={(v: unknown) => percent(Number(v))}
-          contentStyle={tooltipStyle}
-          cursor={{ fill: 'var(--panel-2)' }}
-        />
-        <Legend wrapperStyle={{ fontSize: 14 }} itemSorter={null} />
-        <Bar
-          dataKey="precision"
-          name={t('eval.metric.precision')}
-          fill={SERIES_COLORS[0]}
-          isAnimationActive={false}
-          radius={[4, 4, 0, 0]}
-        />
-        <Bar
-          dataKey="recall"
-          name={t('eval.metric.recall')}
-          fill={SERIES_COLORS[1]}
-          isAnimationActive={false}
-          radius={[4, 4, 0, 0]}
-        />
-        <Bar
-          dataKey="f1"
-          name={t('eval.metric.f1')}
-          fill={SERIES_COLORS[2]}
-          isAnimationActive={false}
-          radius={[4, 4, 0, 0]}
-        />
-      </BarChart>
-    </ResponsiveContainer>
+    <GroupedBarChart
+      data={data}
+      category="label"
+      series={[
+        { key: 'precision', name: t('eval.metric.precision'), color: SERIES_COLORS[0]! },
+        { key: 'recall', name: t('eval.metric.recall'), color: SERIES_COLORS[1]! },
+        { key: 'f1', name: t('eval.metric.f1'), color: SERIES_COLORS[2]! },
+      ]}
+      values="share"
+      height={260}
+      categoryGap="22%"
+      everyCategoryTick
+    />
   );
 }
 
@@ -114,29 +159,18 @@ export function DistributionChart({ metrics }: { metrics: Metrics }) {
   const t = useT();
   const data = metrics.perLabel.map((m) => ({ label: m.label, gold: m.support, predicted: m.predicted }));
   return (
-    <ResponsiveContainer width="100%" height={240}>
-      <BarChart data={data} margin={{ top: 8, right: 8, bottom: 4, left: 0 }} barCategoryGap="25%">
-        <CartesianGrid vertical={false} stroke="var(--border)" />
-        <XAxis dataKey="label" tick={axisTick} tickLine={false} axisLine={{ stroke: 'var(--border)' }} interval={0} />
-        <YAxis allowDecimals={false} tick={{ fill: 'var(--muted)', fontSize: 12 }} width={48} />
-        <Tooltip contentStyle={tooltipStyle} cursor={{ fill: 'var(--panel-2)' }} />
-        <Legend wrapperStyle={{ fontSize: 14 }} itemSorter={null} />
-        <Bar
-          dataKey="gold"
-          name={t('eval.dist.gold')}
-          fill={SERIES_COLORS[3]}
-          isAnimationActive={false}
-          radius={[4, 4, 0, 0]}
-        />
-        <Bar
-          dataKey="predicted"
-          name={t('eval.dist.predicted')}
-          fill={SERIES_COLORS[0]}
-          isAnimationActive={false}
-          radius={[4, 4, 0, 0]}
-        />
-      </BarChart>
-    </ResponsiveContainer>
+    <GroupedBarChart
+      data={data}
+      category="label"
+      series={[
+        { key: 'gold', name: t('eval.dist.gold'), color: SERIES_COLORS[3]! },
+        { key: 'predicted', name: t('eval.dist.predicted'), color: SERIES_COLORS[0]! },
+      ]}
+      values="count"
+      height={240}
+      categoryGap="25%"
+      everyCategoryTick
+    />
   );
 }
 
@@ -149,28 +183,13 @@ export function ComparisonChart({ rows }: { rows: { name: string; metrics: Metri
     { metric: t('eval.metric.microF1'), ...Object.fromEntries(rows.map((r, i) => [`s${i}`, r.metrics.microF1])) },
   ];
   return (
-    <ResponsiveContainer width="100%" height={280}>
-      <BarChart data={data} margin={{ top: 8, right: 8, bottom: 4, left: 0 }} barCategoryGap="18%">
-        <CartesianGrid vertical={false} stroke="var(--border)" />
-        <XAxis dataKey="metric" tick={axisTick} tickLine={false} axisLine={{ stroke: 'var(--border)' }} />
-        <YAxis {...percentAxis} />
-        <Tooltip
-          formatter={(v: unknown) => percent(Number(v))}
-          contentStyle={tooltipStyle}
-          cursor={{ fill: 'var(--panel-2)' }}
-        />
-        <Legend wrapperStyle={{ fontSize: 14 }} itemSorter={null} />
-        {rows.map((r, i) => (
-          <Bar
-            key={i}
-            dataKey={`s${i}`}
-            name={r.name}
-            fill={SERIES_COLORS[i % SERIES_COLORS.length]}
-            isAnimationActive={false}
-            radius={[4, 4, 0, 0]}
-          />
-        ))}
-      </BarChart>
-    </ResponsiveContainer>
+    <GroupedBarChart
+      data={data}
+      category="metric"
+      series={rows.map((r, i) => ({ key: `s${i}`, name: r.name, color: SERIES_COLORS[i % SERIES_COLORS.length]! }))}
+      values="share"
+      height={280}
+      categoryGap="18%"
+    />
   );
 }

@@ -9,6 +9,36 @@ function short(label: string): string {
   return [...label].length > LABEL_CHARS ? [...label].slice(0, LABEL_CHARS - 1).join('') + '…' : label;
 }
 
+/** A label on an axis, shortened to fit, with its full name as the tooltip. */
+function LabelText({
+  label,
+  x,
+  y,
+  anchor,
+  centred = false,
+}: {
+  label: string;
+  x: number;
+  y: number;
+  anchor: 'middle' | 'end';
+  /** Centred vertically on y (row labels) rather than standing on it (column labels). */
+  centred?: boolean;
+}) {
+  return (
+    <text
+      x={x}
+      y={y}
+      textAnchor={anchor}
+      {...(centred ? { dominantBaseline: 'central' } : {})}
+      fontSize={14}
+      fill="var(--text)"
+    >
+      <title>{label}</title>
+      {short(label)}
+    </text>
+  );
+}
+
 /**
  * The confusion matrix as a heatmap: rows are gold labels, columns predictions; a cell's colour is
  * its share of the row (so each label's recall reads along the diagonal). Cells are buttons.
@@ -54,34 +84,14 @@ export function ConfusionHeatmap({
         {t('eval.confusion.gold')}
       </text>
       {metrics.labels.map((label, p) => (
-        <text
-          key={`c${p}`}
-          x={left + p * cell + cell / 2}
-          y={top - 10}
-          textAnchor="middle"
-          fontSize={14}
-          fill="var(--text)"
-        >
-          <title>{label}</title>
-          {short(label)}
-        </text>
+        <LabelText key={`c${p}`} label={label} x={left + p * cell + cell / 2} y={top - 10} anchor="middle" />
       ))}
       {metrics.labels.map((label, g) => {
         const row = metrics.confusion[g] ?? [];
         const rowTotal = row.reduce((a, b) => a + b, 0);
         return (
           <g key={`r${g}`}>
-            <text
-              x={left - 8}
-              y={top + g * cell + cell / 2}
-              textAnchor="end"
-              dominantBaseline="central"
-              fontSize={14}
-              fill="var(--text)"
-            >
-              <title>{label}</title>
-              {short(label)}
-            </text>
+            <LabelText label={label} x={left - 8} y={top + g * cell + cell / 2} anchor="end" centred />
             {row.map((n, p) => {
               const share = rowTotal > 0 ? n / rowTotal : 0;
               const isSelected = selected?.[0] === g && selected?.[1] === p;

@@ -3,31 +3,16 @@ import { examplePrompt, type EvalSource, type ExamplePrediction } from '../../co
 import type { EvaluationRun } from '../../core/evaluation';
 import { usePrefs } from '../../store/prefs';
 import { useT } from '../i18n';
+import { PromptSegments } from '../components/PromptSegments';
 import { count } from './format';
 import { percent } from '../../core/percent';
 
 const PAGE = 20;
 
 function PromptText({ run, template, example }: { run: EvaluationRun; template: number; example: number }) {
-  const layout = examplePrompt(run, template, example);
   return (
     <div className="rendered-prompt eval-prompt" data-testid="eval-prompt">
-      {layout.segments.map((segment, i) => {
-        const piece = layout.text.slice(segment.span.start, segment.span.end);
-        if (segment.kind === 'input')
-          return (
-            <span key={i} className="tok-input">
-              {piece}
-            </span>
-          );
-        if (segment.kind === 'mask')
-          return (
-            <span key={i} className="tok-answer">
-              {piece}
-            </span>
-          );
-        return <span key={i}>{piece}</span>;
-      })}
+      <PromptSegments layout={examplePrompt(run, template, example)} />
     </div>
   );
 }

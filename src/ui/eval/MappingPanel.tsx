@@ -11,6 +11,36 @@ import { count } from './format';
 const MAX_LABEL_VALUES = 40;
 const PROBLEMS_SHOWN = 50;
 
+/** A choice of one of the data's columns (or none yet). */
+function ColumnSelect({
+  label,
+  ariaLabel,
+  columns,
+  value,
+  onChange,
+}: {
+  label: string;
+  ariaLabel: string;
+  columns: string[];
+  value: string | null;
+  onChange(column: string | null): void;
+}) {
+  const t = useT();
+  return (
+    <label className="field">
+      {label}
+      <select aria-label={ariaLabel} value={value ?? ''} onChange={(e) => onChange(e.target.value || null)}>
+        <option value="">{t('eval.map.choose')}</option>
+        {columns.map((c) => (
+          <option key={c} value={c}>
+            {c}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 export function describeRowProblem(t: Translate, p: RowProblem): string {
   const where =
     p.endLine > p.line
@@ -79,37 +109,22 @@ export function MappingPanel() {
       </h2>
       <div className="eval-map-grid">
         {slots.map((slot) => (
-          <label className="field" key={slot}>
-            {t('eval.map.slot', { slot: `[${slot}]` })}
-            <select
-              aria-label={t('eval.map.slotAria', { slot })}
-              value={mapping.slots[slot] ?? ''}
-              onChange={(e) => setSlotColumn(slot, e.target.value || null)}
-            >
-              <option value="">{t('eval.map.choose')}</option>
-              {dataset.columns.map((c) => (
-                <option key={c} value={c}>
-                  {c}
-                </option>
-              ))}
-            </select>
-          </label>
+          <ColumnSelect
+            key={slot}
+            label={t('eval.map.slot', { slot: `[${slot}]` })}
+            ariaLabel={t('eval.map.slotAria', { slot })}
+            columns={dataset.columns}
+            value={mapping.slots[slot] ?? null}
+            onChange={(column) => setSlotColumn(slot, column)}
+          />
         ))}
-        <label className="field">
-          {t('eval.map.labelColumn')}
-          <select
-            aria-label={t('eval.map.labelColumn')}
-            value={mapping.labelColumn ?? ''}
-            onChange={(e) => setLabelColumn(e.target.value || null)}
-          >
-            <option value="">{t('eval.map.choose')}</option>
-            {dataset.columns.map((c) => (
-              <option key={c} value={c}>
-                {c}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ColumnSelect
+          label={t('eval.map.labelColumn')}
+          ariaLabel={t('eval.map.labelColumn')}
+          columns={dataset.columns}
+          value={mapping.labelColumn}
+          onChange={setLabelColumn}
+        />
       </div>
 
       {mapping.labelColumn ? (

@@ -2,12 +2,11 @@
 import { useState } from 'react';
 import { parseSetupJson, type SetupError } from '../../../core/setup-parse';
 import { SETUP_LIMITS, type PromptSetup } from '../../../core/setup';
-import { openAsNewSetup } from '../../../store/open-setup';
 import { useWorkspace } from '../../../store/workspace';
 import { useT } from '../../i18n';
 import { useIssueText } from '../../i18n/issues';
 import { downloadText, fileNameFor } from '../../download';
-import { SetupPreview } from './SetupPreview';
+import { ImportPreview } from './SetupPreview';
 
 type Loaded =
   | { kind: 'none' }
@@ -86,20 +85,7 @@ export function FilePanel({ onOpened }: { onOpened(): void }) {
           </div>
         ) : null}
         {loaded.kind === 'ok' ? (
-          <div className="import-preview">
-            <SetupPreview setup={loaded.setup} />
-            <button
-              className="btn primary"
-              onClick={() => {
-                openAsNewSetup(loaded.setup, 'import');
-                onOpened();
-              }}
-              data-testid="import-open"
-            >
-              {t('open.asNew')}
-            </button>
-            <p className="hint">{t('open.keepsPrevious')}</p>
-          </div>
+          <ImportPreview setup={loaded.setup} onOpened={onOpened} openTestId="import-open" />
         ) : null}
       </section>
     </div>

@@ -4,30 +4,36 @@ import type { FormatWarning } from '../../../core/formats/common';
 import { exportLmBff, importLmBff } from '../../../core/formats/lmbff';
 import { exportOpenPrompt, importOpenPrompt } from '../../../core/formats/openprompt';
 import type { PromptSetup } from '../../../core/setup';
-import { openAsNewSetup } from '../../../store/open-setup';
 import { useWorkspace } from '../../../store/workspace';
 import { useT } from '../../i18n';
 import { useIssueText } from '../../i18n/issues';
 import { downloadText, fileNameFor } from '../../download';
-import { SetupPreview } from './SetupPreview';
+import { ImportPreview } from './SetupPreview';
 
 type Format = 'openprompt' | 'lmbff';
 
+/** Warnings or errors of a conversion, each prefixed with the template it is about. */
+function FormatIssueList({ issues }: { issues: FormatWarning[] }) {
+  const text = useIssueText();
+  return (
+    <ul>
+      {issues.map((issue, i) => (
+        <li key={i}>
+          {issue.params?.template !== undefined ? <strong>{String(issue.params.template)}: </strong> : null}
+          {text.format(issue)}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function WarningList({ warnings, testId }: { warnings: FormatWarning[]; testId: string }) {
   const t = useT();
-  const issues = useIssueText();
   if (warnings.length === 0) return <p className="hint">{t('format.noWarnings')}</p>;
   return (
     <div className="message warning" role="status" data-testid={testId}>
       {t('format.warnings', { n: warnings.length })}
-      <ul>
-        {warnings.map((w, i) => (
-          <li key={i}>
-            {w.params?.template !== undefined ? <strong>{String(w.params.template)}: </strong> : null}
-            {issues.format(w)}
-          </li>
-        ))}
-      </ul>
+      <FormatIssueList issues={warnings} />
     </div>
   );
 }
@@ -66,7 +72,6 @@ function CopyArea({ label, value, rows = 3, testId }: { label: string; value: st
 
 export function FormatPanel({ format, onOpened }: { format: Format; onOpened(): void }) {
   const t = useT();
-  const issues = useIssueText();
   const setup = useWorkspace((s) => s.setup);
   const exported = useMemo(
     () => (format === 'openprompt' ? exportOpenPrompt(setup) : exportLmBff(setup)),
@@ -183,32 +188,12 @@ export function FormatPanel({ format, onOpened }: { format: Format; onOpened(): 
         {result && !result.ok ? (
           <div className="message error" role="alert" data-testid={`${format}-import-errors`}>
             {t('format.importFailed')}
-            <ul>
-              {result.errors.map((e, i) => (
-                <li key={i}>
-                  {e.params?.template !== undefined ? <strong>{String(e.params.template)}: </strong> : null}
-                  {issues.format(e)}
-                </li>
-              ))}
-            </ul>
+            <FormatIssueList issues={result.errors} />
           </div>
         ) : null}
         {result ? <WarningList warnings={result.warnings} testId={`${format}-import-warnings`} /> : null}
         {result && result.ok ? (
-          <div className="import-preview">
-            <SetupPreview setup={result.value} />
-            <button
-              className="btn primary"
-              onClick={() => {
-                openAsNewSetup(result.value, 'import');
-                onOpened();
-              }}
-              data-testid={`${format}-import-open`}
-            >
-              {t('open.asNew')}
-            </button>
-            <p className="hint">{t('open.keepsPrevious')}</p>
-          </div>
+          <ImportPreview setup={result.value} onOpened={onOpened} openTestId={`${format}-import-open`} />
         ) : null}
       </section>
     </div>

@@ -2,6 +2,7 @@
 // user opens it: name, model (with where it would load from), templates, labels, inputs.
 import { findCatalogModel, isTestModelId } from '../../../core/models';
 import type { PromptSetup } from '../../../core/setup';
+import { openAsNewSetup } from '../../../store/open-setup';
 import { activeTemplate } from '../../../store/workspace';
 import { useT } from '../../i18n';
 
@@ -50,5 +51,34 @@ export function SetupPreview({ setup }: { setup: PromptSetup }) {
       <dt>{t('preview.inputs')}</dt>
       <dd>{t('preview.inputCount', { n: setup.inputs.length })}</dd>
     </dl>
+  );
+}
+
+/** An imported setup before it is opened: what it holds, and the button that opens it as a new setup. */
+export function ImportPreview({
+  setup,
+  onOpened,
+  openTestId,
+}: {
+  setup: PromptSetup;
+  onOpened(): void;
+  openTestId: string;
+}) {
+  const t = useT();
+  return (
+    <div className="import-preview">
+      <SetupPreview setup={setup} />
+      <button
+        className="btn primary"
+        onClick={() => {
+          openAsNewSetup(setup, 'import');
+          onOpened();
+        }}
+        data-testid={openTestId}
+      >
+        {t('open.asNew')}
+      </button>
+      <p className="hint">{t('open.keepsPrevious')}</p>
+    </div>
   );
 }
