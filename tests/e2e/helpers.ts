@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
+import { openBrowser, type BrowserSession } from './browser';
 
 /** Picks a generated test model in the model panel and waits until it is ready. */
 export async function loadTestModel(page: Page, id = 'clozelab-test/bert-tiny'): Promise<void> {
@@ -63,4 +64,25 @@ export async function setText(page: Page, label: string, text: string): Promise<
   const field = page.getByLabel(label, { exact: true });
   await field.fill(text);
   await expect(field.inputValue()).resolves.toBe(text);
+}
+
+/**
+ * Browsers for the tests of one file: the returned `open()` starts one; after each test every one
+ * started is closed, and must have logged no page errors.
+ */
+export function browserSessions(
+  executablePath: string,
+): (options?: Parameters<typeof openBrowser>[1]) => Promise<BrowserSession> {
+  const sessions: BrowserSession[] = [];
+  afterEach(async () => {
+    for (const s of sessions.splice(0)) {
+      await s.close();
+      expect(s.pageErrors).toEqual([]);
+    }
+  });
+  return async (options) => {
+    const session = await openBrowser(executablePath, options);
+    sessions.push(session);
+    return session;
+  };
 }

@@ -5,32 +5,20 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page, Worker } from 'playwright-core';
-import { afterEach, describe, expect, inject, test } from 'vitest';
+import { describe, expect, inject, test } from 'vitest';
 import { DEFAULT_SCORING_OPTIONS } from '../../src/core/scoring';
 import { SETUP_VERSION, type PromptSetup } from '../../src/core/setup';
 import { formatVerbalizer } from '../../src/core/verbalizer';
 import { serializeWorkspace, WORKSPACE_KEY } from '../../src/store/persistence';
-import { openBrowser, screenshot, type BrowserSession } from './browser';
-import { loadTestModel, readDistribution, typeInto, waitForFreshResults } from './helpers';
+import { screenshot } from './browser';
+import { browserSessions, loadTestModel, readDistribution, typeInto, waitForFreshResults } from './helpers';
 import { startTlsHub } from './tls-hub';
 
 const baseURL = inject('baseURL');
 const chromiumPath = inject('chromiumPath');
 const ROOT = resolve(import.meta.dirname, '../..');
 
-const sessions: BrowserSession[] = [];
-async function open(options?: Parameters<typeof openBrowser>[1]): Promise<BrowserSession> {
-  const session = await openBrowser(chromiumPath, options);
-  sessions.push(session);
-  return session;
-}
-
-afterEach(async () => {
-  for (const s of sessions.splice(0)) {
-    await s.close();
-    expect(s.pageErrors).toEqual([]);
-  }
-});
+const open = browserSessions(chromiumPath);
 
 function setup(): PromptSetup {
   return {

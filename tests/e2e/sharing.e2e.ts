@@ -5,30 +5,25 @@ import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import LZString from 'lz-string';
 import type { Page } from 'playwright-core';
-import { afterEach, describe, expect, inject, test } from 'vitest';
+import { describe, expect, inject, test } from 'vitest';
 import { encodeShareFragment, linkChecksum } from '../../src/core/share-link';
 import { defaultSetup } from '../../src/core/setup';
 import { downloadModel } from '../../scripts/models-download/model';
 import { startFakeHub } from '../fake-hub';
-import { openBrowser, screenshot, screenshotDir, type BrowserSession } from './browser';
-import { expectDistribution, loadTestModel, readDistribution, typeInto, waitForFreshResults } from './helpers';
+import { screenshot, screenshotDir } from './browser';
+import {
+  browserSessions,
+  expectDistribution,
+  loadTestModel,
+  readDistribution,
+  typeInto,
+  waitForFreshResults,
+} from './helpers';
 
 const baseURL = inject('baseURL');
 const chromiumPath = inject('chromiumPath');
 
-const sessions: BrowserSession[] = [];
-async function open(options?: Parameters<typeof openBrowser>[1]): Promise<BrowserSession> {
-  const session = await openBrowser(chromiumPath, options);
-  sessions.push(session);
-  return session;
-}
-
-afterEach(async () => {
-  for (const s of sessions.splice(0)) {
-    await s.close();
-    expect(s.pageErrors).toEqual([]);
-  }
-});
+const open = browserSessions(chromiumPath);
 
 async function allDistributions(page: Page): Promise<Record<string, number>[]> {
   const n = await page.getByTestId('input-row').count();

@@ -3,7 +3,6 @@
 // words in scripts the tokenizer does not know, emoji, combining characters and RTL text, a
 // template that is only [Z], 1,000 labels, 100,000 dataset rows. Each gives a sensible result or
 // a clear, positioned message.
-import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDataset, parseDatasetAsync } from '../../src/core/dataset-parse.ts';
 import { planScoring } from '../../src/core/scoring-plan.ts';
@@ -18,17 +17,12 @@ import {
   type Verbalizer,
 } from '../../src/core/verbalizer.ts';
 import { MaskedLMEngine } from '../../src/runtime/engine.ts';
-import { allowHubDownloads, setLocalModelFolder } from '../../src/runtime/node-models.ts';
+import { loadBertTiny } from './bert-tiny.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const MODELS = join(ROOT, 'public', 'models');
-const BERT = 'clozelab-test/bert-tiny';
 let engine: MaskedLMEngine;
 
 beforeAll(async () => {
-  setLocalModelFolder(MODELS);
-  allowHubDownloads(false);
-  engine = await MaskedLMEngine.load({ kind: 'local', id: BERT }, { dtype: 'fp32' });
+  engine = await loadBertTiny();
 }, 180_000);
 
 afterAll(async () => {

@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildExamples, suggestMapping } from '../../src/core/dataset-mapping.ts';
 import { parseDataset } from '../../src/core/dataset-parse.ts';
@@ -28,21 +28,16 @@ import type { Verbalizer } from '../../src/core/verbalizer.ts';
 import { RuntimeClient } from '../../src/runtime/client.ts';
 import { MaskedLMEngine } from '../../src/runtime/engine.ts';
 import { InProcessWorker } from '../../src/runtime/in-process.ts';
-import { allowHubDownloads, setLocalModelFolder } from '../../src/runtime/node-models.ts';
+import { BERT_TINY, loadBertTiny, REPO_ROOT } from './bert-tiny.ts';
 import { engineModel } from '../../src/runtime/pipeline-model.ts';
 import { evalCommand } from '../../src/cli/eval-command.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const MODELS = join(ROOT, 'public', 'models');
-const BERT = 'clozelab-test/bert-tiny';
 const tmp = mkdtempSync(join(tmpdir(), 'clozelab-eval-'));
 
 let engine: MaskedLMEngine;
 
 beforeAll(async () => {
-  setLocalModelFolder(MODELS);
-  allowHubDownloads(false);
-  engine = await MaskedLMEngine.load({ kind: 'local', id: BERT }, { dtype: 'fp32' });
+  engine = await loadBertTiny();
 }, 180_000);
 
 afterAll(async () => {
@@ -113,7 +108,7 @@ describe('runEvaluation on bert-tiny', () => {
       expect(run.contentFree[t]).toHaveLength(2);
     }
     // The CLI and the browser report the same JSON shape from this run.
-    const report = evaluationReport(run, { model: { id: BERT, dtype: 'fp32' }, skippedRows: 0 });
+    const report = evaluationReport(run, { model: { id: BERT_TINY, dtype: 'fp32' }, skippedRows: 0 });
     expect(report.templates[0]!.uncalibrated.n).toBe(12);
     expect(report.ensemble!.calibrated.confusion.flat().reduce((a, b) => a + b, 0)).toBe(12);
   });
@@ -189,7 +184,7 @@ describe('label-word statistics in the worker', () => {
   it('ranks vocabulary tokens exactly like a direct full-vocabulary computation, and only candidates come back', async () => {
     const client = new RuntimeClient(() => new InProcessWorker());
     try {
-      await client.load({ kind: 'local', id: BERT }, { dtype: 'fp32' });
+      await client.load({ kind: 'local', id: BERT_TINY }, { dtype: 'fp32' });
       const [tpl] = await prepared();
       const examples = demoExamples();
       const labels = ['positive', 'negative'];
@@ -231,7 +226,7 @@ describe('label-word statistics in the worker', () => {
 
 describe('clozelab eval (the CLI as a process)', () => {
   const cli = (args: string[]) =>
-    spawnSync(process.execPath, [join(ROOT, 'bin', 'clozelab.mjs'), 'eval', ...args], {
+    spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'clozelab.mjs'), 'eval', ...args], {
       cwd: tmp,
       encoding: 'utf8',
       timeout: 60_000,
@@ -239,7 +234,7 @@ describe('clozelab eval (the CLI as a process)', () => {
   const setup: PromptSetup = {
     version: SETUP_VERSION,
     name: 'cli test',
-    model: { id: BERT, source: 'local', dtype: 'fp32', device: 'auto' },
+    model: { id: BERT_TINY, source: 'local', dtype: 'fp32', device: 'auto' },
     templates: entries,
     activeTemplateId: 't1',
     verbalizer,
@@ -270,7 +265,7 @@ describe('clozelab eval (the CLI as a process)', () => {
       scoring: setup.scoring,
       pipeline: pipelineOn(),
     });
-    expect(printed).toEqual(evaluationReport(run, { model: { id: BERT, dtype: 'fp32' }, skippedRows: 2 }));
+    expect(printed).toEqual(evaluationReport(run, { model: { id: BERT_TINY, dtype: 'fp32' }, skippedRows: 2 }));
     expect(printed.primaryMode).toBe('calibrated');
   });
 
@@ -287,7 +282,7 @@ describe('clozelab eval (the CLI as a process)', () => {
         stderr: () => undefined,
         progressToTerminal: false,
         cwd: tmp,
-        projectRoot: ROOT,
+        projectRoot: REPO_ROOT,
       });
       expect(status).toBe(0);
       return stdout;
@@ -326,7 +321,7 @@ describe('clozelab eval (the CLI as a process)', () => {
       '--data',
       'demo:sentiment-en',
       '--model',
-      BERT,
+      BERT_TINY,
       '--templates',
       't2',
     ]);

@@ -21,32 +21,11 @@ import { MaskedLMEngine } from '../../src/runtime/engine.ts';
 import { InProcessWorker } from '../../src/runtime/in-process.ts';
 import { allowHubDownloads, setLocalModelFolder } from '../../src/runtime/node-models.ts';
 import { engineModel } from '../../src/runtime/pipeline-model.ts';
+import { MemoryStorage } from '../memory-storage.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const MODELS = join(ROOT, 'public', 'models');
 const tmp = mkdtempSync(join(tmpdir(), 'clozelab-pipeline-'));
-
-class MemoryStorage implements Storage {
-  private map = new Map<string, string>();
-  get length() {
-    return this.map.size;
-  }
-  clear() {
-    this.map.clear();
-  }
-  getItem(key: string) {
-    return this.map.get(key) ?? null;
-  }
-  key(i: number) {
-    return [...this.map.keys()][i] ?? null;
-  }
-  removeItem(key: string) {
-    this.map.delete(key);
-  }
-  setItem(key: string, value: string) {
-    this.map.set(key, String(value));
-  }
-}
 
 const ref: ModelRef = { id: 'clozelab-test/bert-tiny', source: 'local', dtype: 'fp32', device: 'auto' };
 const setup: PromptSetup = {

@@ -14,31 +14,9 @@ import { formatVerbalizer } from '../../src/core/verbalizer.ts';
 import { RuntimeClient } from '../../src/runtime/client.ts';
 import { InProcessWorker } from '../../src/runtime/in-process.ts';
 import type { WorkerRequest } from '../../src/runtime/protocol.ts';
+import { MemoryStorage } from '../memory-storage.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-/** An in-memory localStorage, installed before the stores are imported (they read it on import). */
-class MemoryStorage implements Storage {
-  private map = new Map<string, string>();
-  get length() {
-    return this.map.size;
-  }
-  clear() {
-    this.map.clear();
-  }
-  getItem(key: string) {
-    return this.map.get(key) ?? null;
-  }
-  key(i: number) {
-    return [...this.map.keys()][i] ?? null;
-  }
-  removeItem(key: string) {
-    this.map.delete(key);
-  }
-  setItem(key: string, value: string) {
-    this.map.set(key, String(value));
-  }
-}
 
 const storage = new MemoryStorage();
 const mine: PromptSetup = {

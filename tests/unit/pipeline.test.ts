@@ -149,6 +149,15 @@ describe('VerbalizerBinder: label words bound to a model and a template', () => 
   });
 });
 
+/** Examples labelled "positive", on lines 2, 3, … as in a file with a header line. */
+function positiveExamples(inputs: Record<string, string>[]): EvalExample[] {
+  return inputs.map((x, i) => ({ line: i + 2, endLine: i + 2, inputs: x, gold: 'positive', rawLabel: 'positive' }));
+}
+
+/** `count` distinct one-input examples. */
+const numberedExamples = (count: number) =>
+  positiveExamples(Array.from({ length: count }, (_, i) => ({ X: `Example number ${i}.` })));
+
 async function bound(model: PipelineModel, texts: string[]) {
   const pipeline = new ScoringPipeline(model);
   const { templates } = await pipeline.bindTemplates(
@@ -268,13 +277,7 @@ describe('ScoringPipeline', () => {
       });
     });
     // And through runEvaluation (what the browser and the CLI run).
-    const examples: EvalExample[] = inputs.map((x, i) => ({
-      line: i + 2,
-      endLine: i + 2,
-      inputs: x,
-      gold: 'positive',
-      rawLabel: 'positive',
-    }));
+    const examples = positiveExamples(inputs);
     const run = await runEvaluation({
       templates,
       examples,
@@ -314,13 +317,7 @@ describe('runEvaluation through the pipeline', () => {
     const model = fakeModel();
     // Two templates, each input 2 prompts per template (1 and 2 masks): 4 new prompts per example.
     const { pipeline, templates } = await bound(model, ['[X] It was [Z].', '[Z]: [X]']);
-    const examples: EvalExample[] = Array.from({ length: 30 }, (_, i) => ({
-      line: i + 2,
-      endLine: i + 2,
-      inputs: { X: `Example number ${i}.` },
-      gold: 'positive',
-      rawLabel: 'positive',
-    }));
+    const examples = numberedExamples(30);
     const run = await runEvaluation({
       templates,
       examples,
@@ -350,13 +347,7 @@ describe('runEvaluation through the pipeline', () => {
       return r;
     });
     const { pipeline, templates } = await bound(model, ['[X] It was [Z].']);
-    const examples: EvalExample[] = Array.from({ length: 200 }, (_, i) => ({
-      line: i + 2,
-      endLine: i + 2,
-      inputs: { X: `Example number ${i}.` },
-      gold: 'positive',
-      rawLabel: 'positive',
-    }));
+    const examples = numberedExamples(200);
     const progress: number[] = [];
     const run = await runEvaluation({
       templates,
