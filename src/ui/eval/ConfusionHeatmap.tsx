@@ -98,6 +98,7 @@ export function ConfusionHeatmap({
               const strong = share > 0.55;
               const x = left + p * cell;
               const y = top + g * cell;
+              const box = { x: x + 2, y: y + 2, width: cell - 4, height: cell - 4, rx: 6 };
               const select = () => onSelect([g, p]);
               return (
                 <g
@@ -119,23 +120,15 @@ export function ConfusionHeatmap({
                     }
                   }}
                 >
-                  <rect x={x + 2} y={y + 2} width={cell - 4} height={cell - 4} rx={6} fill="var(--panel-2)" />
+                  <rect {...box} fill="var(--panel-2)" />
                   <rect
-                    x={x + 2}
-                    y={y + 2}
-                    width={cell - 4}
-                    height={cell - 4}
-                    rx={6}
+                    {...box}
                     fill={g === p ? 'var(--eval-correct)' : 'var(--eval-wrong)'}
                     fillOpacity={n > 0 ? 0.12 + 0.88 * share : 0}
                   />
                   {isSelected || g === p ? (
                     <rect
-                      x={x + 2}
-                      y={y + 2}
-                      width={cell - 4}
-                      height={cell - 4}
-                      rx={6}
+                      {...box}
                       fill="none"
                       stroke={isSelected ? 'var(--text)' : 'var(--eval-correct)'}
                       strokeWidth={isSelected ? 3 : 1.5}

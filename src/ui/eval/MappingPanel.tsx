@@ -11,6 +11,39 @@ import { count } from './format';
 const MAX_LABEL_VALUES = 40;
 const PROBLEMS_SHOWN = 50;
 
+/** A drop-down of `choices` with a first entry for none (its value is null). */
+function ChoiceSelect({
+  ariaLabel,
+  choices,
+  noneLabel,
+  value,
+  onChange,
+  className,
+}: {
+  ariaLabel: string;
+  choices: string[];
+  noneLabel: string;
+  value: string | null;
+  onChange(choice: string | null): void;
+  className?: string;
+}) {
+  return (
+    <select
+      aria-label={ariaLabel}
+      value={value ?? ''}
+      onChange={(e) => onChange(e.target.value || null)}
+      className={className}
+    >
+      <option value="">{noneLabel}</option>
+      {choices.map((c) => (
+        <option key={c} value={c}>
+          {c}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 /** A choice of one of the data's columns (or none yet). */
 function ColumnSelect({
   label,
@@ -29,14 +62,13 @@ function ColumnSelect({
   return (
     <label className="field">
       {label}
-      <select aria-label={ariaLabel} value={value ?? ''} onChange={(e) => onChange(e.target.value || null)}>
-        <option value="">{t('eval.map.choose')}</option>
-        {columns.map((c) => (
-          <option key={c} value={c}>
-            {c}
-          </option>
-        ))}
-      </select>
+      <ChoiceSelect
+        ariaLabel={ariaLabel}
+        choices={columns}
+        noneLabel={t('eval.map.choose')}
+        value={value}
+        onChange={onChange}
+      />
     </label>
   );
 }
@@ -153,19 +185,14 @@ export function MappingPanel() {
                           {t('eval.map.ambiguous', { labels: labelCandidates(value, labels).join(', ') })}
                         </p>
                       ) : null}
-                      <select
-                        aria-label={t('eval.map.valueAria', { value })}
-                        value={mapping.labelMap.get(value) ?? ''}
-                        onChange={(e) => setLabelMapping(value, e.target.value || null)}
+                      <ChoiceSelect
+                        ariaLabel={t('eval.map.valueAria', { value })}
+                        choices={labels}
+                        noneLabel={t('eval.map.skip')}
+                        value={mapping.labelMap.get(value) ?? null}
+                        onChange={(label) => setLabelMapping(value, label)}
                         className={mapping.labelMap.get(value) ? undefined : 'unmapped'}
-                      >
-                        <option value="">{t('eval.map.skip')}</option>
-                        {labels.map((l) => (
-                          <option key={l} value={l}>
-                            {l}
-                          </option>
-                        ))}
-                      </select>
+                      />
                     </td>
                   </tr>
                 ),

@@ -70,6 +70,37 @@ function CopyArea({ label, value, rows = 3, testId }: { label: string; value: st
   );
 }
 
+/** A text area for another tool's code, pasted by the user. */
+function CodeInput({
+  label,
+  rows,
+  value,
+  onChange,
+  placeholder,
+  testId,
+}: {
+  label: string;
+  rows: number;
+  value: string;
+  onChange(value: string): void;
+  placeholder: string;
+  testId: string;
+}) {
+  return (
+    <label className="field">
+      {label}
+      <textarea
+        className="mono code-area"
+        rows={rows}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        placeholder={placeholder}
+        data-testid={testId}
+      />
+    </label>
+  );
+}
+
 export function FormatPanel({ format, onOpened }: { format: Format; onOpened(): void }) {
   const t = useT();
   const setup = useWorkspace((s) => s.setup);
@@ -135,34 +166,26 @@ export function FormatPanel({ format, onOpened }: { format: Format; onOpened(): 
       <section>
         <h3>{isOpenPrompt ? t('format.openprompt.importTitle') : t('format.lmbff.importTitle')}</h3>
         <p className="hint">{isOpenPrompt ? t('format.openprompt.importHelp') : t('format.lmbff.importHelp')}</p>
-        <label className="field">
-          {t('format.templatesInput')}
-          <textarea
-            className="mono code-area"
-            rows={3}
-            value={templates}
-            onChange={(e) => setTemplates(e.target.value)}
-            placeholder={
-              isOpenPrompt ? '{"placeholder":"text_a"} It was {"mask"}.' : '*cls**sent_0*_It_was*mask*.*sep+*'
-            }
-            data-testid={`${format}-import-templates`}
-          />
-        </label>
-        <label className="field">
-          {isOpenPrompt ? t('format.labelWords') : t('format.mapping')}
-          <textarea
-            className="mono code-area"
-            rows={2}
-            value={words}
-            onChange={(e) => setWords(e.target.value)}
-            placeholder={
-              isOpenPrompt
-                ? '{"negative": ["bad", "terrible"], "positive": ["good", "great"]}'
-                : "{'0':'terrible','1':'great'}"
-            }
-            data-testid={`${format}-import-words`}
-          />
-        </label>
+        <CodeInput
+          label={t('format.templatesInput')}
+          rows={3}
+          value={templates}
+          onChange={setTemplates}
+          placeholder={isOpenPrompt ? '{"placeholder":"text_a"} It was {"mask"}.' : '*cls**sent_0*_It_was*mask*.*sep+*'}
+          testId={`${format}-import-templates`}
+        />
+        <CodeInput
+          label={isOpenPrompt ? t('format.labelWords') : t('format.mapping')}
+          rows={2}
+          value={words}
+          onChange={setWords}
+          placeholder={
+            isOpenPrompt
+              ? '{"negative": ["bad", "terrible"], "positive": ["good", "great"]}'
+              : "{'0':'terrible','1':'great'}"
+          }
+          testId={`${format}-import-words`}
+        />
         {isOpenPrompt ? (
           <label className="field">
             {t('format.classes')}
