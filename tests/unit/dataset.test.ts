@@ -7,9 +7,12 @@ import {
   matchLabel,
   buildExamples,
   suggestMapping,
+  templateSlots,
 } from '../../src/core/dataset-mapping.ts';
 import { detectFormat, parseDataset, parseDatasetAsync, type ParseScheduler } from '../../src/core/dataset-parse.ts';
-import type { Dataset, DatasetParse } from '../../src/core/dataset.ts';
+import { allProblems, type Dataset, type DatasetParse } from '../../src/core/dataset.ts';
+import { yieldToEventLoop } from '../../src/core/scheduling.ts';
+import { parseTemplate, type Template } from '../../src/core/template.ts';
 
 function ok(parse: DatasetParse): Dataset {
   if (!parse.ok) throw new Error(`expected a dataset, got ${parse.error.code}: ${parse.error.message}`);
@@ -19,7 +22,7 @@ function ok(parse: DatasetParse): Dataset {
 /** Pauses after every `every`-th check, like the browser does when a slice has run long enough. */
 function pauseEvery(every: number): ParseScheduler {
   let n = 0;
-  return { shouldYield: () => ++n % every === 0, yieldNow: () => new Promise((resolve) => setTimeout(resolve, 0)) };
+  return { shouldYield: () => ++n % every === 0, yieldNow: yieldToEventLoop };
 }
 
 describe('parseDataset: CSV quirks', () => {
@@ -345,5 +348,34 @@ describe('label values and labels that differ only in case', () => {
     const { examples, problems } = buildExamples(parsed.dataset, m, labels);
     expect(examples.map((e) => e.gold)).toEqual(['__proto__', 'constructor', 'toString']);
     expect(problems).toEqual([{ line: 5, endLine: 5, code: 'unknown-label', value: 'hasOwnProperty' }]);
+  });
+});
+
+describe('slots and problems across a mapping', () => {
+  const template = (text: string): { template: Template } => {
+    const parsed = parseTemplate(text);
+    if (!parsed.ok) throw new Error(parsed.errors[0]!.message);
+    return { template: parsed.template };
+  };
+
+  it("templateSlots: the union of the templates' slots, X first, then X1, X2, … by number", () => {
+    expect(templateSlots([template('[X2] and [X10] [Z].'), template('[X1] [Z] [X2].')])).toEqual(['X1', 'X2', 'X10']);
+    expect(templateSlots([template('[X] [Z].'), template('[Z]: [X]')])).toEqual(['X']);
+    expect(templateSlots([])).toEqual([]);
+  });
+
+  it('allProblems: reading and mapping problems together, in line order', () => {
+    const d = ok(parseDataset('text,label\nfine,positive\na,b,c\n"broken,positive\n', { format: 'csv' }));
+    const parse = d.problems;
+    expect(parse.length).toBeGreaterThan(0);
+    const mapping = [
+      { line: 1, endLine: 1, code: 'missing-label' as const, column: 'label' },
+      { line: 9, endLine: 9, code: 'unknown-label' as const, value: 'x' },
+    ];
+    const all = allProblems(d, mapping);
+    expect(all).toHaveLength(parse.length + 2);
+    expect(all.map((p) => p.line)).toEqual([...all.map((p) => p.line)].sort((a, b) => a - b));
+    expect(all[0]).toEqual(mapping[0]);
+    expect(all[all.length - 1]).toEqual(mapping[1]);
   });
 });
