@@ -52,7 +52,7 @@ export interface Manifest {
 export function readManifest(dir: string): Manifest | null {
   try {
     const value = JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8')) as Manifest;
-    return value && value.format === 1 && Array.isArray(value.files) ? value : null;
+    return value?.format === 1 && Array.isArray(value.files) ? value : null;
   } catch {
     return null;
   }

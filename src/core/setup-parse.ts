@@ -75,7 +75,8 @@ export function migrateSetup(raw: unknown): { ok: true; value: unknown } | { ok:
       ],
     };
   }
-  const shownVersion = String(JSON.stringify(version)?.slice(0, 40));
+  const json = JSON.stringify(version) as string | undefined; // undefined for undefined, though typed string
+  const shownVersion = String(json?.slice(0, 40));
   return {
     ok: false,
     errors: [
@@ -161,8 +162,7 @@ function issueCode(issue: z.core.$ZodIssue): { code: string; params: Record<stri
   if (issue.code === 'invalid_key')
     return { code: 'slot-key', params: { key: String(issue.path[issue.path.length - 1]).slice(0, 40) } };
   const raw = issue as unknown as Record<string, unknown>;
-  for (const key of ['origin', 'expected', 'format'])
-    if (typeof raw[key] === 'string') params[key] = raw[key] as string;
+  for (const key of ['origin', 'expected', 'format']) if (typeof raw[key] === 'string') params[key] = raw[key];
   for (const key of ['minimum', 'maximum'])
     if (typeof raw[key] === 'number' || typeof raw[key] === 'bigint') params[key] = Number(raw[key]);
   if (Array.isArray(raw.values)) params.values = raw.values.map((v) => JSON.stringify(v)).join(', ');

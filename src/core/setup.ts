@@ -43,7 +43,7 @@ const HUB_PART = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9])?$/;
  * So no URLs, schemes, absolute or parent paths, spaces or query strings. The same format is used
  * for local test models ("clozelab-test/bert-tiny").
  */
-export function isValidModelId(id: unknown): id is string {
+export function isValidModelId(id: unknown): boolean {
   if (typeof id !== 'string' || id.length > SETUP_LIMITS.modelIdChars) return false;
   const parts = id.split('/');
   if (parts.length !== 2) return false;
@@ -64,7 +64,7 @@ export const ScoringOptionsSchema = z.object({
 
 export const ModelRefSchema = z.object({
   id: z.string().refine(isValidModelId, {
-    message:
+    error:
       'Model id must look like "owner/name" (e.g. "Xenova/bert-base-uncased"): letters, digits, "-", "_", "." only — no URLs or paths.',
     params: { code: 'model-id' },
   }),
@@ -101,11 +101,11 @@ export const VerbalizerSchema = z
             .min(1, 'A label name cannot be empty.')
             .max(SETUP_LIMITS.labelChars)
             .refine((s) => s.trim() !== '', {
-              message: 'A label name cannot be only spaces.',
+              error: 'A label name cannot be only spaces.',
               params: { code: 'label-blank' },
             })
             .refine(noNewline, {
-              message: 'A label name cannot contain a line break.',
+              error: 'A label name cannot contain a line break.',
               params: { code: 'label-newline' },
             }),
           words: z
@@ -115,7 +115,7 @@ export const VerbalizerSchema = z
                 .min(1, 'A label word cannot be empty.')
                 .max(SETUP_LIMITS.wordChars)
                 .refine(noNewline, {
-                  message: 'A label word cannot contain a line break.',
+                  error: 'A label word cannot contain a line break.',
                   params: { code: 'word-newline' },
                 }),
             )
@@ -159,7 +159,7 @@ export const InputRowSchema = z
     z.string().max(SETUP_LIMITS.inputChars),
   )
   .refine((r) => Object.keys(r).length <= SETUP_LIMITS.slotsPerRow, {
-    message: `At most ${SETUP_LIMITS.slotsPerRow} inputs per row.`,
+    error: `At most ${SETUP_LIMITS.slotsPerRow} inputs per row.`,
     params: { code: 'slots-per-row', max: SETUP_LIMITS.slotsPerRow },
   });
 
@@ -222,7 +222,6 @@ export type ModelDevice = ModelRef['device'];
 // Compile-time check that the schema's scoring options are exactly the engine's.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const _scoringTypesMatch: Same<PromptSetup['scoring'], ScoringOptions> = true;
-void _scoringTypesMatch;
 
 /** The SST-2-style example every new session starts from. */
 export function defaultSetup(): PromptSetup {

@@ -253,7 +253,7 @@ export function openPromptToTemplate(source: string): ConvertResult<string> {
       } else {
         warnings.push(
           w('openprompt-placeholder', `The placeholder ${JSON.stringify(p)} is not text_a or text_b; it is left out.`, {
-            placeholder: String(p),
+            placeholder: typeof p === 'string' ? p : JSON.stringify(p),
           }),
         );
       }
@@ -295,11 +295,12 @@ export function openPromptToTemplate(source: string): ConvertResult<string> {
         );
       }
     } else if (d.has('special')) {
+      const special = d.get('special');
       warnings.push(
         w(
           'openprompt-special',
-          `The special token ${JSON.stringify(d.get('special'))} is left out: ClozeLab adds the model's own special tokens.`,
-          { token: String(d.get('special')) },
+          `The special token ${JSON.stringify(special)} is left out: ClozeLab adds the model's own special tokens.`,
+          { token: typeof special === 'string' ? special : JSON.stringify(special) },
         ),
       );
     } else {

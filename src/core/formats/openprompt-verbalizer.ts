@@ -25,7 +25,7 @@ export function openPromptToVerbalizer(source: string, classesText = ''): Conver
   if (!classes.ok) return { ok: false, errors: [classes.error], warnings };
   const asWords = (value: PyValue | undefined, label: string): string[] | null => {
     if (typeof value === 'string') return [value];
-    if (Array.isArray(value) && value.every((x) => typeof x === 'string')) return value as string[];
+    if (Array.isArray(value) && value.every((x) => typeof x === 'string')) return value;
     warnings.push(w('label-words-shape', `The words of "${label}" must be a string or a list of strings.`, { label }));
     return null;
   };

@@ -1,5 +1,5 @@
 // Export to / import from OpenPrompt and LM-BFF. Whatever a format cannot express is listed.
-import { useMemo, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import type { FormatWarning } from '../../../core/formats/common';
 import { exportLmBff, importLmBff } from '../../../core/formats/lmbff';
 import { exportOpenPrompt, importOpenPrompt } from '../../../core/formats/openprompt';
@@ -41,10 +41,14 @@ function WarningList({ warnings, testId }: { warnings: FormatWarning[]; testId: 
 function CopyArea({ label, value, rows = 3, testId }: { label: string; value: string; rows?: number; testId: string }) {
   const t = useT();
   const [copied, setCopied] = useState(false);
+  const id = useId();
+  // The label names only the text area (not the copy button beside it).
   return (
-    <label className="field">
+    <div className="field">
       <span className="row">
-        <span className="grow">{label}</span>
+        <label className="grow" htmlFor={id}>
+          {label}
+        </label>
         <button
           type="button"
           className="btn small"
@@ -59,6 +63,7 @@ function CopyArea({ label, value, rows = 3, testId }: { label: string; value: st
         </button>
       </span>
       <textarea
+        id={id}
         className="mono code-area"
         readOnly
         rows={rows}
@@ -66,7 +71,7 @@ function CopyArea({ label, value, rows = 3, testId }: { label: string; value: st
         data-testid={testId}
         onFocus={(e) => e.currentTarget.select()}
       />
-    </label>
+    </div>
   );
 }
 
@@ -215,7 +220,7 @@ export function FormatPanel({ format, onOpened }: { format: Format; onOpened(): 
           </div>
         ) : null}
         {result ? <WarningList warnings={result.warnings} testId={`${format}-import-warnings`} /> : null}
-        {result && result.ok ? (
+        {result?.ok ? (
           <ImportPreview setup={result.value} onOpened={onOpened} openTestId={`${format}-import-open`} />
         ) : null}
       </section>
