@@ -7,7 +7,7 @@ import * as ort from 'onnxruntime-node';
 import { env, pipeline } from '@huggingface/transformers';
 import { RuntimeClient } from '../../src/runtime/client.ts';
 import { InProcessWorker } from '../../src/runtime/in-process.ts';
-import { rewriteForMaskRows } from '../../src/runtime/mask-rows.ts';
+import { graphBytes } from './graphs.ts';
 import { setRuntimeClient } from '../../src/store/live.ts';
 import {
   benchModelRef,
@@ -107,12 +107,7 @@ export function createNodeDriver(): Driver {
         const t0 = performance.now();
         const bytes = readFileSync(file(dtype));
         const t1 = performance.now();
-        let source: Uint8Array = bytes;
-        if (variant === 'rows') {
-          const r = rewriteForMaskRows(bytes);
-          if (!r.ok) throw new Error(r.reason);
-          source = r.bytes;
-        }
+        const source = graphBytes(bytes, variant);
         const t2 = performance.now();
         await sessions.get(variant)?.release?.();
         sessions.delete(variant);

@@ -6,6 +6,7 @@ import { makeExamples, makeLiveInputs, median, naiveTopK, sample, sum } from './
 import type { EngineInfo } from '../../src/runtime/protocol.ts';
 import { BATCHING_VARIANTS, requestLengths, shapesFor } from './levers.ts';
 import type { ModelFacts } from '../../src/core/types.ts';
+import type { GraphVariant } from './graphs.ts';
 
 export type Dtype = 'q8' | 'fp32';
 
@@ -56,10 +57,10 @@ export interface Driver {
   ref: {
     /** A fresh reference context (browser: a new worker; Node: nothing to do). */
     fresh(): Promise<void>;
-    create(dtype: Dtype, variant: 'plain' | 'rows'): Promise<CreateTiming>;
-    release(variant: 'plain' | 'rows'): Promise<void>;
-    shapes(variant: 'plain' | 'rows', shapes: [number, number][]): Promise<number[]>;
-    singles(variant: 'plain' | 'rows', lengths: number[]): Promise<number[]>;
+    create(dtype: Dtype, variant: GraphVariant): Promise<CreateTiming>;
+    release(variant: GraphVariant): Promise<void>;
+    shapes(variant: GraphVariant, shapes: [number, number][]): Promise<number[]>;
+    singles(variant: GraphVariant, lengths: number[]): Promise<number[]>;
     naiveLoad(dtype: Dtype): Promise<{ ms: number }>;
     naive(texts: string[], topK: number, labelIds: number[][]): Promise<NaiveResult>;
     naiveDispose(): Promise<void>;

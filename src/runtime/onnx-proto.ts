@@ -201,11 +201,21 @@ const DIM_PARAM = 2;
 const ATTR_NAME = 1;
 const ATTR_F = 2;
 const ATTR_I = 3;
+const ATTR_T = 5;
 const ATTR_INTS = 8;
 const ATTR_TYPE = 20;
 const ATTR_TYPE_FLOAT = 1;
 const ATTR_TYPE_INT = 2;
+const ATTR_TYPE_TENSOR = 4;
 const ATTR_TYPE_INTS = 7;
+export const MODEL_IR_VERSION = 1;
+export const MODEL_FUNCTIONS = 25;
+const FUNCTION_NAME = 1;
+const FUNCTION_INPUT = 4;
+const FUNCTION_OUTPUT = 5;
+const FUNCTION_NODE = 7;
+const FUNCTION_OPSET_IMPORT = 9;
+const FUNCTION_DOMAIN = 10;
 
 /** onnx.TensorProto.DataType values used here. */
 export const ELEM = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7 } as const;
@@ -274,7 +284,11 @@ export function tensorHeader(buf: Uint8Array, f: Field): TensorHeader {
   return header;
 }
 
-export type AttrValue = number | { float: number } | { ints: readonly number[] };
+export type AttrValue =
+  | number
+  | { float: number }
+  | { ints: readonly number[] }
+  | { tensor: { dataType: number; dims: readonly number[]; raw: Uint8Array } };
 
 /** A NodeProto. Nodes made by the rewrites carry no name (optional; ORT names nodes itself). */
 export function encodeNode(
@@ -282,13 +296,14 @@ export function encodeNode(
   inputs: readonly string[],
   outputs: readonly string[],
   attrs: Readonly<Record<string, AttrValue>> = {},
-  name?: string,
+  options: { name?: string; domain?: string } = {},
 ): Out {
   const out = new Out();
   for (const i of inputs) out.string(NODE_INPUT, i);
   for (const o of outputs) out.string(NODE_OUTPUT, o);
-  if (name) out.string(NODE_NAME, name);
+  if (options.name) out.string(NODE_NAME, options.name);
   out.string(NODE_OP_TYPE, opType);
+  if (options.domain) out.string(NODE_DOMAIN, options.domain);
   for (const [key, value] of Object.entries(attrs)) {
     const attr = new Out();
     attr.string(ATTR_NAME, key);
@@ -298,6 +313,10 @@ export function encodeNode(
     } else if ('float' in value) {
       attr.float(ATTR_F, value.float);
       attr.int(ATTR_TYPE, ATTR_TYPE_FLOAT);
+    } else if ('tensor' in value) {
+      const t = value.tensor;
+      attr.lenField(ATTR_T, encodeTensor('', t.dataType, t.dims, t.raw));
+      attr.int(ATTR_TYPE, ATTR_TYPE_TENSOR);
     } else {
       for (const v of value.ints) attr.int(ATTR_INTS, v);
       attr.int(ATTR_TYPE, ATTR_TYPE_INTS);
@@ -328,7 +347,7 @@ export function encodeTensor(name: string, dataType: number, dims: readonly numb
   const out = new Out();
   for (const d of dims) out.int(TENSOR_DIMS, d);
   out.int(TENSOR_DATA_TYPE, dataType);
-  out.string(TENSOR_NAME, name);
+  if (name) out.string(TENSOR_NAME, name);
   out.lenField(TENSOR_RAW_DATA, raw);
   return out;
 }
@@ -352,6 +371,48 @@ export function encodeValueInfo(name: string, elemType: number, dims: string[] |
   info.string(VALUE_INFO_NAME, name);
   info.lenField(VALUE_INFO_TYPE, type);
   return info;
+}
+
+/** An OperatorSetIdProto. */
+export function encodeOpset(domain: string, version: number): Out {
+  const out = new Out();
+  if (domain) out.string(OPSET_DOMAIN, domain);
+  out.int(OPSET_VERSION, version);
+  return out;
+}
+
+/** A model-local FunctionProto (ModelProto.functions, IR version 8). */
+export function encodeFunction(
+  domain: string,
+  name: string,
+  inputs: readonly string[],
+  outputs: readonly string[],
+  nodes: readonly Out[],
+  opsets: readonly Out[],
+): Out {
+  const out = new Out();
+  out.string(FUNCTION_NAME, name);
+  for (const i of inputs) out.string(FUNCTION_INPUT, i);
+  for (const o of outputs) out.string(FUNCTION_OUTPUT, o);
+  for (const n of nodes) out.lenField(FUNCTION_NODE, n);
+  for (const o of opsets) out.lenField(FUNCTION_OPSET_IMPORT, o);
+  out.string(FUNCTION_DOMAIN, domain);
+  return out;
+}
+
+/** The node as a call of another op (op type and domain replaced; inputs, outputs and the rest kept). */
+export function retypedNode(buf: Uint8Array, node: NodeInfo, opType: string, domain: string): Out {
+  const out = new Out();
+  for (const g of fields(buf, node.field.dataStart, node.field.dataEnd)) {
+    if (g.field === NODE_OP_TYPE) {
+      out.string(NODE_OP_TYPE, opType);
+      if (domain) out.string(NODE_DOMAIN, domain);
+      continue;
+    }
+    if (g.field === NODE_DOMAIN) continue;
+    out.push(buf.subarray(g.start, g.end));
+  }
+  return out;
 }
 
 /** One complete graph field (tag + length + payload). */
@@ -457,6 +518,10 @@ export interface GraphEdit {
   extra: Out[];
   /** value_info entries (optional shape hints) to drop, e.g. of tensors whose shape changes. */
   dropValueInfo?: ReadonlySet<string>;
+  /** Model (not graph) fields replaced, e.g. the IR version. */
+  modelReplace?: Map<Field, Out>;
+  /** New complete model fields (operator set imports, functions). */
+  modelExtra?: Out[];
 }
 
 export interface WrittenModel {
@@ -472,14 +537,23 @@ export interface WrittenModel {
  * stay where they are: the new head (model fields, graph header, the fields before the
  * initializers) is written just before them and the new tail (the fields after them, later model
  * fields) just after them, and the result is a view of the input buffer. New fields go wherever
- * there is room (ONNX readers collect repeated fields wherever they appear, and ONNX Runtime sorts
- * nodes itself). Where the edit does not fit, optional bytes are given up, in order: node names
- * and doc strings, then value_info shape hints. Falls back to a copy when even that does not fit.
+ * there is room (protobuf readers collect repeated fields wherever they appear, and ONNX Runtime
+ * sorts nodes itself). Where the edit does not fit, optional bytes are given up, in order: node
+ * names and doc strings, then value_info shape hints. Falls back to a copy when even that does not fit.
  */
 export function writeGraph(model: ParsedModel, edit: GraphEdit, inPlace: boolean): WrittenModel {
   const { buf, modelFields, graph, gFields, nodeOfField } = model;
-  const modelBefore = modelFields.filter((f) => f.end <= graph.start);
-  const modelAfter = modelFields.filter((f) => f.start >= graph.end);
+  const modelField = (f: Field): Out => {
+    const o = new Out();
+    const r = edit.modelReplace?.get(f);
+    if (r) o.append(r);
+    else o.push(buf.subarray(f.start, f.end));
+    return o;
+  };
+  const modelBefore = new Out();
+  for (const f of modelFields.filter((m) => m.end <= graph.start)) modelBefore.append(modelField(f));
+  const modelAfter = new Out();
+  for (const f of modelFields.filter((m) => m.start >= graph.end)) modelAfter.append(modelField(f));
   const emit = (list: readonly Field[], level: number): Out => {
     const out = new Out();
     for (const f of list) {
@@ -504,29 +578,31 @@ export function writeGraph(model: ParsedModel, edit: GraphEdit, inPlace: boolean
     o.varint(length);
     return o;
   };
+  const modelExtra = edit.modelExtra ?? [];
 
   if (inPlace) {
-    const done = writeInPlace(buf, gFields, modelBefore, modelAfter, emit, graphTag, edit.extra);
+    const done = writeInPlace(buf, gFields, modelBefore, modelAfter, emit, graphTag, edit.extra, modelExtra);
     if (done) return { ...done, inPlace: true };
   }
   const newGraph = emit(gFields, 0);
   for (const e of edit.extra) newGraph.append(e);
   const out = new Out();
-  for (const f of modelFields) {
-    if (f === graph) out.lenField(MODEL_GRAPH, newGraph);
-    else out.push(buf.subarray(f.start, f.end));
-  }
+  out.append(modelBefore);
+  out.lenField(MODEL_GRAPH, newGraph);
+  out.append(modelAfter);
+  for (const e of modelExtra) out.append(e);
   return { bytes: out.concat(), inPlace: false };
 }
 
 function writeInPlace(
   buf: Uint8Array,
   gFields: readonly Field[],
-  modelBefore: readonly Field[],
-  modelAfter: readonly Field[],
+  modelBefore: Out,
+  modelAfter: Out,
   emit: (list: readonly Field[], level: number) => Out,
   graphTag: (length: number) => Out,
   extra: readonly Out[],
+  modelExtra: readonly Out[],
 ): { bytes: Uint8Array; restore: () => void } | null {
   const inits = gFields.filter((f) => f.field === GRAPH_INITIALIZER);
   if (inits.length === 0) return null;
@@ -537,8 +613,6 @@ function writeInPlace(
   const before = gFields.filter((f) => f.end <= first.start);
   const after = gFields.filter((f) => f.start >= last.end);
   const span = last.end - first.start;
-  const modelBeforeLength = modelBefore.reduce((n, f) => n + f.end - f.start, 0);
-  const modelAfterLength = modelAfter.reduce((n, f) => n + f.end - f.start, 0);
   const extraLength = extra.reduce((n, e) => n + e.length, 0);
 
   for (let level = 0; level <= 2; level++) {
@@ -546,35 +620,41 @@ function writeInPlace(
     const graphTail = emit(after, level);
     // The graph's length tag is at most this long (the real length is not larger than this bound).
     const tagBound = graphTag(graphHead.length + span + graphTail.length + extraLength).length;
-    let headRoom = first.start - modelBeforeLength - tagBound - graphHead.length;
-    let tailRoom = buf.length - last.end - graphTail.length - modelAfterLength;
+    let headRoom = first.start - modelBefore.length - tagBound - graphHead.length;
+    let tailRoom = buf.length - last.end - graphTail.length - modelAfter.length;
     if (headRoom < 0 || tailRoom < 0) continue;
-    const inHead: Out[] = [];
-    const inTail: Out[] = [];
-    let fits = true;
-    for (const e of extra) {
-      if (e.length <= tailRoom) {
-        inTail.push(e);
-        tailRoom -= e.length;
-      } else if (e.length <= headRoom) {
-        inHead.push(e);
-        headRoom -= e.length;
-      } else {
-        fits = false;
-        break;
+    // Model fields can only go outside the graph (head: before its tag; tail: after the graph).
+    const place = (items: readonly Out[]): { head: Out[]; tail: Out[] } | null => {
+      const head: Out[] = [];
+      const tail: Out[] = [];
+      for (const e of items) {
+        if (e.length <= tailRoom) {
+          tail.push(e);
+          tailRoom -= e.length;
+        } else if (e.length <= headRoom) {
+          head.push(e);
+          headRoom -= e.length;
+        } else return null;
       }
-    }
-    if (!fits) continue;
+      return { head, tail };
+    };
+    const m = place(modelExtra);
+    const g = m && place(extra);
+    if (!m || !g) continue;
     const head = new Out();
-    for (const f of modelBefore) head.push(buf.subarray(f.start, f.end));
-    const tail = new Out();
-    tail.append(graphTail);
-    for (const e of inTail) tail.append(e);
-    const graphLength = graphHead.length + inHead.reduce((n, e) => n + e.length, 0) + span + tail.length;
+    head.append(modelBefore);
+    for (const e of m.head) head.append(e);
+    const graphTailOut = new Out();
+    graphTailOut.append(graphTail);
+    for (const e of g.tail) graphTailOut.append(e);
+    const graphLength = graphHead.length + g.head.reduce((n, e) => n + e.length, 0) + span + graphTailOut.length;
     head.append(graphTag(graphLength));
     head.append(graphHead);
-    for (const e of inHead) head.append(e);
-    for (const f of modelAfter) tail.push(buf.subarray(f.start, f.end));
+    for (const e of g.head) head.append(e);
+    const tail = new Out();
+    tail.append(graphTailOut);
+    tail.append(modelAfter);
+    for (const e of m.tail) tail.append(e);
     // Materialise first: both pieces are partly views of the bytes they will overwrite.
     const headBytes = head.concat();
     const tailBytes = tail.concat();

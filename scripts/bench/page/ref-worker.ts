@@ -5,7 +5,7 @@ import { env, pipeline } from '@huggingface/transformers';
 import * as ort from 'onnxruntime-web/webgpu';
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
-import { rewriteForMaskRows } from '../../../src/runtime/mask-rows.ts';
+import { graphBytes, type GraphVariant } from '../graphs.ts';
 import {
   ceilingShapes,
   ceilingSingles,
@@ -57,16 +57,11 @@ const ops: Record<string, (args: Record<string, unknown>) => Promise<unknown>> =
   /** Bare session creation: read the cached file, create the session (timed separately). */
   async create(args) {
     const dtype = String(args.dtype);
-    const variant = String(args.variant); // 'plain' | 'rows'
+    const variant = String(args.variant) as GraphVariant;
     const t0 = performance.now();
     const { bytes, fromCache } = await modelBytes(dtype);
     const t1 = performance.now();
-    let source = bytes;
-    if (variant === 'rows') {
-      const r = rewriteForMaskRows(bytes);
-      if (!r.ok) throw new Error(r.reason);
-      source = r.bytes;
-    }
+    const source = graphBytes(bytes, variant);
     const t2 = performance.now();
     await sessions.get(variant)?.release?.();
     sessions.delete(variant);
