@@ -200,8 +200,6 @@ function rewrite(
         return { ok: false, reason: 'a quantized product is not against a constant 2-D int8/uint8 weight' };
       const wzp = m.inputs[3] ?? '';
       if (wzp && !initializers.has(wzp)) return { ok: false, reason: "a weight's zero point is not a constant" };
-      if (variant === 'symmetric' && wzp && initializers.get(wzp)?.header.dims.length !== 0)
-        return { ok: false, reason: 'per-channel weight zero points (symmetric variant)' };
     }
     for (const c of consumers.get(z) ?? [])
       if (!users.includes(c) || c.inputs.indexOf(z) !== 2)

@@ -11,6 +11,8 @@ import {
   sample,
 } from '../shared.ts';
 import { RuntimeClient } from '../../../src/runtime/client.ts';
+import { createRuntimeWorker } from '../../../src/runtime/browser-worker.ts';
+import type { PromptScores, RenderedPrompt } from '../../../src/core/types.ts';
 import {
   benchModelRef,
   getRuntime,
@@ -180,6 +182,29 @@ const bench = {
         adapter: adapter ? { fallback: adapter.info?.isFallbackAdapter ?? null } : null,
         error: error instanceof Error ? error.message : String(error),
       };
+    } finally {
+      client.dispose();
+    }
+  },
+  /**
+   * Batch-invariance check (tests/e2e/batch-invariance.e2e.ts): loads a model in a fresh runtime
+   * worker of the app (src/runtime/worker.ts, WASM) and scores each request — one request is one
+   * batch composition — returning the scores as they reach the main thread.
+   */
+  async scoreRequests(
+    id: string,
+    dtype: 'q8' | 'fp32',
+    requests: RenderedPrompt[][],
+    tokenIds: number[],
+    options: { topK: number; batchSize?: number },
+  ) {
+    const client = new RuntimeClient(createRuntimeWorker);
+    try {
+      const { info } = await client.load({ kind: 'local', id }, { dtype, device: 'wasm' });
+      const results: PromptScores[][] = [];
+      for (const prompts of requests)
+        results.push(await client.score(prompts, tokenIds, { topK: options.topK, batchSize: options.batchSize }));
+      return { info, results };
     } finally {
       client.dispose();
     }
