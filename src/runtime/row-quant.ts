@@ -217,19 +217,32 @@ function rewrite(
     }
     for (const t of [s, z]) dropValueInfo.add(t);
 
-    // The quantizer: one call node in its place; `c` (the correction's left side) is a new output.
-    const c = `${y}__clozelab_rq${serial++}`;
-    const quantOp = variant === 'symmetric' ? 'RowQuantSym' : 'RowQuant';
+    // When every product has quantize_dynamic's chain (and nothing else reads the scale), the
+    // whole path can stay in two dimensions ([rows, H]): fewer reshapes, fewer nodes.
+    const chains = users.map((m) => chainOf(m, s));
+    const chainMuls = new Set(chains.map((ch) => ch?.mul));
+    const flat =
+      variant === 'exact' &&
+      chains.every((ch) => ch !== null) &&
+      (consumers.get(s) ?? []).every((m) => (consumers.get(m.outputs[0] ?? '') ?? []).every((d) => chainMuls.has(d)));
+
+    // The quantizer: one call node in its place; `c` (the correction's left side) and, when flat,
+    // `shape` (the products' output shape) are new outputs.
+    const id = serial++;
+    const c = `${y}__clozelab_rq${id}`;
+    const shape = `${y}__clozelab_rq${id}_shape`;
+    const quantOp = variant === 'symmetric' ? 'RowQuantSym' : flat ? 'RowQuantFlat' : 'RowQuant';
     used.add(quantOp);
     const call = retypedNode(buf, q, quantOp, ROW_QUANT_DOMAIN);
     if (variant === 'exact') call.string(2 /* NodeProto.output */, c);
+    if (flat) call.string(2, shape);
     replace.set(q.field, graphField(GRAPH_NODE, call));
 
-    for (const m of users) {
+    for (const [u, m] of users.entries()) {
       if (replace.has(m.field)) continue;
       matmuls++;
       const [, w = '', , wzp = ''] = m.inputs;
-      const chain = chainOf(m, s);
+      const chain = chains[u] ?? null;
       if (chain) {
         // The whole chain becomes one call, in the Add's place (its output keeps its name).
         for (const n of [m, chain.cast, chain.mul]) drop(n);
@@ -244,10 +257,10 @@ function rewrite(
             callNode('RowMatMulSym', [y, w, s, chain.wScale, z, wzp, chain.bias], chain.add.outputs),
           );
         } else {
-          const op = wzp ? 'RowMatMul' : 'RowMatMulNoZp';
+          const op = `RowMatMul${flat ? 'Flat' : ''}${wzp ? '' : 'NoZp'}`;
           used.add(op);
           contrib = true;
-          const inputs = [y, w, s, chain.wScale, c, ...(wzp ? [wzp] : []), chain.bias];
+          const inputs = [y, w, s, chain.wScale, c, ...(wzp ? [wzp] : []), chain.bias, ...(flat ? [shape] : [])];
           replace.set(chain.add.field, callNode(op, inputs, chain.add.outputs));
         }
       } else if (variant === 'symmetric') {
@@ -281,8 +294,11 @@ function rewrite(
   const functions: Record<string, () => Out> = {
     RowQuant: () => rowQuantFunction(opset, opsets),
     RowQuantSym: () => rowQuantSymFunction(opset, opsets),
-    RowMatMul: () => rowMatMulFunction('RowMatMul', true, opsets),
-    RowMatMulNoZp: () => rowMatMulFunction('RowMatMulNoZp', false, opsets),
+    RowQuantFlat: () => rowQuantFlatFunction(opset, opsets),
+    RowMatMul: () => rowMatMulFunction('RowMatMul', true, false, opsets),
+    RowMatMulNoZp: () => rowMatMulFunction('RowMatMulNoZp', false, false, opsets),
+    RowMatMulFlat: () => rowMatMulFunction('RowMatMulFlat', true, true, opsets),
+    RowMatMulFlatNoZp: () => rowMatMulFunction('RowMatMulFlatNoZp', false, true, opsets),
     RowMatMulInt: () => rowMatMulIntFunction('RowMatMulInt', true, opsets),
     RowMatMulIntNoZp: () => rowMatMulIntFunction('RowMatMulIntNoZp', false, opsets),
     RowMatMulSym: () => rowMatMulSymFunction(opsets),
@@ -326,17 +342,17 @@ const constant = (out: string, dataType: number, dims: readonly number[], raw: U
 /** Smallest normal float32: the scale of an all-zero row (DynamicQuantizeLinear says 1; the product is 0 either way). */
 const FLT_MIN = 1.1754943508222875e-38;
 
-/** ReduceMin and ReduceMax of x over its last axis, keeping it (axes: attribute before opset 18, input since). */
-function rowRange(opset: number): Out[] {
+/** ReduceMin and ReduceMax of `x` over its last axis, keeping it (axes: attribute before opset 18, input since). */
+function rowRange(opset: number, x: string): Out[] {
   const nodes: Out[] = [];
+  if (opset >= 18) nodes.push(constant('axes', ELEM.INT64, [1], i64([-1])));
   for (const [op, out] of [
     ['ReduceMin', 'mn'],
     ['ReduceMax', 'mx'],
   ] as const) {
-    if (opset >= 18) nodes.push(encodeNode(op, ['x', 'axes'], [out], { keepdims: 1 }));
-    else nodes.push(encodeNode(op, ['x'], [out], { axes: { ints: [-1] }, keepdims: 1 }));
+    if (opset >= 18) nodes.push(encodeNode(op, [x, 'axes'], [out], { keepdims: 1 }));
+    else nodes.push(encodeNode(op, [x], [out], { axes: { ints: [-1] }, keepdims: 1 }));
   }
-  if (opset >= 18) nodes.unshift(constant('axes', ELEM.INT64, [1], i64([-1])));
   return nodes;
 }
 
@@ -354,15 +370,18 @@ function quantizeRows(zeroPoint: string): Out[] {
 }
 
 /**
- * RowQuant(x) → (y uint8, s [.., 1], z [.., 1] float, c [rows, 2] = [−s·z, 1]):
- * DynamicQuantizeLinear per row (last axis), and the left side of the zero point's correction.
+ * DynamicQuantizeLinear's parameters per row of `x`, and its quantization of [rows, H] `x2`:
+ * s = max((max(x, 0) − min(x, 0)) / 255, FLT_MIN), z = round_half_even(−min(x, 0) / s) (also as
+ * `neg_z` = −z and uint8 `z8`), y2 = saturate(round(x2 / s) + z); c = [−s·z, 1], the left side of the
+ * zero point's correction.
  */
-function rowQuantFunction(opset: number, opsets: Out[]): Out {
-  const nodes: Out[] = [
-    ...rowRange(opset),
+function rowParams(opset: number, x: string): Out[] {
+  return [
+    ...rowRange(opset, x),
     constant('zero', ELEM.FLOAT, [], f32(0)),
     constant('qrange', ELEM.FLOAT, [], f32(255)),
     constant('tiny', ELEM.FLOAT, [], f32(FLT_MIN)),
+    constant('flat', ELEM.INT64, [1], i64([-1])),
     encodeNode('Min', ['mn', 'zero'], ['lo']),
     encodeNode('Max', ['mx', 'zero'], ['hi']),
     encodeNode('Sub', ['hi', 'lo'], ['range']),
@@ -373,17 +392,44 @@ function rowQuantFunction(opset: number, opsets: Out[]): Out {
     encodeNode('Round', ['lo_s'], ['neg_z']),
     encodeNode('Neg', ['neg_z'], ['z']),
     encodeNode('Cast', ['z'], ['z8'], { to: ELEM.UINT8 }),
-    ...quantizeRows('z8'),
-    // c = [−s·z, 1] as [rows, 2]
+    encodeNode('Reshape', ['s', 'flat'], ['s1']),
+    encodeNode('Reshape', ['z8', 'flat'], ['z1']),
+    encodeNode('QuantizeLinear', ['x2', 's1', 'z1'], ['y2'], { axis: 0 }),
     encodeNode('Mul', ['s', 'neg_z'], ['offset']),
-    encodeNode('Shape', ['offset'], ['offset_shape']),
-    encodeNode('ConstantOfShape', ['offset_shape'], ['unit'], {
-      value: { tensor: { dataType: ELEM.FLOAT, dims: [1], raw: f32(1) } },
-    }),
-    encodeNode('Concat', ['offset', 'unit'], ['c3'], { axis: -1 }),
-    encodeNode('Flatten', ['c3'], ['c'], { axis: -1 }),
+    encodeNode('Div', ['s', 's'], ['unit']), // exactly 1 (s is a positive normal float)
+    encodeNode('Concat', ['offset', 'unit'], ['c_rows'], { axis: -1 }),
+  ];
+}
+
+/** RowQuant(x) → (y uint8, s [.., 1], z [.., 1] float, c [rows, 2]): DynamicQuantizeLinear per row (last axis). */
+function rowQuantFunction(opset: number, opsets: Out[]): Out {
+  const nodes: Out[] = [
+    encodeNode('Flatten', ['x'], ['x2'], { axis: -1 }),
+    ...rowParams(opset, 'x'),
+    encodeNode('Shape', ['x'], ['x_shape']),
+    encodeNode('Reshape', ['y2', 'x_shape'], ['y']),
+    encodeNode('Flatten', ['c_rows'], ['c'], { axis: -1 }),
   ];
   return encodeFunction(ROW_QUANT_DOMAIN, 'RowQuant', ['x'], ['y', 's', 'z', 'c'], nodes, opsets);
+}
+
+/**
+ * RowQuantFlat(x) → (y [rows, H] uint8, s [rows, 1], z [rows, 1], c [rows, 2], shape): the same on the
+ * [rows, H] view throughout, for products that all take it as it is (RowMatMulFlat); `shape` is x's
+ * shape with its last axis left open, for the products' outputs.
+ */
+function rowQuantFlatFunction(opset: number, opsets: Out[]): Out {
+  const nodes: Out[] = [
+    encodeNode('Flatten', ['x'], ['x2'], { axis: -1 }),
+    ...rowParams(opset, 'x2'),
+    encodeNode('Identity', ['y2'], ['y']),
+    encodeNode('Identity', ['c_rows'], ['c']),
+    encodeNode('Shape', ['x'], ['x_shape']),
+    constant('zero_i', ELEM.INT64, [1], i64([0])),
+    encodeNode('Slice', ['x_shape', 'zero_i', 'flat'], ['lead']),
+    encodeNode('Concat', ['lead', 'flat'], ['shape'], { axis: 0 }),
+  ];
+  return encodeFunction(ROW_QUANT_DOMAIN, 'RowQuantFlat', ['x'], ['y', 's', 'z', 'c', 'shape'], nodes, opsets);
 }
 
 /** The constant colsum(w − w_zp) as int32 [1, N]: a product with a row of ones (folded at load). */
@@ -404,8 +450,9 @@ function colsumNodes(wzp: readonly string[]): Out[] {
 /**
  * RowMatMul(y, w, s, w_scale, c, w_zp, bias) → float [.., N]: s·w_scale·Σₖ (y − z)(w − w_zp) + bias as
  * MatMulIntegerToFloat(y, w, s, w_scale) + c · [w_scale ⊙ colsum(w − w_zp); bias] (Gemm, K = 2, into C).
+ * Flat: y, s are [rows, ·] and the result is reshaped to `shape` at the end.
  */
-function rowMatMulFunction(name: string, zeroPoint: boolean, opsets: Out[]): Out {
+function rowMatMulFunction(name: string, zeroPoint: boolean, flat: boolean, opsets: Out[]): Out {
   const wzp = zeroPoint ? ['w_zp'] : [];
   const nodes: Out[] = [
     encodeNode(
@@ -421,19 +468,17 @@ function rowMatMulFunction(name: string, zeroPoint: boolean, opsets: Out[]): Out
     constant('row', ELEM.INT64, [2], i64([1, -1])),
     encodeNode('Reshape', ['bias', 'row'], ['bias_row']),
     encodeNode('Concat', ['colsum_scaled', 'bias_row'], ['rhs'], { axis: 0 }),
-    encodeNode('Flatten', ['full'], ['full2'], { axis: -1 }),
-    encodeNode('Gemm', ['c', 'rhs', 'full2'], ['out2']),
-    encodeNode('Shape', ['full'], ['full_shape']),
-    encodeNode('Reshape', ['out2', 'full_shape'], ['out']),
+    ...(flat
+      ? [encodeNode('Gemm', ['c', 'rhs', 'full'], ['out2']), encodeNode('Reshape', ['out2', 'shape'], ['out'])]
+      : [
+          encodeNode('Flatten', ['full'], ['full2'], { axis: -1 }),
+          encodeNode('Gemm', ['c', 'rhs', 'full2'], ['out2']),
+          encodeNode('Shape', ['full'], ['full_shape']),
+          encodeNode('Reshape', ['out2', 'full_shape'], ['out']),
+        ]),
   ];
-  return encodeFunction(
-    ROW_QUANT_DOMAIN,
-    name,
-    ['y', 'w', 's', 'w_scale', 'c', ...wzp, 'bias'],
-    ['out'],
-    nodes,
-    opsets,
-  );
+  const inputs = ['y', 'w', 's', 'w_scale', 'c', ...wzp, 'bias', ...(flat ? ['shape'] : [])];
+  return encodeFunction(ROW_QUANT_DOMAIN, name, inputs, ['out'], nodes, opsets);
 }
 
 /**
@@ -455,7 +500,7 @@ function rowMatMulIntFunction(name: string, zeroPoint: boolean, opsets: Out[]): 
 /** RowQuantSym(x) → (y uint8, s [.., 1], z = 128): symmetric per-row scale max|x| / 127, one zero point for all rows. */
 function rowQuantSymFunction(opset: number, opsets: Out[]): Out {
   const nodes: Out[] = [
-    ...rowRange(opset),
+    ...rowRange(opset, 'x'),
     constant('qrange', ELEM.FLOAT, [], f32(127)),
     constant('tiny', ELEM.FLOAT, [], f32(FLT_MIN)),
     constant('z', ELEM.UINT8, [], Uint8Array.of(128)),

@@ -211,7 +211,7 @@ const bench = {
   },
   ref: {
     info: () => ref.call('info'),
-    create: (dtype: string, variant: string) => ref.call('create', { dtype, variant }),
+    create: (dtype: string, variant: string, threads?: number) => ref.call('create', { dtype, variant, threads }),
     release: (variant: string) => ref.call('release', { variant }),
     shapes: (variant: string, shapes: [number, number][]) => ref.call<number[]>('shapes', { variant, shapes }),
     singles: (variant: string, lengths: number[]) => ref.call<number[]>('singles', { variant, lengths }),

@@ -58,6 +58,8 @@ const ops: Record<string, (args: Record<string, unknown>) => Promise<unknown>> =
   async create(args) {
     const dtype = String(args.dtype);
     const variant = String(args.variant) as GraphVariant;
+    // Measurements only: the WASM thread count, effective before this worker's first session.
+    if (typeof args.threads === 'number' && sessions.size === 0) wasm.numThreads = args.threads;
     const t0 = performance.now();
     const { bytes, fromCache } = await modelBytes(dtype);
     const t1 = performance.now();
