@@ -49,6 +49,7 @@ export function createNodeDriver(): Driver {
   setRuntimeClient(new RuntimeClient(() => new InProcessWorker()));
   const sessions = new Map<string, OrtSession>();
   let fillMask: (FillMask & { dispose?: () => Promise<void> }) | null = null;
+  let before: RuntimeClient | null = null;
 
   const file = (dtype: string) =>
     join(MODELS_DIR, BENCH_MODEL_ID, 'onnx', `model${dtype === 'q8' ? '_quantized' : ''}.onnx`);
@@ -97,6 +98,25 @@ export function createNodeDriver(): Driver {
         longTasks: null,
         sampled,
       };
+    },
+    before: {
+      load: async (dtype) => {
+        before?.dispose();
+        before = new RuntimeClient(() => new InProcessWorker());
+        const { info } = await before.load({ kind: 'local', id: BENCH_MODEL_ID }, { dtype, rowQuant: false });
+        return info;
+      },
+      evaluate: async (from, to, o) => {
+        const facts = modelInfo().facts;
+        if (!facts || !before) throw new Error('no model');
+        const r = await evaluateWithClozeLab(before, facts, makeExamples(1000).slice(from, to), o);
+        const { ms, examples, promptsRun, requests, shapes, paddedTokens, tokensRun } = r;
+        return { ms, examples, promptsRun, requests, shapes, paddedTokens, tokensRun, longTasks: null, sampled: [] };
+      },
+      close: async () => {
+        before?.dispose();
+        before = null;
+      },
     },
     labelIds: (v) => labelTokenIds(getRuntime(), modelInfo().facts!, v),
     labelRanks: (inputs, ids, k) => labelRanks(getRuntime(), inputs, ids, k),

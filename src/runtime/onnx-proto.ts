@@ -554,7 +554,8 @@ export function writeGraph(model: ParsedModel, edit: GraphEdit, inPlace: boolean
   for (const f of modelFields.filter((m) => m.end <= graph.start)) modelBefore.append(modelField(f));
   const modelAfter = new Out();
   for (const f of modelFields.filter((m) => m.start >= graph.end)) modelAfter.append(modelField(f));
-  const emit = (list: readonly Field[], level: number): Out => {
+  /** The fields of `list`, edited; `strip`: nodes written without name and doc string; `dropHints`: no value_info. */
+  const emit = (list: readonly Field[], strip: ReadonlySet<Field>, dropHints: boolean): Out => {
     const out = new Out();
     for (const f of list) {
       const replacement = edit.replace.get(f);
@@ -562,9 +563,9 @@ export function writeGraph(model: ParsedModel, edit: GraphEdit, inPlace: boolean
         out.append(replacement);
         continue;
       }
-      if (f.field === GRAPH_VALUE_INFO && (level >= 2 || edit.dropValueInfo?.has(nameOf(buf, f, VALUE_INFO_NAME))))
+      if (f.field === GRAPH_VALUE_INFO && (dropHints || edit.dropValueInfo?.has(nameOf(buf, f, VALUE_INFO_NAME))))
         continue;
-      if (level >= 1 && f.field === GRAPH_NODE && nodeOfField.has(f)) {
+      if (strip.has(f)) {
         out.append(strippedNode(buf, f));
         continue;
       }
@@ -581,10 +582,23 @@ export function writeGraph(model: ParsedModel, edit: GraphEdit, inPlace: boolean
   const modelExtra = edit.modelExtra ?? [];
 
   if (inPlace) {
-    const done = writeInPlace(buf, gFields, modelBefore, modelAfter, emit, graphTag, edit.extra, modelExtra);
+    const strippable = gFields.filter(
+      (f) => f.field === GRAPH_NODE && nodeOfField.has(f) && !edit.replace.has(f) && hasNameOrDoc(buf, f),
+    );
+    const done = writeInPlace(
+      buf,
+      gFields,
+      modelBefore,
+      modelAfter,
+      emit,
+      graphTag,
+      edit.extra,
+      modelExtra,
+      strippable,
+    );
     if (done) return { ...done, inPlace: true };
   }
-  const newGraph = emit(gFields, 0);
+  const newGraph = emit(gFields, new Set(), false);
   for (const e of edit.extra) newGraph.append(e);
   const out = new Out();
   out.append(modelBefore);
@@ -594,15 +608,27 @@ export function writeGraph(model: ParsedModel, edit: GraphEdit, inPlace: boolean
   return { bytes: out.concat(), inPlace: false };
 }
 
+function hasNameOrDoc(buf: Uint8Array, f: Field): boolean {
+  for (const g of fields(buf, f.dataStart, f.dataEnd))
+    if (g.field === NODE_NAME || g.field === NODE_DOC_STRING) return true;
+  return false;
+}
+
+/**
+ * The in-place layout (see writeGraph). Room is made as needed: node names (and doc strings) are
+ * dropped a few at a time, in file order, until the edit fits — so that a later rewrite of the
+ * result still finds names to give up — and value_info hints last.
+ */
 function writeInPlace(
   buf: Uint8Array,
   gFields: readonly Field[],
   modelBefore: Out,
   modelAfter: Out,
-  emit: (list: readonly Field[], level: number) => Out,
+  emit: (list: readonly Field[], strip: ReadonlySet<Field>, dropHints: boolean) => Out,
   graphTag: (length: number) => Out,
   extra: readonly Out[],
   modelExtra: readonly Out[],
+  strippable: readonly Field[],
 ): { bytes: Uint8Array; restore: () => void } | null {
   const inits = gFields.filter((f) => f.field === GRAPH_INITIALIZER);
   if (inits.length === 0) return null;
@@ -614,17 +640,20 @@ function writeInPlace(
   const after = gFields.filter((f) => f.start >= last.end);
   const span = last.end - first.start;
   const extraLength = extra.reduce((n, e) => n + e.length, 0);
+  const strip = new Set<Field>();
+  const toStrip = [...strippable];
+  let dropHints = false;
 
-  for (let level = 0; level <= 2; level++) {
-    const graphHead = emit(before, level);
-    const graphTail = emit(after, level);
+  for (let attempt = 0; attempt < 10_000; attempt++) {
+    const graphHead = emit(before, strip, dropHints);
+    const graphTail = emit(after, strip, dropHints);
     // The graph's length tag is at most this long (the real length is not larger than this bound).
     const tagBound = graphTag(graphHead.length + span + graphTail.length + extraLength).length;
     let headRoom = first.start - modelBefore.length - tagBound - graphHead.length;
     let tailRoom = buf.length - last.end - graphTail.length - modelAfter.length;
-    if (headRoom < 0 || tailRoom < 0) continue;
-    // Model fields can only go outside the graph (head: before its tag; tail: after the graph).
-    const place = (items: readonly Out[]): { head: Out[]; tail: Out[] } | null => {
+    // New fields go where there is room; model fields only outside the graph (head: before its tag).
+    let missing = Math.max(0, -headRoom) + Math.max(0, -tailRoom);
+    const place = (items: readonly Out[]): { head: Out[]; tail: Out[] } => {
       const head: Out[] = [];
       const tail: Out[] = [];
       for (const e of items) {
@@ -634,13 +663,27 @@ function writeInPlace(
         } else if (e.length <= headRoom) {
           head.push(e);
           headRoom -= e.length;
-        } else return null;
+        } else missing += e.length;
       }
       return { head, tail };
     };
     const m = place(modelExtra);
-    const g = m && place(extra);
-    if (!m || !g) continue;
+    const g = place(extra);
+    if (missing > 0) {
+      // Make room: more names, else the hints, else give up (the caller copies).
+      let saved = 0;
+      while (saved < missing + 64 && toStrip.length > 0) {
+        const f = toStrip.shift() as Field;
+        strip.add(f);
+        saved += f.end - f.start - strippedNode(buf, f).length;
+      }
+      if (saved > 0) continue;
+      if (!dropHints) {
+        dropHints = true;
+        continue;
+      }
+      return null;
+    }
     const head = new Out();
     head.append(modelBefore);
     for (const e of m.head) head.append(e);
@@ -659,7 +702,7 @@ function writeInPlace(
     const headBytes = head.concat();
     const tailBytes = tail.concat();
     const start = first.start - headBytes.length;
-    if (start < 0 || last.end + tailBytes.length > buf.length) continue;
+    if (start < 0 || last.end + tailBytes.length > buf.length) return null;
     const savedHead = buf.slice(start, first.start);
     const savedTail = buf.slice(last.end, last.end + tailBytes.length);
     buf.set(headBytes, start);

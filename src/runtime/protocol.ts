@@ -93,7 +93,11 @@ export interface CacheStatus {
 
 /** Operation name → arguments and result. */
 export interface RuntimeOps {
-  load: { args: { source: ModelSource; dtype?: DtypeChoice; device?: DeviceChoice }; result: LoadResult };
+  load: {
+    /** rowQuant: false keeps a q8 model's per-tensor activation quantization (measurements; default true). */
+    args: { source: ModelSource; dtype?: DtypeChoice; device?: DeviceChoice; rowQuant?: boolean };
+    result: LoadResult;
+  };
   tokenizeWords: { args: { texts: string[] }; result: WordTokenization[] };
   score: {
     args: {

@@ -10,7 +10,8 @@
 // RowQuant is DynamicQuantizeLinear's formula row by row: range [min(x, 0), max(x, 0)],
 // s = (max − min) / 255, z = round_half_even(−min / s), y = saturate(round(x / s) + z) as uint8 (the
 // last step by QuantizeLinear per axis on a [rows, H] view: the kernel DynamicQuantizeLinear uses).
-// A row of zeros gets s = FLT_MIN instead of 1 (the product is 0 either way).
+// A row of zeros gets s = 2⁻¹¹⁸/255 instead of 1 (the product is 0 either way): max(x, 0) is floored
+// at 2⁻¹¹⁸, which changes nothing for any row with a value beyond ±5e-29.
 //
 // What ONNX Runtime supports (onnxruntime/core/providers/cpu/quantization/matmul_integer.cc and
 // contrib_ops/cpu/quantization/dynamic_quantize_matmul.cc): MatMulInteger and MatMulIntegerToFloat
@@ -167,19 +168,61 @@ function rewrite(
 
   const replace = new Map<Field, Out>();
   const dropValueInfo = new Set<string>();
-  const used = new Set<string>(); // functions needed
+  const used = new Set<FunctionName>();
   let matmuls = 0;
   let contrib = false;
-  const callNode = (op: string, inputs: string[], outputs: string[], domain = ROW_QUANT_DOMAIN): Out =>
-    graphField(GRAPH_NODE, encodeNode(op, inputs, outputs, {}, { domain }));
+  const extra: Out[] = [];
   const drop = (n: NodeInfo): void => {
     replace.set(n.field, new Out());
     for (const o of n.outputs) dropValueInfo.add(o);
   };
+  // Names this rewrite adds: short (they are repeated in every call, and the rewrite should fit in
+  // place), under a prefix no tensor of the model uses.
+  const taken = new Set<string>([...initializers.keys(), ...model.inputNames]);
+  for (const n of nodes) for (const t of [...n.inputs, ...n.outputs]) taken.add(t);
+  let prefix = 'rq:';
+  while ([...taken].some((t) => t.startsWith(prefix))) prefix = `${prefix}~`;
+  /** Shared constants (main-graph Constant nodes, made once), passed to the functions as inputs. */
+  const constants = new Map<string, string>();
+  const shared = (key: keyof typeof SHARED): string => {
+    let name = constants.get(key);
+    if (!name) {
+      name = `${prefix}${key}`;
+      const [dataType, dims, raw] = SHARED[key];
+      extra.push(graphField(GRAPH_NODE, constant(name, dataType, dims, raw)));
+      constants.set(key, name);
+    }
+    return name;
+  };
+  /** A row of K ones (uint8 [1, K]), one per K: the left side of colsum(w − w_zp). */
+  const onesFor = (k: number): string => {
+    const name = `${prefix}1x${k}`;
+    if (!constants.has(name)) {
+      extra.push(graphField(GRAPH_NODE, constant(`${name}s`, ELEM.INT64, [2], i64([1, k]))));
+      extra.push(
+        graphField(
+          GRAPH_NODE,
+          encodeNode('ConstantOfShape', [`${name}s`], [name], {
+            value: { tensor: { dataType: ELEM.UINT8, dims: [1], raw: Uint8Array.of(1) } },
+          }),
+        ),
+      );
+      constants.set(name, name);
+    }
+    return name;
+  };
+  const call = (op: FunctionName, inputs: string[], outputs: string[]): Out => {
+    used.add(op);
+    if (op.startsWith('RowMatMul')) contrib = contrib || (op !== 'RowMatMulInt' && op !== 'RowMatMulIntNoZp');
+    return graphField(GRAPH_NODE, encodeNode(op, inputs, outputs, {}, { domain: ROW_QUANT_DOMAIN }));
+  };
+  const rowQuantConstants = (): string[] =>
+    (['zero', 'q255', 'floor', 'flat', 'zeroI', 'pad', 'oneF'] as const).map((k) => shared(k));
   /** Remaining consumers of each scale product Mul(s, w_scale); dropped once none is left. */
   const scaleUses = new Map<NodeInfo, number>();
 
   let serial = 0;
+  const flatByInput = new Map<string, { y: string; s: string; c: string; shape: string }>();
   for (const q of quantizers) {
     if (!isDefaultDomain(q)) return { ok: false, reason: `unexpected DynamicQuantizeLinear domain ${q.domain}` };
     const [x] = q.inputs;
@@ -218,7 +261,7 @@ function rewrite(
     for (const t of [s, z]) dropValueInfo.add(t);
 
     // When every product has quantize_dynamic's chain (and nothing else reads the scale), the
-    // whole path can stay in two dimensions ([rows, H]): fewer reshapes, fewer nodes.
+    // whole path stays in two dimensions ([rows, H]): fewer reshapes, fewer nodes.
     const chains = users.map((m) => chainOf(m, s));
     const chainMuls = new Set(chains.map((ch) => ch?.mul));
     const flat =
@@ -226,22 +269,33 @@ function rewrite(
       chains.every((ch) => ch !== null) &&
       (consumers.get(s) ?? []).every((m) => (consumers.get(m.outputs[0] ?? '') ?? []).every((d) => chainMuls.has(d)));
 
-    // The quantizer: one call node in its place; `c` (the correction's left side) and, when flat,
-    // `shape` (the products' output shape) are new outputs.
+    // The quantizer: one call in its place. Exact: `c` (the correction's left side) and, when flat,
+    // `shape` (the products' output shape) are new outputs. A flat quantizer of a tensor that another
+    // one already quantizes is dropped (quantize_dynamic shares them itself; ONNX Runtime would merge
+    // them only after inlining, having paid for every node).
+    const same = flat ? flatByInput.get(x) : undefined;
     const id = serial++;
-    const c = `${y}__clozelab_rq${id}`;
-    const shape = `${y}__clozelab_rq${id}_shape`;
-    const quantOp = variant === 'symmetric' ? 'RowQuantSym' : flat ? 'RowQuantFlat' : 'RowQuant';
-    used.add(quantOp);
-    const call = retypedNode(buf, q, quantOp, ROW_QUANT_DOMAIN);
-    if (variant === 'exact') call.string(2 /* NodeProto.output */, c);
-    if (flat) call.string(2, shape);
-    replace.set(q.field, graphField(GRAPH_NODE, call));
+    const c = same?.c ?? `${prefix}c${id}`;
+    const shape = same?.shape ?? `${prefix}s${id}`;
+    const yq = same?.y ?? y;
+    const sq = same?.s ?? s;
+    const flatI = shared('flat');
+    if (same) {
+      drop(q);
+    } else if (variant === 'symmetric') {
+      replace.set(q.field, call('RowQuantSym', [x, shared('q127'), shared('tiny'), flatI, shared('z128')], [y, s, z]));
+    } else if (flat) {
+      flatByInput.set(x, { y, s, c, shape });
+      replace.set(q.field, call('RowQuantFlat', [x, ...rowQuantConstants()], [y, s, z, c, shape]));
+    } else {
+      replace.set(q.field, call('RowQuant', [x, ...rowQuantConstants()], [y, s, z, c]));
+    }
 
     for (const [u, m] of users.entries()) {
       if (replace.has(m.field)) continue;
       matmuls++;
       const [, w = '', , wzp = ''] = m.inputs;
+      const ones = onesFor(initializers.get(w)?.header.dims[0] ?? 0);
       const chain = chains[u] ?? null;
       if (chain) {
         // The whole chain becomes one call, in the Add's place (its output keeps its name).
@@ -250,26 +304,22 @@ function rewrite(
         scaleUses.set(chain.scales, rest - 1);
         if (rest - 1 === 0) drop(chain.scales);
         if (variant === 'symmetric') {
-          contrib = true;
-          used.add('RowMatMulSym');
           replace.set(
             chain.add.field,
-            callNode('RowMatMulSym', [y, w, s, chain.wScale, z, wzp, chain.bias], chain.add.outputs),
+            call('RowMatMulSym', [y, w, s, chain.wScale, z, wzp, chain.bias], chain.add.outputs),
           );
         } else {
-          const op = `RowMatMul${flat ? 'Flat' : ''}${wzp ? '' : 'NoZp'}`;
-          used.add(op);
-          contrib = true;
-          const inputs = [y, w, s, chain.wScale, c, ...(wzp ? [wzp] : []), chain.bias, ...(flat ? [shape] : [])];
-          replace.set(chain.add.field, callNode(op, inputs, chain.add.outputs));
+          const op = `RowMatMul${flat ? 'Flat' : ''}${wzp ? '' : 'NoZp'}` as const;
+          const inputs = [yq, w, sq, chain.wScale, c, ...(wzp ? [wzp] : []), chain.bias, ones, shared('row')];
+          replace.set(chain.add.field, call(op, flat ? [...inputs, shape] : inputs, chain.add.outputs));
         }
       } else if (variant === 'symmetric') {
         // The shared zero point 128 is a scalar: MatMulInteger takes it as it is. (ONNX Runtime's
         // fusion needs the very chain that was not found here, so it cannot misapply the bias.)
       } else {
         const op = wzp ? 'RowMatMulInt' : 'RowMatMulIntNoZp';
-        used.add(op);
-        replace.set(m.field, graphField(GRAPH_NODE, retypedNode(buf, m, op, ROW_QUANT_DOMAIN)));
+        const inputs = [y, w, z, ...(wzp ? [wzp] : []), ones];
+        replace.set(m.field, call(op, inputs, m.outputs));
       }
     }
   }
@@ -291,25 +341,14 @@ function rewrite(
   addOpset(ROW_QUANT_DOMAIN, 1);
   if (contrib && !importsDomain(buf, modelFields, 'com.microsoft')) addOpset('com.microsoft', 1);
   const opsets = [encodeOpset('', opset), encodeOpset('com.microsoft', 1)];
-  const functions: Record<string, () => Out> = {
-    RowQuant: () => rowQuantFunction(opset, opsets),
-    RowQuantSym: () => rowQuantSymFunction(opset, opsets),
-    RowQuantFlat: () => rowQuantFlatFunction(opset, opsets),
-    RowMatMul: () => rowMatMulFunction('RowMatMul', true, false, opsets),
-    RowMatMulNoZp: () => rowMatMulFunction('RowMatMulNoZp', false, false, opsets),
-    RowMatMulFlat: () => rowMatMulFunction('RowMatMulFlat', true, true, opsets),
-    RowMatMulFlatNoZp: () => rowMatMulFunction('RowMatMulFlatNoZp', false, true, opsets),
-    RowMatMulInt: () => rowMatMulIntFunction('RowMatMulInt', true, opsets),
-    RowMatMulIntNoZp: () => rowMatMulIntFunction('RowMatMulIntNoZp', false, opsets),
-    RowMatMulSym: () => rowMatMulSymFunction(opsets),
-  };
   for (const name of used) {
+    const fn = FUNCTIONS[name](opset);
     const o = new Out();
-    o.lenField(MODEL_FUNCTIONS, (functions[name] as () => Out)());
+    o.lenField(MODEL_FUNCTIONS, encodeFunction(ROW_QUANT_DOMAIN, name, fn.inputs, fn.outputs, fn.body, opsets));
     modelExtra.push(o);
   }
 
-  const edit: GraphEdit = { replace, extra: [], dropValueInfo, modelReplace, modelExtra };
+  const edit: GraphEdit = { replace, extra, dropValueInfo, modelReplace, modelExtra };
   const written = writeGraph(model, edit, inPlace);
   return { ok: true, ...written, quantizers: quantizers.length, matmuls };
 }
@@ -338,204 +377,212 @@ const i64 = (values: readonly number[]): Uint8Array => {
 };
 const constant = (out: string, dataType: number, dims: readonly number[], raw: Uint8Array): Out =>
   encodeNode('Constant', [], [out], { value: { tensor: { dataType, dims, raw } } });
+const n = (
+  op: string,
+  inputs: string[],
+  outputs: string[],
+  attrs: Parameters<typeof encodeNode>[3] = {},
+  domain?: string,
+): Out => encodeNode(op, inputs, outputs, attrs, domain ? { domain } : {});
 
 /** Smallest normal float32: the scale of an all-zero row (DynamicQuantizeLinear says 1; the product is 0 either way). */
 const FLT_MIN = 1.1754943508222875e-38;
 
-/** ReduceMin and ReduceMax of `x` over its last axis, keeping it (axes: attribute before opset 18, input since). */
+/**
+ * Constants the functions share, made once in the main graph and passed in as inputs (as Constant
+ * nodes inside each function they would be made again for every call when ONNX Runtime inlines it).
+ */
+const SHARED = {
+  zero: [ELEM.FLOAT, [], f32(0)],
+  q255: [ELEM.FLOAT, [], f32(255)],
+  q127: [ELEM.FLOAT, [], f32(127)],
+  tiny: [ELEM.FLOAT, [], f32(FLT_MIN)],
+  floor: [ELEM.FLOAT, [], f32(2 ** -118)],
+  pad: [ELEM.INT64, [4], i64([0, 0, 0, 1])],
+  oneF: [ELEM.FLOAT, [], f32(1)],
+  flat: [ELEM.INT64, [1], i64([-1])],
+  zeroI: [ELEM.INT64, [1], i64([0])],
+  row: [ELEM.INT64, [2], i64([1, -1])],
+  z128: [ELEM.UINT8, [], Uint8Array.of(128)],
+} as const satisfies Record<string, readonly [number, readonly number[], Uint8Array]>;
+
+interface FunctionDef {
+  inputs: string[];
+  outputs: string[];
+  body: Out[];
+}
+type FunctionName =
+  | 'RowQuant'
+  | 'RowQuantFlat'
+  | 'RowMatMul'
+  | 'RowMatMulNoZp'
+  | 'RowMatMulFlat'
+  | 'RowMatMulFlatNoZp'
+  | 'RowMatMulInt'
+  | 'RowMatMulIntNoZp'
+  | 'RowQuantSym'
+  | 'RowMatMulSym';
+
+/** ReduceMin and ReduceMax of `x` over its last axis, kept (axes: an attribute before opset 18, an input since). */
 function rowRange(opset: number, x: string): Out[] {
-  const nodes: Out[] = [];
-  if (opset >= 18) nodes.push(constant('axes', ELEM.INT64, [1], i64([-1])));
-  for (const [op, out] of [
-    ['ReduceMin', 'mn'],
-    ['ReduceMax', 'mx'],
-  ] as const) {
-    if (opset >= 18) nodes.push(encodeNode(op, [x, 'axes'], [out], { keepdims: 1 }));
-    else nodes.push(encodeNode(op, [x], [out], { axes: { ints: [-1] }, keepdims: 1 }));
-  }
-  return nodes;
-}
-
-/** y = saturate(round(x / s) + z) per row: QuantizeLinear per axis on the [rows, H] view. */
-function quantizeRows(zeroPoint: string): Out[] {
-  return [
-    constant('flat', ELEM.INT64, [1], i64([-1])),
-    encodeNode('Flatten', ['x'], ['x2'], { axis: -1 }),
-    encodeNode('Reshape', ['s', 'flat'], ['s1']),
-    encodeNode('Reshape', [zeroPoint, 'flat'], ['z1']),
-    encodeNode('QuantizeLinear', ['x2', 's1', 'z1'], ['y2'], { axis: 0 }),
-    encodeNode('Shape', ['x'], ['shape']),
-    encodeNode('Reshape', ['y2', 'shape'], ['y']),
-  ];
+  return (['ReduceMin', 'ReduceMax'] as const).map((op, i) => {
+    const out = i === 0 ? 'mn' : 'mx';
+    return opset >= 18
+      ? n(op, [x, 'flat'], [out], { keepdims: 1 })
+      : n(op, [x], [out], { axes: { ints: [-1] }, keepdims: 1 });
+  });
 }
 
 /**
- * DynamicQuantizeLinear's parameters per row of `x`, and its quantization of [rows, H] `x2`:
- * s = max((max(x, 0) − min(x, 0)) / 255, FLT_MIN), z = round_half_even(−min(x, 0) / s) (also as
- * `neg_z` = −z and uint8 `z8`), y2 = saturate(round(x2 / s) + z); c = [−s·z, 1], the left side of the
- * zero point's correction.
+ * DynamicQuantizeLinear per row of [rows, H] `x2`: s = (max(x, 0) − min(x, 0)) / 255,
+ * z = round_half_even(−min(x, 0) / s), y2 = saturate(round(x2 / s) + z) — by QuantizeLinear per axis,
+ * the kernel DynamicQuantizeLinear uses; c2 = [−s·z, 1], the left side of the zero point's correction.
  */
-function rowParams(opset: number, x: string): Out[] {
+function rowParams(opset: number): Out[] {
   return [
-    ...rowRange(opset, x),
-    constant('zero', ELEM.FLOAT, [], f32(0)),
-    constant('qrange', ELEM.FLOAT, [], f32(255)),
-    constant('tiny', ELEM.FLOAT, [], f32(FLT_MIN)),
-    constant('flat', ELEM.INT64, [1], i64([-1])),
-    encodeNode('Min', ['mn', 'zero'], ['lo']),
-    encodeNode('Max', ['mx', 'zero'], ['hi']),
-    encodeNode('Sub', ['hi', 'lo'], ['range']),
-    encodeNode('Div', ['range', 'qrange'], ['s0']),
-    encodeNode('Max', ['s0', 'tiny'], ['s']),
+    n('Flatten', ['x'], ['x2'], { axis: -1 }),
+    ...rowRange(opset, 'x2'),
+    n('Min', ['mn', 'zero'], ['lo']),
+    // max(x, 0), but at least 2⁻¹¹⁸ so that s is a normal float even for a row of zeros (where
+    // DynamicQuantizeLinear says s = 1; the product is 0 either way). Elsewhere the same as 0: the
+    // floor changes the range only of rows whose values all lie within ±5e-29.
+    n('Max', ['mx', 'floor'], ['hi']),
+    n('Sub', ['hi', 'lo'], ['range']),
+    n('Div', ['range', 'qrange'], ['s2']),
     // z = round_half_even(0 − lo / s) = −round_half_even(lo / s)
-    encodeNode('Div', ['lo', 's'], ['lo_s']),
-    encodeNode('Round', ['lo_s'], ['neg_z']),
-    encodeNode('Neg', ['neg_z'], ['z']),
-    encodeNode('Cast', ['z'], ['z8'], { to: ELEM.UINT8 }),
-    encodeNode('Reshape', ['s', 'flat'], ['s1']),
-    encodeNode('Reshape', ['z8', 'flat'], ['z1']),
-    encodeNode('QuantizeLinear', ['x2', 's1', 'z1'], ['y2'], { axis: 0 }),
-    encodeNode('Mul', ['s', 'neg_z'], ['offset']),
-    encodeNode('Div', ['s', 's'], ['unit']), // exactly 1 (s is a positive normal float)
-    encodeNode('Concat', ['offset', 'unit'], ['c_rows'], { axis: -1 }),
+    n('Div', ['lo', 's2'], ['lo_s']),
+    n('Round', ['lo_s'], ['neg_z']),
+    n('Neg', ['neg_z'], ['z2']),
+    n('Cast', ['z2'], ['z8'], { to: ELEM.UINT8 }),
+    n('Reshape', ['s2', 'flat'], ['s1']),
+    n('Reshape', ['z8', 'flat'], ['z1']),
+    n('QuantizeLinear', ['x2', 's1', 'z1'], ['y2'], { axis: 0 }),
+    n('Mul', ['s2', 'neg_z'], ['offset']),
+    n('Pad', ['offset', 'pad', 'one_f'], ['c2']), // [−s·z, 1]
   ];
 }
 
-/** RowQuant(x) → (y uint8, s [.., 1], z [.., 1] float, c [rows, 2]): DynamicQuantizeLinear per row (last axis). */
-function rowQuantFunction(opset: number, opsets: Out[]): Out {
-  const nodes: Out[] = [
-    encodeNode('Flatten', ['x'], ['x2'], { axis: -1 }),
-    ...rowParams(opset, 'x'),
-    encodeNode('Shape', ['x'], ['x_shape']),
-    encodeNode('Reshape', ['y2', 'x_shape'], ['y']),
-    encodeNode('Flatten', ['c_rows'], ['c'], { axis: -1 }),
-  ];
-  return encodeFunction(ROW_QUANT_DOMAIN, 'RowQuant', ['x'], ['y', 's', 'z', 'c'], nodes, opsets);
-}
+const FUNCTIONS: Record<FunctionName, (opset: number) => FunctionDef> = {
+  /** RowQuant(x, …) → (y uint8 shaped as x, s [.., 1], z [.., 1] float, c [rows, 2]). */
+  RowQuant: (opset) => ({
+    inputs: ['x', 'zero', 'qrange', 'floor', 'flat', 'zero_i', 'pad', 'one_f'],
+    outputs: ['y', 's', 'z', 'c2'],
+    body: [
+      ...rowParams(opset),
+      n('Shape', ['x'], ['x_shape']),
+      n('Slice', ['x_shape', 'zero_i', 'flat'], ['lead']),
+      n('Concat', ['lead', 'flat'], ['keep'], { axis: 0 }),
+      n('Reshape', ['y2', 'x_shape'], ['y']),
+      n('Reshape', ['s2', 'keep'], ['s']),
+      n('Reshape', ['z2', 'keep'], ['z']),
+    ],
+  }),
+  /**
+   * RowQuantFlat(x, …) → (y [rows, H], s [rows, 1], z [rows, 1], c [rows, 2], shape): for products that
+   * all take the [rows, H] view (RowMatMulFlat); `shape` is x's shape with its last axis left open.
+   */
+  RowQuantFlat: (opset) => ({
+    inputs: ['x', 'zero', 'qrange', 'floor', 'flat', 'zero_i', 'pad', 'one_f'],
+    outputs: ['y2', 's2', 'z2', 'c2', 'shape'],
+    body: [
+      ...rowParams(opset),
+      n('Shape', ['x'], ['x_shape']),
+      n('Slice', ['x_shape', 'zero_i', 'flat'], ['lead']),
+      n('Concat', ['lead', 'flat'], ['shape'], { axis: 0 }),
+    ],
+  }),
+  RowMatMul: () => rowMatMul(true, false),
+  RowMatMulNoZp: () => rowMatMul(false, false),
+  RowMatMulFlat: () => rowMatMul(true, true),
+  RowMatMulFlatNoZp: () => rowMatMul(false, true),
+  RowMatMulInt: () => rowMatMulInt(true),
+  RowMatMulIntNoZp: () => rowMatMulInt(false),
+  /** RowQuantSym(x, …) → (y, s [.., 1], z = 128): symmetric per-row scale max|x| / 127, one zero point for all rows. */
+  RowQuantSym: (opset) => ({
+    inputs: ['x', 'qrange', 'tiny', 'flat', 'z128'],
+    outputs: ['y', 's', 'z'],
+    body: [
+      ...(opset >= 18
+        ? [
+            n('ReduceMin', ['x', 'flat'], ['mn'], { keepdims: 1 }),
+            n('ReduceMax', ['x', 'flat'], ['mx'], { keepdims: 1 }),
+          ]
+        : [
+            n('ReduceMin', ['x'], ['mn'], { axes: { ints: [-1] }, keepdims: 1 }),
+            n('ReduceMax', ['x'], ['mx'], { axes: { ints: [-1] }, keepdims: 1 }),
+          ]),
+      n('Neg', ['mn'], ['neg_mn']),
+      n('Max', ['neg_mn', 'mx'], ['amax']),
+      n('Div', ['amax', 'qrange'], ['s0']),
+      n('Max', ['s0', 'tiny'], ['s']),
+      n('Identity', ['z128'], ['z']),
+      n('Flatten', ['x'], ['x2'], { axis: -1 }),
+      n('Reshape', ['s', 'flat'], ['s1']),
+      n('Shape', ['s1'], ['m']),
+      n('Expand', ['z128', 'm'], ['z1']),
+      n('QuantizeLinear', ['x2', 's1', 'z1'], ['y2'], { axis: 0 }),
+      n('Shape', ['x'], ['x_shape']),
+      n('Reshape', ['y2', 'x_shape'], ['y']),
+    ],
+  }),
+  /** RowMatMulSym(y, w, s, w_scale, z, w_zp, bias) = MatMulIntegerToFloat(y, w, s, w_scale, z, w_zp) + bias. */
+  RowMatMulSym: () => ({
+    inputs: ['y', 'w', 's', 'w_scale', 'z', 'w_zp', 'bias'],
+    outputs: ['out'],
+    body: [
+      // the bias stays outside the integer GEMM: inside, it would be multiplied by the row scale
+      n('MatMulIntegerToFloat', ['y', 'w', 's', 'w_scale', 'z', 'w_zp'], ['full'], {}, 'com.microsoft'),
+      n('Add', ['full', 'bias'], ['out']),
+    ],
+  }),
+};
 
 /**
- * RowQuantFlat(x) → (y [rows, H] uint8, s [rows, 1], z [rows, 1], c [rows, 2], shape): the same on the
- * [rows, H] view throughout, for products that all take it as it is (RowMatMulFlat); `shape` is x's
- * shape with its last axis left open, for the products' outputs.
+ * RowMatMul(y, w, s, w_scale, c, w_zp, bias, ones, …) → float [.., N]: s·w_scale·Σₖ (y − z)(w − w_zp) + bias as
+ * MatMulIntegerToFloat(y, w, s, w_scale) + c · [w_scale ⊙ colsum(w − w_zp); bias] — a Gemm with K = 2
+ * that accumulates into its C; its right side is constant (folded at load): colsum is the product of
+ * a row of ones with w. Flat: y, s are [rows, ·] and the result is reshaped to `shape` at the end.
  */
-function rowQuantFlatFunction(opset: number, opsets: Out[]): Out {
-  const nodes: Out[] = [
-    encodeNode('Flatten', ['x'], ['x2'], { axis: -1 }),
-    ...rowParams(opset, 'x2'),
-    encodeNode('Identity', ['y2'], ['y']),
-    encodeNode('Identity', ['c_rows'], ['c']),
-    encodeNode('Shape', ['x'], ['x_shape']),
-    constant('zero_i', ELEM.INT64, [1], i64([0])),
-    encodeNode('Slice', ['x_shape', 'zero_i', 'flat'], ['lead']),
-    encodeNode('Concat', ['lead', 'flat'], ['shape'], { axis: 0 }),
-  ];
-  return encodeFunction(ROW_QUANT_DOMAIN, 'RowQuantFlat', ['x'], ['y', 's', 'z', 'c', 'shape'], nodes, opsets);
-}
-
-/** The constant colsum(w − w_zp) as int32 [1, N]: a product with a row of ones (folded at load). */
-function colsumNodes(wzp: readonly string[]): Out[] {
-  return [
-    encodeNode('Shape', ['w'], ['w_shape']),
-    constant('zero_i', ELEM.INT64, [1], i64([0])),
-    constant('one_i', ELEM.INT64, [1], i64([1])),
-    encodeNode('Slice', ['w_shape', 'zero_i', 'one_i'], ['k']),
-    encodeNode('Concat', ['one_i', 'k'], ['ones_shape'], { axis: 0 }),
-    encodeNode('ConstantOfShape', ['ones_shape'], ['ones'], {
-      value: { tensor: { dataType: ELEM.UINT8, dims: [1], raw: Uint8Array.of(1) } },
-    }),
-    encodeNode('MatMulInteger', ['ones', 'w', '', ...wzp], ['colsum']),
-  ];
-}
-
-/**
- * RowMatMul(y, w, s, w_scale, c, w_zp, bias) → float [.., N]: s·w_scale·Σₖ (y − z)(w − w_zp) + bias as
- * MatMulIntegerToFloat(y, w, s, w_scale) + c · [w_scale ⊙ colsum(w − w_zp); bias] (Gemm, K = 2, into C).
- * Flat: y, s are [rows, ·] and the result is reshaped to `shape` at the end.
- */
-function rowMatMulFunction(name: string, zeroPoint: boolean, flat: boolean, opsets: Out[]): Out {
+function rowMatMul(zeroPoint: boolean, flat: boolean): FunctionDef {
   const wzp = zeroPoint ? ['w_zp'] : [];
-  const nodes: Out[] = [
-    encodeNode(
-      'MatMulIntegerToFloat',
-      ['y', 'w', 's', 'w_scale', '', ...wzp],
-      ['full'],
-      {},
-      { domain: 'com.microsoft' },
-    ),
-    ...colsumNodes(wzp),
-    encodeNode('Cast', ['colsum'], ['colsum_f'], { to: ELEM.FLOAT }),
-    encodeNode('Mul', ['colsum_f', 'w_scale'], ['colsum_scaled']),
-    constant('row', ELEM.INT64, [2], i64([1, -1])),
-    encodeNode('Reshape', ['bias', 'row'], ['bias_row']),
-    encodeNode('Concat', ['colsum_scaled', 'bias_row'], ['rhs'], { axis: 0 }),
-    ...(flat
-      ? [encodeNode('Gemm', ['c', 'rhs', 'full'], ['out2']), encodeNode('Reshape', ['out2', 'shape'], ['out'])]
-      : [
-          encodeNode('Flatten', ['full'], ['full2'], { axis: -1 }),
-          encodeNode('Gemm', ['c', 'rhs', 'full2'], ['out2']),
-          encodeNode('Shape', ['full'], ['full_shape']),
-          encodeNode('Reshape', ['out2', 'full_shape'], ['out']),
-        ]),
-  ];
-  const inputs = ['y', 'w', 's', 'w_scale', 'c', ...wzp, 'bias', ...(flat ? ['shape'] : [])];
-  return encodeFunction(ROW_QUANT_DOMAIN, name, inputs, ['out'], nodes, opsets);
+  return {
+    inputs: ['y', 'w', 's', 'w_scale', 'c', ...wzp, 'bias', 'ones', 'row', ...(flat ? ['shape'] : [])],
+    outputs: ['out'],
+    body: [
+      n('MatMulIntegerToFloat', ['y', 'w', 's', 'w_scale', '', ...wzp], ['full'], {}, 'com.microsoft'),
+      // (ONNX-domain ops: ONNX Runtime's constant folding leaves contrib ops like MatMulIntegerToFloat alone)
+      n('MatMulInteger', ['ones', 'w', '', ...wzp], ['colsum']),
+      n('Cast', ['colsum'], ['colsum_f'], { to: ELEM.FLOAT }),
+      n('Mul', ['colsum_f', 'w_scale'], ['colsum_scaled']),
+      n('Reshape', ['bias', 'row'], ['bias_row']),
+      n('Concat', ['colsum_scaled', 'bias_row'], ['rhs'], { axis: 0 }),
+      ...(flat
+        ? [n('Gemm', ['c', 'rhs', 'full'], ['out2']), n('Reshape', ['out2', 'shape'], ['out'])]
+        : [
+            n('Flatten', ['full'], ['full2'], { axis: -1 }),
+            n('Gemm', ['c', 'rhs', 'full2'], ['out2']),
+            n('Shape', ['full'], ['full_shape']),
+            n('Reshape', ['out2', 'full_shape'], ['out']),
+          ]),
+    ],
+  };
 }
 
 /**
- * RowMatMulInt(y, w, z, w_zp) → int32: Σₖ (y − z)(w − w_zp) with a per-row z — MatMulInteger without
+ * RowMatMulInt(y, w, z, w_zp, ones) → int32: Σₖ (y − z)(w − w_zp) with a per-row z — MatMulInteger without
  * A's zero point, minus z · colsum(w − w_zp), exactly in int32 (for products without the usual chain).
  */
-function rowMatMulIntFunction(name: string, zeroPoint: boolean, opsets: Out[]): Out {
+function rowMatMulInt(zeroPoint: boolean): FunctionDef {
   const wzp = zeroPoint ? ['w_zp'] : [];
-  const nodes: Out[] = [
-    encodeNode('MatMulInteger', ['y', 'w', '', ...wzp], ['acc']),
-    ...colsumNodes(wzp),
-    encodeNode('Cast', ['z'], ['z_i'], { to: ELEM.INT32 }),
-    encodeNode('Mul', ['z_i', 'colsum'], ['correction']),
-    encodeNode('Sub', ['acc', 'correction'], ['out']),
-  ];
-  return encodeFunction(ROW_QUANT_DOMAIN, name, ['y', 'w', 'z', ...wzp], ['out'], nodes, opsets);
-}
-
-/** RowQuantSym(x) → (y uint8, s [.., 1], z = 128): symmetric per-row scale max|x| / 127, one zero point for all rows. */
-function rowQuantSymFunction(opset: number, opsets: Out[]): Out {
-  const nodes: Out[] = [
-    ...rowRange(opset, 'x'),
-    constant('qrange', ELEM.FLOAT, [], f32(127)),
-    constant('tiny', ELEM.FLOAT, [], f32(FLT_MIN)),
-    constant('z', ELEM.UINT8, [], Uint8Array.of(128)),
-    encodeNode('Neg', ['mn'], ['neg_mn']),
-    encodeNode('Max', ['neg_mn', 'mx'], ['amax']),
-    encodeNode('Div', ['amax', 'qrange'], ['s0']),
-    encodeNode('Max', ['s0', 'tiny'], ['s']),
-    encodeNode('Shape', ['s'], ['s_shape']),
-    encodeNode('ConstantOfShape', ['s_shape'], ['zs'], {
-      value: { tensor: { dataType: ELEM.UINT8, dims: [1], raw: Uint8Array.of(128) } },
-    }),
-    ...quantizeRows('zs'),
-  ];
-  return encodeFunction(ROW_QUANT_DOMAIN, 'RowQuantSym', ['x'], ['y', 's', 'z'], nodes, opsets);
-}
-
-/** RowMatMulSym(y, w, s, w_scale, z, w_zp, bias) = MatMulIntegerToFloat(y, w, s, w_scale, z, w_zp) + bias. */
-function rowMatMulSymFunction(opsets: Out[]): Out {
-  const nodes: Out[] = [
-    // the bias stays outside the integer GEMM: inside, it would be multiplied by the row scale
-    encodeNode(
-      'MatMulIntegerToFloat',
-      ['y', 'w', 's', 'w_scale', 'z', 'w_zp'],
-      ['full'],
-      {},
-      { domain: 'com.microsoft' },
-    ),
-    encodeNode('Add', ['full', 'bias'], ['out']),
-  ];
-  return encodeFunction(
-    ROW_QUANT_DOMAIN,
-    'RowMatMulSym',
-    ['y', 'w', 's', 'w_scale', 'z', 'w_zp', 'bias'],
-    ['out'],
-    nodes,
-    opsets,
-  );
+  return {
+    inputs: ['y', 'w', 'z', ...wzp, 'ones'],
+    outputs: ['out'],
+    body: [
+      n('MatMulInteger', ['y', 'w', '', ...wzp], ['acc']),
+      n('MatMulInteger', ['ones', 'w', '', ...wzp], ['colsum']),
+      n('Cast', ['z'], ['z_i'], { to: ELEM.INT32 }),
+      n('Mul', ['z_i', 'colsum'], ['correction']),
+      n('Sub', ['acc', 'correction'], ['out']),
+    ],
+  };
 }

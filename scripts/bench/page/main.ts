@@ -74,6 +74,7 @@ class RefWorker {
 }
 
 const ref = new RefWorker();
+let beforeClient: RuntimeClient | null = null;
 
 const bench = {
   env() {
@@ -133,6 +134,32 @@ const bench = {
       longTasks: longTaskSupported ? during : null,
       sampled,
     };
+  },
+  /** ClozeLab before per-row quantization: a second runtime worker with rowQuant: false (q8). */
+  async beforeLoad(dtype: 'q8' | 'fp32') {
+    beforeClient?.dispose();
+    beforeClient = new RuntimeClient(createRuntimeWorker);
+    const { info } = await beforeClient.load(
+      { kind: 'local', id: benchModelRef(dtype, 'wasm').id },
+      { dtype, device: 'wasm', rowQuant: false },
+    );
+    return info;
+  },
+  async beforeEvaluate(
+    from: number,
+    to: number,
+    options: { verbalizerText: string; batchSize?: number; promptsPerRequest?: number },
+  ) {
+    const facts = modelInfo().facts;
+    if (!facts || !beforeClient) throw new Error('no model');
+    const r = await evaluateWithClozeLab(beforeClient, facts, makeExamples(1000).slice(from, to), options);
+    const { ms, examples, promptsRun, requests, shapes, paddedTokens, tokensRun } = r;
+    return { ms, examples, promptsRun, requests, shapes, paddedTokens, tokensRun, longTasks: null, sampled: [] };
+  },
+  beforeClose() {
+    beforeClient?.dispose();
+    beforeClient = null;
+    return true;
   },
   async labelIds(verbalizerText: string) {
     return labelTokenIds(getRuntime(), modelInfo().facts!, verbalizerText);
@@ -211,7 +238,8 @@ const bench = {
   },
   ref: {
     info: () => ref.call('info'),
-    create: (dtype: string, variant: string, threads?: number) => ref.call('create', { dtype, variant, threads }),
+    create: (dtype: string, variant: string, threads?: number, model?: string, level?: string) =>
+      ref.call('create', { dtype, variant, threads, model, level }),
     release: (variant: string) => ref.call('release', { variant }),
     shapes: (variant: string, shapes: [number, number][]) => ref.call<number[]>('shapes', { variant, shapes }),
     singles: (variant: string, lengths: number[]) => ref.call<number[]>('singles', { variant, lengths }),
