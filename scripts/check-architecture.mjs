@@ -1,7 +1,7 @@
 // Keeps the arrows pointing one way: ui → store → runtime/core.
 // core is pure TypeScript (no React, DOM or model runtime); only runtime touches Transformers.js.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const rules = {
@@ -17,6 +17,16 @@ const rules = {
   'src/runtime': [/^react/, /^zustand/, /^recharts/, /\/(store|ui)\//, /^\.\.\/(store|ui)/],
   'src/store': [/^react-dom/, /^recharts/, /^@huggingface\//, /^onnxruntime/, /\/ui\//, /^\.\.\/ui/],
   'src/ui': [/^@huggingface\//, /^onnxruntime/],
+  // The service worker and its registration: no UI, no state, no model runtime (only the base path).
+  'src/sw': [
+    /^react/,
+    /^zustand/,
+    /^recharts/,
+    /^@huggingface\//,
+    /^onnxruntime/,
+    /\/(store|ui)\//,
+    /^\.\.\/(store|ui)/,
+  ],
   'src/cli': [/^react/, /^zustand/, /^recharts/, /\/(store|ui)\//, /^\.\.\/(store|ui)/],
 };
 
@@ -28,7 +38,57 @@ function* files(dir) {
   }
 }
 
+// One module owns scoring: the low-level planning / scoring functions (core/scoring.ts) are called
+// only by the scoring pipeline, and label words become token ids only in the binding step
+// (core/bound-verbalizer.ts). Everything else (store, ui, cli, other core modules, scripts) goes
+// through core/pipeline.ts, so live, compare, evaluation and the CLI cannot drift apart.
+const owned = [
+  {
+    names: ['planScoring', 'labelDistribution', 'scoreLabels', 'scoreFromCache', 'requiredPrompts', 'planSupports'],
+    owners: ['src/core/pipeline.ts', 'src/core/scoring.ts'],
+    module: /(scoring|index)(\.ts)?$/,
+    what: 'scoring goes through src/core/pipeline.ts',
+  },
+  {
+    names: [
+      'labelWordTexts',
+      'labelWordForm',
+      'resolveFromTokenizations',
+      'resolveVerbalizer',
+      'resolveVerbalizerAsync',
+    ],
+    owners: ['src/core/bound-verbalizer.ts', 'src/core/verbalizer.ts'],
+    module: /(verbalizer|index)(\.ts)?$/,
+    what: 'label words are bound to a model in src/core/bound-verbalizer.ts',
+  },
+];
+const coreDir = join(root, 'src/core');
+/** Whether an import specifier of `file` points into src/core. */
+const intoCore = (file, spec) => spec.startsWith('.') && resolve(dirname(file), spec).startsWith(coreDir + '/');
+
 const problems = [];
+for (const dir of ['src', 'scripts']) {
+  for (const file of files(join(root, dir))) {
+    const path = relative(root, file);
+    if (path === 'src/core/index.ts') continue; // the barrel re-exports everything; its importers are checked
+    const text = readFileSync(file, 'utf8');
+    for (const match of text.matchAll(/(?:import|export)\s+(type\s+)?([^'";]*?)\s+from\s+['"]([^'"]+)['"]/g)) {
+      const [, typeOnly, clause, spec] = match;
+      if (typeOnly || !intoCore(file, spec)) continue;
+      const names = [...(/\{([^}]*)\}/.exec(clause)?.[1] ?? '').split(',')]
+        .map((n) => n.trim())
+        .filter((n) => n && !n.startsWith('type '))
+        .map((n) => n.split(/\s+as\s+/)[0].trim());
+      for (const rule of owned) {
+        if (rule.owners.includes(path)) continue;
+        const used = names.filter((n) => rule.names.includes(n));
+        if (/\*/.test(clause) && rule.module.test(spec)) used.push('*'); // a namespace import
+        for (const name of used) problems.push(`${path}: imports ${name} from '${spec}' (${rule.what})`);
+      }
+    }
+  }
+}
+
 for (const [dir, forbidden] of Object.entries(rules)) {
   let all;
   try {
@@ -51,4 +111,6 @@ if (problems.length) {
   console.error('Architecture check failed:\n' + problems.map((p) => '  ' + p).join('\n'));
   process.exit(1);
 }
-console.log('Architecture check: imports point one way (ui → store → runtime/core).');
+console.log(
+  'Architecture check: imports point one way (ui → store → runtime/core); scoring goes through src/core/pipeline.ts.',
+);

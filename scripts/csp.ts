@@ -1,7 +1,8 @@
 // The Content-Security-Policy of the built app, and a Vite plugin that writes it into the built
 // index.html as a <meta http-equiv>. Build only: the dev server needs inline HMR code. `vite
 // preview` also sends it as a header (vite.config.ts), which covers the model worker too (a meta
-// tag only governs the page). README, "Privacy and security", explains each directive.
+// tag only governs the page), and so does the service worker on hosts that cannot send headers
+// (scripts/hosting.ts). README, "Privacy and security", explains each directive.
 import type { Plugin } from 'vite';
 
 /** Hosts the Hugging Face Hub serves model files from: huggingface.co answers with redirects to

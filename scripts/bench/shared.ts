@@ -4,9 +4,11 @@
 import { COMMON_WORDS, MORE_WORDS, splitWords } from '../fixtures/vocab-en.ts';
 import { Rng } from '../fixtures/prng.ts';
 import type { EvalExample } from '../../src/core/dataset.ts';
-import { prepareTemplates, runEvaluation, type EvaluationRun } from '../../src/core/evaluation.ts';
-import { labelWordTexts, parseVerbalizer, type Verbalizer } from '../../src/core/verbalizer.ts';
-import { maskPrecededBySpace, parseTemplate, renderPrompt } from '../../src/core/template.ts';
+import { EVAL_DEFAULTS, runEvaluation, type EvaluationRun } from '../../src/core/evaluation.ts';
+import { CACHE_LIMITS, ScoringPipeline, type PipelineModel } from '../../src/core/pipeline.ts';
+import { VerbalizerBinder } from '../../src/core/bound-verbalizer.ts';
+import { parseVerbalizer, type Verbalizer } from '../../src/core/verbalizer.ts';
+import { parseTemplate, renderPrompt } from '../../src/core/template.ts';
 import { DEFAULT_SCORING_OPTIONS } from '../../src/core/scoring.ts';
 import type { ModelFacts, RenderedPrompt } from '../../src/core/types.ts';
 import type { RuntimeClient } from '../../src/runtime/client.ts';
@@ -17,7 +19,7 @@ export const TEMPLATE = '[X] Overall, it was a [Z] movie.';
 export const LABELS = ['positive', 'negative', 'neutral'] as const;
 export const VERBALIZER_TEXT = 'positive: great, good\nnegative: terrible, bad\nneutral: okay, fine';
 /** What the evaluation workbench sends per runtime request (src/core/evaluation.ts EVAL_DEFAULTS). */
-export const EVAL_PROMPTS_PER_REQUEST = 48;
+export const EVAL_PROMPTS_PER_REQUEST = EVAL_DEFAULTS.promptsPerRequest;
 
 export function verbalizer(text = VERBALIZER_TEXT): Verbalizer {
   const parsed = parseVerbalizer(text);
@@ -76,15 +78,16 @@ export async function labelTokenIds(
   const parsed = parseTemplate(TEMPLATE);
   if (!parsed.ok) throw new Error('bench template does not parse');
   const v = verbalizer(verbalizerText);
-  const texts = labelWordTexts(v, {
+  // The pipeline's binding step (the same label-word forms the live view and evaluation score).
+  const bound = await new VerbalizerBinder({
+    key: 'bench',
     tokenizerKind: facts.tokenizerKind,
-    precededBySpace: maskPrecededBySpace(parsed.template),
-  });
-  const forms = await client.tokenizeWords(texts);
+    tokenizeWords: (texts) => client.tokenizeWords(texts),
+  }).bind(parsed.template, v);
   let at = 0;
   return v.labels.map((label) =>
     label.words.map(() => {
-      const form = forms[at++]!;
+      const form = bound.words[at++]!.form;
       if (form.ids.length !== 1) throw new Error(`bench label word "${form.text}" is not one token`);
       return form.ids[0]!;
     }),
@@ -201,11 +204,21 @@ export async function evaluateWithClozeLab(
   let paddedTokens = 0;
   let tokensRun = 0;
   const t0 = performance.now();
-  const { templates, problems } = await prepareTemplates(
+  const model: PipelineModel = {
+    key: 'bench',
+    maskToken: facts.maskToken,
+    tokenizerKind: facts.tokenizerKind,
+    tokenizeWords: (texts) => client.tokenizeWords(texts),
+    score: async (prompts, tokenIds, { topK, lane }) => {
+      const r = await client.scoreDetailed(prompts, tokenIds, { topK, lane, batchSize: options.batchSize });
+      collect(r.stats);
+      return r.scores;
+    },
+  };
+  const pipeline = new ScoringPipeline(model, { cacheLimit: CACHE_LIMITS.evaluation });
+  const { templates, problems } = await pipeline.bindTemplates(
     [{ id: 't1', name: 'bench', text: TEMPLATE }],
     verbalizer(options.verbalizerText),
-    facts,
-    (texts) => client.tokenizeWords(texts),
   );
   if (problems.length || templates.length !== 1)
     throw new Error(`bench template problems: ${JSON.stringify(problems)}`);
@@ -214,13 +227,8 @@ export async function evaluateWithClozeLab(
     examples,
     labels: [...LABELS],
     scoring: { ...DEFAULT_SCORING_OPTIONS },
-    maskToken: facts.maskToken,
+    pipeline,
     promptsPerRequest: options.promptsPerRequest ?? EVAL_PROMPTS_PER_REQUEST,
-    score: async (prompts, tokenIds, topK) => {
-      const r = await client.scoreDetailed(prompts, tokenIds, { topK, lane: 'eval', batchSize: options.batchSize });
-      collect(r.stats);
-      return r.scores;
-    },
   });
   const ms = performance.now() - t0;
   if (run.status !== 'complete') throw new Error(`evaluation ${run.status}: ${run.error ?? ''}`);

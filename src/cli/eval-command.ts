@@ -1,9 +1,10 @@
 // `clozelab eval`: the evaluation workbench on the command line. Same core code as the browser
 // (src/core/evaluation.ts), run on Node's ONNX Runtime through MaskedLMEngine.
 
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
+  ambiguousLabelValues,
   autoLabelMap,
   buildExamples,
   describeProblem,
@@ -18,19 +19,21 @@ import {
   evalSources,
   evaluationReport,
   predictionsCsv,
-  prepareTemplates,
   runEvaluation,
   templateSlots,
   type EvaluationProgress,
 } from '../core/evaluation.ts';
 import { isTestModelId } from '../core/models.ts';
+import { CACHE_LIMITS, ScoringPipeline } from '../core/pipeline.ts';
 import { DEFAULT_SCORING_OPTIONS } from '../core/scoring.ts';
 import { isValidModelId, parseSetupJson, SETUP_VERSION, type ModelDtype, type PromptSetup } from '../core/setup.ts';
 import { MaskedLMEngine } from '../runtime/engine.ts';
 import { RuntimeError } from '../runtime/errors.ts';
 import { allowHubDownloads, setLocalModelFolder } from '../runtime/node-models.ts';
+import { engineModel } from '../runtime/pipeline-model.ts';
 import type { ModelSource } from '../runtime/protocol.ts';
 import { parseArgs, single, UsageError, type FlagSpec } from './args.ts';
+import { checkOutputPath, InputError, readInputFile, terminalSafe, writeOutputFile, type InputFile } from './files.ts';
 import { formatSource, pct } from './format.ts';
 
 export interface CommandIO {
@@ -90,17 +93,6 @@ contextual calibration, for every template and their ensemble.
 Demos (small datasets written for ClozeLab): ${DEMO_DATASETS.map((d) => d.id).join(', ')}
 Exit status: 0 done, 1 the model or the run failed, 2 bad input, 130 interrupted (partial results printed).`;
 
-class InputError extends Error {
-  override name = 'InputError';
-}
-
-function readText(path: string, what: string, cwd: string): { text: string; name: string } {
-  const full = resolve(cwd, path);
-  if (!existsSync(full)) throw new InputError(`The ${what} file "${path}" does not exist.`);
-  if (statSync(full).isDirectory()) throw new InputError(`The ${what} path "${path}" is a folder, not a file.`);
-  return { text: readFileSync(full, 'utf8'), name: basename(full) };
-}
-
 function demoOrThrow(spec: string) {
   const id = spec.slice('demo:'.length);
   const demo = findDemoDataset(id);
@@ -122,7 +114,7 @@ function loadSetup(spec: string, cwd: string): PromptSetup {
       inputs: [],
     };
   }
-  const { text } = readText(spec, 'setup', cwd);
+  const { text } = readInputFile(spec, 'setup', cwd);
   const parsed = parseSetupJson(text);
   if (!parsed.ok) {
     throw new InputError(
@@ -132,18 +124,21 @@ function loadSetup(spec: string, cwd: string): PromptSetup {
   return parsed.setup;
 }
 
-function loadData(spec: string, format: string | undefined, cwd: string): { dataset: Dataset; name: string } {
+function loadData(
+  spec: string,
+  format: string | undefined,
+  cwd: string,
+): { dataset: Dataset; name: string; file: InputFile | null } {
   if (format !== undefined && !['csv', 'tsv', 'jsonl'].includes(format))
     throw new UsageError(`--format must be csv, tsv or jsonl (got "${format}").`);
-  const source = spec.startsWith('demo:')
-    ? { text: demoOrThrow(spec).csv, name: demoOrThrow(spec).fileName }
-    : readText(spec, 'data', cwd);
+  const file = spec.startsWith('demo:') ? null : readInputFile(spec, 'data', cwd);
+  const source = file ?? { text: demoOrThrow(spec).csv, name: demoOrThrow(spec).fileName };
   const parsed = parseDataset(source.text, {
     format: (format as DatasetFormat | undefined) ?? 'auto',
     fileName: source.name,
   });
   if (!parsed.ok) throw new InputError(`The data "${spec}" can't be read: ${parsed.error.message}`);
-  return { dataset: parsed.dataset, name: source.name };
+  return { dataset: parsed.dataset, name: source.name, file };
 }
 
 /** Where the model comes from: a folder, a copy under public/models/, or the Hub. */
@@ -201,11 +196,8 @@ function applyMappingFlags(
       );
     return column;
   };
-  const next: DatasetMapping = {
-    slots: { ...mapping.slots },
-    labelColumn: mapping.labelColumn,
-    labelMap: { ...mapping.labelMap },
-  };
+  let labelMap = new Map(mapping.labelMap);
+  const next: DatasetMapping = { slots: { ...mapping.slots }, labelColumn: mapping.labelColumn, labelMap };
   for (const [slot, column] of parsePairs(flags.values.get('column'), 'column')) {
     if (!slots.includes(slot))
       throw new InputError(
@@ -216,14 +208,14 @@ function applyMappingFlags(
   const labelColumn = single(flags, 'label-column');
   if (labelColumn !== undefined) {
     next.labelColumn = known(labelColumn);
-    next.labelMap = autoLabelMap(dataset, labelColumn, labels);
+    next.labelMap = labelMap = autoLabelMap(dataset, labelColumn, labels);
   }
   for (const [value, label] of parsePairs(flags.values.get('label-map'), 'label-map')) {
     if (!labels.includes(label))
       throw new InputError(
         `--label-map ${value}=${label}: "${label}" is not a verbalizer label (labels: ${labels.join(', ')}).`,
       );
-    next.labelMap[value] = label;
+    labelMap.set(value, label);
   }
   for (const slot of slots) {
     if (!next.slots[slot])
@@ -233,6 +225,14 @@ function applyMappingFlags(
   return next;
 }
 
+/** JSON with DEL and C1 characters escaped too (JSON.stringify escapes only C0): still valid JSON, safe on a terminal. */
+function jsonForTerminal(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(
+    /[\u007f-\u009f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 function progressLine(p: EvaluationProgress): string {
   const seconds = p.elapsedMs / 1000;
   const rate = seconds > 0 ? p.done / seconds : 0;
@@ -240,7 +240,14 @@ function progressLine(p: EvaluationProgress): string {
   return `  ${p.done}/${p.total} examples · ${rate.toFixed(0)}/s · ${p.done < p.total ? `about ${Math.ceil(eta)} s left` : 'done'}`;
 }
 
-export async function evalCommand(argv: readonly string[], io: CommandIO): Promise<number> {
+export async function evalCommand(argv: readonly string[], terminal: CommandIO): Promise<number> {
+  // Everything printed may quote the data (labels, values, file names): control characters from it
+  // are shown as escapes. Only the progress line writes its own (\r and "erase line").
+  const io: CommandIO = {
+    ...terminal,
+    stdout: (text) => terminal.stdout(terminalSafe(text)),
+    stderr: (text) => terminal.stderr(terminalSafe(text)),
+  };
   let flags: ReturnType<typeof parseArgs>;
   try {
     flags = parseArgs(argv, FLAGS);
@@ -266,9 +273,20 @@ export async function evalCommand(argv: readonly string[], io: CommandIO): Promi
   let dataName: string;
   let model: ReturnType<typeof resolveModel>;
   let dtype: ModelDtype;
+  let predictionsPath: string | undefined;
   try {
     setup = loadSetup(single(flags, 'setup')!, io.cwd);
-    ({ dataset, name: dataName } = loadData(single(flags, 'data')!, single(flags, 'format'), io.cwd));
+    const data = loadData(single(flags, 'data')!, single(flags, 'format'), io.cwd);
+    ({ dataset, name: dataName } = data);
+    if (data.file?.invalidUtf8) {
+      const { firstLine, count } = data.file.invalidUtf8;
+      warn(
+        `warning: "${dataName}" is not valid UTF-8 on ${count} line(s), first on line ${firstLine}; those bytes read as "\uFFFD". Save the file as UTF-8.`,
+      );
+    }
+    const predictionsFlag = single(flags, 'predictions');
+    if (predictionsFlag !== undefined)
+      predictionsPath = checkOutputPath(predictionsFlag, 'predictions', io.cwd, data.file ? [data.file] : []);
     model = resolveModel(single(flags, 'model'), setup, io.cwd, io.projectRoot);
     const dtypeFlag = single(flags, 'dtype');
     if (dtypeFlag !== undefined && !['fp32', 'fp16', 'q8', 'q4', 'auto'].includes(dtypeFlag))
@@ -309,12 +327,9 @@ export async function evalCommand(argv: readonly string[], io: CommandIO): Promi
   }
 
   try {
-    const { templates, problems: templateProblems } = await prepareTemplates(
-      entries,
-      setup.verbalizer,
-      engine.facts,
-      async (texts) => texts.map((t) => engine.tokenizeWord(t)),
-    );
+    // The browser's scoring pipeline, on this process's engine.
+    const pipeline = new ScoringPipeline(engineModel(engine), { cacheLimit: CACHE_LIMITS.evaluation });
+    const { templates, problems: templateProblems } = await pipeline.bindTemplates(entries, setup.verbalizer);
     for (const p of templateProblems) warn(`warning: template ${p.id} "${p.name}" is skipped: ${p.messages.join(' ')}`);
     if (templates.length === 0) {
       io.stderr('clozelab eval: no template of the setup is valid.\n');
@@ -332,6 +347,13 @@ export async function evalCommand(argv: readonly string[], io: CommandIO): Promi
       io.stderr(`clozelab eval: ${error instanceof Error ? error.message : String(error)}\n`);
       return EXIT.usage;
     }
+    for (const { value, labels: same } of ambiguousLabelValues(dataset, mapping.labelColumn, labels)) {
+      if (mapping.labelMap.get(value) != null) continue;
+      warn(
+        `warning: the label value "${value}" matches the labels ${same.map((l) => `"${l}"`).join(' and ')} except for case; ` +
+          `its rows are skipped unless you choose one with --label-map ${value}=<label>.`,
+      );
+    }
     const { examples, problems: mappingProblems } = buildExamples(dataset, mapping, labels);
     const problems = [...dataset.problems, ...mappingProblems].sort((a, b) => a.line - b.line);
     if (problems.length > 0) {
@@ -346,9 +368,7 @@ export async function evalCommand(argv: readonly string[], io: CommandIO): Promi
       warn(`warning: ${problems.length} row(s) skipped:\n${[...shown, ...more].join('\n')}`);
     }
     if (examples.length === 0) {
-      const unmapped = Object.entries(mapping.labelMap)
-        .filter(([, l]) => l === null)
-        .map(([v]) => `"${v}"`);
+      const unmapped = [...mapping.labelMap].filter(([, l]) => l === null).map(([v]) => `"${v}"`);
       io.stderr(
         `clozelab eval: no usable examples in "${dataName}".` +
           (unmapped.length > 0
@@ -366,11 +386,10 @@ export async function evalCommand(argv: readonly string[], io: CommandIO): Promi
       examples,
       labels,
       scoring: setup.scoring,
-      maskToken: engine.facts.maskToken,
-      score: (prompts, tokenIds, topK) => engine.score(prompts, tokenIds, { topK, signal: io.signal }),
+      pipeline,
       signal: io.signal,
       onProgress: (p) => {
-        if (showProgress) io.stderr(`\r${progressLine(p)}\u001b[K`);
+        if (showProgress) terminal.stderr(`\r${progressLine(p)}\u001b[K`);
       },
     });
     if (showProgress) io.stderr('\n');
@@ -379,11 +398,18 @@ export async function evalCommand(argv: readonly string[], io: CommandIO): Promi
       model: { id: engine.info.id, dtype: engine.info.dtype },
       skippedRows: problems.length,
     });
-    const predictionsPath = single(flags, 'predictions');
-    if (predictionsPath) writeFileSync(resolve(io.cwd, predictionsPath), predictionsCsv(run), 'utf8');
+    let failedOutput = false;
+    if (predictionsPath !== undefined) {
+      try {
+        writeOutputFile(predictionsPath, single(flags, 'predictions')!, predictionsCsv(run));
+      } catch (error) {
+        io.stderr(`clozelab eval: ${error instanceof Error ? error.message : String(error)}\n`);
+        failedOutput = true;
+      }
+    }
 
     if (flags.switches.has('json')) {
-      io.stdout(JSON.stringify(report, null, 2) + '\n');
+      io.stdout(jsonForTerminal(report) + '\n');
     } else {
       const primary = report.primaryMode;
       const lines = [
@@ -407,7 +433,7 @@ export async function evalCommand(argv: readonly string[], io: CommandIO): Promi
       );
       return EXIT.interrupted;
     }
-    return EXIT.ok;
+    return failedOutput ? EXIT.failed : EXIT.ok;
   } finally {
     await engine.dispose();
   }

@@ -11,7 +11,8 @@ import {
 } from '../core/evaluation.ts';
 import type { Metrics } from '../core/metrics.ts';
 
-export const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+/** "52.5%"; "—" for an undefined value (null). */
+export const pct = (x: number | null) => (x === null ? '—' : `${(100 * x).toFixed(1)}%`);
 
 function table(rows: string[][], alignRight: (column: number) => boolean): string[] {
   const widths: number[] = [];
@@ -33,14 +34,16 @@ function metricsBlock(m: Metrics): string[] {
     ['label', 'precision', 'recall', 'F1', 'support', 'predicted'],
     ...m.perLabel.map((l) => [
       l.label,
-      l.noPredictions ? '—' : pct(l.precision),
-      l.noSupport ? '—' : pct(l.recall),
-      l.noSupport && l.noPredictions ? '—' : pct(l.f1),
+      pct(l.precision),
+      pct(l.recall),
+      pct(l.f1),
       String(l.support),
       String(l.predicted),
     ]),
   ];
   lines.push(...table(perLabel, (i) => i > 0).map((l) => `  ${l}`));
+  if (m.perLabel.some((l) => l.precision === null || l.recall === null || l.f1 === null))
+    lines.push("  — undefined (0/0); macro-F1 counts an undefined F1 as 0 (scikit-learn's zero_division=0)");
   lines.push('', '  confusion matrix (rows: gold label, columns: predicted label)');
   const confusion = [
     ['', ...m.labels],

@@ -438,8 +438,11 @@ export interface DatasetMapping {
   /** Slot ('X', 'X1', …) → column name (null = not chosen). */
   slots: Record<string, string | null>;
   labelColumn: string | null;
-  /** Dataset label value (trimmed) → verbalizer label, or null when not mapped. */
-  labelMap: Record<string, string | null>;
+  /**
+   * Dataset label value (trimmed) → verbalizer label, or null when not mapped. A Map, not an
+   * object: values are user data ("__proto__", "constructor" are ordinary labels here).
+   */
+  labelMap: ReadonlyMap<string, string | null>;
 }
 
 /** One usable labelled example. */
@@ -487,22 +490,51 @@ const SLOT_COLUMN_NAMES: Record<string, string[]> = {
   X2: ['x2', 'hypothesis', 'sentence2', 'text_b', 'question2', 'answer', 'text2', 'second'],
 };
 
-/** The verbalizer label matching a dataset value by name, ignoring case and surrounding spaces. */
-export function matchLabel(value: string, labels: readonly string[]): string | null {
-  const key = value.trim().toLowerCase();
-  if (key === '') return null;
-  return labels.find((l) => l.trim().toLowerCase() === key) ?? null;
+/**
+ * Verbalizer labels a dataset value names: the label written exactly so (surrounding spaces
+ * ignored) if there is one, else every label equal to it ignoring case.
+ */
+export function labelCandidates(value: string, labels: readonly string[]): string[] {
+  const key = value.trim();
+  if (key === '') return [];
+  const exact = labels.find((l) => l.trim() === key);
+  if (exact !== undefined) return [exact];
+  const lower = key.toLowerCase();
+  return labels.filter((l) => l.trim().toLowerCase() === lower);
 }
 
-/** Label map for every distinct value of the label column, matched by name (case-insensitive). */
+/**
+ * The verbalizer label a dataset value names: an exact match first, else the one label equal to
+ * it ignoring case; null when none or when several labels differ from it only in case (ambiguous:
+ * see `ambiguousLabelValues`).
+ */
+export function matchLabel(value: string, labels: readonly string[]): string | null {
+  const candidates = labelCandidates(value, labels);
+  return candidates.length === 1 ? candidates[0]! : null;
+}
+
+/** Values of the label column that match several labels by case only, with those labels. */
+export function ambiguousLabelValues(
+  dataset: Dataset,
+  labelColumn: string | null,
+  labels: readonly string[],
+): { value: string; labels: string[] }[] {
+  if (!labelColumn) return [];
+  return columnValues(dataset, labelColumn)
+    .map(({ value }) => ({ value, labels: labelCandidates(value, labels) }))
+    .filter((v) => v.labels.length > 1);
+}
+
+/** Label map for every distinct value of the label column, matched by name (exact, else case-insensitive). */
 export function autoLabelMap(
   dataset: Dataset,
   labelColumn: string | null,
   labels: readonly string[],
-): Record<string, string | null> {
-  if (!labelColumn) return {};
-  const map: Record<string, string | null> = {};
-  for (const { value } of columnValues(dataset, labelColumn)) if (value !== '') map[value] = matchLabel(value, labels);
+): Map<string, string | null> {
+  const map = new Map<string, string | null>();
+  if (!labelColumn) return map;
+  for (const { value } of columnValues(dataset, labelColumn))
+    if (value !== '') map.set(value, matchLabel(value, labels));
   return map;
 }
 
@@ -585,7 +617,7 @@ export function buildExamples(
     }
     if (!bad) {
       const rawLabel = labelIndex >= 0 ? (row.values[labelIndex] ?? '').trim() : '';
-      const gold = mapping.labelMap[rawLabel] ?? null;
+      const gold = mapping.labelMap.get(rawLabel) ?? null;
       if (rawLabel === '') bad = { line, endLine, code: 'missing-label', column: mapping.labelColumn ?? '' };
       else if (gold === null || !labelSet.has(gold)) bad = { line, endLine, code: 'unknown-label', value: rawLabel };
       else examples.push({ line, endLine, inputs, gold, rawLabel });

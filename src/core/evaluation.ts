@@ -1,94 +1,31 @@
 // Batch evaluation on labelled data, shared by the browser workbench and the CLI (same code, so the
 // same numbers for the same setup, data and model).
 //
-// Flow:  prepareTemplates(setup templates, verbalizer, tokenizer)     label words per template
-//        runEvaluation({ templates, examples, score, … })              chunks of prompts → runtime
+// Flow:  pipeline.bindTemplates(setup templates, verbalizer)          label words per template
+//        runEvaluation({ templates, examples, pipeline, … })           chunks of examples → pipeline
 //        runMetrics(run, template | 'ensemble', mode)                  metrics on finished examples
 //        diagnose(metrics), evaluationReport(run), predictionsCsv(run)
 //
-// Each example is planned like the live playground (planScoring) with calibration's content-free
-// prompts included, so one pass gives both the uncalibrated and the calibrated distribution.
-// Prompts are deduplicated by their rendered key across examples and templates: the content-free
-// prompts run once per template, a repeated input once. Examples run in a fixed shuffled order so
-// that a run cancelled midway has evaluated a random sample, not the first rows of a sorted file.
+// Each chunk of examples is one pass of the scoring pipeline (pipeline.ts) — the same planning,
+// de-duplication, cache and re-scoring as the live playground — with PASSES.evaluation's settings:
+// calibration's content-free prompts are always planned, so one pass gives both the uncalibrated
+// and the calibrated distribution. The content-free prompts run once per template, a repeated
+// input once. Examples run in a fixed shuffled order so that a run cancelled midway has evaluated
+// a random sample, not the first rows of a sorted file.
 
 import Papa from 'papaparse';
-import type { MaskScores, ModelFacts, PromptScores, RenderedPrompt, WordTokenization } from './types.ts';
-import { maskPrecededBySpace, parseTemplate, promptLayout, renderPrompt, type Template } from './template.ts';
-import {
-  isUsable,
-  labelWordTexts,
-  resolveFromTokenizations,
-  type ResolutionIssue,
-  type ResolvedWord,
-  type Verbalizer,
-} from './verbalizer.ts';
-import { argmax, planScoring, requiredPrompts, scoreLabels, type ScoringOptions, type ScoringPlan } from './scoring.ts';
-import { computeMetrics, type Metrics } from './metrics.ts';
+import { promptLayout, renderPrompt, type Template } from './template.ts';
+import { isUsable } from './verbalizer.ts';
+import { argmax, type ScoringOptions } from './scoring.ts';
+import type { PreparedTemplate } from './bound-verbalizer.ts';
+import { PASSES, type PassJob, type PassSettings, type ScoringPipeline } from './pipeline.ts';
+import { computeMetrics, MACRO_CONVENTION, type Metrics } from './metrics.ts';
 import type { EvalExample } from './dataset.ts';
 
 // ---------------------------------------------------------------------------------------------
-// Templates with their label words
+// Templates with their label words: bound by the pipeline (ScoringPipeline.bindTemplates)
 
-export interface PreparedTemplate {
-  id: string;
-  name: string;
-  text: string;
-  template: Template;
-  /** The verbalizer's words as this model tokenizes them after this template's [Z]. */
-  words: ResolvedWord[];
-  issues: ResolutionIssue[];
-}
-
-export interface TemplateProblem {
-  id: string;
-  name: string;
-  messages: string[];
-}
-
-/**
- * Parses each template and tokenizes the label words in the form the model sees after its [Z]
- * (a leading space for BPE when [Z] follows a space). Invalid templates are reported, not run.
- */
-export async function prepareTemplates(
-  entries: readonly { id: string; name: string; text: string }[],
-  verbalizer: Verbalizer,
-  facts: Pick<ModelFacts, 'tokenizerKind'>,
-  tokenizeWords: (texts: string[]) => Promise<WordTokenization[]>,
-): Promise<{ templates: PreparedTemplate[]; problems: TemplateProblem[] }> {
-  const parsed = entries.map((entry) => ({ entry, parse: parseTemplate(entry.text) }));
-  const problems: TemplateProblem[] = [];
-  const valid: { entry: (typeof entries)[number]; template: Template; texts: string[] }[] = [];
-  for (const { entry, parse } of parsed) {
-    if (!parse.ok) {
-      problems.push({ id: entry.id, name: entry.name, messages: parse.errors.map((e) => e.message) });
-      continue;
-    }
-    const texts = labelWordTexts(verbalizer, {
-      tokenizerKind: facts.tokenizerKind,
-      precededBySpace: maskPrecededBySpace(parse.template),
-    });
-    valid.push({ entry, template: parse.template, texts });
-  }
-  const unique = [...new Set(valid.flatMap((v) => v.texts))];
-  const forms = unique.length > 0 ? await tokenizeWords(unique) : [];
-  const byText = new Map(unique.map((text, i) => [text, forms[i]!] as const));
-  const templates = valid.map(({ entry, template, texts }) => {
-    const resolution = resolveFromTokenizations(
-      verbalizer,
-      texts.map((t) => byText.get(t)!),
-    );
-    return {
-      id: entry.id,
-      name: entry.name,
-      text: entry.text,
-      template,
-      words: resolution.words,
-      issues: resolution.issues,
-    };
-  });
-  return { templates, problems };
-}
+export type { PreparedTemplate, TemplateProblem } from './bound-verbalizer.ts';
 
 /** The union of every template's slots, in order (X, or X1, X2, …). */
 export function templateSlots(templates: readonly { template: Template }[]): string[] {
@@ -99,9 +36,6 @@ export function templateSlots(templates: readonly { template: Template }[]): str
 
 // ---------------------------------------------------------------------------------------------
 // Running
-
-/** Runs prompts on the model; results aligned with `prompts`, probabilities read at `tokenIds`. */
-export type EvalScorer = (prompts: RenderedPrompt[], tokenIds: number[], topK: number) => Promise<PromptScores[]>;
 
 export interface TopToken {
   id: number;
@@ -155,8 +89,10 @@ export interface EvaluationInput {
   examples: EvalExample[];
   labels: string[];
   scoring: ScoringOptions;
-  maskToken: string;
-  score: EvalScorer;
+  /** The model, through the one scoring pipeline (a fresh one per run keeps the run's cache its own). */
+  pipeline: ScoringPipeline;
+  /** Runtime lane (default: PASSES.evaluation's). */
+  lane?: string;
   signal?: AbortSignal;
   onProgress?: (progress: EvaluationProgress, run: EvaluationRun) => void;
   /** Prompts per runtime request: small enough for a responsive progress bar and Cancel. */
@@ -172,12 +108,14 @@ export interface EvaluationInput {
   yieldNow?: () => Promise<void>;
 }
 
-export const EVAL_DEFAULTS = Object.freeze({ promptsPerRequest: 48, topK: 5, seed: 1 });
+export const EVAL_DEFAULTS = Object.freeze({
+  promptsPerRequest: PASSES.evaluation.requestSize,
+  topK: PASSES.evaluation.topK,
+  seed: 1,
+});
 /** Longest stretch of work between two turns for the host (milliseconds). */
 const SLICE_MS = 12;
 const macrotask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
-/** Runtime results kept for reuse (identical prompts); content-free prompts are always kept. */
-const CACHE_LIMIT = 50_000;
 
 /** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
 export function seededRandom(seed: number): () => number {
@@ -202,20 +140,13 @@ export function evaluationOrder(n: number, seed: number = EVAL_DEFAULTS.seed): n
   return order;
 }
 
-/** Scores in the run's shared token columns; `top` only where it was asked for. */
-interface CachedScores {
-  masks: MaskScores[];
-  truncatedTokens: number;
-  contentFree: boolean;
-}
-
 function emptyRun(input: EvaluationInput): EvaluationRun {
   return {
     labels: [...input.labels],
     templates: input.templates,
     examples: input.examples,
     scoring: { ...input.scoring },
-    maskToken: input.maskToken,
+    maskToken: input.pipeline.model.maskToken,
     order: evaluationOrder(input.examples.length, input.seed ?? EVAL_DEFAULTS.seed),
     done: 0,
     outcomes: input.templates.map(() => new Array<ExampleOutcome | undefined>(input.examples.length)),
@@ -235,45 +166,12 @@ export async function runEvaluation(input: EvaluationInput): Promise<EvaluationR
   const started = now();
   const run = emptyRun(input);
   const perRequest = Math.max(1, Math.floor(input.promptsPerRequest ?? EVAL_DEFAULTS.promptsPerRequest));
-  const topK = input.topK ?? EVAL_DEFAULTS.topK;
-  const planOptions: ScoringOptions = { ...input.scoring, calibrate: true };
-  const context = { maskToken: input.maskToken };
-
-  // One list of token ids for all templates (their word forms may differ), and each template's
-  // plan columns inside it.
-  const unionIds: number[] = [];
-  const unionIndex = new Map<number, number>();
-  const columns = input.templates.map((t) => {
-    const probe = planScoring(t.template, {}, t.words, planOptions, context);
-    return probe.tokenIds.map((id) => {
-      let c = unionIndex.get(id);
-      if (c === undefined) {
-        c = unionIds.push(id) - 1;
-        unionIndex.set(id, c);
-      }
-      return c;
-    });
-  });
-
-  const cache = new Map<string, CachedScores>();
-  const remember = (key: string, value: CachedScores) => {
-    cache.set(key, value);
-    if (cache.size <= CACHE_LIMIT) return;
-    for (const [k, v] of cache) {
-      if (cache.size <= CACHE_LIMIT) break;
-      if (!v.contentFree) cache.delete(k);
-    }
+  const settings: PassSettings = {
+    ...PASSES.evaluation,
+    lane: input.lane ?? PASSES.evaluation.lane,
+    requestSize: perRequest,
+    topK: input.topK ?? EVAL_DEFAULTS.topK,
   };
-  const view = (cached: CachedScores, cols: readonly number[]): PromptScores => ({
-    masks: cached.masks.map((m) => ({
-      probs: cols.map((c) => m.probs[c]!),
-      logits: cols.map((c) => m.logits[c]!),
-      top: m.top,
-    })),
-    tokens: [],
-    maskPositions: [],
-    truncatedTokens: cached.truncatedTokens,
-  });
 
   const report = () => {
     run.stats.elapsedMs = now() - started;
@@ -299,61 +197,36 @@ export async function runEvaluation(input: EvaluationInput): Promise<EvaluationR
         run.status = 'cancelled';
         break;
       }
-      // Gather examples until their new prompts fill a request.
-      const chunk: { example: number; plans: ScoringPlan[] }[] = [];
-      const pending = new Map<string, { prompt: RenderedPrompt; contentFree: boolean }>();
-      while (position < n && pending.size < perRequest && chunk.length < perRequest * 4) {
-        const example = run.order[position++]!;
-        const inputs = run.examples[example]!.inputs;
-        const plans = input.templates.map((t) => planScoring(t.template, inputs, t.words, planOptions, context));
-        for (const plan of plans) {
-          for (const i of requiredPrompts(plan, planOptions)) {
-            const key = plan.keys[i]!;
-            if (cache.has(key)) run.stats.promptsReused++;
-            else if (pending.has(key)) run.stats.promptsReused++;
-            else pending.set(key, { prompt: plan.prompts[i]!, contentFree: !plan.info[i]!.uses.includes('input') });
-          }
-        }
-        chunk.push({ example, plans });
+      // Gather examples until their new prompts fill a request (an example that would overfill it
+      // starts the next one); the pipeline's cache answers the rest.
+      const pass = input.pipeline.pass(input.templates, input.scoring, settings);
+      const chunk: { example: number; job: PassJob }[] = [];
+      while (position < n && pass.pendingCount < perRequest && chunk.length < perRequest * 4) {
+        const example = run.order[position]!;
+        const job = pass.add(run.examples[example]!.inputs, perRequest);
+        if (!job) break;
+        position++;
+        chunk.push({ example, job });
       }
-
-      if (pending.size > 0) {
-        const jobs = [...pending.entries()];
-        const results = await input.score(
-          jobs.map(([, job]) => job.prompt),
-          unionIds,
-          topK,
-        );
+      if (pass.pendingCount > 0) {
+        await pass.run(input.signal ? { signal: input.signal } : {});
         sliceStart = now(); // awaiting the model gave the host its turn
-        if (results.length !== jobs.length)
-          throw new Error(`The runtime returned ${results.length} results for ${jobs.length} prompts.`);
-        run.stats.requests++;
-        run.stats.promptsRun += jobs.length;
-        jobs.forEach(([key, job], i) => {
-          const r = results[i]!;
-          remember(key, {
-            masks: r.masks.map((m) => ({ probs: m.probs, logits: m.logits, top: m.top })),
-            truncatedTokens: r.truncatedTokens,
-            contentFree: job.contentFree,
-          });
-        });
       }
+      run.stats.requests += pass.stats.requests;
+      run.stats.promptsRun += pass.stats.promptsRun;
+      run.stats.promptsReused += pass.stats.promptsReused;
 
-      for (const { example, plans } of chunk) {
-        plans.forEach((plan, t) => {
-          const results: (PromptScores | undefined)[] = plan.keys.map(() => undefined);
-          for (const i of requiredPrompts(plan, planOptions)) results[i] = view(cache.get(plan.keys[i]!)!, columns[t]!);
-          const plain = scoreLabels(plan, results, { ...input.scoring, calibrate: false });
-          const calibrated = scoreLabels(plan, results, planOptions);
-          const main = cache.get(plan.keys[plan.inputPrompt[1]!]!)!;
+      for (const { example, job } of chunk) {
+        input.templates.forEach((_, t) => {
+          const { scores, main } = pass.result(job, t);
           run.outcomes[t]![example] = {
-            uncalibrated: plain.probs,
-            calibrated: calibrated.probs,
-            uniform: plain.flags.uniform,
+            uncalibrated: scores.uncalibrated,
+            calibrated: scores.probs,
+            uniform: scores.flags.uniform,
             top: (main.masks[0]?.top ?? []).map((x) => ({ id: x.id, token: x.token, prob: x.prob })),
-            truncatedTokens: plain.flags.truncatedTokens,
+            truncatedTokens: scores.flags.truncatedTokens,
           };
-          if (run.contentFree[t] === null) run.contentFree[t] = calibrated.contentFree;
+          if (run.contentFree[t] === null) run.contentFree[t] = scores.contentFree;
         });
       }
       run.done += chunk.length;
@@ -569,7 +442,7 @@ export function diagnose(
       hints.push({ code: 'no-support', severity: 'info', label: m.label });
       return;
     }
-    if (m.support >= T.minCount && m.recall < T.low) {
+    if (m.support >= T.minCount && m.recall !== null && m.recall < T.low) {
       // Where its examples went instead.
       const row = confusion[l] ?? [];
       const j = argmax(row.map((c, k) => (k === l ? -1 : c)));
@@ -582,7 +455,7 @@ export function diagnose(
         ...(j >= 0 && (row[j] ?? 0) > 0 ? { other: labels[j]! } : {}),
       });
     }
-    if (m.predicted >= T.minCount && m.precision < T.low) {
+    if (m.predicted >= T.minCount && m.precision !== null && m.precision < T.low) {
       const j = argmax(confusion.map((row, k) => (k === l ? -1 : (row[l] ?? 0))));
       hints.push({
         code: 'low-precision',
@@ -628,7 +501,7 @@ export function describeHint(h: DiagnosisHint, calibrated: boolean): string {
     case 'imbalanced-gold':
       return `The data is imbalanced: ${pct(h.value)} of the examples are "${h.label}". Accuracy can look good just by predicting it; compare macro-F1.`;
     case 'no-support':
-      return `"${h.label}" has no examples in the data; its recall and F1 count as 0 in macro-F1.`;
+      return `"${h.label}" has no examples in the data; its recall is undefined (—) and its F1 counts as 0 in macro-F1.`;
     case 'calibration-helps':
       return calibrated
         ? `Calibration lowers macro-F1 here (${pct(h.reference)} without vs ${pct(h.value)} with it).`
@@ -642,13 +515,31 @@ export function describeHint(h: DiagnosisHint, calibrated: boolean): string {
 // Export
 
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
+/** Rounded, and undefined stays undefined (null). */
+const round6OrNull = (x: number | null) => (x === null ? null : round6(x));
+
+export interface LabelSummary {
+  label: string;
+  /** null when undefined (never predicted); see MACRO_CONVENTION. */
+  precision: number | null;
+  /** null when undefined (no gold example). */
+  recall: number | null;
+  /** null when undefined (no gold example and never predicted). */
+  f1: number | null;
+  support: number;
+  predicted: number;
+  tp: number;
+  fp: number;
+  fn: number;
+}
 
 export interface MetricsSummary {
   n: number;
-  accuracy: number;
+  /** null when no example was evaluated. */
+  accuracy: number | null;
   macroF1: number;
-  microF1: number;
-  perLabel: { label: string; precision: number; recall: number; f1: number; support: number; predicted: number }[];
+  microF1: number | null;
+  perLabel: LabelSummary[];
   /** confusion[gold][predicted], indices into `labels`. */
   confusion: number[][];
 }
@@ -656,16 +547,19 @@ export interface MetricsSummary {
 export function summarizeMetrics(m: Metrics): MetricsSummary {
   return {
     n: m.n,
-    accuracy: round6(m.accuracy),
+    accuracy: round6OrNull(m.accuracy),
     macroF1: round6(m.macroF1),
-    microF1: round6(m.microF1),
+    microF1: round6OrNull(m.microF1),
     perLabel: m.perLabel.map((l) => ({
       label: l.label,
-      precision: round6(l.precision),
-      recall: round6(l.recall),
-      f1: round6(l.f1),
+      precision: round6OrNull(l.precision),
+      recall: round6OrNull(l.recall),
+      f1: round6OrNull(l.f1),
       support: l.support,
       predicted: l.predicted,
+      tp: l.tp,
+      fp: l.fp,
+      fn: l.fn,
     })),
     confusion: m.confusion.map((row) => [...row]),
   };
@@ -673,7 +567,10 @@ export function summarizeMetrics(m: Metrics): MetricsSummary {
 
 export interface EvaluationReport {
   format: 'clozelab-evaluation';
-  version: 1;
+  /** 2: undefined per-label values are null (1 wrote 0), counts per label, `metricsConvention`. */
+  version: 2;
+  /** How undefined values and macro averages are written (MACRO_CONVENTION). */
+  metricsConvention: string;
   model: { id: string; dtype: string } | null;
   labels: string[];
   scoring: ScoringOptions;
@@ -696,7 +593,8 @@ export function evaluationReport(
   });
   return {
     format: 'clozelab-evaluation',
-    version: 1,
+    version: 2,
+    metricsConvention: MACRO_CONVENTION,
     model: meta.model,
     labels: [...run.labels],
     scoring: { ...run.scoring },

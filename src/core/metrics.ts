@@ -1,21 +1,33 @@
 // Classification metrics for the evaluation workbench.
 //
 // For each label l (one-vs-rest): tp = #(gold=l, pred=l), fp = #(gold≠l, pred=l), fn = #(gold=l, pred≠l)
-//   precision = tp / (tp + fp), recall = tp / (tp + fn), F1 = 2·P·R / (P + R)
-// Any 0/0 is reported as 0 (never NaN) and flagged (noSupport / noPredictions).
-// accuracy = #(gold = pred) / n  (string equality, whether or not the label is in `labels`)
-// macro-F1 = mean of the per-label F1 over all given labels (zero-support labels count as 0,
-//   like scikit-learn with zero_division=0 — the flag tells the UI to explain it).
-// micro-F1 from Σtp, Σfp, Σfn over the given labels; equals accuracy when every gold and predicted
-//   label is in `labels`.
+//   precision = tp / (tp + fp), recall = tp / (tp + fn), F1 = 2·tp / (2·tp + fp + fn)
+//   (= 2·P·R / (P + R) where both are defined).
+// Undefined stays undefined: a 0/0 is null (never NaN, never a made-up 0) — precision of a label
+//   never predicted, recall of a label without gold examples, F1 of a label with neither — and
+//   flagged (noPredictions / noSupport); the counts are always there.
+// accuracy = #(gold = pred) / n  (string equality, whether or not the label is in `labels`); null when n = 0.
+// macro-F1 = mean of the per-label F1 over all given labels, an undefined F1 counting as 0 — the
+//   convention of scikit-learn's f1_score(average='macro', zero_division=0). MACRO_CONVENTION says
+//   so in every export.
+// micro-F1 from Σtp, Σfp, Σfn over the given labels (null when 0/0); equals accuracy when every gold
+//   and predicted label is in `labels`.
 // confusion[g][p] = #(gold = labels[g], pred = labels[p]); rows or columns outside `labels` are
 //   counted in `outsideLabels` instead.
 
+/** How macro averages treat undefined per-label values (stated in the metrics JSON and the README). */
+export const MACRO_CONVENTION =
+  'Per-label precision, recall and F1 that are undefined (0/0: a label never predicted, or without gold examples) are null. ' +
+  "Macro-F1 is the mean over all labels with an undefined F1 counted as 0 (scikit-learn's f1_score(average='macro', zero_division=0)).";
+
 export interface LabelMetrics {
   label: string;
-  precision: number;
-  recall: number;
-  f1: number;
+  /** tp / (tp + fp); null when the label is never predicted. */
+  precision: number | null;
+  /** tp / (tp + fn); null when the label has no gold example. */
+  recall: number | null;
+  /** 2·tp / (2·tp + fp + fn); null only with neither gold examples nor predictions. */
+  f1: number | null;
   /** Number of gold examples with this label. */
   support: number;
   /** Number of examples predicted as this label. */
@@ -23,20 +35,22 @@ export interface LabelMetrics {
   tp: number;
   fp: number;
   fn: number;
-  /** No gold example has this label: recall and F1 are 0 by convention. */
+  /** No gold example has this label: recall is undefined (null). */
   noSupport: boolean;
-  /** Never predicted: precision is 0 by convention. */
+  /** Never predicted: precision is undefined (null). */
   noPredictions: boolean;
 }
 
 export interface Metrics {
   /** Number of examples. */
   n: number;
-  accuracy: number;
+  /** null when there are no examples. */
+  accuracy: number | null;
   perLabel: LabelMetrics[];
+  /** Mean F1 over all labels, an undefined F1 counting as 0 (MACRO_CONVENTION); 0 without labels. */
   macroF1: number;
-  micro: { precision: number; recall: number; f1: number };
-  microF1: number;
+  micro: { precision: number | null; recall: number | null; f1: number | null };
+  microF1: number | null;
   labels: string[];
   /** counts[gold][pred], indices into `labels`. */
   confusion: number[][];
@@ -44,8 +58,9 @@ export interface Metrics {
   outsideLabels: number;
 }
 
-const div = (a: number, b: number) => (b === 0 ? 0 : a / b);
-const f1 = (p: number, r: number) => (p + r === 0 ? 0 : (2 * p * r) / (p + r));
+/** a / b, or null for 0/0 (undefined). */
+const div = (a: number, b: number): number | null => (b === 0 ? null : a / b);
+const f1 = (tp: number, fp: number, fn: number) => div(2 * tp, 2 * tp + fp + fn);
 
 export function computeMetrics(
   gold: readonly string[],
@@ -77,13 +92,11 @@ export function computeMetrics(
     }
   }
   const perLabel: LabelMetrics[] = labelList.map((label, l) => {
-    const precision = div(tp[l]!, tp[l]! + fp[l]!);
-    const recall = div(tp[l]!, tp[l]! + fn[l]!);
     return {
       label,
-      precision,
-      recall,
-      f1: f1(precision, recall),
+      precision: div(tp[l]!, tp[l]! + fp[l]!),
+      recall: div(tp[l]!, tp[l]! + fn[l]!),
+      f1: f1(tp[l]!, fp[l]!, fn[l]!),
       support: tp[l]! + fn[l]!,
       predicted: tp[l]! + fp[l]!,
       tp: tp[l]!,
@@ -94,14 +107,16 @@ export function computeMetrics(
     };
   });
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-  const microP = div(sum(tp), sum(tp) + sum(fp));
-  const microR = div(sum(tp), sum(tp) + sum(fn));
-  const micro = { precision: microP, recall: microR, f1: f1(microP, microR) };
+  const micro = {
+    precision: div(sum(tp), sum(tp) + sum(fp)),
+    recall: div(sum(tp), sum(tp) + sum(fn)),
+    f1: f1(sum(tp), sum(fp), sum(fn)),
+  };
   return {
     n: gold.length,
     accuracy: div(correct, gold.length),
     perLabel,
-    macroF1: div(sum(perLabel.map((m) => m.f1)), L),
+    macroF1: L === 0 ? 0 : sum(perLabel.map((m) => m.f1 ?? 0)) / L,
     micro,
     microF1: micro.f1,
     labels: labelList,

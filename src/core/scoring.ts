@@ -42,9 +42,9 @@ export function contentFreeStrings(maskToken?: string): string[] {
 
 /**
  * One inputs record per content-free string, every slot filled with that same string.
- * NOTE for the runtime: the third record puts the literal mask token into an *input* part, so the
- * tokenized prompt contains an extra mask token; the answer mask(s) must be located from the
- * `mask` part, not by searching for the mask id.
+ * The third record puts the literal mask token into an *input* part. planScoring renders these
+ * prompts with `contentFree` input parts, so the runtime keeps that mask token (it reads a mask
+ * token in any other input as [UNK]); the answer is still read only at the `mask` part's positions.
  */
 export function contentFreeInputs(slots: readonly string[], maskToken?: string): Record<string, string>[] {
   return contentFreeStrings(maskToken).map((s) => Object.fromEntries(slots.map((slot) => [slot, s])));
@@ -144,7 +144,7 @@ export function planScoring(
   const keys: string[] = [];
   const info: PlannedPrompt[] = [];
   const add = (inp: Readonly<Record<string, string>>, count: number, use: 'input' | number): number => {
-    const prompt = renderPrompt(template, inp, count);
+    const prompt = renderPrompt(template, inp, count, { contentFree: use !== 'input' });
     const key = promptKey(prompt);
     let idx = keys.indexOf(key);
     if (idx < 0) {

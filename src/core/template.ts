@@ -14,6 +14,7 @@
 //
 // Errors are values (never exceptions), each with a source span [start, end) in UTF-16 offsets.
 
+import { lineIndex } from './positions';
 import type { PromptPart, RenderedPrompt, Span } from './types.ts';
 
 export type SlotModifier = 'lower' | 'nopunct';
@@ -82,22 +83,21 @@ export type TemplateParse =
 
 /** 1-based line and column of a UTF-16 offset in `source` (offsets past the end clamp to the end). */
 export function offsetToLineColumn(source: string, offset: number): { line: number; column: number } {
-  const end = Math.max(0, Math.min(offset, source.length));
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < end; i++) {
-    if (source.charCodeAt(i) === 10 /* \n */) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, column: end - lineStart + 1 };
+  return lineIndex(source).at(offset);
 }
 
 /** "character 12" for one-line sources, "line 2, character 5" otherwise (1-based, for messages). */
 export function describePosition(source: string, offset: number): string {
-  const { line, column } = offsetToLineColumn(source, offset);
-  return source.includes('\n') ? `line ${line}, character ${column}` : `character ${column}`;
+  return positionDescriber(source)(offset);
+}
+
+/** describePosition for many offsets of one source, with the line index built once. */
+function positionDescriber(source: string): (offset: number) => string {
+  const index = lineIndex(source);
+  return (offset) => {
+    const { line, column } = index.at(offset);
+    return index.lines > 1 ? `line ${line}, character ${column}` : `character ${column}`;
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -183,7 +183,11 @@ export function parseTemplate(text: string): TemplateParse {
   const warn = (code: TemplateWarningCode, message: string, span: Span, params?: Record<string, string | number>) =>
     warnings.push({ code, severity: 'warning', message, span, ...(params ? { params } : {}) });
   // Line and column of an offset, for translated messages.
-  const at = (offset: number) => ({ ...offsetToLineColumn(source, offset), multiline: source.includes('\n') ? 1 : 0 });
+  // One line index for every position this parse reports: many problems stay linear in the source.
+  const index = lineIndex(source);
+  const multiline = index.lines > 1 ? 1 : 0;
+  const at = (offset: number) => ({ ...index.at(offset), multiline });
+  const describe = positionDescriber(source);
 
   if (source.trim() === '') {
     err(
@@ -225,7 +229,7 @@ export function parseTemplate(text: string): TemplateParse {
     if (c === ']') {
       err(
         'stray-bracket',
-        `Unexpected "]" at ${describePosition(source, i)} without a matching "[". To write a literal bracket, type \\].`,
+        `Unexpected "]" at ${describe(i)} without a matching "[". To write a literal bracket, type \\].`,
         {
           start: i,
           end: i + 1,
@@ -246,7 +250,7 @@ export function parseTemplate(text: string): TemplateParse {
     if (j >= n || source[j] !== ']') {
       err(
         'unclosed-bracket',
-        `The "[" at ${describePosition(source, i)} is never closed. Close the slot with "]" (e.g. [X]), or type \\[ for a literal bracket.`,
+        `The "[" at ${describe(i)} is never closed. Close the slot with "]" (e.g. [X]), or type \\[ for a literal bracket.`,
         { start: i, end: i + 1 },
         at(i),
       );
@@ -256,7 +260,7 @@ export function parseTemplate(text: string): TemplateParse {
     }
     flush(i);
     const span = { start: i, end: j + 1 };
-    const where = describePosition(source, i);
+    const where = describe(i);
     const pieces = splitSlot(source, i + 1, j);
     const name = pieces[0]!.text;
     const mods = pieces.slice(1);
@@ -307,7 +311,7 @@ export function parseTemplate(text: string): TemplateParse {
             : '';
           err(
             'unknown-modifier',
-            `Unknown modifier "${shown(m.text)}" in [${name}…] at ${describePosition(source, m.start)}.${lowerHint} Available modifiers: lower (lowercase the first letter), nopunct (drop final punctuation).`,
+            `Unknown modifier "${shown(m.text)}" in [${name}…] at ${describe(m.start)}.${lowerHint} Available modifiers: lower (lowercase the first letter), nopunct (drop final punctuation).`,
             { start: m.start, end: m.end },
             { ...at(m.start), slot: name, modifier: shown(m.text), suggestion: lowerHint ? m.text.toLowerCase() : '' },
           );
@@ -349,7 +353,7 @@ export function parseTemplate(text: string): TemplateParse {
   for (const extra of masks.slice(1)) {
     err(
       'duplicate-mask',
-      `[Z] appears more than once: the second one is at ${describePosition(source, extra.span.start)}. A template has exactly one answer slot.`,
+      `[Z] appears more than once: the second one is at ${describe(extra.span.start)}. A template has exactly one answer slot.`,
       extra.span,
       at(extra.span.start),
     );
@@ -362,7 +366,7 @@ export function parseTemplate(text: string): TemplateParse {
     const earlier = later === firstPlain ? firstNumbered : firstPlain;
     err(
       'mixed-inputs',
-      `[${later.slot}] at ${describePosition(source, later.span.start)} is mixed with [${earlier.slot}] used earlier, so it's unclear which input is which. Use either one input [X], or numbered inputs [X1], [X2], … — not both.`,
+      `[${later.slot}] at ${describe(later.span.start)} is mixed with [${earlier.slot}] used earlier, so it's unclear which input is which. Use either one input [X], or numbered inputs [X1], [X2], … — not both.`,
       later.span,
       { ...at(later.span.start), slot: later.slot, other: earlier.slot },
     );
@@ -403,7 +407,7 @@ export function parseTemplate(text: string): TemplateParse {
     while (found >= 0) {
       warn(
         'literal-mask-token',
-        `"${literal.replace(/\\/g, '')}" at ${describePosition(source, found)} is plain text here, but the model's tokenizer may read it as a real mask token. Use [Z] for the answer slot, or reword it.`,
+        `"${literal.replace(/\\/g, '')}" at ${describe(found)} is plain text here, but the model's tokenizer may read it as a real mask token. Use [Z] for the answer slot, or reword it.`,
         { start: found, end: found + literal.length },
         { ...at(found), literal: literal.replace(/\\/g, '') },
       );
@@ -456,6 +460,7 @@ export function renderPrompt(
   template: Template,
   inputs: Readonly<Record<string, string>>,
   maskCount = 1,
+  options: { contentFree?: boolean } = {},
 ): RenderedPrompt {
   if (!Number.isInteger(maskCount) || maskCount < 1)
     throw new RangeError(`maskCount must be an integer ≥ 1, got ${maskCount}`);
@@ -466,7 +471,12 @@ export function renderPrompt(
       if (last && last.kind === 'template') last.text += node.text;
       else parts.push({ kind: 'template', text: node.text });
     } else if (node.kind === 'input') {
-      parts.push({ kind: 'input', slot: node.slot, text: prepareInput(inputs[node.slot] ?? '', node.modifiers) });
+      const text = prepareInput(inputs[node.slot] ?? '', node.modifiers);
+      parts.push(
+        options.contentFree
+          ? { kind: 'input', slot: node.slot, text, contentFree: true }
+          : { kind: 'input', slot: node.slot, text },
+      );
     } else {
       parts.push({ kind: 'mask', count: maskCount });
     }
@@ -533,7 +543,14 @@ export function promptLayout(prompt: RenderedPrompt, maskToken: string): PromptL
 export function promptKey(prompt: RenderedPrompt): string {
   return JSON.stringify(
     prompt.parts.map((p) =>
-      p.kind === 'mask' ? ['m', p.count] : p.kind === 'input' ? ['i', p.slot, p.text] : ['t', p.text],
+      p.kind === 'mask'
+        ? ['m', p.count]
+        : p.kind === 'input'
+          ? // A content-free input runs differently (its mask token stays a mask token): another key.
+            p.contentFree
+            ? ['i', p.slot, p.text, 'cf']
+            : ['i', p.slot, p.text]
+          : ['t', p.text],
     ),
   );
 }

@@ -11,10 +11,19 @@ export interface Span {
 /**
  * One piece of a rendered prompt. `template` text is never cut; `input` text may be shortened
  * from its end when the prompt is longer than the model allows; `mask` stands for `count`
- * consecutive mask tokens (one per sub-token of the label word being scored).
+ * consecutive mask tokens (one per sub-token of the label word being scored). Only `mask` parts
+ * are read: the runtime reports scores at their positions and nowhere else.
+ *
+ * A mask token typed into an input ("[MASK]", "<mask>") is read by the runtime as the unknown
+ * token, so it can't pose as an answer slot. `contentFree` exempts an input from that: it marks the
+ * content-free inputs of contextual calibration ("N/A", "", the mask token — Zhao et al. 2021),
+ * whose third input *is* the mask token. Only the scoring plan sets it (planScoring's content-free
+ * prompts); text from a user, a link or a file is rendered without it.
  */
 export type PromptPart =
-  { kind: 'template'; text: string } | { kind: 'input'; slot: string; text: string } | { kind: 'mask'; count: number };
+  | { kind: 'template'; text: string }
+  | { kind: 'input'; slot: string; text: string; contentFree?: boolean }
+  | { kind: 'mask'; count: number };
 
 /** A filled template, ready for the runtime. */
 export interface RenderedPrompt {

@@ -12,6 +12,7 @@
 //
 // Errors are values with severity, 1-based line/column and a source span [start, end).
 
+import { lineIndex } from './positions';
 import type { Span, TokenizerKind, WordTokenization } from './types.ts';
 
 export interface VerbalizerLabel {
@@ -226,18 +227,9 @@ function lexLine(
 export function parseVerbalizer(text: string): VerbalizerParse {
   const source = String(text ?? '');
   const issues: VerbalizerIssue[] = [];
-  const lineStarts: number[] = [0];
-  for (let k = 0; k < source.length; k++) if (source.charCodeAt(k) === 10) lineStarts.push(k + 1);
-  const position = (offset: number) => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - lineStarts[lo]! + 1 };
-  };
+  const index = lineIndex(source);
+  const { lineStarts } = index;
+  const position = (offset: number) => index.at(offset);
   // Messages name the line and column, except for issues about the whole verbalizer.
   const report = (
     code: VerbalizerIssueCode,

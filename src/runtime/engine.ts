@@ -949,12 +949,16 @@ export class MaskedLMEngine {
           : { kind: part.kind, ids: [...this.encodeCached(texts[i] ?? '')] },
       );
       // A literal mask token typed in the input data ("[MASK]", "<mask>") would become an extra,
-      // unreported mask; it is read as an unknown token instead.
+      // unreported mask; it is read as an unknown token instead. Calibration's content-free input
+      // is the mask token on purpose (Zhao et al. 2021): its parts are marked `contentFree` by the
+      // scoring plan and keep it. Either way only the `mask` parts' positions are read.
       const unk = this.facts.unkTokenId;
       if (unk !== null) {
-        for (const s of segments) {
-          if (s.kind === 'input') for (let k = 0; k < s.ids.length; k++) if (s.ids[k] === maskTokenId) s.ids[k] = unk;
-        }
+        segments.forEach((s, i) => {
+          const part = prompt.parts[i];
+          if (s.kind !== 'input' || (part?.kind === 'input' && part.contentFree === true)) return;
+          for (let k = 0; k < s.ids.length; k++) if (s.ids[k] === maskTokenId) s.ids[k] = unk;
+        });
       }
       const truncated = truncateInputs(segments, reserved, maxLength);
       if (truncated < 0) {
@@ -1135,6 +1139,11 @@ export class MaskedLMEngine {
         } else if (part.kind === 'template' || part.kind === 'input') {
           if (typeof part.text !== 'string')
             throw new RuntimeError('invalid-input', `Prompt ${i + 1} has a ${part.kind} part without text.`);
+          if (part.kind === 'input' && part.contentFree !== undefined && typeof part.contentFree !== 'boolean')
+            throw new RuntimeError(
+              'invalid-input',
+              `Prompt ${i + 1} has an input part with an invalid contentFree flag.`,
+            );
         } else {
           throw new RuntimeError('invalid-input', `Prompt ${i + 1} has an unknown part kind.`);
         }

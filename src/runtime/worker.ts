@@ -10,6 +10,7 @@ import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 // The same ORT module instance Transformers.js imports: the engine runs its mask-rows session on it.
 import * as ortWeb from 'onnxruntime-web/webgpu';
+import { appModelsPath } from './app-base.ts';
 import { createRuntimeHandler } from './handler.ts';
 import { provideOrt } from './ort-backend.ts';
 import type { WorkerRequest, WorkerResponse } from './protocol.ts';
@@ -17,12 +18,6 @@ import { holdLifeLock } from './worker-liveness.ts';
 
 /** Most WASM threads we ask for (ORT's own default is min(4, cores / 2)). */
 const MAX_THREADS = 8;
-
-function modelsPath(): string {
-  // A path, not an absolute URL (Transformers.js 4.3 treats URLs differently). Follows Vite's base.
-  const base = import.meta.env.BASE_URL;
-  return typeof base === 'string' && base.startsWith('/') ? `${base.replace(/\/+$/, '')}/models/` : '/models/';
-}
 
 const scope = self as unknown as {
   name?: string;
@@ -42,7 +37,8 @@ if (onnx.wasm) {
   onnx.wasm.proxy = false; // we already are in a worker
 }
 env.allowLocalModels = true;
-env.localModelPath = modelsPath();
+// A path, not an absolute URL (Transformers.js 4.3 treats URLs differently); follows where the app is served.
+env.localModelPath = appModelsPath();
 env.useBrowserCache = true;
 env.cacheKey = 'transformers-cache';
 

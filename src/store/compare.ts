@@ -1,13 +1,13 @@
 // Side-by-side comparison of two templates on the same inputs. Template A is the active one, whose
 // results the live pipeline already keeps (workspace.rows). This second lane scores template B with
-// the same pipeline (live.ts scoreTemplateRows) in its own runtime lane, so it never cancels the
-// live view, and through the same result cache, so a prompt both sides share runs once.
+// the same pipeline (live.ts scoreTemplateRows, PASSES.compare) in its own runtime lane, so it never
+// cancels the live view, and through the same result cache, so a prompt both sides share runs once.
 import { create } from 'zustand';
+import { PASSES } from '../core/pipeline.ts';
 import { isCancellation } from '../runtime/errors.ts';
-import { LIVE_DEBOUNCE_MS, scoreTemplateRows } from './live.ts';
+import { latestRunner } from './latest-run.ts';
+import { LIVE_DEBOUNCE_MS, scoreTemplateRows, templateRowSignature } from './live.ts';
 import { activeTemplate, useWorkspace, type RowResult, type RuntimeFailure, type WorkspaceState } from './workspace.ts';
-
-const COMPARE_LANE = 'compare';
 
 interface CompareState {
   /** Template B (null: the comparison is off). */
@@ -27,18 +27,8 @@ export const useCompare = create<CompareState>()(() => ({
   error: null,
 }));
 
-/** What makes a comparison row's numbers: like live.ts's rowSignature, with template B's text. */
-export function compareSignature(state: WorkspaceState, templateText: string, row: number): string {
-  const { setup, model } = state;
-  return JSON.stringify([
-    model.info?.id,
-    model.info?.dtype,
-    templateText,
-    state.verbalizerText,
-    setup.scoring,
-    setup.inputs[row] ?? null,
-  ]);
-}
+/** What makes a comparison row's numbers: live's row signature, with template B's text. */
+export const compareSignature = templateRowSignature;
 
 /** Template B, or null when none is chosen or it was removed. */
 export function compareTemplate(state: WorkspaceState, templateId = useCompare.getState().templateId) {
@@ -51,25 +41,18 @@ export function defaultCompareId(state: WorkspaceState): string | null {
   return state.setup.templates.find((t) => t.id !== active)?.id ?? null;
 }
 
-let generation = 0;
-let timer: ReturnType<typeof setTimeout> | undefined;
+const compare = latestRunner(compareRun);
 
 export function setCompareTemplate(id: string | null): void {
   useCompare.setState({ templateId: id, rows: [], invalid: false, error: null });
-  scheduleCompare(0);
+  compare.schedule(0);
 }
 
-function scheduleCompare(delayMs = LIVE_DEBOUNCE_MS): void {
-  if (timer !== undefined) clearTimeout(timer);
-  timer = setTimeout(() => {
-    timer = undefined;
-    void runCompare();
-  }, delayMs);
+export function runCompare(): Promise<void> {
+  return compare.now();
 }
 
-export async function runCompare(): Promise<void> {
-  const run = ++generation;
-  const isCurrent = () => run === generation;
+async function compareRun(isCurrent: () => boolean): Promise<void> {
   const state = useWorkspace.getState();
   const template = compareTemplate(state);
   if (!template) {
@@ -78,10 +61,9 @@ export async function runCompare(): Promise<void> {
   }
   try {
     const rows = await scoreTemplateRows(state, template.text, {
-      lane: COMPARE_LANE,
+      settings: PASSES.compare,
       isCurrent,
       onModelRun: () => useCompare.setState({ pending: true }),
-      previous: () => useCompare.getState().rows,
       signature: (row) => compareSignature(state, template.text, row),
     });
     if (rows === 'superseded') return;
@@ -109,5 +91,5 @@ useWorkspace.subscribe((state, before) => {
     state.setup.scoring !== before.setup.scoring &&
     state.setup.templates === before.setup.templates &&
     state.setup.inputs === before.setup.inputs;
-  scheduleCompare(onlyScoring || modelChanged ? 0 : LIVE_DEBOUNCE_MS);
+  compare.schedule(onlyScoring || modelChanged ? 0 : LIVE_DEBOUNCE_MS);
 });

@@ -18,7 +18,6 @@ import { findDemoDataset } from '../core/demo-datasets.ts';
 import {
   evaluationReport,
   predictionsCsv,
-  prepareTemplates,
   runEvaluation,
   templateSlots,
   type CalibrationMode,
@@ -28,14 +27,15 @@ import {
   type TemplateProblem,
 } from '../core/evaluation.ts';
 import { appendLabelWord, labelSearchPrompts, type LabelWordStatsResult } from '../core/label-search.ts';
+import { CACHE_LIMITS, PASSES } from '../core/pipeline.ts';
 import { parseTemplate, type Template } from '../core/template.ts';
 import type { PromptSetup } from '../core/setup.ts';
 import { isUsable, parseVerbalizer } from '../core/verbalizer.ts';
 import { isCancellation, RuntimeError } from '../runtime/errors.ts';
-import { getRuntime } from './live.ts';
+import { getRuntime, modelPipeline } from './live.ts';
 import { useWorkspace } from './workspace.ts';
 
-export const EVAL_LANE = 'eval';
+export const EVAL_LANE = PASSES.evaluation.lane;
 const LABEL_SEARCH_LANE = 'label-search';
 /** Examples per label sampled for the label-word search. */
 export const LABEL_SEARCH_PER_LABEL = 64;
@@ -136,7 +136,7 @@ export interface EvalState {
   addLabelWord(label: string, word: string): boolean;
 }
 
-const emptyMapping = (): DatasetMapping => ({ slots: {}, labelColumn: null, labelMap: {} });
+const emptyMapping = (): DatasetMapping => ({ slots: {}, labelColumn: null, labelMap: new Map() });
 const idleRun = (): EvalRunState => ({
   status: 'idle',
   progress: null,
@@ -251,9 +251,9 @@ export const useEvaluation = create<EvalState>()((set, get) => {
           ? chosen
           : (guess.slots[slot] ?? null);
     }
-    const labelMap: Record<string, string | null> = {};
-    for (const [value, label] of Object.entries(mapping.labelMap)) {
-      labelMap[value] = label !== null && labels.includes(label) ? label : matchLabel(value, labels);
+    const labelMap = new Map<string, string | null>();
+    for (const [value, label] of mapping.labelMap) {
+      labelMap.set(value, label !== null && labels.includes(label) ? label : matchLabel(value, labels));
     }
     return { slots: nextSlots, labelColumn: mapping.labelColumn, labelMap };
   };
@@ -417,7 +417,8 @@ export const useEvaluation = create<EvalState>()((set, get) => {
         labelColumn: column,
         labelMap: autoLabelMap(dataset, column, workspaceLabels()),
       })),
-    setLabelMapping: (value, label) => updateMapping((m) => ({ ...m, labelMap: { ...m.labelMap, [value]: label } })),
+    setLabelMapping: (value, label) =>
+      updateMapping((m) => ({ ...m, labelMap: new Map(m.labelMap).set(value, label) })),
     toggleTemplate: (id) => {
       const all = useWorkspace.getState().setup.templates.map((t) => t.id);
       const current = (get().selectedTemplates ?? all).filter((x) => all.includes(x));
@@ -434,16 +435,17 @@ export const useEvaluation = create<EvalState>()((set, get) => {
       const { examples, dataset, mappingProblems, source } = get();
       const { model, setup } = ws;
       if (!dataset || examples.length === 0 || !source) return;
-      if (model.status !== 'ready' || !model.facts || !model.info) {
+      const livePipeline = modelPipeline();
+      if (model.status !== 'ready' || !model.facts || !model.info || !livePipeline) {
         set({ run: { ...idleRun(), status: 'failed', error: 'no-model' } });
         return;
       }
       runController?.abort();
       const controller = new AbortController();
       runController = controller;
-      const facts = model.facts;
       const info = model.info;
-      const runtime = getRuntime();
+      // The model's scoring pipeline with a cache of this run's own (the live view keeps its cache).
+      const pipeline = livePipeline.withOwnCache(CACHE_LIMITS.evaluation);
       const meta: RunMeta = {
         modelId: info.id,
         dtype: info.dtype,
@@ -461,9 +463,7 @@ export const useEvaluation = create<EvalState>()((set, get) => {
       const isCurrent = () => runController === controller;
       try {
         const entries = chosenTemplates(setup, get().selectedTemplates).map(({ entry }) => entry);
-        const { templates, problems } = await prepareTemplates(entries, setup.verbalizer, facts, (texts) =>
-          runtime.tokenizeWords(texts),
-        );
+        const { templates, problems } = await pipeline.bindTemplates(entries, setup.verbalizer);
         if (!isCurrent()) return;
         if (templates.length === 0) {
           set({ run: { ...idleRun(), status: 'failed', error: 'no-template', templateProblems: problems, meta } });
@@ -484,9 +484,8 @@ export const useEvaluation = create<EvalState>()((set, get) => {
           examples,
           labels,
           scoring: setup.scoring,
-          maskToken: facts.maskToken,
-          score: (prompts, tokenIds, topK) =>
-            runtime.score(prompts, tokenIds, { topK, lane: EVAL_LANE, signal: controller.signal }),
+          pipeline,
+          lane: EVAL_LANE,
           signal: controller.signal,
           yieldNow: nextSlice,
           onProgress: (progress) => {
@@ -542,7 +541,8 @@ export const useEvaluation = create<EvalState>()((set, get) => {
       const ws = useWorkspace.getState();
       const { examples } = get();
       const { model, setup } = ws;
-      if (!model.facts || model.status !== 'ready' || examples.length === 0) return;
+      const pipeline = modelPipeline();
+      if (!model.facts || model.status !== 'ready' || examples.length === 0 || !pipeline) return;
       searchController?.abort();
       const controller = new AbortController();
       searchController = controller;
@@ -567,9 +567,7 @@ export const useEvaluation = create<EvalState>()((set, get) => {
         },
       });
       try {
-        const { templates } = await prepareTemplates([pick.entry], setup.verbalizer, model.facts, (texts) =>
-          runtime.tokenizeWords(texts),
-        );
+        const { templates } = await pipeline.bindTemplates([pick.entry], setup.verbalizer);
         // The verbalizer's one-token words are already in use; don't propose them again.
         const exclude = (templates[0]?.words ?? [])
           .filter((w) => isUsable(w) && w.form.ids.length === 1)

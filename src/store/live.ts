@@ -1,17 +1,20 @@
 // Model loading and live scoring: turns the workspace into runtime requests and results.
 // Every edit schedules a run; a newer run supersedes an older one (same runtime lane), and results
-// are only written if they still belong to the newest edit. Runtime answers are cached by
-// (model, label-word ids, prompt), so changing aggregation or calibration is a pure re-score.
-import { labelWordTexts, parseVerbalizer, resolveFromTokenizations } from '../core/verbalizer.ts';
-import { maskPrecededBySpace, parseTemplate, promptLayout } from '../core/template.ts';
-import { planScoring, scoreFromCache, type ScoringPlan } from '../core/scoring.ts';
+// are only written if they still belong to the newest edit. Scoring goes through the one scoring
+// pipeline (core/pipeline.ts, PASSES.live): its cache holds runtime answers by (model, label-word
+// ids, prompt), so changing aggregation or calibration is a pure re-score.
+import { parseVerbalizer } from '../core/verbalizer.ts';
+import { parseTemplate, promptLayout } from '../core/template.ts';
+import { CACHE_LIMITS, PASSES, ScoringPipeline, type PassSettings } from '../core/pipeline.ts';
+import type { BoundVerbalizer } from '../core/bound-verbalizer.ts';
 import type { ModelRef } from '../core/setup.ts';
-import type { PromptScores, WordTokenization } from '../core/types.ts';
 import { RuntimeClient } from '../runtime/client.ts';
 import { createRuntimeWorker } from '../runtime/browser-worker.ts';
 import { isCancellation, RuntimeError } from '../runtime/errors.ts';
 import type { ModelSource } from '../runtime/protocol.ts';
+import { clientModel } from '../runtime/pipeline-model.ts';
 import { resolveModelSource } from './local-copy.ts';
+import { latestRunner } from './latest-run.ts';
 import {
   activeTemplate,
   useWorkspace,
@@ -21,13 +24,17 @@ import {
   type WorkspaceState,
 } from './workspace.ts';
 
-const LIVE_LANE = 'live';
-const TOP_K = 10;
 /** Typing pauses this long before the model runs. */
 export const LIVE_DEBOUNCE_MS = 250;
-const CACHE_LIMIT = 2_000;
 
 let client: RuntimeClient | null = null;
+/** The scoring pipeline of the loaded model (null while none is loaded); live and compare share it. */
+let pipeline: ScoringPipeline | null = null;
+
+/** The loaded model's scoring pipeline: its bindings and result cache (null while none is loaded). */
+export function modelPipeline(): ScoringPipeline | null {
+  return pipeline;
+}
 
 /** The app's one runtime client (one worker). Tests may install another with setRuntimeClient. */
 export function getRuntime(): RuntimeClient {
@@ -85,7 +92,13 @@ function onProgress(file: string, loaded: number, total: number, status: string)
 
 function onWorkerLost(kind: 'crashed' | 'restarted', message: string): void {
   const s = useWorkspace.getState();
-  useWorkspace.setState({ model: { ...s.model, status: 'idle', info: null, facts: null }, pending: false });
+  pipeline = null;
+  useWorkspace.setState({
+    model: { ...s.model, status: 'idle', info: null, facts: null },
+    binder: null,
+    bound: null,
+    pending: false,
+  });
   s.pushNotice({
     kind: 'error',
     key: kind === 'crashed' ? 'notice.workerCrashed' : 'notice.workerRestarted',
@@ -99,7 +112,7 @@ function onWorkerLost(kind: 'crashed' | 'restarted', message: string): void {
 export async function loadModel(ref: ModelRef = useWorkspace.getState().setup.model): Promise<void> {
   const generation = ++loadGeneration;
   const runtime = getRuntime();
-  resultCache.clear();
+  pipeline = null;
   useWorkspace.setState({
     model: {
       ref,
@@ -110,7 +123,8 @@ export async function loadModel(ref: ModelRef = useWorkspace.getState().setup.mo
       error: null,
       cached: useWorkspace.getState().model.cached,
     },
-    wordTokens: {},
+    binder: null,
+    bound: null,
     pending: false,
   });
   try {
@@ -119,7 +133,11 @@ export async function loadModel(ref: ModelRef = useWorkspace.getState().setup.mo
     if (generation !== loadGeneration) return;
     const { info, facts } = await runtime.load(source, { dtype, device: ref.device });
     if (generation !== loadGeneration) return;
-    useWorkspace.setState((s) => ({ model: { ...s.model, status: 'ready', info, facts, error: null } }));
+    pipeline = new ScoringPipeline(clientModel(runtime, info, facts), { cacheLimit: CACHE_LIMITS.live });
+    useWorkspace.setState((s) => ({
+      model: { ...s.model, status: 'ready', info, facts, error: null },
+      binder: pipeline!.binder,
+    }));
     void refreshCacheStatus();
     scheduleLive(0);
   } catch (error) {
@@ -154,43 +172,24 @@ export function restartRuntime(): void {
 // ---------------------------------------------------------------------------------------------
 // Live scoring
 
-const resultCache = new Map<string, PromptScores>();
-
-function cacheKey(modelKey: string, tokenIds: readonly number[], promptKey: string): string {
-  return `${modelKey}\u0001${tokenIds.join(',')}\u0001${promptKey}`;
-}
-
-function remember(key: string, value: PromptScores): void {
-  resultCache.delete(key);
-  resultCache.set(key, value);
-  if (resultCache.size > CACHE_LIMIT) resultCache.delete(resultCache.keys().next().value as string);
-}
-
-let liveGeneration = 0;
-let timer: ReturnType<typeof setTimeout> | undefined;
+const live = latestRunner(runLive);
 
 /** Runs the live pipeline after `delayMs` (typing) or at once (option changes, Ctrl+Enter). */
 export function scheduleLive(delayMs = LIVE_DEBOUNCE_MS): void {
-  if (timer !== undefined) clearTimeout(timer);
-  timer = setTimeout(() => {
-    timer = undefined;
-    void runLive();
-  }, delayMs);
+  live.schedule(delayMs);
 }
 
 export function runLiveNow(): Promise<void> {
-  if (timer !== undefined) clearTimeout(timer);
-  timer = undefined;
-  return runLive();
+  return live.now();
 }
 
-/** The identity of a row's result: everything that changes its numbers. */
-export function rowSignature(state: ReturnType<typeof useWorkspace.getState>, row: number): string {
+/** The identity of a row's result with `templateText`: everything that changes its numbers. */
+export function templateRowSignature(state: WorkspaceState, templateText: string, row: number): string {
   const { setup, model } = state;
   return JSON.stringify([
     model.info?.id,
     model.info?.dtype,
-    activeTemplate(setup).text,
+    templateText,
     // The text as typed, so a verbalizer with errors dims the last good chart.
     state.verbalizerText,
     setup.scoring,
@@ -198,16 +197,19 @@ export function rowSignature(state: ReturnType<typeof useWorkspace.getState>, ro
   ]);
 }
 
-async function runLive(): Promise<void> {
-  const generation = ++liveGeneration;
-  const isCurrent = () => generation === liveGeneration;
+/** The identity of a live row's result (the active template). */
+export function rowSignature(state: WorkspaceState, row: number): string {
+  return templateRowSignature(state, activeTemplate(state.setup).text, row);
+}
+
+async function runLive(isCurrent: () => boolean): Promise<void> {
   const state = useWorkspace.getState();
   try {
     const rows = await scoreTemplateRows(state, activeTemplate(state.setup).text, {
-      lane: LIVE_LANE,
+      settings: PASSES.live,
       isCurrent,
+      onBound: (bound) => useWorkspace.setState({ bound }),
       onModelRun: () => useWorkspace.setState({ pending: true }),
-      previous: () => useWorkspace.getState().rows,
       signature: (row) => rowSignature(state, row),
     });
     if (rows === 'not-ready' || rows === 'superseded') return;
@@ -222,105 +224,64 @@ async function runLive(): Promise<void> {
 }
 
 export interface TemplateRowsOptions {
-  /** Runtime lane: a newer request in the same lane supersedes an older one ('live', 'compare'). */
-  lane: string;
+  /** The pass settings (PASSES.live or PASSES.compare): lane, request size, top-k. */
+  settings: PassSettings;
   /** False once a newer run of the caller started: stop without writing anything. */
   isCurrent(): boolean;
+  /** The verbalizer bound to the model and this template (also while the template is invalid). */
+  onBound?(bound: BoundVerbalizer): void;
   /** Called when the model has to run (not everything was cached). */
   onModelRun?(): void;
-  /** Results shown now, kept for rows that cannot be scored from the cache. */
-  previous(): readonly (RowResult | null)[];
   signature(row: number): string;
 }
 
 /**
- * Scores every example input of `state`'s setup with `templateText`: label words are tokenized
- * for this model, prompts already answered come from the shared cache, the rest runs in `options.lane`.
- * The live view uses it for the active template; the template comparison (compare.ts) for a second one.
- * Throws runtime errors (cancellations included) to the caller.
+ * Scores every example input of `state`'s setup with `templateText` through the model's scoring
+ * pipeline: the verbalizer is bound to this model and template, prompts already answered come from
+ * the pipeline's cache, the rest runs in the settings' lane. The live view uses it for the active
+ * template; the template comparison (compare.ts) for a second one. Throws runtime errors
+ * (cancellations included) to the caller.
  */
 export async function scoreTemplateRows(
   state: WorkspaceState,
   templateText: string,
   options: TemplateRowsOptions,
-): Promise<(RowResult | null)[] | 'not-ready' | 'invalid' | 'superseded'> {
+): Promise<RowResult[] | 'not-ready' | 'invalid' | 'superseded'> {
   const { model, setup } = state;
-  if (model.status !== 'ready' || !model.facts || !model.info) return 'not-ready';
+  const current = pipeline;
+  if (model.status !== 'ready' || !model.facts || !current) return 'not-ready';
   if (!sameRef(model.ref, setup.model)) return 'not-ready';
-  const facts = model.facts;
-  const info = model.info;
+  const maskToken = model.facts.maskToken;
 
   const parsedTemplate = parseTemplate(templateText);
   const parsedVerbalizer = parseVerbalizer(state.verbalizerText);
-  if (!parsedTemplate.ok || !parsedVerbalizer.ok) return 'invalid';
-  const template = parsedTemplate.template;
-  const verbalizer = parsedVerbalizer.verbalizer;
-  const runtime = getRuntime();
+  if (!parsedVerbalizer.ok) return 'invalid';
+  const template = parsedTemplate.ok ? parsedTemplate.template : null;
 
-  // 1. Label words as this model's tokenizer sees them (cached per model).
-  const formOptions = { tokenizerKind: facts.tokenizerKind, precededBySpace: maskPrecededBySpace(template) };
-  const texts = labelWordTexts(verbalizer, formOptions);
-  const known = useWorkspace.getState().wordTokens;
-  const missing = [...new Set(texts.filter((t) => !(t in known)))];
-  if (missing.length > 0) {
-    const tokenized = await runtime.tokenizeWords(missing);
-    if (!options.isCurrent()) return 'superseded';
-    const added: Record<string, WordTokenization> = {};
-    missing.forEach((t, i) => (added[t] = tokenized[i]!));
-    useWorkspace.setState((s) => ({ wordTokens: { ...s.wordTokens, ...added } }));
-  }
-  const tokens = useWorkspace.getState().wordTokens;
-  const resolution = resolveFromTokenizations(
-    verbalizer,
-    texts.map((t) => tokens[t]!),
+  // 1. The verbalizer bound to this model and template (tokenized once per model and word form).
+  const bound = await current.bind(template, parsedVerbalizer.verbalizer);
+  if (!options.isCurrent()) return 'superseded';
+  options.onBound?.(bound);
+  if (!template) return 'invalid';
+
+  // 2–4. Plan, de-duplicate, cache, run what is missing, re-score.
+  const scored = await current.scoreInputs(
+    [{ template, words: bound.words }],
+    setup.inputs,
+    setup.scoring,
+    options.settings,
+    { isCurrent: options.isCurrent, ...(options.onModelRun ? { onModelRun: options.onModelRun } : {}) },
   );
-
-  // 2. One plan per example input; prompts shared between rows (e.g. calibration's) run once.
-  const modelKey = `${info.id}|${info.dtype}|${info.device}`;
-  const plans: ScoringPlan[] = setup.inputs.map((inputs) =>
-    planScoring(template, inputs, resolution.words, setup.scoring, { maskToken: facts.maskToken, complete: true }),
-  );
-  const lookup = (plan: ScoringPlan) => (key: string) => resultCache.get(cacheKey(modelKey, plan.tokenIds, key));
-  const toRun = new Map<string, { plan: ScoringPlan; index: number }>();
-  for (const plan of plans) {
-    const attempt = scoreFromCache(plan, lookup(plan), setup.scoring);
-    if (!attempt.ok) {
-      for (const index of attempt.missing) toRun.set(plan.keys[index]!, { plan, index });
-    }
-  }
-
-  // 3. Run the model only for prompts it has not answered yet.
-  if (toRun.size > 0) {
-    options.onModelRun?.();
-    const jobs = [...toRun.values()];
-    const tokenIds = jobs[0]!.plan.tokenIds;
-    const results = await runtime.score(
-      jobs.map((job) => job.plan.prompts[job.index]!),
-      tokenIds,
-      // cacheRows: a label-word edit is then answered from the worker's mask-row cache, no forward pass.
-      { topK: TOP_K, lane: options.lane, cacheRows: true },
-    );
-    jobs.forEach((job, i) => remember(cacheKey(modelKey, tokenIds, job.plan.keys[job.index]!), results[i]!));
-    if (!options.isCurrent()) return 'superseded';
-  }
-
-  // 4. Pure re-scoring from the cache.
-  const previous = options.previous();
-  return plans.map((plan, row) => {
-    const attempt = scoreFromCache(plan, lookup(plan), setup.scoring);
-    if (!attempt.ok) return previous[row] ?? null;
-    const mainIndex = plan.inputPrompt[1]!;
-    const main = resultCache.get(cacheKey(modelKey, plan.tokenIds, plan.keys[mainIndex]!))!;
-    return {
-      signature: options.signature(row),
-      scores: attempt.scores,
-      layout: promptLayout(plan.prompts[mainIndex]!, facts.maskToken),
-      top: main.masks[0]?.top ?? [],
-      tokens: main.tokens,
-      maskPositions: main.maskPositions,
-      truncatedTokens: main.truncatedTokens,
-    };
-  });
+  if (!scored || !options.isCurrent()) return 'superseded';
+  return scored.map(([r], row) => ({
+    signature: options.signature(row),
+    scores: r!.scores,
+    layout: promptLayout(r!.prompt, maskToken),
+    top: r!.main.masks[0]?.top ?? [],
+    tokens: r!.main.tokens,
+    maskPositions: r!.main.maskPositions,
+    truncatedTokens: r!.main.truncatedTokens,
+  }));
 }
 
 // Re-run whenever something that changes the numbers changes. Option toggles re-score at once.

@@ -4,6 +4,7 @@
 // appType 'mpa', and we also insist on a JSON object, so an index.html fallback of some other host
 // does not count) and then loads that copy as source 'local', never touching the Hub.
 import { isValidModelId, type ModelDtype, type ModelRef } from '../core/setup.ts';
+import { appModelsPath } from '../runtime/app-base.ts';
 import type { ModelSource } from '../runtime/protocol.ts';
 
 /** The manifest `npm run models:download` writes next to the files. */
@@ -13,14 +14,6 @@ export interface LocalCopy {
   id: string;
   /** ONNX variants present, when the copy has a manifest (e.g. ['q8'] or ['fp32', 'q8']). */
   dtypes: string[] | null;
-}
-
-function modelsBase(): string {
-  const base =
-    typeof import.meta.env?.BASE_URL === 'string' && import.meta.env.BASE_URL.startsWith('/')
-      ? import.meta.env.BASE_URL
-      : '/';
-  return `${base.replace(/\/+$/, '')}/models/`;
 }
 
 const found = new Map<string, Promise<LocalCopy | null>>();
@@ -40,7 +33,7 @@ async function readJsonObject(url: string): Promise<Record<string, unknown> | nu
 
 async function probe(id: string): Promise<LocalCopy | null> {
   if (typeof fetch !== 'function' || typeof location === 'undefined') return null;
-  const folder = `${modelsBase()}${id}/`;
+  const folder = `${appModelsPath()}${id}/`;
   const config = await readJsonObject(`${folder}config.json`);
   if (!config) return null;
   const manifest = await readJsonObject(`${folder}${LOCAL_MANIFEST}`);

@@ -2,17 +2,12 @@
 // (not persisted). Components read this store and call its actions; the store talks to the
 // runtime client and the prompt engine.
 import { create } from 'zustand';
-import type { ModelFacts, WordTokenization } from '../core/types.ts';
+import type { ModelFacts } from '../core/types.ts';
 import type { LabelScores } from '../core/scoring.ts';
 import type { PromptLayout } from '../core/template.ts';
-import {
-  formatVerbalizer,
-  labelWordTexts,
-  parseVerbalizer,
-  resolveFromTokenizations,
-  type Resolution,
-} from '../core/verbalizer.ts';
-import { maskPrecededBySpace, parseTemplate } from '../core/template.ts';
+import { formatVerbalizer, parseVerbalizer, type Resolution } from '../core/verbalizer.ts';
+import { parseTemplate } from '../core/template.ts';
+import type { BoundVerbalizer, VerbalizerBinder } from '../core/bound-verbalizer.ts';
 import { isValidModelId, type ModelRef, type PromptSetup, type TemplateEntry } from '../core/setup.ts';
 import type { ScoringOptions } from '../core/scoring.ts';
 import type { EngineInfo, LoadProgress } from '../runtime/protocol.ts';
@@ -77,8 +72,10 @@ export interface WorkspaceState {
   rowErrors: (RuntimeFailure | null)[];
   /** True while the model is working on the current edit. */
   pending: boolean;
-  /** Tokenizations of label-word forms for the loaded model, keyed by the exact text tokenized. */
-  wordTokens: Record<string, WordTokenization>;
+  /** The loaded model's verbalizer binder (the scoring pipeline's): label words → this model's token ids. */
+  binder: VerbalizerBinder | null;
+  /** The active template's binding as the last live run made it (a new one re-renders the word tokens). */
+  bound: BoundVerbalizer | null;
   notices: Notice[];
   /** False after a save failed (e.g. storage full): the UI keeps warning until a save works. */
   saveOk: boolean;
@@ -148,7 +145,8 @@ export const useWorkspace = create<WorkspaceState>()((set, get) => {
     rows: restored.workspace.setup.inputs.map(() => null),
     rowErrors: restored.workspace.setup.inputs.map(() => null),
     pending: false,
-    wordTokens: {},
+    binder: null,
+    bound: null,
     notices: initialNotices,
     saveOk: true,
 
@@ -260,13 +258,14 @@ useWorkspace.subscribe((state) => {
 let resolutionMemo: { inputs: unknown[]; value: Resolution | null } | null = null;
 
 /**
- * The verbalizer's words as the loaded model tokenizes them, once the live run has tokenized
- * them (null before a model is loaded, while the text has errors, or while tokenizing).
- * Memoised: components subscribe to it, so it must return the same object for the same state.
+ * The verbalizer's words as the loaded model tokenizes them after the active template's [Z] — the
+ * scoring pipeline's binding — once its words are tokenized (null before a model is loaded, while
+ * the text has errors, or while tokenizing). Memoised: components subscribe to it, so it must
+ * return the same object for the same state.
  */
 export function selectResolution(state: WorkspaceState): Resolution | null {
   const templateText = activeTemplate(state.setup).text;
-  const inputs = [state.model.facts, templateText, state.verbalizerText, state.wordTokens];
+  const inputs = [state.binder, templateText, state.verbalizerText, state.bound];
   if (resolutionMemo && resolutionMemo.inputs.every((value, i) => value === inputs[i])) return resolutionMemo.value;
   const value = computeResolution(state, templateText);
   resolutionMemo = { inputs, value };
@@ -274,14 +273,9 @@ export function selectResolution(state: WorkspaceState): Resolution | null {
 }
 
 function computeResolution(state: WorkspaceState, templateText: string): Resolution | null {
-  const facts = state.model.facts;
-  if (!facts) return null;
-  const template = parseTemplate(templateText);
+  if (!state.binder) return null;
   const verbalizer = parseVerbalizer(state.verbalizerText);
   if (!verbalizer.ok) return null;
-  const precededBySpace = template.ok ? maskPrecededBySpace(template.template) : true;
-  const texts = labelWordTexts(verbalizer.verbalizer, { tokenizerKind: facts.tokenizerKind, precededBySpace });
-  const forms = texts.map((text) => state.wordTokens[text]);
-  if (forms.some((form) => !form)) return null;
-  return resolveFromTokenizations(verbalizer.verbalizer, forms as WordTokenization[]);
+  const template = parseTemplate(templateText);
+  return state.binder.peek(template.ok ? template.template : null, verbalizer.verbalizer);
 }

@@ -45,11 +45,22 @@ export function expectDistribution(dist: Record<string, number>, labels: string[
   }
 }
 
-/** Replaces the whole text of a textarea the way a user would (select all, type). */
+/**
+ * Replaces the whole text of a textarea the way a user would (select all, type). Every
+ * intermediate text is a real edit: when the test's outcome may depend on one of them (e.g. a
+ * valid prefix being scored), use setText instead.
+ */
 export async function typeInto(page: Page, label: string, text: string): Promise<void> {
   const field = page.getByLabel(label, { exact: true });
   await field.click();
   await field.press('ControlOrMeta+a');
   await field.press('Delete');
   await field.pressSequentially(text, { delay: 5 });
+}
+
+/** Replaces the whole text of a textarea in one edit (one input event): no intermediate text exists. */
+export async function setText(page: Page, label: string, text: string): Promise<void> {
+  const field = page.getByLabel(label, { exact: true });
+  await field.fill(text);
+  await expect(field.inputValue()).resolves.toBe(text);
 }

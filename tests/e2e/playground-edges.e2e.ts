@@ -2,7 +2,7 @@
 // verbalizer. The page must stay usable and say what happened.
 import { afterEach, beforeEach, describe, expect, inject, test } from 'vitest';
 import { openBrowser, screenshot, type BrowserSession } from './browser';
-import { loadTestModel, readDistribution, typeInto, waitForFreshResults } from './helpers';
+import { loadTestModel, readDistribution, setText, waitForFreshResults } from './helpers';
 
 const baseURL = inject('baseURL');
 const chromiumPath = inject('chromiumPath');
@@ -55,15 +55,16 @@ describe('playground edge cases', () => {
     await waitForFreshResults(page);
     const before = await readDistribution(page, 0);
 
-    await typeInto(page, 'Verbalizer', 'positive: great\npositive: good');
+    // One edit, so no intermediate verbalizer ("positive: great" alone is valid) is ever scored.
+    await setText(page, 'Verbalizer', 'positive: great\npositive: good');
     const errors = page.getByTestId('verbalizer-errors');
     await errors.waitFor();
     await expect(errors.textContent()).resolves.toContain('Line 2, column 1: The label "positive" is defined twice.');
     await page.getByTestId('result-card').first().and(page.locator('[data-stale]')).waitFor();
     expect(await readDistribution(page, 0)).toEqual(before);
 
-    await typeInto(page, 'Verbalizer', 'positive: great, good\nnegative: bad');
-    await page.keyboard.press('Control+Enter');
+    await setText(page, 'Verbalizer', 'positive: great, good\nnegative: bad');
+    await page.getByLabel('Verbalizer', { exact: true }).press('Control+Enter');
     await waitForFreshResults(page);
     const after = await readDistribution(page, 0);
     expect(Object.keys(after)).toEqual(['positive', 'negative']);

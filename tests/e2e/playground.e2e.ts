@@ -62,6 +62,19 @@ describe('playground', () => {
     expect(byMax).not.toEqual(byDefault);
     await screenshot(page, 'playground-three-labels');
 
+    // Calibration: the three content-free inputs are named; the chart changes and comes back.
+    await page.getByLabel('Calibrate label bias').check();
+    await waitForFreshResults(page);
+    await expect(page.getByTestId('content-free-inputs').textContent()).resolves.toBe(
+      'Content-free inputs used: "N/A", "" (empty), "[MASK]".',
+    );
+    const calibrated = await readDistribution(page, 0);
+    expectDistribution(calibrated, ['good', 'bad', 'meh']);
+    expect(calibrated).not.toEqual(byMax);
+    await page.getByLabel('Calibrate label bias').uncheck();
+    await waitForFreshResults(page);
+    expect(await readDistribution(page, 0)).toEqual(byMax);
+
     // A template error: the last good chart stays (dimmed) and the message gives the position.
     await typeInto(page, 'Template', 'Review: [X] In short, the film was [Y].');
     const errors = page.getByTestId('template-errors');
@@ -102,6 +115,12 @@ describe('playground', () => {
     await expect(
       page.getByRole('table', { name: 'Label words as the model tokenizes them' }).textContent(),
     ).resolves.toContain('Ġgreat');
+    // Calibration runs the template with "<mask>" as a content-free input.
+    await page.getByLabel('Calibrate label bias').check();
+    await waitForFreshResults(page);
+    await expect(page.getByTestId('content-free-inputs').textContent()).resolves.toContain('"<mask>"');
+    expectDistribution(await readDistribution(page, 0), ['positive', 'negative']);
+    await page.getByLabel('Calibrate label bias').uncheck();
     await screenshot(page, 'playground-opened-folder');
   });
 });

@@ -5,19 +5,14 @@
  * the label-word statistics op through a real (in-process) worker, and the CLI as a process.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildExamples, parseDataset, suggestMapping, type EvalExample } from '../../src/core/dataset.ts';
 import { findDemoDataset } from '../../src/core/demo-datasets.ts';
-import {
-  evaluationReport,
-  prepareTemplates,
-  runEvaluation,
-  runMetrics,
-  type PreparedTemplate,
-} from '../../src/core/evaluation.ts';
+import { evaluationReport, runEvaluation, runMetrics, type PreparedTemplate } from '../../src/core/evaluation.ts';
+import { CACHE_LIMITS, ScoringPipeline, type PipelineModel } from '../../src/core/pipeline.ts';
 import { labelSearchPrompts, tokenWord } from '../../src/core/label-search.ts';
 import { planScoring, scoreLabels, type ScoringOptions } from '../../src/core/scoring.ts';
 import { DEFAULT_SCORING_OPTIONS } from '../../src/core/scoring.ts';
@@ -27,6 +22,8 @@ import { RuntimeClient } from '../../src/runtime/client.ts';
 import { MaskedLMEngine } from '../../src/runtime/engine.ts';
 import { InProcessWorker } from '../../src/runtime/in-process.ts';
 import { allowHubDownloads, setLocalModelFolder } from '../../src/runtime/node-models.ts';
+import { engineModel } from '../../src/runtime/pipeline-model.ts';
+import { evalCommand } from '../../src/cli/eval-command.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const MODELS = join(ROOT, 'public', 'models');
@@ -60,7 +57,11 @@ const entries = [
   { id: 't1', name: 'one', text: '[X] Overall, it was a [Z] movie.' },
   { id: 't2', name: 'two', text: '[X] It was [Z].' },
 ];
-const tokenize = async (texts: string[]) => texts.map((t) => engine.tokenizeWord(t));
+/** A fresh pipeline on the engine (its own cache, like one evaluation run); `wrap` may watch the scorer. */
+function pipelineOn(wrap: (model: PipelineModel) => Partial<PipelineModel> = () => ({})): ScoringPipeline {
+  const model = engineModel(engine);
+  return new ScoringPipeline({ ...model, ...wrap(model) }, { cacheLimit: CACHE_LIMITS.evaluation });
+}
 
 function demoExamples(): EvalExample[] {
   const demo = findDemoDataset('sentiment-en')!;
@@ -71,7 +72,7 @@ function demoExamples(): EvalExample[] {
 }
 
 async function prepared(): Promise<PreparedTemplate[]> {
-  const { templates, problems } = await prepareTemplates(entries, verbalizer, engine.facts, tokenize);
+  const { templates, problems } = await pipelineOn().bindTemplates(entries, verbalizer);
   expect(problems).toEqual([]);
   return templates;
 }
@@ -86,8 +87,7 @@ describe('runEvaluation on bert-tiny', () => {
       examples,
       labels: ['positive', 'negative'],
       scoring,
-      maskToken: engine.facts.maskToken,
-      score: (prompts, ids, topK) => engine.score(prompts, ids, { topK }),
+      pipeline: pipelineOn(),
       promptsPerRequest: 7,
     });
     expect(run.status).toBe('complete');
@@ -125,11 +125,12 @@ describe('runEvaluation on bert-tiny', () => {
       examples,
       labels: ['positive', 'negative'],
       scoring: { ...DEFAULT_SCORING_OPTIONS },
-      maskToken: engine.facts.maskToken,
-      score: (batch, ids, topK) => {
-        prompts += batch.length;
-        return engine.score(batch, ids, { topK });
-      },
+      pipeline: pipelineOn((model) => ({
+        score: (batch, ids, options) => {
+          prompts += batch.length;
+          return model.score(batch, ids, options);
+        },
+      })),
       promptsPerRequest: 8,
     });
     // Per template: 5 inputs × (1-mask + 3-mask prompt for "fantastic") + 3 content-free inputs × 2.
@@ -149,8 +150,7 @@ describe('runEvaluation on bert-tiny', () => {
       examples,
       labels: ['positive', 'negative'],
       scoring: { ...DEFAULT_SCORING_OPTIONS },
-      maskToken: engine.facts.maskToken,
-      score: (batch, ids, topK) => engine.score(batch, ids, { topK, signal: controller.signal }),
+      pipeline: pipelineOn(),
       signal: controller.signal,
       promptsPerRequest: 8,
       onProgress: (p) => {
@@ -167,19 +167,13 @@ describe('runEvaluation on bert-tiny', () => {
 
   it('a runtime failure ends the run as "failed" with the runtime\'s message, not an exception', async () => {
     const long = '[X] ' + 'very '.repeat(600) + 'much [Z].';
-    const { templates } = await prepareTemplates(
-      [{ id: 'long', name: 'long', text: long }],
-      verbalizer,
-      engine.facts,
-      tokenize,
-    );
+    const { templates } = await pipelineOn().bindTemplates([{ id: 'long', name: 'long', text: long }], verbalizer);
     const run = await runEvaluation({
       templates,
       examples: demoExamples().slice(0, 3),
       labels: ['positive', 'negative'],
       scoring: { ...DEFAULT_SCORING_OPTIONS },
-      maskToken: engine.facts.maskToken,
-      score: (batch, ids, topK) => engine.score(batch, ids, { topK }),
+      pipeline: pipelineOn(),
     });
     expect(run.status).toBe('failed');
     expect(run.error).toMatch(/too long/);
@@ -271,11 +265,55 @@ describe('clozelab eval (the CLI as a process)', () => {
       examples: built.examples,
       labels,
       scoring: setup.scoring,
-      maskToken: engine.facts.maskToken,
-      score: (batch, ids, topK) => engine.score(batch, ids, { topK }),
+      pipeline: pipelineOn(),
     });
     expect(printed).toEqual(evaluationReport(run, { model: { id: BERT, dtype: 'fp32' }, skippedRows: 2 }));
     expect(printed.primaryMode).toBe('calibrated');
+  });
+
+  it('a label never predicted and without examples: null precision / recall / F1 with their counts in the JSON, "—" in the table', async () => {
+    const runes: PromptSetup = {
+      ...setup,
+      verbalizer: { labels: [...verbalizer.labels, { label: 'runes', words: ['ᚠᚢᚦ'] }] }, // unknown: P = 0
+    };
+    writeFileSync(join(tmp, 'runes.json'), JSON.stringify(runes));
+    const run = async (args: string[]) => {
+      let stdout = '';
+      const status = await evalCommand(['--setup', 'runes.json', '--data', 'demo:sentiment-en', '--quiet', ...args], {
+        stdout: (t) => (stdout += t),
+        stderr: () => undefined,
+        progressToTerminal: false,
+        cwd: tmp,
+        projectRoot: ROOT,
+      });
+      expect(status).toBe(0);
+      return stdout;
+    };
+    const report = JSON.parse(await run(['--json']));
+    expect(report.metricsConvention).toMatch(/null/);
+    for (const t of report.templates) {
+      for (const mode of ['uncalibrated', 'calibrated']) {
+        const summary = t[mode];
+        const r = summary.perLabel.find((l: { label: string }) => l.label === 'runes');
+        expect(r).toEqual({
+          label: 'runes',
+          precision: null,
+          recall: null,
+          f1: null,
+          support: 0,
+          predicted: 0,
+          tp: 0,
+          fp: 0,
+          fn: 0,
+        });
+        // Macro-F1 counts it as 0: the mean over all three labels.
+        const f1s = summary.perLabel.map((l: { f1: number | null }) => l.f1 ?? 0);
+        expect(summary.macroF1).toBeCloseTo(f1s.reduce((a: number, b: number) => a + b, 0) / 3, 5);
+      }
+    }
+    const table = await run([]);
+    expect(table).toMatch(/runes\s+—\s+—\s+—\s+0\s+0/);
+    expect(table).toContain("macro-F1 counts an undefined F1 as 0 (scikit-learn's zero_division=0)");
   });
 
   it('human-readable output has both calibration modes, the confusion matrix and hints', () => {
@@ -322,5 +360,80 @@ describe('clozelab eval (the CLI as a process)', () => {
     const strict = cli(['--setup', 'setup.json', '--data', 'data.csv', '--strict']);
     expect(strict.status).toBe(2);
     expect(strict.stderr).toContain("2 row(s) can't be used (--strict)");
+  });
+
+  it('output paths are checked before the run: a folder, a missing folder or the data file itself is refused', () => {
+    writeFileSync(join(tmp, 'setup.json'), JSON.stringify(setup));
+    writeFileSync(join(tmp, 'keep.csv'), 'text,label\nfine,positive\nbad,negative\n');
+    mkdirSync(join(tmp, 'out-folder'), { recursive: true });
+    const folder = cli(['--setup', 'setup.json', '--data', 'keep.csv', '--predictions', 'out-folder']);
+    expect(folder.status).toBe(2);
+    expect(folder.stderr).toContain('The predictions path "out-folder" is a folder; name a file inside it.');
+    const missing = cli(['--setup', 'setup.json', '--data', 'keep.csv', '--predictions', 'nowhere/p.csv']);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('The folder for the predictions file "nowhere/p.csv" does not exist.');
+    const itself = cli(['--setup', 'setup.json', '--data', 'keep.csv', '--predictions', './keep.csv']);
+    expect(itself.status).toBe(2);
+    expect(itself.stderr).toContain('is the input file "keep.csv"');
+    expect(readFileSync(join(tmp, 'keep.csv'), 'utf8')).toBe('text,label\nfine,positive\nbad,negative\n');
+    for (const r of [folder, missing, itself]) expect(r.stderr).not.toMatch(/\n\s+at /);
+    const ok = cli(['--setup', 'setup.json', '--data', 'keep.csv', '--predictions', 'out-folder/p.csv', '--json']);
+    expect(ok.status).toBe(0);
+    expect(readFileSync(join(tmp, 'out-folder/p.csv'), 'utf8').split('\n')[0]).toMatch(/^line,template,/);
+  });
+
+  it('inputs are checked before they are read: devices and folders refused, invalid UTF-8 named by line', () => {
+    const device = cli(['--setup', 'setup.json', '--data', '/dev/zero']);
+    expect(device.status).toBe(2);
+    expect(device.stderr).toContain('The data path "/dev/zero" is not a regular file');
+    const folder = cli(['--setup', 'out-folder', '--data', 'keep.csv']);
+    expect(folder.status).toBe(2);
+    expect(folder.stderr).toContain('The setup path "out-folder" is a folder, not a file.');
+    writeFileSync(
+      join(tmp, 'latin1.csv'),
+      Buffer.concat([
+        Buffer.from('text,label\nfine,positive\n'),
+        Buffer.from([0x63, 0x61, 0x66, 0xe9]),
+        Buffer.from(',negative\n'),
+      ]),
+    );
+    const latin1 = cli(['--setup', 'setup.json', '--data', 'latin1.csv', '--json']);
+    expect(latin1.status).toBe(0);
+    expect(latin1.stderr).toContain('"latin1.csv" is not valid UTF-8 on 1 line(s), first on line 3');
+  });
+
+  it('control characters from the data never reach the terminal raw', () => {
+    writeFileSync(join(tmp, 'escape.csv'), 'text,label\nfine,positive\nbad,\u001b]0;owned\u0007\u001b[2J\u009b\n');
+    const r = cli(['--setup', 'setup.json', '--data', 'escape.csv']);
+    expect(r.status).toBe(0);
+    expect(r.stderr + r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(r.stderr).toContain('\\x1b]0;owned\\x07\\x1b[2J\\x9b');
+    const json = cli(['--setup', 'setup.json', '--data', 'escape.csv', '--json']);
+    expect(json.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(() => JSON.parse(json.stdout)).not.toThrow();
+  });
+
+  it('labels that differ only in case: exact matches win, a case-only tie is reported and mapped by hand', () => {
+    const cased = {
+      ...setup,
+      verbalizer: {
+        labels: [
+          { label: 'Good', words: ['great'] },
+          { label: 'good', words: ['fine'] },
+          { label: 'bad', words: ['awful'] },
+        ],
+      },
+    };
+    writeFileSync(join(tmp, 'cased-setup.json'), JSON.stringify(cased));
+    writeFileSync(join(tmp, 'cased.csv'), 'text,label\nnice,good\nlovely,Good\nmeh,GOOD\nawful,bad\n');
+    const r = cli(['--setup', 'cased-setup.json', '--data', 'cased.csv', '--json']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('the label value "GOOD" matches the labels "Good" and "good" except for case');
+    expect(r.stderr).toMatch(/line 4: .*GOOD/);
+    expect(JSON.parse(r.stdout).examples).toMatchObject({ evaluated: 3, skippedRows: 1 });
+    const mapped = cli(['--setup', 'cased-setup.json', '--data', 'cased.csv', '--json', '--label-map', 'GOOD=good']);
+    expect(mapped.status).toBe(0);
+    expect(mapped.stderr).not.toContain('except for case');
+    expect(JSON.parse(mapped.stdout).examples).toMatchObject({ evaluated: 4, skippedRows: 0 });
   });
 });

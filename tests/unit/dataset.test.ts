@@ -1,7 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  ambiguousLabelValues,
   autoLabelMap,
+  labelCandidates,
+  matchLabel,
   buildExamples,
   detectFormat,
   parseDataset,
@@ -259,8 +262,13 @@ describe('mapping columns and labels', () => {
     const m = suggestMapping(data, ['X'], ['positive', 'negative']);
     expect(m.slots).toEqual({ X: 'review' });
     expect(m.labelColumn).toBe('Sentiment');
-    expect(m.labelMap).toEqual({ positive: 'positive', Positive: 'positive', NEGATIVE: 'negative', neutral: null });
-    expect(autoLabelMap(data, 'Sentiment', ['Positive'])).toMatchObject({
+    expect(Object.fromEntries(m.labelMap)).toEqual({
+      positive: 'positive',
+      Positive: 'positive',
+      NEGATIVE: 'negative',
+      neutral: null,
+    });
+    expect(Object.fromEntries(autoLabelMap(data, 'Sentiment', ['Positive']))).toMatchObject({
       positive: 'Positive',
       Positive: 'Positive',
       NEGATIVE: null,
@@ -286,7 +294,7 @@ describe('mapping columns and labels', () => {
       { line: 6, endLine: 6, code: 'missing-label', column: 'Sentiment' },
     ]);
     // Mapping the unknown value by hand brings its row in.
-    const mapped = buildExamples(data, { ...m, labelMap: { ...m.labelMap, neutral: 'negative' } }, [
+    const mapped = buildExamples(data, { ...m, labelMap: new Map(m.labelMap).set('neutral', 'negative') }, [
       'positive',
       'negative',
     ]);
@@ -299,5 +307,47 @@ describe('mapping columns and labels', () => {
     const parts = [0, 2, 4].map((start) => buildExamples(data, m, ['positive', 'negative'], { start, end: start + 2 }));
     expect(parts.flatMap((p) => p.examples)).toEqual(whole.examples);
     expect(parts.flatMap((p) => p.problems)).toEqual(whole.problems);
+  });
+});
+
+describe('label values and labels that differ only in case', () => {
+  const csv = 'text,label\nfine,a\nbad,A\nodd,b\n';
+  it('prefers the exact label, and reports values that match several labels by case only', () => {
+    expect(matchLabel('a', ['A', 'a'])).toBe('a');
+    expect(matchLabel('A', ['A', 'a'])).toBe('A');
+    expect(matchLabel(' a ', ['A', 'a'])).toBe('a');
+    expect(matchLabel('B', ['b', 'c'])).toBe('b');
+    expect(matchLabel('b', ['B', 'b '])).toBe('b ');
+    expect(matchLabel('x', ['X', 'x '])).toBe('x ');
+    expect(labelCandidates('C', ['c', 'c '])).toEqual(['c', 'c ']);
+    expect(matchLabel('C', ['c', 'c '])).toBeNull();
+    const parsed = parseDataset(csv);
+    if (!parsed.ok) throw new Error('parse failed');
+    const m = suggestMapping(parsed.dataset, ['X'], ['A', 'a']);
+    const { examples } = buildExamples(parsed.dataset, m, ['A', 'a']);
+    expect(examples.map((e) => [e.inputs.X, e.gold])).toEqual([
+      ['fine', 'a'],
+      ['bad', 'A'],
+    ]);
+    expect(ambiguousLabelValues(parsed.dataset, 'label', ['A', 'a', 'b'])).toEqual([]);
+    const shouting = parseDataset('text,label\nyes,POS\nno,NEG\n');
+    if (!shouting.ok) throw new Error('parse failed');
+    expect(ambiguousLabelValues(shouting.dataset, 'label', ['pos', 'Pos', 'neg'])).toEqual([
+      { value: 'POS', labels: ['pos', 'Pos'] },
+    ]);
+    const guess = suggestMapping(shouting.dataset, ['X'], ['pos', 'Pos', 'neg']);
+    expect(guess.labelMap.get('POS')).toBeNull();
+    expect(guess.labelMap.get('NEG')).toBe('neg');
+  });
+
+  it('maps labels named like Object.prototype members ("__proto__", "constructor") as ordinary labels', () => {
+    const labels = ['__proto__', 'constructor', 'toString'];
+    const parsed = parseDataset('text,label\none,__proto__\ntwo,constructor\nthree,toString\nfour,hasOwnProperty\n');
+    if (!parsed.ok) throw new Error('parse failed');
+    const m = suggestMapping(parsed.dataset, ['X'], labels);
+    expect(m.labelMap.get('__proto__')).toBe('__proto__');
+    const { examples, problems } = buildExamples(parsed.dataset, m, labels);
+    expect(examples.map((e) => e.gold)).toEqual(['__proto__', 'constructor', 'toString']);
+    expect(problems).toEqual([{ line: 5, endLine: 5, code: 'unknown-label', value: 'hasOwnProperty' }]);
   });
 });

@@ -15,7 +15,7 @@ import {
   type ExampleOutcome,
   type PreparedTemplate,
 } from '../../src/core/evaluation.ts';
-import { computeMetrics } from '../../src/core/metrics.ts';
+import { computeMetrics, MACRO_CONVENTION } from '../../src/core/metrics.ts';
 import { DEFAULT_SCORING_OPTIONS } from '../../src/core/scoring.ts';
 import { parseTemplate } from '../../src/core/template.ts';
 import { appendLabelWord, labelSearchPrompts, rankLabelWords, tokenWord } from '../../src/core/label-search.ts';
@@ -105,12 +105,13 @@ describe('evaluation results', () => {
     const m = runMetrics(run, 0, 'uncalibrated');
     expect(m.accuracy).toBeCloseTo(2 / 5, 12);
     // pos: tp 1, fp 1 (ex 2), fn 1 (ex 1) → P = R = 1/2; neg: tp 1, fp 2 (ex 1, 4), fn 1 (ex 2) → P 1/3, R 1/2, F1 0.4
-    // neu: never predicted, 1 gold → P 0 (flagged), R 0, F1 0
+    // neu: never predicted, 1 gold → P undefined (null, flagged), R 0, F1 = 2·0 / (0 + 0 + 1) = 0
     expect(m.perLabel.map((l) => [l.precision, l.recall])).toEqual([
       [0.5, 0.5],
       [1 / 3, 0.5],
-      [0, 0],
+      [null, 0],
     ]);
+    expect(m.perLabel[2]!.f1).toBe(0);
     expect(m.perLabel[2]!.noPredictions).toBe(true);
     expect(m.macroF1).toBeCloseTo((0.5 + 0.4 + 0) / 3, 12);
     expect(runMetrics(run, 0, 'calibrated').accuracy).toBe(1);
@@ -188,21 +189,44 @@ describe('diagnosis hints', () => {
 });
 
 describe('export', () => {
-  it('the metrics report has every number finite (0, never NaN) and rounds to 6 decimals', () => {
+  it('the metrics report has every number finite (never NaN), undefined values null with their counts, and rounds to 6 decimals', () => {
     const report = evaluationReport(handRun(), {
       model: { id: 'clozelab-test/bert-tiny', dtype: 'fp32' },
       skippedRows: 2,
     });
     const text = JSON.stringify(report);
-    expect(text).not.toMatch(/NaN|null,"?Infinity/);
+    expect(text).not.toMatch(/NaN|Infinity/);
+    expect(report.version).toBe(2);
+    expect(report.metricsConvention).toBe(MACRO_CONVENTION);
+    expect(report.metricsConvention).toMatch(/null/);
+    expect(report.metricsConvention).toMatch(/zero_division=0/);
     expect(report.templates.map((t) => t.id)).toEqual(['a', 'b']);
     expect(report.ensemble).not.toBeNull();
     expect(report.primaryMode).toBe('uncalibrated');
     expect(report.examples).toEqual({ evaluated: 5, total: 5, skippedRows: 2 });
     const neu = report.templates[0]!.uncalibrated.perLabel[2]!;
-    expect(neu).toEqual({ label: 'neu', precision: 0, recall: 0, f1: 0, support: 1, predicted: 0 });
+    // Never predicted: precision is undefined — null, not 0 — and the counts say why.
+    expect(neu).toEqual({
+      label: 'neu',
+      precision: null,
+      recall: 0,
+      f1: 0,
+      support: 1,
+      predicted: 0,
+      tp: 0,
+      fp: 0,
+      fn: 1,
+    });
     expect(report.templates[0]!.uncalibrated.perLabel[1]!.precision).toBe(0.333333);
-    expect(summarizeMetrics(computeMetrics([], [], ['a'])).accuracy).toBe(0);
+    // Macro-F1 counts neu's F1 (0) over all three labels.
+    expect(report.templates[0]!.uncalibrated.macroF1).toBe(0.3);
+    const empty = summarizeMetrics(computeMetrics([], [], ['a']));
+    expect(empty.accuracy).toBeNull();
+    expect(empty.microF1).toBeNull();
+    expect(empty.macroF1).toBe(0);
+    expect(empty.perLabel[0]).toMatchObject({ precision: null, recall: null, f1: null, support: 0, predicted: 0 });
+    // The JSON keeps null (JSON.stringify would write NaN as null too — but there is none).
+    expect(JSON.parse(text).templates[0].uncalibrated.perLabel[2].precision).toBeNull();
   });
 
   it('the per-example CSV has one row per example and source, both modes, and defuses formulas', () => {

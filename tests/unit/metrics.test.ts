@@ -29,10 +29,10 @@ describe('computeMetrics', () => {
     expect(m.perLabel[1]!.precision).toBeCloseTo(1 / 3, 12);
     expect(m.perLabel[1]!.recall).toBeCloseTo(0.5, 12);
     expect(m.perLabel[1]!.f1).toBeCloseTo(0.4, 12);
-    // neu: never predicted → precision 0 (flagged), recall 0/1 = 0, F1 0
+    // neu: never predicted → precision 0/0 undefined (null, flagged), recall 0/1 = 0, F1 0/(0+0+1) = 0
     expect(m.perLabel[2]).toEqual({
       label: 'neu',
-      precision: 0,
+      precision: null,
       recall: 0,
       f1: 0,
       support: 1,
@@ -56,13 +56,13 @@ describe('computeMetrics', () => {
     expect(m.outsideLabels).toBe(0);
   });
 
-  it('a label with no support and no predictions is 0 (not NaN), flagged, and counts in macro-F1', () => {
+  it('a label with no support and no predictions is null (not NaN, not 0), flagged, and counts as 0 in macro-F1', () => {
     const m = computeMetrics(gold, pred, ['pos', 'neg', 'neu', 'mixed']);
     expect(m.perLabel[3]).toEqual({
       label: 'mixed',
-      precision: 0,
-      recall: 0,
-      f1: 0,
+      precision: null,
+      recall: null,
+      f1: null,
       support: 0,
       predicted: 0,
       tp: 0,
@@ -75,11 +75,11 @@ describe('computeMetrics', () => {
     expect(m.confusion[3]).toEqual([0, 0, 0, 0]);
   });
 
-  it('predicting a label that has no gold examples: precision 0, support 0', () => {
+  it('predicting a label that has no gold examples: precision 0, recall undefined (null), F1 0, support 0', () => {
     const m = computeMetrics(['a', 'a'], ['a', 'b'], ['a', 'b']);
     expect(m.perLabel[1]).toMatchObject({
       precision: 0,
-      recall: 0,
+      recall: null,
       f1: 0,
       support: 0,
       predicted: 1,
@@ -103,11 +103,13 @@ describe('computeMetrics', () => {
     expect(m.micro.f1).toBeCloseTo(2 / 3, 12);
   });
 
-  it('no examples: zeros, no NaN', () => {
+  it('no examples: undefined values are null (no NaN); macro-F1 counts them as 0', () => {
     const m = computeMetrics([], [], ['a', 'b']);
-    expect(m.accuracy).toBe(0);
+    expect(m.accuracy).toBeNull();
     expect(m.macroF1).toBe(0);
-    expect(m.micro).toEqual({ precision: 0, recall: 0, f1: 0 });
+    expect(m.micro).toEqual({ precision: null, recall: null, f1: null });
+    expect(m.microF1).toBeNull();
+    expect(m.perLabel.every((l) => l.precision === null && l.recall === null && l.f1 === null)).toBe(true);
     expect(m.perLabel.every((l) => l.noSupport && l.noPredictions)).toBe(true);
     expect(computeMetrics([], [], []).macroF1).toBe(0);
   });

@@ -216,7 +216,7 @@ describe('scoring properties', () => {
 });
 
 describe('metrics properties', () => {
-  it('never NaN; accuracy in [0, 1]; confusion counts all in-label rows', () => {
+  it('never NaN; accuracy in [0, 1] (null without rows); a value is null exactly when it is 0/0; confusion counts all in-label rows', () => {
     const lab = fc.constantFrom('a', 'b', 'c', 'd');
     fc.assert(
       fc.property(
@@ -237,11 +237,24 @@ describe('metrics properties', () => {
             ...m.perLabel.flatMap((l) => [l.precision, l.recall, l.f1]),
           ];
           for (const x of nums) expect(Number.isNaN(x)).toBe(false);
-          expect(m.accuracy).toBeGreaterThanOrEqual(0);
-          expect(m.accuracy).toBeLessThanOrEqual(1);
+          if (rows.length === 0) expect(m.accuracy).toBeNull();
+          else {
+            expect(m.accuracy).toBeGreaterThanOrEqual(0);
+            expect(m.accuracy).toBeLessThanOrEqual(1);
+          }
+          for (const l of m.perLabel) {
+            expect(l.precision === null).toBe(l.predicted === 0);
+            expect(l.recall === null).toBe(l.support === 0);
+            expect(l.f1 === null).toBe(l.predicted === 0 && l.support === 0);
+            expect(l.noPredictions).toBe(l.predicted === 0);
+            expect(l.noSupport).toBe(l.support === 0);
+          }
+          // Macro-F1 counts an undefined F1 as 0, over all labels.
+          const f1s = m.perLabel.map((l) => l.f1 ?? 0);
+          expect(m.macroF1).toBeCloseTo(f1s.length ? f1s.reduce((a, b) => a + b, 0) / f1s.length : 0, 12);
           const inConfusion = m.confusion.flat().reduce((a, b) => a + b, 0);
           expect(inConfusion + m.outsideLabels).toBe(rows.length);
-          if (m.outsideLabels === 0 && rows.length > 0) expect(m.microF1).toBeCloseTo(m.accuracy, 12);
+          if (m.outsideLabels === 0 && rows.length > 0) expect(m.microF1).toBeCloseTo(m.accuracy!, 12);
         },
       ),
     );

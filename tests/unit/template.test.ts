@@ -353,3 +353,18 @@ describe('maskPrecededBySpace', () => {
     expect(maskPrecededBySpace(ok('[X] \\[ [Z]'))).toBe(true);
   });
 });
+
+describe('positions in large templates', () => {
+  it('reports every unclosed bracket of a long multi-line template at its own line and column', () => {
+    const line = '['.repeat(5_000);
+    const parse = parseTemplate(`${line}\n${line}`);
+    expect(parse.ok).toBe(false);
+    if (parse.ok) return;
+    const unclosed = parse.errors.filter((e) => e.code === 'unclosed-bracket');
+    expect(unclosed).toHaveLength(10_000);
+    const last = unclosed[unclosed.length - 1]!;
+    expect(last.span.start).toBe(10_000);
+    expect(last.params).toMatchObject({ line: 2, column: 5_000, multiline: 1 });
+    expect(last.message).toContain('line 2, character 5000');
+  });
+});

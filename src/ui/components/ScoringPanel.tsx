@@ -1,6 +1,7 @@
 import type { Aggregation, MultiTokenMode } from '../../core/scoring';
 import { useWorkspace } from '../../store/workspace';
 import { useT, type MessageKey } from '../i18n';
+import { ContentFreeInputs } from './ContentFreeInputs';
 
 const AGGREGATIONS: { value: Aggregation; key: MessageKey }[] = [
   { value: 'sum', key: 'scoring.aggregation.sum' },
@@ -18,6 +19,7 @@ export function ScoringPanel() {
   const t = useT();
   const scoring = useWorkspace((s) => s.setup.scoring);
   const setScoring = useWorkspace((s) => s.setScoring);
+  const maskToken = useWorkspace((s) => s.model.facts?.maskToken);
   return (
     <section className="panel" aria-labelledby="scoring-heading">
       <h2 id="scoring-heading">{t('scoring.title')}</h2>
@@ -71,7 +73,12 @@ export function ScoringPanel() {
       <p className="hint">
         {t(`scoring.explain.${scoring.aggregation === 'logit-mean' ? 'logitMean' : scoring.aggregation}` as MessageKey)}
       </p>
-      {scoring.calibrate ? <p className="hint">{t('scoring.explain.calibrate')}</p> : null}
+      {scoring.calibrate ? (
+        <>
+          <p className="hint">{t('scoring.explain.calibrate')}</p>
+          <ContentFreeInputs maskToken={maskToken} />
+        </>
+      ) : null}
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { columnValues, type RowProblem } from '../../core/dataset';
+import { columnValues, labelCandidates, type RowProblem } from '../../core/dataset';
 import { usePrefs } from '../../store/prefs';
 import { chosenSlots, useEvaluation } from '../../store/evaluation';
 import { useWorkspace } from '../../store/workspace';
@@ -132,11 +132,16 @@ export function MappingPanel() {
                     <td className="mono">{value}</td>
                     <td className="num">{count(n, locale)}</td>
                     <td>
+                      {mapping.labelMap.get(value) == null && labelCandidates(value, labels).length > 1 ? (
+                        <p className="message warning" data-testid="ambiguous-label">
+                          {t('eval.map.ambiguous', { labels: labelCandidates(value, labels).join(', ') })}
+                        </p>
+                      ) : null}
                       <select
                         aria-label={t('eval.map.valueAria', { value })}
-                        value={mapping.labelMap[value] ?? ''}
+                        value={mapping.labelMap.get(value) ?? ''}
                         onChange={(e) => setLabelMapping(value, e.target.value || null)}
-                        className={mapping.labelMap[value] ? undefined : 'unmapped'}
+                        className={mapping.labelMap.get(value) ? undefined : 'unmapped'}
                       >
                         <option value="">{t('eval.map.skip')}</option>
                         {labels.map((l) => (

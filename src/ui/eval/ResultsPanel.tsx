@@ -18,6 +18,7 @@ import { ChartFrame, ComparisonChart, DistributionChart, PerLabelChart } from '.
 import { ConfusionHeatmap } from './ConfusionHeatmap';
 import { downloadText } from '../download';
 import { ExampleList } from './ExampleList';
+import { ContentFreeInputs } from '../components/ContentFreeInputs';
 import { count, pct } from './format';
 import { Hints } from './Hints';
 
@@ -51,10 +52,11 @@ function useOutdated(run: EvaluationRun): boolean {
   }, [setup, run]);
 }
 
-function MetricCell({ value, missing, title }: { value: number; missing: boolean; title?: string }) {
+/** A per-label value; an undefined one (null, 0/0) shows "—" with the reason. */
+function MetricCell({ value, title }: { value: number | null; title?: string }) {
   return (
-    <td className="num" title={missing ? title : undefined}>
-      {missing ? '—' : pct(value)}
+    <td className="num" title={value === null ? title : undefined}>
+      {value === null ? '—' : pct(value)}
     </td>
   );
 }
@@ -84,9 +86,9 @@ function PerLabelTable({ metrics }: { metrics: Metrics }) {
             data-support={m.support}
           >
             <th scope="row">{m.label}</th>
-            <MetricCell value={m.precision} missing={m.noPredictions} title={t('eval.metric.noPredictions')} />
-            <MetricCell value={m.recall} missing={m.noSupport} title={t('eval.metric.noSupport')} />
-            <MetricCell value={m.f1} missing={m.noSupport && m.noPredictions} title={t('eval.metric.noSupport')} />
+            <MetricCell value={m.precision} title={t('eval.metric.noPredictions')} />
+            <MetricCell value={m.recall} title={t('eval.metric.noSupport')} />
+            <MetricCell value={m.f1} title={t('eval.metric.noSupport')} />
             <td className="num">{m.support}</td>
             <td className="num">{m.predicted}</td>
           </tr>
@@ -94,7 +96,9 @@ function PerLabelTable({ metrics }: { metrics: Metrics }) {
       </tbody>
       <tfoot>
         <tr>
-          <th scope="row">{t('eval.metric.macro')}</th>
+          <th scope="row" title={t('eval.metric.macroNote')}>
+            {t('eval.metric.macro')}
+          </th>
           <td className="num" colSpan={2} />
           <td className="num">{pct(metrics.macroF1)}</td>
           <td className="num">{metrics.n}</td>
@@ -139,16 +143,20 @@ function CalibrationComparison({ both, mode }: { both: Record<CalibrationMode, M
         {rows.map((r) => {
           const a = r.get(both.uncalibrated);
           const b = r.get(both.calibrated);
-          const diff = b - a;
+          const diff = a === null || b === null ? null : b - a;
           return (
             <tr key={r.key} data-metric={r.key} data-uncalibrated={a} data-calibrated={b}>
               <th scope="row">{r.name}</th>
               <td className={`num big${mode === 'uncalibrated' ? ' current' : ''}`}>{pct(a)}</td>
               <td className={`num big${mode === 'calibrated' ? ' current' : ''}`}>{pct(b)}</td>
-              <td className={`num ${diff > 0.0005 ? 'ok-text' : diff < -0.0005 ? 'error-text' : 'hint'}`}>
-                {diff > 0.0005 ? '+' : diff < -0.0005 ? '−' : '±'}
-                {(100 * Math.abs(diff)).toFixed(1)}
-              </td>
+              {diff === null ? (
+                <td className="num hint">—</td>
+              ) : (
+                <td className={`num ${diff > 0.0005 ? 'ok-text' : diff < -0.0005 ? 'error-text' : 'hint'}`}>
+                  {diff > 0.0005 ? '+' : diff < -0.0005 ? '−' : '±'}
+                  {(100 * Math.abs(diff)).toFixed(1)}
+                </td>
+              )}
             </tr>
           );
         })}
@@ -350,6 +358,7 @@ function Results({
             <h3 className="eval-subtitle">{t('eval.results.calibrationCompare')}</h3>
             <CalibrationComparison both={both} mode={mode} />
             <p className="hint">{t('eval.results.calibrationHelp')}</p>
+            <ContentFreeInputs maskToken={run.maskToken} />
           </div>
           <div>
             <h3 className="eval-subtitle">{t('eval.results.hints')}</h3>

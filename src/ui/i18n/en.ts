@@ -27,6 +27,8 @@ export const en = {
   'notice.workerCrashed':
     'The model worker stopped unexpectedly ({message}). It was restarted and the model is loading again; your workspace is intact.',
   'notice.workerRestarted': 'The model worker was restarted; the model is loading again.',
+  'notice.appUpdated':
+    'A new version of ClozeLab was installed. This page keeps running the version it started with; reload to use the new one.',
 
   'model.title': 'Model',
   'model.pick': 'Masked language model',
@@ -108,6 +110,9 @@ export const en = {
     "PET's rule: a label's score is the mean raw logit of its words; a softmax over labels gives the distribution.",
   'scoring.explain.calibrate':
     'Contextual calibration: the template is also run with content-free inputs ("N/A", "", the mask token); each label\'s probability is divided by its content-free probability and renormalised.',
+  'calibration.contentFree': 'Content-free inputs used: {inputs}.',
+  'calibration.empty': '(empty)',
+  'calibration.maskToken': "the model's mask token",
 
   'inputs.title': 'Inputs and live results',
   'inputs.pending': 'Model running…',
@@ -189,6 +194,7 @@ export const en = {
   'eval.map.rowsColumn': 'Rows',
   'eval.map.labelTarget': 'Counts as',
   'eval.map.valueAria': 'Verbalizer label for the value "{value}"',
+  'eval.map.ambiguous': 'Matches {labels} except for case — choose the label:',
   'eval.map.skip': '— skip these rows —',
   'eval.map.tooManyValues':
     'This column has {n} different values; is it really the label column? Only the 40 most frequent are listed.',
@@ -258,6 +264,8 @@ export const en = {
   'eval.metric.macro': 'Macro average',
   'eval.metric.micro': 'Micro average',
   'eval.metric.noSupport': 'No example has this label, so recall is undefined (counted as 0 in macro-F1).',
+  'eval.metric.macroNote':
+    "Macro-F1 is the mean F1 over all labels; an undefined F1 (—) counts as 0, like scikit-learn's zero_division=0.",
   'eval.metric.noPredictions': 'Never predicted, so precision is undefined.',
   'eval.confusion.title': 'Confusion matrix',
   'eval.confusion.help':
@@ -293,7 +301,7 @@ export const en = {
   'eval.hint.imbalanced':
     'The data is imbalanced: {value} of the examples are "{label}". Compare macro-F1, not only accuracy.',
   'eval.hint.noSupport':
-    '"{label}" has no examples in this data; its recall and F1 are shown as — and count as 0 in macro-F1.',
+    '"{label}" has no examples in this data; its recall is undefined (—) and its F1 counts as 0 in macro-F1.',
   'eval.hint.calibrationHelps': 'Calibration raises macro-F1 from {value} to {reference}.',
   'eval.hint.calibrationHurts': 'Calibration lowers macro-F1 here: {reference} without it, {value} with it.',
   'eval.hint.uniform':

@@ -25,6 +25,7 @@ export const zh: Record<MessageKey, string> = {
   'notice.saveUnavailable': '此浏览器不允许 ClozeLab 保存工作区（可能是隐私模式）。在关闭页面前，修改会保留在页面中。',
   'notice.workerCrashed': '模型工作线程意外停止（{message}）。已重新启动并正在重新加载模型，你的工作区完好无损。',
   'notice.workerRestarted': '模型工作线程已重启，正在重新加载模型。',
+  'notice.appUpdated': 'ClozeLab 已安装新版本。本页面仍运行打开时的版本；重新加载页面即可使用新版本。',
 
   'model.title': '模型',
   'model.pick': '掩码语言模型',
@@ -100,6 +101,9 @@ export const zh: Record<MessageKey, string> = {
   'scoring.explain.logitMean': 'PET 的规则：标签得分是其各个词原始 logit 的平均值，再对所有标签做 softmax。',
   'scoring.explain.calibrate':
     '上下文校准：模板还会用无内容输入（"N/A"、空串、掩码标记）运行；每个标签的概率除以其无内容概率后重新归一化。',
+  'calibration.contentFree': '使用的无内容输入：{inputs}。',
+  'calibration.empty': '（空串）',
+  'calibration.maskToken': '模型的掩码标记',
 
   'inputs.title': '输入与实时结果',
   'inputs.pending': '模型运行中…',
@@ -178,6 +182,7 @@ export const zh: Record<MessageKey, string> = {
   'eval.map.rowsColumn': '行数',
   'eval.map.labelTarget': '算作',
   'eval.map.valueAria': '值“{value}”对应的标签',
+  'eval.map.ambiguous': '与 {labels} 仅大小写不同，请选择对应的标签：',
   'eval.map.skip': '— 跳过这些行 —',
   'eval.map.tooManyValues': '这一列有 {n} 个不同的值，它真的是标签列吗？只列出最常见的 40 个。',
   'eval.map.ready': '{total} 行中有 {n} 行可以评估。',
@@ -246,6 +251,8 @@ export const zh: Record<MessageKey, string> = {
   'eval.metric.micro': '微平均',
   'eval.metric.noSupport': '没有样例属于这个标签，所以召回率无定义（在宏平均 F1 中记为 0）。',
   'eval.metric.noPredictions': '从未被预测，所以精确率无定义。',
+  'eval.metric.macroNote':
+    '宏平均 F1 是所有标签 F1 的平均值；无定义的 F1（—）记为 0，与 scikit-learn 的 zero_division=0 相同。',
   'eval.confusion.title': '混淆矩阵',
   'eval.confusion.help': '行：正确标签。列：预测。颜色：占该行的比例。点击格子查看其中的样例。',
   'eval.confusion.aria': '混淆矩阵：行是正确标签，列是预测标签',
@@ -277,7 +284,7 @@ export const zh: Record<MessageKey, string> = {
   'eval.hint.lowPrecisionFrom':
     '“{label}”的精确率低（{value}）：许多其他标签的样例被预测成了它，主要是“{other}”。它的词可能太笼统，或者标签不均衡。',
   'eval.hint.imbalanced': '数据不均衡：{value} 的样例是“{label}”。请比较宏平均 F1，而不只是准确率。',
-  'eval.hint.noSupport': '数据中没有“{label}”的样例；它的召回率和 F1 显示为 —，在宏平均 F1 中记为 0。',
+  'eval.hint.noSupport': '数据中没有“{label}”的样例；它的召回率无定义（显示为 —），其 F1 在宏平均 F1 中记为 0。',
   'eval.hint.calibrationHelps': '校准把宏平均 F1 从 {value} 提高到 {reference}。',
   'eval.hint.calibrationHurts': '这里校准降低了宏平均 F1：不校准 {reference}，校准后 {value}。',
   'eval.hint.uniform': '{n} 个样例没有给任何标签概率（没有可用的标签词？），它们被算作第一个标签。',
