@@ -6,7 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelFacts, RenderedPrompt } from '../../src/core/types.ts';
 import { RuntimeError } from '../../src/runtime/errors.ts';
-import type { LoadProgress } from '../../src/runtime/protocol.ts';
+import type { LabelWordStatsArgs } from '../../src/core/label-search.ts';
+import { RuntimeClient } from '../../src/runtime/client.ts';
+import { LANE_DEFAULTS, type LoadProgress, type WorkerLike, type WorkerRequest } from '../../src/runtime/protocol.ts';
 import {
   fallsBackToWasm,
   modelFileFor,
@@ -383,5 +385,32 @@ describe('score path: assembly, packing, one request', () => {
     expect(short!.ids[short!.maskAt]).toBe(3);
     expect(short!.ids[0]).toBe(2);
     expect(short!.ids.at(-1)).toBe(4);
+  });
+});
+
+describe('lanes, declared once (protocol.ts LANE_DEFAULTS)', () => {
+  it('the client sends each laned op in its default lane, and a newer request supersedes the older', async () => {
+    const posted: WorkerRequest[] = [];
+    const worker: WorkerLike = {
+      postMessage: (m) => void posted.push(m),
+      terminate: () => undefined,
+      onmessage: null,
+      onerror: null,
+    };
+    const client = new RuntimeClient(() => worker);
+    const args = { prompts: [], groups: [], groupCount: 0 } as unknown as LabelWordStatsArgs;
+    const older = client.labelWordStats(args);
+    const newer = client.labelWordStats(args);
+    const score = client.scoreDetailed([], [], { topK: 0 });
+    await expect(older).rejects.toMatchObject({ code: 'superseded' });
+    expect(posted.map((m) => [m.op, 'lane' in m ? m.lane : null])).toEqual([
+      ['labelWordStats', LANE_DEFAULTS.labelWordStats],
+      ['labelWordStats', LANE_DEFAULTS.labelWordStats],
+      ['score', LANE_DEFAULTS.score],
+    ]);
+    expect(client.pendingCount).toBe(2);
+    client.dispose();
+    await expect(newer).rejects.toMatchObject({ code: 'worker-restarted' });
+    await expect(score).rejects.toMatchObject({ code: 'worker-restarted' });
   });
 });
