@@ -7,7 +7,7 @@ import { RuntimeError, cancelledError } from './errors.ts';
  */
 export function checkSignal(signal: AbortSignal | undefined, what: string): void {
   if (signal?.aborted) {
-    const reason = signal.reason;
+    const reason: unknown = signal.reason;
     if (reason instanceof RuntimeError) throw reason;
     throw cancelledError(what);
   }

@@ -104,7 +104,7 @@ export interface AssemblyTokenizer {
   unkTokenId: number | null;
   maxLength: number;
   /** Token ids of a text part (no special tokens); not modified by the caller. */
-  encode(text: string): readonly number[];
+  encode: (text: string) => readonly number[];
 }
 
 /**

@@ -39,11 +39,11 @@ export interface ScoringModel {
   runner: ModelRunner;
   rowCache: MaskRowCache;
   /** Token ids of a text part (no special tokens). */
-  encode(text: string): readonly number[];
+  encode: (text: string) => readonly number[];
   /** Vocabulary string of a token id. */
-  tokenOf(id: number): string;
+  tokenOf: (id: number) => string;
   /** False once the model was unloaded (checked before every batch). */
-  loaded(): boolean;
+  loaded: () => boolean;
   errorContext: ErrorContext;
 }
 
@@ -72,7 +72,7 @@ export async function scorePrompts(
   const seqs = prompts.map((prompt, index) => assemblePrompt(prompt, index, assembly));
 
   // 2. Identical prompts run once; prompts whose mask rows are cached do not run at all.
-  const results: PromptScores[] = new Array(prompts.length);
+  const results = new Array<PromptScores>(prompts.length);
   const { tokenOf, runner, rowCache } = model;
   const cacheRows = options.cacheRows === true && prompts.length <= ROW_CACHE_MAX_PROMPTS;
   const keys = seqs.map(maskRowKey);
@@ -98,7 +98,7 @@ export async function scorePrompts(
     }
     firstOf.set(key, i);
     const rows = rowCache.get(key);
-    if (rows && rows.length === seq.maskPositions.length) {
+    if (rows?.length === seq.maskPositions.length) {
       cachedPrompts++;
       finish(
         i,

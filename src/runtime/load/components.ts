@@ -85,7 +85,7 @@ export async function loadComponents(request: ComponentRequest): Promise<LoadedC
 
   const loadTokenizer = async (): Promise<HfTokenizer> => {
     try {
-      return (await AutoTokenizer.from_pretrained(source.id, common)) as unknown as HfTokenizer;
+      return await AutoTokenizer.from_pretrained(source.id, common);
     } catch (error) {
       // Without tokenizer_config.json, Transformers.js builds a tokenizer from nothing and fails
       // with a TypeError; say which files are needed instead.
@@ -112,13 +112,13 @@ export async function loadComponents(request: ComponentRequest): Promise<LoadedC
   const rewrites = await prepareGraphRewrites(request.rewrites);
   const loadModel = async (device: ResolvedDevice, dtype: ResolvedDtype, rewritten = true): Promise<HfModel> => {
     const sessionOptions = rewritten ? rewrites.sessionOptions() : null;
-    return (await AutoModelForMaskedLM.from_pretrained(source.id, {
+    return await AutoModelForMaskedLM.from_pretrained(source.id, {
       ...common,
       config: config as never,
       dtype,
       device,
       ...(sessionOptions ? { session_options: sessionOptions } : {}),
-    } as never)) as unknown as HfModel;
+    });
   };
   let plan = request.plan;
   const loadWithFallback = async (): Promise<HfModel> => {

@@ -24,7 +24,7 @@ export interface GpuProbe {
 /** What this runtime offers: Node or a browser, and (browser) what WebGPU says. */
 export interface DeviceEnvironment {
   node: boolean;
-  probeWebGpu(): Promise<GpuProbe>;
+  probeWebGpu: () => Promise<GpuProbe>;
 }
 
 const DTYPE_SUFFIX: Record<ResolvedDtype, string> = { fp32: '', fp16: '_fp16', q8: '_quantized', q4: '_q4' };
@@ -38,7 +38,10 @@ async function probeWebGpu(): Promise<GpuProbe> {
   const gpu = nav?.gpu;
   if (!gpu)
     return { available: false, fallback: false, reason: 'this browser has no WebGPU (navigator.gpu is missing)' };
-  type Adapter = { info?: { isFallbackAdapter?: boolean }; isFallbackAdapter?: boolean };
+  interface Adapter {
+    info?: { isFallbackAdapter?: boolean };
+    isFallbackAdapter?: boolean;
+  }
   const adapter = (await gpu
     .requestAdapter({ powerPreference: 'high-performance' })
     .catch(() => null)) as Adapter | null;

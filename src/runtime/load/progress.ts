@@ -5,7 +5,7 @@ import type { LoadProgress } from '../protocol.ts';
 
 export interface ProgressTracker {
   /** Pass as Transformers.js's `progress_callback`. */
-  callback(raw: unknown): void;
+  callback: (raw: unknown) => void;
   /** Files that finished loading, in order. */
   readonly files: string[];
 }

@@ -74,8 +74,7 @@ export function inspectTokenizer(tokenizer: HfTokenizer, config: HfConfig, mask:
 /** id → token string. */
 export function vocabularyOf(tokenizer: Pick<HfTokenizer, 'get_vocab'>): string[] {
   const vocabRaw = tokenizer.get_vocab();
-  const entries: [string, number][] =
-    vocabRaw instanceof Map ? [...vocabRaw.entries()] : Object.entries(vocabRaw as Record<string, number>);
+  const entries: [string, number][] = vocabRaw instanceof Map ? [...vocabRaw.entries()] : Object.entries(vocabRaw);
   let maxId = -1;
   for (const [, id] of entries) if (id > maxId) maxId = id;
   const idToToken: string[] = new Array<string>(maxId + 1).fill('');
@@ -112,7 +111,8 @@ export function maxSequenceLength(config: HfConfig, tokenizer: Pick<HfTokenizer,
   if (config.model_type && PADDING_OFFSET_MODEL_TYPES.has(config.model_type)) {
     maxLength -= (typeof config.pad_token_id === 'number' ? config.pad_token_id : 1) + 1;
   }
-  const tokMax = Number(tokenizer.model_max_length);
+  const rawTokMax: unknown = tokenizer.model_max_length; // from tokenizer_config.json: may be missing
+  const tokMax = Number(rawTokMax);
   if (Number.isFinite(tokMax) && tokMax > 0 && tokMax < 1e7) maxLength = Math.min(maxLength, tokMax);
   return maxLength;
 }

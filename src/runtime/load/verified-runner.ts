@@ -6,13 +6,13 @@ import { RuntimeError, toRuntimeError, type ErrorContext } from '../errors.ts';
 import type { HfModel } from '../hf-shapes.ts';
 import { MASK_ROWS_INPUT } from '../mask-rows.ts';
 import type { OrtModuleLike, OrtSessionLike } from '../ort-backend.ts';
-import { ModelRunner, runSingle, type PlainModel } from '../runner.ts';
+import { ModelRunner, runSingle } from '../runner.ts';
 import type { GraphRewrites } from './graph-rewrites.ts';
 
 /** Throws 'not-masked-lm' when the ONNX model has no logits output (exported without its head). */
 export function requireLogitsOutput(model: HfModel): void {
   const session = model.sessions.model ?? Object.values(model.sessions)[0];
-  if (!session || !session.outputNames.includes('logits')) {
+  if (!session?.outputNames.includes('logits')) {
     throw new RuntimeError(
       'not-masked-lm',
       'This ONNX model has no "logits" output, so it is not a masked language model (it was probably exported without its language-model head). ' +
@@ -26,10 +26,7 @@ export function requireLogitsOutput(model: HfModel): void {
 export function runnerFor(model: HfModel, ort: OrtModuleLike | null): ModelRunner {
   const s = model.sessions.model ?? Object.values(model.sessions)[0];
   const fastSession = ort && s?.inputNames.includes(MASK_ROWS_INPUT) ? (s as unknown as OrtSessionLike) : null;
-  return new ModelRunner(
-    (inputs) => model(inputs) as ReturnType<PlainModel>,
-    fastSession && ort ? { ort, session: fastSession } : null,
-  );
+  return new ModelRunner((inputs) => model(inputs), fastSession && ort ? { ort, session: fastSession } : null);
 }
 
 export interface VerifiedRunner {
@@ -45,7 +42,7 @@ export interface VerifyRequest {
   model: HfModel;
   rewrites: GraphRewrites;
   /** Loads the same model without the graph rewrites. */
-  loadPlain(): Promise<HfModel>;
+  loadPlain: () => Promise<HfModel>;
   /** The warm-up prompt: special tokens around one mask. */
   ids: number[];
   maskAt: number;
@@ -53,7 +50,7 @@ export interface VerifyRequest {
   /** config.vocab_size, when the config has it. */
   expectedVocab: number | null;
   ctx: ErrorContext;
-  now(): number;
+  now: () => number;
 }
 
 /** Takes ownership of `request.model`: on failure whichever model it holds is disposed. */
