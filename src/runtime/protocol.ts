@@ -126,6 +126,16 @@ export interface RuntimeOps {
 
 export type RuntimeOp = keyof RuntimeOps;
 
+/**
+ * Ops that run in a lane: a newer request in the same lane supersedes an unfinished older one (the
+ * client rejects it at once, the worker stops its remaining work). The value is the default lane.
+ * Both sides read lanes from here only.
+ */
+export const LANE_DEFAULTS = { score: 'default', labelWordStats: 'label-search' } as const satisfies Partial<
+  Record<RuntimeOp, string>
+>;
+export type LanedOp = keyof typeof LANE_DEFAULTS;
+
 export type WorkerRequest = {
   [K in RuntimeOp]: { op: K; requestId: number } & RuntimeOps[K]['args'];
 }[RuntimeOp];

@@ -17,7 +17,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { PromptScores, RenderedPrompt } from '../../src/core/types.ts';
 import { MaskedLMEngine, type LoadOptions } from '../../src/runtime/engine.ts';
 import { MASK_ROWS_INPUT, rewriteForMaskRows } from '../../src/runtime/mask-rows.ts';
-import { planBatches } from '../../src/runtime/scoring.ts';
+import { planBatches } from '../../src/runtime/batching.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const MODELS_DIR = path.join(ROOT, 'public', 'models');
