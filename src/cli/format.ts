@@ -1,14 +1,13 @@
 // Plain-text tables for the CLI's evaluation output (the browser shows the same numbers).
 
 import {
-  describeHint,
-  diagnose,
   predictions,
   runMetrics,
   type CalibrationMode,
   type EvalSource,
   type EvaluationRun,
 } from '../core/evaluation.ts';
+import { describeHint, diagnose } from '../core/diagnosis.ts';
 import type { Metrics } from '../core/metrics.ts';
 
 /** "52.5%"; "—" for an undefined value (null). */

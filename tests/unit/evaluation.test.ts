@@ -2,8 +2,6 @@ import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import type { EvalExample } from '../../src/core/dataset.ts';
 import {
-  diagnose,
-  dominanceThreshold,
   evaluationOrder,
   evaluationReport,
   finishedExamples,
@@ -15,6 +13,7 @@ import {
   type ExampleOutcome,
   type PreparedTemplate,
 } from '../../src/core/evaluation.ts';
+import { diagnose, dominanceThreshold } from '../../src/core/diagnosis.ts';
 import { computeMetrics, MACRO_CONVENTION } from '../../src/core/metrics.ts';
 import { DEFAULT_SCORING_OPTIONS } from '../../src/core/scoring.ts';
 import { parseTemplate } from '../../src/core/template.ts';

@@ -1,4 +1,4 @@
-import type { DiagnosisHint } from '../../core/evaluation';
+import type { DiagnosisHint } from '../../core/diagnosis';
 import { useT, type Translate } from '../i18n';
 import { pct } from './format';
 

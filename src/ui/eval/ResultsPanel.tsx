@@ -1,14 +1,13 @@
 import { useMemo } from 'react';
 import {
-  diagnose,
   evalSources,
-  labelBalance,
   predictions,
   runMetrics,
   type CalibrationMode,
   type EvalSource,
   type EvaluationRun,
 } from '../../core/evaluation';
+import { diagnose, labelBalance } from '../../core/diagnosis';
 import type { Metrics } from '../../core/metrics';
 import { usePrefs } from '../../store/prefs';
 import { reportCsv, reportJson, useEvaluation } from '../../store/evaluation';
