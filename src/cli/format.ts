@@ -7,7 +7,8 @@ import {
   type EvalSource,
   type EvaluationRun,
 } from '../core/evaluation.ts';
-import { describeHint, diagnose } from '../core/diagnosis.ts';
+import { diagnose } from '../core/diagnosis.ts';
+import { formatIssue } from '../core/messages/index.ts';
 import type { Metrics } from '../core/metrics.ts';
 
 /** "52.5%"; "—" for an undefined value (null). */
@@ -82,7 +83,7 @@ export function formatSource(run: EvaluationRun, source: EvalSource, primary: Ca
   });
   if (hints.length > 0) {
     lines.push('', '  hints:');
-    for (const h of hints) lines.push(`  - ${describeHint(h, primary === 'calibrated')}`);
+    for (const h of hints) lines.push(`  - ${formatIssue(h)}`);
   }
   return lines;
 }

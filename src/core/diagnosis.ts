@@ -1,30 +1,16 @@
 // Diagnosis: plain-language hints from an evaluation's metrics (shared by the workbench and the CLI).
 
 import { argmax } from './scoring.ts';
+import { issue, type HintCode, type Issue } from './issues.ts';
 import type { Metrics } from './metrics.ts';
 
-export type HintCode =
-  | 'low-recall' // a label's gold examples are mostly missed
-  | 'low-precision' // a label is predicted for many examples of other labels
-  | 'confused-pair' // two labels are mistaken for each other
-  | 'prediction-bias' // one label is predicted far more often than it occurs
-  | 'imbalanced-gold' // one label dominates the data
-  | 'no-support' // a label has no examples in the data
-  | 'calibration-helps' // the other calibration mode is clearly better
-  | 'uniform'; // some examples got no probability for any label
-
-export interface DiagnosisHint {
-  code: HintCode;
-  severity: 'info' | 'warning';
-  label?: string;
-  /** The other label of a confused pair, or the label most often mistaken for `label`. */
-  other?: string;
-  /** A rate in [0, 1] (recall, precision, share) or a count, depending on the code. */
-  value?: number;
-  /** A second number: the gold share for prediction-bias, the pair's count, the other mode's macro-F1. */
-  reference?: number;
-  count?: number;
-}
+// Hints: a label's gold examples mostly missed (low-recall) or a label predicted for many examples
+// of others (low-precision); two labels mistaken for each other (confused-pair); one label
+// predicted far more often than it occurs (prediction-bias) or dominating the data
+// (imbalanced-gold); a label without examples (no-support); the other calibration mode clearly
+// better (calibration-helps); examples that got no probability for any label (uniform).
+export type DiagnosisHint = Issue<HintCode>;
+export type { HintCode } from './issues.ts';
 
 export const DIAGNOSIS_THRESHOLDS = Object.freeze({
   /** Recall or precision below this is called low. */
@@ -63,7 +49,10 @@ export function labelBalance(metrics: Metrics) {
   return { gold, predicted, threshold, dominantGold: dominant(gold), dominantPredicted: dominant(predicted) };
 }
 
-/** Hints in plain words, most important first. `other` is the same source's metrics in the other calibration mode. */
+/**
+ * Hints, most important first; their words are in the message catalogs. `other` is the same
+ * source's metrics in the other calibration mode.
+ */
 export function diagnose(
   metrics: Metrics,
   context: { calibrated: boolean; other?: Metrics; uniformCount?: number },
@@ -79,17 +68,18 @@ export function diagnose(
     const share = balance.predicted[i]! / metrics.n;
     const goldShare = balance.gold[i]! / metrics.n;
     if (share - goldShare >= T.biasGap) {
-      hints.push({
-        code: 'prediction-bias',
-        severity: 'warning',
-        label: labels[i]!,
-        value: share,
-        reference: goldShare,
-      });
+      hints.push(
+        issue('prediction-bias', 'warning', {
+          label: labels[i]!,
+          value: share,
+          reference: goldShare,
+          calibrated: context.calibrated ? 1 : 0,
+        }),
+      );
     }
   }
   // Confused pairs: mix-ups in both directions.
-  const pairs: DiagnosisHint[] = [];
+  const pairs: Issue<'confused-pair'>[] = [];
   for (let a = 0; a < labels.length; a++) {
     for (let b = a + 1; b < labels.length; b++) {
       const ab = confusion[a]?.[b] ?? 0;
@@ -98,89 +88,63 @@ export function diagnose(
       const both = (perLabel[a]?.support ?? 0) + (perLabel[b]?.support ?? 0);
       // Mistakes in one direction only are a bias (see prediction-bias / low-recall), not a mix-up.
       if (ab > 0 && ba > 0 && mixed >= T.pairMin && both > 0 && mixed / both >= T.pairShare) {
-        pairs.push({
-          code: 'confused-pair',
-          severity: 'warning',
-          label: labels[a]!,
-          other: labels[b]!,
-          count: mixed,
-          value: mixed / both,
-        });
+        pairs.push(
+          issue('confused-pair', 'warning', {
+            label: labels[a]!,
+            other: labels[b]!,
+            count: mixed,
+            share: mixed / both,
+          }),
+        );
       }
     }
   }
-  pairs.sort((x, y) => (y.count ?? 0) - (x.count ?? 0));
+  pairs.sort((x, y) => y.params.count - x.params.count);
   hints.push(...pairs);
   perLabel.forEach((m, l) => {
     if (m.noSupport) {
-      hints.push({ code: 'no-support', severity: 'info', label: m.label });
+      hints.push(issue('no-support', 'info', { label: m.label }));
       return;
     }
     if (m.support >= T.minCount && m.recall !== null && m.recall < T.low) {
       // Where its examples went instead.
       const row = confusion[l] ?? [];
       const j = argmax(row.map((c, k) => (k === l ? -1 : c)));
-      hints.push({
-        code: 'low-recall',
-        severity: 'warning',
-        label: m.label,
-        value: m.recall,
-        count: m.support,
-        ...(j >= 0 && (row[j] ?? 0) > 0 ? { other: labels[j]! } : {}),
-      });
+      hints.push(
+        issue('low-recall', 'warning', {
+          label: m.label,
+          value: m.recall,
+          count: m.support,
+          other: j >= 0 && (row[j] ?? 0) > 0 ? labels[j]! : '',
+        }),
+      );
     }
     if (m.predicted >= T.minCount && m.precision !== null && m.precision < T.low) {
       const j = argmax(confusion.map((row, k) => (k === l ? -1 : (row[l] ?? 0))));
-      hints.push({
-        code: 'low-precision',
-        severity: 'warning',
-        label: m.label,
-        value: m.precision,
-        count: m.predicted,
-        ...(j >= 0 ? { other: labels[j]! } : {}),
-      });
+      hints.push(
+        issue('low-precision', 'warning', {
+          label: m.label,
+          value: m.precision,
+          count: m.predicted,
+          other: j >= 0 ? labels[j]! : '',
+        }),
+      );
     }
   });
   if (balance.dominantGold >= 0) {
     const i = balance.dominantGold;
-    hints.push({ code: 'imbalanced-gold', severity: 'info', label: labels[i]!, value: balance.gold[i]! / metrics.n });
+    hints.push(issue('imbalanced-gold', 'info', { label: labels[i]!, value: balance.gold[i]! / metrics.n }));
   }
   if (context.other && context.other.n === metrics.n && context.other.macroF1 - metrics.macroF1 >= T.calibrationGain) {
-    hints.push({
-      code: 'calibration-helps',
-      severity: 'info',
-      value: metrics.macroF1,
-      reference: context.other.macroF1,
-    });
+    hints.push(
+      issue('calibration-helps', 'info', {
+        value: metrics.macroF1,
+        reference: context.other.macroF1,
+        calibrated: context.calibrated ? 1 : 0,
+      }),
+    );
   }
   if (context.uniformCount && context.uniformCount > 0)
-    hints.push({ code: 'uniform', severity: 'warning', count: context.uniformCount });
+    hints.push(issue('uniform', 'warning', { count: context.uniformCount }));
   return hints;
-}
-
-/** English wording of a hint (CLI; the browser uses its translated message catalog). */
-export function describeHint(h: DiagnosisHint, calibrated: boolean): string {
-  const pct = (x: number | undefined) => `${Math.round(100 * (x ?? 0))}%`;
-  switch (h.code) {
-    case 'prediction-bias':
-      return calibrated
-        ? `The model predicts "${h.label}" for ${pct(h.value)} of the examples, though only ${pct(h.reference)} are "${h.label}", even with calibration. Try other label words or another template.`
-        : `The model predicts "${h.label}" for ${pct(h.value)} of the examples, though only ${pct(h.reference)} are "${h.label}". This label bias is what calibration corrects: try it.`;
-    case 'confused-pair':
-      return `"${h.label}" and "${h.other}" are often mistaken for each other (${h.count} examples). Consider label words that tell them apart better, or merging the two labels.`;
-    case 'low-recall':
-      return `Low recall for "${h.label}" (${pct(h.value)}): most of its examples are predicted as something else${h.other ? `, mostly "${h.other}"` : ''}. Its label words may rarely fit this template; try other words. Also check those examples for label noise.`;
-    case 'low-precision':
-      return `Low precision for "${h.label}" (${pct(h.value)}): it is predicted for many examples of other labels${h.other ? `, mostly "${h.other}"` : ''}. Its words may be too general, or the labels are imbalanced.`;
-    case 'imbalanced-gold':
-      return `The data is imbalanced: ${pct(h.value)} of the examples are "${h.label}". Accuracy can look good just by predicting it; compare macro-F1.`;
-    case 'no-support':
-      return `"${h.label}" has no examples in the data; its recall is undefined (—) and its F1 counts as 0 in macro-F1.`;
-    case 'calibration-helps':
-      return calibrated
-        ? `Calibration lowers macro-F1 here (${pct(h.reference)} without vs ${pct(h.value)} with it).`
-        : `Calibration raises macro-F1 from ${pct(h.value)} to ${pct(h.reference)}.`;
-    case 'uniform':
-      return `${h.count} example(s) gave no probability to any label (all label words unusable?); they count as the first label.`;
-  }
 }

@@ -361,7 +361,7 @@ function Results({
           </div>
           <div>
             <h3 className="eval-subtitle">{t('eval.results.hints')}</h3>
-            <Hints hints={hints} calibrated={mode === 'calibrated'} />
+            <Hints hints={hints} />
           </div>
         </div>
 
