@@ -264,6 +264,26 @@ export const DIAGNOSIS_HINTS = {
   uniform: { count: 'count' },
 } as const satisfies Record<string, ParamSpec>;
 
+/**
+ * Why the model runtime failed (src/runtime/errors.ts RuntimeError.code). The text is a summary:
+ * the runtime's own English message, with what exactly happened, goes with it as detail.
+ */
+export const RUNTIME_ERRORS = {
+  'hub-unreachable': {},
+  'file-missing': {},
+  'not-masked-lm': {},
+  'corrupt-model': {},
+  'out-of-memory': {},
+  'webgpu-unavailable': {},
+  cancelled: {},
+  superseded: {},
+  'invalid-input': {},
+  'not-loaded': {},
+  'worker-restarted': {},
+  'worker-crashed': {},
+  unknown: {},
+} as const satisfies Record<string, ParamSpec>;
+
 /** Every group, by name; a code belongs to exactly one group, except codes shared on purpose. */
 export const ISSUE_GROUPS = {
   template: { ...TEMPLATE_ERRORS, ...TEMPLATE_WARNINGS },
@@ -276,6 +296,7 @@ export const ISSUE_GROUPS = {
   dataset: DATASET_ERRORS,
   row: ROW_PROBLEMS,
   diagnosis: DIAGNOSIS_HINTS,
+  runtime: RUNTIME_ERRORS,
 };
 
 export const ISSUE_CODES = {
@@ -289,6 +310,7 @@ export const ISSUE_CODES = {
   ...DATASET_ERRORS,
   ...ROW_PROBLEMS,
   ...DIAGNOSIS_HINTS,
+  ...RUNTIME_ERRORS,
 } as const;
 
 export type IssueCode = keyof typeof ISSUE_CODES;
@@ -329,6 +351,7 @@ export type FormatIssueCode = keyof typeof FORMAT_ISSUES | TemplateErrorCode;
 export type DatasetErrorCode = keyof typeof DATASET_ERRORS;
 export type RowProblemCode = keyof typeof ROW_PROBLEMS;
 export type HintCode = keyof typeof DIAGNOSIS_HINTS;
+export type RuntimeErrorCode = keyof typeof RUNTIME_ERRORS;
 
 /** An issue, with its params checked against its code. */
 export function issue<C extends IssueCode>(

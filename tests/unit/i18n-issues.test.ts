@@ -232,6 +232,12 @@ describe('engine messages in Chinese', () => {
       detail: 'The Hugging Face Hub could not be reached.',
     });
     expect(enText.runtime({ code: 'hub-unreachable', message: 'x' })).toEqual({ summary: 'x', detail: null });
+    expect(zhText.runtime({ code: 'superseded', message: 'x' })).toEqual({
+      summary: '这个请求被更新的请求取代了。',
+      detail: 'x',
+    });
+    // A failure that is not the runtime's (e.g. no model chosen): its own text, untranslated.
+    expect(zhText.runtime({ code: 'no-model', message: 'x' })).toEqual({ summary: 'x', detail: null });
   });
 });
 

@@ -327,4 +327,19 @@ export const en: IssueCatalog = {
       : `Calibration raises macro-F1 from ${percent(p.value)} to ${percent(p.reference)}.`,
   uniform: (p) =>
     `${p.count} example(s) gave no probability to any label (no usable label word?); they count as the first label.`,
+
+  // The model runtime (a summary; the runtime's own message says what exactly happened)
+  'hub-unreachable': "The Hugging Face Hub can't be reached.",
+  'file-missing': 'A file the model needs is missing.',
+  'not-masked-lm': 'This is not a masked language model (fill-mask), so it cannot score at [Z].',
+  'corrupt-model': 'A model file is damaged or cannot be read.',
+  'out-of-memory': 'There is not enough memory to run this model.',
+  'webgpu-unavailable': 'WebGPU is not available.',
+  cancelled: 'The request was cancelled.',
+  superseded: 'A newer request replaced this one.',
+  'invalid-input': 'The input is not valid.',
+  'not-loaded': 'The model is not loaded yet.',
+  'worker-restarted': 'The model worker was restarted.',
+  'worker-crashed': 'The model worker stopped unexpectedly.',
+  unknown: 'Something went wrong.',
 };

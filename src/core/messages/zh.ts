@@ -279,4 +279,19 @@ export const zh: IssueCatalog = {
       ? `这里校准降低了宏平均 F1：不校准 ${percent(p.reference)}，校准后 ${percent(p.value)}。`
       : `校准把宏平均 F1 从 ${percent(p.value)} 提高到 ${percent(p.reference)}。`,
   uniform: (p) => `${p.count} 个样例没有给任何标签概率（没有可用的标签词？），它们被算作第一个标签。`,
+
+  // 模型运行时（概要；运行时自己的英文消息说明具体发生了什么）
+  'hub-unreachable': '无法连接 Hugging Face Hub。',
+  'file-missing': '模型缺少需要的文件。',
+  'not-masked-lm': '这不是掩码语言模型（fill-mask），无法在 [Z] 处打分。',
+  'corrupt-model': '模型文件已损坏或无法读取。',
+  'out-of-memory': '内存不足，无法运行这个模型。',
+  'webgpu-unavailable': 'WebGPU 不可用。',
+  cancelled: '请求已取消。',
+  superseded: '这个请求被更新的请求取代了。',
+  'invalid-input': '输入无效。',
+  'not-loaded': '模型还没有加载。',
+  'worker-restarted': '模型工作线程已重启。',
+  'worker-crashed': '模型工作线程意外停止。',
+  unknown: '发生了未知错误。',
 };
