@@ -43,7 +43,7 @@ const HUB_PART = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9])?$/;
  * So no URLs, schemes, absolute or parent paths, spaces or query strings. The same format is used
  * for local test models ("clozelab-test/bert-tiny").
  */
-export function isValidModelId(id: unknown): id is string {
+export function isValidModelId(id: unknown): boolean {
   if (typeof id !== 'string' || id.length > SETUP_LIMITS.modelIdChars) return false;
   const parts = id.split('/');
   if (parts.length !== 2) return false;
@@ -54,10 +54,10 @@ export function isValidModelId(id: unknown): id is string {
 // Schema
 
 /**
- * The code of a built-in check, carried in zod's message field (only refinements can carry params);
+ * The code of a built-in check, carried in zod's message (only refinements can carry params);
  * `setupErrorOf` reads it back. The words are in the message catalogs.
  */
-const check = (code: SetupErrorCode) => ({ message: code });
+const check = (code: SetupErrorCode) => ({ error: code });
 const isSetupErrorCode = (s: string): s is SetupErrorCode => Object.hasOwn(SETUP_ERRORS, s);
 
 const noNewline = (s: string) => !/[\r\n]/.test(s);
@@ -197,7 +197,6 @@ export type ModelDevice = ModelRef['device'];
 // Compile-time check that the schema's scoring options are exactly the engine's.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const _scoringTypesMatch: Same<PromptSetup['scoring'], ScoringOptions> = true;
-void _scoringTypesMatch;
 
 // ---------------------------------------------------------------------------------------------
 // Parsing
@@ -207,6 +206,10 @@ export type SetupError = Issue<SetupErrorCode> & { path: string };
 
 const setupError = <C extends SetupErrorCode>(path: string, code: C, params: IssueParams<C>) =>
   ({ ...issue(code, 'error', params), path }) as SetupError;
+
+/** A setup error from one of the schema's own checks, with the values it carries for its code. */
+const checked = (path: string, code: SetupErrorCode, params: Record<string, unknown>) =>
+  ({ code, severity: 'error', params, path }) as SetupError;
 
 export type SetupParse = { ok: true; setup: PromptSetup } | { ok: false; errors: SetupError[] };
 
@@ -240,7 +243,8 @@ export function migrateSetup(raw: unknown): { ok: true; value: unknown } | { ok:
   if (typeof version === 'number' && Number.isInteger(version) && version > SETUP_VERSION) {
     return { ok: false, errors: [setupError('version', 'version-newer', { version, current: SETUP_VERSION })] };
   }
-  const shownVersion = String(JSON.stringify(version)?.slice(0, 40));
+  const json = JSON.stringify(version) as string | undefined; // undefined for undefined, though typed string
+  const shownVersion = String(json?.slice(0, 40));
   return { ok: false, errors: [setupError('version', 'version-unknown', { version: shownVersion })] };
 }
 
@@ -288,17 +292,15 @@ export function parseSetup(raw: unknown): SetupParse {
 function setupErrorOf(zodIssue: z.core.$ZodIssue): SetupError {
   const path = formatPath(zodIssue.path);
   const raw = zodIssue as unknown as Record<string, unknown>;
-  const text = (key: string) => (typeof raw[key] === 'string' ? (raw[key] as string) : '');
+  const text = (key: string) => (typeof raw[key] === 'string' ? raw[key] : '');
   const count = (key: string) => Number(raw[key] ?? 0);
   // Refinements with values carry their code and the values in params …
   const { code: customCode, ...values } = zodIssue.code === 'custom' ? (zodIssue.params ?? {}) : {};
-  if (typeof customCode === 'string' && isSetupErrorCode(customCode))
-    return setupError(path, customCode, values as IssueParams<typeof customCode>);
+  if (typeof customCode === 'string' && isSetupErrorCode(customCode)) return checked(path, customCode, values);
   // … the other checks their code in the message (see `check`).
   if (isSetupErrorCode(zodIssue.message)) {
     const code = zodIssue.message;
-    const params = 'max' in SETUP_ERRORS[code] ? { max: count('maximum') } : {};
-    return setupError(path, code, params as IssueParams<typeof code>);
+    return checked(path, code, 'max' in SETUP_ERRORS[code] ? { max: count('maximum') } : {});
   }
   switch (zodIssue.code) {
     case 'invalid_key':

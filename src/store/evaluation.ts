@@ -552,7 +552,7 @@ export const useEvaluation = create<EvalState>()((set, get) => {
         run && typeof get().view.source === 'number' ? run.templates[get().view.source as number] : undefined;
       const candidates = chosenTemplates(setup, get().selectedTemplates).filter((t) => t.parse.ok);
       const pick = viewed ? (candidates.find((c) => c.entry.id === viewed.id) ?? candidates[0]) : candidates[0];
-      if (!pick || !pick.parse.ok) return;
+      if (!pick?.parse.ok) return;
       const template: Template = pick.parse.template;
       set({
         labelSearch: {

@@ -10,7 +10,7 @@ import { parseTemplate } from '../core/template.ts';
 import type { BoundVerbalizer, VerbalizerBinder } from '../core/bound-verbalizer.ts';
 import { isValidModelId, type ModelRef, type PromptSetup, type TemplateEntry } from '../core/setup.ts';
 import type { ScoringOptions } from '../core/scoring.ts';
-import type { EngineInfo, LoadProgress } from '../runtime/protocol.ts';
+import type { EngineInfo } from '../runtime/protocol.ts';
 import { loadWorkspace, saveWorkspace, type SavedWorkspace } from './persistence.ts';
 import { fitSetupToLimits } from '../core/setup-fit.ts';
 
@@ -136,7 +136,7 @@ function nextTemplateId(templates: readonly TemplateEntry[]): string {
   return `t${n}`;
 }
 
-export const useWorkspace = create<WorkspaceState>()((set, get) => {
+export const useWorkspace = create<WorkspaceState>()((set) => {
   const updateSetup = (fn: (setup: PromptSetup) => PromptSetup) => set((s) => ({ setup: fn(s.setup) }));
   return {
     setup: restored.workspace.setup,
@@ -212,7 +212,7 @@ export const useWorkspace = create<WorkspaceState>()((set, get) => {
       set((s) => {
         // The same message twice in a row is shown once.
         const last = s.notices[s.notices.length - 1];
-        if (last && last.key === notice.key && JSON.stringify(last.params) === JSON.stringify(notice.params)) return {};
+        if (last?.key === notice.key && JSON.stringify(last.params) === JSON.stringify(notice.params)) return {};
         return { notices: [...s.notices, { ...notice, id: ++noticeId }] };
       }),
   };
@@ -237,7 +237,7 @@ export function holdSaving(held: boolean): void {
 
 useWorkspace.subscribe((state) => {
   if (savingHeld) return;
-  if (lastSaved && lastSaved.setup === state.setup && lastSaved.verbalizerText === state.verbalizerText) return;
+  if (lastSaved?.setup === state.setup && lastSaved.verbalizerText === state.verbalizerText) return;
   lastSaved = { setup: state.setup, verbalizerText: state.verbalizerText };
   // What is longer than a saved setup may be is saved cut to the limits (and the user is told once
   // per set of fields): saved whole, the next load would reject it and open a fresh workspace.
@@ -266,7 +266,7 @@ let resolutionMemo: { inputs: unknown[]; value: Resolution | null } | null = nul
 export function selectResolution(state: WorkspaceState): Resolution | null {
   const templateText = activeTemplate(state.setup).text;
   const inputs = [state.binder, templateText, state.verbalizerText, state.bound];
-  if (resolutionMemo && resolutionMemo.inputs.every((value, i) => value === inputs[i])) return resolutionMemo.value;
+  if (resolutionMemo?.inputs.every((value, i) => value === inputs[i])) return resolutionMemo.value;
   const value = computeResolution(state, templateText);
   resolutionMemo = { inputs, value };
   return value;

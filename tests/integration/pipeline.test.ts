@@ -43,8 +43,8 @@ class MemoryStorage implements Storage {
   removeItem(key: string) {
     this.map.delete(key);
   }
-  setItem(key: string, value: string) {
-    this.map.set(key, String(value));
+  setItem(key: string, value: unknown) {
+    this.map.set(key, String(value)); // like the real Storage, which stores any value as a string
   }
 }
 

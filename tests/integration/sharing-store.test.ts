@@ -35,8 +35,8 @@ class MemoryStorage implements Storage {
   removeItem(key: string) {
     this.map.delete(key);
   }
-  setItem(key: string, value: string) {
-    this.map.set(key, String(value));
+  setItem(key: string, value: unknown) {
+    this.map.set(key, String(value)); // like the real Storage, which stores any value as a string
   }
 }
 
@@ -56,14 +56,14 @@ storage.setItem(
 );
 (globalThis as { localStorage?: Storage }).localStorage = storage;
 
-type Stores = {
+interface Stores {
   workspace: typeof import('../../src/store/workspace.ts');
   live: typeof import('../../src/store/live.ts');
   sharing: typeof import('../../src/store/sharing.ts');
   open: typeof import('../../src/store/open-setup.ts');
   saved: typeof import('../../src/store/saved-setups.ts');
   compare: typeof import('../../src/store/compare.ts');
-};
+}
 let s: Stores;
 let client: RuntimeClient;
 const requests: WorkerRequest[] = [];

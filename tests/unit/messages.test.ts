@@ -33,7 +33,7 @@ function strictParams(code: string, spec: Spec, values: Record<string, string | 
     get(target, key) {
       if (typeof key === 'string' && !Object.hasOwn(spec, key))
         throw new Error(`the message of "${code}" names the param "${key}", which "${code}" does not give`);
-      return Reflect.get(target, key);
+      return (target as Record<PropertyKey, unknown>)[key];
     },
   });
 }

@@ -13,7 +13,7 @@ import {
 } from '../../src/core/index.ts';
 import { formatIssue, formatSetupError } from '../../src/core/messages/index.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- these tests build deliberately malformed setups for the validator
 type Loose = any;
 const base = (): Loose => structuredClone(defaultSetup());
 function errorsOf(raw: unknown) {

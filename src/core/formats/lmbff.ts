@@ -70,7 +70,7 @@ export function lmBffToTemplate(source: string): ConvertResult<string> {
       warnings.push(w('lmbff-alias', { part, alias: `sent-_${part.slice(5)}` }));
       m = ['', 'sent-', part.slice(5)] as unknown as RegExpExecArray;
     }
-    if (m && m[1]! in SENT_VARIABLES) {
+    if (m && (m[1] ?? '') in SENT_VARIABLES) {
       const variable = SENT_VARIABLES[m[1]!]!;
       const index = Number(m[2]);
       if (index > 98) {

@@ -136,6 +136,9 @@ function splitBlocks(text: string): { ok: true; blocks: Block[] } | { ok: false;
   return { ok: true, blocks };
 }
 
+/** A block's value as a message shows it: as JSON (quoted strings), or as written when JSON has no form for it. */
+const shownValue = (value: unknown) => (JSON.stringify(value) as string | undefined) ?? String(value);
+
 const KNOWN_KEYS = new Set([
   'placeholder',
   'meta',
@@ -211,11 +214,7 @@ export function openPromptToTemplate(source: string): ConvertResult<string> {
         if (shortenable === false) warnings.push(w('openprompt-shortenable', {}));
         out += prefix + slot(p === 'text_a' ? 0 : 1);
       } else {
-        warnings.push(
-          w('openprompt-placeholder', {
-            placeholder: JSON.stringify(p) ?? String(p),
-          }),
-        );
+        warnings.push(w('openprompt-placeholder', { placeholder: shownValue(p) }));
       }
     } else if (d.has('meta')) {
       const name = d.get('meta');
@@ -247,7 +246,7 @@ export function openPromptToTemplate(source: string): ConvertResult<string> {
         warnings.push(w('openprompt-soft-dropped', {}));
       }
     } else if (d.has('special')) {
-      warnings.push(w('openprompt-special', { token: JSON.stringify(d.get('special')) ?? String(d.get('special')) }));
+      warnings.push(w('openprompt-special', { token: shownValue(d.get('special')) }));
     } else {
       warnings.push(w('openprompt-empty-block', {}));
     }
@@ -281,7 +280,7 @@ export function openPromptToVerbalizer(source: string, classesText = ''): Conver
   if (!classes.ok) return { ok: false, errors: [classes.error], warnings };
   const asWords = (value: PyValue | undefined, label: string): string[] | null => {
     if (typeof value === 'string') return [value];
-    if (Array.isArray(value) && value.every((x) => typeof x === 'string')) return value as string[];
+    if (Array.isArray(value) && value.every((x) => typeof x === 'string')) return value;
     warnings.push(w('label-words-shape', { label }));
     return null;
   };
