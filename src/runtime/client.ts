@@ -65,8 +65,16 @@ export class RuntimeClient {
   constructor(private readonly createWorker: WorkerFactory) {}
 
   /** Loads a model (replacing the current one). Progress arrives through onProgress/onEvent. */
-  load(source: ModelSource, options: { dtype?: DtypeChoice; device?: DeviceChoice } = {}): RequestPromise<LoadResult> {
-    return this.request('load', { source, dtype: options.dtype, device: options.device });
+  load(
+    source: ModelSource,
+    options: { dtype?: DtypeChoice; device?: DeviceChoice; rowQuant?: boolean } = {},
+  ): RequestPromise<LoadResult> {
+    return this.request('load', {
+      source,
+      dtype: options.dtype,
+      device: options.device,
+      ...(options.rowQuant === false ? { rowQuant: false } : {}),
+    });
   }
 
   /** Tokenizes label words exactly as given (no special tokens); one result per text. */

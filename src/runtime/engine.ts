@@ -26,6 +26,7 @@ import {
   type Segment,
 } from './scoring.ts';
 import { MASK_ROWS_INPUT, rewriteForMaskRows } from './mask-rows.ts';
+import { rewriteForRowQuant } from './row-quant.ts';
 import { HOOK_KEY, installCreateHook, loadOrt, type ModelTransformHook, type OrtSessionLike } from './ort-backend.ts';
 import { FAST_PATH_INPUTS, ModelRunner, type BatchOutput } from './runner.ts';
 
@@ -42,10 +43,41 @@ export interface LoadOptions {
    * load time (mask-rows.ts). Falls back to the plain model where the graph does not fit.
    */
   maskRows?: boolean;
+  /**
+   * Quantize activations per row (default true): a dynamically quantized (q8) model's graph is
+   * rewritten at load time (row-quant.ts) so that a prompt's scores do not depend on what shares
+   * its batch. Where the graph does not fit, the model keeps its per-tensor quantization and
+   * `info.batchInvariant` is false, with the reason in `info.batchNote`.
+   */
+  rowQuant?: boolean;
   /** Browser: warm ORT's WASM up with a few small runs while idle after loading (default true). */
   backgroundWarmup?: boolean;
   /** WebGPU only: compare against WASM on a fixed input after loading (default true). */
   webgpuParityCheck?: { enabled?: boolean; tolerance?: number };
+}
+
+/**
+ * Whether a prompt's scores are independent of what shares its batch (EngineInfo.batchInvariant),
+ * from what the row-quant rewrite found. Dynamically quantized files (q8/int8/uint8) are batch-
+ * dependent unless rewritten; WebGPU's kernels are not checked.
+ */
+function batchInvariance(
+  device: ResolvedDevice,
+  dtype: ResolvedDtype,
+  rowQuant: { quantizers: number } | { reason: string } | null | 'off' | 'no-ort',
+): Pick<EngineInfo, 'batchInvariant' | 'batchNote'> {
+  if (device === 'webgpu')
+    return { batchInvariant: false, batchNote: 'WebGPU kernels are not checked for batch invariance' };
+  if (rowQuant && typeof rowQuant === 'object') {
+    if ('reason' in rowQuant)
+      return { batchInvariant: false, batchNote: `activations are quantized per batch: ${rowQuant.reason}` };
+    return rowQuant.quantizers > 0
+      ? { batchInvariant: true, batchNote: `per-row activation quantization (${rowQuant.quantizers} quantizers)` }
+      : { batchInvariant: true };
+  }
+  if (!['q8', 'int8', 'uint8'].includes(dtype)) return { batchInvariant: true };
+  const why = rowQuant === 'off' ? 'per-row quantization was switched off' : 'no direct ONNX Runtime access';
+  return { batchInvariant: false, batchNote: `activations are quantized per batch (${why})` };
 }
 
 export interface ScoreOptions {
@@ -541,21 +573,41 @@ export class MaskedLMEngine {
         );
       }
 
-      // Mask-rows-only head: the ONNX file is rewritten as ORT receives it (mask-rows.ts).
-      const ort = options.maskRows === false ? null : await loadOrt();
+      // The ONNX file is rewritten as ORT receives it: mask-rows-only head (mask-rows.ts), then
+      // per-row activation quantization (row-quant.ts). Both in place, restored once ORT has read it.
+      const wantRows = options.maskRows !== false;
+      const wantRowQuant = options.rowQuant !== false;
+      const ort = wantRows || wantRowQuant ? await loadOrt() : null;
       if (ort) installCreateHook(ort);
-      let headNote: string | undefined =
-        options.maskRows === false
-          ? 'full head (mask rows only was switched off)'
-          : ort
-            ? undefined
-            : 'full head (no direct ONNX Runtime access)';
+      let headNote: string | undefined = !wantRows
+        ? 'full head (mask rows only was switched off)'
+        : ort
+          ? undefined
+          : 'full head (no direct ONNX Runtime access)';
+      /** What the row-quant rewrite found: quantizers made per-row, or why none were. */
+      const found: { rowQuant: { quantizers: number } | { reason: string } | null } = { rowQuant: null };
       const hook: ModelTransformHook = {
         transform: (bytes) => {
-          // In place: no second copy of the weights (restored right after ORT has read them).
-          const rewritten = rewriteForMaskRows(bytes, { allowedInputs: FAST_PATH_INPUTS, inPlace: true });
-          headNote = rewritten.ok ? undefined : `full head: ${rewritten.reason}`;
-          return rewritten.ok ? { bytes: rewritten.bytes, restore: rewritten.restore } : null;
+          let current = bytes;
+          const restores: (() => void)[] = [];
+          if (wantRows) {
+            const rewritten = rewriteForMaskRows(current, { allowedInputs: FAST_PATH_INPUTS, inPlace: true });
+            headNote = rewritten.ok ? undefined : `full head: ${rewritten.reason}`;
+            if (rewritten.ok) {
+              current = rewritten.bytes;
+              if (rewritten.restore) restores.push(rewritten.restore);
+            }
+          }
+          if (wantRowQuant) {
+            const rq = rewriteForRowQuant(current, { inPlace: true });
+            found.rowQuant = rq.ok ? { quantizers: rq.quantizers } : { reason: rq.reason };
+            if (rq.ok && rq.quantizers > 0) {
+              current = rq.bytes;
+              if (rq.restore) restores.push(rq.restore);
+            }
+          }
+          if (current === bytes) return null;
+          return { bytes: current, restore: () => restores.reverse().forEach((restore) => restore()) };
         },
       };
       const loadModel = async (d: ResolvedDevice, t: ResolvedDtype, fast = ort !== null): Promise<HfModel> =>
@@ -674,6 +726,8 @@ export class MaskedLMEngine {
         model = null;
         model = await loadModel(device, dtype, false);
         headNote = `full head: the rewritten model failed its check (${why})`;
+        if (found.rowQuant && 'quantizers' in found.rowQuant && found.rowQuant.quantizers > 0)
+          found.rowQuant = { reason: `the rewritten model failed its check (${why})` };
         runner = runnerFor(model);
         warm = await warmUp(runner, warmIds, prefixIds.length).catch((error: unknown) => ({ error }));
       }
@@ -745,6 +799,7 @@ export class MaskedLMEngine {
         head: runner.maskRowsOnly ? 'mask-rows' : 'full',
         loadPhases: phases,
         ...(headNote && !runner.maskRowsOnly ? { headNote } : {}),
+        ...batchInvariance(device, dtype, wantRowQuant ? (ort ? found.rowQuant : 'no-ort') : 'off'),
       };
       onProgress?.({ file: '', loaded: 0, total: 0, status: 'ready' });
       const engine = new MaskedLMEngine({

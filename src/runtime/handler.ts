@@ -106,7 +106,13 @@ export function createRuntimeHandler(options: RuntimeHandlerOptions): RuntimeHan
     };
     const promise = (async () => {
       if (old) await old.dispose(); // free the old model's memory first
-      return loadEngine(source, { dtype: msg.dtype, device: msg.device, signal: ctrl.signal, onProgress });
+      return loadEngine(source, {
+        dtype: msg.dtype,
+        device: msg.device,
+        ...(msg.rowQuant === false ? { rowQuant: false } : {}),
+        signal: ctrl.signal,
+        onProgress,
+      });
     })();
     const entry = {
       requestId,

@@ -43,6 +43,13 @@ export interface EngineInfo {
   head?: 'mask-rows' | 'full';
   /** Why the full head is used, when it is. */
   headNote?: string;
+  /**
+   * True when a prompt's scores do not depend on what shares its batch, on padding or on timing
+   * (dynamic quantization per row: src/runtime/row-quant.ts; fp32 has none). False with the reason
+   * in `batchNote` where the model keeps per-tensor activation quantization.
+   */
+  batchInvariant?: boolean;
+  batchNote?: string;
   /** Milliseconds of the load's phases (config, tokenizer, model = file + session, warmup). */
   loadPhases?: Record<string, number>;
 }
@@ -86,7 +93,11 @@ export interface CacheStatus {
 
 /** Operation name → arguments and result. */
 export interface RuntimeOps {
-  load: { args: { source: ModelSource; dtype?: DtypeChoice; device?: DeviceChoice }; result: LoadResult };
+  load: {
+    /** rowQuant: false keeps a q8 model's per-tensor activation quantization (measurements; default true). */
+    args: { source: ModelSource; dtype?: DtypeChoice; device?: DeviceChoice; rowQuant?: boolean };
+    result: LoadResult;
+  };
   tokenizeWords: { args: { texts: string[] }; result: WordTokenization[] };
   score: {
     args: {
