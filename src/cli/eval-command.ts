@@ -6,8 +6,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import {
   ambiguousLabelValues,
   autoLabelMap,
+  allProblems,
   buildExamples,
-  describeProblem,
   parseDataset,
   suggestMapping,
   type Dataset,
@@ -15,6 +15,7 @@ import {
   type DatasetMapping,
 } from '../core/dataset.ts';
 import { DEMO_DATASETS, findDemoDataset } from '../core/demo-datasets.ts';
+import { formatIssue, formatSetupError } from '../core/messages/index.ts';
 import {
   evalSources,
   evaluationReport,
@@ -118,7 +119,7 @@ function loadSetup(spec: string, cwd: string): PromptSetup {
   const parsed = parseSetupJson(text);
   if (!parsed.ok) {
     throw new InputError(
-      `The setup "${spec}" is not a valid ClozeLab setup:\n${parsed.errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`,
+      `The setup "${spec}" is not a valid ClozeLab setup:\n${parsed.errors.map((e) => `  ${formatSetupError(e)}`).join('\n')}`,
     );
   }
   return parsed.setup;
@@ -137,7 +138,7 @@ function loadData(
     format: (format as DatasetFormat | undefined) ?? 'auto',
     fileName: source.name,
   });
-  if (!parsed.ok) throw new InputError(`The data "${spec}" can't be read: ${parsed.error.message}`);
+  if (!parsed.ok) throw new InputError(`The data "${spec}" can't be read: ${formatIssue(parsed.error)}`);
   return { dataset: parsed.dataset, name: source.name, file };
 }
 
@@ -330,13 +331,15 @@ export async function evalCommand(argv: readonly string[], terminal: CommandIO):
     // The browser's scoring pipeline, on this process's engine.
     const pipeline = new ScoringPipeline(engineModel(engine), { cacheLimit: CACHE_LIMITS.evaluation });
     const { templates, problems: templateProblems } = await pipeline.bindTemplates(entries, setup.verbalizer);
-    for (const p of templateProblems) warn(`warning: template ${p.id} "${p.name}" is skipped: ${p.messages.join(' ')}`);
+    for (const p of templateProblems)
+      warn(`warning: template ${p.id} "${p.name}" is skipped: ${p.errors.map((e) => formatIssue(e)).join(' ')}`);
     if (templates.length === 0) {
       io.stderr('clozelab eval: no template of the setup is valid.\n');
       return EXIT.usage;
     }
     for (const t of templates)
-      for (const issue of t.issues) if (issue.severity !== 'info') warn(`warning: template ${t.id}: ${issue.message}`);
+      for (const issue of t.issues)
+        if (issue.severity !== 'info') warn(`warning: template ${t.id}: ${formatIssue(issue)}`);
 
     const slots = templateSlots(templates);
     let mapping: DatasetMapping;
@@ -355,9 +358,9 @@ export async function evalCommand(argv: readonly string[], terminal: CommandIO):
       );
     }
     const { examples, problems: mappingProblems } = buildExamples(dataset, mapping, labels);
-    const problems = [...dataset.problems, ...mappingProblems].sort((a, b) => a.line - b.line);
+    const problems = allProblems(dataset, mappingProblems);
     if (problems.length > 0) {
-      const shown = problems.slice(0, 20).map((p) => `  ${describeProblem(p)}`);
+      const shown = problems.slice(0, 20).map((p) => `  ${formatIssue(p)}`);
       const more = problems.length > 20 ? [`  … and ${problems.length - 20} more`] : [];
       if (flags.switches.has('strict')) {
         io.stderr(

@@ -1,14 +1,14 @@
 // Plain-text tables for the CLI's evaluation output (the browser shows the same numbers).
 
 import {
-  describeHint,
-  diagnose,
   predictions,
   runMetrics,
   type CalibrationMode,
   type EvalSource,
   type EvaluationRun,
 } from '../core/evaluation.ts';
+import { diagnose } from '../core/diagnosis.ts';
+import { formatIssue } from '../core/messages/index.ts';
 import type { Metrics } from '../core/metrics.ts';
 
 /** "52.5%"; "—" for an undefined value (null). */
@@ -83,7 +83,7 @@ export function formatSource(run: EvaluationRun, source: EvalSource, primary: Ca
   });
   if (hints.length > 0) {
     lines.push('', '  hints:');
-    for (const h of hints) lines.push(`  - ${describeHint(h, primary === 'calibrated')}`);
+    for (const h of hints) lines.push(`  - ${formatIssue(h)}`);
   }
   return lines;
 }

@@ -12,7 +12,7 @@
 
 import type { TokenizerKind, WordTokenization } from './types.ts';
 import { Lru } from './lru.ts';
-import { maskPrecededBySpace, parseTemplate, type Template } from './template.ts';
+import { maskPrecededBySpace, parseTemplate, type Template, type TemplateError } from './template.ts';
 import {
   isUsable,
   labelWordTexts,
@@ -58,10 +58,11 @@ export interface PreparedTemplate {
   issues: ResolutionIssue[];
 }
 
+/** A template that can't be evaluated, and why. */
 export interface TemplateProblem {
   id: string;
   name: string;
-  messages: string[];
+  errors: TemplateError[];
 }
 
 /** The template context of a binding: a missing (invalid) template counts as "[Z] after a space". */
@@ -193,7 +194,7 @@ export class VerbalizerBinder {
     for (const entry of entries) {
       const parse = parseTemplate(entry.text);
       if (parse.ok) valid.push({ entry, template: parse.template });
-      else problems.push({ id: entry.id, name: entry.name, messages: parse.errors.map((e) => e.message) });
+      else problems.push({ id: entry.id, name: entry.name, errors: parse.errors });
     }
     const bound = await this.bindMany(valid.map((v) => ({ template: v.template, verbalizer })));
     const templates = valid.map(({ entry, template }, i) => ({

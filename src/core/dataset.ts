@@ -6,6 +6,9 @@
 // UTF-8 BOM, CRLF / LF / CR line ends and quoted fields with delimiters and line breaks are handled.
 
 import Papa from 'papaparse';
+import { issue, type DatasetErrorCode, type Issue, type RowProblemCode } from './issues.ts';
+
+export type { DatasetErrorCode, RowProblemCode } from './issues.ts';
 
 export type DatasetFormat = 'csv' | 'tsv' | 'jsonl';
 
@@ -18,26 +21,12 @@ export interface DataRow {
   values: string[];
 }
 
-export type RowProblemCode =
-  | 'column-count' // a delimited row with more or fewer fields than the header
-  | 'malformed-quotes' // a quote that is never closed, or text right after a closing quote
-  | 'invalid-json' // a JSONL line that is not JSON
-  | 'not-an-object' // a JSONL line that is JSON but not an object
-  | 'missing-text' // an input column of the mapping is empty in this row
-  | 'missing-label' // the label column is empty
-  | 'unknown-label'; // the label value is not mapped to a verbalizer label
-
-export interface RowProblem {
-  line: number;
-  endLine: number;
-  code: RowProblemCode;
-  /** column-count: found / expected; missing-text: column; unknown-label: value; invalid-json: parser message. */
-  found?: number;
-  expected?: number;
-  column?: string;
-  value?: string;
-  message?: string;
-}
+/**
+ * A row that is left out: a delimited row with more or fewer fields than the header, a quote that
+ * is never closed, a JSONL line that is not JSON or not an object; or, once columns and labels are
+ * chosen, an empty input column or label, or a label value not mapped to a verbalizer label.
+ */
+export type RowProblem = Issue<RowProblemCode>;
 
 export interface Dataset {
   format: DatasetFormat;
@@ -53,11 +42,8 @@ export interface Dataset {
 
 export type DatasetParse = { ok: true; dataset: Dataset } | { ok: false; error: DatasetError };
 
-export type DatasetErrorCode = 'empty' | 'no-header' | 'too-large';
-export interface DatasetError {
-  code: DatasetErrorCode;
-  message: string;
-}
+/** Why a whole file can't be read. */
+export type DatasetError = Issue<DatasetErrorCode>;
 
 export interface ParseDatasetOptions {
   format?: DatasetFormat | 'auto';
@@ -182,9 +168,11 @@ class DelimitedCollector {
     }
     this.totalRows++;
     if (quoteError) {
-      this.problems.push({ line, endLine, code: 'malformed-quotes' });
+      this.problems.push(issue('malformed-quotes', 'warning', { line, endLine }));
     } else if (fields.length !== this.columns.length) {
-      this.problems.push({ line, endLine, code: 'column-count', found: fields.length, expected: this.columns.length });
+      this.problems.push(
+        issue('column-count', 'warning', { line, endLine, found: fields.length, expected: this.columns.length }),
+      );
     } else {
       this.rows.push({ line, endLine, values: fields });
     }
@@ -207,10 +195,7 @@ function papaConfig(format: 'csv' | 'tsv') {
 
 function finishDelimited(format: DatasetFormat, collector: DelimitedCollector, text: string): DatasetParse {
   if (collector.columns === null) {
-    return {
-      ok: false,
-      error: { code: 'empty', message: 'The data is empty: it needs a header line and at least one row.' },
-    };
+    return { ok: false, error: issue('data-empty', 'error', {}) };
   }
   return {
     ok: true,
@@ -252,16 +237,12 @@ class JsonlCollector {
     try {
       value = JSON.parse(trimmed);
     } catch (error) {
-      this.problems.push({
-        line,
-        endLine: line,
-        code: 'invalid-json',
-        message: error instanceof Error ? error.message : String(error),
-      });
+      const detail = error instanceof Error ? error.message : String(error);
+      this.problems.push(issue('invalid-json', 'warning', { line, endLine: line, detail }));
       return;
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      this.problems.push({ line, endLine: line, code: 'not-an-object' });
+      this.problems.push(issue('not-an-object', 'warning', { line, endLine: line }));
       return;
     }
     const record = value as Record<string, unknown>;
@@ -289,13 +270,9 @@ export function jsonValueText(value: unknown): string {
 }
 
 function finishJsonl(collector: JsonlCollector, text: string): DatasetParse {
-  if (collector.totalRows === 0)
-    return { ok: false, error: { code: 'empty', message: 'The data is empty: no JSON lines were found.' } };
+  if (collector.totalRows === 0) return { ok: false, error: issue('data-no-json-lines', 'error', {}) };
   if (collector.columns.length === 0) {
-    return {
-      ok: false,
-      error: { code: 'no-header', message: 'No line holds a JSON object, so there are no columns to choose from.' },
-    };
+    return { ok: false, error: issue('data-no-columns', 'error', {}) };
   }
   return {
     ok: true,
@@ -337,10 +314,7 @@ function tooLarge(text: string): DatasetParse | null {
   if (text.length <= MAX_DATASET_CHARS) return null;
   return {
     ok: false,
-    error: {
-      code: 'too-large',
-      message: `The data is too large (${text.length.toLocaleString('en')} characters; at most ${MAX_DATASET_CHARS.toLocaleString('en')}).`,
-    },
+    error: issue('data-too-large', 'error', { length: text.length, max: MAX_DATASET_CHARS }),
   };
 }
 
@@ -612,7 +586,7 @@ export function buildExamples(
     for (const [slot, index, column] of slotEntries) {
       const value = index >= 0 ? (row.values[index] ?? '') : '';
       if (value.trim() === '') {
-        bad = { line, endLine, code: 'missing-text', column: column ?? slot };
+        bad = issue('missing-text', 'warning', { line, endLine, column: column ?? slot });
         break;
       }
       inputs[slot] = value;
@@ -620,8 +594,10 @@ export function buildExamples(
     if (!bad) {
       const rawLabel = labelIndex >= 0 ? (row.values[labelIndex] ?? '').trim() : '';
       const gold = mapping.labelMap.get(rawLabel) ?? null;
-      if (rawLabel === '') bad = { line, endLine, code: 'missing-label', column: mapping.labelColumn ?? '' };
-      else if (gold === null || !labelSet.has(gold)) bad = { line, endLine, code: 'unknown-label', value: rawLabel };
+      if (rawLabel === '')
+        bad = issue('missing-label', 'warning', { line, endLine, column: mapping.labelColumn ?? '' });
+      else if (gold === null || !labelSet.has(gold))
+        bad = issue('unknown-label', 'warning', { line, endLine, value: rawLabel });
       else examples.push({ line, endLine, inputs, gold, rawLabel });
     }
     if (bad) problems.push(bad);
@@ -631,26 +607,5 @@ export function buildExamples(
 
 /** All problems (parse and mapping) in line order. */
 export function allProblems(dataset: Dataset, mappingProblems: readonly RowProblem[]): RowProblem[] {
-  return [...dataset.problems, ...mappingProblems].sort((a, b) => a.line - b.line);
-}
-
-/** A plain-English description of a problem (CLI, logs; the UI has its own translated strings). */
-export function describeProblem(p: RowProblem): string {
-  const where = p.endLine > p.line ? `lines ${p.line}–${p.endLine}` : `line ${p.line}`;
-  switch (p.code) {
-    case 'column-count':
-      return `${where}: ${p.found} field(s), but the header has ${p.expected}`;
-    case 'malformed-quotes':
-      return `${where}: a quoted field is not closed properly`;
-    case 'invalid-json':
-      return `${where}: not valid JSON (${p.message ?? ''})`;
-    case 'not-an-object':
-      return `${where}: the JSON value is not an object`;
-    case 'missing-text':
-      return `${where}: the column "${p.column}" is empty`;
-    case 'missing-label':
-      return `${where}: no label in the column "${p.column}"`;
-    case 'unknown-label':
-      return `${where}: the label "${p.value}" is not mapped to a verbalizer label`;
-  }
+  return [...dataset.problems, ...mappingProblems].sort((a, b) => a.params.line - b.params.line);
 }

@@ -7,6 +7,7 @@
 // multi-token mode, length normalisation or calibration needs no forward pass as long as the plan
 // holds the prompts those options need — plan with `{ complete: true }` to have all of them.
 
+import { issue, type Issue, type ScoringWarningCode } from './issues.ts';
 import type { PromptScores, RenderedPrompt } from './types.ts';
 import { promptKey, renderPrompt, type Template } from './template.ts';
 import { isUsable, type ResolvedWord, type WordStatus } from './verbalizer.ts';
@@ -164,10 +165,7 @@ export function planScoring(
   const contentFreePrompts: Record<number, number>[] = [];
   if (options.calibrate || complete) {
     if (!context.maskToken) {
-      warnings.push({
-        code: 'no-mask-content-free',
-        message: 'Calibration uses only "N/A" and "" as content-free inputs (the mask token was not given).',
-      });
+      warnings.push(issue('no-mask-content-free', 'warning', {}));
     }
     cfInputs.forEach((cf, j) => {
       const map: Record<number, number> = {};
@@ -277,21 +275,11 @@ export function meanDistribution(dists: readonly (readonly number[])[]): number[
 // ---------------------------------------------------------------------------------------------
 // Scoring
 
-export type ScoringWarningCode =
-  | 'no-usable-words' // a label has no scorable word: its probability is 0
-  | 'uniform-fallback' // no label got any score: uniform distribution
-  | 'approximated' // multi-token words scored by their first sub-token only
-  | 'truncated' // the runtime shortened an input
-  | 'invalid-score' // the runtime returned NaN / negative values (treated as 0)
-  | 'no-mask-content-free'; // calibration without the mask-token content-free input
-
-export interface ScoringWarning {
-  code: ScoringWarningCode;
-  message: string;
-  label?: string;
-  /** Counts the message names (tokens cut, invalid scores), for translated messages. */
-  params?: Record<string, string | number>;
-}
+// Warnings: a label with no scorable word (probability 0), no label with any score (uniform), words
+// scored by their first sub-token only, an input the runtime shortened, invalid scores from the
+// runtime (treated as 0), calibration without the mask-token content-free input.
+export type ScoringWarning = Issue<ScoringWarningCode>;
+export type { ScoringWarningCode } from './issues.ts';
 
 export interface WordScore {
   label: string;
@@ -498,19 +486,12 @@ export function scoreLabels(
 
   for (let l = 0; l < plan.labels.length; l++) {
     if (!plan.words.some((w) => w.labelIndex === l && (w.status === 'single' || w.status === 'multi'))) {
-      warnings.push({
-        code: 'no-usable-words',
-        label: plan.labels[l]!,
-        message: `"${plan.labels[l]}" has no word this model can score; its probability is 0.`,
-      });
+      warnings.push(issue('no-usable-words', 'warning', { label: plan.labels[l]! }));
     }
   }
   const approximated = main.wordScores.some((w) => w.approximated);
   if (approximated) {
-    warnings.push({
-      code: 'approximated',
-      message: 'Multi-token words were scored by their first sub-token only (an approximation).',
-    });
+    warnings.push(issue('approximated', 'warning', {}));
   }
 
   let probs = main.probs;
@@ -529,17 +510,10 @@ export function scoreLabels(
     for (const w of plan.warnings) warnings.push(w);
   }
   if (uniformFlag) {
-    warnings.push({
-      code: 'uniform-fallback',
-      message: 'No label got any probability mass, so all labels are shown as equally likely.',
-    });
+    warnings.push(issue('uniform-fallback', 'warning', {}));
   }
   if (invalid > 0) {
-    warnings.push({
-      code: 'invalid-score',
-      message: `The model returned ${invalid} invalid score(s) (NaN or negative); they were treated as 0.`,
-      params: { n: invalid },
-    });
+    warnings.push(issue('invalid-score', 'warning', { n: invalid }));
   }
   let truncatedTokens = 0;
   for (const idx of Object.values(plan.inputPrompt)) {
@@ -547,11 +521,7 @@ export function scoreLabels(
     if (r && r.truncatedTokens > truncatedTokens) truncatedTokens = r.truncatedTokens;
   }
   if (truncatedTokens > 0) {
-    warnings.push({
-      code: 'truncated',
-      message: `The input was too long for the model and was shortened by ${truncatedTokens} token(s) from its end.`,
-      params: { n: truncatedTokens },
-    });
+    warnings.push(issue('truncated', 'warning', { n: truncatedTokens }));
   }
 
   const winner = argmax(probs);

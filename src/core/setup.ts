@@ -2,6 +2,7 @@
 // share links, presets, import/export and the CLI.
 
 import { z } from 'zod';
+import { issue, SETUP_ERRORS, type Issue, type IssueParams, type SetupErrorCode } from './issues.ts';
 import { DEFAULT_SCORING_OPTIONS, type ScoringOptions } from './scoring.ts';
 
 // No code generation: the app runs under a Content-Security-Policy without 'unsafe-eval', where
@@ -52,6 +53,13 @@ export function isValidModelId(id: unknown): boolean {
 // ---------------------------------------------------------------------------------------------
 // Schema
 
+/**
+ * The code of a built-in check, carried in zod's message (only refinements can carry params);
+ * `setupErrorOf` reads it back. The words are in the message catalogs.
+ */
+const check = (code: SetupErrorCode) => ({ error: code });
+const isSetupErrorCode = (s: string): s is SetupErrorCode => Object.hasOwn(SETUP_ERRORS, s);
+
 const noNewline = (s: string) => !/[\r\n]/.test(s);
 
 export const ScoringOptionsSchema = z.object({
@@ -62,11 +70,7 @@ export const ScoringOptionsSchema = z.object({
 });
 
 export const ModelRefSchema = z.object({
-  id: z.string().refine(isValidModelId, {
-    error:
-      'Model id must look like "owner/name" (e.g. "Xenova/bert-base-uncased"): letters, digits, "-", "_", "." only — no URLs or paths.',
-    params: { code: 'model-id' },
-  }),
+  id: z.string().refine(isValidModelId, check('model-id')),
   source: z.enum(['hub', 'local']).default('hub'),
   dtype: z.enum(['auto', 'fp32', 'fp16', 'q8', 'q4']).default('auto'),
   device: z.enum(['auto', 'wasm', 'webgpu']).default('auto'),
@@ -75,19 +79,12 @@ export const ModelRefSchema = z.object({
 export const TemplateEntrySchema = z.object({
   id: z
     .string()
-    .regex(/^[A-Za-z0-9_-]+$/, 'Template id: letters, digits, "-" and "_" only.')
+    .regex(/^[A-Za-z0-9_-]+$/, check('template-id-format'))
     .min(1)
     .max(SETUP_LIMITS.templateIdChars),
-  name: z
-    .string()
-    .max(
-      SETUP_LIMITS.templateNameChars,
-      `A template name can be at most ${SETUP_LIMITS.templateNameChars} characters.`,
-    ),
+  name: z.string().max(SETUP_LIMITS.templateNameChars, check('template-name-too-long')),
   /** The user's text; may be an invalid template. */
-  text: z
-    .string()
-    .max(SETUP_LIMITS.templateTextChars, `A template can be at most ${SETUP_LIMITS.templateTextChars} characters.`),
+  text: z.string().max(SETUP_LIMITS.templateTextChars, check('template-too-long')),
 });
 
 export const VerbalizerSchema = z
@@ -97,32 +94,23 @@ export const VerbalizerSchema = z
         z.object({
           label: z
             .string()
-            .min(1, 'A label name cannot be empty.')
+            .min(1, check('label-empty'))
             .max(SETUP_LIMITS.labelChars)
-            .refine((s) => s.trim() !== '', {
-              error: 'A label name cannot be only spaces.',
-              params: { code: 'label-blank' },
-            })
-            .refine(noNewline, {
-              error: 'A label name cannot contain a line break.',
-              params: { code: 'label-newline' },
-            }),
+            .refine((s) => s.trim() !== '', check('label-blank'))
+            .refine(noNewline, check('label-newline')),
           words: z
             .array(
               z
                 .string()
-                .min(1, 'A label word cannot be empty.')
+                .min(1, check('word-empty'))
                 .max(SETUP_LIMITS.wordChars)
-                .refine(noNewline, {
-                  error: 'A label word cannot contain a line break.',
-                  params: { code: 'word-newline' },
-                }),
+                .refine(noNewline, check('word-newline')),
             )
-            .min(1, 'Each label needs at least one word.')
+            .min(1, check('label-without-words'))
             .max(SETUP_LIMITS.wordsPerLabel),
         }),
       )
-      .min(1, 'The verbalizer needs at least one label.')
+      .min(1, check('no-labels'))
       .max(SETUP_LIMITS.labels),
   })
   .superRefine((v, ctx) => {
@@ -131,9 +119,8 @@ export const VerbalizerSchema = z
       if (seen.has(l.label))
         ctx.addIssue({
           code: 'custom',
-          message: `The label "${l.label}" appears twice.`,
           path: ['labels', i, 'label'],
-          params: { code: 'duplicate-label', label: l.label },
+          params: { code: 'setup-duplicate-label', label: l.label },
         });
       seen.add(l.label);
       const words = new Set<string>();
@@ -141,9 +128,8 @@ export const VerbalizerSchema = z
         if (words.has(w))
           ctx.addIssue({
             code: 'custom',
-            message: `The word "${w}" appears twice under "${l.label}".`,
             path: ['labels', i, 'words', j],
-            params: { code: 'duplicate-word', word: w, label: l.label },
+            params: { code: 'setup-duplicate-word', word: w, label: l.label },
           });
         words.add(w);
       });
@@ -153,12 +139,8 @@ export const VerbalizerSchema = z
 const SLOT_KEY = /^X(?:[1-9][0-9]?)?$/;
 
 export const InputRowSchema = z
-  .record(
-    z.string().regex(SLOT_KEY, 'Input keys are slot names: X, or X1, X2, …'),
-    z.string().max(SETUP_LIMITS.inputChars),
-  )
+  .record(z.string().regex(SLOT_KEY), z.string().max(SETUP_LIMITS.inputChars))
   .refine((r) => Object.keys(r).length <= SETUP_LIMITS.slotsPerRow, {
-    error: `At most ${SETUP_LIMITS.slotsPerRow} inputs per row.`,
     params: { code: 'slots-per-row', max: SETUP_LIMITS.slotsPerRow },
   });
 
@@ -169,15 +151,12 @@ export const PromptSetupSchema = z
     model: ModelRefSchema,
     templates: z
       .array(TemplateEntrySchema)
-      .min(1, 'A setup needs at least one template.')
-      .max(SETUP_LIMITS.templates, `At most ${SETUP_LIMITS.templates} templates.`),
+      .min(1, check('no-templates'))
+      .max(SETUP_LIMITS.templates, check('too-many-templates')),
     activeTemplateId: z.string().max(SETUP_LIMITS.templateIdChars),
     verbalizer: VerbalizerSchema,
     scoring: ScoringOptionsSchema.default({ ...DEFAULT_SCORING_OPTIONS }),
-    inputs: z
-      .array(InputRowSchema)
-      .max(SETUP_LIMITS.inputRows, `At most ${SETUP_LIMITS.inputRows} example inputs.`)
-      .default([]),
+    inputs: z.array(InputRowSchema).max(SETUP_LIMITS.inputRows, check('too-many-inputs')).default([]),
   })
   .superRefine((s, ctx) => {
     const ids = new Set<string>();
@@ -185,7 +164,6 @@ export const PromptSetupSchema = z
       if (ids.has(t.id))
         ctx.addIssue({
           code: 'custom',
-          message: `Two templates have the id "${t.id}".`,
           path: ['templates', i, 'id'],
           params: { code: 'duplicate-template-id', id: t.id },
         });
@@ -194,7 +172,6 @@ export const PromptSetupSchema = z
     if (!ids.has(s.activeTemplateId)) {
       ctx.addIssue({
         code: 'custom',
-        message: `activeTemplateId "${s.activeTemplateId}" is not the id of any template.`,
         path: ['activeTemplateId'],
         params: { code: 'active-template', id: s.activeTemplateId },
       });
@@ -204,7 +181,6 @@ export const PromptSetupSchema = z
     if (total > SETUP_LIMITS.totalInputChars) {
       ctx.addIssue({
         code: 'custom',
-        message: `The example inputs are too long together (${total} characters; at most ${SETUP_LIMITS.totalInputChars}).`,
         path: ['inputs'],
         params: { code: 'inputs-too-long', length: total, max: SETUP_LIMITS.totalInputChars },
       });
@@ -225,19 +201,15 @@ const _scoringTypesMatch: Same<PromptSetup['scoring'], ScoringOptions> = true;
 // ---------------------------------------------------------------------------------------------
 // Parsing
 
-export interface SetupError {
-  /** Readable path such as "templates[0].text"; "(root)" for the whole value. */
-  path: string;
-  /** English message. */
-  message: string;
-  /**
-   * What went wrong, for translated messages (src/ui/i18n): a ClozeLab code such as 'model-id',
-   * 'version-newer', 'too-many', or `zod.<issue code>` ('zod.too_big', 'zod.invalid_type', …).
-   */
-  code?: string;
-  /** Values the message names (maximum, expected type, label, …). */
-  params?: Record<string, string | number>;
-}
+/** What is wrong with a setup, and where: `path` is readable, e.g. "templates[0].text"; "(root)" for the whole value. */
+export type SetupError = Issue<SetupErrorCode> & { path: string };
+
+const setupError = <C extends SetupErrorCode>(path: string, code: C, params: IssueParams<C>) =>
+  ({ ...issue(code, 'error', params), path }) as SetupError;
+
+/** A setup error from one of the schema's own checks, with the values it carries for its code. */
+const checked = (path: string, code: SetupErrorCode, params: Record<string, unknown>) =>
+  ({ code, severity: 'error', params, path }) as SetupError;
 
 export type SetupParse = { ok: true; setup: PromptSetup } | { ok: false; errors: SetupError[] };
 
@@ -262,52 +234,18 @@ const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'obj
  * future versions add their steps here (v1 → v2 → …). Rejects missing, unknown and newer versions.
  */
 export function migrateSetup(raw: unknown): { ok: true; value: unknown } | { ok: false; errors: SetupError[] } {
-  if (!isRecord(raw))
-    return {
-      ok: false,
-      errors: [{ path: '(root)', message: 'A ClozeLab setup must be a JSON object.', code: 'not-object' }],
-    };
+  if (!isRecord(raw)) return { ok: false, errors: [setupError('(root)', 'not-object', {})] };
   const version = raw.version;
   if (version === undefined) {
-    return {
-      ok: false,
-      errors: [
-        {
-          path: 'version',
-          message: 'Missing "version" (this ClozeLab reads version 1).',
-          code: 'version-missing',
-          params: { current: SETUP_VERSION },
-        },
-      ],
-    };
+    return { ok: false, errors: [setupError('version', 'version-missing', { current: SETUP_VERSION })] };
   }
   if (version === SETUP_VERSION) return { ok: true, value: raw };
   if (typeof version === 'number' && Number.isInteger(version) && version > SETUP_VERSION) {
-    return {
-      ok: false,
-      errors: [
-        {
-          path: 'version',
-          message: `This setup was made by a newer ClozeLab (version ${version}); this one reads version ${SETUP_VERSION}. Please update.`,
-          code: 'version-newer',
-          params: { version, current: SETUP_VERSION },
-        },
-      ],
-    };
+    return { ok: false, errors: [setupError('version', 'version-newer', { version, current: SETUP_VERSION })] };
   }
   const json = JSON.stringify(version) as string | undefined; // undefined for undefined, though typed string
   const shownVersion = String(json?.slice(0, 40));
-  return {
-    ok: false,
-    errors: [
-      {
-        path: 'version',
-        message: `Unknown setup version ${shownVersion}.`,
-        code: 'version-unknown',
-        params: { version: shownVersion },
-      },
-    ],
-  };
+  return { ok: false, errors: [setupError('version', 'version-unknown', { version: shownVersion })] };
 }
 
 /** Cheap size checks on the raw value before the schema walks it. */
@@ -315,12 +253,7 @@ function preflight(raw: Record<string, unknown>): SetupError[] {
   const errors: SetupError[] = [];
   const checkArray = (value: unknown, path: string, max: number) => {
     if (Array.isArray(value) && value.length > max) {
-      errors.push({
-        path,
-        message: `Too many entries (${value.length}; at most ${max}).`,
-        code: 'too-many',
-        params: { count: value.length, max },
-      });
+      errors.push(setupError(path, 'too-many', { count: value.length, max }));
     }
   };
   checkArray(raw.templates, 'templates', SETUP_LIMITS.templates);
@@ -337,12 +270,7 @@ function preflight(raw: Record<string, unknown>): SetupError[] {
   if (Array.isArray(raw.inputs) && raw.inputs.length <= SETUP_LIMITS.inputRows) {
     raw.inputs.forEach((row, i) => {
       if (isRecord(row) && Object.keys(row).length > SETUP_LIMITS.slotsPerRow) {
-        errors.push({
-          path: `inputs[${i}]`,
-          message: `At most ${SETUP_LIMITS.slotsPerRow} inputs per row.`,
-          code: 'slots-per-row',
-          params: { max: SETUP_LIMITS.slotsPerRow },
-        });
+        errors.push(setupError(`inputs[${i}]`, 'slots-per-row', { max: SETUP_LIMITS.slotsPerRow }));
       }
     });
   }
@@ -357,53 +285,48 @@ export function parseSetup(raw: unknown): SetupParse {
   if (pre.length > 0) return { ok: false, errors: pre };
   const result = PromptSetupSchema.safeParse(migrated.value);
   if (result.success) return { ok: true, setup: result.data };
-  return {
-    ok: false,
-    errors: result.error.issues.map((issue) => ({
-      path: formatPath(issue.path),
-      message:
-        issue.code === 'invalid_key'
-          ? `"${String(issue.path[issue.path.length - 1]).slice(0, 40)}" is not a slot name; input keys are X, or X1, X2, …`
-          : issue.message,
-      ...issueCode(issue),
-    })),
-  };
+  return { ok: false, errors: result.error.issues.map(setupErrorOf) };
 }
 
-/** A code and parameters for a zod issue, so the UI can translate the message. */
-function issueCode(issue: z.core.$ZodIssue): { code: string; params: Record<string, string | number> } {
-  const params: Record<string, string | number> = {};
-  if (issue.code === 'custom') {
-    for (const [key, value] of Object.entries(issue.params ?? {})) {
-      if (key !== 'code' && (typeof value === 'string' || typeof value === 'number')) params[key] = value;
-    }
-    return { code: typeof issue.params?.code === 'string' ? issue.params.code : 'custom', params };
+/** A zod issue as a setup error: a ClozeLab check's own code, or the code of zod's generic check. */
+function setupErrorOf(zodIssue: z.core.$ZodIssue): SetupError {
+  const path = formatPath(zodIssue.path);
+  const raw = zodIssue as unknown as Record<string, unknown>;
+  const text = (key: string) => (typeof raw[key] === 'string' ? raw[key] : '');
+  const count = (key: string) => Number(raw[key] ?? 0);
+  // Refinements with values carry their code and the values in params …
+  const { code: customCode, ...values } = zodIssue.code === 'custom' ? (zodIssue.params ?? {}) : {};
+  if (typeof customCode === 'string' && isSetupErrorCode(customCode)) return checked(path, customCode, values);
+  // … the other checks their code in the message (see `check`).
+  if (isSetupErrorCode(zodIssue.message)) {
+    const code = zodIssue.message;
+    return checked(path, code, 'max' in SETUP_ERRORS[code] ? { max: count('maximum') } : {});
   }
-  if (issue.code === 'invalid_key')
-    return { code: 'slot-key', params: { key: String(issue.path[issue.path.length - 1]).slice(0, 40) } };
-  const raw = issue as unknown as Record<string, unknown>;
-  for (const key of ['origin', 'expected', 'format']) if (typeof raw[key] === 'string') params[key] = raw[key];
-  for (const key of ['minimum', 'maximum'])
-    if (typeof raw[key] === 'number' || typeof raw[key] === 'bigint') params[key] = Number(raw[key]);
-  if (Array.isArray(raw.values)) params.values = raw.values.map((v) => JSON.stringify(v)).join(', ');
-  return { code: `zod.${issue.code}`, params };
+  switch (zodIssue.code) {
+    case 'invalid_key':
+      return setupError(path, 'slot-key', { key: String(zodIssue.path[zodIssue.path.length - 1]).slice(0, 40) });
+    case 'invalid_type':
+      return setupError(path, 'wrong-type', { expected: text('expected') });
+    case 'too_small':
+      return setupError(path, 'too-small', { origin: text('origin'), minimum: count('minimum') });
+    case 'too_big':
+      return setupError(path, 'too-big', { origin: text('origin'), maximum: count('maximum') });
+    case 'invalid_value':
+      return setupError(path, 'invalid-option', {
+        values: Array.isArray(raw.values) ? raw.values.map((v) => JSON.stringify(v)).join(', ') : '',
+      });
+    default:
+      return setupError(path, 'invalid-value', {});
+  }
 }
 
 /** Parse setup JSON text (import / share links), with a size limit before JSON.parse. Never throws. */
 export function parseSetupJson(text: string): SetupParse {
-  if (typeof text !== 'string')
-    return { ok: false, errors: [{ path: '(root)', message: 'Expected JSON text.', code: 'not-text' }] };
+  if (typeof text !== 'string') return { ok: false, errors: [setupError('(root)', 'not-text', {})] };
   if (text.length > SETUP_LIMITS.jsonChars) {
     return {
       ok: false,
-      errors: [
-        {
-          path: '(root)',
-          message: `The setup is too large (${text.length} characters; at most ${SETUP_LIMITS.jsonChars}).`,
-          code: 'json-too-large',
-          params: { length: text.length, max: SETUP_LIMITS.jsonChars },
-        },
-      ],
+      errors: [setupError('(root)', 'json-too-large', { length: text.length, max: SETUP_LIMITS.jsonChars })],
     };
   }
   let raw: unknown;
@@ -411,10 +334,7 @@ export function parseSetupJson(text: string): SetupParse {
     raw = JSON.parse(text);
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);
-    return {
-      ok: false,
-      errors: [{ path: '(root)', message: `Not valid JSON: ${detail}`, code: 'json-invalid', params: { detail } }],
-    };
+    return { ok: false, errors: [setupError('(root)', 'json-invalid', { detail })] };
   }
   return parseSetup(raw);
 }

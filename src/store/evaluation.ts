@@ -9,12 +9,14 @@ import {
   parseDatasetAsync,
   suggestMapping,
   type Dataset,
+  type DatasetError,
   type DatasetFormat,
   type DatasetMapping,
   type EvalExample,
   type RowProblem,
 } from '../core/dataset.ts';
 import { findDemoDataset } from '../core/demo-datasets.ts';
+import { issue } from '../core/issues.ts';
 import {
   evaluationReport,
   predictionsCsv,
@@ -96,9 +98,8 @@ export interface EvalState {
   parseStatus: 'idle' | 'parsing' | 'ready' | 'error';
   parseProgress: number;
   parseMs: number | null;
-  parseError: string | null;
-  /** 'empty' | 'no-header' | 'too-large' (src/core/dataset.ts), or 'unknown'. */
-  parseErrorCode: string;
+  /** Why the data can't be read (src/core/dataset.ts), or 'data-unreadable' with what failed. */
+  parseError: DatasetError | null;
   dataset: Dataset | null;
   mapping: DatasetMapping;
   examples: EvalExample[];
@@ -297,8 +298,7 @@ export const useEvaluation = create<EvalState>()((set, get) => {
       if (!result.ok) {
         set({
           parseStatus: 'error',
-          parseError: result.error.message,
-          parseErrorCode: result.error.code,
+          parseError: result.error,
           parseMs: performance.now() - started,
         });
         return;
@@ -316,8 +316,7 @@ export const useEvaluation = create<EvalState>()((set, get) => {
       if (generation !== parseGeneration) return;
       set({
         parseStatus: 'error',
-        parseError: failureMessage(error),
-        parseErrorCode: 'unknown',
+        parseError: issue('data-unreadable', 'error', { detail: failureMessage(error) }),
         parseMs: performance.now() - started,
       });
     }
@@ -338,7 +337,6 @@ export const useEvaluation = create<EvalState>()((set, get) => {
     parseProgress: 0,
     parseMs: null,
     parseError: null,
-    parseErrorCode: 'unknown',
     dataset: null,
     mapping: emptyMapping(),
     examples: [],

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { formatIssue } from '../../src/core/messages/index.ts';
 import {
   ambiguousLabelValues,
   autoLabelMap,
@@ -16,7 +17,7 @@ import {
 } from '../../src/core/dataset.ts';
 
 function ok(parse: DatasetParse): Dataset {
-  if (!parse.ok) throw new Error(`expected a dataset, got ${parse.error.code}: ${parse.error.message}`);
+  if (!parse.ok) throw new Error(`expected a dataset, got ${parse.error.code}: ${formatIssue(parse.error)}`);
   return parse.dataset;
 }
 
@@ -73,8 +74,8 @@ describe('parseDataset: CSV quirks', () => {
     const d = ok(parseDataset(text));
     expect(d.rows.map((r) => r.line)).toEqual([2, 6]);
     expect(d.problems).toEqual([
-      { line: 3, endLine: 3, code: 'column-count', found: 1, expected: 2 },
-      { line: 4, endLine: 5, code: 'column-count', found: 3, expected: 2 },
+      { code: 'column-count', severity: 'warning', params: { line: 3, endLine: 3, found: 1, expected: 2 } },
+      { code: 'column-count', severity: 'warning', params: { line: 4, endLine: 5, found: 3, expected: 2 } },
     ]);
     expect(d.totalRows).toBe(4);
   });
@@ -82,7 +83,7 @@ describe('parseDataset: CSV quirks', () => {
   it('reports a quote that is never closed (from its line to the end) instead of crashing', () => {
     const d = ok(parseDataset('text,label\nok,pos\n"never closed,neg\nmore,pos\n'));
     expect(d.rows.map((r) => r.line)).toEqual([2]);
-    expect(d.problems).toEqual([{ line: 3, endLine: 4, code: 'malformed-quotes' }]);
+    expect(d.problems).toEqual([{ code: 'malformed-quotes', severity: 'warning', params: { line: 3, endLine: 4 } }]);
   });
 
   it('skips empty and blank lines quietly; line numbers still count them', () => {
@@ -97,8 +98,8 @@ describe('parseDataset: CSV quirks', () => {
   });
 
   it('empty input is an error, not an exception', () => {
-    expect(parseDataset('')).toMatchObject({ ok: false, error: { code: 'empty' } });
-    expect(parseDataset('\ufeff\n\n')).toMatchObject({ ok: false, error: { code: 'empty' } });
+    expect(parseDataset('')).toMatchObject({ ok: false, error: { code: 'data-empty' } });
+    expect(parseDataset('\ufeff\n\n')).toMatchObject({ ok: false, error: { code: 'data-empty' } });
   });
 });
 
@@ -125,7 +126,7 @@ describe('parseDataset: TSV and JSONL', () => {
       { line: 1, endLine: 1, values: ['a', 'pos', '', '', ''] },
       { line: 5, endLine: 5, values: ['b', 'neg', '3', 'true', ''] },
     ]);
-    expect(d.problems.map((p) => [p.line, p.code])).toEqual([
+    expect(d.problems.map((p) => [p.params.line, p.code])).toEqual([
       [3, 'invalid-json'],
       [4, 'not-an-object'],
     ]);
@@ -189,7 +190,7 @@ describe('parser properties', () => {
           const result = parseDataset(text, { format });
           if (result.ok) {
             const d = result.dataset;
-            for (const r of [...d.rows, ...d.problems]) {
+            for (const r of [...d.rows, ...d.problems.map((p) => p.params)]) {
               expect(r.line).toBeGreaterThanOrEqual(1);
               expect(r.endLine).toBeGreaterThanOrEqual(r.line);
             }
@@ -289,9 +290,9 @@ describe('mapping columns and labels', () => {
       [7, 'positive', 'positive', 'Loved it.'],
     ]);
     expect(problems).toEqual([
-      { line: 4, endLine: 4, code: 'missing-text', column: 'review' },
-      { line: 5, endLine: 5, code: 'unknown-label', value: 'neutral' },
-      { line: 6, endLine: 6, code: 'missing-label', column: 'Sentiment' },
+      { code: 'missing-text', severity: 'warning', params: { line: 4, endLine: 4, column: 'review' } },
+      { code: 'unknown-label', severity: 'warning', params: { line: 5, endLine: 5, value: 'neutral' } },
+      { code: 'missing-label', severity: 'warning', params: { line: 6, endLine: 6, column: 'Sentiment' } },
     ]);
     // Mapping the unknown value by hand brings its row in.
     const mapped = buildExamples(data, { ...m, labelMap: new Map(m.labelMap).set('neutral', 'negative') }, [
@@ -348,6 +349,8 @@ describe('label values and labels that differ only in case', () => {
     expect(m.labelMap.get('__proto__')).toBe('__proto__');
     const { examples, problems } = buildExamples(parsed.dataset, m, labels);
     expect(examples.map((e) => e.gold)).toEqual(['__proto__', 'constructor', 'toString']);
-    expect(problems).toEqual([{ line: 5, endLine: 5, code: 'unknown-label', value: 'hasOwnProperty' }]);
+    expect(problems).toEqual([
+      { code: 'unknown-label', severity: 'warning', params: { line: 5, endLine: 5, value: 'hasOwnProperty' } },
+    ]);
   });
 });

@@ -14,7 +14,15 @@
 import { parseTemplate, type SlotModifier } from '../template.ts';
 import type { Verbalizer } from '../verbalizer.ts';
 import type { PromptSetup, TemplateEntry } from '../setup.ts';
-import { escapeTemplateText, indexOfSlot, slotForIndex, type ConvertResult, type FormatWarning } from './common.ts';
+import {
+  escapeTemplateText,
+  formatFailure as fail,
+  formatWarning as w,
+  indexOfSlot,
+  slotForIndex,
+  type ConvertResult,
+  type FormatWarning,
+} from './common.ts';
 import { isPyDict, tryReadPyLiteral } from './python-literal.ts';
 import { adaptInputs, modelNotice } from './setup-parts.ts';
 
@@ -31,12 +39,6 @@ const SENT_VARIABLES: Record<string, { space: boolean; modifiers: SlotModifier[]
   '+sentu': { space: true, modifiers: [], upper: true },
 };
 
-const w = (code: string, message: string, params?: Record<string, string | number>): FormatWarning => ({
-  code,
-  message,
-  ...(params ? { params } : {}),
-});
-
 type Piece =
   | { kind: 'text'; text: string }
   | { kind: 'input'; index: number; space: boolean; modifiers: SlotModifier[] }
@@ -46,7 +48,7 @@ type Piece =
 export function lmBffToTemplate(source: string): ConvertResult<string> {
   const warnings: FormatWarning[] = [];
   const text = source.trim();
-  if (text === '') return { ok: false, errors: [w('empty', 'The LM-BFF template is empty.')], warnings };
+  if (text === '') return { ok: false, errors: [fail('lmbff-template-empty', {})], warnings };
   const parts = text.split('*');
   const pieces: Piece[] = [];
   parts.forEach((part, i) => {
@@ -56,87 +58,40 @@ export function lmBffToTemplate(source: string): ConvertResult<string> {
     if (SPECIAL.has(part)) {
       if (part === 'mask') pieces.push({ kind: 'mask' });
       else if (part === 'cls' && !first) {
-        warnings.push(
-          w(
-            'lmbff-cls',
-            "A *cls* in the middle of the template is left out: ClozeLab adds the model's own start token.",
-          ),
-        );
+        warnings.push(w('lmbff-cls', {}));
       } else if (part !== 'cls' && !last) {
-        warnings.push(
-          w(
-            'lmbff-sep',
-            `*${part}* in the middle of the template has no ClozeLab equivalent (the two segments are joined); a space is put in its place.`,
-            { part },
-          ),
-        );
+        warnings.push(w('lmbff-sep', { part }));
         pieces.push({ kind: 'text', text: ' ' });
       }
       return;
     }
     let m = /^([+]?sent[lu]?-?)_(\d+)$/.exec(part);
     if (!m && /^sent-\d+$/.test(part)) {
-      warnings.push(
-        w(
-          'lmbff-alias',
-          `"*${part}*" was read as *sent-_${part.slice(5)}* (LM-BFF's own code spells it sent-_; it would read "${part}" as text).`,
-          { part },
-        ),
-      );
+      warnings.push(w('lmbff-alias', { part, alias: `sent-_${part.slice(5)}` }));
       m = ['', 'sent-', part.slice(5)] as unknown as RegExpExecArray;
     }
     if (m && (m[1] ?? '') in SENT_VARIABLES) {
       const variable = SENT_VARIABLES[m[1]!]!;
       const index = Number(m[2]);
       if (index > 98) {
-        warnings.push(
-          w(
-            'lmbff-input-index',
-            `*${part}* refers to input ${index + 1}; ClozeLab templates have at most 99 inputs, so it is left out.`,
-            { part },
-          ),
-        );
+        warnings.push(w('lmbff-input-index', { part, input: index + 1 }));
         return;
       }
       if (variable.upper) {
-        warnings.push(
-          w(
-            'lmbff-upper',
-            `*${part}* upper-cases the first letter; ClozeLab has no such modifier, so the input is used as written.`,
-            { part },
-          ),
-        );
+        warnings.push(w('lmbff-upper', { part }));
       }
       if (variable.modifiers.includes('nopunct')) {
-        warnings.push(
-          w(
-            'lmbff-nopunct',
-            `*${part}* deletes the input's last character; ClozeLab's [X|nopunct] deletes final punctuation instead (the same for sentences that end in one punctuation mark).`,
-            { part },
-          ),
-        );
+        warnings.push(w('lmbff-nopunct', { part }));
       }
       pieces.push({ kind: 'input', index, space: variable.space, modifiers: variable.modifiers });
       return;
     }
     if (/^labelx?_\d+$/.test(part)) {
-      warnings.push(
-        w(
-          'lmbff-demonstration',
-          `*${part}* belongs to LM-BFF's demonstrations, which ClozeLab does not have; it is left out.`,
-          { part },
-        ),
-      );
+      warnings.push(w('lmbff-demonstration', { part }));
       return;
     }
     if (/^[+]?sent/.test(part)) {
-      warnings.push(
-        w(
-          'lmbff-unknown-variable',
-          `"${part}" is not a variable LM-BFF knows, so it is kept as text (as LM-BFF would).`,
-          { part },
-        ),
-      );
+      warnings.push(w('lmbff-unknown-variable', { part }));
     }
     pieces.push({ kind: 'text', text: part.replace(/_/g, ' ') });
   });
@@ -154,12 +109,7 @@ export function lmBffToTemplate(source: string): ConvertResult<string> {
       plain += `${prefix}x`;
     } else {
       if (plain === '') {
-        warnings.push(
-          w(
-            'mask-at-start',
-            'LM-BFF reads label words with a leading space (" great") even at the start of the prompt; ClozeLab uses the form a word has where [Z] stands (no space at the start). BERT-style models see no difference.',
-          ),
-        );
+        warnings.push(w('mask-at-start', { tool: 'LM-BFF' }));
       } else if (!/\s$/.test(plain)) {
         out += ' ';
         plain += ' ';
@@ -170,7 +120,7 @@ export function lmBffToTemplate(source: string): ConvertResult<string> {
   }
   const parsed = parseTemplate(out);
   if (!parsed.ok) {
-    return { ok: false, errors: parsed.errors.map((e) => w(`template-${e.code}`, e.message, e.params)), warnings };
+    return { ok: false, errors: parsed.errors, warnings };
   }
   return { ok: true, value: out, warnings };
 }
@@ -179,8 +129,7 @@ export function lmBffToTemplate(source: string): ConvertResult<string> {
 export function templateToLmBff(text: string): ConvertResult<string> {
   const warnings: FormatWarning[] = [];
   const parsed = parseTemplate(text);
-  if (!parsed.ok)
-    return { ok: false, errors: parsed.errors.map((e) => w(`template-${e.code}`, e.message, e.params)), warnings };
+  if (!parsed.ok) return { ok: false, errors: parsed.errors, warnings };
   const nodes = parsed.template.nodes;
   let out = '*cls*';
   nodes.forEach((node, i) => {
@@ -190,29 +139,16 @@ export function templateToLmBff(text: string): ConvertResult<string> {
       const spaceVariable = next?.kind === 'input' && plusVariable(next.modifiers) !== null;
       if (t.endsWith(' ') && (next?.kind === 'mask' || spaceVariable)) t = t.slice(0, -1);
       else if (next?.kind === 'mask') {
-        warnings.push(
-          w(
-            'lmbff-mask-space',
-            '[Z] follows text without a space; LM-BFF\'s label words always carry a leading space, so imported back it becomes "… [Z]".',
-          ),
-        );
+        warnings.push(w('lmbff-mask-space', {}));
       }
       if (t.includes('*')) {
-        warnings.push(
-          w('lmbff-asterisk', 'LM-BFF templates cannot contain "*" (it separates variables); it was left out.'),
-        );
+        warnings.push(w('lmbff-asterisk', {}));
         t = t.replace(/\*/g, '');
       }
-      if (t.includes('_'))
-        warnings.push(
-          w(
-            'lmbff-underscore',
-            'LM-BFF reads "_" as a space; the template\'s "_" cannot be written and becomes a space.',
-          ),
-        );
+      if (t.includes('_')) warnings.push(w('lmbff-underscore', {}));
       const encoded = t.replace(/ /g, '_');
       if (SPECIAL.has(encoded) || /^([+]?sent[lu]?-?_\d+|labelx?_\d+)$/.test(encoded)) {
-        warnings.push(w('lmbff-reserved-text', `The text "${t}" would be read as an LM-BFF variable.`, { text: t }));
+        warnings.push(w('lmbff-reserved-text', { text: t }));
       }
       out += encoded;
     } else if (node.kind === 'input') {
@@ -228,22 +164,14 @@ export function templateToLmBff(text: string): ConvertResult<string> {
       }
       if (node.modifiers.includes('nopunct')) {
         warnings.push(
-          w(
-            'lmbff-nopunct',
-            `[${node.slot}|nopunct] becomes sent-_${index}, which deletes the last character whatever it is (ClozeLab deletes only final punctuation).`,
-            {
-              part: `sent-_${index}`,
-            },
-          ),
+          w('lmbff-nopunct-export', {
+            slot: node.slot,
+            part: `sent-_${index}`,
+          }),
         );
       }
       if (node.modifiers.includes('nopunct') && spaced) {
-        warnings.push(
-          w(
-            'lmbff-space-token',
-            `LM-BFF has no "+" form of ${plainVariable(node.modifiers)}_${index}; the space before it is written as "_" and becomes a token of its own for BPE models.`,
-          ),
-        );
+        warnings.push(w('lmbff-space-token', { variable: `${plainVariable(node.modifiers)}_${index}` }));
       }
     } else {
       out += '*mask*';
@@ -274,13 +202,13 @@ export function lmBffMappingToVerbalizer(source: string): ConvertResult<Verbaliz
   if (!read.ok)
     return {
       ok: false,
-      errors: [w('mapping-syntax', `The mapping is not a Python dict: ${read.message}`, { detail: read.message })],
+      errors: [fail('mapping-syntax', { detail: read.message })],
       warnings,
     };
   if (!isPyDict(read.value))
     return {
       ok: false,
-      errors: [w('mapping-shape', "The mapping must be a dict such as {'0':'terrible','1':'great'}.")],
+      errors: [fail('mapping-shape', {})],
       warnings,
     };
   const labels: Verbalizer['labels'] = [];
@@ -289,19 +217,19 @@ export function lmBffMappingToVerbalizer(source: string): ConvertResult<Verbaliz
     if (typeof value !== 'string' || value === '') {
       return {
         ok: false,
-        errors: [w('mapping-word', `The word for "${label}" must be a non-empty string.`, { label })],
+        errors: [fail('mapping-word', { label })],
         warnings,
       };
     }
     if (labels.some((l) => l.label === label))
       return {
         ok: false,
-        errors: [w('mapping-duplicate', `"${label}" appears twice in the mapping.`, { label })],
+        errors: [fail('mapping-duplicate', { label })],
         warnings,
       };
     labels.push({ label, words: [value] });
   }
-  if (labels.length === 0) return { ok: false, errors: [w('mapping-empty', 'The mapping has no labels.')], warnings };
+  if (labels.length === 0) return { ok: false, errors: [fail('mapping-empty', {})], warnings };
   return { ok: true, value: { labels }, warnings };
 }
 
@@ -315,20 +243,16 @@ export function verbalizerToLmBffMapping(v: Verbalizer, options: { intKeys?: boo
     const [first, ...rest] = l.words;
     if (rest.length > 0) {
       warnings.push(
-        w(
-          'lmbff-one-word',
-          `LM-BFF uses exactly one word per label: "${l.label}" keeps "${first}"; ${rest.map((x) => `"${x}"`).join(', ')} cannot be exported.`,
-          {
-            label: l.label,
-            kept: first!,
-            dropped: rest.join(', '),
-          },
-        ),
+        w('lmbff-one-word', {
+          label: l.label,
+          kept: first!,
+          dropped: rest.map((x) => `"${x}"`).join(', '),
+        }),
       );
     }
     if (/\s/.test(first!.trim())) {
       warnings.push(
-        w('lmbff-multiword', `"${first}" has several words; LM-BFF needs each label word to be a single token.`, {
+        w('lmbff-multiword', {
           word: first!,
         }),
       );
@@ -337,12 +261,7 @@ export function verbalizerToLmBffMapping(v: Verbalizer, options: { intKeys?: boo
     return `${key}:${quote1(first!)}`;
   });
   if (!v.labels.every((l) => /^[A-Za-z0-9_-]+$/.test(l.label))) {
-    warnings.push(
-      w(
-        'lmbff-label-ids',
-        "LM-BFF keys the mapping by the dataset's label ids (e.g. '0', '1' or 'entailment'); rename the labels to your dataset's ids.",
-      ),
-    );
+    warnings.push(w('lmbff-label-ids', {}));
   }
   return { ok: true, value: `{${entries.join(',')}}`, warnings };
 }
@@ -367,12 +286,9 @@ export function exportLmBff(setup: PromptSetup, options: { intKeys?: boolean } =
   for (const entry of ordered) {
     const r = templateToLmBff(entry.text);
     const name = entry.name || entry.id;
-    const tag = (x: FormatWarning): FormatWarning => ({ ...x, params: { ...x.params, template: name } });
+    const tag = (x: FormatWarning): FormatWarning => ({ ...x, template: name });
     if (!r.ok) {
-      warnings.push(
-        ...r.errors.map(tag),
-        w('template-skipped', `The template "${name}" has errors and was not exported.`, { template: name }),
-      );
+      warnings.push(...r.errors.map(tag), w('template-skipped', { template: name }));
       continue;
     }
     warnings.push(...r.warnings.map(tag));
@@ -381,24 +297,14 @@ export function exportLmBff(setup: PromptSetup, options: { intKeys?: boolean } =
   const mapping = verbalizerToLmBffMapping(setup.verbalizer, options);
   if (mapping.ok) warnings.push(...mapping.warnings);
   if (setup.scoring.calibrate) {
-    warnings.push(
-      w('no-calibration', "Calibration is not part of LM-BFF's prompt-based predictions; it is not exported."),
-    );
+    warnings.push(w('lmbff-no-calibration', {}));
   }
   warnings.push(...modelNotice(setup), ...inputsNotice(setup));
   return { templates, mapping: mapping.ok ? mapping.value : '{}', warnings };
 }
 
 function inputsNotice(setup: PromptSetup): FormatWarning[] {
-  return setup.inputs.length > 0
-    ? [
-        w(
-          'inputs-not-exported',
-          `The ${setup.inputs.length} example input(s) are not part of an LM-BFF template; export the setup as JSON to keep them.`,
-          { n: setup.inputs.length },
-        ),
-      ]
-    : [];
+  return setup.inputs.length > 0 ? [w('inputs-not-exported', { n: setup.inputs.length, tool: 'LM-BFF' })] : [];
 }
 
 /**
@@ -415,13 +321,12 @@ export function importLmBff(
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l !== '');
-  if (lines.length === 0) return { ok: false, errors: [w('empty', 'Paste at least one LM-BFF template.')], warnings };
-  if (lines.length > 20)
-    return { ok: false, errors: [w('too-many-templates', 'At most 20 templates.', { max: 20 })], warnings };
+  if (lines.length === 0) return { ok: false, errors: [fail('lmbff-no-templates', {})], warnings };
+  if (lines.length > 20) return { ok: false, errors: [fail('too-many-templates', { max: 20 })], warnings };
   const templates: TemplateEntry[] = [];
   lines.forEach((line, i) => {
     const r = lmBffToTemplate(line);
-    const tag = (x: FormatWarning): FormatWarning => ({ ...x, params: { ...x.params, template: `${i + 1}` } });
+    const tag = (x: FormatWarning): FormatWarning => ({ ...x, template: `${i + 1}` });
     warnings.push(...r.warnings.map(tag));
     if (!r.ok) errors.push(...r.errors.map(tag));
     else templates.push({ id: `t${i + 1}`, name: `LM-BFF ${i + 1}`, text: r.value });
@@ -430,8 +335,7 @@ export function importLmBff(
   warnings.push(...mapping.warnings);
   if (!mapping.ok) errors.push(...mapping.errors);
   if (errors.length > 0 || !mapping.ok) return { ok: false, errors, warnings };
-  if (base.scoring.calibrate)
-    warnings.push(w('calibration-off', 'Calibration was switched off: LM-BFF does not calibrate.'));
+  if (base.scoring.calibrate) warnings.push(w('calibration-off', {}));
   const setup: PromptSetup = {
     ...base,
     name: 'Imported from LM-BFF',

@@ -15,17 +15,18 @@
 import { parseTemplate, type SlotModifier } from '../template.ts';
 import type { Verbalizer } from '../verbalizer.ts';
 import type { PromptSetup, TemplateEntry } from '../setup.ts';
-import { escapeTemplateText, indexOfSlot, type ConvertResult, type FormatWarning } from './common.ts';
+import {
+  escapeTemplateText,
+  formatFailure as fail,
+  formatWarning as w,
+  indexOfSlot,
+  type ConvertResult,
+  type FormatWarning,
+} from './common.ts';
 import { isPyDict, isPyRaw, pyString, tryReadPyLiteral, type PyValue } from './python-literal.ts';
 import { adaptInputs, modelNotice } from './setup-parts.ts';
 
 type Scoring = PromptSetup['scoring'];
-
-const w = (code: string, message: string, params?: Record<string, string | number>): FormatWarning => ({
-  code,
-  message,
-  ...(params ? { params } : {}),
-});
 
 /** ClozeLab's final punctuation set (template.ts), as Python's rstrip argument. */
 const PUNCT = '.!?,;:…。！？，；：';
@@ -55,43 +56,19 @@ function modifiersFromPostProcessing(source: string): SlotModifier[] | null {
 export function templateToOpenPrompt(text: string): ConvertResult<string> {
   const warnings: FormatWarning[] = [];
   const parsed = parseTemplate(text);
-  if (!parsed.ok)
-    return { ok: false, errors: parsed.errors.map((e) => w(`template-${e.code}`, e.message, e.params)), warnings };
+  if (!parsed.ok) return { ok: false, errors: parsed.errors, warnings };
   const numbered = parsed.template.slots.some((s) => s !== 'X');
-  if (/^\s|\s$/.test(text))
-    warnings.push(
-      w(
-        'openprompt-spaces',
-        'OpenPrompt joins the parts of a template with single spaces; runs of spaces and tabs become one space, and spaces at the start or end are dropped.',
-      ),
-    );
+  if (/^\s|\s$/.test(text)) warnings.push(w('openprompt-spaces', {}));
   let out = '';
   for (const node of parsed.template.nodes) {
     if (node.kind === 'text') {
       let t = node.text;
       if (/[\r\n]/.test(t)) {
-        warnings.push(
-          w(
-            'openprompt-newline',
-            'OpenPrompt template files hold one template per line; the line break became a space.',
-          ),
-        );
+        warnings.push(w('openprompt-newline', {}));
         t = t.replace(/\r\n|[\r\n]/g, ' ');
       }
-      if (/ {2,}|\t/.test(t))
-        warnings.push(
-          w(
-            'openprompt-spaces',
-            'OpenPrompt joins the parts of a template with single spaces; runs of spaces and tabs become one space, and spaces at the start or end are dropped.',
-          ),
-        );
-      if (t.includes('{'))
-        warnings.push(
-          w(
-            'openprompt-brace',
-            'A literal "{" is written as {"text": "{"} (plain text cannot contain "{" in OpenPrompt).',
-          ),
-        );
+      if (/ {2,}|\t/.test(t)) warnings.push(w('openprompt-spaces', {}));
+      if (t.includes('{')) warnings.push(w('openprompt-brace', {}));
       out += t.split('{').join('{"text": "{"}');
     } else if (node.kind === 'input') {
       const index = indexOfSlot(node.slot);
@@ -100,13 +77,7 @@ export function templateToOpenPrompt(text: string): ConvertResult<string> {
       if (!numbered || index < 2) {
         out += `{"placeholder":"text_${index === 0 ? 'a' : 'b'}"${extra}}`;
       } else {
-        warnings.push(
-          w(
-            'openprompt-meta',
-            `[${node.slot}] has no placeholder in OpenPrompt (only text_a and text_b); it is written as {"meta":"${node.slot}"}, so your InputExample needs meta["${node.slot}"].`,
-            { slot: node.slot },
-          ),
-        );
+        warnings.push(w('openprompt-meta', { slot: node.slot }));
         out += `{"meta":"${node.slot}"${extra}}`;
       }
     } else {
@@ -114,12 +85,7 @@ export function templateToOpenPrompt(text: string): ConvertResult<string> {
     }
   }
   if (parsed.template.nodes[0]?.kind === 'mask') {
-    warnings.push(
-      w(
-        'mask-at-start',
-        'OpenPrompt reads label words with a leading space (" great") even at the start of the prompt; ClozeLab uses the form a word has where [Z] stands. BERT-style models see no difference.',
-      ),
-    );
+    warnings.push(w('mask-at-start', { tool: 'OpenPrompt' }));
   }
   return { ok: true, value: out, warnings };
 }
@@ -152,20 +118,16 @@ function splitBlocks(text: string): { ok: true; blocks: Block[] } | { ok: false;
     if (end < 0)
       return {
         ok: false,
-        error: w('openprompt-unclosed', `The "{" at character ${i + 1} is never closed with "}".`, { column: i + 1 }),
+        error: fail('openprompt-unclosed', { column: i + 1 }),
       };
     const read = tryReadPyLiteral(text.slice(i, end + 1), { rawValues: true });
     if (!read.ok || !isPyDict(read.value)) {
       return {
         ok: false,
-        error: w(
-          'openprompt-block',
-          `The block at character ${i + 1} is not a Python dict or set: ${read.ok ? 'unexpected value' : read.message}`,
-          {
-            column: i + 1,
-            detail: read.ok ? '' : read.message,
-          },
-        ),
+        error: fail('openprompt-block', {
+          column: i + 1,
+          detail: read.ok ? '' : read.message,
+        }),
       };
     }
     blocks.push({ prefixSpace, dict: new Map(read.value.entries.map((e) => [String(e.key), e.value])) });
@@ -173,6 +135,9 @@ function splitBlocks(text: string): { ok: true; blocks: Block[] } | { ok: false;
   }
   return { ok: true, blocks };
 }
+
+/** A block's value as a message shows it: as JSON (quoted strings), or as written when JSON has no form for it. */
+const shownValue = (value: unknown) => (JSON.stringify(value) as string | undefined) ?? String(value);
 
 const KNOWN_KEYS = new Set([
   'placeholder',
@@ -190,7 +155,7 @@ const KNOWN_KEYS = new Set([
 export function openPromptToTemplate(source: string): ConvertResult<string> {
   const warnings: FormatWarning[] = [];
   const text = source.trim();
-  if (text === '') return { ok: false, errors: [w('empty', 'The OpenPrompt template is empty.')], warnings };
+  if (text === '') return { ok: false, errors: [fail('openprompt-template-empty', {})], warnings };
   const split = splitBlocks(text);
   if (!split.ok) return { ok: false, errors: [split.error], warnings };
 
@@ -227,10 +192,7 @@ export function openPromptToTemplate(source: string): ConvertResult<string> {
     }
     const d = b.dict!;
     for (const key of d.keys()) {
-      if (!KNOWN_KEYS.has(key))
-        warnings.push(
-          w('openprompt-unknown-key', `"${key}" in a template block has no ClozeLab meaning and is ignored.`, { key }),
-        );
+      if (!KNOWN_KEYS.has(key)) warnings.push(w('openprompt-unknown-key', { key }));
     }
     const modifiers = (): SlotModifier[] => {
       const pp = d.get('post_processing');
@@ -238,13 +200,7 @@ export function openPromptToTemplate(source: string): ConvertResult<string> {
       const code = isPyRaw(pp) ? pp.source : typeof pp === 'string' ? pp : '';
       const mods = modifiersFromPostProcessing(code);
       if (mods) return mods;
-      warnings.push(
-        w(
-          'openprompt-post-processing',
-          `The post_processing "${code.slice(0, 80)}" cannot be expressed in ClozeLab (only [X|lower] and [X|nopunct] can); the input is used as written.`,
-          { code: code.slice(0, 80) },
-        ),
-      );
+      warnings.push(w('openprompt-post-processing', { code: code.slice(0, 80) }));
       return [];
     };
     const shortenable = d.get('shortenable');
@@ -255,31 +211,21 @@ export function openPromptToTemplate(source: string): ConvertResult<string> {
     if (d.has('placeholder')) {
       const p = d.get('placeholder');
       if (p === 'text_a' || p === 'text_b') {
-        if (shortenable === false)
-          warnings.push(
-            w(
-              'openprompt-shortenable',
-              'ClozeLab always shortens only the inputs when a prompt is too long; "shortenable": False is ignored.',
-            ),
-          );
+        if (shortenable === false) warnings.push(w('openprompt-shortenable', {}));
         out += prefix + slot(p === 'text_a' ? 0 : 1);
       } else {
-        warnings.push(
-          w('openprompt-placeholder', `The placeholder ${JSON.stringify(p)} is not text_a or text_b; it is left out.`, {
-            placeholder: typeof p === 'string' ? p : JSON.stringify(p),
-          }),
-        );
+        warnings.push(w('openprompt-placeholder', { placeholder: shownValue(p) }));
       }
     } else if (d.has('meta')) {
       const name = d.get('meta');
       if (typeof name !== 'string') {
-        warnings.push(w('openprompt-placeholder', 'A "meta" block without a name is left out.', { placeholder: '' }));
+        warnings.push(w('openprompt-meta-unnamed', {}));
         continue;
       }
       const index = metaIndex(name);
       if (!/^X[1-9][0-9]?$/.test(name)) {
         warnings.push(
-          w('openprompt-meta-input', `{"meta":"${name}"} becomes the input [X${index + 1}].`, {
+          w('openprompt-meta-input', {
             name,
             slot: `X${index + 1}`,
           }),
@@ -294,35 +240,19 @@ export function openPromptToTemplate(source: string): ConvertResult<string> {
     } else if (d.has('soft')) {
       const s = d.get('soft');
       if (typeof s === 'string' && s !== '') {
-        warnings.push(
-          w(
-            'openprompt-soft',
-            `The soft tokens initialised from "${s}" become plain text: ClozeLab has no trainable prompts.`,
-            { text: s },
-          ),
-        );
+        warnings.push(w('openprompt-soft', { text: s }));
         out += prefix + escapeTemplateText(s);
       } else {
-        warnings.push(
-          w('openprompt-soft-dropped', 'A {"soft"} token (a trainable prompt vector) has no text and is left out.'),
-        );
+        warnings.push(w('openprompt-soft-dropped', {}));
       }
     } else if (d.has('special')) {
-      const special = d.get('special');
-      warnings.push(
-        w(
-          'openprompt-special',
-          `The special token ${JSON.stringify(special)} is left out: ClozeLab adds the model's own special tokens.`,
-          { token: typeof special === 'string' ? special : JSON.stringify(special) },
-        ),
-      );
+      warnings.push(w('openprompt-special', { token: shownValue(d.get('special')) }));
     } else {
-      warnings.push(w('openprompt-empty-block', 'An empty template block is left out.'));
+      warnings.push(w('openprompt-empty-block', {}));
     }
   }
   const parsed = parseTemplate(out);
-  if (!parsed.ok)
-    return { ok: false, errors: parsed.errors.map((e) => w(`template-${e.code}`, e.message, e.params)), warnings };
+  if (!parsed.ok) return { ok: false, errors: parsed.errors, warnings };
   return { ok: true, value: out, warnings };
 }
 
@@ -345,13 +275,13 @@ export function verbalizerToOpenPrompt(v: Verbalizer): { classes: string[]; labe
 export function openPromptToVerbalizer(source: string, classesText = ''): ConvertResult<Verbalizer> {
   const warnings: FormatWarning[] = [];
   const text = source.trim();
-  if (text === '') return { ok: false, errors: [w('empty', 'Paste the label words.')], warnings };
+  if (text === '') return { ok: false, errors: [fail('label-words-missing', {})], warnings };
   const classes = readClasses(classesText);
   if (!classes.ok) return { ok: false, errors: [classes.error], warnings };
   const asWords = (value: PyValue | undefined, label: string): string[] | null => {
     if (typeof value === 'string') return [value];
     if (Array.isArray(value) && value.every((x) => typeof x === 'string')) return value;
-    warnings.push(w('label-words-shape', `The words of "${label}" must be a string or a list of strings.`, { label }));
+    warnings.push(w('label-words-shape', { label }));
     return null;
   };
   let pairs: { label: string; words: string[] | null }[];
@@ -361,7 +291,7 @@ export function openPromptToVerbalizer(source: string, classesText = ''): Conver
       return {
         ok: false,
         errors: [
-          w('label-words-syntax', `The label words are not a Python/JSON literal: ${read.message}`, {
+          fail('label-words-syntax', {
             detail: read.message,
           }),
         ],
@@ -374,13 +304,7 @@ export function openPromptToVerbalizer(source: string, classesText = ''): Conver
       if (classes.value.length !== list.length) {
         return {
           ok: false,
-          errors: [
-            w(
-              'classes-needed',
-              `A list of label words needs the class names too, one per entry (${list.length} here).`,
-              { n: list.length },
-            ),
-          ],
+          errors: [fail('classes-needed', { n: list.length, form: 'list' })],
           warnings,
         };
       }
@@ -388,7 +312,7 @@ export function openPromptToVerbalizer(source: string, classesText = ''): Conver
     } else {
       return {
         ok: false,
-        errors: [w('label-words-shape', 'The label words must be a dict or a list.', { label: '' })],
+        errors: [fail('label-words-container', {})],
         warnings,
       };
     }
@@ -401,7 +325,8 @@ export function openPromptToVerbalizer(source: string, classesText = ''): Conver
       return {
         ok: false,
         errors: [
-          w('classes-needed', `One line of words per class: give the ${lines.length} class names too.`, {
+          fail('classes-needed', {
+            form: 'lines',
             n: lines.length,
           }),
         ],
@@ -422,24 +347,17 @@ export function openPromptToVerbalizer(source: string, classesText = ''): Conver
     if (labels.some((l) => l.label === p.label))
       return {
         ok: false,
-        errors: [w('mapping-duplicate', `"${p.label}" appears twice.`, { label: p.label })],
+        errors: [fail('label-words-duplicate', { label: p.label })],
         warnings,
       };
     const words = [...new Set(p.words!.map((x) => (x.startsWith('<!>') ? x.slice(3) : x)))].filter((x) => x !== '');
     if (p.words!.some((x) => x.startsWith('<!>'))) {
-      warnings.push(
-        w(
-          'openprompt-no-prefix',
-          `"<!>" (no leading space) on words of "${p.label}" is dropped: ClozeLab picks the space from the template.`,
-          { label: p.label },
-        ),
-      );
+      warnings.push(w('openprompt-no-prefix', { label: p.label }));
     }
-    if (words.length === 0)
-      return { ok: false, errors: [w('mapping-word', `"${p.label}" has no words.`, { label: p.label })], warnings };
+    if (words.length === 0) return { ok: false, errors: [fail('label-words-no-words', { label: p.label })], warnings };
     labels.push({ label: p.label, words });
   }
-  if (labels.length === 0) return { ok: false, errors: [w('mapping-empty', 'There are no labels.')], warnings };
+  if (labels.length === 0) return { ok: false, errors: [fail('label-words-no-labels', {})], warnings };
   return { ok: true, value: { labels }, warnings };
 }
 
@@ -455,7 +373,7 @@ function readClasses(text: string): { ok: true; value: string[] } | { ok: false;
     ) {
       return {
         ok: false,
-        error: w('classes-syntax', 'The classes must be a list of names, e.g. ["negative", "positive"].'),
+        error: fail('classes-syntax', {}),
       };
     }
     return { ok: true, value: read.value.map(String) };
@@ -483,30 +401,16 @@ function scoringWarnings(scoring: Scoring): FormatWarning[] {
   const out: FormatWarning[] = [];
   if (scoring.aggregation !== 'logit-mean') {
     out.push(
-      w(
-        'openprompt-aggregation',
-        `ManualVerbalizer averages its words' log-probabilities, which is ClozeLab's "Mean of logits (PET)"; this setup's "${scoring.aggregation}" aggregation cannot be written.`,
-        {
-          aggregation: scoring.aggregation,
-        },
-      ),
+      w('openprompt-aggregation', {
+        aggregation: scoring.aggregation,
+      }),
     );
   }
   if (scoring.multiToken === 'all-subtokens') {
-    out.push(
-      w(
-        'openprompt-multitoken',
-        'OpenPrompt reads all sub-tokens of a word at one mask (multi_token_handler "first", "max" or "mean"); ClozeLab\'s one-mask-per-sub-token scoring cannot be written. "first" is exported.',
-      ),
-    );
+    out.push(w('openprompt-multitoken', {}));
   }
   if (scoring.calibrate) {
-    out.push(
-      w(
-        'no-calibration',
-        'Contextual calibration is not part of a ManualVerbalizer; call openprompt.utils.calibrate yourself.',
-      ),
-    );
+    out.push(w('openprompt-no-calibration', {}));
   }
   return out;
 }
@@ -533,13 +437,10 @@ export function exportOpenPrompt(setup: PromptSetup): OpenPromptExport {
   );
   for (const entry of ordered) {
     const name = entry.name || entry.id;
-    const tag = (x: FormatWarning): FormatWarning => ({ ...x, params: { ...x.params, template: name } });
+    const tag = (x: FormatWarning): FormatWarning => ({ ...x, template: name });
     const r = templateToOpenPrompt(entry.text);
     if (!r.ok) {
-      warnings.push(
-        ...r.errors.map(tag),
-        w('template-skipped', `The template "${name}" has errors and was not exported.`, { template: name }),
-      );
+      warnings.push(...r.errors.map(tag), w('template-skipped', { template: name }));
       continue;
     }
     warnings.push(...r.warnings.map(tag));
@@ -548,13 +449,7 @@ export function exportOpenPrompt(setup: PromptSetup): OpenPromptExport {
   const { classes, labelWords } = verbalizerToOpenPrompt(setup.verbalizer);
   warnings.push(...scoringWarnings(setup.scoring), ...modelNotice(setup));
   if (setup.inputs.length > 0) {
-    warnings.push(
-      w(
-        'inputs-not-exported',
-        `The ${setup.inputs.length} example input(s) are not part of an OpenPrompt template; export the setup as JSON to keep them.`,
-        { n: setup.inputs.length },
-      ),
-    );
+    warnings.push(w('inputs-not-exported', { n: setup.inputs.length, tool: 'OpenPrompt' }));
   }
   const comment = (s: string) => s.replace(/[\r\n]+/g, ' ');
   const python = [
@@ -587,13 +482,11 @@ export function importOpenPrompt(
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l !== '');
-  if (lines.length === 0)
-    return { ok: false, errors: [w('empty', 'Paste at least one ManualTemplate text.')], warnings };
-  if (lines.length > 20)
-    return { ok: false, errors: [w('too-many-templates', 'At most 20 templates.', { max: 20 })], warnings };
+  if (lines.length === 0) return { ok: false, errors: [fail('openprompt-no-templates', {})], warnings };
+  if (lines.length > 20) return { ok: false, errors: [fail('too-many-templates', { max: 20 })], warnings };
   const templates: TemplateEntry[] = [];
   lines.forEach((line, i) => {
-    const tag = (x: FormatWarning): FormatWarning => ({ ...x, params: { ...x.params, template: `${i + 1}` } });
+    const tag = (x: FormatWarning): FormatWarning => ({ ...x, template: `${i + 1}` });
     const r = openPromptToTemplate(line);
     warnings.push(...r.warnings.map(tag));
     if (!r.ok) errors.push(...r.errors.map(tag));
@@ -609,12 +502,7 @@ export function importOpenPrompt(
     scoring.multiToken !== base.scoring.multiToken ||
     scoring.calibrate !== base.scoring.calibrate
   ) {
-    warnings.push(
-      w(
-        'openprompt-scoring-set',
-        'Scoring was set to ManualVerbalizer\'s defaults: "Mean of logits (PET)", first sub-token only, no calibration.',
-      ),
-    );
+    warnings.push(w('openprompt-scoring-set', {}));
   }
   const setup: PromptSetup = {
     ...base,

@@ -1,7 +1,7 @@
 // Helpers shared by the import/export converters for whole setups.
 import { parseTemplate } from '../template.ts';
 import type { PromptSetup } from '../setup.ts';
-import type { FormatWarning } from './common.ts';
+import { formatWarning, type FormatWarning } from './common.ts';
 
 /**
  * Example inputs re-keyed for a template's slots: a single-input template reads "X", numbered ones
@@ -26,11 +26,5 @@ export function adaptInputs(rows: PromptSetup['inputs'], templateText: string): 
 
 /** Other tools' template files do not name the model: say which one the setup used. */
 export function modelNotice(setup: PromptSetup): FormatWarning[] {
-  return [
-    {
-      code: 'model-not-exported',
-      message: `The model (${setup.model.id}) is not part of the exported files; load it in your own code.`,
-      params: { model: setup.model.id },
-    },
-  ];
+  return [formatWarning('model-not-exported', { model: setup.model.id })];
 }

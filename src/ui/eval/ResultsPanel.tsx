@@ -1,14 +1,13 @@
 import { useMemo } from 'react';
 import {
-  diagnose,
   evalSources,
-  labelBalance,
   predictions,
   runMetrics,
   type CalibrationMode,
   type EvalSource,
   type EvaluationRun,
 } from '../../core/evaluation';
+import { diagnose, labelBalance } from '../../core/diagnosis';
 import type { Metrics } from '../../core/metrics';
 import { usePrefs } from '../../store/prefs';
 import { reportCsv, reportJson, useEvaluation } from '../../store/evaluation';
@@ -361,7 +360,7 @@ function Results({
           </div>
           <div>
             <h3 className="eval-subtitle">{t('eval.results.hints')}</h3>
-            <Hints hints={hints} calibrated={mode === 'calibrated'} />
+            <Hints hints={hints} />
           </div>
         </div>
 

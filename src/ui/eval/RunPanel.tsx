@@ -6,6 +6,7 @@ import { useEvaluation } from '../../store/evaluation';
 import { useWorkspace } from '../../store/workspace';
 import { RuntimeErrorText } from '../components/RuntimeErrorText';
 import { useT, type MessageKey } from '../i18n';
+import { useIssueText } from '../i18n/issues';
 import { count, duration, pct } from './format';
 
 const AGGREGATION_KEYS: Record<string, MessageKey> = {
@@ -18,6 +19,7 @@ const AGGREGATION_KEYS: Record<string, MessageKey> = {
 /** Step 3: which model and templates, the Run button, progress and Cancel. */
 export function RunPanel() {
   const t = useT();
+  const issues = useIssueText();
   const locale = usePrefs((s) => s.locale);
   const setup = useWorkspace((s) => s.setup);
   const model = useWorkspace((s) => s.model);
@@ -171,7 +173,10 @@ export function RunPanel() {
       ) : null}
       {run.templateProblems.map((p) => (
         <p key={p.id} className="message warning">
-          {t('eval.run.templateSkipped', { name: p.name || p.id, message: p.messages.join(' ') })}
+          {t('eval.run.templateSkipped', {
+            name: p.name || p.id,
+            message: p.errors.map((e) => issues.text(e)).join(' '),
+          })}
         </p>
       ))}
     </section>

@@ -23,8 +23,8 @@ function WarningList({ warnings, testId }: { warnings: FormatWarning[]; testId: 
       <ul>
         {warnings.map((w, i) => (
           <li key={i}>
-            {w.params?.template !== undefined ? <strong>{String(w.params.template)}: </strong> : null}
-            {issues.format(w)}
+            {w.template !== undefined ? <strong>{w.template}: </strong> : null}
+            {issues.text(w)}
           </li>
         ))}
       </ul>
@@ -191,8 +191,8 @@ export function FormatPanel({ format, onOpened }: { format: Format; onOpened(): 
             <ul>
               {result.errors.map((e, i) => (
                 <li key={i}>
-                  {e.params?.template !== undefined ? <strong>{String(e.params.template)}: </strong> : null}
-                  {issues.format(e)}
+                  {e.template !== undefined ? <strong>{e.template}: </strong> : null}
+                  {issues.text(e)}
                 </li>
               ))}
             </ul>
