@@ -1,6 +1,5 @@
-// The workspace: the user's setup (persisted) plus the model's state and the live results
-// (not persisted). Components read this store and call its actions; the store talks to the
-// runtime client and the prompt engine.
+// The workspace: the user's setup (saved by autosave.ts) plus the model's state and the live
+// results (not saved). Components read this store and call its actions.
 import { create } from 'zustand';
 import type { ModelFacts } from '../core/types.ts';
 import type { LabelScores } from '../core/scoring.ts';
@@ -10,9 +9,9 @@ import { parseTemplate } from '../core/template.ts';
 import type { BoundVerbalizer, VerbalizerBinder } from '../core/bound-verbalizer.ts';
 import { isValidModelId, type ModelRef, type PromptSetup, type TemplateEntry } from '../core/setup.ts';
 import type { ScoringOptions } from '../core/scoring.ts';
-import type { EngineInfo, LoadProgress } from '../runtime/protocol.ts';
-import { loadWorkspace, saveWorkspace, type SavedWorkspace } from './persistence.ts';
-import { fitSetupToLimits } from '../core/setup-fit.ts';
+import type { EngineInfo } from '../runtime/protocol.ts';
+import type { RuntimeFailure } from './failure.ts';
+import { freshWorkspace, type SavedWorkspace } from './persistence.ts';
 
 export type ModelStatus = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -23,12 +22,6 @@ export interface FileProgress {
   startedAt: number;
   updatedAt: number;
   done: boolean;
-}
-
-export interface RuntimeFailure {
-  code: string;
-  message: string;
-  detail?: string;
 }
 
 export interface ModelState {
@@ -96,28 +89,8 @@ export interface WorkspaceState {
   pushNotice(notice: Omit<Notice, 'id'>): void;
 }
 
-let noticeId = 0;
-
 function initialModelState(): ModelState {
   return { ref: null, status: 'idle', info: null, facts: null, files: {}, error: null, cached: null };
-}
-
-const restored = loadWorkspace(globalThis.localStorage);
-const initialNotices: Notice[] = [];
-if (restored.kind === 'reset') {
-  initialNotices.push({
-    id: ++noticeId,
-    kind: 'warning',
-    key: 'notice.workspaceReset',
-    params: { reason: restored.reason },
-  });
-} else if (restored.kind === 'restored' && restored.migratedFrom !== undefined) {
-  initialNotices.push({
-    id: ++noticeId,
-    kind: 'info',
-    key: 'notice.workspaceMigrated',
-    params: { from: restored.migratedFrom },
-  });
 }
 
 export function activeTemplate(setup: PromptSetup): TemplateEntry {
@@ -136,126 +109,103 @@ function nextTemplateId(templates: readonly TemplateEntry[]): string {
   return `t${n}`;
 }
 
-export const useWorkspace = create<WorkspaceState>()((set, get) => {
-  const updateSetup = (fn: (setup: PromptSetup) => PromptSetup) => set((s) => ({ setup: fn(s.setup) }));
-  return {
-    setup: restored.workspace.setup,
-    verbalizerText: restored.workspace.verbalizerText,
-    model: initialModelState(),
-    rows: restored.workspace.setup.inputs.map(() => null),
-    rowErrors: restored.workspace.setup.inputs.map(() => null),
-    pending: false,
-    binder: null,
-    bound: null,
-    notices: initialNotices,
-    saveOk: true,
+/** A workspace store holding `initial` (the app's is useWorkspace; autosave.ts restores the saved one into it). */
+export function createWorkspaceStore(initial: SavedWorkspace = freshWorkspace()) {
+  let noticeId = 0;
+  return create<WorkspaceState>()((set) => {
+    const updateSetup = (fn: (setup: PromptSetup) => PromptSetup) => set((s) => ({ setup: fn(s.setup) }));
+    return {
+      setup: initial.setup,
+      verbalizerText: initial.verbalizerText,
+      model: initialModelState(),
+      rows: initial.setup.inputs.map(() => null),
+      rowErrors: initial.setup.inputs.map(() => null),
+      pending: false,
+      binder: null,
+      bound: null,
+      notices: [],
+      saveOk: true,
 
-    setTemplateText: (id, text) =>
-      updateSetup((setup) => ({ ...setup, templates: setup.templates.map((t) => (t.id === id ? { ...t, text } : t)) })),
-    addTemplate: () =>
-      updateSetup((setup) => {
-        if (setup.templates.length >= 20) return setup;
-        const id = nextTemplateId(setup.templates);
-        const copy = activeTemplate(setup);
-        return {
+      setTemplateText: (id, text) =>
+        updateSetup((setup) => ({
           ...setup,
-          templates: [...setup.templates, { id, name: `Template ${setup.templates.length + 1}`, text: copy.text }],
-          activeTemplateId: id,
-        };
-      }),
-    removeTemplate: (id) =>
-      updateSetup((setup) => {
-        if (setup.templates.length <= 1) return setup;
-        const templates = setup.templates.filter((t) => t.id !== id);
-        const activeTemplateId = setup.activeTemplateId === id ? templates[0]!.id : setup.activeTemplateId;
-        return { ...setup, templates, activeTemplateId };
-      }),
-    renameTemplate: (id, name) =>
-      updateSetup((setup) => ({ ...setup, templates: setup.templates.map((t) => (t.id === id ? { ...t, name } : t)) })),
-    setActiveTemplate: (id) =>
-      updateSetup((setup) => (setup.templates.some((t) => t.id === id) ? { ...setup, activeTemplateId: id } : setup)),
-    setVerbalizerText: (text) => set((s) => ({ verbalizerText: text, setup: withVerbalizerText(s.setup, text) })),
-    setScoring: (patch) => updateSetup((setup) => ({ ...setup, scoring: { ...setup.scoring, ...patch } })),
-    setInput: (row, slot, value) =>
-      updateSetup((setup) => ({
-        ...setup,
-        inputs: setup.inputs.map((inputs, i) => (i === row ? { ...inputs, [slot]: value } : inputs)),
-      })),
-    addInputRow: () =>
-      set((s) => {
-        if (s.setup.inputs.length >= 500) return {};
-        return {
-          setup: { ...s.setup, inputs: [...s.setup.inputs, {}] },
-          rows: [...s.rows, null],
-          rowErrors: [...s.rowErrors, null],
-        };
-      }),
-    removeInputRow: (row) =>
-      set((s) => ({
-        setup: { ...s.setup, inputs: s.setup.inputs.filter((_, i) => i !== row) },
-        rows: s.rows.filter((_, i) => i !== row),
-        rowErrors: s.rowErrors.filter((_, i) => i !== row),
-      })),
-    setModelRef: (ref) => {
-      if (!isValidModelId(ref.id)) return;
-      updateSetup((setup) => ({ ...setup, model: ref }));
-    },
-    replaceSetup: (setup) =>
-      set({
-        setup,
-        verbalizerText: formatVerbalizer(setup.verbalizer),
-        rows: setup.inputs.map(() => null),
-        rowErrors: setup.inputs.map(() => null),
-      }),
-    dismissNotice: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
-    pushNotice: (notice) =>
-      set((s) => {
-        // The same message twice in a row is shown once.
-        const last = s.notices[s.notices.length - 1];
-        if (last && last.key === notice.key && JSON.stringify(last.params) === JSON.stringify(notice.params)) return {};
-        return { notices: [...s.notices, { ...notice, id: ++noticeId }] };
-      }),
-  };
-});
-
-// Save on every change of what is persisted. Failures (quota, private mode) become a notice and
-// the in-memory workspace stays as it is.
-let lastSaved: SavedWorkspace | null = null;
-/** True while another tab's newer save waits for the user's choice (tabs.ts): don't overwrite it. */
-let savingHeld = false;
-/** The fields cut on the last save (fitSetupToLimits), so that the notice is not repeated per keystroke. */
-let lastTrimmed = '';
-
-/** Holds or resumes saving; resuming saves the current workspace at once (e.g. "keep mine"). */
-export function holdSaving(held: boolean): void {
-  savingHeld = held;
-  if (!held) {
-    lastSaved = null;
-    useWorkspace.setState({});
-  }
+          templates: setup.templates.map((t) => (t.id === id ? { ...t, text } : t)),
+        })),
+      addTemplate: () =>
+        updateSetup((setup) => {
+          if (setup.templates.length >= 20) return setup;
+          const id = nextTemplateId(setup.templates);
+          const copy = activeTemplate(setup);
+          return {
+            ...setup,
+            templates: [...setup.templates, { id, name: `Template ${setup.templates.length + 1}`, text: copy.text }],
+            activeTemplateId: id,
+          };
+        }),
+      removeTemplate: (id) =>
+        updateSetup((setup) => {
+          if (setup.templates.length <= 1) return setup;
+          const templates = setup.templates.filter((t) => t.id !== id);
+          const activeTemplateId = setup.activeTemplateId === id ? templates[0]!.id : setup.activeTemplateId;
+          return { ...setup, templates, activeTemplateId };
+        }),
+      renameTemplate: (id, name) =>
+        updateSetup((setup) => ({
+          ...setup,
+          templates: setup.templates.map((t) => (t.id === id ? { ...t, name } : t)),
+        })),
+      setActiveTemplate: (id) =>
+        updateSetup((setup) => (setup.templates.some((t) => t.id === id) ? { ...setup, activeTemplateId: id } : setup)),
+      setVerbalizerText: (text) => set((s) => ({ verbalizerText: text, setup: withVerbalizerText(s.setup, text) })),
+      setScoring: (patch) => updateSetup((setup) => ({ ...setup, scoring: { ...setup.scoring, ...patch } })),
+      setInput: (row, slot, value) =>
+        updateSetup((setup) => ({
+          ...setup,
+          inputs: setup.inputs.map((inputs, i) => (i === row ? { ...inputs, [slot]: value } : inputs)),
+        })),
+      addInputRow: () =>
+        set((s) => {
+          if (s.setup.inputs.length >= 500) return {};
+          return {
+            setup: { ...s.setup, inputs: [...s.setup.inputs, {}] },
+            rows: [...s.rows, null],
+            rowErrors: [...s.rowErrors, null],
+          };
+        }),
+      removeInputRow: (row) =>
+        set((s) => ({
+          setup: { ...s.setup, inputs: s.setup.inputs.filter((_, i) => i !== row) },
+          rows: s.rows.filter((_, i) => i !== row),
+          rowErrors: s.rowErrors.filter((_, i) => i !== row),
+        })),
+      setModelRef: (ref) => {
+        if (!isValidModelId(ref.id)) return;
+        updateSetup((setup) => ({ ...setup, model: ref }));
+      },
+      replaceSetup: (setup) =>
+        set({
+          setup,
+          verbalizerText: formatVerbalizer(setup.verbalizer),
+          rows: setup.inputs.map(() => null),
+          rowErrors: setup.inputs.map(() => null),
+        }),
+      dismissNotice: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
+      pushNotice: (notice) =>
+        set((s) => {
+          // The same message twice in a row is shown once.
+          const last = s.notices[s.notices.length - 1];
+          if (last && last.key === notice.key && JSON.stringify(last.params) === JSON.stringify(notice.params))
+            return {};
+          return { notices: [...s.notices, { ...notice, id: ++noticeId }] };
+        }),
+    };
+  });
 }
 
-useWorkspace.subscribe((state) => {
-  if (savingHeld) return;
-  if (lastSaved && lastSaved.setup === state.setup && lastSaved.verbalizerText === state.verbalizerText) return;
-  lastSaved = { setup: state.setup, verbalizerText: state.verbalizerText };
-  // What is longer than a saved setup may be is saved cut to the limits (and the user is told once
-  // per set of fields): saved whole, the next load would reject it and open a fresh workspace.
-  const fit = fitSetupToLimits(state.setup);
-  const trimmedKey = fit.trimmed.join(', ');
-  if (trimmedKey && trimmedKey !== lastTrimmed)
-    state.pushNotice({ kind: 'warning', key: 'notice.saveTrimmed', params: { fields: trimmedKey } });
-  lastTrimmed = trimmedKey;
-  const result = saveWorkspace(globalThis.localStorage, { setup: fit.setup, verbalizerText: state.verbalizerText });
-  if (!result.ok && state.saveOk) {
-    useWorkspace.setState({ saveOk: false });
-    state.pushNotice({ kind: 'error', key: result.reason === 'quota' ? 'notice.saveQuota' : 'notice.saveUnavailable' });
-  } else if (result.ok && !state.saveOk) {
-    useWorkspace.setState({ saveOk: true });
-  }
-});
+export type WorkspaceStore = ReturnType<typeof createWorkspaceStore>;
 
-let resolutionMemo: { inputs: unknown[]; value: Resolution | null } | null = null;
+/** The app's workspace. */
+export const useWorkspace = createWorkspaceStore();
 
 /**
  * The verbalizer's words as the loaded model tokenizes them after the active template's [Z] — the
@@ -263,13 +213,18 @@ let resolutionMemo: { inputs: unknown[]; value: Resolution | null } | null = nul
  * the text has errors, or while tokenizing). Memoised: components subscribe to it, so it must
  * return the same object for the same state.
  */
-export function selectResolution(state: WorkspaceState): Resolution | null {
-  const templateText = activeTemplate(state.setup).text;
-  const inputs = [state.binder, templateText, state.verbalizerText, state.bound];
-  if (resolutionMemo && resolutionMemo.inputs.every((value, i) => value === inputs[i])) return resolutionMemo.value;
-  const value = computeResolution(state, templateText);
-  resolutionMemo = { inputs, value };
-  return value;
+export const selectResolution = memoizedResolution();
+
+function memoizedResolution(): (state: WorkspaceState) => Resolution | null {
+  let memo: { inputs: unknown[]; value: Resolution | null } | null = null;
+  return (state) => {
+    const templateText = activeTemplate(state.setup).text;
+    const inputs = [state.binder, templateText, state.verbalizerText, state.bound];
+    if (memo && memo.inputs.every((value, i) => value === inputs[i])) return memo.value;
+    const value = computeResolution(state, templateText);
+    memo = { inputs, value };
+    return value;
+  };
 }
 
 function computeResolution(state: WorkspaceState, templateText: string): Resolution | null {
