@@ -20,31 +20,9 @@ import * as saved from '../../src/store/saved-setups.ts';
 import * as sharing from '../../src/store/sharing.ts';
 import { startStores, type StartedStores } from '../../src/store/start.ts';
 import * as workspace from '../../src/store/workspace.ts';
+import { MemoryStorage } from '../memory-storage.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-/** An in-memory localStorage for startStores. */
-class MemoryStorage implements Storage {
-  private map = new Map<string, string>();
-  get length() {
-    return this.map.size;
-  }
-  clear() {
-    this.map.clear();
-  }
-  getItem(key: string) {
-    return this.map.get(key) ?? null;
-  }
-  key(i: number) {
-    return [...this.map.keys()][i] ?? null;
-  }
-  removeItem(key: string) {
-    this.map.delete(key);
-  }
-  setItem(key: string, value: string) {
-    this.map.set(key, String(value));
-  }
-}
 
 const storage = new MemoryStorage();
 const mine: PromptSetup = {
