@@ -1,6 +1,6 @@
 // The workspace: the user's setup (saved by autosave.ts) plus the model's state and the live
 // results (not saved). Components read this store and call its actions.
-import { create } from 'zustand';
+import { create, type StoreApi } from 'zustand';
 import type { ModelFacts } from '../core/types.ts';
 import type { LabelScores } from '../core/scoring.ts';
 import type { PromptLayout } from '../core/template.ts';
@@ -109,97 +109,92 @@ function nextTemplateId(templates: readonly TemplateEntry[]): string {
   return `t${n}`;
 }
 
+function workspaceState(initial: SavedWorkspace, set: StoreApi<WorkspaceState>['setState']): WorkspaceState {
+  let noticeId = 0;
+  const updateSetup = (fn: (setup: PromptSetup) => PromptSetup) => set((s) => ({ setup: fn(s.setup) }));
+  return {
+    setup: initial.setup,
+    verbalizerText: initial.verbalizerText,
+    model: initialModelState(),
+    rows: initial.setup.inputs.map(() => null),
+    rowErrors: initial.setup.inputs.map(() => null),
+    pending: false,
+    binder: null,
+    bound: null,
+    notices: [],
+    saveOk: true,
+
+    setTemplateText: (id, text) =>
+      updateSetup((setup) => ({ ...setup, templates: setup.templates.map((t) => (t.id === id ? { ...t, text } : t)) })),
+    addTemplate: () =>
+      updateSetup((setup) => {
+        if (setup.templates.length >= 20) return setup;
+        const id = nextTemplateId(setup.templates);
+        const copy = activeTemplate(setup);
+        return {
+          ...setup,
+          templates: [...setup.templates, { id, name: `Template ${setup.templates.length + 1}`, text: copy.text }],
+          activeTemplateId: id,
+        };
+      }),
+    removeTemplate: (id) =>
+      updateSetup((setup) => {
+        if (setup.templates.length <= 1) return setup;
+        const templates = setup.templates.filter((t) => t.id !== id);
+        const activeTemplateId = setup.activeTemplateId === id ? templates[0]!.id : setup.activeTemplateId;
+        return { ...setup, templates, activeTemplateId };
+      }),
+    renameTemplate: (id, name) =>
+      updateSetup((setup) => ({ ...setup, templates: setup.templates.map((t) => (t.id === id ? { ...t, name } : t)) })),
+    setActiveTemplate: (id) =>
+      updateSetup((setup) => (setup.templates.some((t) => t.id === id) ? { ...setup, activeTemplateId: id } : setup)),
+    setVerbalizerText: (text) => set((s) => ({ verbalizerText: text, setup: withVerbalizerText(s.setup, text) })),
+    setScoring: (patch) => updateSetup((setup) => ({ ...setup, scoring: { ...setup.scoring, ...patch } })),
+    setInput: (row, slot, value) =>
+      updateSetup((setup) => ({
+        ...setup,
+        inputs: setup.inputs.map((inputs, i) => (i === row ? { ...inputs, [slot]: value } : inputs)),
+      })),
+    addInputRow: () =>
+      set((s) => {
+        if (s.setup.inputs.length >= 500) return {};
+        return {
+          setup: { ...s.setup, inputs: [...s.setup.inputs, {}] },
+          rows: [...s.rows, null],
+          rowErrors: [...s.rowErrors, null],
+        };
+      }),
+    removeInputRow: (row) =>
+      set((s) => ({
+        setup: { ...s.setup, inputs: s.setup.inputs.filter((_, i) => i !== row) },
+        rows: s.rows.filter((_, i) => i !== row),
+        rowErrors: s.rowErrors.filter((_, i) => i !== row),
+      })),
+    setModelRef: (ref) => {
+      if (!isValidModelId(ref.id)) return;
+      updateSetup((setup) => ({ ...setup, model: ref }));
+    },
+    replaceSetup: (setup) =>
+      set({
+        setup,
+        verbalizerText: formatVerbalizer(setup.verbalizer),
+        rows: setup.inputs.map(() => null),
+        rowErrors: setup.inputs.map(() => null),
+      }),
+    dismissNotice: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
+    pushNotice: (notice) =>
+      set((s) => {
+        // The same message twice in a row is shown once.
+        const last = s.notices[s.notices.length - 1];
+        if (last && last.key === notice.key && JSON.stringify(last.params) === JSON.stringify(notice.params)) return {};
+        return { notices: [...s.notices, { ...notice, id: ++noticeId }] };
+      }),
+  };
+}
+
 /** A workspace store holding `initial` (the app's is useWorkspace; autosave.ts restores the saved one into it). */
 export function createWorkspaceStore(initial: SavedWorkspace = freshWorkspace()) {
-  let noticeId = 0;
-  return create<WorkspaceState>()((set) => {
-    const updateSetup = (fn: (setup: PromptSetup) => PromptSetup) => set((s) => ({ setup: fn(s.setup) }));
-    return {
-      setup: initial.setup,
-      verbalizerText: initial.verbalizerText,
-      model: initialModelState(),
-      rows: initial.setup.inputs.map(() => null),
-      rowErrors: initial.setup.inputs.map(() => null),
-      pending: false,
-      binder: null,
-      bound: null,
-      notices: [],
-      saveOk: true,
-
-      setTemplateText: (id, text) =>
-        updateSetup((setup) => ({
-          ...setup,
-          templates: setup.templates.map((t) => (t.id === id ? { ...t, text } : t)),
-        })),
-      addTemplate: () =>
-        updateSetup((setup) => {
-          if (setup.templates.length >= 20) return setup;
-          const id = nextTemplateId(setup.templates);
-          const copy = activeTemplate(setup);
-          return {
-            ...setup,
-            templates: [...setup.templates, { id, name: `Template ${setup.templates.length + 1}`, text: copy.text }],
-            activeTemplateId: id,
-          };
-        }),
-      removeTemplate: (id) =>
-        updateSetup((setup) => {
-          if (setup.templates.length <= 1) return setup;
-          const templates = setup.templates.filter((t) => t.id !== id);
-          const activeTemplateId = setup.activeTemplateId === id ? templates[0]!.id : setup.activeTemplateId;
-          return { ...setup, templates, activeTemplateId };
-        }),
-      renameTemplate: (id, name) =>
-        updateSetup((setup) => ({
-          ...setup,
-          templates: setup.templates.map((t) => (t.id === id ? { ...t, name } : t)),
-        })),
-      setActiveTemplate: (id) =>
-        updateSetup((setup) => (setup.templates.some((t) => t.id === id) ? { ...setup, activeTemplateId: id } : setup)),
-      setVerbalizerText: (text) => set((s) => ({ verbalizerText: text, setup: withVerbalizerText(s.setup, text) })),
-      setScoring: (patch) => updateSetup((setup) => ({ ...setup, scoring: { ...setup.scoring, ...patch } })),
-      setInput: (row, slot, value) =>
-        updateSetup((setup) => ({
-          ...setup,
-          inputs: setup.inputs.map((inputs, i) => (i === row ? { ...inputs, [slot]: value } : inputs)),
-        })),
-      addInputRow: () =>
-        set((s) => {
-          if (s.setup.inputs.length >= 500) return {};
-          return {
-            setup: { ...s.setup, inputs: [...s.setup.inputs, {}] },
-            rows: [...s.rows, null],
-            rowErrors: [...s.rowErrors, null],
-          };
-        }),
-      removeInputRow: (row) =>
-        set((s) => ({
-          setup: { ...s.setup, inputs: s.setup.inputs.filter((_, i) => i !== row) },
-          rows: s.rows.filter((_, i) => i !== row),
-          rowErrors: s.rowErrors.filter((_, i) => i !== row),
-        })),
-      setModelRef: (ref) => {
-        if (!isValidModelId(ref.id)) return;
-        updateSetup((setup) => ({ ...setup, model: ref }));
-      },
-      replaceSetup: (setup) =>
-        set({
-          setup,
-          verbalizerText: formatVerbalizer(setup.verbalizer),
-          rows: setup.inputs.map(() => null),
-          rowErrors: setup.inputs.map(() => null),
-        }),
-      dismissNotice: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
-      pushNotice: (notice) =>
-        set((s) => {
-          // The same message twice in a row is shown once.
-          const last = s.notices[s.notices.length - 1];
-          if (last && last.key === notice.key && JSON.stringify(last.params) === JSON.stringify(notice.params))
-            return {};
-          return { notices: [...s.notices, { ...notice, id: ++noticeId }] };
-        }),
-    };
-  });
+  return create<WorkspaceState>()((set) => workspaceState(initial, set));
 }
 
 export type WorkspaceStore = ReturnType<typeof createWorkspaceStore>;
