@@ -5,7 +5,7 @@
 import { create } from 'zustand';
 import { PASSES } from '../core/pipeline.ts';
 import { isCancellation } from '../runtime/errors.ts';
-import type { RuntimeFailure } from './failure.ts';
+import { toFailure, type RuntimeFailure } from './failure.ts';
 import { latestRunner, type RunTicket } from './latest-run.ts';
 import { LIVE_DEBOUNCE_MS } from './live.ts';
 import { scoreTemplateRows, templateRowSignature } from './template-rows.ts';
@@ -74,13 +74,7 @@ async function compareRun({ isCurrent }: RunTicket): Promise<void> {
     else useCompare.setState({ rows, pending: false, invalid: false, error: null });
   } catch (error) {
     if (isCancellation(error) || !isCurrent()) return;
-    useCompare.setState({
-      pending: false,
-      error: {
-        code: (error as { code?: string }).code ?? 'unknown',
-        message: error instanceof Error ? error.message : String(error),
-      },
-    });
+    useCompare.setState({ pending: false, error: toFailure(error) });
   }
 }
 
