@@ -8,7 +8,7 @@ export interface RunTicket {
   /** Aborts once this work is superseded, cancelled, or asked to stop (`abort()`). */
   readonly signal: AbortSignal;
   /** False once newer work began or the slot was cancelled: stop without writing anything. */
-  isCurrent(): boolean;
+  readonly isCurrent: () => boolean;
 }
 
 export interface LatestSlot {

@@ -18,7 +18,7 @@ export interface StoreEnv {
   /** Where the workspace, the saved setups and the preferences are kept (null: nothing is read or saved). */
   storage: Storage | null;
   /** Makes the app's runtime client (one model worker). */
-  createRuntimeClient(): RuntimeClient;
+  createRuntimeClient: () => RuntimeClient;
   /** The page whose address carries share links and whose 'hashchange' and 'storage' events are followed (null: none). */
   page: LinkPage | null;
 }

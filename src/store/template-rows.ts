@@ -26,11 +26,11 @@ export interface TemplateRowsOptions {
   /** The pass settings (PASSES.live or PASSES.compare): lane, request size, top-k. */
   settings: PassSettings;
   /** False once a newer run of the caller started: stop without writing anything. */
-  isCurrent(): boolean;
+  isCurrent: () => boolean;
   /** The verbalizer bound to the model and this template (also while the template is invalid). */
-  onBound?(bound: BoundVerbalizer): void;
+  onBound?: (bound: BoundVerbalizer) => void;
   /** Called when the model has to run (not everything was cached). */
-  onModelRun?(): void;
+  onModelRun?: () => void;
   signature(row: number): string;
 }
 

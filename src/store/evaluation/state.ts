@@ -141,11 +141,11 @@ export interface EvaluationDeps {
   /** Where the setup, its labels and the model's state are read (and a demo's setup is put). */
   workspace: WorkspaceStore;
   /** The loaded model's scoring pipeline (null while none is loaded). */
-  pipeline(): ScoringPipeline | null;
+  pipeline: () => ScoringPipeline | null;
   /** The runtime that ranks label words over the whole vocabulary. */
-  runtime(): Pick<RuntimeClient, 'labelWordStats'>;
+  runtime: () => Pick<RuntimeClient, 'labelWordStats'>;
   /** Resolves when the page has had a turn (between slices of main-thread work). */
-  nextSlice(): Promise<void>;
+  nextSlice: () => Promise<void>;
 }
 
 /** Work in flight, one latest-wins slot per kind: newer work of a kind makes the older stale. */
