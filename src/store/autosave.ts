@@ -44,7 +44,7 @@ export function autosaveWorkspace(storage: Storage | null, workspace: WorkspaceS
   const save = () => {
     const state = workspace.getState();
     if (held()) return;
-    if (lastSaved && lastSaved.setup === state.setup && lastSaved.verbalizerText === state.verbalizerText) return;
+    if (lastSaved?.setup === state.setup && lastSaved.verbalizerText === state.verbalizerText) return;
     lastSaved = { setup: state.setup, verbalizerText: state.verbalizerText };
     // What is longer than a saved setup may be is saved cut to the limits (and the user is told once
     // per set of fields): saved whole, the next load would reject it and open a fresh workspace.

@@ -215,7 +215,7 @@ function memoizedResolution(): (state: WorkspaceState) => Resolution | null {
   return (state) => {
     const templateText = activeTemplate(state.setup).text;
     const inputs = [state.binder, templateText, state.verbalizerText, state.bound];
-    if (memo && memo.inputs.every((value, i) => value === inputs[i])) return memo.value;
+    if (memo?.inputs.every((value, i) => value === inputs[i])) return memo.value;
     const value = computeResolution(state, templateText);
     memo = { inputs, value };
     return value;

@@ -34,7 +34,7 @@ export function labelSearchSlice({ set, get, deps, work }: SliceContext): LabelS
       const { signal, isCurrent } = work.search.begin();
       const labels = setupLabels(setup);
       const pick = searchedTemplate(get(), setup);
-      if (!pick || !pick.parse.ok) return;
+      if (!pick?.parse.ok) return;
       const template = pick.parse.template;
       set({
         labelSearch: {
