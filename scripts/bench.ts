@@ -55,7 +55,7 @@ const int = (name: string, dflt: number) => {
 };
 const dtypes = (value('dtypes') ?? 'q8,fp32').split(',').filter((d): d is Dtype => d === 'q8' || d === 'fp32');
 
-function options(env: 'node' | 'browser'): SuiteOptions {
+function options(_env: 'node' | 'browser'): SuiteOptions {
   return {
     dtypes,
     examples: int('examples', quick ? 200 : 1000),
@@ -122,7 +122,7 @@ async function main(): Promise<void> {
     env: r.env,
     title:
       r.env === 'browser'
-        ? `browser: headless Chromium ${String(r.meta.userAgent ?? '').match(/Chrome\/([\d.]+)/)?.[1] ?? ''}, ${r.meta.crossOriginIsolated ? 'cross-origin isolated' : 'NOT isolated'}, WASM`
+        ? `browser: headless Chromium ${/Chrome\/([\d.]+)/.exec(typeof r.meta.userAgent === 'string' ? r.meta.userAgent : '')?.[1] ?? ''}, ${r.meta.crossOriginIsolated ? 'cross-origin isolated' : 'NOT isolated'}, WASM`
         : `node ${String(r.meta.node)}: onnxruntime-node (CPU)`,
     sums: r.results.map((x) => summarize(x, r.env)),
   }));
@@ -158,7 +158,7 @@ async function main(): Promise<void> {
   writeFileSync(file, `${JSON.stringify(json, null, 1)}\n`);
   writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(json, null, 1)}\n`);
   const md = [
-    `${header}`,
+    header,
     '',
     ...tables.flatMap((t) => ['```', t, '```', '']),
     misses.length ? `Targets missed:\n\n${misses.map((m) => `- ${m}`).join('\n')}` : 'All targets met.',

@@ -23,7 +23,7 @@ const SERVICE_WORKER_SOURCE = 'src/sw/service-worker.ts';
 
 /** Served by the app but not part of its shell: models are large, and Transformers.js caches the
  * ones a user loads in 'transformers-cache'; precaching them would download every model up front. */
-const NOT_IN_SHELL = /^models\//;
+const notInShell = (name: string) => name.startsWith('models/');
 
 export interface ShellFile {
   /** Path relative to the build folder, with '/' separators. */
@@ -44,7 +44,7 @@ export interface ShellManifest {
  * build — a hashed asset, index.html, a public file — changes sw.js and reaches users as an update.
  */
 export function shellManifest(files: readonly ShellFile[], assetsDir: string): ShellManifest {
-  const shell = files.filter((f) => !NOT_IN_SHELL.test(f.name)).sort((a, b) => (a.name < b.name ? -1 : 1));
+  const shell = files.filter((f) => !notInShell(f.name)).sort((a, b) => (a.name < b.name ? -1 : 1));
   const hash = createHash('sha256');
   for (const file of shell) hash.update(file.name).update('\0').update(file.content).update('\0');
   return {
@@ -62,8 +62,8 @@ function* publicShellFiles(publicDir: string, dir = publicDir): Generator<ShellF
     const path = join(dir, entry);
     const name = relative(publicDir, path).split(sep).join('/');
     if (statSync(path).isDirectory()) {
-      if (!NOT_IN_SHELL.test(`${name}/`)) yield* publicShellFiles(publicDir, path);
-    } else if (!NOT_IN_SHELL.test(name)) {
+      if (!notInShell(`${name}/`)) yield* publicShellFiles(publicDir, path);
+    } else if (!notInShell(name)) {
       yield { name, content: readFileSync(path) };
     }
   }

@@ -220,7 +220,7 @@ async function downloadFile(
 function readManifest(dir: string): Manifest | null {
   try {
     const value = JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8')) as Manifest;
-    return value && value.format === 1 && Array.isArray(value.files) ? value : null;
+    return value?.format === 1 && Array.isArray(value.files) ? value : null;
   } catch {
     return null;
   }
@@ -417,7 +417,7 @@ async function main(argv: string[]): Promise<number> {
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
-    (error) => {
+    (error: unknown) => {
       process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
       process.exit(1);
     },

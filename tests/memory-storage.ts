@@ -23,11 +23,11 @@ export class MemoryStorage implements Storage {
   removeItem(key: string) {
     this.data.delete(key);
   }
-  setItem(key: string, value: string) {
-    if (this.options.quotaBytes !== undefined && value.length > this.options.quotaBytes) {
+  setItem(key: string, value: unknown) {
+    if (this.options.quotaBytes !== undefined && String(value).length > this.options.quotaBytes) {
       throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
     }
     this.writes.set(key, (this.writes.get(key) ?? 0) + 1);
-    this.data.set(key, String(value));
+    this.data.set(key, String(value)); // like the real Storage, which stores any value as a string
   }
 }

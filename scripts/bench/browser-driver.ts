@@ -48,14 +48,14 @@ export async function openBrowserDriver(options: { extraArgs?: string[] } = {}):
     try {
       return (await page.evaluate(
         ([p, a]) => {
-          const parts = (p as string).split('.');
+          const parts = p.split('.');
           let target: unknown = (globalThis as unknown as { bench: BenchApi }).bench;
           let owner: unknown = null;
           for (const part of parts) {
             owner = target;
             target = (target as Record<string, unknown>)[part];
           }
-          return (target as (...x: unknown[]) => unknown).apply(owner, a as unknown[]);
+          return (target as (...x: unknown[]) => unknown).apply(owner, a);
         },
         [path, args] as const,
       )) as T;

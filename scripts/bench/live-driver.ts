@@ -47,7 +47,7 @@ async function timed(kind: LiveSample['kind'], apply: () => void): Promise<LiveS
   const ms = performance.now() - t0;
   const s = useWorkspace.getState();
   const row = s.rows[0];
-  if (!row || row.signature !== rowSignature(s, 0))
+  if (row?.signature !== rowSignature(s, 0))
     throw new Error(`live ${kind} edit: the chart data is not current (${JSON.stringify(s.rowErrors[0])})`);
   return { kind, ms, tokens: row.tokens.length };
 }

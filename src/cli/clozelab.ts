@@ -37,7 +37,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return await evalCommand(rest, {
       stdout,
       stderr,
-      progressToTerminal: process.stderr.isTTY === true,
+      progressToTerminal: process.stderr.isTTY ?? false, // undefined when not a terminal, though typed boolean
       cwd: process.cwd(),
       projectRoot,
       signal: controller.signal,

@@ -346,6 +346,7 @@ function tooLarge(text: string): DatasetParse | null {
 
 /** Parses a dataset in one go (CLI, tests). Never throws. */
 export function parseDataset(input: string, options: ParseDatasetOptions = {}): DatasetParse {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- "never throws" also for untyped (JS, JSON) callers
   const text = stripBom(String(input ?? ''));
   const big = tooLarge(text);
   if (big) return big;
@@ -372,6 +373,7 @@ export async function parseDatasetAsync(
   options: ParseDatasetOptions,
   scheduler: ParseScheduler,
 ): Promise<DatasetParse> {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- "never throws" also for untyped (JS, JSON) callers
   const text = stripBom(String(input ?? ''));
   const big = tooLarge(text);
   if (big) return big;

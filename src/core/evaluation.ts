@@ -471,7 +471,7 @@ export function diagnose(
     const i = balance.dominantGold;
     hints.push({ code: 'imbalanced-gold', severity: 'info', label: labels[i]!, value: balance.gold[i]! / metrics.n });
   }
-  if (context.other && context.other.n === metrics.n && context.other.macroF1 - metrics.macroF1 >= T.calibrationGain) {
+  if (context.other?.n === metrics.n && context.other.macroF1 - metrics.macroF1 >= T.calibrationGain) {
     hints.push({
       code: 'calibration-helps',
       severity: 'info',

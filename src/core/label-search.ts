@@ -79,7 +79,7 @@ export function rankLabelWords(input: {
   const { sums, counts, vocabSize, tokenOf, tokenizerKind, exclude } = input;
   const topN = Math.max(1, Math.floor(input.topN));
   const total = counts.reduce((a, b) => a + b, 0);
-  const words: (string | null)[] = new Array(vocabSize);
+  const words = new Array<string | null>(vocabSize);
   for (let v = 0; v < vocabSize; v++) words[v] = exclude.has(v) ? null : tokenWord(tokenOf(v), tokenizerKind);
   const all = new Float64Array(vocabSize);
   for (const s of sums) for (let v = 0; v < vocabSize; v++) all[v]! += s[v]!;

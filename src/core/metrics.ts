@@ -92,18 +92,20 @@ export function computeMetrics(
     }
   }
   const perLabel: LabelMetrics[] = labelList.map((label, l) => {
+    const support = tp[l]! + fn[l]!;
+    const predicted = tp[l]! + fp[l]!;
     return {
       label,
-      precision: div(tp[l]!, tp[l]! + fp[l]!),
-      recall: div(tp[l]!, tp[l]! + fn[l]!),
+      precision: div(tp[l]!, predicted),
+      recall: div(tp[l]!, support),
       f1: f1(tp[l]!, fp[l]!, fn[l]!),
-      support: tp[l]! + fn[l]!,
-      predicted: tp[l]! + fp[l]!,
+      support,
+      predicted,
       tp: tp[l]!,
       fp: fp[l]!,
       fn: fn[l]!,
-      noSupport: tp[l]! + fn[l]! === 0,
-      noPredictions: tp[l]! + fp[l]! === 0,
+      noSupport: support === 0,
+      noPredictions: predicted === 0,
     };
   });
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);

@@ -42,7 +42,7 @@ const HUB_PART = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9])?$/;
  * So no URLs, schemes, absolute or parent paths, spaces or query strings. The same format is used
  * for local test models ("clozelab-test/bert-tiny").
  */
-export function isValidModelId(id: unknown): id is string {
+export function isValidModelId(id: unknown): boolean {
   if (typeof id !== 'string' || id.length > SETUP_LIMITS.modelIdChars) return false;
   const parts = id.split('/');
   if (parts.length !== 2) return false;
@@ -63,7 +63,7 @@ export const ScoringOptionsSchema = z.object({
 
 export const ModelRefSchema = z.object({
   id: z.string().refine(isValidModelId, {
-    message:
+    error:
       'Model id must look like "owner/name" (e.g. "Xenova/bert-base-uncased"): letters, digits, "-", "_", "." only — no URLs or paths.',
     params: { code: 'model-id' },
   }),
@@ -100,11 +100,11 @@ export const VerbalizerSchema = z
             .min(1, 'A label name cannot be empty.')
             .max(SETUP_LIMITS.labelChars)
             .refine((s) => s.trim() !== '', {
-              message: 'A label name cannot be only spaces.',
+              error: 'A label name cannot be only spaces.',
               params: { code: 'label-blank' },
             })
             .refine(noNewline, {
-              message: 'A label name cannot contain a line break.',
+              error: 'A label name cannot contain a line break.',
               params: { code: 'label-newline' },
             }),
           words: z
@@ -114,7 +114,7 @@ export const VerbalizerSchema = z
                 .min(1, 'A label word cannot be empty.')
                 .max(SETUP_LIMITS.wordChars)
                 .refine(noNewline, {
-                  message: 'A label word cannot contain a line break.',
+                  error: 'A label word cannot contain a line break.',
                   params: { code: 'word-newline' },
                 }),
             )
@@ -158,7 +158,7 @@ export const InputRowSchema = z
     z.string().max(SETUP_LIMITS.inputChars),
   )
   .refine((r) => Object.keys(r).length <= SETUP_LIMITS.slotsPerRow, {
-    message: `At most ${SETUP_LIMITS.slotsPerRow} inputs per row.`,
+    error: `At most ${SETUP_LIMITS.slotsPerRow} inputs per row.`,
     params: { code: 'slots-per-row', max: SETUP_LIMITS.slotsPerRow },
   });
 
@@ -221,7 +221,6 @@ export type ModelDevice = ModelRef['device'];
 // Compile-time check that the schema's scoring options are exactly the engine's.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const _scoringTypesMatch: Same<PromptSetup['scoring'], ScoringOptions> = true;
-void _scoringTypesMatch;
 
 // ---------------------------------------------------------------------------------------------
 // Parsing
@@ -296,7 +295,8 @@ export function migrateSetup(raw: unknown): { ok: true; value: unknown } | { ok:
       ],
     };
   }
-  const shownVersion = String(JSON.stringify(version)?.slice(0, 40));
+  const json = JSON.stringify(version) as string | undefined; // undefined for undefined, though typed string
+  const shownVersion = String(json?.slice(0, 40));
   return {
     ok: false,
     errors: [
@@ -382,8 +382,7 @@ function issueCode(issue: z.core.$ZodIssue): { code: string; params: Record<stri
   if (issue.code === 'invalid_key')
     return { code: 'slot-key', params: { key: String(issue.path[issue.path.length - 1]).slice(0, 40) } };
   const raw = issue as unknown as Record<string, unknown>;
-  for (const key of ['origin', 'expected', 'format'])
-    if (typeof raw[key] === 'string') params[key] = raw[key] as string;
+  for (const key of ['origin', 'expected', 'format']) if (typeof raw[key] === 'string') params[key] = raw[key];
   for (const key of ['minimum', 'maximum'])
     if (typeof raw[key] === 'number' || typeof raw[key] === 'bigint') params[key] = Number(raw[key]);
   if (Array.isArray(raw.values)) params.values = raw.values.map((v) => JSON.stringify(v)).join(', ');

@@ -175,6 +175,7 @@ function splitSlot(source: string, innerStart: number, innerEnd: number): SlotPi
 
 /** Parse a template. Never throws; see the file header for the syntax. */
 export function parseTemplate(text: string): TemplateParse {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- "never throws" also for untyped (JS, JSON) callers
   const source = String(text ?? '');
   const errors: TemplateError[] = [];
   const warnings: TemplateWarning[] = [];
@@ -468,7 +469,7 @@ export function renderPrompt(
   for (const node of template.nodes) {
     if (node.kind === 'text') {
       const last = parts[parts.length - 1];
-      if (last && last.kind === 'template') last.text += node.text;
+      if (last?.kind === 'template') last.text += node.text;
       else parts.push({ kind: 'template', text: node.text });
     } else if (node.kind === 'input') {
       const text = prepareInput(inputs[node.slot] ?? '', node.modifiers);

@@ -110,7 +110,7 @@ function lexLine(
           const nx = source[i + 1]!;
           const esc: Record<string, string> = { '"': '"', '\\': '\\', n: '\n', t: '\t', r: '\r' };
           if (nx in esc) {
-            value += esc[nx];
+            value += esc[nx]!;
             i += 2;
             continue;
           }
@@ -225,6 +225,7 @@ function lexLine(
 
 /** Parse the text form of a verbalizer. Never throws. */
 export function parseVerbalizer(text: string): VerbalizerParse {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- "never throws" also for untyped (JS, JSON) callers
   const source = String(text ?? '');
   const issues: VerbalizerIssue[] = [];
   const index = lineIndex(source);

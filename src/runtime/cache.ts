@@ -38,7 +38,7 @@ export function urlBelongsToModel(url: string, modelId: string, where: CacheLoca
     remote = null;
   }
   const path = decodeURIComponent(parsed.pathname);
-  if (remote && parsed.host === remote.host) {
+  if (parsed.host === remote?.host) {
     const base = remote.pathname.replace(/\/+$/, '');
     return path.startsWith(`${base}/${id}/resolve/`);
   }

@@ -225,7 +225,7 @@ export class RuntimeClient {
     const entry: Pending = {
       op,
       lane,
-      resolve: resolveFn as (value: never) => void,
+      resolve: resolveFn,
       reject: rejectFn,
     };
     if (signal) {

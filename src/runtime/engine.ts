@@ -2,7 +2,7 @@
 // Works in the browser worker (onnxruntime-web) and directly in Node (onnxruntime-node).
 // Nothing browser-only is touched at module load.
 
-import { AutoConfig, AutoModelForMaskedLM, AutoTokenizer, Tensor, env } from '@huggingface/transformers';
+import { AutoConfig, AutoModelForMaskedLM, AutoTokenizer, env } from '@huggingface/transformers';
 import type { ModelFacts, PromptScores, RenderedPrompt, TokenizerKind, WordTokenization } from '../core/types.ts';
 import { RuntimeError, cancelledError, toRuntimeError, type ErrorContext } from './errors.ts';
 import type {
@@ -26,15 +26,8 @@ import {
   type Segment,
 } from './scoring.ts';
 import { MASK_ROWS_INPUT, rewriteForMaskRows } from './mask-rows.ts';
-import {
-  HOOK_KEY,
-  installCreateHook,
-  loadOrt,
-  type ModelTransformHook,
-  type OrtModuleLike,
-  type OrtSessionLike,
-} from './ort-backend.ts';
-import { FAST_PATH_INPUTS, ModelRunner, type BatchOutput, type PlainModel } from './runner.ts';
+import { HOOK_KEY, installCreateHook, loadOrt, type ModelTransformHook, type OrtSessionLike } from './ort-backend.ts';
+import { FAST_PATH_INPUTS, ModelRunner, type BatchOutput } from './runner.ts';
 
 export type { ModelSource, LoadProgress, EngineInfo } from './protocol.ts';
 export { RuntimeError } from './errors.ts';
@@ -210,7 +203,10 @@ async function probeWebGpu(): Promise<GpuProbe> {
   const gpu = nav?.gpu;
   if (!gpu)
     return { available: false, fallback: false, reason: 'this browser has no WebGPU (navigator.gpu is missing)' };
-  type Adapter = { info?: { isFallbackAdapter?: boolean }; isFallbackAdapter?: boolean };
+  interface Adapter {
+    info?: { isFallbackAdapter?: boolean };
+    isFallbackAdapter?: boolean;
+  }
   const adapter = (await gpu
     .requestAdapter({ powerPreference: 'high-performance' })
     .catch(() => null)) as Adapter | null;
@@ -237,10 +233,7 @@ async function resolveDevice(choice: DeviceChoice): Promise<{ device: ResolvedDe
         `WebGPU is not available: ${probe.reason}. Switch the device to WASM (or Auto) and load again.`,
       );
     }
-    return { device: 'webgpu', note: probe.fallback ? probe.reason : undefined } as {
-      device: ResolvedDevice;
-      note?: string;
-    };
+    return { device: 'webgpu', note: probe.fallback ? probe.reason : undefined };
   }
   return probe.available && !probe.fallback
     ? { device: 'webgpu', note: probe.reason }
@@ -259,7 +252,7 @@ function wasmThreads(): number | null {
 
 function checkSignal(signal: AbortSignal | undefined, what: string): void {
   if (signal?.aborted) {
-    const reason = signal.reason;
+    const reason: unknown = signal.reason;
     if (reason instanceof RuntimeError) throw reason;
     throw cancelledError(what);
   }
@@ -514,7 +507,7 @@ export class MaskedLMEngine {
 
       const loadTokenizer = async (): Promise<HfTokenizer> => {
         try {
-          return (await AutoTokenizer.from_pretrained(source.id, common)) as unknown as HfTokenizer;
+          return await AutoTokenizer.from_pretrained(source.id, common);
         } catch (error) {
           // Without tokenizer_config.json, Transformers.js builds a tokenizer from nothing and fails
           // with a TypeError; say which files are needed instead.
@@ -566,13 +559,13 @@ export class MaskedLMEngine {
         },
       };
       const loadModel = async (d: ResolvedDevice, t: ResolvedDtype, fast = ort !== null): Promise<HfModel> =>
-        (await AutoModelForMaskedLM.from_pretrained(source.id, {
+        await AutoModelForMaskedLM.from_pretrained(source.id, {
           ...common,
           config: config as never,
           dtype: t,
           device: d,
           ...(fast ? { session_options: { [HOOK_KEY]: hook } } : {}),
-        } as never)) as unknown as HfModel;
+        } as never);
       const loadWithFallback = async (): Promise<HfModel> => {
         try {
           return await loadModel(device, dtype);
@@ -626,7 +619,7 @@ export class MaskedLMEngine {
       checkSignal(signal, 'Loading the model');
 
       const session = model.sessions.model ?? Object.values(model.sessions)[0];
-      if (!session || !session.outputNames.includes('logits')) {
+      if (!session?.outputNames.includes('logits')) {
         throw new RuntimeError(
           'not-masked-lm',
           'This ONNX model has no "logits" output, so it is not a masked language model (it was probably exported without its language-model head). ' +
@@ -637,8 +630,7 @@ export class MaskedLMEngine {
 
       // Vocabulary (id → token string).
       const vocabRaw = tokenizer.get_vocab();
-      const entries: [string, number][] =
-        vocabRaw instanceof Map ? [...vocabRaw.entries()] : Object.entries(vocabRaw as Record<string, number>);
+      const entries: [string, number][] = vocabRaw instanceof Map ? [...vocabRaw.entries()] : Object.entries(vocabRaw);
       let maxId = -1;
       for (const [, id] of entries) if (id > maxId) maxId = id;
       const idToToken: string[] = new Array<string>(maxId + 1).fill('');
@@ -668,10 +660,7 @@ export class MaskedLMEngine {
       const runnerFor = (m: HfModel): ModelRunner => {
         const s = m.sessions.model ?? Object.values(m.sessions)[0];
         const fastSession = ort && s?.inputNames.includes(MASK_ROWS_INPUT) ? (s as unknown as OrtSessionLike) : null;
-        return new ModelRunner(
-          (inputs) => m(inputs) as ReturnType<PlainModel>,
-          fastSession && ort ? { ort, session: fastSession } : null,
-        );
+        return new ModelRunner((inputs) => m(inputs), fastSession && ort ? { ort, session: fastSession } : null);
       };
       let runner = runnerFor(model);
       const tWarm = now();
@@ -727,7 +716,8 @@ export class MaskedLMEngine {
       if (config.model_type && PADDING_OFFSET_MODEL_TYPES.has(config.model_type)) {
         maxLength -= (typeof config.pad_token_id === 'number' ? config.pad_token_id : 1) + 1;
       }
-      const tokMax = Number(tokenizer.model_max_length);
+      const rawTokMax: unknown = tokenizer.model_max_length; // from tokenizer_config.json: may be missing
+      const tokMax = Number(rawTokMax);
       if (Number.isFinite(tokMax) && tokMax > 0 && tokMax < 1e7) maxLength = Math.min(maxLength, tokMax);
 
       const json = tokenizer._tokenizerJSON;
@@ -924,7 +914,7 @@ export class MaskedLMEngine {
     });
 
     // 2. Identical prompts run once; prompts whose mask rows are cached do not run at all.
-    const results: PromptScores[] = new Array(prompts.length);
+    const results = new Array<PromptScores>(prompts.length);
     const tokenOf = (id: number): string => this.tokenString(id);
     const cacheRows = options.cacheRows === true && prompts.length <= ROW_CACHE_MAX_PROMPTS;
     const keys = seqs.map((s) => `${s.ids.join(',')}|${s.maskPositions.join(',')}`);
@@ -950,7 +940,7 @@ export class MaskedLMEngine {
       }
       firstOf.set(key, i);
       const rows = this.rowCache.get(key);
-      if (rows && rows.length === seq.maskPositions.length) {
+      if (rows?.length === seq.maskPositions.length) {
         cachedPrompts++;
         finish(
           i,

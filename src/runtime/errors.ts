@@ -78,7 +78,7 @@ function describe(error: unknown): string {
       cause instanceof Error
         ? ` (cause: ${cause.name}: ${cause.message}${(cause as { code?: string }).code ? ` [${(cause as { code?: string }).code}]` : ''})`
         : cause && typeof cause === 'object' && 'code' in cause
-          ? ` (cause: ${String((cause as { code: unknown }).code)})`
+          ? ` (cause: ${String(cause.code)})`
           : '';
     return `${error.name}: ${error.message}${causeText}`;
   }
@@ -228,7 +228,7 @@ export function toRuntimeError(error: unknown, ctx: ErrorContext): RuntimeError 
         detail,
       );
     }
-    if (file && file.endsWith('.onnx')) {
+    if (file?.endsWith('.onnx')) {
       return new RuntimeError(
         'file-missing',
         `The model file ${file} was not found (404) at ${folder} — this model has no weights in that precision. ` +

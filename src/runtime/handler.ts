@@ -58,7 +58,7 @@ export function createRuntimeHandler(options: RuntimeHandlerOptions): RuntimeHan
 
   const fail = (op: RuntimeOp, requestId: number, error: unknown, ctx: ErrorContext, signal?: AbortSignal): void => {
     let mapped: RuntimeError;
-    const reason = signal?.aborted ? signal.reason : undefined;
+    const reason: unknown = signal?.aborted ? signal.reason : undefined;
     if (
       reason instanceof RuntimeError &&
       (!(error instanceof RuntimeError) || error.code === 'cancelled' || error.code === reason.code)

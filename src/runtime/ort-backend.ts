@@ -126,8 +126,7 @@ export function installCreateHook(ort: OrtModuleLike): void {
     const hook = options && typeof options === 'object' ? (options as Record<string, unknown>)[HOOK_KEY] : undefined;
     if (!hook || typeof (hook as ModelTransformHook).transform !== 'function' || rest.length > 0)
       return original(...args);
-    const clean = { ...(options as Record<string, unknown>) };
-    delete clean[HOOK_KEY];
+    const { [HOOK_KEY]: _hook, ...clean } = options as Record<string, unknown>;
     const bytes = await readBytes(source);
     const rewritten = bytes ? (hook as ModelTransformHook).transform(bytes) : null;
     try {

@@ -166,7 +166,7 @@ function planBatchesOptimal(
     }
   }
   const batches: number[][] = [];
-  for (let j = n; j > 0; j = from[j] as number) batches.push(order.slice(from[j] as number, j));
+  for (let j = n; j > 0; j = from[j] as number) batches.push(order.slice(from[j], j));
   return batches.reverse();
 }
 

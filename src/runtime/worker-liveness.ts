@@ -9,7 +9,7 @@
 // (message, restart, reload of the model).
 
 interface LockManagerLike {
-  request(name: string, callback: () => Promise<unknown> | unknown): Promise<unknown>;
+  request(name: string, callback: () => unknown): Promise<unknown>;
   query(): Promise<{ held?: { name?: string }[] }>;
 }
 

@@ -71,6 +71,6 @@ export async function resolveModelSource(
   const copy = await findLocalCopy(ref.id);
   if (!copy) return { source: { kind: 'hub', id: ref.id }, dtype: ref.dtype, localCopy: false };
   let dtype = ref.dtype;
-  if (dtype === 'auto' && copy.dtypes && copy.dtypes.length === 1) dtype = copy.dtypes[0] as ModelDtype;
+  if (dtype === 'auto' && copy.dtypes?.length === 1) dtype = copy.dtypes[0] as ModelDtype;
   return { source: { kind: 'local', id: ref.id }, dtype, localCopy: true };
 }

@@ -44,7 +44,7 @@ let settling: { ref: ModelRef; done: Promise<void> } | null = null;
  */
 export function settleModel(): Promise<void> {
   const ref = useWorkspace.getState().setup.model;
-  if (settling && settling.ref === ref) return settling.done;
+  if (settling?.ref === ref) return settling.done;
   const done = settle().finally(() => {
     if (settling?.done === done) settling = null;
   });

@@ -87,6 +87,7 @@ export function saveWorkspace(storage: Storage | undefined, workspace: SavedWork
     storage.setItem(WORKSPACE_KEY, serializeWorkspace(workspace));
     return { ok: true };
   } catch (error) {
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- legacy code 22: older WebKit names the quota error differently
     const quota = error instanceof DOMException && (error.name === 'QuotaExceededError' || error.code === 22);
     return {
       ok: false,

@@ -95,7 +95,7 @@ let counter = 0;
 export function saveSetup(setup: PromptSetup, verbalizerText: string, reason: SaveReason): SavedSetup {
   const { entries } = useSavedSetups.getState();
   const newest = entries[0];
-  if (newest && newest.verbalizerText === verbalizerText && JSON.stringify(newest.setup) === JSON.stringify(setup))
+  if (newest?.verbalizerText === verbalizerText && JSON.stringify(newest.setup) === JSON.stringify(setup))
     return newest;
   const entry: SavedSetup = {
     id: `${Date.now().toString(36)}-${(++counter).toString(36)}`,

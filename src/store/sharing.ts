@@ -81,11 +81,11 @@ export function dismissIncomingLink(): void {
   clearHash();
 }
 
-/** A share link for the current setup, based on this page's address. */
-export function currentShareLink(): LinkEncode & { url?: string } {
+/** A share link for the current setup (or `setup`), based on this page's address. */
+export function currentShareLink(setup = useWorkspace.getState().setup): LinkEncode & { url?: string } {
   const base =
     typeof location !== 'undefined' ? `${location.origin}${location.pathname}${location.search}` : 'http://localhost/';
-  return shareUrl(base, useWorkspace.getState().setup);
+  return shareUrl(base, setup);
 }
 
 /** The page whose address may carry a share link (a browser window by default). */

@@ -186,7 +186,7 @@ function workspaceState(initial: SavedWorkspace, set: StoreApi<WorkspaceState>['
       set((s) => {
         // The same message twice in a row is shown once.
         const last = s.notices[s.notices.length - 1];
-        if (last && last.key === notice.key && JSON.stringify(last.params) === JSON.stringify(notice.params)) return {};
+        if (last?.key === notice.key && JSON.stringify(last.params) === JSON.stringify(notice.params)) return {};
         return { notices: [...s.notices, { ...notice, id: ++noticeId }] };
       }),
   };

@@ -30,8 +30,8 @@ export async function setup(project: TestProject): Promise<void> {
   server.stdout?.on('data', (chunk) => (output += String(chunk)));
   server.stderr?.on('data', (chunk) => (output += String(chunk)));
   const baseURL = `http://127.0.0.1:${port}`;
-  await waitForServer(baseURL, 30_000).catch((error: Error) => {
-    throw new Error(`${error.message}\n--- vite preview said ---\n${output}`);
+  await waitForServer(baseURL, 30_000).catch((error: unknown) => {
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- vite preview said ---\n${output}`);
   });
   project.provide('baseURL', baseURL);
   project.provide('chromiumPath', chromium);

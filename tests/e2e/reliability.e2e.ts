@@ -220,11 +220,12 @@ describe('reliability', () => {
   test('storage full while saving: a notice, the edit stays on screen, and it is saved once there is room', async () => {
     const s = await open();
     await s.context.addInitScript(() => {
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with .call(this, …)
       const original = Storage.prototype.setItem;
       Storage.prototype.setItem = function (this: Storage, key: string, value: string) {
         if ((window as unknown as { __storageFull?: boolean }).__storageFull)
           throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-        return original.call(this, key, value);
+        original.call(this, key, value);
       };
     });
     const { page } = s;

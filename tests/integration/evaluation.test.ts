@@ -293,8 +293,8 @@ describe('clozelab eval (the CLI as a process)', () => {
     expect(report.metricsConvention).toMatch(/null/);
     for (const t of report.templates) {
       for (const mode of ['uncalibrated', 'calibrated']) {
-        const summary = t[mode];
-        const r = summary.perLabel.find((l: { label: string }) => l.label === 'runes');
+        const summary = t[mode] as { perLabel: { label: string; f1: number | null }[]; macroF1: number };
+        const r = summary.perLabel.find((l) => l.label === 'runes');
         expect(r).toEqual({
           label: 'runes',
           precision: null,
@@ -307,8 +307,8 @@ describe('clozelab eval (the CLI as a process)', () => {
           fn: 0,
         });
         // Macro-F1 counts it as 0: the mean over all three labels.
-        const f1s = summary.perLabel.map((l: { f1: number | null }) => l.f1 ?? 0);
-        expect(summary.macroF1).toBeCloseTo(f1s.reduce((a: number, b: number) => a + b, 0) / 3, 5);
+        const f1s = summary.perLabel.map((l) => l.f1 ?? 0);
+        expect(summary.macroF1).toBeCloseTo(f1s.reduce((a, b) => a + b, 0) / 3, 5);
       }
     }
     const table = await run([]);
@@ -406,11 +406,13 @@ describe('clozelab eval (the CLI as a process)', () => {
     writeFileSync(join(tmp, 'escape.csv'), 'text,label\nfine,positive\nbad,\u001b]0;owned\u0007\u001b[2J\u009b\n');
     const r = cli(['--setup', 'setup.json', '--data', 'escape.csv']);
     expect(r.status).toBe(0);
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
     expect(r.stderr + r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
     expect(r.stderr).toContain('\\x1b]0;owned\\x07\\x1b[2J\\x9b');
     const json = cli(['--setup', 'setup.json', '--data', 'escape.csv', '--json']);
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
     expect(json.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
-    expect(() => JSON.parse(json.stdout)).not.toThrow();
+    expect((): unknown => JSON.parse(json.stdout)).not.toThrow();
   });
 
   it('labels that differ only in case: exact matches win, a case-only tie is reported and mapped by hand', () => {

@@ -58,10 +58,6 @@ async function runOrt(session: ort.InferenceSession, batch: Batch): Promise<ort.
   return t;
 }
 
-function tensorRows2d(t: { data: unknown }): number[][] {
-  return (t as unknown as { tolist(): number[][] }).tolist();
-}
-
 /** Tokenizes with right padding using the fixture's own Transformers.js tokenizer. */
 function encode(tok: PreTrainedTokenizer, texts: string[]): Batch {
   const enc = tok(texts, { padding: true, return_token_type_ids: true }) as unknown as Record<
@@ -117,11 +113,11 @@ function realLogits(t: ort.Tensor, mask: number[][]): Float32Array {
   return Float32Array.from(parts);
 }
 
-function softmaxMax(logits: ArrayLike<number>): number {
+function softmaxMax(logits: Float32Array): number {
   let max = -Infinity;
-  for (let i = 0; i < logits.length; i++) max = Math.max(max, logits[i] as number);
+  for (const x of logits) max = Math.max(max, x);
   let sum = 0;
-  for (let i = 0; i < logits.length; i++) sum += Math.exp((logits[i] as number) - max);
+  for (const x of logits) sum += Math.exp(x - max);
   return 1 / sum;
 }
 
@@ -197,7 +193,7 @@ describe.each(MLM_IDS)('%s', (id) => {
       }
 
       // The prediction at a mask is peaked (random weights, but visibly non-uniform).
-      const maskPos = batch.ids[0]?.indexOf(tok.mask_token_id as number) ?? -1;
+      const maskPos = batch.ids[0]?.indexOf(tok.mask_token_id) ?? -1;
       expect(maskPos).toBeGreaterThan(0);
       const top = softmaxMax(slice(logits, 0, maskPos));
       report[`${id}/${file}/top1_prob_at_mask`] = Number(top.toFixed(4));
@@ -316,7 +312,7 @@ describe('tokenizers', () => {
     expect(tok.tokenize('差')).toEqual(['差']);
     const ids = tok.encode('总之，这部电影很[MASK]。');
     expect(ids.filter((i) => i === tok.mask_token_id)).toHaveLength(1);
-    expect(ids.includes(tok.unk_token_id as number)).toBe(false);
+    expect(ids.includes(tok.unk_token_id)).toBe(false);
   });
 });
 

@@ -206,7 +206,7 @@ function expectSameScores(a: PromptScores[], b: PromptScores[], tol: number): nu
       m.probs.forEach((v, j) => (maxDiff = Math.max(maxDiff, Math.abs(v - n.probs[j]!))));
       if (tol <= 1e-5) expect(m.top.map((t) => t.id)).toEqual(n.top.map((t) => t.id));
       m.top.forEach((t, j) => {
-        if (n.top[j]?.id === t.id) maxDiff = Math.max(maxDiff, Math.abs(t.prob - n.top[j]!.prob));
+        if (n.top[j]?.id === t.id) maxDiff = Math.max(maxDiff, Math.abs(t.prob - n.top[j].prob));
       });
     });
   });

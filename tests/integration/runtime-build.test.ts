@@ -26,7 +26,7 @@ describe('runtime worker build', () => {
         emptyOutDir: true,
         target: 'es2022',
         write: true,
-        rollupOptions: { input: { worker: path.join(ROOT, 'src/runtime/worker.ts') } },
+        rolldownOptions: { input: { worker: path.join(ROOT, 'src/runtime/worker.ts') } },
       },
     });
     const assets = fs.readdirSync(path.join(outDir, 'assets'));

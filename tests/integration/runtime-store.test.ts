@@ -51,7 +51,10 @@ const model = () => useWorkspace.getState().model;
 /** Resolves once `check` holds for the workspace (checked on every change; the test's timeout bounds it). */
 function when(check: () => boolean): Promise<void> {
   return new Promise((resolve) => {
-    if (check()) return resolve();
+    if (check()) {
+      resolve();
+      return;
+    }
     const stop = useWorkspace.subscribe(() => {
       if (!check()) return;
       stop();

@@ -56,7 +56,7 @@ describe('partTexts', () => {
           ),
         ),
         (ps) => {
-          const texts = partTexts(ps as PromptPart[], {
+          const texts = partTexts(ps, {
             maskLstrip: false,
             maskRstrip: false,
             moveTrailingSpace: true,
@@ -94,7 +94,7 @@ describe('truncateInputs', () => {
       fc.property(
         fc.array(
           fc.record({
-            kind: fc.constantFrom('template', 'input', 'mask') as fc.Arbitrary<Segment['kind']>,
+            kind: fc.constantFrom<Segment['kind']>('template', 'input', 'mask'),
             n: fc.integer({ min: 0, max: 40 }),
           }),
           { maxLength: 8 },

@@ -184,7 +184,7 @@ describe('parser properties', () => {
     fc.assert(
       fc.property(
         fc.string({ unit: 'binary', maxLength: 300 }),
-        fc.constantFrom('auto', 'csv', 'tsv', 'jsonl') as fc.Arbitrary<'auto' | 'csv' | 'tsv' | 'jsonl'>,
+        fc.constantFrom<'auto' | 'csv' | 'tsv' | 'jsonl'>('auto', 'csv', 'tsv', 'jsonl'),
         (text, format) => {
           const result = parseDataset(text, { format });
           if (result.ok) {

@@ -3,7 +3,7 @@
 // calibration's content-free prompts, and that the live-style and the evaluation-style pass give
 // the same numbers for the same prompts.
 import { describe, expect, it } from 'vitest';
-import { VerbalizerBinder, type WordTokenizer } from '../../src/core/bound-verbalizer.ts';
+import { VerbalizerBinder } from '../../src/core/bound-verbalizer.ts';
 import type { EvalExample } from '../../src/core/dataset.ts';
 import { runEvaluation } from '../../src/core/evaluation.ts';
 import {
@@ -132,7 +132,7 @@ describe('VerbalizerBinder: label words bound to a model and a template', () => 
 
   it('bindTemplates: invalid templates are reported, valid ones bound with one tokenizer request', async () => {
     const model = fakeModel('bpe');
-    const binder = new VerbalizerBinder(model as WordTokenizer);
+    const binder = new VerbalizerBinder(model);
     const { templates, problems } = await binder.bindTemplates(
       [
         { id: 'a', name: 'A', text: '[X] It was [Z].' },

@@ -48,7 +48,7 @@ function run(
   const results = plan.prompts.map((p) => {
     calls++;
     const input = p.parts.find((x) => x.kind === 'input');
-    const text = input && input.kind === 'input' ? input.text : '';
+    const text = input?.kind === 'input' ? input.text : '';
     const k = p.parts.reduce((a, x) => a + (x.kind === 'mask' ? x.count : 0), 0);
     const masks = Array.from({ length: k }, (_, i) => {
       const cells = plan.tokenIds.map((id) => table[text]?.[k]?.[i]?.[id] ?? ([0, -10] as Cell));

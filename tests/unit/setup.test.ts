@@ -12,7 +12,7 @@ import {
   type PromptSetup,
 } from '../../src/core/index.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- these tests build deliberately malformed setups for the validator
 type Loose = any;
 const base = (): Loose => structuredClone(defaultSetup());
 function errorsOf(raw: unknown) {

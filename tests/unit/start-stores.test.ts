@@ -29,7 +29,7 @@ beforeEach(() => {
     const zustand = await importOriginal<typeof import('zustand')>();
     const counted = <S extends { subscribe: (listener: never) => () => void }>(store: S): S => {
       const subscribe = store.subscribe.bind(store);
-      store.subscribe = ((listener: never) => {
+      store.subscribe = (listener: never) => {
         subscriptions.made++;
         subscriptions.active++;
         const unsubscribe = subscribe(listener);
@@ -39,7 +39,7 @@ beforeEach(() => {
           done = true;
           unsubscribe();
         };
-      }) as S['subscribe'];
+      };
       return store;
     };
     const create = ((initializer?: unknown) =>
@@ -115,7 +115,7 @@ describe('importing the stores', () => {
       expect(files.map((f) => relative(STORE_DIR, f))).toContain('start.ts');
     } finally {
       for (const name of ['localStorage', 'sessionStorage', 'window', 'location', 'history'])
-        delete (globalThis as Record<string, unknown>)[name];
+        Reflect.deleteProperty(globalThis, name);
     }
   });
 });

@@ -76,7 +76,7 @@ const ref = new RefWorker();
 const bench = {
   env() {
     return {
-      crossOriginIsolated: globalThis.crossOriginIsolated === true,
+      crossOriginIsolated: globalThis.crossOriginIsolated,
       cores: navigator.hardwareConcurrency,
       userAgent: navigator.userAgent,
       longTaskSupported,

@@ -85,7 +85,7 @@ export function lmBffToTemplate(source: string): ConvertResult<string> {
       );
       m = ['', 'sent-', part.slice(5)] as unknown as RegExpExecArray;
     }
-    if (m && m[1]! in SENT_VARIABLES) {
+    if (m && (m[1] ?? '') in SENT_VARIABLES) {
       const variable = SENT_VARIABLES[m[1]!]!;
       const index = Number(m[2]);
       if (index > 98) {

@@ -266,7 +266,7 @@ export function openPromptToTemplate(source: string): ConvertResult<string> {
       } else {
         warnings.push(
           w('openprompt-placeholder', `The placeholder ${JSON.stringify(p)} is not text_a or text_b; it is left out.`, {
-            placeholder: String(p),
+            placeholder: typeof p === 'string' ? p : JSON.stringify(p),
           }),
         );
       }
@@ -308,11 +308,12 @@ export function openPromptToTemplate(source: string): ConvertResult<string> {
         );
       }
     } else if (d.has('special')) {
+      const special = d.get('special');
       warnings.push(
         w(
           'openprompt-special',
-          `The special token ${JSON.stringify(d.get('special'))} is left out: ClozeLab adds the model's own special tokens.`,
-          { token: String(d.get('special')) },
+          `The special token ${JSON.stringify(special)} is left out: ClozeLab adds the model's own special tokens.`,
+          { token: typeof special === 'string' ? special : JSON.stringify(special) },
         ),
       );
     } else {
@@ -349,7 +350,7 @@ export function openPromptToVerbalizer(source: string, classesText = ''): Conver
   if (!classes.ok) return { ok: false, errors: [classes.error], warnings };
   const asWords = (value: PyValue | undefined, label: string): string[] | null => {
     if (typeof value === 'string') return [value];
-    if (Array.isArray(value) && value.every((x) => typeof x === 'string')) return value as string[];
+    if (Array.isArray(value) && value.every((x) => typeof x === 'string')) return value;
     warnings.push(w('label-words-shape', `The words of "${label}" must be a string or a list of strings.`, { label }));
     return null;
   };

@@ -35,10 +35,10 @@ export interface PyReadOptions {
 }
 
 export function isPyDict(v: unknown): v is PyDict {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && (v as PyDict).kind === 'dict';
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && (v as { kind?: unknown }).kind === 'dict';
 }
 export function isPyRaw(v: unknown): v is PyRaw {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && (v as PyRaw).kind === 'raw';
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && (v as { kind?: unknown }).kind === 'raw';
 }
 
 /** Reads one literal filling the whole text (surrounding spaces allowed). Throws PyLiteralError. */
@@ -144,7 +144,7 @@ class Reader {
           '\n': '',
         };
         if (n !== undefined && n in simple) {
-          out += simple[n];
+          out += simple[n]!;
           this.i += 2;
           continue;
         }
@@ -249,6 +249,7 @@ class Reader {
 export function pyString(s: string): string {
   return (
     '"' +
+    // eslint-disable-next-line no-control-regex -- escaping control characters is the point
     s.replace(/[\\"\n\r\t\0]|[\u0001-\u001f\u007f]/g, (c) => {
       const named: Record<string, string> = {
         '\\': '\\\\',

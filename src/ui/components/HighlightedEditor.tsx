@@ -41,7 +41,7 @@ export function highlightRuns(text: string, highlights: readonly Highlight[]): {
   for (let i = 0; i < text.length; i++) {
     const className = classes[i]!.join(' ');
     const last = runs[runs.length - 1];
-    if (last && last.className === className) last.text += text[i];
+    if (last?.className === className) last.text += text[i]!;
     else runs.push({ text: text[i]!, className });
   }
   return runs;

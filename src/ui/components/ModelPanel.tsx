@@ -135,7 +135,7 @@ export function ModelPanel() {
           className="visually-hidden"
           aria-label={t('model.openFolder')}
           multiple
-          {...({ webkitdirectory: '' } as Record<string, string>)}
+          {...{ webkitdirectory: '' }}
           onChange={(event) => {
             const picked = filesFromInput(event.target.files);
             event.target.value = '';

@@ -89,6 +89,7 @@ export function PipelineExplainer({ row: controlledRow, large = false }: { row?:
   const maxTop = Math.max(1e-9, ...(result?.top.map((x) => x.prob) ?? [0]));
 
   return (
+    // eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions -- ←/→ shortcut for the focused step buttons inside; every step also has a button
     <section
       className={`panel explainer${large ? ' large' : ''}`}
       aria-labelledby="explainer-heading"

@@ -41,6 +41,7 @@ export function LabelChart({
             background={{ fill: 'var(--panel-2)', radius: 6 }}
           >
             {data.map((d, i) => (
+              // eslint-disable-next-line @typescript-eslint/no-deprecated -- works in Recharts 3; moving to Bar's `shape` prop belongs with the Recharts 4 upgrade
               <Cell
                 key={d.label}
                 fill={i === winner ? 'var(--bar-win)' : 'var(--bar)'}

@@ -176,7 +176,7 @@ export function DataPanel() {
       {status === 'error' && parseError ? (
         <p className="message error" role="alert">
           {t('eval.data.error', {
-            message: PARSE_ERROR_KEYS[parseErrorCode] ? t(PARSE_ERROR_KEYS[parseErrorCode]!) : parseError,
+            message: PARSE_ERROR_KEYS[parseErrorCode] ? t(PARSE_ERROR_KEYS[parseErrorCode]) : parseError,
           })}
         </p>
       ) : null}

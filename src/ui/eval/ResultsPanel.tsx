@@ -215,7 +215,7 @@ function Results({
   onSource(source: EvalSource): void;
   onCell(cell: [number, number] | null): void;
 }) {
-  const sources = evalSources(run);
+  const sources = useMemo(() => evalSources(run), [run]);
   const source: EvalSource = sources.includes(view.source) ? view.source : 0;
   const mode = view.mode;
   const outdated = useOutdated(run);
@@ -260,8 +260,7 @@ function Results({
             metrics: runMetrics(run, s, mode),
           }))
         : [],
-    // `t` is new on every render; the names only change with the locale.
-    [run, mode, locale], // eslint-disable-line
+    [run, mode, sources, t],
   );
   const stem = fileStem(run);
   const name = sourceLabel(t, run, source);
@@ -393,7 +392,7 @@ function Results({
                 <ConfusionHeatmap
                   metrics={metrics}
                   selected={cell}
-                  onSelect={(c) => onCell(cell && cell[0] === c[0] && cell[1] === c[1] ? null : c)}
+                  onSelect={(c) => onCell(cell?.[0] === c[0] && cell[1] === c[1] ? null : c)}
                 />
               </div>
             </ChartFrame>

@@ -129,7 +129,7 @@ export function RunPanel() {
             aria-valuemax={progress?.total ?? 0}
             aria-valuenow={progress?.done ?? 0}
           >
-            <div style={{ width: `${progress && progress.total ? (100 * progress.done) / progress.total : 0}%` }} />
+            <div style={{ width: `${progress?.total ? (100 * progress.done) / progress.total : 0}%` }} />
           </div>
           <p className="eval-progress-text" data-testid="eval-progress-text">
             {run.status === 'preparing'

@@ -1,5 +1,6 @@
 // UI strings live only in the message catalogs (en.ts, zh.ts). `{name}` placeholders are filled
 // from params; the result is plain text (React escapes it), never HTML.
+import { useCallback } from 'react';
 import { usePrefs, type Locale } from '../../store/prefs';
 import { en, type MessageKey } from './en';
 import { zh } from './zh';
@@ -16,7 +17,8 @@ export function translate(locale: Locale, key: MessageKey, params?: TranslatePar
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
+/** The translate function of the current locale; the same function until the locale changes. */
 export function useT(): Translate {
   const locale = usePrefs((s) => s.locale);
-  return (key, params) => translate(locale, key, params);
+  return useCallback<Translate>((key, params) => translate(locale, key, params), [locale]);
 }

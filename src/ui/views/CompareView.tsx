@@ -52,7 +52,7 @@ function TemplateField({ id, label }: { id: string; label: string }) {
         spellCheck={false}
       />
       {parse && !parse.ok ? <p className="message error">{issues.template(parse.errors[0]!)}</p> : null}
-      {parse && parse.ok ? null : <p className="hint">{t('compare.lastGood')}</p>}
+      {parse?.ok ? null : <p className="hint">{t('compare.lastGood')}</p>}
     </div>
   );
 }

@@ -1,5 +1,5 @@
 // Export to / import from OpenPrompt and LM-BFF. Whatever a format cannot express is listed.
-import { useMemo, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import type { FormatWarning } from '../../../core/formats/common';
 import { exportLmBff, importLmBff } from '../../../core/formats/lmbff';
 import { exportOpenPrompt, importOpenPrompt } from '../../../core/formats/openprompt';
@@ -35,10 +35,14 @@ function WarningList({ warnings, testId }: { warnings: FormatWarning[]; testId: 
 function CopyArea({ label, value, rows = 3, testId }: { label: string; value: string; rows?: number; testId: string }) {
   const t = useT();
   const [copied, setCopied] = useState(false);
+  const id = useId();
+  // The label names only the text area (not the copy button beside it).
   return (
-    <label className="field">
+    <div className="field">
       <span className="row">
-        <span className="grow">{label}</span>
+        <label className="grow" htmlFor={id}>
+          {label}
+        </label>
         <button
           type="button"
           className="btn small"
@@ -53,6 +57,7 @@ function CopyArea({ label, value, rows = 3, testId }: { label: string; value: st
         </button>
       </span>
       <textarea
+        id={id}
         className="mono code-area"
         readOnly
         rows={rows}
@@ -60,7 +65,7 @@ function CopyArea({ label, value, rows = 3, testId }: { label: string; value: st
         data-testid={testId}
         onFocus={(e) => e.currentTarget.select()}
       />
-    </label>
+    </div>
   );
 }
 
@@ -194,7 +199,7 @@ export function FormatPanel({ format, onOpened }: { format: Format; onOpened(): 
           </div>
         ) : null}
         {result ? <WarningList warnings={result.warnings} testId={`${format}-import-warnings`} /> : null}
-        {result && result.ok ? (
+        {result?.ok ? (
           <div className="import-preview">
             <SetupPreview setup={result.value} />
             <button

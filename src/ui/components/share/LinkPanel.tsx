@@ -12,17 +12,21 @@ export function LinkPanel() {
   const t = useT();
   const issues = useIssueText();
   const setup = useWorkspace((s) => s.setup);
-  const link = useMemo(() => currentShareLink(), [setup]);
+  const link = useMemo(() => currentShareLink(setup), [setup]);
   const [copied, setCopied] = useState<'idle' | 'copied' | 'blocked'>('idle');
   const [qr, setQr] = useState<QrState>({ kind: 'none' });
   const [bigQr, setBigQr] = useState(false);
 
-  useEffect(() => {
+  // A new link: forget "copied" and, without a URL, the QR code (adjusted while rendering, not in an effect).
+  const [shownLink, setShownLink] = useState(link);
+  if (shownLink !== link) {
+    setShownLink(link);
     setCopied('idle');
-    if (!link.ok || !link.url) {
-      setQr({ kind: 'none' });
-      return;
-    }
+    if (!link.ok || !link.url) setQr({ kind: 'none' });
+  }
+
+  useEffect(() => {
+    if (!link.ok || !link.url) return;
     let cancelled = false;
     // Byte mode, low error correction: the longest links still fit (≈ 2,900 bytes).
     QRCode.toDataURL(link.url, { errorCorrectionLevel: 'L', margin: 2, width: 768 })
