@@ -2,10 +2,10 @@
 // runs, the results view, the label-word search and the demo's Undo — one zustand store made of
 // the slices in ./evaluation/. Not persisted: datasets can be large, and results belong to one session.
 import { create } from 'zustand';
+import { yieldToEventLoop } from '../core/scheduling.ts';
 import { latestSlot } from './latest-run.ts';
 import { getRuntime, modelPipeline } from './runtime.ts';
 import { useWorkspace } from './workspace.ts';
-import { nextSlice } from './yield.ts';
 import { dataSlice } from './evaluation/data.ts';
 import { demoSlice } from './evaluation/demo.ts';
 import { labelSearchSlice } from './evaluation/label-search.ts';
@@ -35,7 +35,7 @@ export const appEvaluationDeps: EvaluationDeps = {
   workspace: useWorkspace,
   pipeline: modelPipeline,
   runtime: getRuntime,
-  nextSlice,
+  nextSlice: yieldToEventLoop,
 };
 
 /** An evaluation store working with `deps`. */
