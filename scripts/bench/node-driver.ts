@@ -8,7 +8,7 @@ import { env, pipeline } from '@huggingface/transformers';
 import { RuntimeClient } from '../../src/runtime/client.ts';
 import { InProcessWorker } from '../../src/runtime/in-process.ts';
 import { graphBytes } from './graphs.ts';
-import { setRuntimeClient } from '../../src/store/live.ts';
+import { setRuntimeClient } from '../../src/store/runtime.ts';
 import {
   benchModelRef,
   getRuntime,

@@ -1,7 +1,7 @@
 import { useRef, useState } from 'react';
 import { DEMO_DATASETS, findDemoDataset } from '../../core/demo-datasets';
 import { findCatalogModel } from '../../core/models';
-import { loadModel } from '../../store/live';
+import { loadModel } from '../../store/runtime';
 import { usePrefs } from '../../store/prefs';
 import { useEvaluation, type FormatChoice } from '../../store/evaluation';
 import { useWorkspace } from '../../store/workspace';

@@ -1,6 +1,6 @@
 import { isTestModelId } from '../../core/models';
 import { parseTemplate } from '../../core/template';
-import { loadModel } from '../../store/live';
+import { loadModel } from '../../store/runtime';
 import { usePrefs } from '../../store/prefs';
 import { useEvaluation } from '../../store/evaluation';
 import { useWorkspace } from '../../store/workspace';
