@@ -77,6 +77,13 @@ export async function openBrowserDriver(options: { extraArgs?: string[] } = {}):
     chooseWords: (inputs, edits) => call('chooseWords', inputs, edits),
     live: (kind, texts) => call('live', kind, texts),
     evaluate: (from, to, o) => call('evaluate', from, to, o),
+    before: {
+      load: (dtype) => call('beforeLoad', dtype),
+      evaluate: (from, to, o) => call('beforeEvaluate', from, to, o),
+      close: async () => {
+        await call('beforeClose');
+      },
+    },
     labelIds: (v) => call('labelIds', v),
     labelRanks: (inputs, ids, k) => call('labelRanks', inputs, ids, k),
     renderTexts: (inputs, mask) => call('renderTexts', inputs, mask),

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { AutoTokenizer, env } from '@huggingface/transformers';
 import { evaluationOrder } from '../../src/core/evaluation.ts';
-import { planBatches } from '../../src/runtime/scoring.ts';
+import { planBatches } from '../../src/runtime/batching.ts';
 import { BENCH_MODEL_ID, EVAL_PROMPTS_PER_REQUEST, makeExamples, renderText } from './shared.ts';
 import { REPO_ROOT } from './server.ts';
 

@@ -1,10 +1,11 @@
-// Drives the real live pipeline (src/store/live.ts + src/store/workspace.ts): an edit is applied to
+// Drives the real live pipeline (src/store/live.ts + runtime.ts + workspace.ts): an edit is applied to
 // the zustand store, then the pipeline runs at once (runLiveNow — what Ctrl+Enter does; the 250 ms
 // typing debounce is left out on purpose), and the time is taken when the row's chart data
 // (RowResult with the current signature) is in the store. Works in the browser page and in Node.
 import { defaultSetup, type ModelRef } from '../../src/core/setup.ts';
 import { useWorkspace } from '../../src/store/workspace.ts';
-import { getRuntime, loadModel, rowSignature, runLiveNow } from '../../src/store/live.ts';
+import { rowSignature, runLiveNow } from '../../src/store/live.ts';
+import { getRuntime, loadModel } from '../../src/store/runtime.ts';
 import { BENCH_MODEL_ID, TEMPLATE, VERBALIZER_TEXT, verbalizer } from './shared.ts';
 
 export interface LiveSample {

@@ -7,8 +7,8 @@ import * as ort from 'onnxruntime-node';
 import { env, pipeline } from '@huggingface/transformers';
 import { RuntimeClient } from '../../src/runtime/client.ts';
 import { InProcessWorker } from '../../src/runtime/in-process.ts';
-import { rewriteForMaskRows } from '../../src/runtime/mask-rows.ts';
-import { setRuntimeClient } from '../../src/store/live.ts';
+import { graphBytes } from './graphs.ts';
+import { setRuntimeClient } from '../../src/store/runtime.ts';
 import {
   benchModelRef,
   getRuntime,
@@ -49,6 +49,7 @@ export function createNodeDriver(): Driver {
   setRuntimeClient(new RuntimeClient(() => new InProcessWorker()));
   const sessions = new Map<string, OrtSession>();
   let fillMask: (FillMask & { dispose?: () => Promise<void> }) | null = null;
+  let before: RuntimeClient | null = null;
 
   const file = (dtype: string) =>
     join(MODELS_DIR, BENCH_MODEL_ID, 'onnx', `model${dtype === 'q8' ? '_quantized' : ''}.onnx`);
@@ -98,6 +99,25 @@ export function createNodeDriver(): Driver {
         sampled,
       };
     },
+    before: {
+      load: async (dtype) => {
+        before?.dispose();
+        before = new RuntimeClient(() => new InProcessWorker());
+        const { info } = await before.load({ kind: 'local', id: BENCH_MODEL_ID }, { dtype, rowQuant: false });
+        return info;
+      },
+      evaluate: async (from, to, o) => {
+        const facts = modelInfo().facts;
+        if (!facts || !before) throw new Error('no model');
+        const r = await evaluateWithClozeLab(before, facts, makeExamples(1000).slice(from, to), o);
+        const { ms, examples, promptsRun, requests, shapes, paddedTokens, tokensRun } = r;
+        return { ms, examples, promptsRun, requests, shapes, paddedTokens, tokensRun, longTasks: null, sampled: [] };
+      },
+      close: async () => {
+        before?.dispose();
+        before = null;
+      },
+    },
     labelIds: (v) => labelTokenIds(getRuntime(), modelInfo().facts!, v),
     labelRanks: (inputs, ids, k) => labelRanks(getRuntime(), inputs, ids, k),
     renderTexts: async (inputs, mask) => inputs.map((x) => renderText(x, mask)),
@@ -107,12 +127,7 @@ export function createNodeDriver(): Driver {
         const t0 = performance.now();
         const bytes = readFileSync(file(dtype));
         const t1 = performance.now();
-        let source: Uint8Array = bytes;
-        if (variant === 'rows') {
-          const r = rewriteForMaskRows(bytes);
-          if (!r.ok) throw new Error(r.reason);
-          source = r.bytes;
-        }
+        const source = graphBytes(bytes, variant);
         const t2 = performance.now();
         await sessions.get(variant)?.release?.();
         sessions.delete(variant);

@@ -57,6 +57,11 @@ export interface DtypeSummary {
     longTasks: number | null;
     longTaskMaxMs: number | null;
     batching: { name: string; runs: number; paddingPct: number; minMs: number }[];
+    /** q8: ClozeLab with per-tensor activation quantization (before), same chunks; null otherwise. */
+    beforeExS: number | null;
+    /** Median over chunks of ClozeLab (per-row) ex/s ÷ before (per-tensor) ex/s. */
+    overBefore: number | null;
+    quantization: { name: string; minMs: number }[];
   };
   targets: Target[];
 }
@@ -72,7 +77,17 @@ export function summarize(r: DtypeResult, env: 'node' | 'browser'): DtypeSummary
     const ceil = exPerS(round.clozelab.examples, sum(round.ceilingPlainMs));
     const ceilRows = exPerS(round.clozelab.examples, sum(round.ceilingRowsMs));
     const naive = exPerS(round.naive.perCall.length, sum(round.naive.perCall));
-    return { cl, ceil, ceilRows, naive, overNaive: cl / naive, overCeil: cl / ceil, overCeilRows: cl / ceilRows };
+    const before = round.before ? exPerS(round.before.examples, round.before.ms) : NaN;
+    return {
+      cl,
+      ceil,
+      ceilRows,
+      naive,
+      overNaive: cl / naive,
+      overCeil: cl / ceil,
+      overCeilRows: cl / ceilRows,
+      overBefore: cl / before,
+    };
   });
   const med = (f: (x: (typeof perRound)[number]) => number) => median(perRound.map(f));
   const long = rounds.flatMap((round) => round.clozelab.longTasks ?? []);
@@ -137,6 +152,11 @@ export function summarize(r: DtypeResult, env: 'node' | 'browser'): DtypeSummary
         paddingPct: b.paddingPct,
         minMs: Math.min(...b.ms),
       })),
+      beforeExS: rounds.every((x) => x.before)
+        ? exPerS(r.batch.examples, sum(rounds.map((x) => x.before?.ms ?? 0)))
+        : null,
+      overBefore: rounds.every((x) => x.before) ? med((x) => x.overBefore) : null,
+      quantization: (r.batch.quantization ?? []).map((q) => ({ name: q.name, minMs: Math.min(...q.ms) })),
     },
     targets: [],
   };
@@ -207,7 +227,7 @@ export function formatEnvTable(title: string, sums: DtypeSummary[]): string {
   );
   add(
     '      ceiling: 1 forward pass p50/p95',
-    (s) => `${ms(s.live.forwardP50)} / ${ms(s.live.forwardP95)} (mask-rows graph ${ms(s.live.forwardRowsP50)})`,
+    (s) => `${ms(s.live.forwardP50)} / ${ms(s.live.forwardP95)} (ClozeLab's graph ${ms(s.live.forwardRowsP50)})`,
   );
   add('      naive: fill-mask p50 / p95', (s) => `${ms(s.live.naiveP50)} / ${ms(s.live.naiveP95)}`);
   add('      p95 - forward p50 [<= 30 ms]', (s) =>
@@ -224,8 +244,16 @@ export function formatEnvTable(title: string, sums: DtypeSummary[]): string {
     (s) =>
       `${num(s.batch.clozelabExS)} ex/s (${s.batch.examples} ex in ${s.batch.rounds} chunks, ${num(s.batch.paddingPct, 0)}% padding)`,
   );
+  if (sums.some((s) => s.batch.beforeExS !== null)) {
+    add('      before: per-tensor q8 quantization', (s) =>
+      s.batch.beforeExS === null ? 'n/a' : `${num(s.batch.beforeExS)} ex/s (same chunks, interleaved)`,
+    );
+    add('      per-row / per-tensor (median)', (s) =>
+      s.batch.overBefore === null ? 'n/a' : `${num(s.batch.overBefore, 3)}x`,
+    );
+  }
   add('      ceiling: raw ORT, same shapes', (s) => `${num(s.batch.ceilingExS)} ex/s`);
-  add('      raw ORT on the mask-rows graph', (s) => `${num(s.batch.ceilingRowsExS)} ex/s`);
+  add("      raw ORT on ClozeLab's graph", (s) => `${num(s.batch.ceilingRowsExS)} ex/s`);
   add(
     '      naive: fill-mask per input',
     (s) =>
@@ -237,7 +265,7 @@ export function formatEnvTable(title: string, sums: DtypeSummary[]): string {
   add('      ClozeLab / ceiling  [>= 0.85] (median)', (s) =>
     target(s, 'batch: ClozeLab / raw-ORT ceiling', (t) => `${num(t.value, 2)}x`),
   );
-  add('      ClozeLab / mask-rows graph (median)', (s) => `${num(s.batch.overCeilingRows, 2)}x`);
+  add("      ClozeLab / ClozeLab's graph (median)", (s) => `${num(s.batch.overCeilingRows, 2)}x`);
   if (sums.some((s) => s.batch.longTasks !== null)) {
     add('LONG  main-thread tasks > 50 ms [0]', (s) =>
       s.batch.longTasks === null
@@ -251,6 +279,15 @@ export function formatEnvTable(title: string, sums: DtypeSummary[]): string {
     add(k === 0 ? `LEVER batching (model ms, min): ${name}` : `      ${name}`, (s) => {
       const b = s.batch.batching[k];
       return b ? `${ms(b.minMs)} (${b.runs} runs, ${num(b.paddingPct, 1)}% padding)` : 'n/a';
+    });
+  }
+  const quantLevers = Math.max(0, ...sums.map((s) => s.batch.quantization.length));
+  for (let k = 0; k < quantLevers; k++) {
+    const name = sums.find((s) => s.batch.quantization[k])?.batch.quantization[k]?.name ?? '';
+    add(k === 0 ? `LEVER activation quantization (model ms, min): ${name}` : `      ${name}`, (s) => {
+      const q = s.batch.quantization[k];
+      const base = s.batch.quantization[0];
+      return q && base ? `${ms(q.minMs)} (${num(q.minMs / base.minMs, 3)}x)` : 'n/a';
     });
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));

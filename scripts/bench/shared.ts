@@ -1,6 +1,6 @@
 // Benchmark pieces that run the same way in Node and in the browser page: the deterministic data,
 // the setup, statistics, and the two ClozeLab drivers (evaluation via src/core/evaluation.ts over a
-// RuntimeClient, exactly as src/store/evaluation.ts does it; live scoring via src/store/live.ts).
+// RuntimeClient, exactly as src/store/evaluation/run.ts does it; live scoring via src/store/live.ts).
 import { COMMON_WORDS, MORE_WORDS, splitWords } from '../fixtures/vocab-en.ts';
 import { Rng } from '../fixtures/prng.ts';
 import type { EvalExample } from '../../src/core/dataset.ts';
@@ -190,7 +190,7 @@ export interface EvalTiming {
 
 /**
  * Evaluates `examples` with src/core/evaluation.ts (calibration prompts included, top-5 kept),
- * scoring through `client` on the 'eval' lane — what src/store/evaluation.ts does. Also collects
+ * scoring through `client` on the 'eval' lane — what src/store/evaluation/run.ts does. Also collects
  * the runtime's batch shapes, so the ceiling can run exactly the same shapes.
  */
 export async function evaluateWithClozeLab(

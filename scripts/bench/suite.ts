@@ -6,6 +6,7 @@ import { makeExamples, makeLiveInputs, median, naiveTopK, sample, sum } from './
 import type { EngineInfo } from '../../src/runtime/protocol.ts';
 import { BATCHING_VARIANTS, requestLengths, shapesFor } from './levers.ts';
 import type { ModelFacts } from '../../src/core/types.ts';
+import type { GraphVariant } from './graphs.ts';
 
 export type Dtype = 'q8' | 'fp32';
 
@@ -50,16 +51,29 @@ export interface Driver {
     to: number,
     options: { verbalizerText: string; batchSize?: number; promptsPerRequest?: number },
   ): Promise<EvalSummary>;
+  /**
+   * ClozeLab before per-row quantization (q8): a second runtime, loaded with rowQuant: false, that
+   * the batch chunks interleave with the current one (same process / page, same examples).
+   */
+  before: {
+    load(dtype: Dtype): Promise<EngineInfo>;
+    evaluate(
+      from: number,
+      to: number,
+      options: { verbalizerText: string; batchSize?: number; promptsPerRequest?: number },
+    ): Promise<EvalSummary>;
+    close(): Promise<void>;
+  };
   labelIds(verbalizerText: string): Promise<number[][]>;
   labelRanks(inputs: string[], ids: number[], probeK: number): Promise<number[][]>;
   renderTexts(inputs: string[], maskToken: string): Promise<string[]>;
   ref: {
     /** A fresh reference context (browser: a new worker; Node: nothing to do). */
     fresh(): Promise<void>;
-    create(dtype: Dtype, variant: 'plain' | 'rows'): Promise<CreateTiming>;
-    release(variant: 'plain' | 'rows'): Promise<void>;
-    shapes(variant: 'plain' | 'rows', shapes: [number, number][]): Promise<number[]>;
-    singles(variant: 'plain' | 'rows', lengths: number[]): Promise<number[]>;
+    create(dtype: Dtype, variant: GraphVariant): Promise<CreateTiming>;
+    release(variant: GraphVariant): Promise<void>;
+    shapes(variant: GraphVariant, shapes: [number, number][]): Promise<number[]>;
+    singles(variant: GraphVariant, lengths: number[]): Promise<number[]>;
     naiveLoad(dtype: Dtype): Promise<{ ms: number }>;
     naive(texts: string[], topK: number, labelIds: number[][]): Promise<NaiveResult>;
     naiveDispose(): Promise<void>;
@@ -87,6 +101,8 @@ export interface SuiteOptions {
 
 export interface BatchRound {
   clozelab: EvalSummary;
+  /** q8: ClozeLab with per-tensor activation quantization (before), on the same chunk. */
+  before?: EvalSummary;
   ceilingPlainMs: number[];
   ceilingRowsMs: number[];
   naive: { perCall: number[]; missing: number };
@@ -122,10 +138,18 @@ export interface DtypeResult {
     naiveBeyondProbe: number;
     rounds: BatchRound[];
     batching: { name: string; runs: number; paddingPct: number; ms: number[] }[];
+    /** q8: model time of the graphs with per-tensor / per-row activation quantization (see graphs.ts). */
+    quantization: { name: string; graph: GraphVariant; ms: number[] }[];
   };
 }
 
 const PROBE_K = 1024;
+/** The quantization lever's graphs (raw ORT, mask rows only in all three). */
+const QUANTIZATION_GRAPHS: [string, GraphVariant][] = [
+  ['per-tensor (before)', 'rows-tensor'],
+  ["per-row, DQL's formula (ClozeLab)", 'rows'],
+  ['per-row symmetric (alternative)', 'rows-rq-symmetric'],
+];
 /** Untimed runs that warm a fresh reference worker up (see the comment where they run). */
 const REF_WARMUP_RUNS = 8;
 
@@ -230,39 +254,51 @@ export async function runSuite(driver: Driver, opts: SuiteOptions): Promise<Dtyp
     // back to back, so per-chunk ratios compare like with like; we report their medians.
     const rounds: BatchRound[] = [];
     const evalOptions = { verbalizerText: chosen.verbalizerText };
+    const withBefore = dtype === 'q8';
+    if (withBefore) {
+      const beforeInfo = await driver.before.load(dtype);
+      log(`${dtype}: before (per-tensor quantization): ${beforeInfo.batchNote ?? String(beforeInfo.batchInvariant)}`);
+      await driver.before.evaluate(0, Math.min(48, examplesN), evalOptions); // warm-up, not timed
+    }
     await driver.evaluate(0, Math.min(48, examplesN), evalOptions); // warm-up, not timed
-    const orders = [
-      ['clozelab', 'plain', 'rows', 'naive'],
-      ['naive', 'clozelab', 'rows', 'plain'],
-      ['clozelab', 'rows', 'naive', 'plain'],
-      ['naive', 'clozelab', 'plain', 'rows'],
-    ];
+    // 'before' (q8: ClozeLab with per-tensor quantization) runs next to 'clozelab', in turns first and second.
+    const orders = (
+      [
+        ['clozelab', 'before', 'plain', 'rows', 'naive'],
+        ['naive', 'before', 'clozelab', 'rows', 'plain'],
+        ['clozelab', 'rows', 'naive', 'before', 'plain'],
+        ['before', 'naive', 'clozelab', 'plain', 'rows'],
+      ] as const
+    ).map((o) => o.filter((step) => withBefore || step !== 'before'));
     for (let c = 0; c < chunks; c++) {
       const [from, to] = chunkRanges[c]!;
       const naiveTexts = await driver.renderTexts(naiveByChunk[c]!, facts.maskToken);
       const order = orders[c % orders.length]!;
       let clozelab: EvalSummary | null = null;
+      let before: EvalSummary | undefined;
       let plain: number[] = [];
       let rows: number[] = [];
       let naive: NaiveResult | null = null;
       for (const step of order) {
         if (step === 'clozelab') clozelab = await driver.evaluate(from, to, evalOptions);
-        else if (step === 'plain') plain = await driver.ref.shapes('plain', clozelab!.shapes);
-        else if (step === 'rows') rows = await driver.ref.shapes('rows', clozelab!.shapes);
+        else if (step === 'before') before = await driver.before.evaluate(from, to, evalOptions);
+        else if (step === 'plain') plain = await driver.ref.shapes('plain', (clozelab ?? before)!.shapes);
+        else if (step === 'rows') rows = await driver.ref.shapes('rows', (clozelab ?? before)!.shapes);
         else naive = await driver.ref.naive(naiveTexts, topK, labelIds);
       }
       const round: BatchRound = {
         clozelab: clozelab!,
+        ...(before ? { before } : {}),
         ceilingPlainMs: plain,
         ceilingRowsMs: rows,
         naive: { perCall: naive!.perCall, missing: naive!.missing },
-        order,
+        order: [...order],
       };
       rounds.push(round);
       const sumMs = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
       const n = to - from;
       log(
-        `${dtype}: batch chunk ${c + 1}/${chunks} (${n} ex): ClozeLab ${((n * 1000) / round.clozelab.ms).toFixed(1)} ex/s, ceiling ${((n * 1000) / sumMs(plain)).toFixed(1)} ex/s (mask-rows graph ${((n * 1000) / sumMs(rows)).toFixed(1)}), naive ${((naive!.perCall.length * 1000) / sumMs(naive!.perCall)).toFixed(1)} ex/s, long tasks ${round.clozelab.longTasks?.length ?? 'n/a'}`,
+        `${dtype}: batch chunk ${c + 1}/${chunks} (${n} ex): ClozeLab ${((n * 1000) / round.clozelab.ms).toFixed(1)} ex/s${before ? ` (per-tensor before: ${((n * 1000) / before.ms).toFixed(1)})` : ''}, ceiling ${((n * 1000) / sumMs(plain)).toFixed(1)} ex/s (mask-rows graph ${((n * 1000) / sumMs(rows)).toFixed(1)}), naive ${((naive!.perCall.length * 1000) / sumMs(naive!.perCall)).toFixed(1)} ex/s, long tasks ${round.clozelab.longTasks?.length ?? 'n/a'}`,
       );
     }
 
@@ -284,7 +320,32 @@ export async function runSuite(driver: Driver, opts: SuiteOptions): Promise<Dtyp
         );
     }
 
+    // ---- lever: per-row activation quantization (q8; raw ORT model time on the least-work plan) ----
+    const quantization: DtypeResult['batch']['quantization'] = [];
+    if (withBefore) await driver.before.close();
     await driver.ref.naiveDispose();
+    await driver.ref.release('plain'); // room for the lever's graphs (browser: one WASM heap)
+    if (opts.leverExamples > 0 && dtype === 'q8') {
+      const groups = await requestLengths(Math.min(opts.leverExamples, examplesN));
+      const plan = BATCHING_VARIANTS.find((v) => v.runCost === (driver.name === 'browser' ? 16 : 48))!;
+      const { shapes } = shapesFor(groups, plan, facts.vocabSize);
+      for (const [name, graph] of QUANTIZATION_GRAPHS) {
+        if (graph !== 'rows') await driver.ref.create(dtype, graph);
+        quantization.push({ name, graph, ms: [] });
+      }
+      for (const q of quantization) await driver.ref.shapes(q.graph, shapes.slice(0, 4)); // warm-up
+      for (let r = 0; r < opts.leverRounds; r++) {
+        for (let k = 0; k < quantization.length; k++) {
+          const q = quantization[(k + r) % quantization.length]!;
+          q.ms.push(sum(await driver.ref.shapes(q.graph, shapes)));
+        }
+      }
+      for (const q of quantization) {
+        if (q.graph !== 'rows') await driver.ref.release(q.graph);
+        log(`${dtype}: quantization "${q.name}": ${shapes.length} runs, min ${Math.min(...q.ms).toFixed(0)} ms`);
+      }
+    }
+
     await driver.ref.close();
     results.push({
       dtype,
@@ -307,6 +368,7 @@ export async function runSuite(driver: Driver, opts: SuiteOptions): Promise<Dtyp
         naiveBeyondProbe: beyondProbe,
         rounds,
         batching,
+        quantization,
       },
     });
   }

@@ -2,8 +2,9 @@
 // (src/core/evaluation.ts), run on Node's ONNX Runtime through MaskedLMEngine.
 
 import { ambiguousLabelValues, buildExamples, suggestMapping, templateSlots } from '../core/dataset-mapping.ts';
-import { allProblems, describeProblem, type Dataset, type DatasetMapping } from '../core/dataset.ts';
+import { allProblems, type Dataset, type DatasetMapping } from '../core/dataset.ts';
 import { DEMO_DATASETS } from '../core/demo-datasets.ts';
+import { formatIssue } from '../core/messages/index.ts';
 import { evaluationReport, predictionsCsv } from '../core/evaluation-report.ts';
 import { runEvaluation } from '../core/evaluation.ts';
 import { percent } from '../core/percent.ts';
@@ -150,13 +151,15 @@ export async function evalCommand(argv: readonly string[], terminal: CommandIO):
     // The browser's scoring pipeline, on this process's engine.
     const pipeline = new ScoringPipeline(engineModel(engine), { cacheLimit: CACHE_LIMITS.evaluation });
     const { templates, problems: templateProblems } = await pipeline.bindTemplates(entries, setup.verbalizer);
-    for (const p of templateProblems) warn(`warning: template ${p.id} "${p.name}" is skipped: ${p.messages.join(' ')}`);
+    for (const p of templateProblems)
+      warn(`warning: template ${p.id} "${p.name}" is skipped: ${p.errors.map((e) => formatIssue(e)).join(' ')}`);
     if (templates.length === 0) {
       io.stderr('clozelab eval: no template of the setup is valid.\n');
       return EXIT.usage;
     }
     for (const t of templates)
-      for (const issue of t.issues) if (issue.severity !== 'info') warn(`warning: template ${t.id}: ${issue.message}`);
+      for (const issue of t.issues)
+        if (issue.severity !== 'info') warn(`warning: template ${t.id}: ${formatIssue(issue)}`);
 
     const slots = templateSlots(templates);
     let mapping: DatasetMapping;
@@ -177,7 +180,7 @@ export async function evalCommand(argv: readonly string[], terminal: CommandIO):
     const { examples, problems: mappingProblems } = buildExamples(dataset, mapping, labels);
     const problems = allProblems(dataset, mappingProblems);
     if (problems.length > 0) {
-      const shown = problems.slice(0, 20).map((p) => `  ${describeProblem(p)}`);
+      const shown = problems.slice(0, 20).map((p) => `  ${formatIssue(p)}`);
       const more = problems.length > 20 ? [`  … and ${problems.length - 20} more`] : [];
       if (flags.switches.has('strict')) {
         io.stderr(

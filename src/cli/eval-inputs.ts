@@ -5,6 +5,7 @@ import { autoLabelMap } from '../core/dataset-mapping.ts';
 import type { Dataset, DatasetFormat, DatasetMapping } from '../core/dataset.ts';
 import { parseDataset } from '../core/dataset-parse.ts';
 import { DEMO_DATASETS, findDemoDataset } from '../core/demo-datasets.ts';
+import { formatIssue, formatSetupError } from '../core/messages/index.ts';
 import { DEFAULT_SCORING_OPTIONS } from '../core/scoring.ts';
 import { SETUP_VERSION, type PromptSetup } from '../core/setup.ts';
 import { parseSetupJson } from '../core/setup-parse.ts';
@@ -36,7 +37,7 @@ export function loadSetup(spec: string, cwd: string): PromptSetup {
   const parsed = parseSetupJson(text);
   if (!parsed.ok) {
     throw new InputError(
-      `The setup "${spec}" is not a valid ClozeLab setup:\n${parsed.errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`,
+      `The setup "${spec}" is not a valid ClozeLab setup:\n${parsed.errors.map((e) => `  ${formatSetupError(e)}`).join('\n')}`,
     );
   }
   return parsed.setup;
@@ -55,7 +56,7 @@ export function loadData(
     format: (format as DatasetFormat | undefined) ?? 'auto',
     fileName: source.name,
   });
-  if (!parsed.ok) throw new InputError(`The data "${spec}" can't be read: ${parsed.error.message}`);
+  if (!parsed.ok) throw new InputError(`The data "${spec}" can't be read: ${formatIssue(parsed.error)}`);
   return { dataset: parsed.dataset, name: source.name, file };
 }
 

@@ -1,7 +1,9 @@
 // How `clozelab eval` prints: plain-text tables of the results (the browser shows the same numbers),
 // the JSON report, and the progress line.
 
-import { describeHint, diagnose, type EvaluationProgress, type EvaluationRun } from '../core/evaluation.ts';
+import { diagnose } from '../core/diagnosis.ts';
+import type { EvaluationProgress, EvaluationRun } from '../core/evaluation.ts';
+import { formatIssue } from '../core/messages/index.ts';
 import {
   evalSources,
   predictions,
@@ -82,7 +84,7 @@ export function formatSource(run: EvaluationRun, source: EvalSource, primary: Ca
   });
   if (hints.length > 0) {
     lines.push('', '  hints:');
-    for (const h of hints) lines.push(`  - ${describeHint(h, primary === 'calibrated')}`);
+    for (const h of hints) lines.push(`  - ${formatIssue(h)}`);
   }
   return lines;
 }

@@ -11,7 +11,8 @@
 // Bindings are cached by exactly that key; tokenizations by (model, text).
 
 import type { TokenizerKind, WordTokenization } from './types.ts';
-import { maskPrecededBySpace, parseTemplate, type Template } from './template.ts';
+import { Lru } from './lru.ts';
+import { maskPrecededBySpace, parseTemplate, type Template, type TemplateError } from './template.ts';
 import {
   isUsable,
   labelWordTexts,
@@ -57,10 +58,11 @@ export interface PreparedTemplate {
   issues: ResolutionIssue[];
 }
 
+/** A template that can't be evaluated, and why. */
 export interface TemplateProblem {
   id: string;
   name: string;
-  messages: string[];
+  errors: TemplateError[];
 }
 
 /** The template context of a binding: a missing (invalid) template counts as "[Z] after a space". */
@@ -96,8 +98,8 @@ const TOKENIZATION_LIMIT = 20_000;
 
 /** Binds verbalizers for one model; caches tokenizations and bindings. */
 export class VerbalizerBinder {
-  private readonly tokens = new Map<string, WordTokenization>();
-  private readonly bindings = new Map<string, BoundVerbalizer>();
+  private readonly tokens = new Lru<string, WordTokenization>({ maxEntries: TOKENIZATION_LIMIT });
+  private readonly bindings = new Lru<string, BoundVerbalizer>({ maxEntries: BINDING_LIMIT });
 
   constructor(readonly tokenizer: WordTokenizer) {}
 
@@ -108,11 +110,13 @@ export class VerbalizerBinder {
     return { precededBySpace, texts, key };
   }
 
-  private build(key: string, precededBySpace: boolean, texts: string[], verbalizer: Verbalizer): BoundVerbalizer {
-    const resolution = resolveFromTokenizations(
-      verbalizer,
-      texts.map((t) => this.tokens.get(t)!),
-    );
+  private build(
+    key: string,
+    precededBySpace: boolean,
+    tokenizations: WordTokenization[],
+    verbalizer: Verbalizer,
+  ): BoundVerbalizer {
+    const resolution = resolveFromTokenizations(verbalizer, tokenizations);
     const bound: BoundVerbalizer = {
       key,
       modelKey: this.tokenizer.key,
@@ -124,7 +128,6 @@ export class VerbalizerBinder {
       tokenIds: usableIds(resolution.words),
     };
     this.bindings.set(key, bound);
-    if (this.bindings.size > BINDING_LIMIT) this.bindings.delete(this.bindings.keys().next().value as string);
     return bound;
   }
 
@@ -134,22 +137,43 @@ export class VerbalizerBinder {
     const hit = this.bindings.get(key);
     if (hit) return hit;
     if (!texts.every((t) => this.tokens.has(t))) return null;
-    return this.build(key, precededBySpace, texts, verbalizer);
+    return this.build(
+      key,
+      precededBySpace,
+      texts.map((t) => this.tokens.get(t)!),
+      verbalizer,
+    );
   }
 
   /** Binds several (template, verbalizer) pairs with at most one tokenizer request. */
   async bindMany(pairs: readonly { template: Template | null; verbalizer: Verbalizer }[]): Promise<BoundVerbalizer[]> {
-    if (this.tokens.size > TOKENIZATION_LIMIT) this.tokens.clear();
     const forms = pairs.map((p) => this.formsFor(p.template, p.verbalizer));
-    const missing = [...new Set(forms.flatMap((f) => f.texts).filter((t) => !this.tokens.has(t)))];
+    // This call's tokenizations are held here too: the LRU may evict some while a large call fills it.
+    const known = new Map<string, WordTokenization>();
+    const missing: string[] = [];
+    for (const t of new Set(forms.flatMap((f) => f.texts))) {
+      const hit = this.tokens.get(t);
+      if (hit) known.set(t, hit);
+      else missing.push(t);
+    }
     if (missing.length > 0) {
       const tokenized = await this.tokenizer.tokenizeWords(missing);
       if (tokenized.length !== missing.length)
         throw new Error(`The tokenizer returned ${tokenized.length} results for ${missing.length} words.`);
-      missing.forEach((t, i) => this.tokens.set(t, tokenized[i]!));
+      missing.forEach((t, i) => {
+        known.set(t, tokenized[i]!);
+        this.tokens.set(t, tokenized[i]!);
+      });
     }
     return forms.map(
-      (f, i) => this.bindings.get(f.key) ?? this.build(f.key, f.precededBySpace, f.texts, pairs[i]!.verbalizer),
+      (f, i) =>
+        this.bindings.get(f.key) ??
+        this.build(
+          f.key,
+          f.precededBySpace,
+          f.texts.map((t) => known.get(t)!),
+          pairs[i]!.verbalizer,
+        ),
     );
   }
 
@@ -170,7 +194,7 @@ export class VerbalizerBinder {
     for (const entry of entries) {
       const parse = parseTemplate(entry.text);
       if (parse.ok) valid.push({ entry, template: parse.template });
-      else problems.push({ id: entry.id, name: entry.name, messages: parse.errors.map((e) => e.message) });
+      else problems.push({ id: entry.id, name: entry.name, errors: parse.errors });
     }
     const bound = await this.bindMany(valid.map((v) => ({ template: v.template, verbalizer })));
     const templates = valid.map(({ entry, template }, i) => ({

@@ -3,6 +3,7 @@
 
 import type { Template } from './template.ts';
 import type { Dataset, DatasetMapping, EvalExample, RowProblem } from './dataset.ts';
+import { issue } from './issues.ts';
 
 /** The union of every template's slots, in order (X, or X1, X2, …). */
 export function templateSlots(templates: readonly { template: Template }[]): string[] {
@@ -165,7 +166,7 @@ export function buildExamples(
     for (const [slot, index, column] of slotEntries) {
       const value = index >= 0 ? (row.values[index] ?? '') : '';
       if (value.trim() === '') {
-        bad = { line, endLine, code: 'missing-text', column: column ?? slot };
+        bad = issue('missing-text', 'warning', { line, endLine, column: column ?? slot });
         break;
       }
       inputs[slot] = value;
@@ -173,8 +174,10 @@ export function buildExamples(
     if (!bad) {
       const rawLabel = labelIndex >= 0 ? (row.values[labelIndex] ?? '').trim() : '';
       const gold = mapping.labelMap.get(rawLabel) ?? null;
-      if (rawLabel === '') bad = { line, endLine, code: 'missing-label', column: mapping.labelColumn ?? '' };
-      else if (gold === null || !labelSet.has(gold)) bad = { line, endLine, code: 'unknown-label', value: rawLabel };
+      if (rawLabel === '')
+        bad = issue('missing-label', 'warning', { line, endLine, column: mapping.labelColumn ?? '' });
+      else if (gold === null || !labelSet.has(gold))
+        bad = issue('unknown-label', 'warning', { line, endLine, value: rawLabel });
       else examples.push({ line, endLine, inputs, gold, rawLabel });
     }
     if (bad) problems.push(bad);

@@ -2,6 +2,7 @@
 // parsing in one go (CLI, tests) or in slices that let the page breathe (browser).
 
 import Papa from 'papaparse';
+import { issue } from './issues.ts';
 import { MAX_DATASET_CHARS, type DatasetFormat, type DatasetParse, type ParseDatasetOptions } from './dataset.ts';
 import {
   DelimitedCollector,
@@ -53,17 +54,11 @@ function abortError(): Error {
   return error;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Entry points
-
 function tooLarge(text: string): DatasetParse | null {
   if (text.length <= MAX_DATASET_CHARS) return null;
   return {
     ok: false,
-    error: {
-      code: 'too-large',
-      message: `The data is too large (${text.length.toLocaleString('en')} characters; at most ${MAX_DATASET_CHARS.toLocaleString('en')}).`,
-    },
+    error: issue('data-too-large', 'error', { length: text.length, max: MAX_DATASET_CHARS }),
   };
 }
 

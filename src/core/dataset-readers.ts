@@ -2,6 +2,7 @@
 // JSONL line by line. Every row keeps the physical lines it spans, so problems can name them.
 
 import type { DataRow, DatasetFormat, DatasetParse, RowProblem } from './dataset.ts';
+import { issue } from './issues.ts';
 
 /** Counts physical line breaks (CRLF, LF or a lone CR) in text[from, to). */
 function countBreaks(text: string, from: number, to: number): number {
@@ -78,9 +79,11 @@ export class DelimitedCollector {
     }
     this.totalRows++;
     if (quoteError) {
-      this.problems.push({ line, endLine, code: 'malformed-quotes' });
+      this.problems.push(issue('malformed-quotes', 'warning', { line, endLine }));
     } else if (fields.length !== this.columns.length) {
-      this.problems.push({ line, endLine, code: 'column-count', found: fields.length, expected: this.columns.length });
+      this.problems.push(
+        issue('column-count', 'warning', { line, endLine, found: fields.length, expected: this.columns.length }),
+      );
     } else {
       this.rows.push({ line, endLine, values: fields });
     }
@@ -103,10 +106,7 @@ export function papaConfig(format: 'csv' | 'tsv') {
 
 export function finishDelimited(format: DatasetFormat, collector: DelimitedCollector, text: string): DatasetParse {
   if (collector.columns === null) {
-    return {
-      ok: false,
-      error: { code: 'empty', message: 'The data is empty: it needs a header line and at least one row.' },
-    };
+    return { ok: false, error: issue('data-empty', 'error', {}) };
   }
   return {
     ok: true,
@@ -148,16 +148,12 @@ export class JsonlCollector {
     try {
       value = JSON.parse(trimmed);
     } catch (error) {
-      this.problems.push({
-        line,
-        endLine: line,
-        code: 'invalid-json',
-        message: error instanceof Error ? error.message : String(error),
-      });
+      const detail = error instanceof Error ? error.message : String(error);
+      this.problems.push(issue('invalid-json', 'warning', { line, endLine: line, detail }));
       return;
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      this.problems.push({ line, endLine: line, code: 'not-an-object' });
+      this.problems.push(issue('not-an-object', 'warning', { line, endLine: line }));
       return;
     }
     const record = value as Record<string, unknown>;
@@ -185,13 +181,9 @@ export function jsonValueText(value: unknown): string {
 }
 
 export function finishJsonl(collector: JsonlCollector, text: string): DatasetParse {
-  if (collector.totalRows === 0)
-    return { ok: false, error: { code: 'empty', message: 'The data is empty: no JSON lines were found.' } };
+  if (collector.totalRows === 0) return { ok: false, error: issue('data-no-json-lines', 'error', {}) };
   if (collector.columns.length === 0) {
-    return {
-      ok: false,
-      error: { code: 'no-header', message: 'No line holds a JSON object, so there are no columns to choose from.' },
-    };
+    return { ok: false, error: issue('data-no-columns', 'error', {}) };
   }
   return {
     ok: true,

@@ -8,6 +8,10 @@
 // Reading text: dataset-parse.ts (entry points) and dataset-readers.ts (per format); columns →
 // slots, labels and examples: dataset-mapping.ts.
 
+import type { DatasetErrorCode, Issue, RowProblemCode } from './issues.ts';
+
+export type { DatasetErrorCode, RowProblemCode } from './issues.ts';
+
 export type DatasetFormat = 'csv' | 'tsv' | 'jsonl';
 
 export interface DataRow {
@@ -19,26 +23,12 @@ export interface DataRow {
   values: string[];
 }
 
-export type RowProblemCode =
-  | 'column-count' // a delimited row with more or fewer fields than the header
-  | 'malformed-quotes' // a quote that is never closed, or text right after a closing quote
-  | 'invalid-json' // a JSONL line that is not JSON
-  | 'not-an-object' // a JSONL line that is JSON but not an object
-  | 'missing-text' // an input column of the mapping is empty in this row
-  | 'missing-label' // the label column is empty
-  | 'unknown-label'; // the label value is not mapped to a verbalizer label
-
-export interface RowProblem {
-  line: number;
-  endLine: number;
-  code: RowProblemCode;
-  /** column-count: found / expected; missing-text: column; unknown-label: value; invalid-json: parser message. */
-  found?: number;
-  expected?: number;
-  column?: string;
-  value?: string;
-  message?: string;
-}
+/**
+ * A row that is left out: a delimited row with more or fewer fields than the header, a quote that
+ * is never closed, a JSONL line that is not JSON or not an object; or, once columns and labels are
+ * chosen, an empty input column or label, or a label value not mapped to a verbalizer label.
+ */
+export type RowProblem = Issue<RowProblemCode>;
 
 export interface Dataset {
   format: DatasetFormat;
@@ -54,11 +44,8 @@ export interface Dataset {
 
 export type DatasetParse = { ok: true; dataset: Dataset } | { ok: false; error: DatasetError };
 
-export type DatasetErrorCode = 'empty' | 'no-header' | 'too-large';
-export interface DatasetError {
-  code: DatasetErrorCode;
-  message: string;
-}
+/** Why a whole file can't be read. */
+export type DatasetError = Issue<DatasetErrorCode>;
 
 export interface ParseDatasetOptions {
   format?: DatasetFormat | 'auto';
@@ -94,26 +81,5 @@ export interface EvalExample {
 
 /** All problems (parse and mapping) in line order. */
 export function allProblems(dataset: Dataset, mappingProblems: readonly RowProblem[]): RowProblem[] {
-  return [...dataset.problems, ...mappingProblems].sort((a, b) => a.line - b.line);
-}
-
-/** A plain-English description of a problem (CLI, logs; the UI has its own translated strings). */
-export function describeProblem(p: RowProblem): string {
-  const where = p.endLine > p.line ? `lines ${p.line}–${p.endLine}` : `line ${p.line}`;
-  switch (p.code) {
-    case 'column-count':
-      return `${where}: ${p.found} field(s), but the header has ${p.expected}`;
-    case 'malformed-quotes':
-      return `${where}: a quoted field is not closed properly`;
-    case 'invalid-json':
-      return `${where}: not valid JSON (${p.message ?? ''})`;
-    case 'not-an-object':
-      return `${where}: the JSON value is not an object`;
-    case 'missing-text':
-      return `${where}: the column "${p.column}" is empty`;
-    case 'missing-label':
-      return `${where}: no label in the column "${p.column}"`;
-    case 'unknown-label':
-      return `${where}: the label "${p.value}" is not mapped to a verbalizer label`;
-  }
+  return [...dataset.problems, ...mappingProblems].sort((a, b) => a.params.line - b.params.line);
 }

@@ -1,6 +1,7 @@
 // Scoring, step 3: the label distribution for the plan's input, calibrated when asked, with the
 // warnings and flags the views show; and scoring straight from a cache of runtime results.
 
+import { issue } from './issues.ts';
 import type { PromptScores } from './types.ts';
 import type { ScoringOptions, ScoringWarning } from './scoring.ts';
 import { planSupports, requiredPrompts, type ScoringPlan } from './scoring-plan.ts';
@@ -52,19 +53,12 @@ export function scoreLabels(
 
   for (let l = 0; l < plan.labels.length; l++) {
     if (!plan.words.some((w) => w.labelIndex === l && (w.status === 'single' || w.status === 'multi'))) {
-      warnings.push({
-        code: 'no-usable-words',
-        label: plan.labels[l]!,
-        message: `"${plan.labels[l]}" has no word this model can score; its probability is 0.`,
-      });
+      warnings.push(issue('no-usable-words', 'warning', { label: plan.labels[l]! }));
     }
   }
   const approximated = main.wordScores.some((w) => w.approximated);
   if (approximated) {
-    warnings.push({
-      code: 'approximated',
-      message: 'Multi-token words were scored by their first sub-token only (an approximation).',
-    });
+    warnings.push(issue('approximated', 'warning', {}));
   }
 
   let probs = main.probs;
@@ -83,17 +77,10 @@ export function scoreLabels(
     for (const w of plan.warnings) warnings.push(w);
   }
   if (uniformFlag) {
-    warnings.push({
-      code: 'uniform-fallback',
-      message: 'No label got any probability mass, so all labels are shown as equally likely.',
-    });
+    warnings.push(issue('uniform-fallback', 'warning', {}));
   }
   if (invalid > 0) {
-    warnings.push({
-      code: 'invalid-score',
-      message: `The model returned ${invalid} invalid score(s) (NaN or negative); they were treated as 0.`,
-      params: { n: invalid },
-    });
+    warnings.push(issue('invalid-score', 'warning', { n: invalid }));
   }
   let truncatedTokens = 0;
   for (const idx of Object.values(plan.inputPrompt)) {
@@ -101,11 +88,7 @@ export function scoreLabels(
     if (r && r.truncatedTokens > truncatedTokens) truncatedTokens = r.truncatedTokens;
   }
   if (truncatedTokens > 0) {
-    warnings.push({
-      code: 'truncated',
-      message: `The input was too long for the model and was shortened by ${truncatedTokens} token(s) from its end.`,
-      params: { n: truncatedTokens },
-    });
+    warnings.push(issue('truncated', 'warning', { n: truncatedTokens }));
   }
 
   const winner = argmax(probs);

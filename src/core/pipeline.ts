@@ -17,6 +17,7 @@ import type { PromptScores, RenderedPrompt } from './types.ts';
 import { planScoring, requiredPrompts, type ScoringPlan } from './scoring-plan.ts';
 import { scoreLabels, type LabelScores } from './label-scores.ts';
 import type { ScoringOptions } from './scoring.ts';
+import { Lru } from './lru.ts';
 import type { Template } from './template.ts';
 import type { ResolvedWord, Verbalizer } from './verbalizer.ts';
 import {
@@ -101,37 +102,12 @@ export interface PassStats {
   requests: number;
 }
 
-/** A small LRU: a hit moves the entry to the back; the front is evicted past `limit`. */
-export class LruCache<V> {
-  private readonly map = new Map<string, V>();
-  constructor(readonly limit: number) {}
-  get size(): number {
-    return this.map.size;
-  }
-  get(key: string): V | undefined {
-    const value = this.map.get(key);
-    if (value !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, value);
-    }
-    return value;
-  }
-  set(key: string, value: V): void {
-    this.map.delete(key);
-    this.map.set(key, value);
-    while (this.map.size > this.limit) this.map.delete(this.map.keys().next().value as string);
-  }
-  clear(): void {
-    this.map.clear();
-  }
-}
-
 export const CACHE_LIMITS = Object.freeze({ live: 2_000, evaluation: 50_000 });
 
 export class ScoringPipeline {
   readonly binder: VerbalizerBinder;
   /** Runtime answers in token-id "spaces": `${space}\u0001${promptKey}`. */
-  readonly cache: LruCache<PromptScores>;
+  readonly cache: Lru<string, PromptScores>;
   private readonly spaces = new Map<string, number>();
 
   constructor(
@@ -139,7 +115,7 @@ export class ScoringPipeline {
     options: { cacheLimit?: number; binder?: VerbalizerBinder } = {},
   ) {
     this.binder = options.binder ?? new VerbalizerBinder(model);
-    this.cache = new LruCache(options.cacheLimit ?? CACHE_LIMITS.live);
+    this.cache = new Lru({ maxEntries: options.cacheLimit ?? CACHE_LIMITS.live });
   }
 
   /** The same model and bindings with a result cache of its own (an evaluation run's). */

@@ -1,5 +1,6 @@
 // Scoring, step 1: which prompts to run for one input, and which token ids to read at their masks.
 
+import { issue } from './issues.ts';
 import type { RenderedPrompt } from './types.ts';
 import { promptKey, renderPrompt, type Template } from './template.ts';
 import { isUsable, type ResolvedWord, type WordStatus } from './verbalizer.ts';
@@ -120,10 +121,7 @@ export function planScoring(
   const contentFreePrompts: Record<number, number>[] = [];
   if (options.calibrate || complete) {
     if (!context.maskToken) {
-      warnings.push({
-        code: 'no-mask-content-free',
-        message: 'Calibration uses only "N/A" and "" as content-free inputs (the mask token was not given).',
-      });
+      warnings.push(issue('no-mask-content-free', 'warning', {}));
     }
     cfInputs.forEach((cf, j) => {
       const map: Record<number, number> = {};

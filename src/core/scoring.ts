@@ -11,6 +11,8 @@
 // holds the prompts those options need — plan with `{ complete: true }` to have all of them.
 // Only the scoring pipeline (pipeline.ts) calls these steps (scripts/check-architecture.mjs).
 
+import type { Issue, ScoringWarningCode } from './issues.ts';
+
 export type Aggregation = 'sum' | 'mean' | 'max' | 'logit-mean';
 export type MultiTokenMode = 'all-subtokens' | 'first-subtoken';
 
@@ -35,18 +37,8 @@ export const DEFAULT_SCORING_OPTIONS: Readonly<ScoringOptions> = Object.freeze({
 // ---------------------------------------------------------------------------------------------
 // Warnings
 
-export type ScoringWarningCode =
-  | 'no-usable-words' // a label has no scorable word: its probability is 0
-  | 'uniform-fallback' // no label got any score: uniform distribution
-  | 'approximated' // multi-token words scored by their first sub-token only
-  | 'truncated' // the runtime shortened an input
-  | 'invalid-score' // the runtime returned NaN / negative values (treated as 0)
-  | 'no-mask-content-free'; // calibration without the mask-token content-free input
-
-export interface ScoringWarning {
-  code: ScoringWarningCode;
-  message: string;
-  label?: string;
-  /** Counts the message names (tokens cut, invalid scores), for translated messages. */
-  params?: Record<string, string | number>;
-}
+// Warnings: a label with no scorable word (probability 0), no label with any score (uniform), words
+// scored by their first sub-token only, an input the runtime shortened, invalid scores from the
+// runtime (treated as 0), calibration without the mask-token content-free input.
+export type ScoringWarning = Issue<ScoringWarningCode>;
+export type { ScoringWarningCode } from './issues.ts';

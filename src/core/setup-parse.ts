@@ -3,21 +3,20 @@
 // their path and carry a code for translated messages. Never throws.
 
 import type { z } from 'zod';
+import { issue, SETUP_ERRORS, type Issue, type IssueParams, type SetupErrorCode } from './issues.ts';
 import { PromptSetupSchema, SETUP_LIMITS, SETUP_VERSION, type PromptSetup } from './setup.ts';
 
-export interface SetupError {
-  /** Readable path such as "templates[0].text"; "(root)" for the whole value. */
-  path: string;
-  /** English message. */
-  message: string;
-  /**
-   * What went wrong, for translated messages (src/ui/i18n): a ClozeLab code such as 'model-id',
-   * 'version-newer', 'too-many', or `zod.<issue code>` ('zod.too_big', 'zod.invalid_type', …).
-   */
-  code?: string;
-  /** Values the message names (maximum, expected type, label, …). */
-  params?: Record<string, string | number>;
-}
+const isSetupErrorCode = (s: string): s is SetupErrorCode => Object.hasOwn(SETUP_ERRORS, s);
+
+/** What is wrong with a setup, and where: `path` is readable, e.g. "templates[0].text"; "(root)" for the whole value. */
+export type SetupError = Issue<SetupErrorCode> & { path: string };
+
+const setupError = <C extends SetupErrorCode>(path: string, code: C, params: IssueParams<C>) =>
+  ({ ...issue(code, 'error', params), path }) as SetupError;
+
+/** A setup error from one of the schema's own checks, with the values it carries for its code. */
+const checked = (path: string, code: SetupErrorCode, params: Record<string, unknown>) =>
+  ({ code, severity: 'error', params, path }) as SetupError;
 
 export type SetupParse = { ok: true; setup: PromptSetup } | { ok: false; errors: SetupError[] };
 
@@ -42,52 +41,18 @@ const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'obj
  * future versions add their steps here (v1 → v2 → …). Rejects missing, unknown and newer versions.
  */
 export function migrateSetup(raw: unknown): { ok: true; value: unknown } | { ok: false; errors: SetupError[] } {
-  if (!isRecord(raw))
-    return {
-      ok: false,
-      errors: [{ path: '(root)', message: 'A ClozeLab setup must be a JSON object.', code: 'not-object' }],
-    };
+  if (!isRecord(raw)) return { ok: false, errors: [setupError('(root)', 'not-object', {})] };
   const version = raw.version;
   if (version === undefined) {
-    return {
-      ok: false,
-      errors: [
-        {
-          path: 'version',
-          message: 'Missing "version" (this ClozeLab reads version 1).',
-          code: 'version-missing',
-          params: { current: SETUP_VERSION },
-        },
-      ],
-    };
+    return { ok: false, errors: [setupError('version', 'version-missing', { current: SETUP_VERSION })] };
   }
   if (version === SETUP_VERSION) return { ok: true, value: raw };
   if (typeof version === 'number' && Number.isInteger(version) && version > SETUP_VERSION) {
-    return {
-      ok: false,
-      errors: [
-        {
-          path: 'version',
-          message: `This setup was made by a newer ClozeLab (version ${version}); this one reads version ${SETUP_VERSION}. Please update.`,
-          code: 'version-newer',
-          params: { version, current: SETUP_VERSION },
-        },
-      ],
-    };
+    return { ok: false, errors: [setupError('version', 'version-newer', { version, current: SETUP_VERSION })] };
   }
   const json = JSON.stringify(version) as string | undefined; // undefined for undefined, though typed string
   const shownVersion = String(json?.slice(0, 40));
-  return {
-    ok: false,
-    errors: [
-      {
-        path: 'version',
-        message: `Unknown setup version ${shownVersion}.`,
-        code: 'version-unknown',
-        params: { version: shownVersion },
-      },
-    ],
-  };
+  return { ok: false, errors: [setupError('version', 'version-unknown', { version: shownVersion })] };
 }
 
 /** Cheap size checks on the raw value before the schema walks it. */
@@ -95,12 +60,7 @@ function preflight(raw: Record<string, unknown>): SetupError[] {
   const errors: SetupError[] = [];
   const checkArray = (value: unknown, path: string, max: number) => {
     if (Array.isArray(value) && value.length > max) {
-      errors.push({
-        path,
-        message: `Too many entries (${value.length}; at most ${max}).`,
-        code: 'too-many',
-        params: { count: value.length, max },
-      });
+      errors.push(setupError(path, 'too-many', { count: value.length, max }));
     }
   };
   checkArray(raw.templates, 'templates', SETUP_LIMITS.templates);
@@ -117,12 +77,7 @@ function preflight(raw: Record<string, unknown>): SetupError[] {
   if (Array.isArray(raw.inputs) && raw.inputs.length <= SETUP_LIMITS.inputRows) {
     raw.inputs.forEach((row, i) => {
       if (isRecord(row) && Object.keys(row).length > SETUP_LIMITS.slotsPerRow) {
-        errors.push({
-          path: `inputs[${i}]`,
-          message: `At most ${SETUP_LIMITS.slotsPerRow} inputs per row.`,
-          code: 'slots-per-row',
-          params: { max: SETUP_LIMITS.slotsPerRow },
-        });
+        errors.push(setupError(`inputs[${i}]`, 'slots-per-row', { max: SETUP_LIMITS.slotsPerRow }));
       }
     });
   }
@@ -137,53 +92,48 @@ export function parseSetup(raw: unknown): SetupParse {
   if (pre.length > 0) return { ok: false, errors: pre };
   const result = PromptSetupSchema.safeParse(migrated.value);
   if (result.success) return { ok: true, setup: result.data };
-  return {
-    ok: false,
-    errors: result.error.issues.map((issue) => ({
-      path: formatPath(issue.path),
-      message:
-        issue.code === 'invalid_key'
-          ? `"${String(issue.path[issue.path.length - 1]).slice(0, 40)}" is not a slot name; input keys are X, or X1, X2, …`
-          : issue.message,
-      ...issueCode(issue),
-    })),
-  };
+  return { ok: false, errors: result.error.issues.map(setupErrorOf) };
 }
 
-/** A code and parameters for a zod issue, so the UI can translate the message. */
-function issueCode(issue: z.core.$ZodIssue): { code: string; params: Record<string, string | number> } {
-  const params: Record<string, string | number> = {};
-  if (issue.code === 'custom') {
-    for (const [key, value] of Object.entries(issue.params ?? {})) {
-      if (key !== 'code' && (typeof value === 'string' || typeof value === 'number')) params[key] = value;
-    }
-    return { code: typeof issue.params?.code === 'string' ? issue.params.code : 'custom', params };
+/** A zod issue as a setup error: a ClozeLab check's own code, or the code of zod's generic check. */
+function setupErrorOf(zodIssue: z.core.$ZodIssue): SetupError {
+  const path = formatPath(zodIssue.path);
+  const raw = zodIssue as unknown as Record<string, unknown>;
+  const text = (key: string) => (typeof raw[key] === 'string' ? raw[key] : '');
+  const count = (key: string) => Number(raw[key] ?? 0);
+  // Refinements with values carry their code and the values in params …
+  const { code: customCode, ...values } = zodIssue.code === 'custom' ? (zodIssue.params ?? {}) : {};
+  if (typeof customCode === 'string' && isSetupErrorCode(customCode)) return checked(path, customCode, values);
+  // … the other checks their code in the message (see `check`).
+  if (isSetupErrorCode(zodIssue.message)) {
+    const code = zodIssue.message;
+    return checked(path, code, 'max' in SETUP_ERRORS[code] ? { max: count('maximum') } : {});
   }
-  if (issue.code === 'invalid_key')
-    return { code: 'slot-key', params: { key: String(issue.path[issue.path.length - 1]).slice(0, 40) } };
-  const raw = issue as unknown as Record<string, unknown>;
-  for (const key of ['origin', 'expected', 'format']) if (typeof raw[key] === 'string') params[key] = raw[key];
-  for (const key of ['minimum', 'maximum'])
-    if (typeof raw[key] === 'number' || typeof raw[key] === 'bigint') params[key] = Number(raw[key]);
-  if (Array.isArray(raw.values)) params.values = raw.values.map((v) => JSON.stringify(v)).join(', ');
-  return { code: `zod.${issue.code}`, params };
+  switch (zodIssue.code) {
+    case 'invalid_key':
+      return setupError(path, 'slot-key', { key: String(zodIssue.path[zodIssue.path.length - 1]).slice(0, 40) });
+    case 'invalid_type':
+      return setupError(path, 'wrong-type', { expected: text('expected') });
+    case 'too_small':
+      return setupError(path, 'too-small', { origin: text('origin'), minimum: count('minimum') });
+    case 'too_big':
+      return setupError(path, 'too-big', { origin: text('origin'), maximum: count('maximum') });
+    case 'invalid_value':
+      return setupError(path, 'invalid-option', {
+        values: Array.isArray(raw.values) ? raw.values.map((v) => JSON.stringify(v)).join(', ') : '',
+      });
+    default:
+      return setupError(path, 'invalid-value', {});
+  }
 }
 
 /** Parse setup JSON text (import / share links), with a size limit before JSON.parse. Never throws. */
 export function parseSetupJson(text: string): SetupParse {
-  if (typeof text !== 'string')
-    return { ok: false, errors: [{ path: '(root)', message: 'Expected JSON text.', code: 'not-text' }] };
+  if (typeof text !== 'string') return { ok: false, errors: [setupError('(root)', 'not-text', {})] };
   if (text.length > SETUP_LIMITS.jsonChars) {
     return {
       ok: false,
-      errors: [
-        {
-          path: '(root)',
-          message: `The setup is too large (${text.length} characters; at most ${SETUP_LIMITS.jsonChars}).`,
-          code: 'json-too-large',
-          params: { length: text.length, max: SETUP_LIMITS.jsonChars },
-        },
-      ],
+      errors: [setupError('(root)', 'json-too-large', { length: text.length, max: SETUP_LIMITS.jsonChars })],
     };
   }
   let raw: unknown;
@@ -191,10 +141,7 @@ export function parseSetupJson(text: string): SetupParse {
     raw = JSON.parse(text);
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);
-    return {
-      ok: false,
-      errors: [{ path: '(root)', message: `Not valid JSON: ${detail}`, code: 'json-invalid', params: { detail } }],
-    };
+    return { ok: false, errors: [setupError('(root)', 'json-invalid', { detail })] };
   }
   return parseSetup(raw);
 }

@@ -3,6 +3,7 @@
 // from outside (migration, validation, JSON) is setup-parse.ts.
 
 import { z } from 'zod';
+import type { SetupErrorCode } from './issues.ts';
 import { DEFAULT_SCORING_OPTIONS, type ScoringOptions } from './scoring.ts';
 
 // No code generation: the app runs under a Content-Security-Policy without 'unsafe-eval', where
@@ -53,6 +54,12 @@ export function isValidModelId(id: unknown): boolean {
 // ---------------------------------------------------------------------------------------------
 // Schema
 
+/**
+ * The code of a built-in check, carried in zod's message (only refinements can carry params);
+ * `setupErrorOf` (setup-parse.ts) reads it back. The words are in the message catalogs.
+ */
+const check = (code: SetupErrorCode) => ({ error: code });
+
 const noNewline = (s: string) => !/[\r\n]/.test(s);
 
 export const ScoringOptionsSchema = z.object({
@@ -63,11 +70,7 @@ export const ScoringOptionsSchema = z.object({
 });
 
 export const ModelRefSchema = z.object({
-  id: z.string().refine(isValidModelId, {
-    error:
-      'Model id must look like "owner/name" (e.g. "Xenova/bert-base-uncased"): letters, digits, "-", "_", "." only — no URLs or paths.',
-    params: { code: 'model-id' },
-  }),
+  id: z.string().refine(isValidModelId, check('model-id')),
   source: z.enum(['hub', 'local']).default('hub'),
   dtype: z.enum(['auto', 'fp32', 'fp16', 'q8', 'q4']).default('auto'),
   device: z.enum(['auto', 'wasm', 'webgpu']).default('auto'),
@@ -76,19 +79,12 @@ export const ModelRefSchema = z.object({
 export const TemplateEntrySchema = z.object({
   id: z
     .string()
-    .regex(/^[A-Za-z0-9_-]+$/, 'Template id: letters, digits, "-" and "_" only.')
+    .regex(/^[A-Za-z0-9_-]+$/, check('template-id-format'))
     .min(1)
     .max(SETUP_LIMITS.templateIdChars),
-  name: z
-    .string()
-    .max(
-      SETUP_LIMITS.templateNameChars,
-      `A template name can be at most ${SETUP_LIMITS.templateNameChars} characters.`,
-    ),
+  name: z.string().max(SETUP_LIMITS.templateNameChars, check('template-name-too-long')),
   /** The user's text; may be an invalid template. */
-  text: z
-    .string()
-    .max(SETUP_LIMITS.templateTextChars, `A template can be at most ${SETUP_LIMITS.templateTextChars} characters.`),
+  text: z.string().max(SETUP_LIMITS.templateTextChars, check('template-too-long')),
 });
 
 export const VerbalizerSchema = z
@@ -98,32 +94,23 @@ export const VerbalizerSchema = z
         z.object({
           label: z
             .string()
-            .min(1, 'A label name cannot be empty.')
+            .min(1, check('label-empty'))
             .max(SETUP_LIMITS.labelChars)
-            .refine((s) => s.trim() !== '', {
-              error: 'A label name cannot be only spaces.',
-              params: { code: 'label-blank' },
-            })
-            .refine(noNewline, {
-              error: 'A label name cannot contain a line break.',
-              params: { code: 'label-newline' },
-            }),
+            .refine((s) => s.trim() !== '', check('label-blank'))
+            .refine(noNewline, check('label-newline')),
           words: z
             .array(
               z
                 .string()
-                .min(1, 'A label word cannot be empty.')
+                .min(1, check('word-empty'))
                 .max(SETUP_LIMITS.wordChars)
-                .refine(noNewline, {
-                  error: 'A label word cannot contain a line break.',
-                  params: { code: 'word-newline' },
-                }),
+                .refine(noNewline, check('word-newline')),
             )
-            .min(1, 'Each label needs at least one word.')
+            .min(1, check('label-without-words'))
             .max(SETUP_LIMITS.wordsPerLabel),
         }),
       )
-      .min(1, 'The verbalizer needs at least one label.')
+      .min(1, check('no-labels'))
       .max(SETUP_LIMITS.labels),
   })
   .superRefine((v, ctx) => {
@@ -132,9 +119,8 @@ export const VerbalizerSchema = z
       if (seen.has(l.label))
         ctx.addIssue({
           code: 'custom',
-          message: `The label "${l.label}" appears twice.`,
           path: ['labels', i, 'label'],
-          params: { code: 'duplicate-label', label: l.label },
+          params: { code: 'setup-duplicate-label', label: l.label },
         });
       seen.add(l.label);
       const words = new Set<string>();
@@ -142,9 +128,8 @@ export const VerbalizerSchema = z
         if (words.has(w))
           ctx.addIssue({
             code: 'custom',
-            message: `The word "${w}" appears twice under "${l.label}".`,
             path: ['labels', i, 'words', j],
-            params: { code: 'duplicate-word', word: w, label: l.label },
+            params: { code: 'setup-duplicate-word', word: w, label: l.label },
           });
         words.add(w);
       });
@@ -154,12 +139,8 @@ export const VerbalizerSchema = z
 const SLOT_KEY = /^X(?:[1-9][0-9]?)?$/;
 
 export const InputRowSchema = z
-  .record(
-    z.string().regex(SLOT_KEY, 'Input keys are slot names: X, or X1, X2, …'),
-    z.string().max(SETUP_LIMITS.inputChars),
-  )
+  .record(z.string().regex(SLOT_KEY), z.string().max(SETUP_LIMITS.inputChars))
   .refine((r) => Object.keys(r).length <= SETUP_LIMITS.slotsPerRow, {
-    error: `At most ${SETUP_LIMITS.slotsPerRow} inputs per row.`,
     params: { code: 'slots-per-row', max: SETUP_LIMITS.slotsPerRow },
   });
 
@@ -170,15 +151,12 @@ export const PromptSetupSchema = z
     model: ModelRefSchema,
     templates: z
       .array(TemplateEntrySchema)
-      .min(1, 'A setup needs at least one template.')
-      .max(SETUP_LIMITS.templates, `At most ${SETUP_LIMITS.templates} templates.`),
+      .min(1, check('no-templates'))
+      .max(SETUP_LIMITS.templates, check('too-many-templates')),
     activeTemplateId: z.string().max(SETUP_LIMITS.templateIdChars),
     verbalizer: VerbalizerSchema,
     scoring: ScoringOptionsSchema.default({ ...DEFAULT_SCORING_OPTIONS }),
-    inputs: z
-      .array(InputRowSchema)
-      .max(SETUP_LIMITS.inputRows, `At most ${SETUP_LIMITS.inputRows} example inputs.`)
-      .default([]),
+    inputs: z.array(InputRowSchema).max(SETUP_LIMITS.inputRows, check('too-many-inputs')).default([]),
   })
   .superRefine((s, ctx) => {
     const ids = new Set<string>();
@@ -186,7 +164,6 @@ export const PromptSetupSchema = z
       if (ids.has(t.id))
         ctx.addIssue({
           code: 'custom',
-          message: `Two templates have the id "${t.id}".`,
           path: ['templates', i, 'id'],
           params: { code: 'duplicate-template-id', id: t.id },
         });
@@ -195,7 +172,6 @@ export const PromptSetupSchema = z
     if (!ids.has(s.activeTemplateId)) {
       ctx.addIssue({
         code: 'custom',
-        message: `activeTemplateId "${s.activeTemplateId}" is not the id of any template.`,
         path: ['activeTemplateId'],
         params: { code: 'active-template', id: s.activeTemplateId },
       });
@@ -205,7 +181,6 @@ export const PromptSetupSchema = z
     if (total > SETUP_LIMITS.totalInputChars) {
       ctx.addIssue({
         code: 'custom',
-        message: `The example inputs are too long together (${total} characters; at most ${SETUP_LIMITS.totalInputChars}).`,
         path: ['inputs'],
         params: { code: 'inputs-too-long', length: total, max: SETUP_LIMITS.totalInputChars },
       });

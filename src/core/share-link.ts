@@ -17,6 +17,9 @@
 import LZString from 'lz-string';
 import { parseSetup, type SetupError } from './setup-parse.ts';
 import { SETUP_LIMITS, type PromptSetup } from './setup.ts';
+import { issue, type Issue, type IssueParams, type LinkErrorCode } from './issues.ts';
+
+export type { LinkErrorCode } from './issues.ts';
 
 /** Version of the link format written by `encodeShareFragment`. */
 export const LINK_FORMAT_VERSION = 2 as const;
@@ -33,36 +36,11 @@ export const LINK_LIMITS = Object.freeze({
   jsonChars: SETUP_LIMITS.jsonChars,
 });
 
-export type LinkErrorCode =
-  /** Fragment is not a ClozeLab setup link (e.g. empty, or another app's "#…"). */
-  | 'not-a-link'
-  /** "#s=" with nothing after it. */
-  | 'empty'
-  /** The structure around the payload is wrong (no version, bad characters, bad checksum field). */
-  | 'malformed'
-  /** A link format this ClozeLab does not know (older than 1, or not a number). */
-  | 'unknown-version'
-  /** A link format from a newer ClozeLab. */
-  | 'newer-version'
-  /** Payload or decompressed JSON over the limits. */
-  | 'too-large'
-  /** The payload does not decompress (cut short or changed). */
-  | 'damaged'
-  /** It decompresses, but the checksum does not match: cut short or changed on its way. */
-  | 'checksum'
-  /** It decompresses to text that is not JSON. */
-  | 'not-json'
-  /** Valid JSON that is not a valid PromptSetup (see `errors`). */
-  | 'invalid-setup';
-
-export interface LinkError {
-  code: LinkErrorCode;
-  /** English message; the UI translates by code and params. */
-  message: string;
-  params: Record<string, string | number>;
-  /** Schema errors, with paths, for 'invalid-setup'. */
+/** Why a link can't be read or made (see LINK_ERRORS in issues.ts). */
+export type LinkError = Issue<LinkErrorCode> & {
+  /** Schema errors, with paths, for 'invalid-setup' and 'setup-not-shareable'. */
   errors?: SetupError[];
-}
+};
 
 export type LinkDecode =
   | {
@@ -96,26 +74,14 @@ export function setupLinkJson(setup: PromptSetup): string {
 export function encodeShareFragment(setup: PromptSetup): LinkEncode {
   const parsed = parseSetup(setup);
   if (!parsed.ok) {
-    return {
-      ok: false,
-      error: {
-        code: 'invalid-setup',
-        message: 'This setup is not valid, so it cannot be shared.',
-        params: {},
-        errors: parsed.errors,
-      },
-    };
+    return { ok: false, error: { ...issue('setup-not-shareable', 'error', {}), errors: parsed.errors } };
   }
   const json = setupLinkJson(parsed.setup);
   const payload = LZString.compressToEncodedURIComponent(json);
   if (payload.length > LINK_LIMITS.payloadChars) {
     return {
       ok: false,
-      error: {
-        code: 'too-large',
-        message: `This setup is too large for a link (${payload.length} characters compressed; at most ${LINK_LIMITS.payloadChars}). Export it as a JSON file instead, or remove some example inputs.`,
-        params: { length: payload.length, max: LINK_LIMITS.payloadChars },
-      },
+      error: issue('setup-too-large-for-link', 'error', { length: payload.length, max: LINK_LIMITS.payloadChars }),
     };
   }
   return {
@@ -145,14 +111,9 @@ export function isShareFragment(hash: string): boolean {
 
 const PAYLOAD_CHARS = /^[A-Za-z0-9+\-$]*$/;
 
-const fail = (
-  code: LinkErrorCode,
-  message: string,
-  params: Record<string, string | number> = {},
-  errors?: SetupError[],
-): LinkDecode => ({
+const fail = <C extends LinkErrorCode>(code: C, params: IssueParams<C>, errors?: SetupError[]): LinkDecode => ({
   ok: false,
-  error: { code, message, params, ...(errors ? { errors } : {}) },
+  error: { ...(issue(code, 'error', params) as Issue<LinkErrorCode>), ...(errors ? { errors } : {}) },
 });
 
 /** How each link format gets the setup's JSON text out of the part after "s=<version>.". */
@@ -167,9 +128,7 @@ const LINK_FORMATS: Record<
     if (!/^[0-9a-f]{8}$/.test(checksum)) {
       return {
         ok: false,
-        result: fail('malformed', 'The link is damaged: its checksum field is missing or not 8 hexadecimal digits.', {
-          reason: 'checksum-field',
-        }),
+        result: fail('link-bad-checksum-field', {}),
       };
     }
     return { ok: true, payload: rest.slice(dot + 1), checksum };
@@ -181,70 +140,44 @@ const LINK_FORMATS: Record<
  * The setup is validated (and migrated) by `parseSetup`.
  */
 export function decodeShareFragment(hash: string): LinkDecode {
-  if (typeof hash !== 'string') return fail('not-a-link', 'This is not a ClozeLab setup link.');
+  if (typeof hash !== 'string') return fail('not-a-link', {});
   let fragment = stripHash(hash);
-  if (!fragment.startsWith(`${LINK_PARAM}=`)) return fail('not-a-link', 'This is not a ClozeLab setup link.');
+  if (!fragment.startsWith(`${LINK_PARAM}=`)) return fail('not-a-link', {});
   fragment = fragment.slice(LINK_PARAM.length + 1);
   // Some apps percent-encode characters of a pasted link ("$" → "%24").
   if (fragment.includes('%')) {
     try {
       fragment = decodeURIComponent(fragment);
     } catch {
-      return fail('malformed', 'The link is damaged: it contains a broken %-escape.', { reason: 'percent' });
+      return fail('link-bad-escape', {});
     }
   }
   fragment = fragment.trim();
-  if (fragment === '') return fail('empty', 'The link has no setup in it (nothing after "#s=").');
+  if (fragment === '') return fail('link-empty', { afterVersion: 0 });
   if (fragment.length > LINK_LIMITS.payloadChars + 32) {
-    return fail(
-      'too-large',
-      `The link is too long (${fragment.length} characters; at most ${LINK_LIMITS.payloadChars}).`,
-      {
-        length: fragment.length,
-        max: LINK_LIMITS.payloadChars,
-      },
-    );
+    return fail('link-too-long', { length: fragment.length, max: LINK_LIMITS.payloadChars });
   }
   const dot = fragment.indexOf('.');
   const versionText = dot >= 0 ? fragment.slice(0, dot) : '';
   if (!/^[0-9]{1,6}$/.test(versionText)) {
-    return fail(
-      'malformed',
-      'The link is damaged: it has no link-format version (it should start with "#s=<number>.").',
-      { reason: 'no-version' },
-    );
+    return fail('link-no-version', {});
   }
   const linkVersion = Number(versionText);
   if (linkVersion > LINK_FORMAT_VERSION) {
-    return fail(
-      'newer-version',
-      `This link was made by a newer ClozeLab (link format ${linkVersion}); this one reads formats up to ${LINK_FORMAT_VERSION}. Please update ClozeLab.`,
-      { version: linkVersion, current: LINK_FORMAT_VERSION },
-    );
+    return fail('newer-version', { version: linkVersion, current: LINK_FORMAT_VERSION });
   }
   const format = LINK_FORMATS[linkVersion];
-  if (!format) return fail('unknown-version', `Unknown link format ${linkVersion}.`, { version: linkVersion });
+  if (!format) return fail('unknown-version', { version: linkVersion });
   const read = format(fragment.slice(dot + 1));
   if (!read.ok) return read.result;
   const { payload, checksum } = read;
-  if (payload === '') return fail('empty', 'The link has no setup in it.');
+  if (payload === '') return fail('link-empty', { afterVersion: 1 });
   if (payload.length > LINK_LIMITS.payloadChars) {
-    return fail(
-      'too-large',
-      `The link is too long (${payload.length} characters; at most ${LINK_LIMITS.payloadChars}).`,
-      {
-        length: payload.length,
-        max: LINK_LIMITS.payloadChars,
-      },
-    );
+    return fail('link-too-long', { length: payload.length, max: LINK_LIMITS.payloadChars });
   }
   if (!PAYLOAD_CHARS.test(payload)) {
     const bad = [...payload].find((c) => !PAYLOAD_CHARS.test(c)) ?? '';
-    return fail(
-      'malformed',
-      `The link is damaged: it contains the character ${JSON.stringify(bad)}, which no ClozeLab link has.`,
-      { reason: 'char', char: bad },
-    );
+    return fail('link-bad-character', { char: bad });
   }
 
   let json: string | null;
@@ -254,42 +187,23 @@ export function decodeShareFragment(hash: string): LinkDecode {
     json = null;
   }
   if (json === null || json === '') {
-    return fail(
-      'damaged',
-      'The link is damaged or incomplete: its content could not be unpacked. Ask for the link again, or copy all of it.',
-    );
+    return fail('damaged', {});
   }
   if (json.length > LINK_LIMITS.jsonChars) {
-    return fail(
-      'too-large',
-      `The link unpacks to too much data (${json.length} characters; at most ${LINK_LIMITS.jsonChars}).`,
-      {
-        length: json.length,
-        max: LINK_LIMITS.jsonChars,
-      },
-    );
+    return fail('link-too-much-data', { length: json.length, max: LINK_LIMITS.jsonChars });
   }
   if (checksum !== null && linkChecksum(json) !== checksum) {
-    return fail(
-      'checksum',
-      'The link was cut short or changed on its way: its checksum does not match its content. Ask for the link again, or copy all of it.',
-    );
+    return fail('checksum', {});
   }
   let raw: unknown;
   try {
     raw = JSON.parse(json);
   } catch {
-    return fail('not-json', 'The link is damaged or incomplete: it does not contain a ClozeLab setup.');
+    return fail('not-json', {});
   }
   const parsed = parseSetup(raw);
   if (!parsed.ok) {
-    const first = parsed.errors[0];
-    return fail(
-      'invalid-setup',
-      `The link's setup is not valid${first ? ` (${first.path}: ${first.message})` : ''}.`,
-      { count: parsed.errors.length },
-      parsed.errors,
-    );
+    return fail('invalid-setup', { count: parsed.errors.length }, parsed.errors);
   }
   const setupVersion =
     typeof (raw as { version?: unknown }).version === 'number'

@@ -12,10 +12,14 @@
 //                    literally (so "C:\path" stays "C:\path"); a backslash at the very end, too.
 // Spaces inside the brackets are ignored: [ X | lower ] is [X|lower]. A slot cannot span lines.
 //
-// Errors are values (never exceptions), each with a source span [start, end) in UTF-16 offsets.
+// Errors are values (never exceptions), each with a source span [start, end) in UTF-16 offsets;
+// their words come from the message catalogs (src/core/messages).
 
+import { issue, type Issue, type IssueParams, type TemplateErrorCode, type TemplateWarningCode } from './issues.ts';
 import { lineIndex } from './positions';
 import type { PromptPart, RenderedPrompt, Span } from './types.ts';
+
+export type { TemplateErrorCode, TemplateWarningCode } from './issues.ts';
 
 export type SlotModifier = 'lower' | 'nopunct';
 export const SLOT_MODIFIERS: readonly SlotModifier[] = ['lower', 'nopunct'];
@@ -36,41 +40,9 @@ export interface Template {
   slots: string[];
 }
 
-export type TemplateErrorCode =
-  | 'empty-template'
-  | 'missing-mask'
-  | 'duplicate-mask'
-  | 'unknown-slot'
-  | 'empty-slot'
-  | 'unclosed-bracket'
-  | 'stray-bracket'
-  | 'unknown-modifier'
-  | 'mask-modifier'
-  | 'mixed-inputs';
-
-export type TemplateWarningCode =
-  /** No [X] at all: every input gets the same prompt, so the same prediction. */
-  | 'no-input-slot'
-  /** Numbered inputs with a hole, e.g. [X1] and [X3] but no [X2]. */
-  | 'slot-gap'
-  /** The same modifier twice on one slot (harmless). */
-  | 'duplicate-modifier'
-  /** Literal "<mask>" or "\[MASK\]" in the template text: a tokenizer may turn it into a real mask token. */
-  | 'literal-mask-token';
-
-export interface TemplateIssue<C extends string = string> {
-  code: C;
-  severity: 'error' | 'warning';
-  /** English message. */
-  message: string;
-  span: Span;
-  /**
-   * The values the message names, for translated messages (src/ui/i18n): `line` and `column`
-   * (1-based) and `multiline` (1 when the template has several lines) for positioned issues, plus
-   * e.g. `name`, `slot`, `modifier`, `hint`.
-   */
-  params?: Record<string, string | number>;
-}
+/** A template problem; template problems always have a span. */
+export type TemplateIssue<C extends TemplateErrorCode | TemplateWarningCode = TemplateErrorCode | TemplateWarningCode> =
+  Issue<C> & { span: Span };
 export type TemplateError = TemplateIssue<TemplateErrorCode>;
 export type TemplateWarning = TemplateIssue<TemplateWarningCode>;
 
@@ -86,25 +58,10 @@ export function offsetToLineColumn(source: string, offset: number): { line: numb
   return lineIndex(source).at(offset);
 }
 
-/** "character 12" for one-line sources, "line 2, character 5" otherwise (1-based, for messages). */
-export function describePosition(source: string, offset: number): string {
-  return positionDescriber(source)(offset);
-}
-
-/** describePosition for many offsets of one source, with the line index built once. */
-function positionDescriber(source: string): (offset: number) => string {
-  const index = lineIndex(source);
-  return (offset) => {
-    const { line, column } = index.at(offset);
-    return index.lines > 1 ? `line ${line}, character ${column}` : `character ${column}`;
-  };
-}
-
 // ---------------------------------------------------------------------------------------------
 // Parsing
 
 const INPUT_SLOT = /^X(?:[1-9][0-9]*)?$/;
-const SLOT_HELP = 'Use [X] (or [X1], [X2], …) for inputs and [Z] for the answer.';
 
 function shown(name: string): string {
   return name.length > 24 ? name.slice(0, 21) + '…' : name;
@@ -121,23 +78,11 @@ export function compareSlots(a: string, b: string): number {
 
 const MASK_LIKE = /^(MASK|BLANK|ANSWER|LABEL|_+)$/;
 
-function unknownSlotMessage(name: string, where: string): string {
-  const upper = name.toUpperCase();
-  if (MASK_LIKE.test(upper)) {
-    return `[${shown(name)}] at ${where} is not a slot. Write [Z] where the model should fill in the answer; ClozeLab puts the model's own mask token there.`;
-  }
-  if (name === 'z') return `Unknown slot [z] at ${where}. Slot names are upper-case: write [Z] for the answer.`;
-  if (/^x(?:[1-9][0-9]*)?$/.test(name)) {
-    return `Unknown slot [${name}] at ${where}. Slot names are upper-case: write [${upper}].`;
-  }
-  if (/^X0[0-9]*$/.test(name)) {
-    return `Unknown slot [${name}] at ${where}. Inputs are numbered from 1 without leading zeros: [X1], [X2], …`;
-  }
-  return `Unknown slot [${shown(name)}] at ${where}. ${SLOT_HELP} To write a literal bracket, type \\[ or \\].`;
-}
-
-/** Which advice an unknown slot's message gives: 'mask' ([MASK] → [Z]), 'case' ([z], [x1]), 'zero' ([X01]), 'other'. */
-function unknownSlotHint(name: string): string {
+/**
+ * What an unknown slot name looks like, so that its message can say what to write instead: a mask
+ * ([MASK], [blank] → [Z]), a slot in the wrong case ([z], [x1]), a leading zero ([X01]), or other.
+ */
+export function unknownSlotAdvice(name: string): 'mask' | 'case' | 'zero' | 'other' {
   if (MASK_LIKE.test(name.toUpperCase())) return 'mask';
   if (name === 'z' || /^x(?:[1-9][0-9]*)?$/.test(name)) return 'case';
   if (/^X0[0-9]*$/.test(name)) return 'zero';
@@ -179,26 +124,18 @@ export function parseTemplate(text: string): TemplateParse {
   const source = String(text ?? '');
   const errors: TemplateError[] = [];
   const warnings: TemplateWarning[] = [];
-  const err = (code: TemplateErrorCode, message: string, span: Span, params?: Record<string, string | number>) =>
-    errors.push({ code, severity: 'error', message, span, ...(params ? { params } : {}) });
-  const warn = (code: TemplateWarningCode, message: string, span: Span, params?: Record<string, string | number>) =>
-    warnings.push({ code, severity: 'warning', message, span, ...(params ? { params } : {}) });
-  // Line and column of an offset, for translated messages.
+  // (The casts only add what `issue` can't know for a generic code: a template issue has a span.)
+  const err = <C extends TemplateErrorCode>(code: C, span: Span, params: IssueParams<C>) =>
+    errors.push(issue(code, 'error', params, span) as TemplateError);
+  const warn = <C extends TemplateWarningCode>(code: C, span: Span, params: IssueParams<C>) =>
+    warnings.push(issue(code, 'warning', params, span) as TemplateWarning);
   // One line index for every position this parse reports: many problems stay linear in the source.
   const index = lineIndex(source);
   const multiline = index.lines > 1 ? 1 : 0;
-  const at = (offset: number) => ({ ...index.at(offset), multiline });
-  const describe = positionDescriber(source);
+  const at = (offset: number) => ({ ...index.at(offset), multiline }) as const;
 
   if (source.trim() === '') {
-    err(
-      'empty-template',
-      'The template is empty. Write a sentence with [X] for the input and [Z] for the answer, e.g. "[X] It was [Z]."',
-      {
-        start: 0,
-        end: source.length,
-      },
-    );
+    err('empty-template', { start: 0, end: source.length }, {});
     return { ok: false, errors, warnings };
   }
 
@@ -228,15 +165,7 @@ export function parseTemplate(text: string): TemplateParse {
       continue;
     }
     if (c === ']') {
-      err(
-        'stray-bracket',
-        `Unexpected "]" at ${describe(i)} without a matching "[". To write a literal bracket, type \\].`,
-        {
-          start: i,
-          end: i + 1,
-        },
-        at(i),
-      );
+      err('stray-bracket', { start: i, end: i + 1 }, at(i));
       i += 1;
       continue;
     }
@@ -249,19 +178,13 @@ export function parseTemplate(text: string): TemplateParse {
     let j = i + 1;
     while (j < n && source[j] !== ']' && source[j] !== '[' && source[j] !== '\n') j++;
     if (j >= n || source[j] !== ']') {
-      err(
-        'unclosed-bracket',
-        `The "[" at ${describe(i)} is never closed. Close the slot with "]" (e.g. [X]), or type \\[ for a literal bracket.`,
-        { start: i, end: i + 1 },
-        at(i),
-      );
+      err('unclosed-bracket', { start: i, end: i + 1 }, at(i));
       buf += '['; // recover: treat as text
       i += 1;
       continue;
     }
     flush(i);
     const span = { start: i, end: j + 1 };
-    const where = describe(i);
     const pieces = splitSlot(source, i + 1, j);
     const name = pieces[0]!.text;
     const mods = pieces.slice(1);
@@ -271,11 +194,7 @@ export function parseTemplate(text: string): TemplateParse {
         const last = mods[mods.length - 1]!;
         err(
           'mask-modifier',
-          `The answer slot [Z] at ${where} takes no modifiers; write just [Z].`,
-          {
-            start: Math.min(first.start, span.end - 1),
-            end: Math.max(last.end, first.start + 1),
-          },
+          { start: Math.min(first.start, span.end - 1), end: Math.max(last.end, first.start + 1) },
           at(i),
         );
       }
@@ -283,57 +202,32 @@ export function parseTemplate(text: string): TemplateParse {
     } else if (INPUT_SLOT.test(name)) {
       const modifiers: SlotModifier[] = [];
       for (const m of mods) {
+        const modSpan = { start: m.start, end: m.end };
         if (m.text === '') {
-          err(
-            'unknown-modifier',
-            `Empty modifier after "|" in [${name}…] at ${where}. Available modifiers: lower, nopunct.`,
-            {
-              start: m.start,
-              end: m.end,
-            },
-            { ...at(i), slot: name, modifier: '' },
-          );
+          err('unknown-modifier', modSpan, { ...at(i), slot: name, modifier: '', suggestion: '' });
         } else if ((SLOT_MODIFIERS as readonly string[]).includes(m.text)) {
           const mod = m.text as SlotModifier;
           if (modifiers.includes(mod)) {
-            warn(
-              'duplicate-modifier',
-              `The modifier "${mod}" appears twice in [${name}…] at ${where}; once is enough.`,
-              {
-                start: m.start,
-                end: m.end,
-              },
-              { ...at(i), slot: name, modifier: mod },
-            );
+            warn('duplicate-modifier', modSpan, { ...at(i), slot: name, modifier: mod });
           } else modifiers.push(mod);
         } else {
-          const lowerHint = (SLOT_MODIFIERS as readonly string[]).includes(m.text.toLowerCase())
-            ? ` Modifiers are lower-case: "${m.text.toLowerCase()}".`
-            : '';
-          err(
-            'unknown-modifier',
-            `Unknown modifier "${shown(m.text)}" in [${name}…] at ${describe(m.start)}.${lowerHint} Available modifiers: lower (lowercase the first letter), nopunct (drop final punctuation).`,
-            { start: m.start, end: m.end },
-            { ...at(m.start), slot: name, modifier: shown(m.text), suggestion: lowerHint ? m.text.toLowerCase() : '' },
-          );
+          const lower = m.text.toLowerCase();
+          err('unknown-modifier', modSpan, {
+            ...at(m.start),
+            slot: name,
+            modifier: shown(m.text),
+            suggestion: (SLOT_MODIFIERS as readonly string[]).includes(lower) ? lower : '',
+          });
         }
       }
       nodes.push({ kind: 'input', slot: name, modifiers, span });
     } else if (name === '') {
-      err(
-        'empty-slot',
-        `Empty brackets "[]" at ${where}. ${SLOT_HELP} To write literal brackets, type \\[\\].`,
-        span,
-        at(i),
-      );
+      err('empty-slot', span, at(i));
     } else {
+      const advice = unknownSlotAdvice(name);
       // [MASK], [z], … already tell the user to write [Z]: don't also report the missing [Z].
-      if (name === 'z' || MASK_LIKE.test(name.toUpperCase())) maskSuggested = true;
-      err('unknown-slot', unknownSlotMessage(name, where), span, {
-        ...at(i),
-        name: shown(name),
-        hint: unknownSlotHint(name),
-      });
+      if (advice === 'mask' || name === 'z') maskSuggested = true;
+      err('unknown-slot', span, { ...at(i), name: shown(name), advice });
     }
     i = j + 1;
   }
@@ -341,49 +235,21 @@ export function parseTemplate(text: string): TemplateParse {
 
   // Whole-template checks.
   const masks = nodes.filter((x) => x.kind === 'mask');
-  if (masks.length === 0 && !maskSuggested) {
-    err(
-      'missing-mask',
-      `The template has no answer slot. Add [Z] where the model should fill in the answer, e.g. "[X] It was [Z]."`,
-      {
-        start: 0,
-        end: n,
-      },
-    );
-  }
-  for (const extra of masks.slice(1)) {
-    err(
-      'duplicate-mask',
-      `[Z] appears more than once: the second one is at ${describe(extra.span.start)}. A template has exactly one answer slot.`,
-      extra.span,
-      at(extra.span.start),
-    );
-  }
+  if (masks.length === 0 && !maskSuggested) err('missing-mask', { start: 0, end: n }, {});
+  for (const extra of masks.slice(1)) err('duplicate-mask', extra.span, at(extra.span.start));
   const inputs = nodes.filter((x): x is Extract<TemplateNode, { kind: 'input' }> => x.kind === 'input');
   const firstPlain = inputs.find((x) => x.slot === 'X');
   const firstNumbered = inputs.find((x) => x.slot !== 'X');
   if (firstPlain && firstNumbered) {
     const later = firstPlain.span.start > firstNumbered.span.start ? firstPlain : firstNumbered;
     const earlier = later === firstPlain ? firstNumbered : firstPlain;
-    err(
-      'mixed-inputs',
-      `[${later.slot}] at ${describe(later.span.start)} is mixed with [${earlier.slot}] used earlier, so it's unclear which input is which. Use either one input [X], or numbered inputs [X1], [X2], … — not both.`,
-      later.span,
-      { ...at(later.span.start), slot: later.slot, other: earlier.slot },
-    );
+    err('mixed-inputs', later.span, { ...at(later.span.start), slot: later.slot, other: earlier.slot });
   }
 
   const slots = [...new Set(inputs.map((x) => x.slot))].sort(compareSlots);
   if (errors.length === 0) {
     if (slots.length === 0) {
-      warn(
-        'no-input-slot',
-        'The template has no input slot [X], so every example gets the same prompt and the same prediction.',
-        {
-          start: 0,
-          end: n,
-        },
-      );
+      warn('no-input-slot', { start: 0, end: n }, {});
     } else if (slots[0] !== 'X') {
       const numbers = slots.map(slotNumber);
       const max = numbers[numbers.length - 1]!;
@@ -391,15 +257,7 @@ export function parseTemplate(text: string): TemplateParse {
       for (let k = 1; k <= max; k++) if (!numbers.includes(k)) missing.push(`[X${k}]`);
       if (missing.length > 0) {
         const gapSpan = inputs.find((x) => x.slot === `X${max}`)!.span;
-        warn(
-          'slot-gap',
-          `The template uses [X${max}] but not ${missing.join(', ')}; those inputs will be ignored. Did you mean to number them consecutively?`,
-          gapSpan,
-          {
-            slot: `X${max}`,
-            missing: missing.join(', '),
-          },
-        );
+        warn('slot-gap', gapSpan, { slot: `X${max}`, missing: missing.join(', ') });
       }
     }
   }
@@ -408,7 +266,6 @@ export function parseTemplate(text: string): TemplateParse {
     while (found >= 0) {
       warn(
         'literal-mask-token',
-        `"${literal.replace(/\\/g, '')}" at ${describe(found)} is plain text here, but the model's tokenizer may read it as a real mask token. Use [Z] for the answer slot, or reword it.`,
         { start: found, end: found + literal.length },
         { ...at(found), literal: literal.replace(/\\/g, '') },
       );

@@ -10,10 +10,21 @@
 //   backslash, \n \t \r the control characters; any other backslash is kept literally.
 // - An empty item between commas (e.g. a trailing comma) is ignored with a warning.
 //
-// Errors are values with severity, 1-based line/column and a source span [start, end).
+// Errors are values with a severity, a source span [start, end) and (for issues at a place in the
+// text) the 1-based line and column in their params; their words come from src/core/messages.
 
+import {
+  issue,
+  VERBALIZER_ISSUES,
+  type Issue,
+  type IssueParams,
+  type ResolutionIssueCode,
+  type VerbalizerIssueCode,
+} from './issues.ts';
 import { lineIndex } from './positions';
 import type { Span, TokenizerKind, WordTokenization } from './types.ts';
+
+export type { ResolutionIssueCode, Severity, VerbalizerIssueCode } from './issues.ts';
 
 export interface VerbalizerLabel {
   label: string;
@@ -23,35 +34,8 @@ export interface Verbalizer {
   labels: VerbalizerLabel[];
 }
 
-export type Severity = 'error' | 'warning' | 'info';
-
-export type VerbalizerIssueCode =
-  | 'empty-verbalizer' // error: no labels at all
-  | 'missing-colon' // error: a line without "label:"
-  | 'empty-label' // error: ": great"
-  | 'duplicate-label' // error: at the second occurrence
-  | 'no-words' // error: "positive:"
-  | 'duplicate-word' // error: same word twice under one label (at the second occurrence)
-  | 'shared-word' // warning: the same word under two labels (at the later one)
-  | 'single-label' // warning: one label always wins
-  | 'empty-word' // warning: empty item between commas, ignored
-  | 'unclosed-quote' // error
-  | 'unexpected-text' // error: text after a closing quote, or a stray quote/colon in a bare word
-  | 'too-large' // error: more text than a verbalizer may have
-  | 'over-limit'; // error: more labels or words, or a longer label or word, than a setup may hold (VERBALIZER_LIMITS)
-
-export interface VerbalizerIssue {
-  code: VerbalizerIssueCode;
-  severity: 'error' | 'warning';
-  message: string;
-  /** 1-based. */
-  line: number;
-  /** 1-based. */
-  column: number;
-  span: Span;
-  /** The values the message names (label, word, …), for translated messages (src/ui/i18n). */
-  params?: Record<string, string | number>;
-}
+/** A verbalizer problem, at a span of the text (the whole text for 'empty-verbalizer', …). */
+export type VerbalizerIssue = Issue<VerbalizerIssueCode> & { span: Span };
 
 export type VerbalizerParse =
   | { ok: true; verbalizer: Verbalizer; warnings: VerbalizerIssue[] }
@@ -67,6 +51,14 @@ export const MAX_VERBALIZER_CHARS = 100_000;
  */
 export const VERBALIZER_LIMITS = Object.freeze({ labels: 100, labelChars: 100, wordsPerLabel: 50, wordChars: 100 });
 
+/** Reports an issue; the line and column of the span's start are added for issues at a place. */
+type Report = <C extends VerbalizerIssueCode>(
+  code: C,
+  severity: 'error' | 'warning',
+  span: Span,
+  params: Omit<IssueParams<C>, 'line' | 'column'>,
+) => void;
+
 interface Item {
   value: string;
   quoted: boolean;
@@ -78,14 +70,7 @@ function lexLine(
   source: string,
   lineStart: number,
   lineEnd: number,
-  report: (
-    code: VerbalizerIssueCode,
-    severity: 'error' | 'warning',
-    message: string,
-    span: Span,
-    whole?: boolean,
-    params?: Record<string, string | number>,
-  ) => void,
+  report: Report,
 ): { label: Item | null; words: Item[]; colon: boolean; blank: boolean; failed: boolean } {
   const words: Item[] = [];
   let label: Item | null = null;
@@ -128,10 +113,7 @@ function lexLine(
       }
       const end = i;
       if (!closed) {
-        report('unclosed-quote', 'error', 'This quote is never closed. Close it with " on the same line.', {
-          start,
-          end: start + 1,
-        });
+        report('unclosed-quote', 'error', { start, end: start + 1 }, {});
         failed = true;
         return { value, quoted: true, span: { start, end } };
       }
@@ -143,12 +125,7 @@ function lexLine(
         report(
           'unexpected-text',
           'error',
-          `Unexpected text after the closing quote. Separate words with commas${inLabel ? ', and end the label with ":"' : ''}.`,
-          {
-            start: i,
-            end: e,
-          },
-          false,
+          { start: i, end: e },
           { kind: inLabel ? 'after-quote-label' : 'after-quote' },
         );
         failed = true;
@@ -160,30 +137,10 @@ function lexLine(
       const ch = source[i]!;
       if (ch === ',' || ch === '#' || (inLabel && ch === ':')) break;
       if (ch === '"') {
-        report(
-          'unexpected-text',
-          'error',
-          'A quote inside a word. Put the whole word in quotes ("…") and write \\" for a quote inside it.',
-          {
-            start: i,
-            end: i + 1,
-          },
-          false,
-          { kind: 'quote' },
-        );
+        report('unexpected-text', 'error', { start: i, end: i + 1 }, { kind: 'quote' });
         failed = true;
       } else if (ch === ':') {
-        report(
-          'unexpected-text',
-          'error',
-          'A second ":" on this line. Only the label ends with ":"; put a word containing ":" in quotes.',
-          {
-            start: i,
-            end: i + 1,
-          },
-          false,
-          { kind: 'colon' },
-        );
+        report('unexpected-text', 'error', { start: i, end: i + 1 }, { kind: 'colon' });
         failed = true;
       }
       i++;
@@ -230,38 +187,17 @@ export function parseVerbalizer(text: string): VerbalizerParse {
   const issues: VerbalizerIssue[] = [];
   const index = lineIndex(source);
   const { lineStarts } = index;
-  const position = (offset: number) => index.at(offset);
   // Messages name the line and column, except for issues about the whole verbalizer.
-  const report = (
-    code: VerbalizerIssueCode,
-    severity: 'error' | 'warning',
-    message: string,
-    span: Span,
-    whole = false,
-    params?: Record<string, string | number>,
-  ) => {
-    const { line, column } = position(span.start);
-    issues.push({
-      code,
-      severity,
-      message: whole ? message : `Line ${line}, column ${column}: ${message}`,
-      line,
-      column,
-      span,
-      params: { ...params, whole: whole ? 1 : 0 },
-    });
+  const report: Report = (code, severity, span, params) => {
+    const located = 'line' in VERBALIZER_ISSUES[code] ? { ...params, ...index.at(span.start) } : params;
+    issues.push(issue(code, severity, located as IssueParams<typeof code>, span) as VerbalizerIssue);
   };
 
   if (source.length > MAX_VERBALIZER_CHARS) {
     report(
-      'too-large',
+      'verbalizer-too-large',
       'error',
-      `The verbalizer is too long (${source.length} characters; at most ${MAX_VERBALIZER_CHARS}).`,
-      {
-        start: 0,
-        end: source.length,
-      },
-      true,
+      { start: 0, end: source.length },
       { length: source.length, max: MAX_VERBALIZER_CHARS },
     );
     return { ok: false, errors: issues, warnings: [] };
@@ -281,67 +217,29 @@ export function parseVerbalizer(text: string): VerbalizerParse {
     if (!lexed.colon) {
       if (lexed.failed) continue;
       const span = lexed.label!.span;
-      report(
-        'missing-colon',
-        'error',
-        `"${short(lexed.label!.value)}" has no ":". Write a label, a colon, then its words, e.g. "positive: great, good".`,
-        span,
-        false,
-        {
-          text: short(lexed.label!.value),
-        },
-      );
+      report('missing-colon', 'error', span, { text: short(lexed.label!.value) });
       continue;
     }
     const labelItem = lexed.label!;
     const label = labelItem.value;
     let labelOk = true;
     if (label.trim() === '') {
-      report('empty-label', 'error', 'The label name before ":" is empty. Write e.g. "positive: great, good".', {
-        start: labelItem.span.start,
-        end: labelItem.span.end,
-      });
+      report('empty-label', 'error', labelItem.span, {});
       labelOk = false;
     } else if (labelSeen.has(label)) {
-      report(
-        'duplicate-label',
-        'error',
-        `The label "${short(label)}" is defined twice. Put all its words on one line.`,
-        labelItem.span,
-        false,
-        { label: short(label) },
-      );
+      report('duplicate-label', 'error', labelItem.span, { label: short(label) });
       labelOk = false;
     } else if (label.length > VERBALIZER_LIMITS.labelChars) {
-      report(
-        'over-limit',
-        'error',
-        `The label "${short(label)}" is too long (${label.length} characters; at most ${VERBALIZER_LIMITS.labelChars}).`,
-        labelItem.span,
-        false,
-        {
-          kind: 'label-chars',
-          label: short(label),
-          length: label.length,
-          max: VERBALIZER_LIMITS.labelChars,
-        },
-      );
+      report('label-too-long', 'error', labelItem.span, {
+        label: short(label),
+        length: label.length,
+        max: VERBALIZER_LIMITS.labelChars,
+      });
       labelOk = false;
     } else if (labels.length >= VERBALIZER_LIMITS.labels) {
       // Reported once, at the first label too many.
       if (!tooManyLabels)
-        report(
-          'over-limit',
-          'error',
-          `Too many labels: at most ${VERBALIZER_LIMITS.labels}. "${short(label)}" and the labels after it are one too many.`,
-          labelItem.span,
-          false,
-          {
-            kind: 'labels',
-            label: short(label),
-            max: VERBALIZER_LIMITS.labels,
-          },
-        );
+        report('too-many-labels', 'error', labelItem.span, { label: short(label), max: VERBALIZER_LIMITS.labels });
       tooManyLabels = true;
       labelOk = false;
     }
@@ -349,56 +247,29 @@ export function parseVerbalizer(text: string): VerbalizerParse {
     const wordSpans: Span[] = [];
     for (const w of lexed.words) {
       if (!w.quoted && w.value === '') {
-        if (lexed.words.length > 1)
-          report('empty-word', 'warning', 'Empty word between commas (ignored).', w.span, false, { quoted: 0 });
+        if (lexed.words.length > 1) report('empty-word', 'warning', w.span, { quoted: 0 });
         continue;
       }
       if (w.value === '') {
-        report('empty-word', 'warning', 'Empty quoted word "" (ignored).', w.span, false, { quoted: 1 });
+        report('empty-word', 'warning', w.span, { quoted: 1 });
         continue;
       }
       if (w.value.length > VERBALIZER_LIMITS.wordChars) {
-        report(
-          'over-limit',
-          'error',
-          `The word "${short(w.value)}" is too long (${w.value.length} characters; at most ${VERBALIZER_LIMITS.wordChars}).`,
-          w.span,
-          false,
-          {
-            kind: 'word-chars',
-            word: short(w.value),
-            length: w.value.length,
-            max: VERBALIZER_LIMITS.wordChars,
-          },
-        );
+        report('word-too-long', 'error', w.span, {
+          word: short(w.value),
+          length: w.value.length,
+          max: VERBALIZER_LIMITS.wordChars,
+        });
         labelOk = false;
         continue;
       }
       if (words.length === VERBALIZER_LIMITS.wordsPerLabel) {
-        report(
-          'over-limit',
-          'error',
-          `Too many words for "${short(label)}": at most ${VERBALIZER_LIMITS.wordsPerLabel}.`,
-          w.span,
-          false,
-          {
-            kind: 'words',
-            label: short(label),
-            max: VERBALIZER_LIMITS.wordsPerLabel,
-          },
-        );
+        report('too-many-words', 'error', w.span, { label: short(label), max: VERBALIZER_LIMITS.wordsPerLabel });
         labelOk = false;
         break;
       }
       if (words.includes(w.value)) {
-        report(
-          'duplicate-word',
-          'error',
-          `"${short(w.value)}" is listed twice for "${short(label)}". Remove one.`,
-          w.span,
-          false,
-          { word: short(w.value), label: short(label) },
-        );
+        report('duplicate-word', 'error', w.span, { word: short(w.value), label: short(label) });
         labelOk = false;
         continue;
       }
@@ -406,16 +277,7 @@ export function parseVerbalizer(text: string): VerbalizerParse {
       wordSpans.push(w.span);
     }
     if (words.length === 0 && !lexed.failed) {
-      report(
-        'no-words',
-        'error',
-        `The label "${short(label)}" has no words. List at least one after ":", e.g. "${short(label) || 'positive'}: great".`,
-        labelItem.span,
-        false,
-        {
-          label: short(label),
-        },
-      );
+      report('no-words', 'error', labelItem.span, { label: short(label) });
       labelOk = false;
     }
     if (!labelOk || lexed.failed) {
@@ -425,17 +287,7 @@ export function parseVerbalizer(text: string): VerbalizerParse {
     words.forEach((w, k) => {
       const owner = wordOwner.get(w);
       if (owner !== undefined && owner !== label) {
-        report(
-          'shared-word',
-          'warning',
-          `"${short(w)}" is also a word for "${short(owner)}"; it adds the same score to both labels.`,
-          wordSpans[k]!,
-          false,
-          {
-            word: short(w),
-            other: short(owner),
-          },
-        );
+        report('shared-word', 'warning', wordSpans[k]!, { word: short(w), other: short(owner) });
       } else if (owner === undefined) wordOwner.set(w, label);
     });
     labelSeen.set(label, labels.length);
@@ -444,28 +296,9 @@ export function parseVerbalizer(text: string): VerbalizerParse {
 
   const hasErrors = issues.some((x) => x.severity === 'error');
   if (labelSeen.size === 0 && !hasErrors) {
-    report(
-      'empty-verbalizer',
-      'error',
-      'No labels yet. Write one label per line, e.g. "positive: great, good" and "negative: terrible, bad".',
-      {
-        start: 0,
-        end: source.length,
-      },
-      true,
-    );
+    report('empty-verbalizer', 'error', { start: 0, end: source.length }, {});
   } else if (labels.length === 1 && !hasErrors) {
-    report(
-      'single-label',
-      'warning',
-      `Only one label ("${short(labels[0]!.label)}"): it will always be predicted. Add at least one more label.`,
-      {
-        start: 0,
-        end: source.length,
-      },
-      true,
-      { label: short(labels[0]!.label) },
-    );
+    report('single-label', 'warning', { start: 0, end: source.length }, { label: short(labels[0]!.label) });
   }
 
   issues.sort((a, b) => a.span.start - b.span.start);
@@ -532,17 +365,8 @@ export interface ResolvedWord {
   status: WordStatus;
 }
 
-export type ResolutionIssueCode = 'multi-token' | 'unknown-token' | 'empty-tokenization' | 'same-tokens';
-
-export interface ResolutionIssue {
-  code: ResolutionIssueCode;
-  severity: Severity;
-  label: string;
-  word: string;
-  message: string;
-  /** More values the message names (token count, pieces, the other word), for translated messages. */
-  params?: Record<string, string | number>;
-}
+/** A label word that this model's tokenizer splits, doesn't know, or can't tell from another word. */
+export type ResolutionIssue = Issue<ResolutionIssueCode>;
 
 export interface Resolution {
   words: ResolvedWord[];
@@ -571,31 +395,11 @@ function buildResolution(v: Verbalizer, forms: WordTokenization[]): Resolution {
       words.push({ label: l.label, word, form, status });
       const pieces = form.pieces.join(' ');
       if (status === 'multi') {
-        issues.push({
-          code: 'multi-token',
-          severity: 'info',
-          label: l.label,
-          word,
-          message: `"${word}" is ${form.ids.length} tokens for this model (${pieces}); it is scored over ${form.ids.length} masks.`,
-          params: { n: form.ids.length, pieces },
-        });
+        issues.push(issue('multi-token', 'info', { label: l.label, word, n: form.ids.length, pieces }));
       } else if (status === 'unknown') {
-        issues.push({
-          code: 'unknown-token',
-          severity: 'error',
-          label: l.label,
-          word,
-          message: `"${word}" contains a token this model doesn't know (${pieces}); it is left out of the score. Pick another word.`,
-          params: { pieces },
-        });
+        issues.push(issue('unknown-token', 'error', { label: l.label, word, pieces }));
       } else if (status === 'empty') {
-        issues.push({
-          code: 'empty-tokenization',
-          severity: 'error',
-          label: l.label,
-          word,
-          message: `"${word}" gives no tokens for this model; it is left out of the score.`,
-        });
+        issues.push(issue('empty-tokenization', 'error', { label: l.label, word }));
       }
     }
   }
@@ -606,17 +410,15 @@ function buildResolution(v: Verbalizer, forms: WordTokenization[]): Resolution {
     const key = w.form.ids.join(',');
     const prev = seen.get(key);
     if (prev) {
-      issues.push({
-        code: 'same-tokens',
-        severity: 'warning',
-        label: w.label,
-        word: w.word,
-        message:
-          prev.label === w.label
-            ? `"${w.word}" and "${prev.word}" are the same tokens for this model, so "${w.label}" counts that word twice.`
-            : `"${w.word}" (${w.label}) and "${prev.word}" (${prev.label}) are the same tokens for this model, so they can't tell the labels apart.`,
-        params: { other: prev.word, otherLabel: prev.label, sameLabel: prev.label === w.label ? 1 : 0 },
-      });
+      issues.push(
+        issue('same-tokens', 'warning', {
+          label: w.label,
+          word: w.word,
+          other: prev.word,
+          otherLabel: prev.label,
+          sameLabel: prev.label === w.label ? 1 : 0,
+        }),
+      );
     } else seen.set(key, w);
   }
   return { words, issues };

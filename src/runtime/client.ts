@@ -4,8 +4,10 @@
 import type { PromptScores, RenderedPrompt, WordTokenization } from '../core/types.ts';
 import type { LabelWordStatsArgs, LabelWordStatsResult } from '../core/label-search.ts';
 import { RuntimeError } from './errors.ts';
+import { LANE_DEFAULTS } from './protocol.ts';
 import type {
   CacheStatus,
+  LanedOp,
   DeviceChoice,
   DtypeChoice,
   LoadProgress,
@@ -65,8 +67,16 @@ export class RuntimeClient {
   constructor(private readonly createWorker: WorkerFactory) {}
 
   /** Loads a model (replacing the current one). Progress arrives through onProgress/onEvent. */
-  load(source: ModelSource, options: { dtype?: DtypeChoice; device?: DeviceChoice } = {}): RequestPromise<LoadResult> {
-    return this.request('load', { source, dtype: options.dtype, device: options.device });
+  load(
+    source: ModelSource,
+    options: { dtype?: DtypeChoice; device?: DeviceChoice; rowQuant?: boolean } = {},
+  ): RequestPromise<LoadResult> {
+    return this.request('load', {
+      source,
+      dtype: options.dtype,
+      device: options.device,
+      ...(options.rowQuant === false ? { rowQuant: false } : {}),
+    });
   }
 
   /** Tokenizes label words exactly as given (no special tokens); one result per text. */
@@ -88,13 +98,7 @@ export class RuntimeClient {
     tokenIds: number[],
     options: ClientScoreOptions,
   ): RequestPromise<ScoreResult> {
-    const lane = options.lane ?? 'default';
-    const previous = this.lanes.get(lane);
-    if (previous !== undefined) {
-      // Settle the older request now; the worker skips its remaining batches.
-      this.settleError(previous, new RuntimeError('superseded', 'A newer request replaced this one.'));
-    }
-    const promise = this.request(
+    return this.requestInLane(
       'score',
       {
         prompts,
@@ -102,12 +106,9 @@ export class RuntimeClient {
         topK: options.topK,
         batchSize: options.batchSize,
         ...(options.cacheRows ? { cacheRows: true } : {}),
-        lane,
       },
-      { lane, signal: options.signal },
+      options,
     );
-    this.lanes.set(lane, promise.requestId);
-    return promise;
   }
 
   /** Cancels a request: its promise rejects with code 'cancelled'. Returns false if it had already settled. */
@@ -125,13 +126,7 @@ export class RuntimeClient {
     args: LabelWordStatsArgs,
     options: { lane?: string; signal?: AbortSignal } = {},
   ): RequestPromise<LabelWordStatsResult> {
-    const lane = options.lane ?? 'label-search';
-    const previous = this.lanes.get(lane);
-    if (previous !== undefined)
-      this.settleError(previous, new RuntimeError('superseded', 'A newer request replaced this one.'));
-    const promise = this.request('labelWordStats', { ...args, lane }, { lane, signal: options.signal });
-    this.lanes.set(lane, promise.requestId);
-    return promise;
+    return this.requestInLane('labelWordStats', args, options);
   }
 
   /** Cancels the unfinished request of a lane, if any. */
@@ -198,6 +193,24 @@ export class RuntimeClient {
   }
 
   // ---- internals ----
+
+  /**
+   * A request of a laned op (protocol.ts LANE_DEFAULTS): the lane's unfinished request is settled
+   * as superseded now (the worker skips its remaining work), and this one takes the lane.
+   */
+  private requestInLane<K extends LanedOp>(
+    op: K,
+    args: Omit<RequestArgs<K>, 'lane'>,
+    options: { lane?: string; signal?: AbortSignal },
+  ): RequestPromise<RuntimeOps[K]['result']> {
+    const lane = options.lane ?? LANE_DEFAULTS[op];
+    const previous = this.lanes.get(lane);
+    if (previous !== undefined)
+      this.settleError(previous, new RuntimeError('superseded', 'A newer request replaced this one.'));
+    const promise = this.request(op, { ...args, lane } as RequestArgs<K>, { lane, signal: options.signal });
+    this.lanes.set(lane, promise.requestId);
+    return promise;
+  }
 
   private request<K extends RuntimeOp>(
     op: K,

@@ -1,20 +1,9 @@
 // Typed, human-readable runtime failures. No Transformers.js / ONNX Runtime imports here: the
 // client (main thread) uses this file too.
+import type { RuntimeErrorCode } from '../core/issues.ts';
 
-export type RuntimeErrorCode =
-  | 'hub-unreachable'
-  | 'file-missing'
-  | 'not-masked-lm'
-  | 'corrupt-model'
-  | 'out-of-memory'
-  | 'webgpu-unavailable'
-  | 'cancelled'
-  | 'superseded'
-  | 'invalid-input'
-  | 'not-loaded'
-  | 'worker-restarted'
-  | 'worker-crashed'
-  | 'unknown';
+// The codes, and a summary of each in English and Chinese, are in the message catalogs (src/core).
+export type { RuntimeErrorCode } from '../core/issues.ts';
 
 /** The shape in which errors cross the worker boundary (structured-clone safe). */
 export interface SerializedRuntimeError {

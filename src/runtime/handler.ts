@@ -7,7 +7,7 @@ import { RuntimeError, toRuntimeError, type ErrorContext } from './errors.ts';
 import { clearModelCache, modelCacheStatus, type CacheLocation } from './cache.ts';
 import { registerLocalFiles } from './local-files.ts';
 import { collectLabelWordStats } from './vocab-stats.ts';
-import type { LoadProgress, RuntimeOp, RuntimeOps, WorkerRequest, WorkerResponse } from './protocol.ts';
+import type { LanedOp, LoadProgress, RuntimeOp, RuntimeOps, WorkerRequest, WorkerResponse } from './protocol.ts';
 
 export interface RuntimeHandlerOptions {
   /** Sends a message to the client (self.postMessage in the worker). */
@@ -106,7 +106,13 @@ export function createRuntimeHandler(options: RuntimeHandlerOptions): RuntimeHan
     };
     const promise = (async () => {
       if (old) await old.dispose(); // free the old model's memory first
-      return loadEngine(source, { dtype: msg.dtype, device: msg.device, signal: ctrl.signal, onProgress });
+      return loadEngine(source, {
+        dtype: msg.dtype,
+        device: msg.device,
+        ...(msg.rowQuant === false ? { rowQuant: false } : {}),
+        signal: ctrl.signal,
+        onProgress,
+      });
     })();
     const entry = {
       requestId,
@@ -138,8 +144,15 @@ export function createRuntimeHandler(options: RuntimeHandlerOptions): RuntimeHan
     }
   };
 
-  const handleScore = async (msg: Extract<WorkerRequest, { op: 'score' }>): Promise<void> => {
-    const { requestId, lane } = msg;
+  /**
+   * A laned op (protocol.ts LANE_DEFAULTS): supersedes the lane's unfinished request, runs `work`
+   * with a signal that a newer request or a cancel aborts, and leaves the lane when done.
+   */
+  const handleLaned = async <K extends LanedOp>(
+    msg: { op: K; requestId: number; lane: string },
+    work: (signal: AbortSignal) => Promise<RuntimeOps[K]['result']>,
+  ): Promise<void> => {
+    const { requestId, lane, op } = msg;
     const previous = lanes.get(lane);
     if (previous !== undefined && previous !== requestId) {
       abort(previous, new RuntimeError('superseded', 'A newer request replaced this one.'));
@@ -148,39 +161,11 @@ export function createRuntimeHandler(options: RuntimeHandlerOptions): RuntimeHan
     const ctrl = new AbortController();
     controllers.set(requestId, ctrl);
     try {
-      const e = await currentEngine();
-      const result = await e.scoreDetailed(msg.prompts, msg.tokenIds, {
-        topK: msg.topK,
-        batchSize: msg.batchSize,
-        cacheRows: msg.cacheRows === true,
-        signal: ctrl.signal,
-      });
+      const result = await work(ctrl.signal);
       if (ctrl.signal.aborted) throw ctrl.signal.reason;
-      reply('score', requestId, result);
+      reply(op, requestId, result);
     } catch (error) {
-      fail('score', requestId, error, { phase: 'score' }, ctrl.signal);
-    } finally {
-      controllers.delete(requestId);
-      if (lanes.get(lane) === requestId) lanes.delete(lane);
-    }
-  };
-
-  // Label-word search (vocab-stats.ts): same lane and cancellation rules as 'score'.
-  const handleLabelWordStats = async (msg: Extract<WorkerRequest, { op: 'labelWordStats' }>): Promise<void> => {
-    const { requestId, lane } = msg;
-    const previous = lanes.get(lane);
-    if (previous !== undefined && previous !== requestId) {
-      abort(previous, new RuntimeError('superseded', 'A newer request replaced this one.'));
-    }
-    lanes.set(lane, requestId);
-    const ctrl = new AbortController();
-    controllers.set(requestId, ctrl);
-    try {
-      const result = await collectLabelWordStats(await currentEngine(), msg, ctrl.signal);
-      if (ctrl.signal.aborted) throw ctrl.signal.reason;
-      reply('labelWordStats', requestId, result);
-    } catch (error) {
-      fail('labelWordStats', requestId, error, { phase: 'score' }, ctrl.signal);
+      fail(op, requestId, error, { phase: 'score' }, ctrl.signal);
     } finally {
       controllers.delete(requestId);
       if (lanes.get(lane) === requestId) lanes.delete(lane);
@@ -202,9 +187,16 @@ export function createRuntimeHandler(options: RuntimeHandlerOptions): RuntimeHan
       case 'load':
         return handleLoad(msg);
       case 'score':
-        return handleScore(msg);
-      case 'labelWordStats':
-        return handleLabelWordStats(msg);
+        return handleLaned(msg, async (signal) =>
+          (await currentEngine()).scoreDetailed(msg.prompts, msg.tokenIds, {
+            topK: msg.topK,
+            batchSize: msg.batchSize,
+            cacheRows: msg.cacheRows === true,
+            signal,
+          }),
+        );
+      case 'labelWordStats': // label-word search (vocab-stats.ts)
+        return handleLaned(msg, async (signal) => collectLabelWordStats(await currentEngine(), msg, signal));
       case 'tokenizeWords': {
         try {
           const e = await currentEngine();

@@ -7,6 +7,8 @@
 //
 // Without a registered module the engine simply uses the plain Transformers.js path.
 
+import { isNodeRuntime } from './environment.ts';
+
 export interface OrtTensorLike {
   readonly type: string;
   readonly dims: readonly number[];
@@ -28,11 +30,6 @@ export interface OrtModuleLike {
 
 let provided: OrtModuleLike | null = null;
 let nodeLoad: Promise<OrtModuleLike | null> | null = null;
-
-function isNodeRuntime(): boolean {
-  const p = (globalThis as { process?: { release?: { name?: string } } }).process;
-  return p?.release?.name === 'node';
-}
 
 function looksLikeOrt(m: unknown): m is OrtModuleLike {
   const o = m as Partial<OrtModuleLike> | null;

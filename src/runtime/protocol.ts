@@ -43,6 +43,13 @@ export interface EngineInfo {
   head?: 'mask-rows' | 'full';
   /** Why the full head is used, when it is. */
   headNote?: string;
+  /**
+   * True when a prompt's scores do not depend on what shares its batch, on padding or on timing
+   * (dynamic quantization per row: src/runtime/row-quant.ts; fp32 has none). False with the reason
+   * in `batchNote` where the model keeps per-tensor activation quantization.
+   */
+  batchInvariant?: boolean;
+  batchNote?: string;
   /** Milliseconds of the load's phases (config, tokenizer, model = file + session, warmup). */
   loadPhases?: Record<string, number>;
 }
@@ -86,7 +93,11 @@ export interface CacheStatus {
 
 /** Operation name → arguments and result. */
 export interface RuntimeOps {
-  load: { args: { source: ModelSource; dtype?: DtypeChoice; device?: DeviceChoice }; result: LoadResult };
+  load: {
+    /** rowQuant: false keeps a q8 model's per-tensor activation quantization (measurements; default true). */
+    args: { source: ModelSource; dtype?: DtypeChoice; device?: DeviceChoice; rowQuant?: boolean };
+    result: LoadResult;
+  };
   tokenizeWords: { args: { texts: string[] }; result: WordTokenization[] };
   score: {
     args: {
@@ -114,6 +125,16 @@ export interface RuntimeOps {
 }
 
 export type RuntimeOp = keyof RuntimeOps;
+
+/**
+ * Ops that run in a lane: a newer request in the same lane supersedes an unfinished older one (the
+ * client rejects it at once, the worker stops its remaining work). The value is the default lane.
+ * Both sides read lanes from here only.
+ */
+export const LANE_DEFAULTS = { score: 'default', labelWordStats: 'label-search' } as const satisfies Partial<
+  Record<RuntimeOp, string>
+>;
+export type LanedOp = keyof typeof LANE_DEFAULTS;
 
 export type WorkerRequest = {
   [K in RuntimeOp]: { op: K; requestId: number } & RuntimeOps[K]['args'];

@@ -130,3 +130,26 @@ export class ModelRunner {
     };
   }
 }
+
+/** One prompt, one mask: runs it alone and returns the output's dims and a copy of the mask's logits row. */
+export async function runSingle(
+  runner: ModelRunner,
+  ids: readonly number[],
+  maskAt: number,
+): Promise<{ dims: number[]; row: Float32Array }> {
+  const out = await runner.run(
+    BigInt64Array.from(ids.map((id) => BigInt(id))),
+    new BigInt64Array(ids.length).fill(1n),
+    1,
+    ids.length,
+    [maskAt],
+  );
+  try {
+    const start = out.offsetOf(0) * out.vocab;
+    const row = new Float32Array(out.vocab);
+    for (let v = 0; v < out.vocab; v++) row[v] = out.data[start + v] as number;
+    return { dims: [...out.dims], row };
+  } finally {
+    out.dispose();
+  }
+}

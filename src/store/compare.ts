@@ -1,13 +1,15 @@
 // Side-by-side comparison of two templates on the same inputs. Template A is the active one, whose
 // results the live pipeline already keeps (workspace.rows). This second lane scores template B with
-// the same pipeline (live.ts scoreTemplateRows, PASSES.compare) in its own runtime lane, so it never
-// cancels the live view, and through the same result cache, so a prompt both sides share runs once.
+// the same pipeline (template-rows.ts, PASSES.compare) in its own runtime lane, so it never cancels
+// the live view, and through the same result cache, so a prompt both sides share runs once.
 import { create } from 'zustand';
 import { PASSES } from '../core/pipeline.ts';
 import { isCancellation } from '../runtime/errors.ts';
-import { latestRunner } from './latest-run.ts';
-import { LIVE_DEBOUNCE_MS, scoreTemplateRows, templateRowSignature } from './live.ts';
-import { activeTemplate, useWorkspace, type RowResult, type RuntimeFailure, type WorkspaceState } from './workspace.ts';
+import { toFailure, type RuntimeFailure } from './failure.ts';
+import { latestRunner, type RunTicket } from './latest-run.ts';
+import { LIVE_DEBOUNCE_MS } from './live.ts';
+import { scoreTemplateRows, templateRowSignature } from './template-rows.ts';
+import { activeTemplate, useWorkspace, type RowResult, type WorkspaceState } from './workspace.ts';
 
 interface CompareState {
   /** Template B (null: the comparison is off). */
@@ -52,7 +54,7 @@ export function runCompare(): Promise<void> {
   return compare.now();
 }
 
-async function compareRun(isCurrent: () => boolean): Promise<void> {
+async function compareRun({ isCurrent }: RunTicket): Promise<void> {
   const state = useWorkspace.getState();
   const template = compareTemplate(state);
   if (!template) {
@@ -72,24 +74,27 @@ async function compareRun(isCurrent: () => boolean): Promise<void> {
     else useCompare.setState({ rows, pending: false, invalid: false, error: null });
   } catch (error) {
     if (isCancellation(error) || !isCurrent()) return;
-    useCompare.setState({
-      pending: false,
-      error: {
-        code: (error as { code?: string }).code ?? 'unknown',
-        message: error instanceof Error ? error.message : String(error),
-      },
-    });
+    useCompare.setState({ pending: false, error: toFailure(error) });
   }
 }
 
-// Follow the workspace: any change that alters the numbers re-runs B (only while comparing).
-useWorkspace.subscribe((state, before) => {
-  if (!useCompare.getState().templateId) return;
-  const modelChanged = state.model.status !== before.model.status || state.model.info !== before.model.info;
-  if (state.setup === before.setup && state.verbalizerText === before.verbalizerText && !modelChanged) return;
-  const onlyScoring =
-    state.setup.scoring !== before.setup.scoring &&
-    state.setup.templates === before.setup.templates &&
-    state.setup.inputs === before.setup.inputs;
-  compare.schedule(onlyScoring || modelChanged ? 0 : LIVE_DEBOUNCE_MS);
-});
+/**
+ * Follows the workspace: any change that alters the numbers re-runs B (only while comparing).
+ * Returns a function that stops (and drops a waiting run).
+ */
+export function compareOnEdits(): () => void {
+  const stop = useWorkspace.subscribe((state, before) => {
+    if (!useCompare.getState().templateId) return;
+    const modelChanged = state.model.status !== before.model.status || state.model.info !== before.model.info;
+    if (state.setup === before.setup && state.verbalizerText === before.verbalizerText && !modelChanged) return;
+    const onlyScoring =
+      state.setup.scoring !== before.setup.scoring &&
+      state.setup.templates === before.setup.templates &&
+      state.setup.inputs === before.setup.inputs;
+    compare.schedule(onlyScoring || modelChanged ? 0 : LIVE_DEBOUNCE_MS);
+  });
+  return () => {
+    stop();
+    compare.cancel();
+  };
+}

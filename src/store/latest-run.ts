@@ -1,36 +1,79 @@
-// "Latest edit wins" scheduling, shared by live scoring (live.ts) and the template comparison
-// (compare.ts): every edit schedules a run after a typing pause (or at once), and starting a run
-// makes every older one stale — its `isCurrent()` turns false, so it stops without writing.
+// "Latest wins": when newer work of the same kind starts (a newer edit, load, parse, run), older
+// work must neither write its results nor keep the CPU or the model busy. Each kind of work has one
+// slot; `begin()` hands the new work a ticket and makes every older ticket stale: its signal aborts
+// and its `isCurrent()` turns false, so it stops without writing. Live scoring and the template
+// comparison add a typing pause in front (`latestRunner`).
 
-export interface LatestRunner {
-  /** Runs after `delayMs` (a newer call resets the wait). */
-  schedule(delayMs: number): void;
-  /** Runs at once (cancelling a scheduled run). */
-  now(): Promise<void>;
+export interface RunTicket {
+  /** Aborts once this work is superseded, cancelled, or asked to stop (`abort()`). */
+  readonly signal: AbortSignal;
+  /** False once newer work began or the slot was cancelled: stop without writing anything. */
+  readonly isCurrent: () => boolean;
 }
 
-export function latestRunner(run: (isCurrent: () => boolean) => Promise<void>): LatestRunner {
-  let generation = 0;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const start = () => {
-    const mine = ++generation;
-    return run(() => mine === generation);
+export interface LatestSlot {
+  /** Starts new work: every older ticket becomes stale and its signal aborts. */
+  begin(): RunTicket;
+  /**
+   * Asks the current work to stop (its signal aborts) while it stays current, so that it can still
+   * record how it ended — a cancelled evaluation keeps what it finished.
+   */
+  abort(): void;
+  /** Makes all work begun so far stale and aborts it: none of it may write any more. */
+  cancel(): void;
+}
+
+export function latestSlot(): LatestSlot {
+  let current: AbortController | null = null;
+  return {
+    begin() {
+      current?.abort();
+      const mine = new AbortController();
+      current = mine;
+      return { signal: mine.signal, isCurrent: () => current === mine };
+    },
+    abort() {
+      current?.abort();
+    },
+    cancel() {
+      current?.abort();
+      current = null;
+    },
   };
-  const clear = () => {
+}
+
+export interface LatestRunner {
+  /** Runs after `delayMs` (a newer call restarts the wait). */
+  schedule(delayMs: number): void;
+  /** Runs at once (dropping a scheduled run). */
+  now(): Promise<void>;
+  /** Drops a scheduled run and makes the running one stale. */
+  cancel(): void;
+}
+
+/** A latest-wins slot for `run`, with a debounce for typing. */
+export function latestRunner(run: (ticket: RunTicket) => Promise<void>): LatestRunner {
+  const slot = latestSlot();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const clearTimer = () => {
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
   };
   return {
     schedule(delayMs) {
-      clear();
+      clearTimer();
       timer = setTimeout(() => {
         timer = undefined;
-        void start();
+        void run(slot.begin());
       }, delayMs);
     },
     now() {
-      clear();
-      return start();
+      clearTimer();
+      return run(slot.begin());
+    },
+    cancel() {
+      clearTimer();
+      slot.cancel();
     },
   };
 }

@@ -3,6 +3,7 @@
 // asks its own origin for /models/<id>/config.json (a real 404 when absent: Vite serves with
 // appType 'mpa', and we also insist on a JSON object, so an index.html fallback of some other host
 // does not count) and then loads that copy as source 'local', never touching the Hub.
+import { Lru } from '../core/lru.ts';
 import { isValidModelId, type ModelDtype, type ModelRef } from '../core/setup.ts';
 import { appModelsPath } from '../runtime/app-base.ts';
 import type { ModelSource } from '../runtime/protocol.ts';
@@ -16,7 +17,8 @@ export interface LocalCopy {
   dtypes: string[] | null;
 }
 
-const found = new Map<string, Promise<LocalCopy | null>>();
+/** Probes by model id; a page asks about a handful of ids, the bound only keeps a long session small. */
+const found = new Lru<string, Promise<LocalCopy | null>>({ maxEntries: 256 });
 
 async function readJsonObject(url: string): Promise<Record<string, unknown> | null> {
   try {

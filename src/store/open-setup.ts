@@ -5,15 +5,14 @@
 import { isTestModelId } from '../core/models.ts';
 import { defaultSetup, type ModelRef, type PromptSetup } from '../core/setup.ts';
 import { formatVerbalizer } from '../core/verbalizer.ts';
+import { runLiveNow } from './live.ts';
 import { findLocalCopy } from './local-copy.ts';
-import { getRuntime, loadModel, OPENED_FOLDER_OWNER, refreshCacheStatus, runLiveNow } from './live.ts';
+import { OPENED_FOLDER_OWNER } from './local-folder.ts';
+import { getRuntime, loadModel, refreshCacheStatus, sameModelRef } from './runtime.ts';
 import { findSavedSetup, saveSetup, type SaveReason, type SavedSetup } from './saved-setups.ts';
 import { useWorkspace } from './workspace.ts';
 
 export type SetupOrigin = 'link' | 'preset' | 'import';
-
-const sameRef = (a: ModelRef | null, b: ModelRef) =>
-  !!a && a.id === b.id && a.source === b.source && a.dtype === b.dtype && a.device === b.device;
 
 /** True when the workspace is still the untouched default (nothing would be lost by replacing it). */
 export function workspaceIsPristine(): boolean {
@@ -55,11 +54,11 @@ export function settleModel(): Promise<void> {
 
 async function settle(): Promise<void> {
   const { setup, model } = useWorkspace.getState();
-  if (model.status === 'ready' && sameRef(model.ref, setup.model)) {
+  if (model.status === 'ready' && sameModelRef(model.ref, setup.model)) {
     await runLiveNow();
     return;
   }
-  if (model.status === 'loading' && sameRef(model.ref, setup.model)) return;
+  if (model.status === 'loading' && sameModelRef(model.ref, setup.model)) return;
   if (await freeModelSource(setup.model)) {
     if (useWorkspace.getState().setup.model === setup.model) await loadModel(setup.model);
   } else {

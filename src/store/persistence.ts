@@ -1,5 +1,6 @@
 // Saving the workspace in localStorage with a versioned envelope. A saved state that can't be
 // read is never silently dropped: it is copied to a backup key and the user is told.
+import { formatSetupError } from '../core/messages/index.ts';
 import { defaultSetup, type PromptSetup } from '../core/setup.ts';
 import { parseSetup } from '../core/setup-parse.ts';
 import { formatVerbalizer } from '../core/verbalizer.ts';
@@ -63,7 +64,7 @@ export function restoreWorkspace(text: string | null): RestoreOutcome {
   const parsed = parseSetup(workspace.setup);
   if (!parsed.ok) {
     const first = parsed.errors[0];
-    return reset(`The saved setup is invalid${first ? ` (${first.path}: ${first.message})` : ''}.`);
+    return reset(`The saved setup is invalid${first ? ` (${formatSetupError(first)})` : ''}.`);
   }
   const verbalizerText =
     typeof workspace.verbalizerText === 'string' ? workspace.verbalizerText : formatVerbalizer(parsed.setup.verbalizer);

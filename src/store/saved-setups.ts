@@ -61,33 +61,31 @@ export function readSavedSetups(text: string | null): SavedSetup[] {
   return out;
 }
 
-function storage(): Storage | undefined {
+export const useSavedSetups = create<SavedSetupsState>()(() => ({ entries: [], saveOk: true }));
+
+/** Puts the stored list into the store (read once when the app starts). */
+export function restoreSavedSetups(storage: Storage | null): void {
+  let text: string | null = null;
   try {
-    return globalThis.localStorage;
+    text = storage?.getItem(SAVED_SETUPS_KEY) ?? null;
   } catch {
-    return undefined;
+    // Storage blocked: an empty list that still works for this page.
   }
+  useSavedSetups.setState({ entries: readSavedSetups(text) });
 }
 
-function load(): SavedSetup[] {
-  try {
-    return readSavedSetups(storage()?.getItem(SAVED_SETUPS_KEY) ?? null);
-  } catch {
-    return [];
-  }
+/** Stores the list after every change. Returns a function that stops. */
+export function autosaveSavedSetups(storage: Storage | null): () => void {
+  return useSavedSetups.subscribe((state, before) => {
+    if (state.entries === before.entries) return;
+    try {
+      storage?.setItem(SAVED_SETUPS_KEY, JSON.stringify({ version: SAVED_SETUPS_VERSION, entries: state.entries }));
+      if (!state.saveOk) useSavedSetups.setState({ saveOk: true });
+    } catch {
+      if (state.saveOk) useSavedSetups.setState({ saveOk: false });
+    }
+  });
 }
-
-export const useSavedSetups = create<SavedSetupsState>()(() => ({ entries: load(), saveOk: true }));
-
-useSavedSetups.subscribe((state, before) => {
-  if (state.entries === before.entries) return;
-  try {
-    storage()?.setItem(SAVED_SETUPS_KEY, JSON.stringify({ version: SAVED_SETUPS_VERSION, entries: state.entries }));
-    if (!state.saveOk) useSavedSetups.setState({ saveOk: true });
-  } catch {
-    if (state.saveOk) useSavedSetups.setState({ saveOk: false });
-  }
-});
 
 let counter = 0;
 

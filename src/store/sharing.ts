@@ -88,12 +88,13 @@ export function currentShareLink(setup = useWorkspace.getState().setup): LinkEnc
   return shareUrl(base, setup);
 }
 
-let listening = false;
+/** The page whose address may carry a share link (a browser window by default). */
+export type LinkPage = EventTarget & { readonly location: { readonly hash: string } };
 
-/** Reads the page's hash once and then follows hash changes (pasting a link into the same tab). */
-export function startLinkListener(): void {
-  if (listening || typeof window === 'undefined') return;
-  listening = true;
-  receiveLink(location.hash);
-  window.addEventListener('hashchange', () => receiveLink(location.hash));
+/** Reads the page's hash once and then follows hash changes (pasting a link into the same tab). Returns a function that stops. */
+export function followShareLinks(page: LinkPage): () => void {
+  const onHashChange = () => receiveLink(page.location.hash);
+  onHashChange();
+  page.addEventListener('hashchange', onHashChange);
+  return () => page.removeEventListener('hashchange', onHashChange);
 }

@@ -1,13 +1,14 @@
 // Two tabs on the same workspace. Every tab saves its workspace to the same localStorage key, so
 // without care the tab saved last silently wins. The 'storage' event tells a tab that another tab
 // saved: if that save differs from what this tab shows, this tab stops saving (so it overwrites
-// nothing) and asks the user: load the other tab's version, or keep this one and overwrite.
+// nothing; autosave.ts holds while there is a conflict) and asks the user: load the other tab's
+// version, or keep this one and overwrite.
 import { create } from 'zustand';
 import { restoreWorkspace, serializeWorkspace, WORKSPACE_KEY, type SavedWorkspace } from './persistence.ts';
-import { holdSaving, useWorkspace } from './workspace.ts';
+import { useWorkspace } from './workspace.ts';
 
 export interface TabConflictState {
-  /** The other tab's newest saved workspace, while the user has not chosen; null otherwise. */
+  /** The other tab's newest saved workspace, while the user has not chosen; null otherwise. Saving waits meanwhile. */
   theirs: SavedWorkspace | null;
 }
 
@@ -28,7 +29,6 @@ export function onWorkspaceStorageChange(newValue: string | null): void {
     if (useTabConflict.getState().theirs) resolveKeepMine();
     return;
   }
-  holdSaving(true);
   useTabConflict.setState({ theirs: outcome.workspace });
 }
 
@@ -40,23 +40,19 @@ export function resolveLoadTheirs(): void {
   ws.replaceSetup(theirs.setup);
   ws.setVerbalizerText(theirs.verbalizerText);
   useTabConflict.setState({ theirs: null });
-  holdSaving(false);
 }
 
 /** Keep this tab's workspace and save it over the other tab's. */
 export function resolveKeepMine(): void {
   useTabConflict.setState({ theirs: null });
-  holdSaving(false);
 }
 
-let listening = false;
-
-/** Starts listening to other tabs' saves (once). */
-export function startTabListener(): void {
-  if (listening || typeof window === 'undefined') return;
-  listening = true;
-  window.addEventListener('storage', (event) => {
-    if (event.key === WORKSPACE_KEY && event.storageArea === window.localStorage)
-      onWorkspaceStorageChange(event.newValue);
-  });
+/** Follows other tabs' saves of the workspace to `storage` ('storage' events of `page`). Returns a function that stops. */
+export function followOtherTabs(page: EventTarget, storage: Storage | null): () => void {
+  const onStorage = (event: Event) => {
+    const { key, storageArea, newValue } = event as StorageEvent;
+    if (storage && key === WORKSPACE_KEY && storageArea === storage) onWorkspaceStorageChange(newValue);
+  };
+  page.addEventListener('storage', onStorage);
+  return () => page.removeEventListener('storage', onStorage);
 }

@@ -1,7 +1,6 @@
-// The workspace: the user's setup (persisted) plus the model's state and the live results
-// (not persisted). Components read this store and call its actions; the store talks to the
-// runtime client and the prompt engine.
-import { create } from 'zustand';
+// The workspace: the user's setup (saved by autosave.ts) plus the model's state and the live
+// results (not saved). Components read this store and call its actions.
+import { create, type StoreApi } from 'zustand';
 import type { ModelFacts } from '../core/types.ts';
 import type { LabelScores } from '../core/label-scores.ts';
 import type { PromptLayout } from '../core/template.ts';
@@ -11,8 +10,8 @@ import type { BoundVerbalizer, VerbalizerBinder } from '../core/bound-verbalizer
 import { isValidModelId, type ModelRef, type PromptSetup, type TemplateEntry } from '../core/setup.ts';
 import type { ScoringOptions } from '../core/scoring.ts';
 import type { EngineInfo } from '../runtime/protocol.ts';
-import { loadWorkspace, saveWorkspace, type SavedWorkspace } from './persistence.ts';
-import { fitSetupToLimits } from '../core/setup-fit.ts';
+import type { RuntimeFailure } from './failure.ts';
+import { freshWorkspace, type SavedWorkspace } from './persistence.ts';
 
 export type ModelStatus = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -23,12 +22,6 @@ export interface FileProgress {
   startedAt: number;
   updatedAt: number;
   done: boolean;
-}
-
-export interface RuntimeFailure {
-  code: string;
-  message: string;
-  detail?: string;
 }
 
 export interface ModelState {
@@ -96,28 +89,8 @@ export interface WorkspaceState {
   pushNotice(notice: Omit<Notice, 'id'>): void;
 }
 
-let noticeId = 0;
-
 function initialModelState(): ModelState {
   return { ref: null, status: 'idle', info: null, facts: null, files: {}, error: null, cached: null };
-}
-
-const restored = loadWorkspace(globalThis.localStorage);
-const initialNotices: Notice[] = [];
-if (restored.kind === 'reset') {
-  initialNotices.push({
-    id: ++noticeId,
-    kind: 'warning',
-    key: 'notice.workspaceReset',
-    params: { reason: restored.reason },
-  });
-} else if (restored.kind === 'restored' && restored.migratedFrom !== undefined) {
-  initialNotices.push({
-    id: ++noticeId,
-    kind: 'info',
-    key: 'notice.workspaceMigrated',
-    params: { from: restored.migratedFrom },
-  });
 }
 
 export function activeTemplate(setup: PromptSetup): TemplateEntry {
@@ -136,18 +109,19 @@ function nextTemplateId(templates: readonly TemplateEntry[]): string {
   return `t${n}`;
 }
 
-export const useWorkspace = create<WorkspaceState>()((set) => {
+function workspaceState(initial: SavedWorkspace, set: StoreApi<WorkspaceState>['setState']): WorkspaceState {
+  let noticeId = 0;
   const updateSetup = (fn: (setup: PromptSetup) => PromptSetup) => set((s) => ({ setup: fn(s.setup) }));
   return {
-    setup: restored.workspace.setup,
-    verbalizerText: restored.workspace.verbalizerText,
+    setup: initial.setup,
+    verbalizerText: initial.verbalizerText,
     model: initialModelState(),
-    rows: restored.workspace.setup.inputs.map(() => null),
-    rowErrors: restored.workspace.setup.inputs.map(() => null),
+    rows: initial.setup.inputs.map(() => null),
+    rowErrors: initial.setup.inputs.map(() => null),
     pending: false,
     binder: null,
     bound: null,
-    notices: initialNotices,
+    notices: [],
     saveOk: true,
 
     setTemplateText: (id, text) =>
@@ -216,46 +190,17 @@ export const useWorkspace = create<WorkspaceState>()((set) => {
         return { notices: [...s.notices, { ...notice, id: ++noticeId }] };
       }),
   };
-});
-
-// Save on every change of what is persisted. Failures (quota, private mode) become a notice and
-// the in-memory workspace stays as it is.
-let lastSaved: SavedWorkspace | null = null;
-/** True while another tab's newer save waits for the user's choice (tabs.ts): don't overwrite it. */
-let savingHeld = false;
-/** The fields cut on the last save (fitSetupToLimits), so that the notice is not repeated per keystroke. */
-let lastTrimmed = '';
-
-/** Holds or resumes saving; resuming saves the current workspace at once (e.g. "keep mine"). */
-export function holdSaving(held: boolean): void {
-  savingHeld = held;
-  if (!held) {
-    lastSaved = null;
-    useWorkspace.setState({});
-  }
 }
 
-useWorkspace.subscribe((state) => {
-  if (savingHeld) return;
-  if (lastSaved?.setup === state.setup && lastSaved.verbalizerText === state.verbalizerText) return;
-  lastSaved = { setup: state.setup, verbalizerText: state.verbalizerText };
-  // What is longer than a saved setup may be is saved cut to the limits (and the user is told once
-  // per set of fields): saved whole, the next load would reject it and open a fresh workspace.
-  const fit = fitSetupToLimits(state.setup);
-  const trimmedKey = fit.trimmed.join(', ');
-  if (trimmedKey && trimmedKey !== lastTrimmed)
-    state.pushNotice({ kind: 'warning', key: 'notice.saveTrimmed', params: { fields: trimmedKey } });
-  lastTrimmed = trimmedKey;
-  const result = saveWorkspace(globalThis.localStorage, { setup: fit.setup, verbalizerText: state.verbalizerText });
-  if (!result.ok && state.saveOk) {
-    useWorkspace.setState({ saveOk: false });
-    state.pushNotice({ kind: 'error', key: result.reason === 'quota' ? 'notice.saveQuota' : 'notice.saveUnavailable' });
-  } else if (result.ok && !state.saveOk) {
-    useWorkspace.setState({ saveOk: true });
-  }
-});
+/** A workspace store holding `initial` (the app's is useWorkspace; autosave.ts restores the saved one into it). */
+export function createWorkspaceStore(initial: SavedWorkspace = freshWorkspace()) {
+  return create<WorkspaceState>()((set) => workspaceState(initial, set));
+}
 
-let resolutionMemo: { inputs: unknown[]; value: Resolution | null } | null = null;
+export type WorkspaceStore = ReturnType<typeof createWorkspaceStore>;
+
+/** The app's workspace. */
+export const useWorkspace = createWorkspaceStore();
 
 /**
  * The verbalizer's words as the loaded model tokenizes them after the active template's [Z] — the
@@ -263,13 +208,18 @@ let resolutionMemo: { inputs: unknown[]; value: Resolution | null } | null = nul
  * the text has errors, or while tokenizing). Memoised: components subscribe to it, so it must
  * return the same object for the same state.
  */
-export function selectResolution(state: WorkspaceState): Resolution | null {
-  const templateText = activeTemplate(state.setup).text;
-  const inputs = [state.binder, templateText, state.verbalizerText, state.bound];
-  if (resolutionMemo?.inputs.every((value, i) => value === inputs[i])) return resolutionMemo.value;
-  const value = computeResolution(state, templateText);
-  resolutionMemo = { inputs, value };
-  return value;
+export const selectResolution = memoizedResolution();
+
+function memoizedResolution(): (state: WorkspaceState) => Resolution | null {
+  let memo: { inputs: unknown[]; value: Resolution | null } | null = null;
+  return (state) => {
+    const templateText = activeTemplate(state.setup).text;
+    const inputs = [state.binder, templateText, state.verbalizerText, state.bound];
+    if (memo?.inputs.every((value, i) => value === inputs[i])) return memo.value;
+    const value = computeResolution(state, templateText);
+    memo = { inputs, value };
+    return value;
+  };
 }
 
 function computeResolution(state: WorkspaceState, templateText: string): Resolution | null {

@@ -1,8 +1,5 @@
 import { useEffect } from 'react';
 import { runLiveNow } from '../store/live';
-import { settleModel } from '../store/open-setup';
-import { startLinkListener } from '../store/sharing';
-import { startTabListener } from '../store/tabs';
 import { usePrefs, type Locale, type ThemeChoice, type View } from '../store/prefs';
 import { ClassroomControls } from './components/ClassroomControls';
 import { IncomingLinkBanner } from './components/IncomingLinkBanner';
@@ -22,22 +19,6 @@ const VIEWS: { id: View; key: MessageKey }[] = [
   { id: 'compare', key: 'nav.compare' },
   { id: 'presets', key: 'nav.presets' },
 ];
-
-let started = false;
-
-/**
- * Once per page (StrictMode runs effects twice): read a share link in the address ("#s=…"), then
- * load the setup's model if that costs no download — a test model, a copy served by this app, or
- * one in the browser cache (store/open-setup.ts). A folder opened from the user's computer is gone
- * after a reload: the model panel asks for it again.
- */
-async function startRuntime(): Promise<void> {
-  if (started) return;
-  started = true;
-  startLinkListener();
-  startTabListener();
-  await settleModel();
-}
 
 function useTheme(theme: ThemeChoice): void {
   useEffect(() => {
@@ -59,9 +40,6 @@ export function App() {
   useEffect(() => {
     document.documentElement.lang = locale === 'zh' ? 'zh-CN' : 'en';
   }, [locale]);
-  useEffect(() => {
-    void startRuntime();
-  }, []);
   const runNow = () => void runLiveNow();
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {

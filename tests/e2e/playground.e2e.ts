@@ -94,7 +94,9 @@ describe('playground', () => {
       'good: great, excellent, fantastic\nbad: terrible, awful\nmeh: okay, fine',
     );
     await expect(page.getByLabel("Combine a label's words by").inputValue()).resolves.toBe('max');
-    // The model was a local test model, so it loads again by itself and the same numbers come back.
+    // The model was a local test model, so it loads again by itself and the same numbers come back —
+    // exactly: activations are quantized per row (src/runtime/row-quant.ts), so how the live
+    // requests happened to be batched before and after the reload cannot move them.
     await waitForFreshResults(page);
     expect(await readDistribution(page, 0)).toEqual(byMax);
   });

@@ -4,6 +4,7 @@
 // markup and javascript: URLs in every field shows them as text (sharing.e2e.ts covers the bad
 // links and `<img onerror>` / `<script>` in the fields; this adds javascript: URLs and navigation).
 import { afterEach, describe, expect, inject, test } from 'vitest';
+import { formatIssue } from '../../src/core/messages';
 import { encodeShareFragment } from '../../src/core/share-link';
 import { defaultSetup } from '../../src/core/setup';
 import { contentSecurityPolicy } from '../../scripts/csp';
@@ -83,7 +84,7 @@ describe('content security policy', () => {
     };
     setup.inputs = [{ X: evil }, { X: 'javascript:alert(5)' }];
     const link = encodeShareFragment(setup);
-    if (!link.ok) throw new Error(link.error.message);
+    if (!link.ok) throw new Error(formatIssue(link.error));
     await page.keyboard.press('Escape');
     await page.goto('about:blank');
     await page.goto(`${baseURL}/#${link.fragment}`);

@@ -8,6 +8,7 @@ import { parseDataset, parseDatasetAsync } from '../../src/core/dataset-parse.ts
 import { planScoring } from '../../src/core/scoring-plan.ts';
 import { scoreLabels } from '../../src/core/label-scores.ts';
 import { DEFAULT_SCORING_OPTIONS } from '../../src/core/scoring.ts';
+import { formatIssue } from '../../src/core/messages/index.ts';
 import { parseTemplate } from '../../src/core/template.ts';
 import {
   parseVerbalizer,
@@ -32,7 +33,7 @@ afterAll(async () => {
 /** Scores one input through the whole pipeline; returns the label distribution and the raw result. */
 async function run(templateText: string, verbalizer: Verbalizer, inputs: Record<string, string>) {
   const t = parseTemplate(templateText);
-  if (!t.ok) throw new Error(t.errors[0]!.message);
+  if (!t.ok) throw new Error(formatIssue(t.errors[0]!));
   const options = { tokenizerKind: engine.facts.tokenizerKind, precededBySpace: true };
   const resolution = resolveVerbalizer(verbalizer, (text) => engine.tokenizeWord(text), options);
   const plan = planScoring(t.template, inputs, resolution.words, DEFAULT_SCORING_OPTIONS, {
@@ -101,7 +102,7 @@ describe('edges through the runtime (bert-tiny)', () => {
     // Every unknown word is reported by the resolution, with its label.
     const unknown = resolution.words.filter((w) => w.status === 'unknown').map((w) => w.word);
     for (const word of unknown)
-      expect(resolution.issues.some((i) => i.code === 'unknown-token' && i.word === word)).toBe(true);
+      expect(resolution.issues.some((i) => i.code === 'unknown-token' && i.params.word === word)).toBe(true);
   });
 
   it('a label whose every word is unknown gets probability 0; the others still sum to 1', async () => {
@@ -125,12 +126,10 @@ describe('edges in the prompt engine', () => {
     if (r.ok) return;
     expect(r.errors).toHaveLength(1);
     expect(r.errors[0]).toMatchObject({
-      code: 'over-limit',
-      line: 101,
-      column: 1,
-      params: { kind: 'labels', max: 100 },
+      code: 'too-many-labels',
+      params: { line: 101, column: 1, max: 100 },
     });
-    expect(r.errors[0]!.message).toMatch(/^Line 101, column 1: Too many labels: at most 100/);
+    expect(formatIssue(r.errors[0]!)).toMatch(/^Line 101, column 1: Too many labels: at most 100/);
     // Timing is measured, not asserted (a loaded machine is no bug): see the log.
     console.log(`1,000-label verbalizer rejected in ${ms.toFixed(1)} ms`);
   });
@@ -138,7 +137,7 @@ describe('edges in the prompt engine', () => {
   it('empty strings everywhere: typed errors, no exceptions', () => {
     expect(parseTemplate('')).toMatchObject({ ok: false, errors: [{ code: 'empty-template' }] });
     expect(parseVerbalizer('')).toMatchObject({ ok: false, errors: [{ code: 'empty-verbalizer' }] });
-    expect(parseDataset('')).toMatchObject({ ok: false, error: { code: 'empty' } });
+    expect(parseDataset('')).toMatchObject({ ok: false, error: { code: 'data-empty' } });
   });
 
   it('a dataset of 100,000 rows parses (sync and in slices as small as the scheduler asks) with every row', async () => {

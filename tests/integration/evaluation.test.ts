@@ -250,7 +250,7 @@ describe('clozelab eval (the CLI as a process)', () => {
     const r = cli(['--setup', 'setup.json', '--data', 'data.csv', '--json']);
     expect(r.stderr).toContain('2 row(s) skipped');
     expect(r.stderr).toMatch(/line 42: no label in the column "label"/);
-    expect(r.stderr).toMatch(/line 43: 3 field\(s\), but the header has 2/);
+    expect(r.stderr).toMatch(/line 43: 3 fields, but the header has 2/);
     expect(r.status).toBe(0);
     const printed = JSON.parse(r.stdout);
 

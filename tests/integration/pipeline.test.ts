@@ -14,14 +14,18 @@ import { PASSES, ScoringPipeline, type PipelineModel } from '../../src/core/pipe
 import { DEFAULT_SCORING_OPTIONS } from '../../src/core/scoring.ts';
 import { defaultSetup, type ModelRef, type PromptSetup } from '../../src/core/setup.ts';
 import type { PromptScores, RenderedPrompt } from '../../src/core/types.ts';
-import { formatVerbalizer } from '../../src/core/verbalizer.ts';
 import { evalCommand } from '../../src/cli/eval-command.ts';
 import { RuntimeClient } from '../../src/runtime/client.ts';
 import { MaskedLMEngine } from '../../src/runtime/engine.ts';
 import { InProcessWorker } from '../../src/runtime/in-process.ts';
 import { allowHubDownloads, setLocalModelFolder } from '../../src/runtime/node-models.ts';
 import { engineModel } from '../../src/runtime/pipeline-model.ts';
-import { MemoryStorage } from '../memory-storage.ts';
+import * as compare from '../../src/store/compare.ts';
+import * as evaluation from '../../src/store/evaluation.ts';
+import * as live from '../../src/store/live.ts';
+import * as runtime from '../../src/store/runtime.ts';
+import { startStores, type StartedStores } from '../../src/store/start.ts';
+import * as workspace from '../../src/store/workspace.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const MODELS = join(ROOT, 'public', 'models');
@@ -48,37 +52,24 @@ const setup: PromptSetup = {
 };
 const gold = ['positive', 'negative', 'positive'];
 
-const storage = new MemoryStorage();
-storage.setItem(
-  'clozelab.workspace',
-  JSON.stringify({ version: 1, workspace: { setup, verbalizerText: formatVerbalizer(setup.verbalizer) } }),
-);
-(globalThis as { localStorage?: Storage }).localStorage = storage;
-
-let stores: {
-  workspace: typeof import('../../src/store/workspace.ts');
-  live: typeof import('../../src/store/live.ts');
-  compare: typeof import('../../src/store/compare.ts');
-  evaluation: typeof import('../../src/store/evaluation.ts');
-};
-let client: RuntimeClient;
+const stores = { workspace, live, runtime, compare, evaluation };
+let started: StartedStores;
 let savedLocalPath: string;
 
-beforeAll(async () => {
+beforeAll(() => {
   savedLocalPath = env.localModelPath;
   env.localModelPath = `${MODELS}/`;
-  stores = {
-    workspace: await import('../../src/store/workspace.ts'),
-    live: await import('../../src/store/live.ts'),
-    compare: await import('../../src/store/compare.ts'),
-    evaluation: await import('../../src/store/evaluation.ts'),
-  };
-  client = new RuntimeClient(() => new InProcessWorker());
-  stores.live.setRuntimeClient(client);
-}, 60_000);
+  // The stores as the app starts them, with the model in this process and neither storage nor a page.
+  started = startStores({
+    storage: null,
+    page: null,
+    createRuntimeClient: () => new RuntimeClient(() => new InProcessWorker()),
+  });
+  workspace.useWorkspace.getState().replaceSetup(setup);
+});
 
 afterAll(() => {
-  client?.dispose();
+  started?.stop();
   env.localModelPath = savedLocalPath;
   rmSync(tmp, { recursive: true, force: true });
 });
@@ -88,7 +79,7 @@ const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 describe('one pipeline: live, compare, evaluation and the CLI give the same numbers', () => {
   it('for the same prompts, with and without calibration', async () => {
     const { useWorkspace } = stores.workspace;
-    await stores.live.loadModel(ref);
+    await stores.runtime.loadModel(ref);
     expect(useWorkspace.getState().model.status).toBe('ready');
     await stores.live.runLiveNow();
     const live = useWorkspace.getState().rows;

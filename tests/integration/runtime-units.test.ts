@@ -7,14 +7,9 @@ import { describe, expect, it } from 'vitest';
 import type { PromptPart } from '../../src/core/types.ts';
 import { urlBelongsToModel } from '../../src/runtime/cache.ts';
 import { RuntimeError, isCancellation, toRuntimeError, type ErrorContext } from '../../src/runtime/errors.ts';
-import {
-  partTexts,
-  planBatches,
-  scoreRow,
-  topKIndices,
-  truncateInputs,
-  type Segment,
-} from '../../src/runtime/scoring.ts';
+import { planBatches } from '../../src/runtime/batching.ts';
+import { scoreRow, topKIndices } from '../../src/runtime/mask-row-scores.ts';
+import { partTexts, truncateInputs, type Segment } from '../../src/runtime/prompt-assembly.ts';
 
 describe('partTexts', () => {
   const parts: PromptPart[] = [

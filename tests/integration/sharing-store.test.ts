@@ -14,6 +14,12 @@ import { formatVerbalizer } from '../../src/core/verbalizer.ts';
 import { RuntimeClient } from '../../src/runtime/client.ts';
 import { InProcessWorker } from '../../src/runtime/in-process.ts';
 import type { WorkerRequest } from '../../src/runtime/protocol.ts';
+import * as compare from '../../src/store/compare.ts';
+import * as open from '../../src/store/open-setup.ts';
+import * as saved from '../../src/store/saved-setups.ts';
+import * as sharing from '../../src/store/sharing.ts';
+import { startStores, type StartedStores } from '../../src/store/start.ts';
+import * as workspace from '../../src/store/workspace.ts';
 import { MemoryStorage } from '../memory-storage.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -32,19 +38,10 @@ storage.setItem(
     workspace: { setup: mine, verbalizerText: '# my notes\n' + formatVerbalizer(mine.verbalizer) },
   }),
 );
-(globalThis as { localStorage?: Storage }).localStorage = storage;
 
-interface Stores {
-  workspace: typeof import('../../src/store/workspace.ts');
-  live: typeof import('../../src/store/live.ts');
-  sharing: typeof import('../../src/store/sharing.ts');
-  open: typeof import('../../src/store/open-setup.ts');
-  saved: typeof import('../../src/store/saved-setups.ts');
-  compare: typeof import('../../src/store/compare.ts');
-}
-let s: Stores;
-let client: RuntimeClient;
+const s = { workspace, sharing, open, saved, compare };
 const requests: WorkerRequest[] = [];
+let stores: StartedStores;
 let savedLocalPath: string;
 
 async function until(check: () => boolean, what: string, ms = 30_000): Promise<void> {
@@ -55,31 +52,27 @@ async function until(check: () => boolean, what: string, ms = 30_000): Promise<v
   }
 }
 
-beforeAll(async () => {
+beforeAll(() => {
   savedLocalPath = env.localModelPath;
   env.localModelPath = `${path.join(ROOT, 'public', 'models')}/`;
-  s = {
-    workspace: await import('../../src/store/workspace.ts'),
-    live: await import('../../src/store/live.ts'),
-    sharing: await import('../../src/store/sharing.ts'),
-    open: await import('../../src/store/open-setup.ts'),
-    saved: await import('../../src/store/saved-setups.ts'),
-    compare: await import('../../src/store/compare.ts'),
-  };
-  client = new RuntimeClient(() => {
-    const worker = new InProcessWorker();
-    const post = worker.postMessage.bind(worker);
-    worker.postMessage = (message) => {
-      requests.push(message);
-      post(message);
-    };
-    return worker;
+  stores = startStores({
+    storage,
+    page: null,
+    createRuntimeClient: () =>
+      new RuntimeClient(() => {
+        const worker = new InProcessWorker();
+        const post = worker.postMessage.bind(worker);
+        worker.postMessage = (message) => {
+          requests.push(message);
+          post(message);
+        };
+        return worker;
+      }),
   });
-  s.live.setRuntimeClient(client);
 });
 
 afterAll(() => {
-  client.dispose();
+  stores.stop();
   env.localModelPath = savedLocalPath;
 });
 

@@ -28,7 +28,7 @@ const flags = (...argv: string[]): ParsedArgs =>
 
 function dataset(csv: string): Dataset {
   const parsed = parseDataset(csv, { format: 'csv' });
-  if (!parsed.ok) throw new Error(parsed.error.message);
+  if (!parsed.ok) throw new Error(parsed.error.code);
   return parsed.dataset;
 }
 

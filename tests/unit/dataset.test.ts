@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { formatIssue } from '../../src/core/messages/index.ts';
 import {
   ambiguousLabelValues,
   autoLabelMap,
@@ -11,11 +12,12 @@ import {
 } from '../../src/core/dataset-mapping.ts';
 import { detectFormat, parseDataset, parseDatasetAsync, type ParseScheduler } from '../../src/core/dataset-parse.ts';
 import { allProblems, type Dataset, type DatasetParse } from '../../src/core/dataset.ts';
+import { issue } from '../../src/core/issues.ts';
 import { yieldToEventLoop } from '../../src/core/scheduling.ts';
 import { parseTemplate, type Template } from '../../src/core/template.ts';
 
 function ok(parse: DatasetParse): Dataset {
-  if (!parse.ok) throw new Error(`expected a dataset, got ${parse.error.code}: ${parse.error.message}`);
+  if (!parse.ok) throw new Error(`expected a dataset, got ${parse.error.code}: ${formatIssue(parse.error)}`);
   return parse.dataset;
 }
 
@@ -72,8 +74,8 @@ describe('parseDataset: CSV quirks', () => {
     const d = ok(parseDataset(text));
     expect(d.rows.map((r) => r.line)).toEqual([2, 6]);
     expect(d.problems).toEqual([
-      { line: 3, endLine: 3, code: 'column-count', found: 1, expected: 2 },
-      { line: 4, endLine: 5, code: 'column-count', found: 3, expected: 2 },
+      { code: 'column-count', severity: 'warning', params: { line: 3, endLine: 3, found: 1, expected: 2 } },
+      { code: 'column-count', severity: 'warning', params: { line: 4, endLine: 5, found: 3, expected: 2 } },
     ]);
     expect(d.totalRows).toBe(4);
   });
@@ -81,7 +83,7 @@ describe('parseDataset: CSV quirks', () => {
   it('reports a quote that is never closed (from its line to the end) instead of crashing', () => {
     const d = ok(parseDataset('text,label\nok,pos\n"never closed,neg\nmore,pos\n'));
     expect(d.rows.map((r) => r.line)).toEqual([2]);
-    expect(d.problems).toEqual([{ line: 3, endLine: 4, code: 'malformed-quotes' }]);
+    expect(d.problems).toEqual([{ code: 'malformed-quotes', severity: 'warning', params: { line: 3, endLine: 4 } }]);
   });
 
   it('skips empty and blank lines quietly; line numbers still count them', () => {
@@ -96,8 +98,8 @@ describe('parseDataset: CSV quirks', () => {
   });
 
   it('empty input is an error, not an exception', () => {
-    expect(parseDataset('')).toMatchObject({ ok: false, error: { code: 'empty' } });
-    expect(parseDataset('\ufeff\n\n')).toMatchObject({ ok: false, error: { code: 'empty' } });
+    expect(parseDataset('')).toMatchObject({ ok: false, error: { code: 'data-empty' } });
+    expect(parseDataset('\ufeff\n\n')).toMatchObject({ ok: false, error: { code: 'data-empty' } });
   });
 });
 
@@ -124,7 +126,7 @@ describe('parseDataset: TSV and JSONL', () => {
       { line: 1, endLine: 1, values: ['a', 'pos', '', '', ''] },
       { line: 5, endLine: 5, values: ['b', 'neg', '3', 'true', ''] },
     ]);
-    expect(d.problems.map((p) => [p.line, p.code])).toEqual([
+    expect(d.problems.map((p) => [p.params.line, p.code])).toEqual([
       [3, 'invalid-json'],
       [4, 'not-an-object'],
     ]);
@@ -188,7 +190,7 @@ describe('parser properties', () => {
           const result = parseDataset(text, { format });
           if (result.ok) {
             const d = result.dataset;
-            for (const r of [...d.rows, ...d.problems]) {
+            for (const r of [...d.rows, ...d.problems.map((p) => p.params)]) {
               expect(r.line).toBeGreaterThanOrEqual(1);
               expect(r.endLine).toBeGreaterThanOrEqual(r.line);
             }
@@ -288,9 +290,9 @@ describe('mapping columns and labels', () => {
       [7, 'positive', 'positive', 'Loved it.'],
     ]);
     expect(problems).toEqual([
-      { line: 4, endLine: 4, code: 'missing-text', column: 'review' },
-      { line: 5, endLine: 5, code: 'unknown-label', value: 'neutral' },
-      { line: 6, endLine: 6, code: 'missing-label', column: 'Sentiment' },
+      { code: 'missing-text', severity: 'warning', params: { line: 4, endLine: 4, column: 'review' } },
+      { code: 'unknown-label', severity: 'warning', params: { line: 5, endLine: 5, value: 'neutral' } },
+      { code: 'missing-label', severity: 'warning', params: { line: 6, endLine: 6, column: 'Sentiment' } },
     ]);
     // Mapping the unknown value by hand brings its row in.
     const mapped = buildExamples(data, { ...m, labelMap: new Map(m.labelMap).set('neutral', 'negative') }, [
@@ -347,14 +349,16 @@ describe('label values and labels that differ only in case', () => {
     expect(m.labelMap.get('__proto__')).toBe('__proto__');
     const { examples, problems } = buildExamples(parsed.dataset, m, labels);
     expect(examples.map((e) => e.gold)).toEqual(['__proto__', 'constructor', 'toString']);
-    expect(problems).toEqual([{ line: 5, endLine: 5, code: 'unknown-label', value: 'hasOwnProperty' }]);
+    expect(problems).toEqual([
+      { code: 'unknown-label', severity: 'warning', params: { line: 5, endLine: 5, value: 'hasOwnProperty' } },
+    ]);
   });
 });
 
 describe('slots and problems across a mapping', () => {
   const template = (text: string): { template: Template } => {
     const parsed = parseTemplate(text);
-    if (!parsed.ok) throw new Error(parsed.errors[0]!.message);
+    if (!parsed.ok) throw new Error(parsed.errors[0]!.code);
     return { template: parsed.template };
   };
 
@@ -369,12 +373,13 @@ describe('slots and problems across a mapping', () => {
     const parse = d.problems;
     expect(parse.length).toBeGreaterThan(0);
     const mapping = [
-      { line: 1, endLine: 1, code: 'missing-label' as const, column: 'label' },
-      { line: 9, endLine: 9, code: 'unknown-label' as const, value: 'x' },
+      issue('missing-label', 'warning', { line: 1, endLine: 1, column: 'label' }),
+      issue('unknown-label', 'warning', { line: 9, endLine: 9, value: 'x' }),
     ];
     const all = allProblems(d, mapping);
     expect(all).toHaveLength(parse.length + 2);
-    expect(all.map((p) => p.line)).toEqual([...all.map((p) => p.line)].sort((a, b) => a - b));
+    const lines = all.map((p) => p.params.line);
+    expect(lines).toEqual([...lines].sort((a, b) => a - b));
     expect(all[0]).toEqual(mapping[0]);
     expect(all[all.length - 1]).toEqual(mapping[1]);
   });

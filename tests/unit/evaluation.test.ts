@@ -1,16 +1,11 @@
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import type { EvalExample } from '../../src/core/dataset.ts';
-import {
-  diagnose,
-  dominanceThreshold,
-  evaluationOrder,
-  type EvaluationRun,
-  type ExampleOutcome,
-} from '../../src/core/evaluation.ts';
+import { evaluationOrder, type EvaluationRun, type ExampleOutcome } from '../../src/core/evaluation.ts';
 import { evaluationReport, predictionsCsv, summarizeMetrics } from '../../src/core/evaluation-report.ts';
 import { finishedExamples, predictions, runMetrics } from '../../src/core/evaluation-results.ts';
 import type { PreparedTemplate } from '../../src/core/bound-verbalizer.ts';
+import { diagnose, dominanceThreshold } from '../../src/core/diagnosis.ts';
 import { computeMetrics, MACRO_CONVENTION } from '../../src/core/metrics.ts';
 import { DEFAULT_SCORING_OPTIONS } from '../../src/core/scoring.ts';
 import { parseTemplate } from '../../src/core/template.ts';
@@ -151,11 +146,17 @@ describe('diagnosis hints', () => {
     const gold = ['pos', 'pos', 'pos', 'neg', 'neg', 'neg', 'neu', 'neu', 'neu'];
     const pred = ['pos', 'pos', 'pos', 'pos', 'pos', 'pos', 'pos', 'pos', 'neu'];
     const hints = codes(gold, pred);
-    expect(hints[0]).toMatchObject({ code: 'prediction-bias', label: 'pos' });
-    expect(hints[0]!.value).toBeCloseTo(8 / 9, 12);
-    expect(hints[0]!.reference).toBeCloseTo(3 / 9, 12);
-    expect(hints.find((h) => h.code === 'low-recall' && h.label === 'neg')).toMatchObject({ other: 'pos', value: 0 });
-    expect(hints.find((h) => h.code === 'low-precision' && h.label === 'pos')).toMatchObject({ other: 'neg' });
+    const bias = hints[0]!;
+    expect(bias).toMatchObject({ code: 'prediction-bias', params: { label: 'pos', calibrated: 0 } });
+    if (bias.code !== 'prediction-bias') return;
+    expect(bias.params.value).toBeCloseTo(8 / 9, 12);
+    expect(bias.params.reference).toBeCloseTo(3 / 9, 12);
+    expect(hints.find((h) => h.code === 'low-recall' && h.params.label === 'neg')).toMatchObject({
+      params: { other: 'pos', value: 0 },
+    });
+    expect(hints.find((h) => h.code === 'low-precision' && h.params.label === 'pos')).toMatchObject({
+      params: { other: 'neg' },
+    });
     // Mistakes in one direction only are not a "confused pair".
     expect(hints.some((h) => h.code === 'confused-pair')).toBe(false);
   });
@@ -164,17 +165,17 @@ describe('diagnosis hints', () => {
     const gold = ['pos', 'pos', 'pos', 'pos', 'neg', 'neg', 'neg', 'neg', 'neu', 'neu'];
     const pred = ['pos', 'pos', 'neg', 'neg', 'neg', 'neg', 'pos', 'neg', 'neu', 'neu'];
     const pair = codes(gold, pred).find((h) => h.code === 'confused-pair');
-    expect(pair).toMatchObject({ label: 'pos', other: 'neg', count: 3 });
+    expect(pair).toMatchObject({ params: { label: 'pos', other: 'neg', count: 3 } });
   });
 
   it('imbalanced gold labels, a label without examples, and a better calibration are mentioned', () => {
     const gold = ['pos', 'pos', 'pos', 'pos', 'pos', 'pos', 'pos', 'neg'];
     const hints = codes(gold, [...gold], { gold, pred: [...gold] });
     expect(hints.map((h) => h.code)).toEqual(['no-support', 'imbalanced-gold']);
-    expect(hints[1]).toMatchObject({ label: 'pos', value: 7 / 8 });
+    expect(hints[1]).toMatchObject({ params: { label: 'pos', value: 7 / 8 } });
     const worse = codes(gold, ['neg', 'neg', 'pos', 'pos', 'pos', 'pos', 'pos', 'pos'], { gold, pred: [...gold] });
     expect(worse.find((h) => h.code === 'calibration-helps')).toMatchObject({
-      reference: computeMetrics(gold, gold, labels).macroF1,
+      params: { reference: computeMetrics(gold, gold, labels).macroF1 },
     });
   });
 

@@ -2,13 +2,13 @@
 // reading pasted template lines, and saying what a template file cannot hold.
 import { describe, expect, it } from 'vitest';
 import { defaultSetup, type PromptSetup } from '../../src/core/setup.ts';
-import type { ConvertResult } from '../../src/core/formats/common.ts';
+import { formatFailure, formatWarning, type ConvertResult } from '../../src/core/formats/common.ts';
 import { exportTemplates, importTemplateLines, inputsNotice } from '../../src/core/formats/setup-parts.ts';
 
 /** A converter that upper-cases a template, fails on "bad" and warns on "odd". */
 function shout(text: string): ConvertResult<string> {
-  if (text.includes('bad')) return { ok: false, errors: [{ code: 'broken', message: 'broken' }], warnings: [] };
-  const warnings = text.includes('odd') ? [{ code: 'odd', message: 'odd', params: { n: 1 } }] : [];
+  if (text.includes('bad')) return { ok: false, errors: [formatFailure('lmbff-template-empty', {})], warnings: [] };
+  const warnings = text.includes('odd') ? [formatWarning('lmbff-sep', { part: 'odd' })] : [];
   return { ok: true, value: text.toUpperCase(), warnings };
 }
 
@@ -45,17 +45,18 @@ describe('exportTemplates', () => {
     );
     const { templates, warnings } = exportTemplates(setup, shout);
     expect(templates.map((t) => t.name)).toEqual(['Good']);
-    expect(warnings.map((w) => [w.code, w.params?.template])).toEqual([
-      ['odd', 'Good'],
-      ['broken', 'Broken'],
-      ['template-skipped', 'Broken'],
+    expect(warnings.map((w) => [w.code, w.template])).toEqual([
+      ['lmbff-sep', 'Good'],
+      ['lmbff-template-empty', 'Broken'],
+      ['template-skipped', undefined], // it names the template in its own words
     ]);
-    expect(warnings[0]!.params).toEqual({ n: 1, template: 'Good' }); // the converter's own params are kept
+    expect(warnings[0]!.params).toEqual({ part: 'odd' }); // the converter's own params are kept
+    expect(warnings[2]!.params).toEqual({ template: 'Broken' });
   });
 });
 
 describe('importTemplateLines', () => {
-  const tool = { name: 'Tool', emptyMessage: 'Paste one.' };
+  const tool = { name: 'Tool', empty: formatFailure('openprompt-no-templates', {}) };
 
   it('reads one template per non-empty line into t1, t2, … named after the tool', () => {
     const read = importTemplateLines('  first odd \r\n\n second \n', shout, tool);
@@ -65,7 +66,7 @@ describe('importTemplateLines', () => {
       { id: 't1', name: 'Tool 1', text: 'FIRST ODD' },
       { id: 't2', name: 'Tool 2', text: 'SECOND' },
     ]);
-    expect(read.warnings.map((w) => [w.code, w.params?.template])).toEqual([['odd', '1']]);
+    expect(read.warnings.map((w) => [w.code, w.template])).toEqual([['lmbff-sep', '1']]);
     expect(read.errors).toEqual([]);
   });
 
@@ -74,19 +75,13 @@ describe('importTemplateLines', () => {
     expect(read.read).toBe(true);
     if (!read.read) return;
     expect(read.templates.map((t) => t.id)).toEqual(['t1', 't3']);
-    expect(read.errors.map((e) => [e.code, e.params?.template])).toEqual([['broken', '2']]);
+    expect(read.errors.map((e) => [e.code, e.template])).toEqual([['lmbff-template-empty', '2']]);
   });
 
-  it('refuses no line at all, and more than 20', () => {
-    expect(importTemplateLines(' \n\n', shout, tool)).toEqual({
-      read: false,
-      errors: [{ code: 'empty', message: 'Paste one.' }],
-    });
+  it("refuses no line at all (the tool's own error), and more than 20", () => {
+    expect(importTemplateLines(' \n\n', shout, tool)).toEqual({ read: false, errors: [tool.empty] });
     const many = importTemplateLines(Array.from({ length: 21 }, (_, i) => `t${i}`).join('\n'), shout, tool);
-    expect(many.read).toBe(false);
-    expect(many.errors).toEqual([
-      { code: 'too-many-templates', message: 'At most 20 templates.', params: { max: 20 } },
-    ]);
+    expect(many).toEqual({ read: false, errors: [formatFailure('too-many-templates', { max: 20 })] });
     expect(importTemplateLines(Array.from({ length: 20 }, (_, i) => `t${i}`).join('\n'), shout, tool).read).toBe(true);
   });
 });
@@ -94,10 +89,7 @@ describe('importTemplateLines', () => {
 describe('inputsNotice', () => {
   it('says how many example inputs a template file cannot hold, and nothing when there are none', () => {
     const setup = { ...defaultSetup(), inputs: [{ X: 'a' }, { X: 'b' }] };
-    const [notice, ...rest] = inputsNotice(setup, 'a Tool template');
-    expect(rest).toEqual([]);
-    expect(notice).toMatchObject({ code: 'inputs-not-exported', params: { n: 2 } });
-    expect(notice!.message).toContain('not part of a Tool template');
-    expect(inputsNotice({ ...setup, inputs: [] }, 'a Tool template')).toEqual([]);
+    expect(inputsNotice(setup, 'LM-BFF')).toEqual([formatWarning('inputs-not-exported', { n: 2, tool: 'LM-BFF' })]);
+    expect(inputsNotice({ ...setup, inputs: [] }, 'OpenPrompt')).toEqual([]);
   });
 });

@@ -15,9 +15,11 @@ import {
 import { openPromptToVerbalizer, verbalizerToOpenPrompt } from '../../src/core/formats/openprompt-verbalizer.ts';
 import { readPyLiteral } from '../../src/core/formats/python-literal.ts';
 import { validSetup } from './setup-arbitrary.ts';
+import type { Issue } from '../../src/core/issues.ts';
+import { formatIssue } from '../../src/core/messages/index.ts';
 
-const ok = <T>(r: { ok: true; value: T } | { ok: false; errors: { message: string }[] }): T => {
-  if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('; '));
+const ok = <T>(r: { ok: true; value: T } | { ok: false; errors: Issue[] }): T => {
+  if (!r.ok) throw new Error(r.errors.map((e) => formatIssue(e)).join('; '));
   return r.value;
 };
 const codes = (r: { warnings: { code: string }[] }) => r.warnings.map((x) => x.code);
@@ -114,7 +116,7 @@ describe('LM-BFF', () => {
     });
     expect(mapping.warnings[0]).toMatchObject({
       code: 'lmbff-one-word',
-      params: { label: 'positive', kept: 'great', dropped: 'good' },
+      params: { label: 'positive', kept: 'great', dropped: '"good"' },
     });
     expect(codes(mapping)).not.toContain('lmbff-label-ids');
     expect(codes(verbalizerToLmBffMapping({ labels: [{ label: 'very positive', words: ['great'] }] }))).toContain(
@@ -125,7 +127,7 @@ describe('LM-BFF', () => {
   it('rejects what is not a template or mapping, with a reason', () => {
     expect(lmBffToTemplate('*cls**sent_0*_It_was.*sep+*')).toMatchObject({
       ok: false,
-      errors: [{ code: 'template-missing-mask' }],
+      errors: [{ code: 'missing-mask' }],
     });
     expect(lmBffMappingToVerbalizer("{'0': 'a'")).toMatchObject({ ok: false, errors: [{ code: 'mapping-syntax' }] });
     expect(lmBffMappingToVerbalizer("['a']")).toMatchObject({ ok: false, errors: [{ code: 'mapping-shape' }] });
@@ -199,7 +201,7 @@ describe('LM-BFF', () => {
         if (!exported.ok) return;
         expect(exported.warnings).toEqual([]);
         const back = lmBffToTemplate(exported.value);
-        if (!back.ok) throw new Error(back.errors[0]!.message);
+        if (!back.ok) throw new Error(formatIssue(back.errors[0]!));
         const first = parseTemplate(text);
         // [Z] at the very start has an extra note; otherwise the text comes back exactly.
         expect(back.value).toBe(text);
@@ -263,7 +265,7 @@ describe('OpenPrompt', () => {
     });
     expect(openPromptToTemplate('{"placeholder":"text_a"} no mask')).toMatchObject({
       ok: false,
-      errors: [{ code: 'template-missing-mask' }],
+      errors: [{ code: 'missing-mask' }],
     });
   });
 

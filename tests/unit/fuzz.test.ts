@@ -14,6 +14,7 @@ import { decodeShareFragment, encodeShareFragment, linkChecksum } from '../../sr
 import { defaultSetup } from '../../src/core/setup.ts';
 import { parseSetup, parseSetupJson } from '../../src/core/setup-parse.ts';
 import { escapeTemplateText } from '../../src/core/formats/common.ts';
+import { formatIssue, formatSetupError } from '../../src/core/messages/index.ts';
 import { importOpenPrompt } from '../../src/core/formats/openprompt.ts';
 import { importLmBff } from '../../src/core/formats/lmbff.ts';
 import { validSetup } from './setup-arbitrary.ts';
@@ -88,7 +89,7 @@ describe('fuzz: template parser', () => {
         if (!r.ok) expect(r.errors.length).toBeGreaterThan(0);
         for (const e of issues) {
           expect(typeof e.code).toBe('string');
-          expect(e.message.length).toBeGreaterThan(0);
+          expect(formatIssue(e).length).toBeGreaterThan(0);
           expect(e.span.start).toBeGreaterThanOrEqual(0);
           expect(e.span.end).toBeGreaterThanOrEqual(e.span.start);
           expect(e.span.end).toBeLessThanOrEqual(s.length);
@@ -160,11 +161,11 @@ describe('fuzz: verbalizer parser', () => {
         if (!r.ok) expect(r.errors.length).toBeGreaterThan(0);
         for (const e of r.ok ? r.warnings : [...r.errors, ...r.warnings]) {
           expect(typeof e.code).toBe('string');
-          expect(e.message.length).toBeGreaterThan(0);
+          expect(formatIssue(e).length).toBeGreaterThan(0);
           expect(e.span.start).toBeGreaterThanOrEqual(0);
           expect(e.span.end).toBeGreaterThanOrEqual(e.span.start);
           expect(e.span.end).toBeLessThanOrEqual(s.length);
-          expect(e.line).toBe(s.slice(0, e.span.start).split('\n').length);
+          if ('line' in e.params) expect(e.params.line).toBe(s.slice(0, e.span.start).split('\n').length);
         }
       }),
       RUNS,
@@ -203,12 +204,12 @@ describe('fuzz: dataset parsers (CSV, TSV, JSONL)', () => {
       fc.property(text, formats, (s, format) => {
         const r = parseDataset(s, { format });
         if (!r.ok) {
-          expect(['empty', 'no-header', 'too-large']).toContain(r.error.code);
-          expect(r.error.message.length).toBeGreaterThan(0);
+          expect(['data-empty', 'data-no-json-lines', 'data-no-columns', 'data-too-large']).toContain(r.error.code);
+          expect(formatIssue(r.error).length).toBeGreaterThan(0);
           return;
         }
         const d = r.dataset;
-        for (const row of [...d.rows, ...d.problems]) {
+        for (const row of [...d.rows, ...d.problems.map((p) => p.params)]) {
           expect(row.line).toBeGreaterThanOrEqual(1);
           expect(row.endLine).toBeGreaterThanOrEqual(row.line);
           expect(row.endLine).toBeLessThanOrEqual(Math.max(1, d.lineCount));
@@ -262,11 +263,15 @@ describe('fuzz: dataset parsers (CSV, TSV, JSONL)', () => {
 
 const LINK_CODES = [
   'not-a-link',
-  'empty',
-  'malformed',
+  'link-empty',
+  'link-no-version',
+  'link-bad-escape',
+  'link-bad-checksum-field',
+  'link-bad-character',
   'unknown-version',
   'newer-version',
-  'too-large',
+  'link-too-long',
+  'link-too-much-data',
   'damaged',
   'checksum',
   'not-json',
@@ -289,7 +294,7 @@ describe('fuzz: share-link decoder', () => {
         const r = decodeShareFragment(hash);
         if (!r.ok) {
           expect(LINK_CODES).toContain(r.error.code);
-          expect(r.error.message.length).toBeGreaterThan(0);
+          expect(formatIssue(r.error).length).toBeGreaterThan(0);
           if (r.error.code === 'invalid-setup') expect(r.error.errors?.length).toBeGreaterThan(0);
         }
       }),
@@ -347,7 +352,7 @@ describe('fuzz: setup importers', () => {
           expect(r.errors.length).toBeGreaterThan(0);
           for (const e of r.errors) {
             expect(typeof e.path).toBe('string');
-            expect(e.message.length).toBeGreaterThan(0);
+            expect(formatSetupError(e).length).toBeGreaterThan(0);
           }
         }
       }),
@@ -385,7 +390,7 @@ describe('fuzz: setup importers', () => {
         if (r.ok) expect(parseSetup(r.value).ok).toBe(true);
         else {
           expect(r.errors.length).toBeGreaterThan(0);
-          for (const e of r.errors) expect(e.message.length).toBeGreaterThan(0);
+          for (const e of r.errors) expect(formatIssue(e).length).toBeGreaterThan(0);
         }
       }),
       RUNS,
@@ -404,7 +409,7 @@ describe('fuzz: setup importers', () => {
         if (r.ok) expect(parseSetup(r.value).ok).toBe(true);
         else {
           expect(r.errors.length).toBeGreaterThan(0);
-          for (const e of r.errors) expect(e.message.length).toBeGreaterThan(0);
+          for (const e of r.errors) expect(formatIssue(e).length).toBeGreaterThan(0);
         }
       }),
       RUNS,

@@ -1,5 +1,6 @@
-// The engine's English messages in Chinese, by code + params: every message the engine produces
-// for a corpus of broken inputs gets a Chinese text with all its placeholders filled.
+// The engine's issues in the UI's languages, through the one message catalog: every issue the
+// engine produces for a corpus of broken inputs gets a Chinese and an English text with all its
+// params filled in.
 import { describe, expect, it } from 'vitest';
 import { parseTemplate } from '../../src/core/template.ts';
 import { parseVerbalizer, resolveFromTokenizations } from '../../src/core/verbalizer.ts';
@@ -12,19 +13,27 @@ import { verbalizerToLmBffMapping } from '../../src/core/formats/lmbff-mapping.t
 import { exportOpenPrompt } from '../../src/core/formats/openprompt.ts';
 import { openPromptToTemplate } from '../../src/core/formats/openprompt-template.ts';
 import { openPromptToVerbalizer } from '../../src/core/formats/openprompt-verbalizer.ts';
+import type { Issue } from '../../src/core/issues.ts';
 import { issueText } from '../../src/ui/i18n/issues.ts';
 import { en } from '../../src/ui/i18n/en.ts';
 import { zh } from '../../src/ui/i18n/zh.ts';
 import { PRESETS } from '../../src/core/presets.ts';
+import { issue } from '../../src/core/issues.ts';
 
 const zhText = issueText('zh');
 const enText = issueText('en');
 const CJK = /[\u4e00-\u9fff]/;
 
-function expectChinese(text: string, english: string) {
-  expect(text, english).toMatch(CJK);
-  expect(text, english).not.toMatch(/\{[a-zA-Z]+\}/);
-  expect(text).not.toContain('undefined');
+/** The issue's Chinese text is Chinese and complete; its English text is English and complete. */
+function expectBothLanguages(issue: Issue) {
+  const chinese = zhText.text(issue);
+  const english = enText.text(issue);
+  for (const text of [chinese, english]) {
+    expect(text, issue.code).not.toMatch(/\{[a-zA-Z]+\}/);
+    expect(text, issue.code).not.toMatch(/undefined|\[object /);
+  }
+  expect(chinese, english).toMatch(CJK);
+  expect(english, issue.code).not.toMatch(CJK);
 }
 
 const BAD_TEMPLATES = [
@@ -75,15 +84,14 @@ describe('engine messages in Chinese', () => {
       const r = parseTemplate(text);
       for (const issue of r.ok ? r.warnings : [...r.errors, ...r.warnings]) {
         count++;
-        expectChinese(zhText.template(issue), issue.message);
-        expect(enText.template(issue)).toBe(issue.message);
+        expectBothLanguages(issue);
       }
     }
     expect(count).toBeGreaterThan(18);
     const r = parseTemplate('line one\n[X] [Q] [Z]');
-    expect(!r.ok && zhText.template(r.errors[0]!)).toContain('第 2 行第 5 个字符');
+    expect(!r.ok && zhText.text(r.errors[0]!)).toContain('第 2 行第 5 个字符');
     const single = parseTemplate('Review: [X] In short, the film was [Y].');
-    expect(!single.ok && zhText.template(single.errors.find((e) => e.code === 'unknown-slot')!)).toBe(
+    expect(!single.ok && zhText.text(single.errors.find((e) => e.code === 'unknown-slot')!)).toBe(
       '第 36 个字符的槽位 [Y] 无法识别。输入用 [X]（或 [X1]、[X2]……），答案用 [Z]。要写字面的方括号，请输入 \\[ 或 \\]。',
     );
   });
@@ -94,12 +102,13 @@ describe('engine messages in Chinese', () => {
       const r = parseVerbalizer(text);
       for (const issue of r.ok ? r.warnings : [...r.errors, ...r.warnings]) {
         count++;
-        expectChinese(zhText.verbalizer(issue), issue.message);
+        expectBothLanguages(issue);
       }
     }
     expect(count).toBeGreaterThan(14);
     const r = parseVerbalizer('a: x\nb: y, y');
-    expect(!r.ok && zhText.verbalizer(r.errors[0]!)).toBe('第 2 行第 7 列：“y”在“b”下出现了两次。请删掉一个。');
+    expect(!r.ok && zhText.text(r.errors[0]!)).toBe('第 2 行第 7 列：“y”在“b”下出现了两次。请删掉一个。');
+    expect(!r.ok && enText.text(r.errors[0]!)).toBe('Line 2, column 7: "y" is listed twice for "b". Remove one.');
   });
 
   it('tokenizer resolution issues and scoring warnings', () => {
@@ -118,16 +127,16 @@ describe('engine messages in Chinese', () => {
       form([6], ['bad']),
     ]);
     expect(resolution.issues.map((i) => i.code).sort()).toEqual(['multi-token', 'same-tokens', 'unknown-token']);
-    for (const issue of resolution.issues) expectChinese(zhText.resolution(issue), issue.message);
+    for (const issue of resolution.issues) expectBothLanguages(issue);
     for (const w of [
-      { code: 'no-usable-words' as const, message: 'm', label: 'pos' },
-      { code: 'uniform-fallback' as const, message: 'm' },
-      { code: 'approximated' as const, message: 'm' },
-      { code: 'truncated' as const, message: 'm', params: { n: 3 } },
-      { code: 'invalid-score' as const, message: 'm', params: { n: 2 } },
-      { code: 'no-mask-content-free' as const, message: 'm' },
+      issue('no-usable-words', 'warning', { label: 'pos' }),
+      issue('uniform-fallback', 'warning', {}),
+      issue('approximated', 'warning', {}),
+      issue('truncated', 'warning', { n: 3 }),
+      issue('invalid-score', 'warning', { n: 2 }),
+      issue('no-mask-content-free', 'warning', {}),
     ]) {
-      expectChinese(zhText.scoring(w), w.code);
+      expectBothLanguages(w);
     }
   });
 
@@ -141,9 +150,9 @@ describe('engine messages in Chinese', () => {
     const r = parseSetup(bad);
     if (r.ok) throw new Error('expected errors');
     for (const e of r.errors) {
-      const text = zhText.setup(e);
-      expect(text.startsWith(`${e.path}: `)).toBe(true);
-      expectChinese(text, e.message);
+      expect(zhText.setup(e).startsWith(`${e.path}: `)).toBe(true);
+      expect(enText.setup(e).startsWith(`${e.path}: `)).toBe(true);
+      expectBothLanguages(e);
     }
     const more = [
       parseSetup(null),
@@ -163,7 +172,7 @@ describe('engine messages in Chinese', () => {
     ];
     for (const result of more) {
       if (result.ok) throw new Error('expected errors');
-      for (const e of result.errors) expectChinese(zhText.setup(e), e.message);
+      for (const e of result.errors) expectBothLanguages(e);
     }
   });
 
@@ -181,7 +190,7 @@ describe('engine messages in Chinese', () => {
     ]) {
       const r = decodeShareFragment(hash);
       if (r.ok) throw new Error(hash);
-      expectChinese(zhText.link(r.error), r.error.message);
+      expectBothLanguages(r.error);
     }
   });
 
@@ -219,7 +228,7 @@ describe('engine messages in Chinese', () => {
       })(),
     ];
     expect(new Set(warnings.map((w) => w.code)).size).toBeGreaterThan(18);
-    for (const w of [...warnings, ...errors]) expectChinese(zhText.format(w), w.message);
+    for (const w of [...warnings, ...errors]) expectBothLanguages(w);
   });
 
   it('runtime failures: a Chinese summary, the English detail kept', () => {
@@ -228,6 +237,12 @@ describe('engine messages in Chinese', () => {
       detail: 'The Hugging Face Hub could not be reached.',
     });
     expect(enText.runtime({ code: 'hub-unreachable', message: 'x' })).toEqual({ summary: 'x', detail: null });
+    expect(zhText.runtime({ code: 'superseded', message: 'x' })).toEqual({
+      summary: '这个请求被更新的请求取代了。',
+      detail: 'x',
+    });
+    // A failure that is not the runtime's (e.g. no model chosen): its own text, untranslated.
+    expect(zhText.runtime({ code: 'no-model', message: 'x' })).toEqual({ summary: 'x', detail: null });
   });
 });
 

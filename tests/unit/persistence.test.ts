@@ -10,27 +10,7 @@ import {
   WORKSPACE_KEY,
   WORKSPACE_VERSION,
 } from '../../src/store/persistence';
-
-/** A Storage backed by a Map, optionally refusing writes like a full browser storage. */
-function memoryStorage(options: { quotaBytes?: number } = {}): Storage & { data: Map<string, string> } {
-  const data = new Map<string, string>();
-  return {
-    data,
-    get length() {
-      return data.size;
-    },
-    clear: () => data.clear(),
-    getItem: (key) => data.get(key) ?? null,
-    key: (i) => [...data.keys()][i] ?? null,
-    removeItem: (key) => void data.delete(key),
-    setItem: (key, value) => {
-      if (options.quotaBytes !== undefined && value.length > options.quotaBytes) {
-        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-      }
-      data.set(key, value);
-    },
-  };
-}
+import { MemoryStorage } from '../memory-storage';
 
 describe('workspace persistence', () => {
   test('nothing saved → a fresh default workspace', () => {
@@ -41,7 +21,7 @@ describe('workspace persistence', () => {
   });
 
   test('save → load gives back the same setup and the verbalizer text exactly as typed (even invalid)', () => {
-    const storage = memoryStorage();
+    const storage = new MemoryStorage();
     const setup = { ...defaultSetup(), name: 'mine' };
     const verbalizerText = 'positive: great,\nnegative';
     expect(saveWorkspace(storage, { setup, verbalizerText })).toEqual({ ok: true });
@@ -65,7 +45,7 @@ describe('workspace persistence', () => {
       /saved setup is invalid \(model: /,
     ],
   ])('%s → reset with a reason, and the unreadable text is kept in a backup key', (_name, text, reason) => {
-    const storage = memoryStorage();
+    const storage = new MemoryStorage();
     storage.setItem(WORKSPACE_KEY, text);
     const outcome = loadWorkspace(storage);
     expect(outcome.kind).toBe('reset');
@@ -75,7 +55,7 @@ describe('workspace persistence', () => {
   });
 
   test('a full storage is reported as quota, not thrown', () => {
-    const storage = memoryStorage({ quotaBytes: 10 });
+    const storage = new MemoryStorage({ quotaBytes: 10 });
     const result = saveWorkspace(storage, restoreWorkspace(null).workspace);
     expect(result).toMatchObject({ ok: false, reason: 'quota' });
     expect(storage.data.size).toBe(0);

@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { VerbalizerBinder } from '../../src/core/bound-verbalizer.ts';
 import type { EvalExample } from '../../src/core/dataset.ts';
 import { runEvaluation } from '../../src/core/evaluation.ts';
+import { Lru } from '../../src/core/lru.ts';
 import {
-  LruCache,
   PASSES,
   ScoringPipeline,
   type PassSettings,
@@ -207,7 +207,7 @@ describe('ScoringPipeline', () => {
   });
 
   it('the LRU keeps what was used recently', () => {
-    const lru = new LruCache<number>(2);
+    const lru = new Lru<string, number>({ maxEntries: 2 });
     lru.set('a', 1);
     lru.set('b', 2);
     expect(lru.get('a')).toBe(1); // a is now the most recent

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { formatIssue } from '../../src/core/messages/index.ts';
 import {
   calibrate,
   computeMetrics,
@@ -55,7 +56,7 @@ describe('template properties', () => {
           expect(e.span.start).toBeGreaterThanOrEqual(0);
           expect(e.span.end).toBeGreaterThanOrEqual(e.span.start);
           expect(e.span.end).toBeLessThanOrEqual(s.length);
-          expect(e.message.length).toBeGreaterThan(0);
+          expect(formatIssue(e).length).toBeGreaterThan(0);
         }
         if (r.ok) expect(r.template.nodes.filter((n) => n.kind === 'mask')).toHaveLength(1);
       }),
@@ -119,7 +120,7 @@ describe('verbalizer properties', () => {
         for (const e of r.ok ? r.warnings : [...r.errors, ...r.warnings]) {
           expect(e.span.start).toBeGreaterThanOrEqual(0);
           expect(e.span.end).toBeLessThanOrEqual(s.length);
-          expect(e.line).toBe(s.slice(0, e.span.start).split('\n').length);
+          if ('line' in e.params) expect(e.params.line).toBe(s.slice(0, e.span.start).split('\n').length);
         }
       }),
       { numRuns: 2000 },

@@ -23,15 +23,15 @@ describe('verbalizer limits = setup limits', () => {
   it('reports each limit where it is crossed', () => {
     const long = 'x'.repeat(101);
     const cases: [string, string, number][] = [
-      [`${long}: a\nb: c`, 'label-chars', 1],
-      [`a: ok, ${long}\nb: c`, 'word-chars', 1],
-      [`a: ${Array.from({ length: 51 }, (_, i) => `w${i}`).join(', ')}\nb: c`, 'words', 1],
+      [`${long}: a\nb: c`, 'label-too-long', 1],
+      [`a: ok, ${long}\nb: c`, 'word-too-long', 1],
+      [`a: ${Array.from({ length: 51 }, (_, i) => `w${i}`).join(', ')}\nb: c`, 'too-many-words', 1],
     ];
-    for (const [text, kind, line] of cases) {
+    for (const [text, code, line] of cases) {
       const r = parseVerbalizer(text);
-      expect(r.ok, kind).toBe(false);
+      expect(r.ok, code).toBe(false);
       if (r.ok) continue;
-      expect(r.errors[0], kind).toMatchObject({ code: 'over-limit', line, params: { kind } });
+      expect(r.errors[0], code).toMatchObject({ code, params: { line } });
     }
     // At the limits exactly: fine.
     const atLimit = Array.from(

@@ -211,7 +211,9 @@ describe('label aggregation (single-token words)', () => {
     expect(s.labels).toEqual(['positive', 'negative', 'neutral']);
     expect(s.probs[2]).toBe(0);
     expect(s.probs[0]).toBeCloseTo(0.3 / 0.35, 12);
-    expect(s.warnings).toContainEqual(expect.objectContaining({ code: 'no-usable-words', label: 'neutral' }));
+    expect(s.warnings).toContainEqual(
+      expect.objectContaining({ code: 'no-usable-words', params: { label: 'neutral' } }),
+    );
     expect(s.wordScores[3]).toMatchObject({ used: false, prob: 0, logProb: -Infinity, logit: null });
     const lm = scoreWith({ aggregation: 'logit-mean' }, words);
     expect(lm.probs[2]).toBe(0);

@@ -11,6 +11,7 @@ import {
   parseTemplate,
   type PromptSetup,
 } from '../../src/core/index.ts';
+import { formatIssue, formatSetupError } from '../../src/core/messages/index.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- these tests build deliberately malformed setups for the validator
 type Loose = any;
@@ -18,8 +19,8 @@ const base = (): Loose => structuredClone(defaultSetup());
 function errorsOf(raw: unknown) {
   const r = parseSetup(raw);
   if (r.ok) throw new Error('expected errors');
-  // Paths and English messages; the codes and params for translation are checked in setup-codes.test.ts.
-  return r.errors.map(({ path, message }) => ({ path, message }));
+  // Paths and the English messages the CLI and the English UI show.
+  return r.errors.map((e) => ({ path: e.path, message: formatIssue(e, 'en') }));
 }
 
 describe('defaultSetup', () => {
@@ -186,9 +187,9 @@ describe('parseSetup rejects, with readable paths', () => {
       errors: [
         {
           path: '(root)',
-          message: expect.stringContaining('too large'),
           code: 'json-too-large',
-          params: expect.any(Object),
+          severity: 'error',
+          params: { length: SETUP_LIMITS.jsonChars + 1, max: SETUP_LIMITS.jsonChars },
         },
       ],
     });
@@ -197,12 +198,20 @@ describe('parseSetup rejects, with readable paths', () => {
       errors: [
         {
           path: '(root)',
-          message: expect.stringContaining('Not valid JSON'),
           code: 'json-invalid',
-          params: expect.any(Object),
+          severity: 'error',
+          params: { detail: expect.any(String) },
         },
       ],
     });
+    const english = (text: string) => {
+      const r = parseSetupJson(text);
+      return r.ok ? [] : r.errors.map((e) => formatSetupError(e, 'en'));
+    };
+    expect(english('x'.repeat(SETUP_LIMITS.jsonChars + 1))).toEqual([
+      expect.stringMatching(/^\(root\): The setup is too large/),
+    ]);
+    expect(english('{oops')).toEqual([expect.stringMatching(/^\(root\): Not valid JSON: /)]);
   });
 });
 

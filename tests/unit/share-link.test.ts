@@ -13,11 +13,12 @@ import {
   shareUrl,
   type LinkDecode,
 } from '../../src/core/share-link.ts';
+import { formatIssue } from '../../src/core/messages/index.ts';
 import { validSetup } from './setup-arbitrary.ts';
 
 function encode(setup: PromptSetup): string {
   const r = encodeShareFragment(setup);
-  if (!r.ok) throw new Error(r.error.message);
+  if (!r.ok) throw new Error(formatIssue(r.error));
   return r.fragment;
 }
 
@@ -88,10 +89,10 @@ describe('share links: round trips', () => {
     big.inputs = Array.from({ length: 20 }, () => ({ X: Array.from({ length: 1000 }, noise).join('') }));
     const r = encodeShareFragment(big);
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error.code).toBe('too-large');
+    if (!r.ok) expect(r.error.code).toBe('setup-too-large-for-link');
     const bad = { ...defaultSetup(), activeTemplateId: 'nope' };
     const r2 = encodeShareFragment(bad);
-    expect(!r2.ok && r2.error.code).toBe('invalid-setup');
+    expect(!r2.ok && r2.error.code).toBe('setup-not-shareable');
   });
 });
 
@@ -134,7 +135,7 @@ describe('share links: a corpus of bad links', () => {
   it('not a link at all', () => {
     expect(errorOf(decodeShareFragment('')).code).toBe('not-a-link');
     expect(errorOf(decodeShareFragment('#top')).code).toBe('not-a-link');
-    expect(errorOf(decodeShareFragment('#s=')).code).toBe('empty');
+    expect(errorOf(decodeShareFragment('#s=')).code).toBe('link-empty');
   });
 
   it('every truncation either restores the identical setup or is rejected with a reason', () => {
@@ -145,11 +146,22 @@ describe('share links: a corpus of bad links', () => {
         expect(r.setup).toEqual(defaultSetup());
       } else {
         codes.add(r.error.code);
-        expect(r.error.message.length).toBeGreaterThan(10);
+        expect(formatIssue(r.error).length).toBeGreaterThan(10);
       }
     }
     expect(
-      [...codes].filter((c) => !['not-a-link', 'empty', 'malformed', 'damaged', 'checksum', 'not-json'].includes(c)),
+      [...codes].filter(
+        (c) =>
+          ![
+            'not-a-link',
+            'link-empty',
+            'link-no-version',
+            'link-bad-checksum-field',
+            'damaged',
+            'checksum',
+            'not-json',
+          ].includes(c),
+      ),
     ).toEqual([]);
     expect(codes.has('checksum') || codes.has('damaged')).toBe(true);
   });
@@ -165,7 +177,8 @@ describe('share links: a corpus of bad links', () => {
           const c = alphabet[(alphabet.indexOf(good[at]!) + shift) % 64]!;
           const r = decodeShareFragment(good.slice(0, at) + c + good.slice(at + 1));
           if (r.ok) expect(r.setup).toEqual(defaultSetup());
-          else expect(['damaged', 'checksum', 'not-json', 'invalid-setup', 'too-large']).toContain(r.error.code);
+          else
+            expect(['damaged', 'checksum', 'not-json', 'invalid-setup', 'link-too-much-data']).toContain(r.error.code);
         },
       ),
       { numRuns: 400 },
@@ -185,26 +198,26 @@ describe('share links: a corpus of bad links', () => {
       code: 'unknown-version',
       params: { version: 0 },
     });
-    expect(errorOf(decodeShareFragment(`s=x.${payload}`)).code).toBe('malformed');
-    expect(errorOf(decodeShareFragment(`s=${payload}`)).code).toBe('malformed');
-    expect(errorOf(decodeShareFragment(`s=2.zz.${payload}`)).code).toBe('malformed');
+    expect(errorOf(decodeShareFragment(`s=x.${payload}`)).code).toBe('link-no-version');
+    expect(errorOf(decodeShareFragment(`s=${payload}`)).code).toBe('link-no-version');
+    expect(errorOf(decodeShareFragment(`s=2.zz.${payload}`)).code).toBe('link-bad-checksum-field');
   });
 
   it('oversized links are refused before decompression', () => {
     const long = `s=2.00000000.${'A'.repeat(LINK_LIMITS.payloadChars + 1)}`;
-    expect(errorOf(decodeShareFragment(long)).code).toBe('too-large');
+    expect(errorOf(decodeShareFragment(long)).code).toBe('link-too-long');
     // A decompression bomb: a tiny payload that unpacks past the JSON limit.
     const bomb = LZString.compressToEncodedURIComponent('a'.repeat(LINK_LIMITS.jsonChars + 10));
     expect(bomb.length).toBeLessThan(LINK_LIMITS.payloadChars);
-    expect(errorOf(decodeShareFragment(`s=1.${bomb}`))).toMatchObject({ code: 'too-large' });
+    expect(errorOf(decodeShareFragment(`s=1.${bomb}`))).toMatchObject({ code: 'link-too-much-data' });
   });
 
   it('characters that no link contains', () => {
     expect(errorOf(decodeShareFragment('s=2.00000000.abc<script>'))).toMatchObject({
-      code: 'malformed',
-      params: { reason: 'char', char: '<' },
+      code: 'link-bad-character',
+      params: { char: '<' },
     });
-    expect(errorOf(decodeShareFragment('s=2.00000000.%E0%A4%A'))).toMatchObject({ code: 'malformed' });
+    expect(errorOf(decodeShareFragment('s=2.00000000.%E0%A4%A'))).toMatchObject({ code: 'link-bad-escape' });
   });
 
   it('valid compression of something that is not JSON', () => {

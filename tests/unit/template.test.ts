@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   applyModifier,
-  describePosition,
   maskPrecededBySpace,
   offsetToLineColumn,
   parseTemplate,
@@ -14,10 +13,15 @@ import {
   type Template,
   type TemplateError,
 } from '../../src/core/index.ts';
+import type { Issue } from '../../src/core/issues.ts';
+import { formatIssue } from '../../src/core/messages/index.ts';
+
+/** What the CLI and the English UI show for an issue. */
+const english = (issue: Issue) => formatIssue(issue, 'en');
 
 function ok(text: string): Template {
   const r = parseTemplate(text);
-  if (!r.ok) throw new Error(`expected ${JSON.stringify(text)} to parse: ${r.errors.map((e) => e.message).join('; ')}`);
+  if (!r.ok) throw new Error(`expected ${JSON.stringify(text)} to parse: ${r.errors.map(english).join('; ')}`);
   return r.template;
 }
 
@@ -95,7 +99,7 @@ describe('parseTemplate: errors with exact positions', () => {
   it('missing [Z] spans the whole template', () => {
     const e = errors('[X] Overall, it was good.');
     expect(e).toEqual([expect.objectContaining({ code: 'missing-mask', span: { start: 0, end: 25 } })]);
-    expect(e[0]!.message).toContain('[Z]');
+    expect(english(e[0]!)).toContain('[Z]');
   });
 
   it('[Z] more than once points at the second (and any later) one', () => {
@@ -105,14 +109,14 @@ describe('parseTemplate: errors with exact positions', () => {
       ['duplicate-mask', { start: 11, end: 14 }],
       ['duplicate-mask', { start: 15, end: 18 }],
     ]);
-    expect(e[0]!.message).toContain('character 12');
+    expect(english(e[0]!)).toContain('character 12');
   });
 
   it('unknown slot [Y] with a plain-English message and 1-based character', () => {
     // "[X] Overall, it was a " is 22 characters, so [Y] spans 22..25 (character 23).
     const e = errors('[X] Overall, it was a [Y] movie. [Z]');
     expect(e).toEqual([expect.objectContaining({ code: 'unknown-slot', span: { start: 22, end: 25 } })]);
-    expect(e[0]!.message).toBe(
+    expect(english(e[0]!)).toBe(
       'Unknown slot [Y] at character 23. Use [X] (or [X1], [X2], …) for inputs and [Z] for the answer. To write a literal bracket, type \\[ or \\].',
     );
   });
@@ -121,17 +125,31 @@ describe('parseTemplate: errors with exact positions', () => {
     const e = errors('[X] It was [MASK].');
     expect(e).toHaveLength(1);
     expect(e[0]).toMatchObject({ code: 'unknown-slot', span: { start: 11, end: 17 } });
-    expect(e[0]!.message).toContain('Write [Z]');
-    expect(errors('[X] It was [mask].')[0]!.message).toContain('Write [Z]');
+    expect(english(e[0]!)).toContain('Write [Z]');
+    expect(english(errors('[X] It was [mask].')[0]!)).toContain('Write [Z]');
   });
 
   it('case and numbering hints', () => {
-    expect(errors('[x] [Z]')[0]!.message).toContain('write [X]');
+    expect(english(errors('[x] [Z]')[0]!)).toContain('write [X]');
     expect(errors('[X] [z]')).toEqual([
-      expect.objectContaining({ code: 'unknown-slot', message: expect.stringContaining('write [Z]') }),
+      expect.objectContaining({ code: 'unknown-slot', params: expect.objectContaining({ advice: 'case' }) }),
     ]);
-    expect(errors('[X0] [Z]')[0]!.message).toContain('numbered from 1');
-    expect(errors('[X01] [Z]')[0]!.message).toContain('numbered from 1');
+    expect(english(errors('[X] [z]')[0]!)).toContain('write [Z] for the answer');
+    expect(english(errors('[X0] [Z]')[0]!)).toContain('numbered from 1');
+    expect(english(errors('[X01] [Z]')[0]!)).toContain('numbered from 1');
+  });
+
+  it('an unknown slot name is classified once, and its message follows that advice', () => {
+    const advice = (text: string) => errors(text).find((e) => e.code === 'unknown-slot')?.params;
+    expect(advice('[X] [MASK]')).toMatchObject({ name: 'MASK', advice: 'mask' });
+    expect(advice('[X] [___]')).toMatchObject({ advice: 'mask' });
+    expect(advice('[x2] [Z]')).toMatchObject({ name: 'x2', advice: 'case' });
+    expect(advice('[X01] [Z]')).toMatchObject({ advice: 'zero' });
+    expect(advice('[Y] [Z]')).toMatchObject({ advice: 'other' });
+    expect(advice(`[${'Q'.repeat(30)}] [Z]`)).toMatchObject({ name: `${'Q'.repeat(21)}…` });
+    expect(english(errors('[x2] [Z]')[0]!)).toBe(
+      'Unknown slot [x2] at character 1. Slot names are upper-case: write [X2].',
+    );
   });
 
   it('empty brackets []', () => {
@@ -154,7 +172,7 @@ describe('parseTemplate: errors with exact positions', () => {
     expect(e.map((x) => x.code)).toEqual(['unclosed-bracket', 'stray-bracket']);
     expect(e[0]!.span).toEqual({ start: 0, end: 1 });
     expect(e[1]!.span).toEqual({ start: 3, end: 4 });
-    expect(e[1]!.message).toContain('line 2, character 1');
+    expect(english(e[1]!)).toContain('line 2, character 1');
   });
 
   it('stray "]"', () => {
@@ -166,8 +184,8 @@ describe('parseTemplate: errors with exact positions', () => {
   it('unknown and empty modifiers point at the modifier', () => {
     const e = errors('[X|upper] [Z]');
     expect(e).toEqual([expect.objectContaining({ code: 'unknown-modifier', span: { start: 3, end: 8 } })]);
-    expect(e[0]!.message).toContain('lower');
-    expect(errors('[X|Lower] [Z]')[0]!.message).toContain('lower-case');
+    expect(english(e[0]!)).toContain('lower');
+    expect(english(errors('[X|Lower] [Z]')[0]!)).toContain('lower-case');
     // "[X|]": the empty modifier is reported at the "|" (offset 2)
     expect(errors('[X|] [Z]')).toEqual([
       expect.objectContaining({ code: 'unknown-modifier', span: { start: 2, end: 3 } }),
@@ -206,7 +224,7 @@ describe('parseTemplate: warnings', () => {
     const r = parseTemplate('[X1] [X3] [Z]');
     expect(r.ok && r.template.slots).toEqual(['X1', 'X3']);
     expect(r.warnings).toEqual([expect.objectContaining({ code: 'slot-gap', span: { start: 5, end: 9 } })]);
-    expect(r.warnings[0]!.message).toContain('[X2]');
+    expect(english(r.warnings[0]!)).toContain('[X2]');
   });
   it('duplicate modifier and literal mask tokens', () => {
     const r = parseTemplate('[X|lower|lower] <mask> \\[MASK\\] [Z]');
@@ -228,9 +246,11 @@ describe('positions', () => {
     expect(offsetToLineColumn(s, 7)).toEqual({ line: 4, column: 1 });
     expect(offsetToLineColumn(s, 99)).toEqual({ line: 4, column: 3 });
   });
-  it('describePosition mentions the line only for multi-line sources', () => {
-    expect(describePosition('abc', 1)).toBe('character 2');
-    expect(describePosition('a\nbc', 3)).toBe('line 2, character 2');
+  it('messages mention the line only for multi-line sources', () => {
+    expect(errors('a] [X] [Z]')[0]!.params).toEqual({ line: 1, column: 2, multiline: 0 });
+    expect(english(errors('a] [X] [Z]')[0]!)).toContain('at character 2 ');
+    expect(errors('a\nb] [X] [Z]')[0]!.params).toEqual({ line: 2, column: 2, multiline: 1 });
+    expect(english(errors('a\nb] [X] [Z]')[0]!)).toContain('at line 2, character 2 ');
   });
 });
 
@@ -365,6 +385,6 @@ describe('positions in large templates', () => {
     const last = unclosed[unclosed.length - 1]!;
     expect(last.span.start).toBe(10_000);
     expect(last.params).toMatchObject({ line: 2, column: 5_000, multiline: 1 });
-    expect(last.message).toContain('line 2, character 5000');
+    expect(english(last)).toContain('line 2, character 5000');
   });
 });

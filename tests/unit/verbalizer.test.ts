@@ -13,10 +13,11 @@ import {
   type VerbalizerIssue,
   type WordTokenization,
 } from '../../src/core/index.ts';
+import { formatIssue } from '../../src/core/messages/index.ts';
 
 function ok(text: string): { v: Verbalizer; warnings: VerbalizerIssue[] } {
   const r = parseVerbalizer(text);
-  if (!r.ok) throw new Error(`expected to parse: ${r.errors.map((e) => e.message).join('; ')}`);
+  if (!r.ok) throw new Error(`expected to parse: ${r.errors.map((e) => formatIssue(e)).join('; ')}`);
   return { v: r.verbalizer, warnings: r.warnings };
 }
 function errs(text: string): VerbalizerIssue[] {
@@ -57,9 +58,9 @@ describe('parseVerbalizer', () => {
   it('empty items between commas are ignored with a warning', () => {
     const { v, warnings } = ok('a: x, , y,\nb: z');
     expect(v.labels[0]!.words).toEqual(['x', 'y']);
-    expect(warnings.map((w) => [w.code, w.line, w.column])).toEqual([
-      ['empty-word', 1, 7],
-      ['empty-word', 1, 11],
+    expect(warnings.map((w) => [w.code, w.params])).toEqual([
+      ['empty-word', { line: 1, column: 7, quoted: 0 }],
+      ['empty-word', { line: 1, column: 11, quoted: 0 }],
     ]);
   });
 
@@ -68,29 +69,50 @@ describe('parseVerbalizer', () => {
       expect.objectContaining({
         code: 'missing-colon',
         severity: 'error',
-        line: 2,
-        column: 1,
+        params: expect.objectContaining({ line: 2, column: 1 }),
         span: { start: 15, end: 27 },
       }),
     ]);
-    expect(errs('a: x\n  : great')).toEqual([expect.objectContaining({ code: 'empty-label', line: 2, column: 3 })]);
-    expect(errs('a: x\nb: y\na: z')).toEqual([
-      expect.objectContaining({ code: 'duplicate-label', line: 3, column: 1, span: { start: 10, end: 11 } }),
+    expect(errs('a: x\n  : great')).toEqual([
+      expect.objectContaining({ code: 'empty-label', params: expect.objectContaining({ line: 2, column: 3 }) }),
     ]);
-    expect(errs('a: x\nb:')).toEqual([expect.objectContaining({ code: 'no-words', line: 2, column: 1 })]);
+    expect(errs('a: x\nb: y\na: z')).toEqual([
+      expect.objectContaining({
+        code: 'duplicate-label',
+        params: expect.objectContaining({ line: 3, column: 1 }),
+        span: { start: 10, end: 11 },
+      }),
+    ]);
+    expect(errs('a: x\nb:')).toEqual([
+      expect.objectContaining({ code: 'no-words', params: expect.objectContaining({ line: 2, column: 1 }) }),
+    ]);
     expect(errs('a: x, y, x\nb: z')).toEqual([
-      expect.objectContaining({ code: 'duplicate-word', line: 1, column: 10, span: { start: 9, end: 10 } }),
+      expect.objectContaining({
+        code: 'duplicate-word',
+        params: expect.objectContaining({ line: 1, column: 10 }),
+        span: { start: 9, end: 10 },
+      }),
     ]);
     expect(errs('a: "open\nb: z')).toEqual([
-      expect.objectContaining({ code: 'unclosed-quote', line: 1, column: 4, span: { start: 3, end: 4 } }),
+      expect.objectContaining({
+        code: 'unclosed-quote',
+        params: expect.objectContaining({ line: 1, column: 4 }),
+        span: { start: 3, end: 4 },
+      }),
     ]);
-    expect(errs('a: "x" y\nb: z')).toEqual([expect.objectContaining({ code: 'unexpected-text', line: 1, column: 8 })]);
-    expect(errs('a: it"s\nb: z')).toEqual([expect.objectContaining({ code: 'unexpected-text', column: 6 })]);
-    expect(errs('a: b: c\nd: e')).toEqual([expect.objectContaining({ code: 'unexpected-text', column: 5 })]);
+    expect(errs('a: "x" y\nb: z')).toEqual([
+      expect.objectContaining({ code: 'unexpected-text', params: expect.objectContaining({ line: 1, column: 8 }) }),
+    ]);
+    expect(errs('a: it"s\nb: z')).toEqual([
+      expect.objectContaining({ code: 'unexpected-text', params: expect.objectContaining({ column: 6 }) }),
+    ]);
+    expect(errs('a: b: c\nd: e')).toEqual([
+      expect.objectContaining({ code: 'unexpected-text', params: expect.objectContaining({ column: 5 }) }),
+    ]);
   });
 
   it('messages are readable and mention the position', () => {
-    expect(errs('positive good')[0]!.message).toBe(
+    expect(formatIssue(errs('positive good')[0]!)).toBe(
       'Line 1, column 1: "positive good" has no ":". Write a label, a colon, then its words, e.g. "positive: great, good".',
     );
   });
@@ -103,16 +125,20 @@ describe('parseVerbalizer', () => {
   it('warnings: a word under two labels (at the later one), a single label', () => {
     const shared = ok('a: x, y\nb: y');
     expect(shared.warnings).toEqual([
-      expect.objectContaining({ code: 'shared-word', severity: 'warning', line: 2, column: 4 }),
+      expect.objectContaining({
+        code: 'shared-word',
+        severity: 'warning',
+        params: expect.objectContaining({ line: 2, column: 4 }),
+      }),
     ]);
     const single = ok('only: x');
     expect(single.warnings).toEqual([expect.objectContaining({ code: 'single-label', severity: 'warning' })]);
-    expect(single.warnings[0]!.message).toContain('always be predicted');
+    expect(formatIssue(single.warnings[0]!)).toContain('always be predicted');
   });
 
   it('reports every error, sorted by position', () => {
     const e = errs('bad line\n: x\na: x, x');
-    expect(e.map((x) => [x.code, x.line])).toEqual([
+    expect(e.map((x) => [x.code, 'line' in x.params ? x.params.line : null])).toEqual([
       ['missing-colon', 1],
       ['empty-label', 2],
       ['duplicate-word', 3],
@@ -219,12 +245,12 @@ describe('resolveVerbalizer', () => {
     ]);
     expect(r.words[0]!.form.ids).toEqual([2]);
     expect(r.words[1]!.form.pieces).toEqual(['Ġwon', 'der', 'ful']);
-    expect(r.issues.map((i) => [i.code, i.severity, i.word])).toEqual([
+    expect(r.issues.map((i) => [i.code, i.severity, i.params.word])).toEqual([
       ['multi-token', 'info', 'wonderful'],
       ['unknown-token', 'error', 'zzz'],
       ['empty-tokenization', 'error', ' '],
     ]);
-    expect(r.issues[0]!.message).toContain('3 tokens');
+    expect(formatIssue(r.issues[0]!)).toContain('3 tokens');
   });
 
   it('WordPiece uses the bare word', () => {
@@ -241,7 +267,7 @@ describe('resolveVerbalizer', () => {
       ],
     };
     const r = resolveVerbalizer(dup, lower, { tokenizerKind: 'wordpiece', precededBySpace: true });
-    expect(r.issues.map((i) => [i.code, i.label, i.word])).toEqual([
+    expect(r.issues.map((i) => [i.code, i.params.label, i.params.word])).toEqual([
       ['same-tokens', 'p', 'great'],
       ['same-tokens', 'n', 'GREAT'],
     ]);

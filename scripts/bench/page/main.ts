@@ -11,6 +11,8 @@ import {
   sample,
 } from '../shared.ts';
 import { RuntimeClient } from '../../../src/runtime/client.ts';
+import { createRuntimeWorker } from '../../../src/runtime/browser-worker.ts';
+import type { PromptScores, RenderedPrompt } from '../../../src/core/types.ts';
 import {
   benchModelRef,
   getRuntime,
@@ -72,6 +74,7 @@ class RefWorker {
 }
 
 const ref = new RefWorker();
+let beforeClient: RuntimeClient | null = null;
 
 const bench = {
   env() {
@@ -132,6 +135,32 @@ const bench = {
       sampled,
     };
   },
+  /** ClozeLab before per-row quantization: a second runtime worker with rowQuant: false (q8). */
+  async beforeLoad(dtype: 'q8' | 'fp32') {
+    beforeClient?.dispose();
+    beforeClient = new RuntimeClient(createRuntimeWorker);
+    const { info } = await beforeClient.load(
+      { kind: 'local', id: benchModelRef(dtype, 'wasm').id },
+      { dtype, device: 'wasm', rowQuant: false },
+    );
+    return info;
+  },
+  async beforeEvaluate(
+    from: number,
+    to: number,
+    options: { verbalizerText: string; batchSize?: number; promptsPerRequest?: number },
+  ) {
+    const facts = modelInfo().facts;
+    if (!facts || !beforeClient) throw new Error('no model');
+    const r = await evaluateWithClozeLab(beforeClient, facts, makeExamples(1000).slice(from, to), options);
+    const { ms, examples, promptsRun, requests, shapes, paddedTokens, tokensRun } = r;
+    return { ms, examples, promptsRun, requests, shapes, paddedTokens, tokensRun, longTasks: null, sampled: [] };
+  },
+  beforeClose() {
+    beforeClient?.dispose();
+    beforeClient = null;
+    return true;
+  },
   async labelIds(verbalizerText: string) {
     return labelTokenIds(getRuntime(), modelInfo().facts!, verbalizerText);
   },
@@ -184,9 +213,33 @@ const bench = {
       client.dispose();
     }
   },
+  /**
+   * Batch-invariance check (tests/e2e/batch-invariance.e2e.ts): loads a model in a fresh runtime
+   * worker of the app (src/runtime/worker.ts, WASM) and scores each request — one request is one
+   * batch composition — returning the scores as they reach the main thread.
+   */
+  async scoreRequests(
+    id: string,
+    dtype: 'q8' | 'fp32',
+    requests: RenderedPrompt[][],
+    tokenIds: number[],
+    options: { topK: number; batchSize?: number },
+  ) {
+    const client = new RuntimeClient(createRuntimeWorker);
+    try {
+      const { info } = await client.load({ kind: 'local', id }, { dtype, device: 'wasm' });
+      const results: PromptScores[][] = [];
+      for (const prompts of requests)
+        results.push(await client.score(prompts, tokenIds, { topK: options.topK, batchSize: options.batchSize }));
+      return { info, results };
+    } finally {
+      client.dispose();
+    }
+  },
   ref: {
     info: () => ref.call('info'),
-    create: (dtype: string, variant: string) => ref.call('create', { dtype, variant }),
+    create: (dtype: string, variant: string, threads?: number, model?: string, level?: string) =>
+      ref.call('create', { dtype, variant, threads, model, level }),
     release: (variant: string) => ref.call('release', { variant }),
     shapes: (variant: string, shapes: [number, number][]) => ref.call<number[]>('shapes', { variant, shapes }),
     singles: (variant: string, lengths: number[]) => ref.call<number[]>('singles', { variant, lengths }),

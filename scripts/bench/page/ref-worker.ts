@@ -5,7 +5,7 @@ import { env, pipeline } from '@huggingface/transformers';
 import * as ort from 'onnxruntime-web/webgpu';
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
-import { rewriteForMaskRows } from '../../../src/runtime/mask-rows.ts';
+import { graphBytes, type GraphVariant } from '../graphs.ts';
 import {
   ceilingShapes,
   ceilingSingles,
@@ -36,13 +36,13 @@ const ORT = ort as unknown as OrtModule;
 const sessions = new Map<string, OrtSession>();
 let fillMask: FillMask | null = null;
 
-function modelUrl(dtype: string): string {
-  return `${location.origin}/models/${BENCH_MODEL_ID}/onnx/model${dtype === 'q8' ? '_quantized' : ''}.onnx`;
+function modelUrl(dtype: string, id = BENCH_MODEL_ID): string {
+  return `${location.origin}/models/${id}/onnx/model${dtype === 'q8' ? '_quantized' : ''}.onnx`;
 }
 
 /** The model file as Transformers.js cached it (Cache API), else from the server. */
-async function modelBytes(dtype: string): Promise<{ bytes: Uint8Array; fromCache: boolean }> {
-  const url = modelUrl(dtype);
+async function modelBytes(dtype: string, id?: string): Promise<{ bytes: Uint8Array; fromCache: boolean }> {
+  const url = modelUrl(dtype, id);
   const cache = await caches.open('transformers-cache');
   const hit = await cache.match(url);
   const response = hit ?? (await fetch(url));
@@ -57,20 +57,22 @@ const ops: Record<string, (args: Record<string, unknown>) => Promise<unknown>> =
   /** Bare session creation: read the cached file, create the session (timed separately). */
   async create(args) {
     const dtype = String(args.dtype);
-    const variant = String(args.variant); // 'plain' | 'rows'
+    const variant = String(args.variant) as GraphVariant;
+    // Measurements only: the WASM thread count, effective before this worker's first session.
+    if (typeof args.threads === 'number' && sessions.size === 0) wasm.numThreads = args.threads;
     const t0 = performance.now();
-    const { bytes, fromCache } = await modelBytes(dtype);
+    // Measurements only: another model served by the bench server.
+    const { bytes, fromCache } = await modelBytes(dtype, typeof args.model === 'string' ? args.model : undefined);
     const t1 = performance.now();
-    let source = bytes;
-    if (variant === 'rows') {
-      const r = rewriteForMaskRows(bytes);
-      if (!r.ok) throw new Error(r.reason);
-      source = r.bytes;
-    }
+    const source = graphBytes(bytes, variant);
     const t2 = performance.now();
     await sessions.get(variant)?.release?.();
     sessions.delete(variant);
-    const session = await ORT.InferenceSession.create(source, { executionProviders: ['wasm'] });
+    const session = await ORT.InferenceSession.create(source, {
+      executionProviders: ['wasm'],
+      // Measurements only: ORT's graph optimization level.
+      ...(typeof args.level === 'string' ? { graphOptimizationLevel: args.level } : {}),
+    });
     const t3 = performance.now();
     sessions.set(variant, session);
     return { readMs: t1 - t0, rewriteMs: t2 - t1, createMs: t3 - t2, totalMs: t3 - t0, fromCache, bytes: bytes.length };

@@ -1,19 +1,20 @@
 // Shared shapes of the converters between ClozeLab and other prompt-learning tools.
+import { issue, type FormatIssueCode, type Issue, type IssueParams } from '../issues.ts';
 
 /**
- * Something that a conversion could not carry over exactly. Never dropped silently: every
- * converter returns its warnings, and the UI lists them. `message` is English; the UI translates
- * by `code` and `params`.
+ * Something that a conversion could not carry over exactly, or why it failed. Never dropped
+ * silently: every converter returns its warnings, and the UI lists them. A converter that reads a
+ * template passes the template's own errors on. `template` names the template it is about when a
+ * whole setup (several templates) is converted.
  */
-export interface FormatWarning {
-  code: string;
-  message: string;
-  params?: Record<string, string | number>;
+export type FormatWarning = Issue<FormatIssueCode> & { template?: string };
+
+export function formatWarning<C extends FormatIssueCode>(code: C, params: IssueParams<C>): FormatWarning {
+  return issue(code, 'warning', params) as FormatWarning;
 }
 
-/** A warning (or error) with its code, English message and the values the message names. */
-export function formatWarning(code: string, message: string, params?: Record<string, string | number>): FormatWarning {
-  return { code, message, ...(params ? { params } : {}) };
+export function formatFailure<C extends FormatIssueCode>(code: C, params: IssueParams<C>): FormatWarning {
+  return issue(code, 'error', params) as FormatWarning;
 }
 
 export type ConvertResult<T> =

@@ -2,7 +2,7 @@
 // dataset label to one word, e.g. {'0':'terrible','1':'great'}.
 
 import type { Verbalizer } from '../verbalizer.ts';
-import { formatWarning as w, type ConvertResult, type FormatWarning } from './common.ts';
+import { formatFailure as fail, formatWarning as w, type ConvertResult, type FormatWarning } from './common.ts';
 import { isPyDict, tryReadPyLiteral } from './python-literal.ts';
 
 /** "{'0':'terrible','1':'great'}" → verbalizer with labels "0", "1". */
@@ -12,13 +12,13 @@ export function lmBffMappingToVerbalizer(source: string): ConvertResult<Verbaliz
   if (!read.ok)
     return {
       ok: false,
-      errors: [w('mapping-syntax', `The mapping is not a Python dict: ${read.message}`, { detail: read.message })],
+      errors: [fail('mapping-syntax', { detail: read.message })],
       warnings,
     };
   if (!isPyDict(read.value))
     return {
       ok: false,
-      errors: [w('mapping-shape', "The mapping must be a dict such as {'0':'terrible','1':'great'}.")],
+      errors: [fail('mapping-shape', {})],
       warnings,
     };
   const labels: Verbalizer['labels'] = [];
@@ -27,19 +27,19 @@ export function lmBffMappingToVerbalizer(source: string): ConvertResult<Verbaliz
     if (typeof value !== 'string' || value === '') {
       return {
         ok: false,
-        errors: [w('mapping-word', `The word for "${label}" must be a non-empty string.`, { label })],
+        errors: [fail('mapping-word', { label })],
         warnings,
       };
     }
     if (labels.some((l) => l.label === label))
       return {
         ok: false,
-        errors: [w('mapping-duplicate', `"${label}" appears twice in the mapping.`, { label })],
+        errors: [fail('mapping-duplicate', { label })],
         warnings,
       };
     labels.push({ label, words: [value] });
   }
-  if (labels.length === 0) return { ok: false, errors: [w('mapping-empty', 'The mapping has no labels.')], warnings };
+  if (labels.length === 0) return { ok: false, errors: [fail('mapping-empty', {})], warnings };
   return { ok: true, value: { labels }, warnings };
 }
 
@@ -53,20 +53,16 @@ export function verbalizerToLmBffMapping(v: Verbalizer, options: { intKeys?: boo
     const [first, ...rest] = l.words;
     if (rest.length > 0) {
       warnings.push(
-        w(
-          'lmbff-one-word',
-          `LM-BFF uses exactly one word per label: "${l.label}" keeps "${first}"; ${rest.map((x) => `"${x}"`).join(', ')} cannot be exported.`,
-          {
-            label: l.label,
-            kept: first!,
-            dropped: rest.join(', '),
-          },
-        ),
+        w('lmbff-one-word', {
+          label: l.label,
+          kept: first!,
+          dropped: rest.map((x) => `"${x}"`).join(', '),
+        }),
       );
     }
     if (/\s/.test(first!.trim())) {
       warnings.push(
-        w('lmbff-multiword', `"${first}" has several words; LM-BFF needs each label word to be a single token.`, {
+        w('lmbff-multiword', {
           word: first!,
         }),
       );
@@ -75,12 +71,7 @@ export function verbalizerToLmBffMapping(v: Verbalizer, options: { intKeys?: boo
     return `${key}:${quote1(first!)}`;
   });
   if (!v.labels.every((l) => /^[A-Za-z0-9_-]+$/.test(l.label))) {
-    warnings.push(
-      w(
-        'lmbff-label-ids',
-        "LM-BFF keys the mapping by the dataset's label ids (e.g. '0', '1' or 'entailment'); rename the labels to your dataset's ids.",
-      ),
-    );
+    warnings.push(w('lmbff-label-ids', {}));
   }
   return { ok: true, value: `{${entries.join(',')}}`, warnings };
 }

@@ -10,8 +10,9 @@
 
 import { parseTemplate, type SlotModifier } from '../template.ts';
 import {
-  formatWarning as w,
   escapeTemplateText,
+  formatFailure as fail,
+  formatWarning as w,
   indexOfSlot,
   slotForIndex,
   type ConvertResult,
@@ -40,7 +41,7 @@ type Piece =
 export function lmBffToTemplate(source: string): ConvertResult<string> {
   const warnings: FormatWarning[] = [];
   const text = source.trim();
-  if (text === '') return { ok: false, errors: [w('empty', 'The LM-BFF template is empty.')], warnings };
+  if (text === '') return { ok: false, errors: [fail('lmbff-template-empty', {})], warnings };
   const parts = text.split('*');
   const pieces: Piece[] = [];
   parts.forEach((part, i) => {
@@ -50,87 +51,40 @@ export function lmBffToTemplate(source: string): ConvertResult<string> {
     if (SPECIAL.has(part)) {
       if (part === 'mask') pieces.push({ kind: 'mask' });
       else if (part === 'cls' && !first) {
-        warnings.push(
-          w(
-            'lmbff-cls',
-            "A *cls* in the middle of the template is left out: ClozeLab adds the model's own start token.",
-          ),
-        );
+        warnings.push(w('lmbff-cls', {}));
       } else if (part !== 'cls' && !last) {
-        warnings.push(
-          w(
-            'lmbff-sep',
-            `*${part}* in the middle of the template has no ClozeLab equivalent (the two segments are joined); a space is put in its place.`,
-            { part },
-          ),
-        );
+        warnings.push(w('lmbff-sep', { part }));
         pieces.push({ kind: 'text', text: ' ' });
       }
       return;
     }
     let m = /^([+]?sent[lu]?-?)_(\d+)$/.exec(part);
     if (!m && /^sent-\d+$/.test(part)) {
-      warnings.push(
-        w(
-          'lmbff-alias',
-          `"*${part}*" was read as *sent-_${part.slice(5)}* (LM-BFF's own code spells it sent-_; it would read "${part}" as text).`,
-          { part },
-        ),
-      );
+      warnings.push(w('lmbff-alias', { part, alias: `sent-_${part.slice(5)}` }));
       m = ['', 'sent-', part.slice(5)] as unknown as RegExpExecArray;
     }
     if (m && (m[1] ?? '') in SENT_VARIABLES) {
       const variable = SENT_VARIABLES[m[1]!]!;
       const index = Number(m[2]);
       if (index > 98) {
-        warnings.push(
-          w(
-            'lmbff-input-index',
-            `*${part}* refers to input ${index + 1}; ClozeLab templates have at most 99 inputs, so it is left out.`,
-            { part },
-          ),
-        );
+        warnings.push(w('lmbff-input-index', { part, input: index + 1 }));
         return;
       }
       if (variable.upper) {
-        warnings.push(
-          w(
-            'lmbff-upper',
-            `*${part}* upper-cases the first letter; ClozeLab has no such modifier, so the input is used as written.`,
-            { part },
-          ),
-        );
+        warnings.push(w('lmbff-upper', { part }));
       }
       if (variable.modifiers.includes('nopunct')) {
-        warnings.push(
-          w(
-            'lmbff-nopunct',
-            `*${part}* deletes the input's last character; ClozeLab's [X|nopunct] deletes final punctuation instead (the same for sentences that end in one punctuation mark).`,
-            { part },
-          ),
-        );
+        warnings.push(w('lmbff-nopunct', { part }));
       }
       pieces.push({ kind: 'input', index, space: variable.space, modifiers: variable.modifiers });
       return;
     }
     if (/^labelx?_\d+$/.test(part)) {
-      warnings.push(
-        w(
-          'lmbff-demonstration',
-          `*${part}* belongs to LM-BFF's demonstrations, which ClozeLab does not have; it is left out.`,
-          { part },
-        ),
-      );
+      warnings.push(w('lmbff-demonstration', { part }));
       return;
     }
     if (/^[+]?sent/.test(part)) {
-      warnings.push(
-        w(
-          'lmbff-unknown-variable',
-          `"${part}" is not a variable LM-BFF knows, so it is kept as text (as LM-BFF would).`,
-          { part },
-        ),
-      );
+      warnings.push(w('lmbff-unknown-variable', { part }));
     }
     pieces.push({ kind: 'text', text: part.replace(/_/g, ' ') });
   });
@@ -148,12 +102,7 @@ export function lmBffToTemplate(source: string): ConvertResult<string> {
       plain += `${prefix}x`;
     } else {
       if (plain === '') {
-        warnings.push(
-          w(
-            'mask-at-start',
-            'LM-BFF reads label words with a leading space (" great") even at the start of the prompt; ClozeLab uses the form a word has where [Z] stands (no space at the start). BERT-style models see no difference.',
-          ),
-        );
+        warnings.push(w('mask-at-start', { tool: 'LM-BFF' }));
       } else if (!/\s$/.test(plain)) {
         out += ' ';
         plain += ' ';
@@ -164,7 +113,7 @@ export function lmBffToTemplate(source: string): ConvertResult<string> {
   }
   const parsed = parseTemplate(out);
   if (!parsed.ok) {
-    return { ok: false, errors: parsed.errors.map((e) => w(`template-${e.code}`, e.message, e.params)), warnings };
+    return { ok: false, errors: parsed.errors, warnings };
   }
   return { ok: true, value: out, warnings };
 }
@@ -173,8 +122,7 @@ export function lmBffToTemplate(source: string): ConvertResult<string> {
 export function templateToLmBff(text: string): ConvertResult<string> {
   const warnings: FormatWarning[] = [];
   const parsed = parseTemplate(text);
-  if (!parsed.ok)
-    return { ok: false, errors: parsed.errors.map((e) => w(`template-${e.code}`, e.message, e.params)), warnings };
+  if (!parsed.ok) return { ok: false, errors: parsed.errors, warnings };
   const nodes = parsed.template.nodes;
   let out = '*cls*';
   nodes.forEach((node, i) => {
@@ -184,29 +132,16 @@ export function templateToLmBff(text: string): ConvertResult<string> {
       const spaceVariable = next?.kind === 'input' && plusVariable(next.modifiers) !== null;
       if (t.endsWith(' ') && (next?.kind === 'mask' || spaceVariable)) t = t.slice(0, -1);
       else if (next?.kind === 'mask') {
-        warnings.push(
-          w(
-            'lmbff-mask-space',
-            '[Z] follows text without a space; LM-BFF\'s label words always carry a leading space, so imported back it becomes "… [Z]".',
-          ),
-        );
+        warnings.push(w('lmbff-mask-space', {}));
       }
       if (t.includes('*')) {
-        warnings.push(
-          w('lmbff-asterisk', 'LM-BFF templates cannot contain "*" (it separates variables); it was left out.'),
-        );
+        warnings.push(w('lmbff-asterisk', {}));
         t = t.replace(/\*/g, '');
       }
-      if (t.includes('_'))
-        warnings.push(
-          w(
-            'lmbff-underscore',
-            'LM-BFF reads "_" as a space; the template\'s "_" cannot be written and becomes a space.',
-          ),
-        );
+      if (t.includes('_')) warnings.push(w('lmbff-underscore', {}));
       const encoded = t.replace(/ /g, '_');
       if (SPECIAL.has(encoded) || /^([+]?sent[lu]?-?_\d+|labelx?_\d+)$/.test(encoded)) {
-        warnings.push(w('lmbff-reserved-text', `The text "${t}" would be read as an LM-BFF variable.`, { text: t }));
+        warnings.push(w('lmbff-reserved-text', { text: t }));
       }
       out += encoded;
     } else if (node.kind === 'input') {
@@ -222,22 +157,14 @@ export function templateToLmBff(text: string): ConvertResult<string> {
       }
       if (node.modifiers.includes('nopunct')) {
         warnings.push(
-          w(
-            'lmbff-nopunct',
-            `[${node.slot}|nopunct] becomes sent-_${index}, which deletes the last character whatever it is (ClozeLab deletes only final punctuation).`,
-            {
-              part: `sent-_${index}`,
-            },
-          ),
+          w('lmbff-nopunct-export', {
+            slot: node.slot,
+            part: `sent-_${index}`,
+          }),
         );
       }
       if (node.modifiers.includes('nopunct') && spaced) {
-        warnings.push(
-          w(
-            'lmbff-space-token',
-            `LM-BFF has no "+" form of ${plainVariable(node.modifiers)}_${index}; the space before it is written as "_" and becomes a token of its own for BPE models.`,
-          ),
-        );
+        warnings.push(w('lmbff-space-token', { variable: `${plainVariable(node.modifiers)}_${index}` }));
       }
     } else {
       out += '*mask*';

@@ -3,7 +3,7 @@
 // (lmbff-mapping.ts).
 
 import type { PromptSetup } from '../setup.ts';
-import { formatWarning as w, type ConvertResult, type FormatWarning } from './common.ts';
+import { formatFailure as fail, formatWarning as w, type ConvertResult, type FormatWarning } from './common.ts';
 import { lmBffToTemplate, templateToLmBff } from './lmbff-template.ts';
 import { lmBffMappingToVerbalizer, verbalizerToLmBffMapping } from './lmbff-mapping.ts';
 import { adaptInputs, exportTemplates, importTemplateLines, inputsNotice, modelNotice } from './setup-parts.ts';
@@ -23,11 +23,9 @@ export function exportLmBff(setup: PromptSetup, options: { intKeys?: boolean } =
   const mapping = verbalizerToLmBffMapping(setup.verbalizer, options);
   if (mapping.ok) warnings.push(...mapping.warnings);
   if (setup.scoring.calibrate) {
-    warnings.push(
-      w('no-calibration', "Calibration is not part of LM-BFF's prompt-based predictions; it is not exported."),
-    );
+    warnings.push(w('lmbff-no-calibration', {}));
   }
-  warnings.push(...modelNotice(setup), ...inputsNotice(setup, 'an LM-BFF template'));
+  warnings.push(...modelNotice(setup), ...inputsNotice(setup, 'LM-BFF'));
   return { templates, mapping: mapping.ok ? mapping.value : '{}', warnings };
 }
 
@@ -41,7 +39,7 @@ export function importLmBff(
 ): ConvertResult<PromptSetup> {
   const read = importTemplateLines(input.templates, lmBffToTemplate, {
     name: 'LM-BFF',
-    emptyMessage: 'Paste at least one LM-BFF template.',
+    empty: fail('lmbff-no-templates', {}),
   });
   if (!read.read) return { ok: false, errors: read.errors, warnings: [] };
   const { templates, warnings, errors } = read;
@@ -49,8 +47,7 @@ export function importLmBff(
   warnings.push(...mapping.warnings);
   if (!mapping.ok) errors.push(...mapping.errors);
   if (errors.length > 0 || !mapping.ok) return { ok: false, errors, warnings };
-  if (base.scoring.calibrate)
-    warnings.push(w('calibration-off', 'Calibration was switched off: LM-BFF does not calibrate.'));
+  if (base.scoring.calibrate) warnings.push(w('calibration-off', {}));
   const setup: PromptSetup = {
     ...base,
     name: 'Imported from LM-BFF',

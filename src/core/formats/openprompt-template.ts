@@ -9,8 +9,9 @@
 
 import { parseTemplate, type SlotModifier } from '../template.ts';
 import {
-  formatWarning as w,
   escapeTemplateText,
+  formatFailure as fail,
+  formatWarning as w,
   indexOfSlot,
   type ConvertResult,
   type FormatWarning,
@@ -42,43 +43,19 @@ function modifiersFromPostProcessing(source: string): SlotModifier[] | null {
 export function templateToOpenPrompt(text: string): ConvertResult<string> {
   const warnings: FormatWarning[] = [];
   const parsed = parseTemplate(text);
-  if (!parsed.ok)
-    return { ok: false, errors: parsed.errors.map((e) => w(`template-${e.code}`, e.message, e.params)), warnings };
+  if (!parsed.ok) return { ok: false, errors: parsed.errors, warnings };
   const numbered = parsed.template.slots.some((s) => s !== 'X');
-  if (/^\s|\s$/.test(text))
-    warnings.push(
-      w(
-        'openprompt-spaces',
-        'OpenPrompt joins the parts of a template with single spaces; runs of spaces and tabs become one space, and spaces at the start or end are dropped.',
-      ),
-    );
+  if (/^\s|\s$/.test(text)) warnings.push(w('openprompt-spaces', {}));
   let out = '';
   for (const node of parsed.template.nodes) {
     if (node.kind === 'text') {
       let t = node.text;
       if (/[\r\n]/.test(t)) {
-        warnings.push(
-          w(
-            'openprompt-newline',
-            'OpenPrompt template files hold one template per line; the line break became a space.',
-          ),
-        );
+        warnings.push(w('openprompt-newline', {}));
         t = t.replace(/\r\n|[\r\n]/g, ' ');
       }
-      if (/ {2,}|\t/.test(t))
-        warnings.push(
-          w(
-            'openprompt-spaces',
-            'OpenPrompt joins the parts of a template with single spaces; runs of spaces and tabs become one space, and spaces at the start or end are dropped.',
-          ),
-        );
-      if (t.includes('{'))
-        warnings.push(
-          w(
-            'openprompt-brace',
-            'A literal "{" is written as {"text": "{"} (plain text cannot contain "{" in OpenPrompt).',
-          ),
-        );
+      if (/ {2,}|\t/.test(t)) warnings.push(w('openprompt-spaces', {}));
+      if (t.includes('{')) warnings.push(w('openprompt-brace', {}));
       out += t.split('{').join('{"text": "{"}');
     } else if (node.kind === 'input') {
       const index = indexOfSlot(node.slot);
@@ -87,13 +64,7 @@ export function templateToOpenPrompt(text: string): ConvertResult<string> {
       if (!numbered || index < 2) {
         out += `{"placeholder":"text_${index === 0 ? 'a' : 'b'}"${extra}}`;
       } else {
-        warnings.push(
-          w(
-            'openprompt-meta',
-            `[${node.slot}] has no placeholder in OpenPrompt (only text_a and text_b); it is written as {"meta":"${node.slot}"}, so your InputExample needs meta["${node.slot}"].`,
-            { slot: node.slot },
-          ),
-        );
+        warnings.push(w('openprompt-meta', { slot: node.slot }));
         out += `{"meta":"${node.slot}"${extra}}`;
       }
     } else {
@@ -101,12 +72,7 @@ export function templateToOpenPrompt(text: string): ConvertResult<string> {
     }
   }
   if (parsed.template.nodes[0]?.kind === 'mask') {
-    warnings.push(
-      w(
-        'mask-at-start',
-        'OpenPrompt reads label words with a leading space (" great") even at the start of the prompt; ClozeLab uses the form a word has where [Z] stands. BERT-style models see no difference.',
-      ),
-    );
+    warnings.push(w('mask-at-start', { tool: 'OpenPrompt' }));
   }
   return { ok: true, value: out, warnings };
 }
@@ -139,20 +105,16 @@ function splitBlocks(text: string): { ok: true; blocks: Block[] } | { ok: false;
     if (end < 0)
       return {
         ok: false,
-        error: w('openprompt-unclosed', `The "{" at character ${i + 1} is never closed with "}".`, { column: i + 1 }),
+        error: fail('openprompt-unclosed', { column: i + 1 }),
       };
     const read = tryReadPyLiteral(text.slice(i, end + 1), { rawValues: true });
     if (!read.ok || !isPyDict(read.value)) {
       return {
         ok: false,
-        error: w(
-          'openprompt-block',
-          `The block at character ${i + 1} is not a Python dict or set: ${read.ok ? 'unexpected value' : read.message}`,
-          {
-            column: i + 1,
-            detail: read.ok ? '' : read.message,
-          },
-        ),
+        error: fail('openprompt-block', {
+          column: i + 1,
+          detail: read.ok ? '' : read.message,
+        }),
       };
     }
     blocks.push({ prefixSpace, dict: new Map(read.value.entries.map((e) => [String(e.key), e.value])) });
@@ -160,6 +122,9 @@ function splitBlocks(text: string): { ok: true; blocks: Block[] } | { ok: false;
   }
   return { ok: true, blocks };
 }
+
+/** A block's value as a message shows it: as JSON (quoted strings), or as written when JSON has no form for it. */
+const shownValue = (value: unknown) => (JSON.stringify(value) as string | undefined) ?? String(value);
 
 const KNOWN_KEYS = new Set([
   'placeholder',
@@ -177,7 +142,7 @@ const KNOWN_KEYS = new Set([
 export function openPromptToTemplate(source: string): ConvertResult<string> {
   const warnings: FormatWarning[] = [];
   const text = source.trim();
-  if (text === '') return { ok: false, errors: [w('empty', 'The OpenPrompt template is empty.')], warnings };
+  if (text === '') return { ok: false, errors: [fail('openprompt-template-empty', {})], warnings };
   const split = splitBlocks(text);
   if (!split.ok) return { ok: false, errors: [split.error], warnings };
 
@@ -214,10 +179,7 @@ export function openPromptToTemplate(source: string): ConvertResult<string> {
     }
     const d = b.dict!;
     for (const key of d.keys()) {
-      if (!KNOWN_KEYS.has(key))
-        warnings.push(
-          w('openprompt-unknown-key', `"${key}" in a template block has no ClozeLab meaning and is ignored.`, { key }),
-        );
+      if (!KNOWN_KEYS.has(key)) warnings.push(w('openprompt-unknown-key', { key }));
     }
     const modifiers = (): SlotModifier[] => {
       const pp = d.get('post_processing');
@@ -225,13 +187,7 @@ export function openPromptToTemplate(source: string): ConvertResult<string> {
       const code = isPyRaw(pp) ? pp.source : typeof pp === 'string' ? pp : '';
       const mods = modifiersFromPostProcessing(code);
       if (mods) return mods;
-      warnings.push(
-        w(
-          'openprompt-post-processing',
-          `The post_processing "${code.slice(0, 80)}" cannot be expressed in ClozeLab (only [X|lower] and [X|nopunct] can); the input is used as written.`,
-          { code: code.slice(0, 80) },
-        ),
-      );
+      warnings.push(w('openprompt-post-processing', { code: code.slice(0, 80) }));
       return [];
     };
     const shortenable = d.get('shortenable');
@@ -242,31 +198,21 @@ export function openPromptToTemplate(source: string): ConvertResult<string> {
     if (d.has('placeholder')) {
       const p = d.get('placeholder');
       if (p === 'text_a' || p === 'text_b') {
-        if (shortenable === false)
-          warnings.push(
-            w(
-              'openprompt-shortenable',
-              'ClozeLab always shortens only the inputs when a prompt is too long; "shortenable": False is ignored.',
-            ),
-          );
+        if (shortenable === false) warnings.push(w('openprompt-shortenable', {}));
         out += prefix + slot(p === 'text_a' ? 0 : 1);
       } else {
-        warnings.push(
-          w('openprompt-placeholder', `The placeholder ${JSON.stringify(p)} is not text_a or text_b; it is left out.`, {
-            placeholder: typeof p === 'string' ? p : JSON.stringify(p),
-          }),
-        );
+        warnings.push(w('openprompt-placeholder', { placeholder: shownValue(p) }));
       }
     } else if (d.has('meta')) {
       const name = d.get('meta');
       if (typeof name !== 'string') {
-        warnings.push(w('openprompt-placeholder', 'A "meta" block without a name is left out.', { placeholder: '' }));
+        warnings.push(w('openprompt-meta-unnamed', {}));
         continue;
       }
       const index = metaIndex(name);
       if (!/^X[1-9][0-9]?$/.test(name)) {
         warnings.push(
-          w('openprompt-meta-input', `{"meta":"${name}"} becomes the input [X${index + 1}].`, {
+          w('openprompt-meta-input', {
             name,
             slot: `X${index + 1}`,
           }),
@@ -281,34 +227,18 @@ export function openPromptToTemplate(source: string): ConvertResult<string> {
     } else if (d.has('soft')) {
       const s = d.get('soft');
       if (typeof s === 'string' && s !== '') {
-        warnings.push(
-          w(
-            'openprompt-soft',
-            `The soft tokens initialised from "${s}" become plain text: ClozeLab has no trainable prompts.`,
-            { text: s },
-          ),
-        );
+        warnings.push(w('openprompt-soft', { text: s }));
         out += prefix + escapeTemplateText(s);
       } else {
-        warnings.push(
-          w('openprompt-soft-dropped', 'A {"soft"} token (a trainable prompt vector) has no text and is left out.'),
-        );
+        warnings.push(w('openprompt-soft-dropped', {}));
       }
     } else if (d.has('special')) {
-      const special = d.get('special');
-      warnings.push(
-        w(
-          'openprompt-special',
-          `The special token ${JSON.stringify(special)} is left out: ClozeLab adds the model's own special tokens.`,
-          { token: typeof special === 'string' ? special : JSON.stringify(special) },
-        ),
-      );
+      warnings.push(w('openprompt-special', { token: shownValue(d.get('special')) }));
     } else {
-      warnings.push(w('openprompt-empty-block', 'An empty template block is left out.'));
+      warnings.push(w('openprompt-empty-block', {}));
     }
   }
   const parsed = parseTemplate(out);
-  if (!parsed.ok)
-    return { ok: false, errors: parsed.errors.map((e) => w(`template-${e.code}`, e.message, e.params)), warnings };
+  if (!parsed.ok) return { ok: false, errors: parsed.errors, warnings };
   return { ok: true, value: out, warnings };
 }

@@ -1,7 +1,7 @@
 // OpenPrompt's ManualVerbalizer label words ↔ ClozeLab verbalizer.
 
 import type { Verbalizer } from '../verbalizer.ts';
-import { formatWarning as w, type ConvertResult, type FormatWarning } from './common.ts';
+import { formatFailure as fail, formatWarning as w, type ConvertResult, type FormatWarning } from './common.ts';
 import { isPyDict, tryReadPyLiteral, type PyValue } from './python-literal.ts';
 
 /** Verbalizer → {"class": ["word", …], …} (JSON, which is also a Python literal). */
@@ -20,13 +20,13 @@ export function verbalizerToOpenPrompt(v: Verbalizer): { classes: string[]; labe
 export function openPromptToVerbalizer(source: string, classesText = ''): ConvertResult<Verbalizer> {
   const warnings: FormatWarning[] = [];
   const text = source.trim();
-  if (text === '') return { ok: false, errors: [w('empty', 'Paste the label words.')], warnings };
+  if (text === '') return { ok: false, errors: [fail('label-words-missing', {})], warnings };
   const classes = readClasses(classesText);
   if (!classes.ok) return { ok: false, errors: [classes.error], warnings };
   const asWords = (value: PyValue | undefined, label: string): string[] | null => {
     if (typeof value === 'string') return [value];
     if (Array.isArray(value) && value.every((x) => typeof x === 'string')) return value;
-    warnings.push(w('label-words-shape', `The words of "${label}" must be a string or a list of strings.`, { label }));
+    warnings.push(w('label-words-shape', { label }));
     return null;
   };
   let pairs: { label: string; words: string[] | null }[];
@@ -36,7 +36,7 @@ export function openPromptToVerbalizer(source: string, classesText = ''): Conver
       return {
         ok: false,
         errors: [
-          w('label-words-syntax', `The label words are not a Python/JSON literal: ${read.message}`, {
+          fail('label-words-syntax', {
             detail: read.message,
           }),
         ],
@@ -49,13 +49,7 @@ export function openPromptToVerbalizer(source: string, classesText = ''): Conver
       if (classes.value.length !== list.length) {
         return {
           ok: false,
-          errors: [
-            w(
-              'classes-needed',
-              `A list of label words needs the class names too, one per entry (${list.length} here).`,
-              { n: list.length },
-            ),
-          ],
+          errors: [fail('classes-needed', { n: list.length, form: 'list' })],
           warnings,
         };
       }
@@ -63,7 +57,7 @@ export function openPromptToVerbalizer(source: string, classesText = ''): Conver
     } else {
       return {
         ok: false,
-        errors: [w('label-words-shape', 'The label words must be a dict or a list.', { label: '' })],
+        errors: [fail('label-words-container', {})],
         warnings,
       };
     }
@@ -76,7 +70,8 @@ export function openPromptToVerbalizer(source: string, classesText = ''): Conver
       return {
         ok: false,
         errors: [
-          w('classes-needed', `One line of words per class: give the ${lines.length} class names too.`, {
+          fail('classes-needed', {
+            form: 'lines',
             n: lines.length,
           }),
         ],
@@ -97,24 +92,17 @@ export function openPromptToVerbalizer(source: string, classesText = ''): Conver
     if (labels.some((l) => l.label === p.label))
       return {
         ok: false,
-        errors: [w('mapping-duplicate', `"${p.label}" appears twice.`, { label: p.label })],
+        errors: [fail('label-words-duplicate', { label: p.label })],
         warnings,
       };
     const words = [...new Set(p.words!.map((x) => (x.startsWith('<!>') ? x.slice(3) : x)))].filter((x) => x !== '');
     if (p.words!.some((x) => x.startsWith('<!>'))) {
-      warnings.push(
-        w(
-          'openprompt-no-prefix',
-          `"<!>" (no leading space) on words of "${p.label}" is dropped: ClozeLab picks the space from the template.`,
-          { label: p.label },
-        ),
-      );
+      warnings.push(w('openprompt-no-prefix', { label: p.label }));
     }
-    if (words.length === 0)
-      return { ok: false, errors: [w('mapping-word', `"${p.label}" has no words.`, { label: p.label })], warnings };
+    if (words.length === 0) return { ok: false, errors: [fail('label-words-no-words', { label: p.label })], warnings };
     labels.push({ label: p.label, words });
   }
-  if (labels.length === 0) return { ok: false, errors: [w('mapping-empty', 'There are no labels.')], warnings };
+  if (labels.length === 0) return { ok: false, errors: [fail('label-words-no-labels', {})], warnings };
   return { ok: true, value: { labels }, warnings };
 }
 
@@ -130,7 +118,7 @@ function readClasses(text: string): { ok: true; value: string[] } | { ok: false;
     ) {
       return {
         ok: false,
-        error: w('classes-syntax', 'The classes must be a list of names, e.g. ["negative", "positive"].'),
+        error: fail('classes-syntax', {}),
       };
     }
     return { ok: true, value: read.value.map(String) };

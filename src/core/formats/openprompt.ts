@@ -7,9 +7,9 @@
 // ClozeLab's "Mean of logits (PET)" with "First sub-token only".
 
 import type { PromptSetup } from '../setup.ts';
-import { formatWarning as w, type ConvertResult, type FormatWarning } from './common.ts';
-import { templateToOpenPrompt, openPromptToTemplate } from './openprompt-template.ts';
-import { verbalizerToOpenPrompt, openPromptToVerbalizer } from './openprompt-verbalizer.ts';
+import { formatFailure as fail, formatWarning as w, type ConvertResult, type FormatWarning } from './common.ts';
+import { openPromptToTemplate, templateToOpenPrompt } from './openprompt-template.ts';
+import { openPromptToVerbalizer, verbalizerToOpenPrompt } from './openprompt-verbalizer.ts';
 import { adaptInputs, exportTemplates, importTemplateLines, inputsNotice, modelNotice } from './setup-parts.ts';
 
 type Scoring = PromptSetup['scoring'];
@@ -25,30 +25,16 @@ function scoringWarnings(scoring: Scoring): FormatWarning[] {
   const out: FormatWarning[] = [];
   if (scoring.aggregation !== 'logit-mean') {
     out.push(
-      w(
-        'openprompt-aggregation',
-        `ManualVerbalizer averages its words' log-probabilities, which is ClozeLab's "Mean of logits (PET)"; this setup's "${scoring.aggregation}" aggregation cannot be written.`,
-        {
-          aggregation: scoring.aggregation,
-        },
-      ),
+      w('openprompt-aggregation', {
+        aggregation: scoring.aggregation,
+      }),
     );
   }
   if (scoring.multiToken === 'all-subtokens') {
-    out.push(
-      w(
-        'openprompt-multitoken',
-        'OpenPrompt reads all sub-tokens of a word at one mask (multi_token_handler "first", "max" or "mean"); ClozeLab\'s one-mask-per-sub-token scoring cannot be written. "first" is exported.',
-      ),
-    );
+    out.push(w('openprompt-multitoken', {}));
   }
   if (scoring.calibrate) {
-    out.push(
-      w(
-        'no-calibration',
-        'Contextual calibration is not part of a ManualVerbalizer; call openprompt.utils.calibrate yourself.',
-      ),
-    );
+    out.push(w('openprompt-no-calibration', {}));
   }
   return out;
 }
@@ -70,11 +56,7 @@ const quote1 = (s: string) =>
 export function exportOpenPrompt(setup: PromptSetup): OpenPromptExport {
   const { templates, warnings } = exportTemplates(setup, templateToOpenPrompt);
   const { classes, labelWords } = verbalizerToOpenPrompt(setup.verbalizer);
-  warnings.push(
-    ...scoringWarnings(setup.scoring),
-    ...modelNotice(setup),
-    ...inputsNotice(setup, 'an OpenPrompt template'),
-  );
+  warnings.push(...scoringWarnings(setup.scoring), ...modelNotice(setup), ...inputsNotice(setup, 'OpenPrompt'));
   const comment = (s: string) => s.replace(/[\r\n]+/g, ' ');
   const python = [
     '# Exported from ClozeLab' + (setup.name ? `: ${comment(setup.name)}` : ''),
@@ -102,7 +84,7 @@ export function importOpenPrompt(
 ): ConvertResult<PromptSetup> {
   const read = importTemplateLines(input.templates, openPromptToTemplate, {
     name: 'OpenPrompt',
-    emptyMessage: 'Paste at least one ManualTemplate text.',
+    empty: fail('openprompt-no-templates', {}),
   });
   if (!read.read) return { ok: false, errors: read.errors, warnings: [] };
   const { templates, warnings, errors } = read;
@@ -116,12 +98,7 @@ export function importOpenPrompt(
     scoring.multiToken !== base.scoring.multiToken ||
     scoring.calibrate !== base.scoring.calibrate
   ) {
-    warnings.push(
-      w(
-        'openprompt-scoring-set',
-        'Scoring was set to ManualVerbalizer\'s defaults: "Mean of logits (PET)", first sub-token only, no calibration.',
-      ),
-    );
+    warnings.push(w('openprompt-scoring-set', {}));
   }
   const setup: PromptSetup = {
     ...base,

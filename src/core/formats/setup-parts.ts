@@ -1,7 +1,8 @@
 // Helpers shared by the import/export converters for whole setups.
 import { parseTemplate } from '../template.ts';
+import type { IssueParams } from '../issues.ts';
 import type { PromptSetup, TemplateEntry } from '../setup.ts';
-import { formatWarning as w, type ConvertResult, type FormatWarning } from './common.ts';
+import { formatFailure, formatWarning, type ConvertResult, type FormatWarning } from './common.ts';
 
 /** Most template lines one import reads (the setup's own limit). */
 const MAX_TEMPLATE_LINES = 20;
@@ -9,7 +10,7 @@ const MAX_TEMPLATE_LINES = 20;
 /** A warning that says which template (by name or line number) it is about. */
 const forTemplate =
   (template: string) =>
-  (x: FormatWarning): FormatWarning => ({ ...x, params: { ...x.params, template } });
+  (x: FormatWarning): FormatWarning => ({ ...x, template });
 
 /**
  * Every template of a setup in another tool's syntax, the active one first. A template with errors
@@ -29,10 +30,7 @@ export function exportTemplates(
     const tag = forTemplate(name);
     const r = convert(entry.text);
     if (!r.ok) {
-      warnings.push(
-        ...r.errors.map(tag),
-        w('template-skipped', `The template "${name}" has errors and was not exported.`, { template: name }),
-      );
+      warnings.push(...r.errors.map(tag), formatWarning('template-skipped', { template: name }));
       continue;
     }
     warnings.push(...r.warnings.map(tag));
@@ -43,13 +41,14 @@ export function exportTemplates(
 
 /**
  * Another tool's templates, one per line, as template entries t1, t2, … named "<tool> 1", ….
- * `read: false` when there is no line or too many; otherwise every line's warnings and errors,
- * tagged with its line number, so that the caller can report them together with its own.
+ * `read: false` when there is no line (the tool's `empty` error) or too many; otherwise every
+ * line's warnings and errors, tagged with its line number, so that the caller can report them
+ * together with its own.
  */
 export function importTemplateLines(
   text: string,
   convert: (line: string) => ConvertResult<string>,
-  tool: { name: string; emptyMessage: string },
+  tool: { name: string; empty: FormatWarning },
 ):
   | { read: false; errors: FormatWarning[] }
   | { read: true; templates: TemplateEntry[]; warnings: FormatWarning[]; errors: FormatWarning[] } {
@@ -57,12 +56,9 @@ export function importTemplateLines(
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l !== '');
-  if (lines.length === 0) return { read: false, errors: [w('empty', tool.emptyMessage)] };
+  if (lines.length === 0) return { read: false, errors: [tool.empty] };
   if (lines.length > MAX_TEMPLATE_LINES)
-    return {
-      read: false,
-      errors: [w('too-many-templates', 'At most 20 templates.', { max: MAX_TEMPLATE_LINES })],
-    };
+    return { read: false, errors: [formatFailure('too-many-templates', { max: MAX_TEMPLATE_LINES })] };
   const templates: TemplateEntry[] = [];
   const warnings: FormatWarning[] = [];
   const errors: FormatWarning[] = [];
@@ -77,16 +73,8 @@ export function importTemplateLines(
 }
 
 /** Other tools' template files hold no example inputs: say that they were not exported. */
-export function inputsNotice(setup: PromptSetup, where: string): FormatWarning[] {
-  return setup.inputs.length > 0
-    ? [
-        w(
-          'inputs-not-exported',
-          `The ${setup.inputs.length} example input(s) are not part of ${where}; export the setup as JSON to keep them.`,
-          { n: setup.inputs.length },
-        ),
-      ]
-    : [];
+export function inputsNotice(setup: PromptSetup, tool: IssueParams<'inputs-not-exported'>['tool']): FormatWarning[] {
+  return setup.inputs.length > 0 ? [formatWarning('inputs-not-exported', { n: setup.inputs.length, tool })] : [];
 }
 
 /**
@@ -112,11 +100,5 @@ export function adaptInputs(rows: PromptSetup['inputs'], templateText: string): 
 
 /** Other tools' template files do not name the model: say which one the setup used. */
 export function modelNotice(setup: PromptSetup): FormatWarning[] {
-  return [
-    {
-      code: 'model-not-exported',
-      message: `The model (${setup.model.id}) is not part of the exported files; load it in your own code.`,
-      params: { model: setup.model.id },
-    },
-  ];
+  return [formatWarning('model-not-exported', { model: setup.model.id })];
 }

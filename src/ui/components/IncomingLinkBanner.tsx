@@ -20,7 +20,7 @@ export function IncomingLinkBanner() {
       <div className="link-banner message error" role="alert" data-testid="link-error" data-code={error.code}>
         <div className="grow">
           <strong>{t('link.error.title')}</strong>{' '}
-          {error.code === 'invalid-setup' ? t('link.error.invalidSetup') : issues.link(error)}
+          {error.code === 'invalid-setup' ? t('link.error.invalidSetup') : issues.text(error)}
           {error.errors && error.errors.length > 0 ? (
             <ul>
               {error.errors.slice(0, 8).map((e, i) => (

@@ -1,7 +1,8 @@
 import { useRef, useState, type DragEvent } from 'react';
 import { MODEL_CATALOG, findCatalogModel, type CatalogModel } from '../../core/models';
 import { isValidModelId, type ModelRef } from '../../core/setup';
-import { clearModelCache, loadModel, openLocalFolder, OPENED_FOLDER_OWNER, restartRuntime } from '../../store/live';
+import { openLocalFolder, OPENED_FOLDER_OWNER } from '../../store/local-folder';
+import { clearModelCache, loadModel, restartRuntime } from '../../store/runtime';
 import { useWorkspace, type FileProgress } from '../../store/workspace';
 import { useT, type MessageKey } from '../i18n';
 import { filesFromDrop, filesFromInput, type PickedFile } from './pickedFiles';

@@ -128,7 +128,7 @@ export function ResultCard({
           .filter((w) => w.code !== 'truncated')
           .map((w, i) => (
             <p key={i} className="message warning" role="status">
-              {issues.scoring(w)}
+              {issues.text(w)}
             </p>
           ))}
         <details>

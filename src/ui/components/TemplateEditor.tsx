@@ -98,7 +98,7 @@ export function TemplateEditor({ onRunNow }: { onRunNow(): void }) {
               {issues.map((issue, i) => (
                 <li key={i}>
                   <button type="button" className="issue-link" onClick={() => selectSpan('template-input', issue.span)}>
-                    {issueText.template(issue)}
+                    {issueText.text(issue)}
                   </button>
                 </li>
               ))}

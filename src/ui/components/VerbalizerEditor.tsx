@@ -65,7 +65,7 @@ export function VerbalizerEditor({ onRunNow }: { onRunNow(): void }) {
                     className="issue-link"
                     onClick={() => selectSpan('verbalizer-input', issue.span)}
                   >
-                    {issueText.verbalizer(issue)}
+                    {issueText.text(issue)}
                   </button>
                 </li>
               ))}
@@ -76,7 +76,7 @@ export function VerbalizerEditor({ onRunNow }: { onRunNow(): void }) {
           <div className="message warning" role="status" data-testid="word-issues">
             <ul>
               {wordIssues.map((issue, i) => (
-                <li key={i}>{issueText.resolution(issue)}</li>
+                <li key={i}>{issueText.text(issue)}</li>
               ))}
             </ul>
           </div>

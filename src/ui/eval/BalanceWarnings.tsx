@@ -1,4 +1,4 @@
-import { labelBalance } from '../../core/evaluation';
+import { labelBalance } from '../../core/diagnosis';
 import type { Metrics } from '../../core/metrics';
 import { percent } from '../../core/percent';
 import { useT } from '../i18n';

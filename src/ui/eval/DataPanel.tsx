@@ -1,11 +1,12 @@
 import { useRef, useState } from 'react';
 import { DEMO_DATASETS, findDemoDataset } from '../../core/demo-datasets';
 import { findCatalogModel } from '../../core/models';
-import { loadModel } from '../../store/live';
+import { loadModel } from '../../store/runtime';
 import { usePrefs } from '../../store/prefs';
 import { useEvaluation, type FormatChoice } from '../../store/evaluation';
 import { useWorkspace } from '../../store/workspace';
 import { useT, type MessageKey } from '../i18n';
+import { useIssueText } from '../i18n/issues';
 import { count } from './format';
 
 const DEMO_KEYS: Record<string, MessageKey> = {
@@ -13,12 +14,6 @@ const DEMO_KEYS: Record<string, MessageKey> = {
   'sentiment-zh': 'eval.demo.sentimentZh',
   'topic-en': 'eval.demo.topicEn',
   'nli-en': 'eval.demo.nliEn',
-};
-
-const PARSE_ERROR_KEYS: Record<string, MessageKey> = {
-  empty: 'eval.data.error.empty',
-  'no-header': 'eval.data.error.noHeader',
-  'too-large': 'eval.data.error.tooLarge',
 };
 
 const FORMATS: { value: FormatChoice; key: MessageKey }[] = [
@@ -37,7 +32,7 @@ export function DataPanel() {
   const progress = useEvaluation((s) => s.parseProgress);
   const parseMs = useEvaluation((s) => s.parseMs);
   const parseError = useEvaluation((s) => s.parseError);
-  const parseErrorCode = useEvaluation((s) => s.parseErrorCode);
+  const issues = useIssueText();
   const dataset = useEvaluation((s) => s.dataset);
   const format = useEvaluation((s) => s.format);
   const replaced = useEvaluation((s) => s.replacedSetup);
@@ -175,9 +170,7 @@ export function DataPanel() {
       ) : null}
       {status === 'error' && parseError ? (
         <p className="message error" role="alert">
-          {t('eval.data.error', {
-            message: PARSE_ERROR_KEYS[parseErrorCode] ? t(PARSE_ERROR_KEYS[parseErrorCode]) : parseError,
-          })}
+          {t('eval.data.error', { message: issues.text(parseError) })}
         </p>
       ) : null}
       {status === 'ready' && dataset && source ? (

@@ -1,38 +1,11 @@
-import type { DiagnosisHint } from '../../core/evaluation';
-import { useT, type Translate } from '../i18n';
-import { percent } from '../../core/percent';
-
-export function hintText(t: Translate, h: DiagnosisHint, calibrated: boolean): string {
-  const params = {
-    label: h.label ?? '',
-    other: h.other ?? '',
-    value: percent(h.value, 0),
-    reference: percent(h.reference, 0),
-    n: h.count ?? 0,
-  };
-  switch (h.code) {
-    case 'prediction-bias':
-      return t(calibrated ? 'eval.hint.biasCalibrated' : 'eval.hint.bias', params);
-    case 'confused-pair':
-      return t('eval.hint.confused', params);
-    case 'low-recall':
-      return t(h.other ? 'eval.hint.lowRecallTo' : 'eval.hint.lowRecall', params);
-    case 'low-precision':
-      return t(h.other ? 'eval.hint.lowPrecisionFrom' : 'eval.hint.lowPrecision', params);
-    case 'imbalanced-gold':
-      return t('eval.hint.imbalanced', params);
-    case 'no-support':
-      return t('eval.hint.noSupport', params);
-    case 'calibration-helps':
-      return t(calibrated ? 'eval.hint.calibrationHurts' : 'eval.hint.calibrationHelps', params);
-    case 'uniform':
-      return t('eval.hint.uniform', params);
-  }
-}
+import type { DiagnosisHint } from '../../core/diagnosis';
+import { useT } from '../i18n';
+import { useIssueText } from '../i18n/issues';
 
 /** Diagnosis hints in plain words: what the numbers suggest trying next. */
-export function Hints({ hints, calibrated }: { hints: DiagnosisHint[]; calibrated: boolean }) {
+export function Hints({ hints }: { hints: DiagnosisHint[] }) {
   const t = useT();
+  const issues = useIssueText();
   if (hints.length === 0)
     return (
       <p className="hint" data-testid="eval-hints">
@@ -43,7 +16,7 @@ export function Hints({ hints, calibrated }: { hints: DiagnosisHint[]; calibrate
     <ul className="eval-hints" data-testid="eval-hints">
       {hints.map((h, i) => (
         <li key={i} className={h.severity} data-code={h.code}>
-          {hintText(t, h, calibrated)}
+          {issues.text(h)}
         </li>
       ))}
     </ul>

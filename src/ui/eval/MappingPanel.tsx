@@ -1,10 +1,11 @@
 import { useMemo, useState } from 'react';
 import { columnValues, labelCandidates } from '../../core/dataset-mapping';
-import type { RowProblem } from '../../core/dataset';
+import { allProblems } from '../../core/dataset';
 import { usePrefs } from '../../store/prefs';
 import { chosenSlots, useEvaluation } from '../../store/evaluation';
 import { useWorkspace } from '../../store/workspace';
-import { useT, type Translate } from '../i18n';
+import { useT } from '../i18n';
+import { useIssueText } from '../i18n/issues';
 import { count } from './format';
 
 /** Label values shown in the mapping table (a text column picked by mistake has thousands). */
@@ -73,32 +74,10 @@ function ColumnSelect({
   );
 }
 
-export function describeRowProblem(t: Translate, p: RowProblem): string {
-  const where =
-    p.endLine > p.line
-      ? t('eval.problem.lines', { from: p.line, to: p.endLine })
-      : t('eval.problem.line', { line: p.line });
-  switch (p.code) {
-    case 'column-count':
-      return `${where}: ${t('eval.problem.columnCount', { found: p.found ?? 0, expected: p.expected ?? 0 })}`;
-    case 'malformed-quotes':
-      return `${where}: ${t('eval.problem.quotes')}`;
-    case 'invalid-json':
-      return `${where}: ${t('eval.problem.json')}`;
-    case 'not-an-object':
-      return `${where}: ${t('eval.problem.notObject')}`;
-    case 'missing-text':
-      return `${where}: ${t('eval.problem.missingText', { column: p.column ?? '' })}`;
-    case 'missing-label':
-      return `${where}: ${t('eval.problem.missingLabel', { column: p.column ?? '' })}`;
-    case 'unknown-label':
-      return `${where}: ${t('eval.problem.unknownLabel', { value: p.value ?? '' })}`;
-  }
-}
-
 /** Step 2: which column fills each template slot, which holds the gold label, and how label values map. */
 export function MappingPanel() {
   const t = useT();
+  const issues = useIssueText();
   const locale = usePrefs((s) => s.locale);
   const dataset = useEvaluation((s) => s.dataset);
   const mapping = useEvaluation((s) => s.mapping);
@@ -115,10 +94,7 @@ export function MappingPanel() {
     () => (dataset && mapping.labelColumn ? columnValues(dataset, mapping.labelColumn) : []),
     [dataset, mapping.labelColumn],
   );
-  const problems = useMemo(
-    () => (dataset ? [...dataset.problems, ...mappingProblems].sort((a, b) => a.line - b.line) : []),
-    [dataset, mappingProblems],
-  );
+  const problems = useMemo(() => (dataset ? allProblems(dataset, mappingProblems) : []), [dataset, mappingProblems]);
 
   if (!dataset) {
     return (
@@ -217,8 +193,8 @@ export function MappingPanel() {
           </summary>
           <ul>
             {shownProblems.map((p, i) => (
-              <li key={i} data-line={p.line}>
-                {describeRowProblem(t, p)}
+              <li key={i} data-line={p.params.line}>
+                {issues.text(p)}
               </li>
             ))}
           </ul>

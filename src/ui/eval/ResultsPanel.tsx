@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
-import { diagnose, type EvaluationRun } from '../../core/evaluation';
+import { diagnose } from '../../core/diagnosis';
+import type { EvaluationRun } from '../../core/evaluation';
 import { evalSources, predictions, runMetrics, type EvalSource } from '../../core/evaluation-results';
 import { usePrefs } from '../../store/prefs';
 import { useEvaluation, type RunMeta } from '../../store/evaluation';
@@ -128,7 +129,7 @@ function Results({
           </div>
           <div>
             <h3 className="eval-subtitle">{t('eval.results.hints')}</h3>
-            <Hints hints={hints} calibrated={mode === 'calibrated'} />
+            <Hints hints={hints} />
           </div>
         </div>
 

@@ -1,11 +1,12 @@
 import { isTestModelId } from '../../core/models';
 import { parseTemplate } from '../../core/template';
-import { loadModel } from '../../store/live';
+import { loadModel } from '../../store/runtime';
 import { usePrefs } from '../../store/prefs';
 import { useEvaluation } from '../../store/evaluation';
 import { useWorkspace } from '../../store/workspace';
 import { RuntimeErrorText } from '../components/RuntimeErrorText';
 import { useT, type MessageKey } from '../i18n';
+import { useIssueText } from '../i18n/issues';
 import { count, duration } from './format';
 import { percent } from '../../core/percent';
 
@@ -19,6 +20,7 @@ const AGGREGATION_KEYS: Record<string, MessageKey> = {
 /** Step 3: which model and templates, the Run button, progress and Cancel. */
 export function RunPanel() {
   const t = useT();
+  const issues = useIssueText();
   const locale = usePrefs((s) => s.locale);
   const setup = useWorkspace((s) => s.setup);
   const model = useWorkspace((s) => s.model);
@@ -172,7 +174,10 @@ export function RunPanel() {
       ) : null}
       {run.templateProblems.map((p) => (
         <p key={p.id} className="message warning">
-          {t('eval.run.templateSkipped', { name: p.name || p.id, message: p.messages.join(' ') })}
+          {t('eval.run.templateSkipped', {
+            name: p.name || p.id,
+            message: p.errors.map((e) => issues.text(e)).join(' '),
+          })}
         </p>
       ))}
     </section>

@@ -164,9 +164,6 @@ export const en = {
   'eval.data.parsing': 'Reading {name}…',
   'eval.data.parsingAria': 'Reading the data',
   'eval.data.error': 'The data could not be read: {message}',
-  'eval.data.error.empty': 'it is empty — it needs a header line and at least one row.',
-  'eval.data.error.noHeader': 'no line holds a JSON object, so there are no columns to choose from.',
-  'eval.data.error.tooLarge': 'it is too large (at most 100 million characters).',
   'eval.data.summary': '{rows} rows, {columns} columns ({format})',
   'eval.data.parsedIn': 'read in {ms} ms',
   'eval.demo.group': 'Demo datasets',
@@ -206,13 +203,6 @@ export const en = {
   'eval.map.problemsMore': '{n} more not listed',
   'eval.problem.line': 'line {line}',
   'eval.problem.lines': 'lines {from}–{to}',
-  'eval.problem.columnCount': '{found} fields, but the header has {expected}',
-  'eval.problem.quotes': 'a quoted field is not closed properly',
-  'eval.problem.json': 'not valid JSON',
-  'eval.problem.notObject': 'not a JSON object',
-  'eval.problem.missingText': 'the column "{column}" is empty',
-  'eval.problem.missingLabel': 'no label in the column "{column}"',
-  'eval.problem.unknownLabel': 'the label "{value}" is not mapped to a verbalizer label',
 
   'eval.run.title': 'Run',
   'eval.run.model': 'Model:',
@@ -284,28 +274,6 @@ export const en = {
     'Imbalanced data: {share} of the examples are "{label}". Accuracy can look good just by predicting it — compare macro-F1.',
   'eval.dist.bias': 'The model predicts "{label}" for {share} of the examples.',
   'eval.hint.none': 'No warning signs in these numbers.',
-  'eval.hint.bias':
-    'The model predicts "{label}" for {value} of the examples, though only {reference} are "{label}". This label bias is what calibration corrects: try "With calibration".',
-  'eval.hint.biasCalibrated':
-    'Even with calibration the model predicts "{label}" for {value} of the examples (only {reference} are "{label}"). Try other label words or another template.',
-  'eval.hint.confused':
-    '"{label}" and "{other}" are mistaken for each other ({n} examples). Consider label words that tell them apart better, or merging the two labels.',
-  'eval.hint.lowRecall':
-    'Low recall for "{label}" ({value}): most of its examples are predicted as something else. Its label words may rarely fit this template; try other words, and check those examples for label noise.',
-  'eval.hint.lowRecallTo':
-    'Low recall for "{label}" ({value}): most of its examples are predicted as something else, mostly "{other}". Its label words may rarely fit this template; try other words, and check those examples for label noise.',
-  'eval.hint.lowPrecision':
-    'Low precision for "{label}" ({value}): it is predicted for many examples of other labels. Its words may be too general, or the labels imbalanced.',
-  'eval.hint.lowPrecisionFrom':
-    'Low precision for "{label}" ({value}): it is predicted for many examples of other labels, mostly "{other}". Its words may be too general, or the labels imbalanced.',
-  'eval.hint.imbalanced':
-    'The data is imbalanced: {value} of the examples are "{label}". Compare macro-F1, not only accuracy.',
-  'eval.hint.noSupport':
-    '"{label}" has no examples in this data; its recall is undefined (—) and its F1 counts as 0 in macro-F1.',
-  'eval.hint.calibrationHelps': 'Calibration raises macro-F1 from {value} to {reference}.',
-  'eval.hint.calibrationHurts': 'Calibration lowers macro-F1 here: {reference} without it, {value} with it.',
-  'eval.hint.uniform':
-    '{n} example(s) gave no probability to any label (no usable label word?); they count as the first label.',
   'eval.errors.title': 'Misclassified examples ({n})',
   'eval.errors.sorted': 'most confident mistakes first',
   'eval.errors.none': 'No mistakes.',

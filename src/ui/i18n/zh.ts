@@ -153,9 +153,6 @@ export const zh: Record<MessageKey, string> = {
   'eval.data.parsing': '正在读取 {name}…',
   'eval.data.parsingAria': '正在读取数据',
   'eval.data.error': '无法读取数据：{message}',
-  'eval.data.error.empty': '数据为空——需要一行表头和至少一行数据。',
-  'eval.data.error.noHeader': '没有哪一行是 JSON 对象，所以没有可选的列。',
-  'eval.data.error.tooLarge': '数据太大（最多 1 亿个字符）。',
   'eval.data.summary': '{rows} 行，{columns} 列（{format}）',
   'eval.data.parsedIn': '用时 {ms} 毫秒',
   'eval.demo.group': '示例数据集',
@@ -193,13 +190,6 @@ export const zh: Record<MessageKey, string> = {
   'eval.map.problemsMore': '还有 {n} 行未列出',
   'eval.problem.line': '第 {line} 行',
   'eval.problem.lines': '第 {from}–{to} 行',
-  'eval.problem.columnCount': '有 {found} 个字段，但表头有 {expected} 个',
-  'eval.problem.quotes': '带引号的字段没有正确闭合',
-  'eval.problem.json': '不是有效的 JSON',
-  'eval.problem.notObject': '不是 JSON 对象',
-  'eval.problem.missingText': '列“{column}”为空',
-  'eval.problem.missingLabel': '列“{column}”中没有标签',
-  'eval.problem.unknownLabel': '标签“{value}”没有对应到任何标签',
 
   'eval.run.title': '运行',
   'eval.run.model': '模型：',
@@ -269,25 +259,6 @@ export const zh: Record<MessageKey, string> = {
     '数据不均衡：{share} 的样例是“{label}”。只要一直预测它，准确率就会显得不错——请比较宏平均 F1。',
   'eval.dist.bias': '模型把 {share} 的样例预测为“{label}”。',
   'eval.hint.none': '这些数字没有明显的警示。',
-  'eval.hint.bias':
-    '模型把 {value} 的样例预测为“{label}”，但只有 {reference} 真的是“{label}”。这种标签偏向正是校准要纠正的：试试“校准后”。',
-  'eval.hint.biasCalibrated':
-    '即使校准后，模型仍把 {value} 的样例预测为“{label}”（实际只有 {reference}）。试试别的标签词或模板。',
-  'eval.hint.confused':
-    '“{label}”和“{other}”经常互相混淆（{n} 个样例）。考虑换用更能区分它们的标签词，或合并这两个标签。',
-  'eval.hint.lowRecall':
-    '“{label}”的召回率低（{value}）：它的大多数样例被预测成了别的标签。它的标签词可能很少适合这个模板；试试别的词，并检查这些样例是否标错。',
-  'eval.hint.lowRecallTo':
-    '“{label}”的召回率低（{value}）：它的大多数样例被预测成了别的标签，主要是“{other}”。它的标签词可能很少适合这个模板；试试别的词，并检查这些样例是否标错。',
-  'eval.hint.lowPrecision':
-    '“{label}”的精确率低（{value}）：许多其他标签的样例被预测成了它。它的词可能太笼统，或者标签不均衡。',
-  'eval.hint.lowPrecisionFrom':
-    '“{label}”的精确率低（{value}）：许多其他标签的样例被预测成了它，主要是“{other}”。它的词可能太笼统，或者标签不均衡。',
-  'eval.hint.imbalanced': '数据不均衡：{value} 的样例是“{label}”。请比较宏平均 F1，而不只是准确率。',
-  'eval.hint.noSupport': '数据中没有“{label}”的样例；它的召回率无定义（显示为 —），其 F1 在宏平均 F1 中记为 0。',
-  'eval.hint.calibrationHelps': '校准把宏平均 F1 从 {value} 提高到 {reference}。',
-  'eval.hint.calibrationHurts': '这里校准降低了宏平均 F1：不校准 {reference}，校准后 {value}。',
-  'eval.hint.uniform': '{n} 个样例没有给任何标签概率（没有可用的标签词？），它们被算作第一个标签。',
   'eval.errors.title': '分错的样例（{n}）',
   'eval.errors.sorted': '最自信的错误排在前面',
   'eval.errors.none': '没有错误。',

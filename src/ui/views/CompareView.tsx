@@ -52,7 +52,7 @@ function TemplateField({ id, label }: { id: string; label: string }) {
         onChange={(e) => setTemplateText(entry.id, e.target.value)}
         spellCheck={false}
       />
-      {parse && !parse.ok ? <p className="message error">{issues.template(parse.errors[0]!)}</p> : null}
+      {parse && !parse.ok ? <p className="message error">{issues.text(parse.errors[0]!)}</p> : null}
       {parse?.ok ? null : <p className="hint">{t('compare.lastGood')}</p>}
     </div>
   );

@@ -1,5 +1,6 @@
 // Export the setup as a JSON file; import one (validated by parseSetupJson, errors with paths).
 import { useState } from 'react';
+import { issue } from '../../../core/issues';
 import { parseSetupJson, type SetupError } from '../../../core/setup-parse';
 import { SETUP_LIMITS, type PromptSetup } from '../../../core/setup';
 import { useWorkspace } from '../../../store/workspace';
@@ -25,14 +26,7 @@ export function FilePanel({ onOpened }: { onOpened(): void }) {
       setLoaded({
         kind: 'error',
         file: file.name,
-        errors: [
-          {
-            path: '(root)',
-            message: `The file is too large (${file.size} bytes).`,
-            code: 'json-too-large',
-            params: { length: file.size, max: SETUP_LIMITS.jsonChars },
-          },
-        ],
+        errors: [{ ...issue('file-too-large', 'error', { bytes: file.size }), path: '(root)' }],
       });
       return;
     }

@@ -19,8 +19,8 @@ function FormatIssueList({ issues }: { issues: FormatWarning[] }) {
     <ul>
       {issues.map((issue, i) => (
         <li key={i}>
-          {issue.params?.template !== undefined ? <strong>{String(issue.params.template)}: </strong> : null}
-          {text.format(issue)}
+          {issue.template !== undefined ? <strong>{issue.template}: </strong> : null}
+          {text.text(issue)}
         </li>
       ))}
     </ul>

@@ -40,7 +40,7 @@ export function LinkPanel() {
   if (!link.ok) {
     return (
       <div className="message error" role="alert" data-testid="share-link-error">
-        {issues.link(link.error)}
+        {issues.text(link.error)}
         {link.error.errors ? (
           <ul>
             {link.error.errors.slice(0, 10).map((e, i) => (

@@ -1,0 +1,150 @@
+// Prompt assembly: a rendered prompt's parts become one token sequence for the model — boundary
+// whitespace handled as the tokenizer expects, literal mask tokens in the data neutralised, inputs
+// truncated to fit, special tokens added. No model runtime imports.
+
+import type { PromptPart, RenderedPrompt } from '../core/types.ts';
+import { RuntimeError } from './errors.ts';
+
+/** A prompt part after tokenization. */
+export interface Segment {
+  kind: 'template' | 'input' | 'mask';
+  ids: number[];
+}
+
+export interface BoundaryRules {
+  /** The mask token swallows whitespace before it (RoBERTa's `<mask>` has lstrip=true). */
+  maskLstrip: boolean;
+  /** The mask token swallows whitespace after it. */
+  maskRstrip: boolean;
+  /**
+   * Move whitespace at the end of a text part to the start of the following text part, so that
+   * byte-level BPE / SentencePiece see " word" (one token) instead of "…Ġ" + "word".
+   */
+  moveTrailingSpace: boolean;
+}
+
+const TRAILING_WS = /\s+$/u;
+const LEADING_WS = /^\s+/u;
+
+/**
+ * Text of each text part as it will be tokenized (null for mask parts), applying the tokenizer's
+ * conventions at part boundaries. Concatenating the texts (with the mask token at mask parts)
+ * gives what the tokenizer would see for the whole prompt.
+ */
+export function partTexts(parts: readonly PromptPart[], rules: BoundaryRules): (string | null)[] {
+  const out: (string | null)[] = parts.map((p) => (p.kind === 'mask' ? null : p.text));
+  for (let i = 0; i < parts.length; i++) {
+    const text = out[i];
+    if (text === null || text === undefined) continue;
+    let t = text;
+    const prev = parts[i - 1];
+    const next = parts[i + 1];
+    if (prev?.kind === 'mask' && rules.maskRstrip) t = t.replace(LEADING_WS, '');
+    if (next?.kind === 'mask' && rules.maskLstrip) t = t.replace(TRAILING_WS, '');
+    else if (next && next.kind !== 'mask' && rules.moveTrailingSpace) {
+      const ws = TRAILING_WS.exec(t)?.[0];
+      if (ws) {
+        t = t.slice(0, t.length - ws.length);
+        const following = out[i + 1];
+        if (typeof following === 'string') out[i + 1] = ws + following;
+      }
+    }
+    out[i] = t;
+  }
+  return out;
+}
+
+/**
+ * Shortens input segments (from their end, the longest input first) until the whole prompt,
+ * `reserved` special tokens included, fits in `maxLength`. Template and mask segments are never
+ * cut. Returns the number of removed tokens, or -1 if even with empty inputs it does not fit.
+ */
+export function truncateInputs(segments: Segment[], reserved: number, maxLength: number): number {
+  let total = reserved;
+  for (const s of segments) total += s.ids.length;
+  let excess = total - maxLength;
+  if (excess <= 0) return 0;
+  const inputs = segments.filter((s) => s.kind === 'input');
+  const inputTotal = inputs.reduce((n, s) => n + s.ids.length, 0);
+  if (inputTotal < excess) return -1;
+  let removed = 0;
+  while (excess > 0) {
+    // Longest input (first one on ties); cut it down towards the second longest in one step.
+    let longest: Segment | undefined;
+    let second = 0;
+    for (const s of inputs) {
+      if (!longest || s.ids.length > longest.ids.length) {
+        if (longest) second = Math.max(second, longest.ids.length);
+        longest = s;
+      } else second = Math.max(second, s.ids.length);
+    }
+    if (!longest || longest.ids.length === 0) break;
+    const cut = Math.max(1, Math.min(excess, longest.ids.length - second));
+    longest.ids.length -= cut;
+    excess -= cut;
+    removed += cut;
+  }
+  return removed;
+}
+
+/** A prompt ready for the model: token ids, where its masks are, how many input tokens were cut. */
+export interface AssembledPrompt {
+  ids: number[];
+  maskPositions: number[];
+  truncated: number;
+}
+
+/** What assembly needs to know about the tokenizer. */
+export interface AssemblyTokenizer {
+  rules: BoundaryRules;
+  /** Special tokens around a single sequence ([CLS] … [SEP], <s> … </s>). */
+  prefixIds: readonly number[];
+  suffixIds: readonly number[];
+  maskTokenId: number;
+  unkTokenId: number | null;
+  maxLength: number;
+  /** Token ids of a text part (no special tokens); not modified by the caller. */
+  encode: (text: string) => readonly number[];
+}
+
+/**
+ * Tokenizes the parts, reads literal mask tokens typed in the input data as unknown tokens, cuts
+ * inputs until the prompt fits and adds the special tokens. `index` numbers the prompt in errors.
+ */
+export function assemblePrompt(prompt: RenderedPrompt, index: number, tok: AssemblyTokenizer): AssembledPrompt {
+  const { maskTokenId, unkTokenId, maxLength } = tok;
+  const reserved = tok.prefixIds.length + tok.suffixIds.length;
+  const texts = partTexts(prompt.parts, tok.rules);
+  const segments: Segment[] = prompt.parts.map((part, i) =>
+    part.kind === 'mask'
+      ? { kind: 'mask', ids: new Array<number>(part.count).fill(maskTokenId) }
+      : { kind: part.kind, ids: [...tok.encode(texts[i] ?? '')] },
+  );
+  // A literal mask token typed in the input data ("[MASK]", "<mask>") would become an extra,
+  // unreported mask; it is read as an unknown token instead. Calibration's content-free input is
+  // the mask token on purpose (Zhao et al. 2021): its parts are marked `contentFree` by the scoring
+  // plan and keep it. Either way only the `mask` parts' positions are read.
+  if (unkTokenId !== null) {
+    segments.forEach((s, i) => {
+      const part = prompt.parts[i];
+      if (s.kind !== 'input' || (part?.kind === 'input' && part.contentFree === true)) return;
+      for (let k = 0; k < s.ids.length; k++) if (s.ids[k] === maskTokenId) s.ids[k] = unkTokenId;
+    });
+  }
+  const truncated = truncateInputs(segments, reserved, maxLength);
+  if (truncated < 0) {
+    const fixed = reserved + segments.filter((s) => s.kind !== 'input').reduce((n, s) => n + s.ids.length, 0);
+    throw new RuntimeError(
+      'invalid-input',
+      `Prompt ${index + 1} is too long for this model even with its input text removed: the template, masks and special tokens take ${fixed} tokens, but the model accepts at most ${maxLength}. Shorten the template.`,
+    );
+  }
+  const ids: number[] = [...tok.prefixIds];
+  const maskPositions: number[] = [];
+  for (const s of segments) {
+    if (s.kind === 'mask') for (let k = 0; k < s.ids.length; k++) maskPositions.push(ids.length + k);
+    for (const id of s.ids) ids.push(id);
+  }
+  for (const id of tok.suffixIds) ids.push(id);
+  return { ids, maskPositions, truncated };
+}

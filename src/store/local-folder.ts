@@ -1,0 +1,51 @@
+// Models opened from the user's computer: a picked or dropped folder in Hugging Face layout is
+// registered with the worker (kept in its memory only, never uploaded) and loaded.
+import type { ModelRef } from '../core/setup.ts';
+import { getRuntime, loadModel } from './runtime.ts';
+import { useWorkspace } from './workspace.ts';
+
+/** Model ids of folders opened from the user's computer (kept in the worker's memory only). */
+export const OPENED_FOLDER_OWNER = 'my-files';
+
+export type OpenFolderResult = { ok: true; modelId: string } | { ok: false; missing: string[] };
+
+/** Files as picked or dropped: paths may start with the folder's own name ("bert/onnx/model.onnx"). */
+export function modelFolderFiles(files: readonly { path: string; file: Blob }[]): {
+  name: string;
+  files: { path: string; file: Blob }[];
+} {
+  const paths = files.map((f) => f.path.replace(/\\/g, '/').replace(/^\/+/, ''));
+  const firstParts = new Set(paths.map((p) => (p.includes('/') ? p.split('/')[0] : '')));
+  const sharedRoot = firstParts.size === 1 && !firstParts.has('') ? [...firstParts][0]! : '';
+  const name = sharedRoot || 'model';
+  const out = files.map((f, i) => {
+    let path = paths[i]!;
+    if (sharedRoot) path = path.slice(sharedRoot.length + 1);
+    // ONNX files dropped next to config.json belong in onnx/, where Transformers.js looks.
+    if (path.endsWith('.onnx') && !path.includes('/')) path = `onnx/${path}`;
+    return { path, file: f.file };
+  });
+  return { name, files: out };
+}
+
+/** Registers a model folder from the user's computer with the worker and loads it. */
+export async function openLocalFolder(picked: readonly { path: string; file: Blob }[]): Promise<OpenFolderResult> {
+  const { name, files } = modelFolderFiles(picked);
+  const has = (path: string) => files.some((f) => f.path === path);
+  const missing = ['config.json', 'tokenizer.json', 'tokenizer_config.json'].filter((p) => !has(p));
+  const quantized = has('onnx/model_quantized.onnx');
+  if (!quantized && !has('onnx/model.onnx')) missing.push('onnx/model.onnx or onnx/model_quantized.onnx');
+  if (missing.length > 0) return { ok: false, missing };
+  const safeName =
+    name
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '')
+      .replace(/--+/g, '-')
+      .slice(0, 60) || 'model';
+  const modelId = `${OPENED_FOLDER_OWNER}/${safeName}`;
+  await getRuntime().registerFiles(modelId, files);
+  const ref: ModelRef = { id: modelId, source: 'local', dtype: quantized ? 'auto' : 'fp32', device: 'auto' };
+  useWorkspace.getState().setModelRef(ref);
+  await loadModel(ref);
+  return { ok: true, modelId };
+}
