@@ -113,8 +113,11 @@ describe('data', () => {
   it('text that is not data says why and keeps nothing', async () => {
     const b = bench();
     await paste(b, '   ');
-    expect(b.store.getState()).toMatchObject({ parseStatus: 'error', parseErrorCode: 'empty', dataset: null });
-    expect(b.store.getState().parseError).toBeTruthy();
+    expect(b.store.getState()).toMatchObject({
+      parseStatus: 'error',
+      parseError: { code: 'data-empty', severity: 'error' },
+      dataset: null,
+    });
   });
 
   it('another format re-reads the same text', async () => {
