@@ -8,7 +8,7 @@ import { RuntimeError, toRuntimeError, type ErrorContext } from './errors.ts';
 import type { ScoreResult, ScoreStats } from './protocol.ts';
 import { checkSignal } from './abort.ts';
 import { isNodeRuntime, now } from './environment.ts';
-import { yieldToEventLoop } from './event-loop.ts';
+import { yieldToEventLoop } from '../core/scheduling.ts';
 import { assemblePrompt, type AssembledPrompt, type AssemblyTokenizer, type BoundaryRules } from './prompt-assembly.ts';
 import { packBatch, planModelRuns } from './batching.ts';
 import { scoreRow } from './mask-row-scores.ts';

@@ -6,6 +6,7 @@ import { activeTemplate, selectResolution, useWorkspace } from '../../store/work
 import { useT } from '../i18n';
 import { ResultCard } from './ResultCard';
 import { RuntimeErrorText } from './RuntimeErrorText';
+import { runOnCtrlEnter } from './runOnCtrlEnter';
 
 export function InputsPanel({ onRunNow }: { onRunNow(): void }) {
   const t = useT();
@@ -71,12 +72,7 @@ export function InputsPanel({ onRunNow }: { onRunNow(): void }) {
                     value={inputs[slot] ?? ''}
                     rows={2}
                     onChange={(event) => setInput(row, slot, event.target.value)}
-                    onKeyDown={(event) => {
-                      if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
-                        event.preventDefault();
-                        onRunNow();
-                      }
-                    }}
+                    onKeyDown={runOnCtrlEnter(onRunNow)}
                   />
                 ))}
                 <button

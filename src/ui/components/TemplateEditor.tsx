@@ -2,8 +2,9 @@ import { useMemo } from 'react';
 import { parseTemplate } from '../../core/template';
 import { activeTemplate, useWorkspace } from '../../store/workspace';
 import { useT } from '../i18n';
-import { useIssueText } from '../i18n/issues';
-import { HighlightedEditor, selectSpan, type Highlight } from './HighlightedEditor';
+import { EditorIssues } from './EditorIssues';
+import { HighlightedEditor, type Highlight } from './HighlightedEditor';
+import { runOnCtrlEnter } from './runOnCtrlEnter';
 
 /** Slot-looking pieces of the text, for highlighting even while the template has errors. */
 function slotHighlights(text: string): Highlight[] {
@@ -20,7 +21,6 @@ function slotHighlights(text: string): Highlight[] {
 
 export function TemplateEditor({ onRunNow }: { onRunNow(): void }) {
   const t = useT();
-  const issueText = useIssueText();
   const setup = useWorkspace((s) => s.setup);
   const maskToken = useWorkspace((s) => s.model.facts?.maskToken);
   const { setTemplateText, setActiveTemplate, addTemplate, removeTemplate } = useWorkspace.getState();
@@ -79,32 +79,11 @@ export function TemplateEditor({ onRunNow }: { onRunNow(): void }) {
           invalid={!parse.ok}
           describedBy="template-issues template-help"
           placeholder="[X] Overall, it was a [Z] movie."
-          onKeyDown={(event) => {
-            if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
-              event.preventDefault();
-              onRunNow();
-            }
-          }}
+          onKeyDown={runOnCtrlEnter(onRunNow)}
         />
       </div>
       <div id="template-issues" aria-live="polite">
-        {issues.length > 0 ? (
-          <div
-            className={`message ${parse.ok ? 'warning' : 'error'}`}
-            role={parse.ok ? 'status' : 'alert'}
-            data-testid="template-errors"
-          >
-            <ul>
-              {issues.map((issue, i) => (
-                <li key={i}>
-                  <button type="button" className="issue-link" onClick={() => selectSpan('template-input', issue.span)}>
-                    {issueText.text(issue)}
-                  </button>
-                </li>
-              ))}
-            </ul>
-          </div>
-        ) : null}
+        <EditorIssues issues={issues} usable={parse.ok} editorId="template-input" testId="template-errors" />
       </div>
       <p className="hint" id="template-help">
         {t('template.help.slots')}{' '}

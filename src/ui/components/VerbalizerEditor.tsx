@@ -3,7 +3,9 @@ import { parseVerbalizer } from '../../core/verbalizer';
 import { selectResolution, useWorkspace } from '../../store/workspace';
 import { useT } from '../i18n';
 import { useIssueText } from '../i18n/issues';
-import { HighlightedEditor, selectSpan } from './HighlightedEditor';
+import { EditorIssues } from './EditorIssues';
+import { HighlightedEditor } from './HighlightedEditor';
+import { runOnCtrlEnter } from './runOnCtrlEnter';
 
 export function VerbalizerEditor({ onRunNow }: { onRunNow(): void }) {
   const t = useT();
@@ -43,35 +45,10 @@ export function VerbalizerEditor({ onRunNow }: { onRunNow(): void }) {
         rows={lines}
         describedBy="verbalizer-issues"
         placeholder={'positive: great, excellent\nnegative: terrible, awful'}
-        onKeyDown={(event) => {
-          if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
-            event.preventDefault();
-            onRunNow();
-          }
-        }}
+        onKeyDown={runOnCtrlEnter(onRunNow)}
       />
       <div id="verbalizer-issues" aria-live="polite">
-        {issues.length > 0 ? (
-          <div
-            className={`message ${parse.ok ? 'warning' : 'error'}`}
-            role={parse.ok ? 'status' : 'alert'}
-            data-testid="verbalizer-errors"
-          >
-            <ul>
-              {issues.map((issue, i) => (
-                <li key={i}>
-                  <button
-                    type="button"
-                    className="issue-link"
-                    onClick={() => selectSpan('verbalizer-input', issue.span)}
-                  >
-                    {issueText.text(issue)}
-                  </button>
-                </li>
-              ))}
-            </ul>
-          </div>
-        ) : null}
+        <EditorIssues issues={issues} usable={parse.ok} editorId="verbalizer-input" testId="verbalizer-errors" />
         {wordIssues.length > 0 ? (
           <div className="message warning" role="status" data-testid="word-issues">
             <ul>

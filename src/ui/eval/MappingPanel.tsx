@@ -96,13 +96,16 @@ export function MappingPanel() {
   );
   const problems = useMemo(() => (dataset ? allProblems(dataset, mappingProblems) : []), [dataset, mappingProblems]);
 
+  const heading = (
+    <h2 id="eval-map-heading">
+      <span className="step">2</span>
+      {t('eval.map.title')}
+    </h2>
+  );
   if (!dataset) {
     return (
       <section className="panel" aria-labelledby="eval-map-heading">
-        <h2 id="eval-map-heading">
-          <span className="step">2</span>
-          {t('eval.map.title')}
-        </h2>
+        {heading}
         <p className="empty">{t('eval.map.noData')}</p>
       </section>
     );
@@ -111,10 +114,7 @@ export function MappingPanel() {
   const shownProblems = showAllProblems ? problems.slice(0, 1000) : problems.slice(0, PROBLEMS_SHOWN);
   return (
     <section className="panel" aria-labelledby="eval-map-heading">
-      <h2 id="eval-map-heading">
-        <span className="step">2</span>
-        {t('eval.map.title')}
-      </h2>
+      {heading}
       <div className="eval-map-grid">
         {slots.map((slot) => (
           <ColumnSelect
