@@ -499,8 +499,10 @@ const FUNCTIONS: Record<FunctionName, (opset: number) => FunctionDef> = {
     outputs: ['y2', 's2', 'z2', 'c2', 'shape'],
     body: [
       ...rowParams(opset),
-      n('Shape', ['x'], ['x_shape']),
-      n('Slice', ['x_shape', 'zero_i', 'flat'], ['lead']),
+      // x's shape without its last axis (Shape takes start/end since opset 15), then −1
+      ...(opset >= 15
+        ? [n('Shape', ['x'], ['lead'], { end: -1 })]
+        : [n('Shape', ['x'], ['x_shape']), n('Slice', ['x_shape', 'zero_i', 'flat'], ['lead'])]),
       n('Concat', ['lead', 'flat'], ['shape'], { axis: 0 }),
     ],
   }),
