@@ -302,6 +302,11 @@ export async function runSuite(driver: Driver, opts: SuiteOptions): Promise<Dtyp
       );
     }
 
+    // Free what the levers do not need (browser: one WASM heap per worker, and a shared machine).
+    if (withBefore) await driver.before.close();
+    await driver.ref.naiveDispose();
+    await driver.ref.release('plain');
+
     // ---- lever: batch planning (model time on the mask-rows graph, min over interleaved rounds) ----
     const batching: DtypeResult['batch']['batching'] = [];
     if (opts.leverExamples > 0 && dtype === 'q8') {
@@ -322,9 +327,6 @@ export async function runSuite(driver: Driver, opts: SuiteOptions): Promise<Dtyp
 
     // ---- lever: per-row activation quantization (q8; raw ORT model time on the least-work plan) ----
     const quantization: DtypeResult['batch']['quantization'] = [];
-    if (withBefore) await driver.before.close();
-    await driver.ref.naiveDispose();
-    await driver.ref.release('plain'); // room for the lever's graphs (browser: one WASM heap)
     if (opts.leverExamples > 0 && dtype === 'q8') {
       const groups = await requestLengths(Math.min(opts.leverExamples, examplesN));
       const plan = BATCHING_VARIANTS.find((v) => v.runCost === (driver.name === 'browser' ? 16 : 48))!;

@@ -9,8 +9,8 @@
 // position still flows through the encoder (attention needs it); only the projection, and the
 // [B, S, V] output copy, shrink to the N mask rows. fp32 results equal the plain model's at the
 // mask rows (checked by tests/integration/perf-mask-rows.test.ts). For dynamically quantized (q8)
-// models the projection's activation scale is computed over the gathered rows instead of the whole
-// padded batch, so results differ slightly — as they already do between two batch compositions.
+// models the gather comes before the projection's quantizer; the engine then makes every quantizer
+// per-row (row-quant.ts), so gathering rows changes nothing there either.
 //
 // Pure bytes in, bytes out (onnx-proto.ts): weights (initializers) are never decoded. With
 // `inPlace` they are not even copied: the changed head and tail are written around them in the

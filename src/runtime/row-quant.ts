@@ -142,7 +142,9 @@ function rewrite(
   }
   const quantizers = nodes.filter((n) => n.opType === 'DynamicQuantizeLinear');
   if (quantizers.length === 0) return { ok: true, bytes: buf, quantizers: 0, matmuls: 0, inPlace: false };
-  if (opset < 13) return { ok: false, reason: `opset ${opset}: per-row quantization needs opset 13 or later` };
+  if (opset < 11) return { ok: false, reason: `opset ${opset}: per-row quantization needs opset 11 or later` };
+  if (variant === 'symmetric' && opset < 13)
+    return { ok: false, reason: `opset ${opset}: the symmetric variant needs opset 13 or later` };
 
   const soleConsumer = (t: string, op: string): NodeInfo | null => {
     const list = consumers.get(t) ?? [];
@@ -452,10 +454,21 @@ function rowParams(opset: number): Out[] {
     n('Div', ['lo', 's2'], ['lo_s']),
     n('Round', ['lo_s'], ['neg_z']),
     n('Neg', ['neg_z'], ['z2']),
-    n('Cast', ['z2'], ['z8'], { to: ELEM.UINT8 }),
-    n('Reshape', ['s2', 'flat'], ['s1']),
-    n('Reshape', ['z8', 'flat'], ['z1']),
-    n('QuantizeLinear', ['x2', 's1', 'z1'], ['y2'], { axis: 0 }),
+    ...(opset >= 13
+      ? [
+          n('Cast', ['z2'], ['z8'], { to: ELEM.UINT8 }),
+          n('Reshape', ['s2', 'flat'], ['s1']),
+          n('Reshape', ['z8', 'flat'], ['z1']),
+          n('QuantizeLinear', ['x2', 's1', 'z1'], ['y2'], { axis: 0 }),
+        ]
+      : [
+          // before opset 13 QuantizeLinear has no axis: the same formula element-wise
+          n('Div', ['x2', 's2'], ['x_s']),
+          n('Round', ['x_s'], ['x_r']),
+          n('Sub', ['x_r', 'neg_z'], ['x_z']),
+          n('Clip', ['x_z', 'zero', 'qrange'], ['x_c']),
+          n('Cast', ['x_c'], ['y2'], { to: ELEM.UINT8 }),
+        ]),
     n('Mul', ['s2', 'neg_z'], ['offset']),
     n('Pad', ['offset', 'pad', 'one_f'], ['c2']), // [−s·z, 1]
   ];
@@ -485,8 +498,10 @@ const FUNCTIONS: Record<FunctionName, (opset: number) => FunctionDef> = {
     outputs: ['y2', 's2', 'z2', 'c2', 'shape'],
     body: [
       ...rowParams(opset),
-      n('Shape', ['x'], ['x_shape']),
-      n('Slice', ['x_shape', 'zero_i', 'flat'], ['lead']),
+      // x's shape without its last axis (Shape takes start/end since opset 15), then −1
+      ...(opset >= 15
+        ? [n('Shape', ['x'], ['lead'], { end: -1 })]
+        : [n('Shape', ['x'], ['x_shape']), n('Slice', ['x_shape', 'zero_i', 'flat'], ['lead'])]),
       n('Concat', ['lead', 'flat'], ['shape'], { axis: 0 }),
     ],
   }),

@@ -19,6 +19,7 @@ import type { PromptScores, RenderedPrompt } from '../../src/core/types.ts';
 import { RuntimeClient } from '../../src/runtime/client.ts';
 import { MaskedLMEngine, type LoadOptions } from '../../src/runtime/engine.ts';
 import { InProcessWorker } from '../../src/runtime/in-process.ts';
+import { MASK_ROWS_INPUT, rewriteForMaskRows } from '../../src/runtime/mask-rows.ts';
 import { rewriteForRowQuant, ROW_QUANT_DOMAIN } from '../../src/runtime/row-quant.ts';
 import { DataType, GraphBuilder, serializeModel } from '../../scripts/fixtures/onnx.ts';
 import { Rng } from '../../scripts/fixtures/prng.ts';
@@ -86,7 +87,7 @@ function makeWeight(rng: Rng, name: string, K: number, N: number, kind: 'int8' |
  * MatMulInteger → Cast → Mul(·, Mul(x_scale, w_scale)) → Add(bias) → output; plus, when `raw`, a
  * product whose int32 result is a graph output (no Cast → Mul → Add chain).
  */
-function linearGraph(weights: Weight[], K: number, raw: Weight | null): Uint8Array {
+function linearGraph(weights: Weight[], K: number, raw: Weight | null, opset = 17): Uint8Array {
   const g = new GraphBuilder('linear');
   const x = g.input('x', DataType.FLOAT, ['batch', 'seq', K]);
   const [xq, xs, xz] = g.nodeN('DynamicQuantizeLinear', [x], 3) as [string, string, string];
@@ -108,7 +109,7 @@ function linearGraph(weights: Weight[], K: number, raw: Weight | null): Uint8Arr
     g.output(raw.name, DataType.INT32, ['batch', 'seq', N]);
   }
   const chunks = serializeModel(g, {
-    opset: 17,
+    opset,
     irVersion: 8,
     producerName: 'test',
     producerVersion: '1',
@@ -146,59 +147,63 @@ describe('rewriteForRowQuant: arithmetic against a JS reference of per-row quant
     }
   }
 
-  it('quantizes every row by itself; products equal the reference (int32 exactly, float to float32 rounding)', async () => {
-    const rewritten = rewriteForRowQuant(model);
-    expect(rewritten).toMatchObject({ ok: true, quantizers: 1, matmuls: 4 });
-    if (!rewritten.ok) return;
-    const session = await ort.InferenceSession.create(rewritten.bytes);
-    const out = await session.run({ x: new ort.Tensor('float32', x, [B, S, K]) });
-    const rows = Array.from({ length: B * S }, (_, r) => quantizeRow(x.subarray(r * K, (r + 1) * K)));
-    let worst = 0;
-    for (const w of weights) {
-      const N = w.bias.length;
-      const got = out[w.name]!.data as Float32Array;
-      expect(out[w.name]!.dims).toEqual([B, S, N]);
-      rows.forEach(({ q, scale, zp }, r) => {
-        for (let n = 0; n < N; n++) {
-          const wzp = w.zp.length === 1 ? (w.zp[0] as number) : (w.zp[n] as number);
-          let acc = 0;
-          let size = 0; // Σ (|q| + |zp|)·|w − w_zp|: the size of the terms ONNX Runtime adds in float32
-          for (let k = 0; k < K; k++) {
-            const wk = (w.q[k * N + n] as number) - wzp;
-            acc += ((q[k] as number) - zp) * wk;
-            size += ((q[k] as number) + zp) * Math.abs(wk);
+  it.each([17, 12])(
+    'opset %i: quantizes every row by itself; products equal the reference (int32 exactly, float to float32 rounding)',
+    async (opset) => {
+      const rewritten = rewriteForRowQuant(opset === 17 ? model : linearGraph(weights, K, raw, opset));
+      expect(rewritten).toMatchObject({ ok: true, quantizers: 1, matmuls: 4 });
+      if (!rewritten.ok) return;
+      const session = await ort.InferenceSession.create(rewritten.bytes);
+      const out = await session.run({ x: new ort.Tensor('float32', x, [B, S, K]) });
+      const rows = Array.from({ length: B * S }, (_, r) => quantizeRow(x.subarray(r * K, (r + 1) * K)));
+      let worst = 0;
+      for (const w of weights) {
+        const N = w.bias.length;
+        const got = out[w.name]!.data as Float32Array;
+        expect(out[w.name]!.dims).toEqual([B, S, N]);
+        rows.forEach(({ q, scale, zp }, r) => {
+          for (let n = 0; n < N; n++) {
+            const wzp = w.zp.length === 1 ? (w.zp[0] as number) : (w.zp[n] as number);
+            let acc = 0;
+            let size = 0; // Σ (|q| + |zp|)·|w − w_zp|: the size of the terms ONNX Runtime adds in float32
+            for (let k = 0; k < K; k++) {
+              const wk = (w.q[k * N + n] as number) - wzp;
+              acc += ((q[k] as number) - zp) * wk;
+              size += ((q[k] as number) + zp) * Math.abs(wk);
+            }
+            const ws = w.scale.length === 1 ? (w.scale[0] as number) : (w.scale[n] as number);
+            const want = scale * ws * acc + (w.bias[n] as number);
+            // float32 rounding of the terms (ε = 6e-8, a few operations), relative to their size
+            const err =
+              Math.abs((got[r * N + n] as number) - want) / (scale * ws * size + Math.abs(w.bias[n] as number));
+            worst = Math.max(worst, err);
           }
-          const ws = w.scale.length === 1 ? (w.scale[0] as number) : (w.scale[n] as number);
-          const want = scale * ws * acc + (w.bias[n] as number);
-          // float32 rounding of the terms (ε = 6e-8, a few operations), relative to their size
-          const err = Math.abs((got[r * N + n] as number) - want) / (scale * ws * size + Math.abs(w.bias[n] as number));
-          worst = Math.max(worst, err);
+        });
+      }
+      console.info(`[row-quant] worst float error relative to the terms: ${worst.toExponential(2)}`);
+      expect(worst).toBeLessThan(1e-6);
+      // The product without the usual chain is corrected in int32: exact.
+      const N = raw.bias.length;
+      const ints = out[raw.name]!.data as Int32Array;
+      rows.forEach(({ q, zp }, r) => {
+        for (let n = 0; n < N; n++) {
+          let acc = 0;
+          for (let k = 0; k < K; k++) acc += ((q[k] as number) - zp) * (raw.q[k * N + n] as number);
+          expect(ints[r * N + n]).toBe(acc);
         }
       });
-    }
-    console.info(`[row-quant] worst float error relative to the terms: ${worst.toExponential(2)}`);
-    expect(worst).toBeLessThan(1e-6);
-    // The product without the usual chain is corrected in int32: exact.
-    const N = raw.bias.length;
-    const ints = out[raw.name]!.data as Int32Array;
-    rows.forEach(({ q, zp }, r) => {
-      for (let n = 0; n < N; n++) {
-        let acc = 0;
-        for (let k = 0; k < K; k++) acc += ((q[k] as number) - zp) * (raw.q[k * N + n] as number);
-        expect(ints[r * N + n]).toBe(acc);
+      // Each row alone gives the same numbers as inside the [B, S] batch, bit for bit.
+      const all = out[weights[0]!.name]!.data as Float32Array;
+      const N0 = weights[0]!.bias.length;
+      for (const r of [0, 5]) {
+        const one = await session.run({ x: new ort.Tensor('float32', x.slice(r * K, (r + 1) * K), [1, 1, K]) });
+        expect(Array.from(one[weights[0]!.name]!.data as Float32Array)).toEqual(
+          Array.from(all.subarray(r * N0, (r + 1) * N0)),
+        );
       }
-    });
-    // Each row alone gives the same numbers as inside the [B, S] batch, bit for bit.
-    const all = out[weights[0]!.name]!.data as Float32Array;
-    const N0 = weights[0]!.bias.length;
-    for (const r of [0, 5]) {
-      const one = await session.run({ x: new ort.Tensor('float32', x.slice(r * K, (r + 1) * K), [1, 1, K]) });
-      expect(Array.from(one[weights[0]!.name]!.data as Float32Array)).toEqual(
-        Array.from(all.subarray(r * N0, (r + 1) * N0)),
-      );
-    }
-    await session.release();
-  });
+      await session.release();
+    },
+  );
 
   it('the original graph is batch-dependent (per-tensor scale), which is what the rewrite removes', async () => {
     const session = await ort.InferenceSession.create(model);
@@ -236,6 +241,25 @@ describe('rewriteForRowQuant: arithmetic against a JS reference of per-row quant
     expect(Buffer.compare(Buffer.from(buf), bytes)).toBe(0);
     await a.release();
     await b.release();
+
+    // As the engine does it: mask rows first, then per-row quantization of the result, both in place.
+    for (const id of MODELS) {
+      const original = fs.readFileSync(file(id, 'q8'));
+      const whole = Uint8Array.from(original);
+      const rows = rewriteForMaskRows(whole, { inPlace: true });
+      expect(rows.ok && rows.inPlace).toBe(true);
+      if (!rows.ok) return;
+      const both = rewriteForRowQuant(rows.bytes, { inPlace: true });
+      expect(both.ok && both.inPlace, `${id}: both rewrites in place`).toBe(true);
+      if (!both.ok) return;
+      expect(both.bytes.buffer).toBe(whole.buffer);
+      const s = await ort.InferenceSession.create(both.bytes);
+      expect(s.inputNames).toContain(MASK_ROWS_INPUT);
+      await s.release();
+      both.restore?.();
+      rows.restore?.();
+      expect(Buffer.compare(Buffer.from(whole), original)).toBe(0);
+    }
 
     expect(rewriteForRowQuant(copied.bytes)).toMatchObject({ ok: false, reason: expect.stringContaining('already') });
     const fp32 = fs.readFileSync(file(MODELS[0]!, 'fp32'));

@@ -167,6 +167,11 @@ export function ModelPanel() {
             </span>
             <span className="badge">{model.info.dtype}</span>
             {model.info.threads ? <span className="badge">{t('model.threads', { n: model.info.threads })}</span> : null}
+            {model.info.batchInvariant === false && model.info.dtype !== 'fp32' ? (
+              <span className="badge" title={model.info.batchNote} data-testid="batch-dependent">
+                {t('model.batchDependent')}
+              </span>
+            ) : null}
           </>
         ) : null}
         {model.cached ? <span className="badge accent">{t('model.cached')}</span> : null}

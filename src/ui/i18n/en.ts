@@ -52,6 +52,7 @@ export const en = {
   'model.restartWorker': 'Restart the model worker (your workspace is kept)',
   'model.ready': 'Ready',
   'model.threads': '{n} threads',
+  'model.batchDependent': 'q8 scores depend on the batch',
   'model.cached': 'Cached in this browser',
   'model.loading': 'Loading…',
   'model.load': 'Load model',

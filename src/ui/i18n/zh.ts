@@ -47,6 +47,7 @@ export const zh: Record<MessageKey, string> = {
   'model.restartWorker': '重启模型工作线程（工作区会保留）',
   'model.ready': '就绪',
   'model.threads': '{n} 个线程',
+  'model.batchDependent': 'q8 分数随批次变化',
   'model.cached': '已缓存在本浏览器',
   'model.loading': '加载中…',
   'model.load': '加载模型',
