@@ -148,14 +148,14 @@ function Results({
             </ChartFrame>
           </div>
           <div>
+            <p className="hint" style={{ marginBottom: 0 }}>
+              {t('eval.confusion.help')}
+            </p>
             <ChartFrame
               title={`${t('eval.confusion.title')} — ${name}, ${modeName}`}
               fileName={`${stem}-confusion.png`}
               testId="confusion-frame"
             >
-              <p className="hint" style={{ marginTop: 0 }}>
-                {t('eval.confusion.help')}
-              </p>
               <div className="eval-heatmap-wrap">
                 <ConfusionHeatmap
                   metrics={metrics}
@@ -170,8 +170,8 @@ function Results({
               testId="distribution-chart"
             >
               <DistributionChart metrics={metrics} />
-              <BalanceWarnings labels={run.labels} metrics={metrics} />
             </ChartFrame>
+            <BalanceWarnings labels={run.labels} metrics={metrics} />
           </div>
         </div>
 
