@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { diagnose } from '../../core/diagnosis';
+import { diagnose, labelsWithoutWords } from '../../core/diagnosis';
 import type { EvaluationRun } from '../../core/evaluation';
 import { evalSources, predictions, runMetrics, type EvalSource } from '../../core/evaluation-results';
 import { usePrefs } from '../../store/prefs';
@@ -86,8 +86,9 @@ function Results({
         calibrated: mode === 'calibrated',
         other: mode === 'calibrated' ? both.uncalibrated : both.calibrated,
         uniformCount,
+        labelsWithoutWords: labelsWithoutWords(run, source),
       }),
-    [metrics, mode, both, uniformCount],
+    [metrics, mode, both, uniformCount, run, source],
   );
   const comparison = useMemo(
     () =>
