@@ -192,6 +192,8 @@ export const en = {
   'eval.map.rowsColumn': 'Rows',
   'eval.map.labelTarget': 'Counts as',
   'eval.map.valueAria': 'Verbalizer label for the value "{value}"',
+  'eval.map.noneMapped':
+    'None of the values in "{column}" is mapped to a verbalizer label ({labels}), so no row can be evaluated yet. Under "Counts as", choose the label each value means — for example "{value}" → {label}.',
   'eval.map.ambiguous': 'Matches {labels} except for case — choose the label:',
   'eval.map.skip': '— skip these rows —',
   'eval.map.tooManyValues':
@@ -215,6 +217,13 @@ export const en = {
   'eval.run.cancel': 'Cancel',
   'eval.run.needModel': 'Load the model first.',
   'eval.run.needData': 'Load labelled data first.',
+  'eval.run.needTextColumn': '{rows} rows are loaded. In step 2, choose the column with the text for {slots}.',
+  'eval.run.needLabelColumn': '{rows} rows are loaded. In step 2, choose the column with the gold labels.',
+  'eval.run.needLabelMapping':
+    '{rows} rows are loaded, but none of them is mapped to a verbalizer label yet. In step 2, choose for each value of "{column}" the label it counts as.',
+  'eval.run.noUsableRow':
+    '{rows} rows are loaded, but none of them can be used: step 2 lists why each one was skipped.',
+  'eval.run.showMapping': 'Show me',
   'eval.run.noValidTemplate': 'None of the chosen templates is valid; fix them in the playground.',
   'eval.run.preparing': 'Preparing the templates and label words…',
   'eval.run.progress': '{done} / {total} examples · {rate} examples/s · {eta}',

@@ -180,6 +180,8 @@ export const zh: Record<MessageKey, string> = {
   'eval.map.rowsColumn': '行数',
   'eval.map.labelTarget': '算作',
   'eval.map.valueAria': '值“{value}”对应的标签',
+  'eval.map.noneMapped':
+    '“{column}”中的值都还没有对应到标签（{labels}），所以还没有可以评估的行。请在“算作”下为每个值选择它代表的标签——例如“{value}”→ {label}。',
   'eval.map.ambiguous': '与 {labels} 仅大小写不同，请选择对应的标签：',
   'eval.map.skip': '— 跳过这些行 —',
   'eval.map.tooManyValues': '这一列有 {n} 个不同的值，它真的是标签列吗？只列出最常见的 40 个。',
@@ -202,6 +204,12 @@ export const zh: Record<MessageKey, string> = {
   'eval.run.cancel': '取消',
   'eval.run.needModel': '请先加载模型。',
   'eval.run.needData': '请先加载带标签的数据。',
+  'eval.run.needTextColumn': '已加载 {rows} 行。请在第 2 步中选择 {slots} 的文本列。',
+  'eval.run.needLabelColumn': '已加载 {rows} 行。请在第 2 步中选择正确标签所在的列。',
+  'eval.run.needLabelMapping':
+    '已加载 {rows} 行，但还没有一行对应到标签。请在第 2 步中为“{column}”的每个值选择它算作哪个标签。',
+  'eval.run.noUsableRow': '已加载 {rows} 行，但没有一行可以使用：第 2 步列出了每行被跳过的原因。',
+  'eval.run.showMapping': '带我去',
   'eval.run.noValidTemplate': '所选模板都有错误，请在试验场中修正。',
   'eval.run.preparing': '正在准备模板和标签词…',
   'eval.run.progress': '{done} / {total} 个样例 · 每秒 {rate} 个 · {eta}',
