@@ -162,6 +162,11 @@ export const en = {
   'eval.data.format.tsv': 'TSV',
   'eval.data.format.jsonl': 'JSONL',
   'eval.data.clear': 'Remove data',
+  'eval.data.otherLanguage':
+    'The texts of this data are in {data}, but {model} is a model for {modelLanguage}: it would read most of their words as unknown, and the results would mean nothing. Switch to a model for {data}:',
+  'eval.data.languageEn': 'English',
+  'eval.data.languageZh': 'Chinese',
+  'eval.data.useTestModel': 'Use the test model {model} (works offline, random predictions)',
   'eval.data.parsing': 'Reading {name}…',
   'eval.data.parsingAria': 'Reading the data',
   'eval.data.error': 'The data could not be read: {message}',
@@ -177,8 +182,6 @@ export const en = {
   'eval.demo.replaced': "The demo's templates and verbalizer replaced yours, so that it runs right away.",
   'eval.demo.undo': 'Undo',
   'eval.demo.keep': 'Keep',
-  'eval.demo.otherLanguage':
-    'This demo is in another language than the loaded model. It suits {model} (or a test model of its language).',
   'eval.demo.useModel': 'Load {model}',
 
   'eval.map.title': 'Columns and labels',

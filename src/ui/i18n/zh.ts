@@ -151,6 +151,11 @@ export const zh: Record<MessageKey, string> = {
   'eval.data.format.tsv': 'TSV',
   'eval.data.format.jsonl': 'JSONL',
   'eval.data.clear': '移除数据',
+  'eval.data.otherLanguage':
+    '这份数据的文本是{data}，但 {model} 是{modelLanguage}模型：它会把其中大多数词当作未知词，结果将毫无意义。请换用{data}模型：',
+  'eval.data.languageEn': '英文',
+  'eval.data.languageZh': '中文',
+  'eval.data.useTestModel': '使用测试模型 {model}（无需联网，预测是随机的）',
   'eval.data.parsing': '正在读取 {name}…',
   'eval.data.parsingAria': '正在读取数据',
   'eval.data.error': '无法读取数据：{message}',
@@ -166,7 +171,6 @@ export const zh: Record<MessageKey, string> = {
   'eval.demo.replaced': '示例的模板和标签词映射已替换你的设置，可以直接运行。',
   'eval.demo.undo': '撤销',
   'eval.demo.keep': '保留',
-  'eval.demo.otherLanguage': '这个示例的语言与当前模型不同，更适合 {model}（或同语言的测试模型）。',
   'eval.demo.useModel': '加载 {model}',
 
   'eval.map.title': '列与标签',
