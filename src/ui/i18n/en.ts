@@ -63,7 +63,8 @@ export const en = {
   'model.eta': '{s} s left',
   'model.failed': 'The model could not be loaded.',
   'model.hubUnreachableHelp':
-    "The Hugging Face Hub can't be reached from here. Pick a test model, or ask your teacher for an offline copy (npm run models:download) served by this app.",
+    "This computer can't reach the Hugging Face Hub, so this model can't be downloaded. The test model below needs no internet: it loads at once, but its predictions are random — fine for learning the interface, not for real results. For real results without internet, copy a model into this app before class (npm run models:download; see the README).",
+  'model.useOfflineTestModel': 'Use the test model {model} (works offline)',
   'model.idleHint': 'Pick a model to start. Models run entirely in your browser; only the model files are downloaded.',
 
   'template.title': 'Prompt template',

@@ -58,7 +58,8 @@ export const zh: Record<MessageKey, string> = {
   'model.eta': '剩余 {s} 秒',
   'model.failed': '模型无法加载。',
   'model.hubUnreachableHelp':
-    '无法连接 Hugging Face Hub。请选择测试模型，或请老师提供由本应用提供的离线副本（npm run models:download）。',
+    '这台电脑无法连接 Hugging Face Hub，因此无法下载这个模型。下面的测试模型不需要联网：它会立即加载，但预测是随机的——适合熟悉界面，不能得出真实结果。若要在没有网络时得到真实结果，请在上课前把模型复制到本应用中（npm run models:download，见 README）。',
+  'model.useOfflineTestModel': '使用测试模型 {model}（无需联网）',
   'model.idleHint': '请选择一个模型。模型完全在浏览器中运行，只会下载模型文件。',
 
   'template.title': '提示模板',
