@@ -1,7 +1,7 @@
 // How `clozelab eval` prints: plain-text tables of the results (the browser shows the same numbers),
 // the JSON report, and the progress line.
 
-import { diagnose } from '../core/diagnosis.ts';
+import { diagnose, labelsWithoutWords } from '../core/diagnosis.ts';
 import type { EvaluationProgress, EvaluationRun } from '../core/evaluation.ts';
 import { formatIssue } from '../core/messages/index.ts';
 import {
@@ -81,6 +81,7 @@ export function formatSource(run: EvaluationRun, source: EvalSource, primary: Ca
     calibrated: primary === 'calibrated',
     other: primary === 'calibrated' ? plain : calibrated,
     uniformCount,
+    labelsWithoutWords: labelsWithoutWords(run, source),
   });
   if (hints.length > 0) {
     lines.push('', '  hints:');

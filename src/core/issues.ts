@@ -262,6 +262,8 @@ export const DIAGNOSIS_HINTS = {
   /** value: macro-F1 of the mode shown; reference: of the other mode. */
   'calibration-helps': { value: 'rate', reference: 'rate', calibrated: [0, 1] },
   uniform: { count: 'count' },
+  /** labels: the labels without a usable word, quoted, comma-separated; all: whether that is every label. */
+  'unreadable-label-words': { labels: 'text', all: [0, 1] },
 } as const satisfies Record<string, ParamSpec>;
 
 /**

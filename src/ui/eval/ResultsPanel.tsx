@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { diagnose } from '../../core/diagnosis';
+import { diagnose, labelsWithoutWords } from '../../core/diagnosis';
 import type { EvaluationRun } from '../../core/evaluation';
 import { evalSources, predictions, runMetrics, type EvalSource } from '../../core/evaluation-results';
 import { usePrefs } from '../../store/prefs';
@@ -86,8 +86,9 @@ function Results({
         calibrated: mode === 'calibrated',
         other: mode === 'calibrated' ? both.uncalibrated : both.calibrated,
         uniformCount,
+        labelsWithoutWords: labelsWithoutWords(run, source),
       }),
-    [metrics, mode, both, uniformCount],
+    [metrics, mode, both, uniformCount, run, source],
   );
   const comparison = useMemo(
     () =>
@@ -148,14 +149,14 @@ function Results({
             </ChartFrame>
           </div>
           <div>
+            <p className="hint" style={{ marginBottom: 0 }}>
+              {t('eval.confusion.help')}
+            </p>
             <ChartFrame
               title={`${t('eval.confusion.title')} — ${name}, ${modeName}`}
               fileName={`${stem}-confusion.png`}
               testId="confusion-frame"
             >
-              <p className="hint" style={{ marginTop: 0 }}>
-                {t('eval.confusion.help')}
-              </p>
               <div className="eval-heatmap-wrap">
                 <ConfusionHeatmap
                   metrics={metrics}
@@ -170,8 +171,8 @@ function Results({
               testId="distribution-chart"
             >
               <DistributionChart metrics={metrics} />
-              <BalanceWarnings labels={run.labels} metrics={metrics} />
             </ChartFrame>
+            <BalanceWarnings labels={run.labels} metrics={metrics} />
           </div>
         </div>
 
