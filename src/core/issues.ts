@@ -264,6 +264,23 @@ export const DIAGNOSIS_HINTS = {
   uniform: { count: 'count' },
 } as const satisfies Record<string, ParamSpec>;
 
+/** What an evaluation run says about its examples as a whole. */
+export const EVALUATION_NOTES = {
+  /**
+   * n of total evaluated examples had input text cut to fit the model's maximum length; max: the
+   * most tokens cut from one example; slots: the inputs cut ("[X]", "[X1], [X2]"); see: where the
+   * per-example numbers are (file: the CLI's --predictions file, '' otherwise).
+   */
+  'truncated-examples': {
+    n: 'count',
+    total: 'count',
+    max: 'count',
+    slots: 'text',
+    see: ['cli-file', 'cli-flag', 'browser'],
+    file: 'text',
+  },
+} as const satisfies Record<string, ParamSpec>;
+
 /**
  * Why the model runtime failed (src/runtime/errors.ts RuntimeError.code). The text is a summary:
  * the runtime's own English message, with what exactly happened, goes with it as detail.
@@ -296,6 +313,7 @@ export const ISSUE_GROUPS = {
   dataset: DATASET_ERRORS,
   row: ROW_PROBLEMS,
   diagnosis: DIAGNOSIS_HINTS,
+  evaluation: EVALUATION_NOTES,
   runtime: RUNTIME_ERRORS,
 };
 
@@ -310,6 +328,7 @@ export const ISSUE_CODES = {
   ...DATASET_ERRORS,
   ...ROW_PROBLEMS,
   ...DIAGNOSIS_HINTS,
+  ...EVALUATION_NOTES,
   ...RUNTIME_ERRORS,
 } as const;
 
@@ -351,6 +370,7 @@ export type FormatIssueCode = keyof typeof FORMAT_ISSUES | TemplateErrorCode;
 export type DatasetErrorCode = keyof typeof DATASET_ERRORS;
 export type RowProblemCode = keyof typeof ROW_PROBLEMS;
 export type HintCode = keyof typeof DIAGNOSIS_HINTS;
+export type EvaluationNoteCode = keyof typeof EVALUATION_NOTES;
 export type RuntimeErrorCode = keyof typeof RUNTIME_ERRORS;
 
 /** An issue, with its params checked against its code. */

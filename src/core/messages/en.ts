@@ -328,6 +328,15 @@ export const en: IssueCatalog = {
   uniform: (p) =>
     `${p.count} example(s) gave no probability to any label (no usable label word?); they count as the first label.`,
 
+  // Evaluation notes
+  'truncated-examples': (p) =>
+    `${thousands(p.n)} of ${thousands(p.total)} examples were truncated to fit the model; up to ${thousands(p.max)} tokens dropped from the end of ${p.slots} (the template and [Z] are never cut).` +
+    (p.see === 'cli-file'
+      ? ` See the truncated_tokens column of ${p.file}.`
+      : p.see === 'cli-flag'
+        ? ' See which ones with --predictions <file> (column truncated_tokens).'
+        : ' They are marked in the example lists; the CSV export has the tokens dropped per example.'),
+
   // The model runtime (a summary; the runtime's own message says what exactly happened)
   'hub-unreachable': "The Hugging Face Hub can't be reached.",
   'file-missing': 'A file the model needs is missing.',

@@ -280,6 +280,15 @@ export const zh: IssueCatalog = {
       : `校准把宏平均 F1 从 ${percent(p.value)} 提高到 ${percent(p.reference)}。`,
   uniform: (p) => `${p.count} 个样例没有给任何标签概率（没有可用的标签词？），它们被算作第一个标签。`,
 
+  // 评估说明
+  'truncated-examples': (p) =>
+    `${thousands(p.total)} 个样例中有 ${thousands(p.n)} 个为适应模型长度被截断；最多从 ${p.slots} 的末尾截掉 ${thousands(p.max)} 个词元（模板和 [Z] 从不截断）。` +
+    (p.see === 'cli-file'
+      ? `哪些样例被截断，见 ${p.file} 的 truncated_tokens 列。`
+      : p.see === 'cli-flag'
+        ? '用 --predictions <文件> 可以看到是哪些样例（truncated_tokens 列）。'
+        : '样例列表中已标出这些样例；CSV 导出中有每个样例截掉的词元数。'),
+
   // 模型运行时（概要；运行时自己的英文消息说明具体发生了什么）
   'hub-unreachable': '无法连接 Hugging Face Hub。',
   'file-missing': '模型缺少需要的文件。',
