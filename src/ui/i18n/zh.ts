@@ -269,6 +269,9 @@ export const zh: Record<MessageKey, string> = {
   'eval.examples.wrong': '错误',
   'eval.examples.topk': '[Z] 处最可能的词元',
   'eval.examples.more': '显示更多（已显示 {total} 个中的 {shown} 个）',
+  'eval.examples.truncated': '已截断：从 {slots} 截掉 {n} 个词元',
+  'eval.examples.truncatedTitle':
+    '输入超出模型允许的长度：模型只读了其中 {kept} 个词元。只截掉了输入的末尾，模板和 [Z] 从不截断。',
   'eval.compare.title': '模板比较',
   'eval.compare.help': '每个模板都用相同的数据和标签词映射（{mode}）；宏平均 F1 最高的会突出显示。',
   'eval.compare.template': '模板',
