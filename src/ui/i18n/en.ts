@@ -298,6 +298,7 @@ export const en = {
   'eval.words.title': 'Suggest label words',
   'eval.words.help':
     "Ranks every token of the vocabulary by how much more likely the model finds it at [Z] for one label's examples than for the others (mean log-probability difference, as in LM-BFF's automatic label search). Uses up to {n} examples per label.",
+  'eval.words.afterRun': 'Available once the evaluation run has finished.',
   'eval.words.start': 'Suggest label words from this data',
   'eval.words.running': 'Searching the vocabulary…',
   'eval.words.template': 'with the template "{name}"',

@@ -283,6 +283,7 @@ export const zh: Record<MessageKey, string> = {
   'eval.words.title': '推荐标签词',
   'eval.words.help':
     '对词表中的每个词元打分：模型在某个标签的样例中比在其他样例中更可能在 [Z] 处填它多少（平均对数概率之差，类似 LM-BFF 的自动标签搜索）。每个标签最多用 {n} 个样例。',
+  'eval.words.afterRun': '评估运行结束后可用。',
   'eval.words.start': '从这些数据推荐标签词',
   'eval.words.running': '正在搜索词表…',
   'eval.words.template': '使用模板“{name}”',
