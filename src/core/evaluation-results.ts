@@ -75,10 +75,23 @@ export function evalSources(run: Pick<EvaluationRun, 'templates'>): EvalSource[]
   return sources;
 }
 
-/** The rendered prompt of an example for a template (1 mask), with its layout for highlighting. */
-export function examplePrompt(run: EvaluationRun, template: number, example: number) {
+/** Characters of each input an example's prompt shows (a 10 MB cell would stall the page). */
+export const SHOWN_INPUT_CHARS = 3_000;
+
+/**
+ * The rendered prompt of an example for a template (1 mask), with its layout for highlighting.
+ * Inputs longer than `maxInputChars` are shown up to there and end in "…"; `hiddenChars` counts
+ * what is not shown (display only: the model got every input whole, cut only to its token limit).
+ */
+export function examplePrompt(run: EvaluationRun, template: number, example: number, maxInputChars = Infinity) {
   const t = run.templates[template]!;
-  return promptLayout(renderPrompt(t.template, run.examples[example]!.inputs, 1), run.maskToken);
+  let hiddenChars = 0;
+  const parts = renderPrompt(t.template, run.examples[example]!.inputs, 1).parts.map((part) => {
+    if (part.kind !== 'input' || part.text.length <= maxInputChars) return part;
+    hiddenChars += part.text.length - maxInputChars;
+    return { ...part, text: `${part.text.slice(0, maxInputChars)}…` };
+  });
+  return { layout: promptLayout({ parts }, run.maskToken), hiddenChars };
 }
 
 /** What was cut from one example's inputs so that its prompts fit the model. */

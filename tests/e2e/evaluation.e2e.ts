@@ -258,6 +258,10 @@ describe('evaluation workbench', () => {
         if ((await item.getAttribute('data-line')) === '3') {
           expect(flagged).toBe(1);
           marker = await item.getByTestId('eval-truncated').textContent();
+          // Its prompt shows the input's start, and says how much of it is not shown.
+          await expect(item.getByTestId('eval-prompt-hidden').textContent()).resolves.toMatch(
+            /^ \(\d[\d,]* more characters of the input not shown here\)$/,
+          );
         } else expect(flagged).toBe(0);
       }
     }

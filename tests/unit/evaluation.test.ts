@@ -4,6 +4,7 @@ import type { EvalExample } from '../../src/core/dataset.ts';
 import { evaluationOrder, type EvaluationRun, type ExampleOutcome } from '../../src/core/evaluation.ts';
 import { evaluationReport, predictionsCsv, summarizeMetrics } from '../../src/core/evaluation-report.ts';
 import {
+  examplePrompt,
   exampleTruncation,
   finishedExamples,
   predictions,
@@ -335,6 +336,15 @@ describe('export', () => {
       ],
     });
     expect(report.templates.map((t) => t.truncatedExamples)).toEqual([1, 2]);
+
+    // The example's prompt on screen: a long input shows its start and counts the rest.
+    run.examples[1]!.inputs.X = 'word '.repeat(2_000).trim();
+    const whole = examplePrompt(run, 0, 1);
+    expect(whole.hiddenChars).toBe(0);
+    expect(whole.layout.text).toBe(`${run.examples[1]!.inputs.X} It was [MASK].`);
+    const shown = examplePrompt(run, 0, 1, 100);
+    expect(shown.hiddenChars).toBe(9_999 - 100);
+    expect(shown.layout.text).toBe(`${'word '.repeat(20)}… It was [MASK].`);
   });
 
   it('numbers in the UI never read NaN', () => {

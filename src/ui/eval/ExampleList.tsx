@@ -2,6 +2,7 @@ import { useState } from 'react';
 import {
   examplePrompt,
   exampleTruncation,
+  SHOWN_INPUT_CHARS,
   type EvalSource,
   type ExamplePrediction,
 } from '../../core/evaluation-results';
@@ -15,9 +16,18 @@ import { percent } from '../../core/percent';
 const PAGE = 20;
 
 function PromptText({ run, template, example }: { run: EvaluationRun; template: number; example: number }) {
+  const t = useT();
+  const locale = usePrefs((s) => s.locale);
+  const { layout, hiddenChars } = examplePrompt(run, template, example, SHOWN_INPUT_CHARS);
   return (
     <div className="rendered-prompt eval-prompt" data-testid="eval-prompt">
-      <PromptSegments layout={examplePrompt(run, template, example)} />
+      <PromptSegments layout={layout} />
+      {hiddenChars > 0 ? (
+        <span className="hint" data-testid="eval-prompt-hidden">
+          {' '}
+          {t('eval.examples.hiddenChars', { n: count(hiddenChars, locale) })}
+        </span>
+      ) : null}
     </div>
   );
 }

@@ -284,6 +284,7 @@ export const en = {
   'eval.examples.wrong': 'wrong',
   'eval.examples.topk': 'Top tokens at [Z]',
   'eval.examples.more': 'Show more ({shown} of {total} shown)',
+  'eval.examples.hiddenChars': '({n} more characters of the input not shown here)',
   'eval.examples.truncated': 'truncated: {n} tokens cut from {slots}',
   'eval.examples.truncatedTitle':
     'The input was longer than the model allows: the model read {kept} of its tokens. Only the end of the input was cut, never the template or [Z].',

@@ -269,6 +269,7 @@ export const zh: Record<MessageKey, string> = {
   'eval.examples.wrong': '错误',
   'eval.examples.topk': '[Z] 处最可能的词元',
   'eval.examples.more': '显示更多（已显示 {total} 个中的 {shown} 个）',
+  'eval.examples.hiddenChars': '（此处未显示输入中其余的 {n} 个字符）',
   'eval.examples.truncated': '已截断：从 {slots} 截掉 {n} 个词元',
   'eval.examples.truncatedTitle':
     '输入超出模型允许的长度：模型只读了其中 {kept} 个词元。只截掉了输入的末尾，模板和 [Z] 从不截断。',
