@@ -1,7 +1,15 @@
 import { useMemo } from 'react';
 import { diagnose, labelsWithoutWords } from '../../core/diagnosis';
 import type { EvaluationRun } from '../../core/evaluation';
-import { evalSources, predictions, runMetrics, type EvalSource } from '../../core/evaluation-results';
+import {
+  evalSources,
+  predictions,
+  runMetrics,
+  truncationNote,
+  truncationSummary,
+  type EvalSource,
+} from '../../core/evaluation-results';
+import { useIssueText } from '../i18n/issues';
 import { usePrefs } from '../../store/prefs';
 import { useEvaluation, type RunMeta } from '../../store/evaluation';
 import { useT, type Translate } from '../i18n';
@@ -58,6 +66,8 @@ function Results({
   const source: EvalSource = sources.includes(view.source) ? view.source : 0;
   const mode = view.mode;
   const outdated = useOutdated(run);
+  const issues = useIssueText();
+  const truncated = useMemo(() => truncationNote(truncationSummary(run), 'browser'), [run]);
   const both = useMemo(
     () => ({
       uncalibrated: runMetrics(run, source, 'uncalibrated'),
@@ -118,6 +128,11 @@ function Results({
         </h2>
         <ResultsHeader run={run} meta={meta} locale={locale} fileStem={stem} />
         {outdated ? <p className="message info">{t('eval.results.outdated')}</p> : null}
+        {truncated ? (
+          <p className="message warning" role="status" data-testid="eval-truncation">
+            {issues.text(truncated)}
+          </p>
+        ) : null}
 
         <ResultsViewBar run={run} sources={sources} source={source} mode={mode} onSource={onSource} />
 

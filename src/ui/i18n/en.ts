@@ -299,6 +299,10 @@ export const en = {
   'eval.examples.wrong': 'wrong',
   'eval.examples.topk': 'Top tokens at [Z]',
   'eval.examples.more': 'Show more ({shown} of {total} shown)',
+  'eval.examples.hiddenChars': '({n} more characters of the input not shown here)',
+  'eval.examples.truncated': 'truncated: {n} tokens cut from {slots}',
+  'eval.examples.truncatedTitle':
+    'The input was longer than the model allows: the model read {kept} of its tokens. Only the end of the input was cut, never the template or [Z].',
   'eval.compare.title': 'Template comparison',
   'eval.compare.help': 'Every template on the same data and verbalizer ({mode}); the best macro-F1 is highlighted.',
   'eval.compare.template': 'Template',
@@ -310,6 +314,7 @@ export const en = {
   'eval.words.title': 'Suggest label words',
   'eval.words.help':
     "Ranks every token of the vocabulary by how much more likely the model finds it at [Z] for one label's examples than for the others (mean log-probability difference, as in LM-BFF's automatic label search). Uses up to {n} examples per label.",
+  'eval.words.afterRun': 'Available once the evaluation run has finished.',
   'eval.words.start': 'Suggest label words from this data',
   'eval.words.running': 'Searching the vocabulary…',
   'eval.words.template': 'with the template "{name}"',

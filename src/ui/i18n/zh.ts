@@ -284,6 +284,10 @@ export const zh: Record<MessageKey, string> = {
   'eval.examples.wrong': '错误',
   'eval.examples.topk': '[Z] 处最可能的词元',
   'eval.examples.more': '显示更多（已显示 {total} 个中的 {shown} 个）',
+  'eval.examples.hiddenChars': '（此处未显示输入中其余的 {n} 个字符）',
+  'eval.examples.truncated': '已截断：从 {slots} 截掉 {n} 个词元',
+  'eval.examples.truncatedTitle':
+    '输入超出模型允许的长度：模型只读了其中 {kept} 个词元。只截掉了输入的末尾，模板和 [Z] 从不截断。',
   'eval.compare.title': '模板比较',
   'eval.compare.help': '每个模板都用相同的数据和标签词映射（{mode}）；宏平均 F1 最高的会突出显示。',
   'eval.compare.template': '模板',
@@ -295,6 +299,7 @@ export const zh: Record<MessageKey, string> = {
   'eval.words.title': '推荐标签词',
   'eval.words.help':
     '对词表中的每个词元打分：模型在某个标签的样例中比在其他样例中更可能在 [Z] 处填它多少（平均对数概率之差，类似 LM-BFF 的自动标签搜索）。每个标签最多用 {n} 个样例。',
+  'eval.words.afterRun': '评估运行结束后可用。',
   'eval.words.start': '从这些数据推荐标签词',
   'eval.words.running': '正在搜索词表…',
   'eval.words.template': '使用模板“{name}”',
