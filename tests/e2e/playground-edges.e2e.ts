@@ -23,9 +23,10 @@ afterEach(async () => {
 describe('playground edge cases', () => {
   test('a corrupt saved workspace opens a fresh one, keeps a backup and says so', async () => {
     const { page } = session;
-    await page.goto(baseURL);
+    // Written from a file of the same origin, so no running app can save over it before it is read.
+    await page.goto(`${baseURL}/favicon.svg`);
     await page.evaluate(() => localStorage.setItem('clozelab.workspace', '{"version":1,"workspace":{"setup":'));
-    await page.reload();
+    await page.goto(baseURL);
     const banner = page.getByTestId('workspace-backup');
     await expect(banner.textContent()).resolves.toMatch(/could not be read.*not valid JSON/);
     await expect(page.getByLabel('Template', { exact: true }).inputValue()).resolves.toBe(

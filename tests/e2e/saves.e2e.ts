@@ -94,10 +94,13 @@ describe('issue 13: what is saved reads back', () => {
 
     await openPreset(a);
     await a.waitForFunction(() => localStorage.getItem('clozelab.savedSetups')?.includes('Tab A'));
-    await openPreset(b); // tab B read the list before A wrote it
+    // Browsers pass one tab's storage writes to the others asynchronously: once tab B sees A's entry, it
+    // saves its own (before the fix B wrote the list it had in memory, without A's entry).
+    await b.waitForFunction(() => localStorage.getItem('clozelab.savedSetups')?.includes('Tab A'));
+    await openPreset(b);
     await b.waitForFunction(() => localStorage.getItem('clozelab.savedSetups')?.includes('Tab B'));
 
-    const stored = await a.evaluate(
+    const stored = await b.evaluate(
       () =>
         (
           JSON.parse(localStorage.getItem('clozelab.savedSetups') ?? '{}') as {
@@ -107,8 +110,8 @@ describe('issue 13: what is saved reads back', () => {
     );
     expect(stored.map((e) => e.setup.templates[0]!.text)).toEqual(['Tab B: [X] [Z].', 'Tab A: [X] [Z].']);
     // Tab A shows B's entry too, without a reload ('storage' event).
-    const panel = await savedSetupsPanel(a);
-    await expect(panel.locator('li').count()).resolves.toBe(2);
+    await savedSetupsPanel(a);
+    await a.waitForFunction(() => document.querySelectorAll('.saved-setups li').length === 2);
   });
 
   test('13.2 a workspace the editor accepted loads after a reload; [X100] is an error where it is typed', async () => {
@@ -135,7 +138,8 @@ describe('issue 13: what is saved reads back', () => {
 
   test('13.2 a saved workspace that could not be read is offered: download, restore (saying what was left out), discard', async () => {
     const { page } = await open();
-    await page.goto(baseURL);
+    // Written from a file of the same origin, so no running app can save over it before it is read.
+    await page.goto(`${baseURL}/favicon.svg`);
     // What an older ClozeLab saved for the template "[X1] [X100] [Z]": an input under "X100".
     const old = JSON.stringify({
       version: 1,
@@ -158,7 +162,7 @@ describe('issue 13: what is saved reads back', () => {
       },
     });
     await page.evaluate((text) => localStorage.setItem('clozelab.workspace', text), old);
-    await page.reload();
+    await page.goto(baseURL);
     const banner = page.getByTestId('workspace-backup');
     await expect(banner.textContent()).resolves.toMatch(/could not be read.*"X100" is not a slot name/);
     await expect(templateOf(page)).resolves.toBe('[X] Overall, it was a [Z] movie.');
