@@ -83,11 +83,19 @@ export interface RowQuantUnsupported {
 }
 
 /**
- * - 'exact': DynamicQuantizeLinear's formula per row (asymmetric: a zero point per row), as above.
- * - 'symmetric' (measured alternative, not DynamicQuantizeLinear's formula): scale max|x| / 127 per
- *   row and the zero point 128 for every row, so the product needs no correction.
+ * - 'symmetric' (the default from opset 13): scale max|x| / 127 per row and the zero point 128 for
+ *   every row, so the product needs no zero-point correction. As close to the fp32 model as the
+ *   model's own per-tensor quantization and within the batch-speed budget, where 'exact' is not
+ *   (BENCHMARKS.md, "Per-row activation quantization").
+ * - 'exact': DynamicQuantizeLinear's formula per row (asymmetric: a zero point per row), as above;
+ *   the only variant for opset 11–12 (QuantizeLinear has no axis there).
  */
 export type RowQuantVariant = 'exact' | 'symmetric';
+
+/** The variant used when none is asked for: symmetric where the opset allows it. */
+export function defaultRowQuantVariant(opset: number): RowQuantVariant {
+  return opset >= 13 ? 'symmetric' : 'exact';
+}
 
 /** Ops that quantize their float input over the whole tensor inside one fused kernel. */
 const FUSED_DYNAMIC_OPS = new Set(['DynamicQuantizeMatMul', 'DynamicQuantizeLSTM', 'QAttention', 'ConvInteger']);
@@ -108,7 +116,7 @@ export function rewriteForRowQuant(
   try {
     const parsed = parseModel(model);
     if ('error' in parsed) return { ok: false, reason: parsed.error };
-    return rewrite(parsed, options.inPlace === true, options.variant ?? 'exact');
+    return rewrite(parsed, options.inPlace === true, options.variant ?? defaultRowQuantVariant(parsed.opset));
   } catch (error) {
     return {
       ok: false,
