@@ -40,6 +40,10 @@ export const TEMPLATE_ERRORS = {
   'unknown-modifier': { ...AT, slot: 'text', modifier: 'text', suggestion: 'text' },
   'mask-modifier': AT,
   'mixed-inputs': { ...AT, slot: 'text', other: 'text' },
+  /** A numbered slot beyond the last one a setup may hold (LIMITS.slotNumber), e.g. [X100]. */
+  'slot-number-too-high': { ...AT, slot: 'text', max: 'count' },
+  /** More different input slots than one template may have (LIMITS.slotsPerTemplate); at the first one too many. */
+  'too-many-slots': { ...AT, slot: 'text', max: 'count' },
 } as const satisfies Record<string, ParamSpec>;
 
 export const TEMPLATE_WARNINGS = {
@@ -67,6 +71,8 @@ export const VERBALIZER_ISSUES = {
   /** Text after a closing quote (of a word, or of the label), a quote inside a bare word, or a second ":". */
   'unexpected-text': { ...LINE_COLUMN, kind: ['after-quote', 'after-quote-label', 'quote', 'colon'] },
   'verbalizer-too-large': { length: 'count', max: 'count' },
+  /** A quoted label or word with "\n" or "\r": a setup can't hold it. */
+  'line-break': { ...LINE_COLUMN, text: 'text' },
   // More than a saved setup may hold (VERBALIZER_LIMITS).
   'too-many-labels': { ...LINE_COLUMN, label: 'text', max: 'count' },
   'label-too-long': { ...LINE_COLUMN, label: 'text', length: 'count', max: 'count' },
@@ -177,7 +183,7 @@ export const FORMAT_ISSUES = {
   'lmbff-cls': {},
   'lmbff-sep': { part: 'text' },
   'lmbff-alias': { part: 'text', alias: 'text' },
-  'lmbff-input-index': { part: 'text', input: 'count' },
+  'lmbff-input-index': { part: 'text', input: 'count', max: 'count' },
   'lmbff-upper': { part: 'text' },
   'lmbff-nopunct': { part: 'text' },
   'lmbff-nopunct-export': { slot: 'text', part: 'text' },

@@ -7,7 +7,8 @@
 // - Blank lines are ignored; "#" starts a comment anywhere outside quotes.
 // - Words are separated by commas and trimmed. A word (or label) may be written in double quotes to
 //   include commas, colons, "#", or leading/trailing spaces; inside quotes \" is a quote, \\ a
-//   backslash, \n \t \r the control characters; any other backslash is kept literally.
+//   backslash, \t a tab; any other backslash is kept literally. \n and \r are read as line breaks,
+//   which a label or word can't hold (an error, like any text a saved setup could not hold).
 // - An empty item between commas (e.g. a trailing comma) is ignored with a warning.
 //
 // Errors are values with a severity, a source span [start, end) and (for issues at a place in the
@@ -21,6 +22,7 @@ import {
   type ResolutionIssueCode,
   type VerbalizerIssueCode,
 } from './issues.ts';
+import { LIMITS } from './limits.ts';
 import { lineIndex } from './positions';
 import type { Span, TokenizerKind, WordTokenization } from './types.ts';
 
@@ -42,14 +44,22 @@ export type VerbalizerParse =
   | { ok: false; errors: VerbalizerIssue[]; warnings: VerbalizerIssue[] };
 
 /** A hostile paste can't make the parser build huge structures. */
-export const MAX_VERBALIZER_CHARS = 100_000;
+export const MAX_VERBALIZER_CHARS = LIMITS.verbalizerChars;
 
 /**
- * What a saved setup may hold (the same numbers as SETUP_LIMITS in setup.ts, checked by a test).
- * The editor reports more as an error where it happens: a verbalizer the setup schema would
- * reject must never be saved, or the next page load could not restore the workspace.
+ * What a saved setup may hold (limits.ts, which the setup schema reads too). The editor reports
+ * more as an error where it happens: a verbalizer the setup schema would reject must never be
+ * saved, or the next page load could not restore the workspace.
  */
-export const VERBALIZER_LIMITS = Object.freeze({ labels: 100, labelChars: 100, wordsPerLabel: 50, wordChars: 100 });
+export const VERBALIZER_LIMITS = Object.freeze({
+  labels: LIMITS.labels,
+  labelChars: LIMITS.labelChars,
+  wordsPerLabel: LIMITS.wordsPerLabel,
+  wordChars: LIMITS.wordChars,
+});
+
+/** A label or word holds no line break ("\n" and "\r" in quotes): a setup can't store one (label-newline, word-newline). */
+const LINE_BREAK = /[\r\n]/;
 
 /** Reports an issue; the line and column of the span's start are added for issues at a place. */
 type Report = <C extends VerbalizerIssueCode>(
@@ -229,6 +239,9 @@ export function parseVerbalizer(text: string): VerbalizerParse {
     } else if (labelSeen.has(label)) {
       report('duplicate-label', 'error', labelItem.span, { label: short(label) });
       labelOk = false;
+    } else if (LINE_BREAK.test(label)) {
+      report('line-break', 'error', labelItem.span, { text: short(label) });
+      labelOk = false;
     } else if (label.length > VERBALIZER_LIMITS.labelChars) {
       report('label-too-long', 'error', labelItem.span, {
         label: short(label),
@@ -260,6 +273,11 @@ export function parseVerbalizer(text: string): VerbalizerParse {
           length: w.value.length,
           max: VERBALIZER_LIMITS.wordChars,
         });
+        labelOk = false;
+        continue;
+      }
+      if (LINE_BREAK.test(w.value)) {
+        report('line-break', 'error', w.span, { text: short(w.value) });
         labelOk = false;
         continue;
       }

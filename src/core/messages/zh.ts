@@ -86,6 +86,8 @@ export const zh: IssueCatalog = {
   'mask-modifier': (p) => `${at(p)}的答案槽位 [Z] 不接受修饰符，只写 [Z] 即可。`,
   'mixed-inputs': (p) =>
     `${at(p)}的 [${p.slot}] 与前面用过的 [${p.other}] 混用了，分不清哪个输入是哪个。请只用一个输入 [X]，或者只用编号输入 [X1]、[X2]……`,
+  'slot-number-too-high': (p) => `${at(p)}的 [${p.slot}] 超出了输入槽位的范围：编号输入只能从 [X1] 到 [X${p.max}]。`,
+  'too-many-slots': (p) => `${at(p)}的 [${p.slot}] 多了一个输入槽位：一个模板最多只能用 ${p.max} 个不同的输入。`,
   'no-input-slot': '模板里没有输入槽位 [X]，所以每个例子得到的提示和预测都一样。',
   'slot-gap': (p) => `模板用了 [${p.slot}]，却没有用 ${p.missing}；这些输入会被忽略。是不是想连续编号？`,
   'duplicate-modifier': (p) => `${at(p)}的 [${p.slot}…] 中修饰符“${p.modifier}”出现了两次；一次就够了。`,
@@ -117,6 +119,7 @@ export const zh: IssueCatalog = {
   },
   'verbalizer-too-large': (p) => `标签词表太长（${p.length} 个字符；最多 ${p.max} 个）。`,
   'too-many-labels': (p) => onLine(p, `标签太多：最多 ${p.max} 个。“${p.label}”及其后的标签超出了上限。`),
+  'line-break': (p) => onLine(p, `“${p.text}”含有换行（\\n 或 \\r）。标签和词只能占一行；请删掉它或改用空格。`),
   'label-too-long': (p) => onLine(p, `标签“${p.label}”太长（${p.length} 个字符；最多 ${p.max} 个）。`),
   'too-many-words': (p) => onLine(p, `“${p.label}”的词太多：最多 ${p.max} 个。`),
   'word-too-long': (p) => onLine(p, `词“${p.word}”太长（${p.length} 个字符；最多 ${p.max} 个）。`),
@@ -219,7 +222,7 @@ export const zh: IssueCatalog = {
   'lmbff-cls': '模板中间的 *cls* 被去掉了：ClozeLab 会加上模型自己的开始标记。',
   'lmbff-sep': (p) => `模板中间的 *${p.part}* 在 ClozeLab 里没有对应（两段会连在一起），用一个空格代替。`,
   'lmbff-alias': (p) => `“*${p.part}*”按 *${p.alias}* 读取（LM-BFF 代码里写作 sent-_，否则会当作普通文本）。`,
-  'lmbff-input-index': (p) => `*${p.part}* 指向第 ${p.input} 个输入，超出 ClozeLab 模板的上限（99 个），已去掉。`,
+  'lmbff-input-index': (p) => `*${p.part}* 指向第 ${p.input} 个输入，超出 ClozeLab 模板的上限（${p.max} 个），已去掉。`,
   'lmbff-upper': (p) => `*${p.part}* 会把首字母大写；ClozeLab 没有这个修饰符，输入按原样使用。`,
   'lmbff-nopunct': (p) =>
     `*${p.part}* 删除输入的最后一个字符；ClozeLab 的 [X|nopunct] 删除的是句末标点（对以一个标点结尾的句子两者相同）。`,

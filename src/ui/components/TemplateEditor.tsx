@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { LIMITS } from '../../core/limits';
 import { parseTemplate } from '../../core/template';
 import { activeTemplate, useWorkspace } from '../../store/workspace';
 import { useT } from '../i18n';
@@ -58,7 +59,7 @@ export function TemplateEditor({ onRunNow }: { onRunNow(): void }) {
         <button
           className="btn small"
           onClick={addTemplate}
-          disabled={setup.templates.length >= 20}
+          disabled={setup.templates.length >= LIMITS.templates}
           aria-label={t('template.add')}
         >
           +

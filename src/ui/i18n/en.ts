@@ -17,8 +17,6 @@ export const en = {
   'nav.views': 'Views',
   'nav.playground': 'Playground',
   'notice.dismiss': 'Dismiss',
-  'notice.workspaceReset':
-    'Your saved workspace could not be read, so a fresh one was opened ({reason}) A copy of the old data was kept in this browser under "clozelab.workspace.unreadable".',
   'notice.workspaceMigrated': 'Your saved workspace was upgraded from an older version ({from}).',
   'notice.saveQuota':
     "This browser's storage is full, so your latest changes are not saved. They stay on this page — export or free some space before you close it.",

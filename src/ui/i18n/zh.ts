@@ -18,8 +18,6 @@ export const zh: Record<MessageKey, string> = {
   'nav.views': '视图',
   'nav.playground': '演练场',
   'notice.dismiss': '关闭',
-  'notice.workspaceReset':
-    '无法读取已保存的工作区，已打开一个新的工作区（{reason}）。旧数据的副本保存在本浏览器的 "clozelab.workspace.unreadable" 中。',
   'notice.workspaceMigrated': '已将保存的工作区从旧版本（{from}）升级。',
   'notice.saveQuota': '浏览器存储空间已满，最新的修改没有保存。它们仍在本页面中——关闭前请导出或清理空间。',
   'notice.saveUnavailable': '此浏览器不允许 ClozeLab 保存工作区（可能是隐私模式）。在关闭页面前，修改会保留在页面中。',
