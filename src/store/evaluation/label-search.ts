@@ -3,7 +3,8 @@
 // the worker over the whole vocabulary) — and "+ add", which puts a word into the verbalizer.
 import { appendLabelWord, labelSearchPrompts } from '../../core/label-search.ts';
 import type { PromptSetup } from '../../core/setup.ts';
-import { isUsable, parseVerbalizer } from '../../core/verbalizer.ts';
+import { isUsable } from '../../core/label-words.ts';
+import { parseVerbalizer } from '../../core/verbalizer.ts';
 import { isCancellation } from '../../runtime/errors.ts';
 import { toFailure } from '../failure.ts';
 import { chosenTemplates, setupLabels } from './chosen-templates.ts';
