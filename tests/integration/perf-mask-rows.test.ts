@@ -9,51 +9,21 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
-import { env } from '@huggingface/transformers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PromptScores, RenderedPrompt } from '../../src/core/types.ts';
-import { MaskedLMEngine, type LoadOptions } from '../../src/runtime/engine.ts';
 import { MASK_ROWS_INPUT, rewriteForMaskRows } from '../../src/runtime/mask-rows.ts';
 import { planBatches } from '../../src/runtime/batching.ts';
+import {
+  BROKEN_DIR,
+  FIXTURE_MODELS as MODELS,
+  loadFixture as load,
+  modelFile as file,
+  ortFeeds as feeds,
+  useModelsDir,
+} from './fixture-models.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const MODELS_DIR = path.join(ROOT, 'public', 'models');
-const BROKEN_DIR = path.join(ROOT, '.cache', 'fixtures');
-const MODELS = ['clozelab-test/bert-tiny', 'clozelab-test/roberta-tiny', 'clozelab-test/chinese-bert-tiny'];
-const file = (id: string, dtype: 'fp32' | 'q8', dir = MODELS_DIR) =>
-  path.join(dir, id, 'onnx', dtype === 'q8' ? 'model_quantized.onnx' : 'model.onnx');
-
-beforeAll(() => {
-  env.allowRemoteModels = false;
-  env.allowLocalModels = true;
-  env.localModelPath = `${MODELS_DIR}/`;
-}, 180_000);
-
-async function load(id: string, options: LoadOptions = {}): Promise<MaskedLMEngine> {
-  env.localModelPath = `${MODELS_DIR}/`;
-  return MaskedLMEngine.load({ kind: 'local', id }, options);
-}
-
-function feeds(session: ort.InferenceSession, ids: number[][], len: number): Record<string, ort.Tensor> {
-  const b = ids.length;
-  const input = new BigInt64Array(b * len);
-  const mask = new BigInt64Array(b * len);
-  ids.forEach((row, r) =>
-    row.forEach((id, t) => {
-      input[r * len + t] = BigInt(id);
-      mask[r * len + t] = 1n;
-    }),
-  );
-  const f: Record<string, ort.Tensor> = {
-    input_ids: new ort.Tensor('int64', input, [b, len]),
-    attention_mask: new ort.Tensor('int64', mask, [b, len]),
-  };
-  if (session.inputNames.includes('token_type_ids'))
-    f.token_type_ids = new ort.Tensor('int64', new BigInt64Array(b * len), [b, len]);
-  return f;
-}
+beforeAll(() => useModelsDir(), 180_000);
 
 describe('rewriteForMaskRows (graph surgery)', () => {
   for (const id of MODELS) {
