@@ -26,7 +26,7 @@ import {
   loadFixture as load,
   MODELS_DIR,
   modelFile as file,
-  ortFeeds,
+  expectInPlaceLikeCopy,
   useModelsDir,
 } from './fixture-models.ts';
 
@@ -214,24 +214,8 @@ describe('rewriteForRowQuant: arithmetic against a JS reference of per-row quant
   });
 
   it('rewrites in place and restores the buffer; refuses a second rewrite and unknown shapes, with reasons', async () => {
-    const bytes = fs.readFileSync(file(MODELS[0]!, 'q8'));
-    const buf = Uint8Array.from(bytes);
-    const copied = rewriteForRowQuant(bytes);
-    const inPlace = rewriteForRowQuant(buf, { inPlace: true });
-    expect(copied.ok && inPlace.ok).toBe(true);
-    if (!copied.ok || !inPlace.ok) return;
-    expect(inPlace.inPlace).toBe(true);
-    expect(inPlace.bytes.buffer).toBe(buf.buffer); // a view: no second copy of the weights
-    const a = await ort.InferenceSession.create(copied.bytes);
-    const b = await ort.InferenceSession.create(inPlace.bytes);
-    const feeds = ortFeeds(a, [[2, 40, 41, 4, 43, 44, 3]], 7);
-    expect(Array.from((await b.run(feeds)).logits!.data as Float32Array)).toEqual(
-      Array.from((await a.run(feeds)).logits!.data as Float32Array),
-    );
-    inPlace.restore?.();
-    expect(Buffer.compare(Buffer.from(buf), bytes)).toBe(0);
-    await a.release();
-    await b.release();
+    const rewrite = (bytes: Uint8Array, inPlace: boolean) => rewriteForRowQuant(bytes, { inPlace });
+    const copied = await expectInPlaceLikeCopy(fs.readFileSync(file(MODELS[0]!, 'q8')), rewrite);
 
     // As the engine does it: mask rows first, then per-row quantization of the result, both in place.
     for (const id of MODELS) {
@@ -252,7 +236,7 @@ describe('rewriteForRowQuant: arithmetic against a JS reference of per-row quant
       expect(Buffer.compare(Buffer.from(whole), original)).toBe(0);
     }
 
-    expect(rewriteForRowQuant(copied.bytes)).toMatchObject({ ok: false, reason: expect.stringContaining('already') });
+    expect(rewriteForRowQuant(copied)).toMatchObject({ ok: false, reason: expect.stringContaining('already') });
     const fp32 = fs.readFileSync(file(MODELS[0]!, 'fp32'));
     expect(rewriteForRowQuant(fp32)).toMatchObject({ ok: true, quantizers: 0, bytes: fp32 });
     expect(rewriteForRowQuant(Uint8Array.of(1, 2, 3)).ok).toBe(false);

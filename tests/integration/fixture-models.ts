@@ -1,6 +1,7 @@
 // The generated test models (random weights, `npm run fixtures`) as the integration tests use them:
 // where they are, loading one in this process from its folder only (the Hub is never asked), feeds
-// for a raw ORT session of one, and the check of a typed runtime error.
+// for a raw ORT session of one, a load-time rewrite in place against a copy, and the check of a
+// typed runtime error.
 import { join, resolve } from 'node:path';
 import { env } from '@huggingface/transformers';
 import * as ort from 'onnxruntime-node';
@@ -59,6 +60,41 @@ export function ortFeeds(session: ort.InferenceSession, ids: number[][], len: nu
   if (session.inputNames.includes('token_type_ids'))
     feeds.token_type_ids = new ort.Tensor('int64', new BigInt64Array(b * len), [b, len]);
   return feeds;
+}
+
+type Rewrite = (
+  bytes: Uint8Array,
+  inPlace: boolean,
+) => { ok: true; bytes: Uint8Array; inPlace: boolean; restore?: () => void } | { ok: false; reason: string };
+
+/**
+ * Runs a load-time graph rewrite on a copy of `original` and in place: the in-place result must be a
+ * view of its buffer (no second copy of the weights) that runs like the copy on one prompt, and
+ * `restore()` must give the original bytes back. Returns the copy's bytes.
+ */
+export async function expectInPlaceLikeCopy(
+  original: Uint8Array,
+  rewrite: Rewrite,
+  extraFeeds: Record<string, ort.Tensor> = {},
+): Promise<Uint8Array> {
+  const buf = Uint8Array.from(original);
+  const copied = rewrite(original, false);
+  const inPlace = rewrite(buf, true);
+  if (!copied.ok || !inPlace.ok) throw new Error(`rewrite refused: ${copied.ok ? '' : copied.reason}`);
+  expect(inPlace.inPlace).toBe(true);
+  expect(inPlace.bytes.buffer).toBe(buf.buffer);
+  const a = await ort.InferenceSession.create(copied.bytes);
+  const b = await ort.InferenceSession.create(inPlace.bytes);
+  expect([...b.inputNames].sort()).toEqual([...a.inputNames].sort());
+  const feeds = { ...ortFeeds(a, [[2, 40, 41, 4, 43, 44, 3]], 7), ...extraFeeds };
+  const la = (await a.run(feeds)).logits!.data as Float32Array;
+  const lb = (await b.run(feeds)).logits!.data as Float32Array;
+  expect(Array.from(lb)).toEqual(Array.from(la));
+  inPlace.restore?.();
+  expect(Buffer.compare(Buffer.from(buf), original)).toBe(0);
+  await a.release();
+  await b.release();
+  return copied.bytes;
 }
 
 /** Awaits `promise`, which must reject with a RuntimeError of `code` and a real message. */
