@@ -7,8 +7,9 @@
 //   before:  x ─ DynamicQuantizeLinear ─ (y, s, z) ─ MatMulInteger(y, W, z, w_zp) ─ Cast ─ Mul(·, s·w_s) ─ Add(b)
 //   after:   x ─ clozelab.RowQuant ─ (y, s[.., 1], z[.., 1], c[M, 2]) ─ clozelab.RowMatMul(y, W, s, w_s, c, w_zp, b)
 //
-// This file replaces the nodes: row-quant-pattern.ts finds (or refuses) the pattern, and
-// row-quant-functions.ts holds what RowQuant and RowMatMul compute, and why that way. Where a
+// That is the 'exact' variant; from opset 13 the default is 'symmetric' (one zero point for all rows,
+// so no correction). This file replaces the nodes: row-quant-pattern.ts finds (or refuses) the
+// pattern, and row-quant-functions.ts holds what the functions compute, and why that way. Where a
 // product lacks quantize_dynamic's chain it is corrected in int32 (RowMatMulInt) and the chain is
 // left as it is. Graphs it does not understand are left alone, with a reason. Pure bytes in, bytes out.
 
@@ -18,6 +19,7 @@ import { ProtoWriter, type Field } from './onnx/protobuf.ts';
 import { ELEM, GRAPH_NODE, MODEL_FUNCTIONS, MODEL_IR_VERSION, MODEL_OPSET_IMPORT } from './onnx/schema.ts';
 import { writeGraph, type GraphEdit } from './onnx/write-graph.ts';
 import {
+  defaultRowQuantVariant,
   FUNCTIONS,
   ROW_QUANT_DOMAIN,
   SHARED,
@@ -28,7 +30,7 @@ import {
 } from './row-quant-functions.ts';
 import { matchDynamicQuantization } from './row-quant-pattern.ts';
 
-export { ROW_QUANT_DOMAIN, type RowQuantVariant } from './row-quant-functions.ts';
+export { defaultRowQuantVariant, ROW_QUANT_DOMAIN, type RowQuantVariant } from './row-quant-functions.ts';
 
 export interface RowQuantRewrite {
   ok: true;
@@ -65,7 +67,7 @@ export function rewriteForRowQuant(
   try {
     const parsed = parseModel(model);
     if ('error' in parsed) return { ok: false, reason: parsed.error };
-    return rewrite(parsed, options.inPlace === true, options.variant ?? 'exact');
+    return rewrite(parsed, options.inPlace === true, options.variant ?? defaultRowQuantVariant(parsed.opset));
   } catch (error) {
     return {
       ok: false,

@@ -17,7 +17,7 @@ import type { PromptScores, RenderedPrompt } from '../../src/core/types.ts';
 import { RuntimeClient } from '../../src/runtime/client.ts';
 import { InProcessWorker } from '../../src/runtime/in-process.ts';
 import { MASK_ROWS_INPUT, rewriteForMaskRows } from '../../src/runtime/mask-rows.ts';
-import { rewriteForRowQuant, ROW_QUANT_DOMAIN } from '../../src/runtime/row-quant.ts';
+import { defaultRowQuantVariant, rewriteForRowQuant, ROW_QUANT_DOMAIN } from '../../src/runtime/row-quant.ts';
 import { DataType, GraphBuilder, serializeModel } from '../../scripts/fixtures/onnx.ts';
 import { Rng } from '../../scripts/fixtures/prng.ts';
 import { maxScoreDiff } from '../score-diff.ts';
@@ -55,6 +55,16 @@ function quantizeRow(row: Float32Array): { q: number[]; scale: number; zp: numbe
   const zp = Math.min(255, Math.max(0, roundHalfEven(f(0 - f(lo / scale)))));
   const q = Array.from(row, (v) => Math.min(255, Math.max(0, roundHalfEven(f(v / scale)) + zp)));
   return { q, scale, zp };
+}
+
+/** The symmetric variant over one row: scale max|x| / 127, zero point 128 for every row. */
+function quantizeRowSymmetric(row: Float32Array): { q: number[]; scale: number; zp: number } {
+  let amax = 0;
+  for (const v of row) amax = Math.max(amax, Math.abs(v));
+  if (amax === 0) return { q: Array.from(row, () => 128), scale: 1, zp: 128 };
+  const scale = f(amax / 127);
+  const q = Array.from(row, (v) => Math.min(255, Math.max(0, roundHalfEven(f(v / scale)) + 128)));
+  return { q, scale, zp: 128 };
 }
 
 interface Weight {
@@ -143,15 +153,30 @@ describe('rewriteForRowQuant: arithmetic against a JS reference of per-row quant
     }
   }
 
-  it.each([17, 12])(
-    'opset %i: quantizes every row by itself; products equal the reference (int32 exactly, float to float32 rounding)',
-    async (opset) => {
-      const rewritten = rewriteForRowQuant(opset === 17 ? model : linearGraph(weights, K, raw, opset));
+  it('the default variant is symmetric from opset 13, exact below (QuantizeLinear has no axis there)', () => {
+    expect(defaultRowQuantVariant(17)).toBe('symmetric');
+    expect(defaultRowQuantVariant(13)).toBe('symmetric');
+    expect(defaultRowQuantVariant(12)).toBe('exact');
+    expect(rewriteForRowQuant(linearGraph(weights, K, raw, 12), { variant: 'symmetric' })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/opset 12/) as unknown,
+    });
+  });
+
+  it.each([
+    [17, 'exact'],
+    [17, 'symmetric'],
+    [12, 'exact'],
+  ] as const)(
+    'opset %i, %s: quantizes every row by itself; products equal the reference (int32 exactly, float to float32 rounding)',
+    async (opset, variant) => {
+      const rewritten = rewriteForRowQuant(opset === 17 ? model : linearGraph(weights, K, raw, opset), { variant });
       expect(rewritten).toMatchObject({ ok: true, quantizers: 1, matmuls: 4 });
       if (!rewritten.ok) return;
       const session = await ort.InferenceSession.create(rewritten.bytes);
       const out = await session.run({ x: new ort.Tensor('float32', x, [B, S, K]) });
-      const rows = Array.from({ length: B * S }, (_, r) => quantizeRow(x.subarray(r * K, (r + 1) * K)));
+      const reference = variant === 'exact' ? quantizeRow : quantizeRowSymmetric;
+      const rows = Array.from({ length: B * S }, (_, r) => reference(x.subarray(r * K, (r + 1) * K)));
       let worst = 0;
       for (const w of weights) {
         const N = w.bias.length;
