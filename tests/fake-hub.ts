@@ -17,18 +17,41 @@ export interface Hit {
 export interface FakeHubOptions {
   /** Hub id → local folder in Hugging Face layout. */
   repos: Record<string, string>;
-  /** The first full GET of an ONNX file sends half of it, then drops the connection. */
+  /**
+   * The first full GET of an ONNX file announces the whole file (Content-Length), sends exactly
+   * its first half and holds the connection open until `dropHeld()` is called, then destroys it —
+   * so a test drops it once the client has every byte that was sent (no timing involved).
+   */
   dropFirst?: boolean;
+  /** The first full GET of an ONNX file is a clean 200 with only its first half (a short 200: its Content-Length is the half's). */
+  shortFirst?: boolean;
   /** ONNX files are served with their last byte flipped (the announced sha256 stays the true one). */
   corrupt?: boolean;
 }
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
-export function startFakeHub(options: FakeHubOptions): Promise<{ server: Server; url: string; hits: Hit[] }> {
+export interface FakeHub {
+  server: Server;
+  url: string;
+  hits: Hit[];
+  /** Drops the held connection (dropFirst). */
+  dropHeld(): void;
+}
+
+export function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
   const hits: Hit[] = [];
   const lfs = new Map<string, Buffer>();
   let dropped = false;
+  let shortened = false;
+  let held: ServerResponse | null = null;
+  const hub = {
+    hits,
+    dropHeld(): void {
+      held?.socket?.destroy();
+      held = null;
+    },
+  };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = decodeURIComponent(req.url ?? '');
     hits.push({ method: req.method ?? '', url, range: req.headers.range });
@@ -87,17 +110,24 @@ export function startFakeHub(options: FakeHubOptions): Promise<{ server: Server;
       res.end(body.subarray(start));
       return;
     }
+    const half = Math.floor(body.length / 2);
+    if (options.shortFirst && !shortened) {
+      shortened = true;
+      res.writeHead(200, { 'content-length': String(half), 'accept-ranges': 'bytes' }).end(body.subarray(0, half));
+      return;
+    }
     res.writeHead(200, { 'content-length': String(body.length), 'accept-ranges': 'bytes' });
     if (options.dropFirst && !dropped) {
       dropped = true;
-      res.write(body.subarray(0, Math.floor(body.length / 2)), () => setTimeout(() => res.socket?.destroy(), 20));
+      held = res;
+      res.write(body.subarray(0, half));
       return;
     }
     res.end(body);
   });
   return new Promise((done) =>
     server.listen(0, '127.0.0.1', () =>
-      done({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits }),
+      done(Object.assign(hub, { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })),
     ),
   );
 }

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { announced, checkDownload, describeProblem } from '../../src/runtime/download-check.ts';
 import type { Reporter } from './reporter.ts';
 
 export class DownloadError extends Error {
@@ -25,15 +26,6 @@ export function fileUrl(hub: string, id: string, revision: string, file: string)
   return `${hub.replace(/\/+$/, '')}/${id}/resolve/${encodeURIComponent(revision)}/${file}`;
 }
 
-/** sha256 announced by the Hub for LFS files: X-Linked-Etag on the redirect (or a 64-hex ETag). */
-function announcedSha(headers: Headers): string | null {
-  for (const name of ['x-linked-etag', 'etag']) {
-    const value = headers.get(name)?.replace(/^W\//, '').replace(/"/g, '').trim().toLowerCase();
-    if (value && /^[0-9a-f]{64}$/.test(value)) return value;
-  }
-  return null;
-}
-
 /** "ECONNREFUSED" etc. from a failed fetch, for messages. */
 function networkCause(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
@@ -50,13 +42,10 @@ export async function probe(url: string): Promise<Remote> {
     );
   }
   if (res.status === 404) return { exists: false, size: null, sha256: null };
-  if (res.status >= 300 && res.status < 400) {
-    const size = Number(res.headers.get('x-linked-size') ?? NaN);
-    return { exists: true, size: Number.isFinite(size) ? size : null, sha256: announcedSha(res.headers) };
-  }
+  // A redirect (LFS files) announces X-Linked-Size and X-Linked-Etag; its Content-Length is its own.
+  if (res.status >= 300 && res.status < 400) return { exists: true, ...announced(res.headers, res.status) };
   if (!res.ok) throw new DownloadError(`${url}: the server answered ${res.status} ${res.statusText}.`);
-  const size = Number(res.headers.get('x-linked-size') ?? res.headers.get('content-length') ?? NaN);
-  return { exists: true, size: Number.isFinite(size) ? size : null, sha256: announcedSha(res.headers) };
+  return { exists: true, ...announced(res.headers, res.status) };
 }
 
 export async function sha256File(path: string): Promise<string> {
@@ -89,8 +78,7 @@ async function fetchInto(url: string, part: string, reporter: Reporter, expected
     }
     start = offset;
   }
-  const lengthHeader = Number(res.headers.get('content-length') ?? NaN);
-  const total = expectedSize ?? (Number.isFinite(lengthHeader) ? start + lengthHeader : null);
+  const total = expectedSize ?? announced(res.headers, res.status).size;
   const out = createWriteStream(part, { flags: start > 0 ? 'a' : 'w' });
   let received = start;
   reporter.progress(received, total);
@@ -121,19 +109,18 @@ export async function downloadFile(
     try {
       await fetchInto(url, part, reporter, remote.size);
       const size = statSync(part).size;
-      if (remote.size !== null && size !== remote.size) {
-        rmSync(part, { force: true });
-        throw new DownloadError(`${url}: got ${size} bytes, the Hub announced ${remote.size}.`);
-      }
-      const sha256 = await sha256File(part);
-      if (remote.sha256 && sha256 !== remote.sha256) {
+      // The same check as the app's downloads (src/runtime/download-check.ts): size, then sha256.
+      const sizeProblem = checkDownload(size, null, { size: remote.size, sha256: null });
+      const sha256 = sizeProblem ? null : await sha256File(part);
+      const problem = sizeProblem ?? checkDownload(size, sha256, remote);
+      if (problem) {
         rmSync(part, { force: true });
         throw new DownloadError(
-          `${url}: checksum mismatch (sha256 ${sha256}, the Hub announced ${remote.sha256}). The damaged download was deleted.`,
+          `${url}: ${describeProblem(problem)}. The ${problem.kind === 'checksum' ? 'damaged' : 'incomplete'} download was deleted.`,
         );
       }
       renameSync(part, target);
-      return { size, sha256, checked: remote.sha256 ? 'hub' : 'none' };
+      return { size, sha256: sha256!, checked: remote.sha256 ? 'hub' : 'none' };
     } catch (error) {
       lastError = error;
       const message = error instanceof Error ? error.message : String(error);

@@ -265,14 +265,24 @@ export const DIAGNOSIS_HINTS = {
 } as const satisfies Record<string, ParamSpec>;
 
 /**
+ * A model file and where the model comes from: the Hub, the app's server (/models/…), a folder
+ * opened in the browser, a folder on disk (command line); '' when unknown.
+ */
+const MODEL_FILE = { file: 'text', where: ['hub', 'app', 'folder', 'disk', ''] } as const;
+
+/**
  * Why the model runtime failed (src/runtime/errors.ts RuntimeError.code). The text is a summary:
  * the runtime's own English message, with what exactly happened, goes with it as detail.
  */
 export const RUNTIME_ERRORS = {
   'hub-unreachable': {},
-  'file-missing': {},
+  /** file: the file inside the model folder ('' when unknown); where: where the model comes from. */
+  'file-missing': MODEL_FILE,
   'not-masked-lm': {},
-  'corrupt-model': {},
+  /** The file arrived whole but cannot be read (not JSON, not an ONNX model, not a tokenizer). */
+  'corrupt-model': MODEL_FILE,
+  /** The file did not arrive as announced: the connection broke, it was cut short, or its sha256 differs. */
+  'download-incomplete': MODEL_FILE,
   'out-of-memory': {},
   'webgpu-unavailable': {},
   cancelled: {},

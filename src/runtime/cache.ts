@@ -84,3 +84,20 @@ export async function clearModelCache(modelId: string | undefined, where: CacheL
   }
   return { deleted };
 }
+
+/**
+ * Deletes one file of a model from the cache (a file found damaged after it was cached, e.g. cut
+ * short by a server that announced no size): the next load fetches it again.
+ */
+export async function forgetCachedFile(modelId: string, file: string, where: CacheLocation): Promise<number> {
+  const api = cachesApi();
+  if (!api || !(await api.has(where.cacheName))) return 0;
+  const cache = await api.open(where.cacheName);
+  let deleted = 0;
+  for (const request of await cache.keys()) {
+    const path = decodeURIComponent(new URL(request.url).pathname);
+    if (urlBelongsToModel(request.url, modelId, where) && path.endsWith(`/${file}`) && (await cache.delete(request)))
+      deleted++;
+  }
+  return deleted;
+}

@@ -48,6 +48,8 @@ export interface ClientScoreOptions {
 
 interface Pending {
   op: RuntimeOp;
+  /** What was posted (posted again to a fresh worker that replaces one after a failed load). */
+  message: WorkerRequest;
   lane?: string;
   resolve: (value: never) => void;
   reject: (error: RuntimeError) => void;
@@ -56,6 +58,9 @@ interface Pending {
 
 type RequestArgs<K extends RuntimeOp> = RuntimeOps[K]['args'];
 
+/** Load failures after which the worker is kept: nothing was loaded (replaceWorker). */
+const KEEPS_WORKER: ReadonlySet<string> = new Set(['cancelled', 'superseded', 'invalid-input', 'worker-restarted']);
+
 export class RuntimeClient {
   private worker: WorkerLike | null = null;
   private nextId = 1;
@@ -63,6 +68,8 @@ export class RuntimeClient {
   private readonly lanes = new Map<string, number>();
   private readonly listeners = new Set<(event: ClientEvent) => void>();
   private disposed = false;
+  /** Folders opened from the user's computer (File references), given again to every new worker. */
+  private readonly folders = new Map<string, { path: string; file: Blob }[]>();
 
   constructor(private readonly createWorker: WorkerFactory) {}
 
@@ -145,12 +152,18 @@ export class RuntimeClient {
     return this.request('clearCache', { modelId });
   }
 
-  /** Makes files from the user's computer loadable as the local model `modelId` (kept in worker memory). */
+  /**
+   * Makes files from the user's computer loadable as the local model `modelId`. The worker reads
+   * them when the model loads; nothing is uploaded or written to the browser's storage. The client
+   * keeps the references (not copies) and gives them to a new worker after a restart or a crash.
+   */
   registerFiles(
     modelId: string,
     files: { path: string; file: Blob }[],
   ): RequestPromise<{ files: number; bytes: number }> {
-    return this.request('registerFiles', { modelId, files });
+    const promise = this.request('registerFiles', { modelId, files });
+    this.folders.set(modelId, files);
+    return promise;
   }
 
   /** Listens to loading progress. Returns an unsubscribe function. */
@@ -235,8 +248,10 @@ export class RuntimeClient {
       rejectFn(new RuntimeError('cancelled', 'The request was cancelled.'));
       return promise;
     }
+    const message = { op, requestId, ...args } as WorkerRequest;
     const entry: Pending = {
       op,
+      message,
       lane,
       resolve: resolveFn,
       reject: rejectFn,
@@ -248,7 +263,7 @@ export class RuntimeClient {
     }
     this.pending.set(requestId, entry);
     try {
-      this.post({ op, requestId, ...args } as WorkerRequest);
+      this.post(message);
     } catch (error) {
       this.settleError(
         requestId,
@@ -289,7 +304,31 @@ export class RuntimeClient {
       // A message could not be deserialized; we cannot tell which request it answered.
     };
     this.worker = worker;
+    // A new worker (after a restart, a crash or a failed load) gets the opened folders again first.
+    let replayId = -1;
+    for (const [modelId, files] of this.folders)
+      worker.postMessage({ op: 'registerFiles', requestId: replayId--, modelId, files });
     return worker;
+  }
+
+  /**
+   * A failed load can leave the worker unable to load anything else: Transformers.js chains every
+   * session creation on the previous one, so one rejected creation fails all later ones, and ONNX
+   * Runtime's WASM heap may be left in any state. After a failed load the worker is replaced, without
+   * a 'crashed' event: requests still waiting are posted again to the new worker.
+   */
+  private replaceWorker(): void {
+    const old = this.worker;
+    if (!old) return;
+    this.worker = null;
+    old.onmessage = null;
+    old.onerror = null;
+    try {
+      old.terminate();
+    } catch {
+      // already gone
+    }
+    for (const entry of this.pending.values()) this.post(entry.message);
   }
 
   private post(message: WorkerRequest): void {
@@ -307,8 +346,13 @@ export class RuntimeClient {
     const entry = this.pending.get(message.requestId);
     if (!entry) return; // already settled (superseded / cancelled) or unknown
     this.forget(message.requestId, entry);
-    if (message.type === 'result') entry.resolve(message.result as never);
-    else entry.reject(RuntimeError.fromJSON(message.error));
+    if (message.type === 'result') {
+      entry.resolve(message.result as never);
+      return;
+    }
+    const error = RuntimeError.fromJSON(message.error);
+    entry.reject(error);
+    if (entry.op === 'load' && !KEEPS_WORKER.has(error.code)) this.replaceWorker();
   }
 
   private settleError(requestId: number, error: RuntimeError): boolean {

@@ -9,7 +9,7 @@
 import { env } from '@huggingface/transformers';
 import type { ModelFacts, PromptScores, RenderedPrompt, WordTokenization } from '../core/types.ts';
 import { Lru } from '../core/lru.ts';
-import { RuntimeError, cancelledError, toRuntimeError, type ErrorContext } from './errors.ts';
+import { RuntimeError, cancelledError, toRuntimeError, type ErrorContext, type ModelWhere } from './errors.ts';
 import type { DeviceChoice, DtypeChoice, EngineInfo, LoadProgress, ModelSource, ScoreResult } from './protocol.ts';
 import type { HfEncoding, HfModel, HfTokenizer } from './hf-shapes.ts';
 import { checkSignal } from './abort.ts';
@@ -24,6 +24,8 @@ import { inspectTokenizer, requireMaskToken, type TokenizerFacts } from './load/
 import { buildVerifiedRunner, requireLogitsOutput, runnerFor } from './load/verified-runner.ts';
 import { checkWebGpuParity, parityIds } from './load/webgpu-parity.ts';
 import { engineInfo, modelFacts } from './load/model-info.ts';
+import { explainFetchFailure, installDownloadGuard } from './download-guard.ts';
+import { isOpenedModel } from './local-files.ts';
 
 export type { ModelSource, LoadProgress, EngineInfo } from './protocol.ts';
 export { RuntimeError } from './errors.ts';
@@ -50,6 +52,13 @@ export interface LoadOptions {
   backgroundWarmup?: boolean;
   /** WebGPU only: compare against WASM on a fixed input after loading (default true). */
   webgpuParityCheck?: { enabled?: boolean; tolerance?: number };
+}
+
+/** Where the model's files come from, for messages that say what to do about one of them. */
+function modelWhere(source: ModelSource): ModelWhere {
+  if (source.kind === 'hub') return 'hub';
+  if (isOpenedModel(source.id)) return 'folder';
+  return isNodeRuntime() && !/^https?:/i.test(env.localModelPath) ? 'disk' : 'app';
 }
 
 /** Tokenized text parts kept per engine (templates and inputs repeat across prompts). */
@@ -117,7 +126,10 @@ export class MaskedLMEngine {
       phase: 'load',
       source: { kind: source.kind, id: source.id },
       baseDir: source.kind === 'local' ? env.localModelPath : undefined,
+      where: modelWhere(source),
     };
+    // Files that are not what their server announced are neither used nor cached.
+    installDownloadGuard();
     /** The model while this function owns it (disposed on failure). */
     let model: HfModel | null = null;
     try {
@@ -223,7 +235,7 @@ export class MaskedLMEngine {
       if (signal?.aborted && !(error instanceof RuntimeError && error.code !== 'cancelled')) {
         throw cancelledError(LOADING);
       }
-      throw toRuntimeError(error, ctx);
+      throw toRuntimeError(explainFetchFailure(error), ctx);
     }
   }
 

@@ -4,7 +4,7 @@
 import { env } from '@huggingface/transformers';
 import { MaskedLMEngine, type LoadOptions } from './engine.ts';
 import { RuntimeError, toRuntimeError, type ErrorContext } from './errors.ts';
-import { clearModelCache, modelCacheStatus, type CacheLocation } from './cache.ts';
+import { clearModelCache, forgetCachedFile, modelCacheStatus, type CacheLocation } from './cache.ts';
 import { registerLocalFiles } from './local-files.ts';
 import { collectLabelWordStats } from './vocab-stats.ts';
 import type { LanedOp, LoadProgress, RuntimeOp, RuntimeOps, WorkerRequest, WorkerResponse } from './protocol.ts';
@@ -44,6 +44,8 @@ export function createRuntimeHandler(options: RuntimeHandlerOptions): RuntimeHan
   const controllers = new Map<number, AbortController>();
   const lanes = new Map<string, number>();
   let disposed = false;
+  /** Folders being registered: a load waits for them (a new worker gets them just before a load). */
+  let registrations: Promise<unknown> = Promise.resolve();
 
   const abort = (requestId: number, reason: RuntimeError): boolean => {
     const ctrl = controllers.get(requestId);
@@ -106,6 +108,7 @@ export function createRuntimeHandler(options: RuntimeHandlerOptions): RuntimeHan
     };
     const promise = (async () => {
       if (old) await old.dispose(); // free the old model's memory first
+      await registrations;
       return loadEngine(source, {
         dtype: msg.dtype,
         device: msg.device,
@@ -131,6 +134,13 @@ export function createRuntimeHandler(options: RuntimeHandlerOptions): RuntimeHan
       engine = loaded;
       reply('load', requestId, { info: loaded.info, facts: loaded.facts });
     } catch (error) {
+      // A file found damaged or incomplete must not come back from the browser cache at the next load.
+      if (
+        error instanceof RuntimeError &&
+        error.file &&
+        (error.code === 'corrupt-model' || error.code === 'download-incomplete')
+      )
+        await forgetCachedFile(source.id, error.file, cacheLocation()).catch(() => 0);
       fail(
         'load',
         requestId,
@@ -237,9 +247,13 @@ export function createRuntimeHandler(options: RuntimeHandlerOptions): RuntimeHan
         try {
           if (!Array.isArray(msg.files))
             throw new RuntimeError('invalid-input', 'registerFiles expects a list of files.');
-          // Files of an earlier folder with the same name must not come back from the browser cache.
-          await clearModelCache(msg.modelId, cacheLocation()).catch(() => undefined);
-          reply('registerFiles', msg.requestId, registerLocalFiles(msg.modelId, msg.files));
+          // Registered at once (a load that follows waits for this message to be done) …
+          const registered = registerLocalFiles(msg.modelId, msg.files);
+          // … and files an older version cached under this name are removed from the browser cache.
+          const cleared = clearModelCache(msg.modelId, cacheLocation()).catch(() => undefined);
+          registrations = Promise.all([registrations, cleared]);
+          await cleared;
+          reply('registerFiles', msg.requestId, registered);
         } catch (error) {
           fail('registerFiles', msg.requestId, error, { phase: 'load' });
         }

@@ -1,6 +1,9 @@
-// Models opened from the user's computer (directory picker or drag-and-drop). The files stay in
-// memory in the worker and are served to Transformers.js through env.fetch under the app's
-// local model path, exactly as if the app served /models/<id>/… — nothing is uploaded anywhere.
+// Models opened from the user's computer (directory picker or drag-and-drop). The worker holds the
+// files (File objects: references to the files on disk, read when needed) and serves them to
+// Transformers.js through env.fetch under the app's local model path, exactly as if the app served
+// /models/<id>/… — nothing is uploaded anywhere, and nothing is written to the browser's storage:
+// the browser cache (download-guard.ts verifiedCache) neither stores nor answers these paths.
+// A new worker gets the files again from the client (client.ts), which keeps the same references.
 import { env } from '@huggingface/transformers';
 
 export interface LocalFile {
@@ -40,6 +43,18 @@ function install(): void {
       }),
     );
   };
+}
+
+/** Whether `url` is a file of a folder opened from the user's computer. */
+export function isOpenedFile(url: string): boolean {
+  return registry.has(normalise(url));
+}
+
+/** Whether `modelId` is a folder opened from the user's computer. */
+export function isOpenedModel(modelId: string): boolean {
+  const prefix = folderPath(modelId);
+  for (const key of registry.keys()) if (key.startsWith(prefix)) return true;
+  return false;
 }
 
 /** Replaces the files of `modelId` with `files`. Returns their count and total size. */

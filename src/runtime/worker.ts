@@ -11,7 +11,9 @@ import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 // The same ORT module instance Transformers.js imports: the engine runs its mask-rows session on it.
 import * as ortWeb from 'onnxruntime-web/webgpu';
 import { appModelsPath } from './app-base.ts';
+import { installDownloadGuard, verifiedCache } from './download-guard.ts';
 import { createRuntimeHandler } from './handler.ts';
+import { isOpenedFile } from './local-files.ts';
 import { provideOrt } from './ort-backend.ts';
 import type { WorkerRequest, WorkerResponse } from './protocol.ts';
 import { holdLifeLock } from './worker-liveness.ts';
@@ -39,8 +41,13 @@ if (onnx.wasm) {
 env.allowLocalModels = true;
 // A path, not an absolute URL (Transformers.js 4.3 treats URLs differently); follows where the app is served.
 env.localModelPath = appModelsPath();
-env.useBrowserCache = true;
+// Downloaded model files are kept in the Cache API 'transformers-cache', but only files that arrived
+// whole (download-guard.ts), and never the files of a folder the user opened (local-files.ts).
 env.cacheKey = 'transformers-cache';
+env.useBrowserCache = false;
+env.useCustomCache = true;
+env.customCache = verifiedCache(env.cacheKey, (url) => !isOpenedFile(url));
+installDownloadGuard();
 
 provideOrt(ortWeb);
 

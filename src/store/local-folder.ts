@@ -1,10 +1,12 @@
 // Models opened from the user's computer: a picked or dropped folder in Hugging Face layout is
-// registered with the worker (kept in its memory only, never uploaded) and loaded.
+// registered with the worker and loaded. The files are read from the disk when the model loads
+// (the page and the worker hold File references); they are never uploaded and never written to the
+// browser's storage — the Cache API skips them (runtime/local-files.ts) — so a reload forgets them.
 import type { ModelRef } from '../core/setup.ts';
 import { getRuntime, loadModel } from './runtime.ts';
 import { useWorkspace } from './workspace.ts';
 
-/** Model ids of folders opened from the user's computer (kept in the worker's memory only). */
+/** The owner in the model ids of folders opened from the user's computer ("my-files/<folder>"). */
 export const OPENED_FOLDER_OWNER = 'my-files';
 
 export type OpenFolderResult = { ok: true; modelId: string } | { ok: false; missing: string[] };

@@ -162,7 +162,7 @@ describe('reliability', () => {
   test('a model download that breaks halfway: a message, no broken file in the cache, and Load again works', async () => {
     const id = 'flaky-hub/bert-tiny';
     const folder = resolve(ROOT, 'public/models/clozelab-test/bert-tiny');
-    const hub = await startTlsHub({ [id]: folder }, { dropOnnx: true });
+    const hub = await startTlsHub({ [id]: folder }, { onnx: 'drop' });
     try {
       const { page } = await open({ extraArgs: hub.chromiumArgs });
       await page.goto(baseURL);
@@ -193,7 +193,7 @@ describe('reliability', () => {
       for (const entry of await cachedOnnx()) expect(entry.size, entry.url).toBe(full(entry.url));
 
       // The network is back: Load again downloads the whole file and the model runs.
-      hub.dropOnnx = false;
+      hub.onnx = 'ok';
       await page.getByRole('button', { name: 'Load', exact: true }).click();
       await page.getByTestId('model-status').getByText('Ready').waitFor({ timeout: 60_000 });
       await waitForFreshResults(page);

@@ -23,13 +23,13 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const FIXTURE = path.join(ROOT, 'public', 'models', 'clozelab-test', 'bert-tiny');
 const ID = 'school-hub/bert-tiny';
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
-const startHub = (options: { dropFirst: boolean; corrupt?: boolean }) =>
+const startHub = (options: { dropFirst: boolean; corrupt?: boolean; shortFirst?: boolean }) =>
   startFakeHub({ ...options, repos: { [ID]: FIXTURE } });
 
-function quietReporter(lines: string[]): Reporter {
+function quietReporter(lines: string[], onProgress: (received: number) => void = () => {}): Reporter {
   return {
     file: (id, file) => lines.push(`file ${file}`),
-    progress: () => {},
+    progress: (received) => onProgress(received),
     done: (m) => lines.push(m),
     warn: (m) => lines.push(`warn ${m}`),
   };
@@ -60,15 +60,24 @@ describe('npm run models:download', () => {
     servers.push(hub.server);
     const out = tmpDir();
     const lines: string[] = [];
-    const manifest = await downloadModel(ID, { hub: hub.url, outDir: out, reporter: quietReporter(lines) });
-
     const onnx = fs.readFileSync(path.join(FIXTURE, DTYPE_FILES.q8));
+    // The server sends half of the ONNX file and holds the connection; it is dropped once the
+    // download has written exactly that half (not after a delay: the outcome is the same on any machine).
+    const half = Math.floor(onnx.length / 2);
+    const manifest = await downloadModel(ID, {
+      hub: hub.url,
+      outDir: out,
+      reporter: quietReporter(lines, (received) => {
+        if (received === half) hub.dropHeld();
+      }),
+    });
+
     const gets = hub.hits.filter((h) => h.method === 'GET' && h.url.startsWith('/cdn/'));
     expect(gets).toHaveLength(2);
     expect(gets[0]!.range).toBeUndefined();
     // The second request asks for exactly what is missing.
     const resumedAt = Number(/^bytes=(\d+)-$/.exec(gets[1]!.range ?? '')?.[1]);
-    expect(resumedAt).toBe(Math.floor(onnx.length / 2));
+    expect(resumedAt).toBe(half);
     expect(lines.some((l) => l.startsWith('warn') && l.includes(`from byte ${resumedAt}`))).toBe(true);
 
     const dir = path.join(out, ID);
@@ -126,6 +135,23 @@ describe('npm run models:download', () => {
     // A damaged file is found by --verify.
     fs.appendFileSync(path.join(dir, 'tokenizer.json'), ' ');
     expect(await verifyModel(ID, out)).toEqual([`${ID}: tokenizer.json does not match its sha256`]);
+  });
+
+  it('checks the size the Hub announced: a short 200 is not taken for the file, and the rest is fetched', async () => {
+    const hub = await startHub({ dropFirst: false, shortFirst: true });
+    servers.push(hub.server);
+    const out = tmpDir();
+    const lines: string[] = [];
+    const manifest = await downloadModel(ID, { hub: hub.url, outDir: out, reporter: quietReporter(lines) });
+    const onnx = fs.readFileSync(path.join(FIXTURE, DTYPE_FILES.q8));
+    const half = Math.floor(onnx.length / 2);
+    const gets = hub.hits.filter((h) => h.method === 'GET' && h.url.startsWith('/cdn/'));
+    expect(gets.map((g) => g.range)).toEqual([undefined, `bytes=${half}-`]);
+    expect(lines).toContain(
+      `warn   ${hub.url}/${ID}/resolve/main/${DTYPE_FILES.q8}: the connection closed after ${half} of ${onnx.length} bytes. Retrying from byte ${half} (attempt 2 of 4)…`,
+    );
+    expect(fs.readFileSync(path.join(out, ID, DTYPE_FILES.q8)).equals(onnx)).toBe(true);
+    expect(manifest.files.find((f) => f.path === DTYPE_FILES.q8)?.sha256).toBe(sha256(onnx));
   });
 
   it('rejects a download whose sha256 differs from the one the Hub announced, and keeps no file', async () => {

@@ -26,6 +26,37 @@ const TYPES: Record<string, string> = {
   boolean: 'true or false',
 };
 
+/** Where a model file comes from (runtime errors' `where`). */
+type Where = 'hub' | 'app' | 'folder' | 'disk' | '';
+const FROM: Record<Where, string> = {
+  hub: ' (from the Hugging Face Hub)',
+  app: " (from this app's server)",
+  folder: ' (in the folder you opened)',
+  disk: ' (in the model folder)',
+  '': '',
+};
+const MISSING_FIX: Record<Where, string> = {
+  hub: 'Check the model id, and that the model has Transformers.js ONNX weights in this precision.',
+  app: 'Whoever runs this app must add it to the model folder (npm run models:download).',
+  folder: 'Add it to the folder and open the folder again.',
+  disk: 'Add it to the model folder (npm run models:download), or choose another precision.',
+  '': 'Re-create or re-download the model folder.',
+};
+const DAMAGED_FIX: Record<Where, string> = {
+  hub: 'It was removed from the browser cache: Load again downloads it anew; if it stays damaged, the file on the Hub is broken.',
+  app: 'Whoever runs this app must replace it (npm run models:download -- --verify <id> finds damaged files).',
+  folder: 'Replace it with a good copy and open the folder again.',
+  disk: 'Replace it with a good copy (npm run models:download -- --verify <id> finds damaged files).',
+  '': 'Replace it with a good copy.',
+};
+const INCOMPLETE_FIX: Record<Where, string> = {
+  hub: 'Load again when the connection is stable.',
+  app: "Load again; if it keeps happening, check the app's server.",
+  folder: 'Open the folder again.',
+  disk: 'Load again.',
+  '': 'Load again.',
+};
+
 export const en: IssueCatalog = {
   // Templates
   'empty-template':
@@ -330,9 +361,12 @@ export const en: IssueCatalog = {
 
   // The model runtime (a summary; the runtime's own message says what exactly happened)
   'hub-unreachable': "The Hugging Face Hub can't be reached.",
-  'file-missing': 'A file the model needs is missing.',
+  'file-missing': (p) => `${p.file || 'A file the model needs'} is missing${FROM[p.where]}. ${MISSING_FIX[p.where]}`,
   'not-masked-lm': 'This is not a masked language model (fill-mask), so it cannot score at [Z].',
-  'corrupt-model': 'A model file is damaged or cannot be read.',
+  'corrupt-model': (p) =>
+    `${p.file || 'A model file'}${FROM[p.where]} is damaged or cannot be read. ${DAMAGED_FIX[p.where]}`,
+  'download-incomplete': (p) =>
+    `${p.file || 'A model file'}${FROM[p.where]} did not arrive complete (the connection broke, or the file was cut short or differs from its checksum); nothing of it was kept. ${INCOMPLETE_FIX[p.where]}`,
   'out-of-memory': 'There is not enough memory to run this model.',
   'webgpu-unavailable': 'WebGPU is not available.',
   cancelled: 'The request was cancelled.',

@@ -25,6 +25,40 @@ const TYPES: Record<string, string> = {
   boolean: '布尔值',
 };
 
+/** Where a model file comes from (runtime errors' `where`). */
+type Where = 'hub' | 'app' | 'folder' | 'disk' | '';
+const IN: Record<Where, string> = {
+  hub: 'Hugging Face Hub 上',
+  app: '本应用服务器上',
+  folder: '你打开的文件夹中',
+  disk: '模型文件夹中',
+  '': '',
+};
+/** "Hub 上的 onnx/model.onnx", "模型文件" when the file is unknown. */
+const fileIn = (p: { file: string; where: Where }) =>
+  p.file ? `${IN[p.where]}${IN[p.where] ? '的 ' : ''}${p.file} ` : `${IN[p.where]}${IN[p.where] ? '的' : ''}模型文件`;
+const MISSING_FIX: Record<Where, string> = {
+  hub: '请检查模型 ID，以及该模型是否有这种精度的 Transformers.js ONNX 权重。',
+  app: '需要由运行本应用的人把它加入模型文件夹（npm run models:download）。',
+  folder: '请把它加入文件夹，然后重新打开文件夹。',
+  disk: '请把它加入模型文件夹（npm run models:download），或换一种精度。',
+  '': '请重新创建或重新下载模型文件夹。',
+};
+const DAMAGED_FIX: Record<Where, string> = {
+  hub: '已从浏览器缓存中删除：再次加载会重新下载；如果仍然损坏，说明 Hub 上的文件有问题。',
+  app: '需要由运行本应用的人替换它（npm run models:download -- --verify <id> 可找出损坏的文件）。',
+  folder: '请换成完好的副本，然后重新打开文件夹。',
+  disk: '请换成完好的副本（npm run models:download -- --verify <id> 可找出损坏的文件）。',
+  '': '请换成完好的副本。',
+};
+const INCOMPLETE_FIX: Record<Where, string> = {
+  hub: '请在网络稳定时再次加载。',
+  app: '请再次加载；如果反复出现，请检查本应用的服务器。',
+  folder: '请重新打开文件夹。',
+  disk: '请再次加载。',
+  '': '请再次加载。',
+};
+
 export const zh: IssueCatalog = {
   // 模板
   'empty-template': '模板是空的。请写一句话，用 [X] 表示输入，用 [Z] 表示答案，例如“[X] 总之，很[Z]。”',
@@ -282,9 +316,11 @@ export const zh: IssueCatalog = {
 
   // 模型运行时（概要；运行时自己的英文消息说明具体发生了什么）
   'hub-unreachable': '无法连接 Hugging Face Hub。',
-  'file-missing': '模型缺少需要的文件。',
+  'file-missing': (p) => `${IN[p.where] || '模型'}缺少${p.file ? ` ${p.file}` : '需要的文件'}。${MISSING_FIX[p.where]}`,
   'not-masked-lm': '这不是掩码语言模型（fill-mask），无法在 [Z] 处打分。',
-  'corrupt-model': '模型文件已损坏或无法读取。',
+  'corrupt-model': (p) => `${fileIn(p)}已损坏或无法读取。${DAMAGED_FIX[p.where]}`,
+  'download-incomplete': (p) =>
+    `${fileIn(p)}没有完整下载（连接中断，或文件被截断、与校验和不符），未保留任何部分。${INCOMPLETE_FIX[p.where]}`,
   'out-of-memory': '内存不足，无法运行这个模型。',
   'webgpu-unavailable': 'WebGPU 不可用。',
   cancelled: '请求已取消。',

@@ -18,8 +18,19 @@ import { now } from '../environment.ts';
 import { fallsBackToWasm, wasmFallback, type DevicePlan } from './device.ts';
 import { prepareGraphRewrites, type GraphRewrites, type RewriteWishes } from './graph-rewrites.ts';
 import { trackProgress } from './progress.ts';
+import { findTokenizerProblem } from './diagnose-files.ts';
+import { explainFetchFailure } from '../download-guard.ts';
 
 export const LOADING = 'Loading the model';
+
+/** Errors about getting a file, not about what is in it. */
+const BEFORE_PARSING: ReadonlySet<string> = new Set([
+  'cancelled',
+  'file-missing',
+  'hub-unreachable',
+  'download-incomplete',
+  'out-of-memory',
+]);
 
 /** Rejects sources that are not a plain Hub id or folder name (no paths, no URLs). */
 export function validateSource(source: ModelSource): void {
@@ -83,23 +94,52 @@ export async function loadComponents(request: ComponentRequest): Promise<LoadedC
   const common = { progress_callback: progress.callback, local_files_only: source.kind === 'local' };
   const phases: Record<string, number> = {};
 
+  /** The error of a step that read `file`, naming that file (and a failed fetch as such, not as a 404). */
+  const inFile =
+    (file: string) =>
+    (error: unknown): never => {
+      throw toRuntimeError(explainFetchFailure(error), { ...ctx, file });
+    };
   const loadTokenizer = async (): Promise<HfTokenizer> => {
     try {
       return await AutoTokenizer.from_pretrained(source.id, common);
     } catch (error) {
-      // Without tokenizer_config.json, Transformers.js builds a tokenizer from nothing and fails
-      // with a TypeError; say which files are needed instead.
-      if (error instanceof TypeError && !/fetch|network/i.test(error.message)) {
-        throw new RuntimeError(
-          'file-missing',
-          `The tokenizer of ${source.kind === 'hub' ? `"${source.id}"` : `${env.localModelPath.replace(/\/+$/, '')}/${source.id}/`} could not be read: tokenizer.json and tokenizer_config.json are both required.`,
-          `${error.name}: ${error.message}`,
-        );
-      }
-      throw error;
+      throw await tokenizerError(error);
     }
   };
-  const configPromise = AutoConfig.from_pretrained(source.id, common) as Promise<unknown>;
+  /**
+   * Transformers.js reads tokenizer.json and tokenizer_config.json together and does not say which
+   * one failed (a JSON.parse error, or a TypeError from a file that is not a tokenizer): look.
+   */
+  const tokenizerError = async (error: unknown): Promise<RuntimeError> => {
+    const quoted = /"([^"]*tokenizer[^"]*\.json)"/.exec(error instanceof Error ? error.message : '')?.[1];
+    const mapped = toRuntimeError(explainFetchFailure(error), { ...ctx, file: quoted?.split('/').pop() });
+    // A file that did not arrive, or a stop: nothing to look into.
+    if (signal?.aborted || BEFORE_PARSING.has(mapped.code)) return mapped;
+    const problem = await findTokenizerProblem(source);
+    const folder = source.kind === 'hub' ? `"${source.id}"` : `${env.localModelPath.replace(/\/+$/, '')}/${source.id}/`;
+    const about = { file: problem?.file, where: ctx.where };
+    const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    if (problem?.kind === 'missing')
+      return new RuntimeError(
+        'file-missing',
+        `The tokenizer of ${folder} needs ${problem.file}, which is missing. Add it (both tokenizer.json and tokenizer_config.json are required).`,
+        detail,
+        about,
+      );
+    if (problem?.kind === 'not-json') return toRuntimeError(problem.error, { ...ctx, file: problem.file });
+    if (problem?.kind === 'not-a-tokenizer')
+      return new RuntimeError(
+        'corrupt-model',
+        `${problem.file} of ${folder} is not a tokenizer: ${problem.why}. Replace it with the model's own ${problem.file}.`,
+        detail,
+        about,
+      );
+    return mapped;
+  };
+  const configPromise = (AutoConfig.from_pretrained(source.id, common) as Promise<unknown>).catch(
+    inFile('config.json'),
+  );
   // Hub: config and tokenizer in parallel. Local: config first, because when a local
   // tokenizer_config.json is missing Transformers.js asks the Hub whether it exists.
   const tokenizerPromise = source.kind === 'hub' ? loadTokenizer() : null;
@@ -125,11 +165,11 @@ export async function loadComponents(request: ComponentRequest): Promise<LoadedC
     try {
       return await loadModel(plan.device, plan.dtype);
     } catch (error) {
-      const mapped = toRuntimeError(error, ctx);
+      const mapped = toRuntimeError(explainFetchFailure(error), { ...ctx, file: plan.modelFile });
       if (!fallsBackToWasm(request.deviceChoice, plan, mapped.code)) throw mapped;
       plan = wasmFallback(request.dtypeChoice, mapped.message);
       ctx.modelFile = plan.modelFile;
-      return await loadModel(plan.device, plan.dtype);
+      return await loadModel(plan.device, plan.dtype).catch(inFile(plan.modelFile));
     }
   };
   const tModel = now();

@@ -143,6 +143,9 @@ export function ModelPanel() {
           }}
         />
       </div>
+      <p className="hint" data-testid="folder-privacy">
+        {t('model.folderPrivacy')}
+      </p>
       {folderProblem ? (
         <p className="message error" role="alert">
           {folderProblem}

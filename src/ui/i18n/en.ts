@@ -45,6 +45,8 @@ export const en = {
     'A model id looks like owner/name (letters, digits, "-", "_", "."). Links and paths are not accepted.',
   'model.openFolder': 'Open a model folder…',
   'model.dropHint': 'or drop its files here',
+  'model.folderPrivacy':
+    'The files stay on your computer: this tab reads them when the model loads. They are not uploaded and not saved in the browser (no cache), so after a reload you open the folder again.',
   'model.folderMissing':
     'That folder is not a complete model: {files} missing. A model folder has config.json, tokenizer.json, tokenizer_config.json and onnx/model.onnx or onnx/model_quantized.onnx.',
   'model.folderAgain':

@@ -1,18 +1,31 @@
 // Messages from the prompt engine, the setup schema, share links, format converters and the
 // runtime, in the UI's language. Engine issues are rendered by the engine's own message catalogs
 // (src/core/messages), the same ones the CLI prints in English.
-import { issue, RUNTIME_ERRORS, type Issue, type RuntimeErrorCode } from '../../core/issues';
+import { RUNTIME_ERRORS, type Issue } from '../../core/issues';
 import { formatIssue, formatSetupError } from '../../core/messages';
 import type { SetupError } from '../../core/setup-parse';
 import { usePrefs, type Locale } from '../../store/prefs';
+
+/** What the UI knows of a runtime failure (store/failure.ts). */
+export interface RuntimeFailureText {
+  code: string;
+  message: string;
+  file?: string;
+  where?: string;
+}
+
+const WHERE = new Set(['hub', 'app', 'folder', 'disk']);
 
 export interface IssueText {
   /** Any issue the engine reports (template, verbalizer, label words, scoring, link, format, data). */
   text(issue: Issue): string;
   /** "path: message" for setup schema errors. */
   setup(error: SetupError): string;
-  /** A runtime failure: a translated summary, and the engine's English text as detail (null in English). */
-  runtime(failure: { code: string; message: string }): { summary: string; detail: string | null };
+  /**
+   * A runtime failure: a translated summary (naming the file that is wrong, and what to do), and the
+   * engine's English text as detail (null in English, where that text is the summary).
+   */
+  runtime(failure: RuntimeFailureText): { summary: string; detail: string | null };
 }
 
 export function issueText(locale: Locale): IssueText {
@@ -22,7 +35,9 @@ export function issueText(locale: Locale): IssueText {
     runtime: (f) => {
       // In English the runtime's own message says it all; in Chinese it follows a translated summary.
       if (locale === 'en' || !Object.hasOwn(RUNTIME_ERRORS, f.code)) return { summary: f.message, detail: null };
-      const summary = formatIssue(issue(f.code as RuntimeErrorCode, 'error', {}), locale);
+      // Codes about a model file take its name and where the model comes from; the others take none.
+      const params = { file: f.file ?? '', where: f.where && WHERE.has(f.where) ? f.where : '' };
+      const summary = formatIssue({ code: f.code, severity: 'error', params } as Issue, locale);
       return { summary, detail: f.message };
     },
   };

@@ -41,6 +41,8 @@ export const zh: Record<MessageKey, string> = {
   'model.invalidId': '模型 ID 的格式为 owner/name（字母、数字、"-"、"_"、"."），不接受链接或路径。',
   'model.openFolder': '打开模型文件夹…',
   'model.dropHint': '或把文件拖到这里',
+  'model.folderPrivacy':
+    '文件留在你的电脑上：加载模型时由这个标签页读取，不会上传，也不会保存在浏览器中（不进缓存），所以刷新后需要重新打开文件夹。',
   'model.folderMissing':
     '该文件夹不是完整的模型：缺少 {files}。模型文件夹应包含 config.json、tokenizer.json、tokenizer_config.json，以及 onnx/model.onnx 或 onnx/model_quantized.onnx。',
   'model.folderAgain': '此模型是从你的电脑打开的，刷新后不会保留：请重新打开它的文件夹。',
