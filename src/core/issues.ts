@@ -262,6 +262,25 @@ export const DIAGNOSIS_HINTS = {
   /** value: macro-F1 of the mode shown; reference: of the other mode. */
   'calibration-helps': { value: 'rate', reference: 'rate', calibrated: [0, 1] },
   uniform: { count: 'count' },
+  /** labels: the labels without a usable word, quoted, comma-separated; all: whether that is every label. */
+  'unreadable-label-words': { labels: 'text', all: [0, 1] },
+} as const satisfies Record<string, ParamSpec>;
+
+/** What an evaluation run says about its examples as a whole. */
+export const EVALUATION_NOTES = {
+  /**
+   * n of total evaluated examples had input text cut to fit the model's maximum length; max: the
+   * most tokens cut from one example; slots: the inputs cut ("[X]", "[X1], [X2]"); see: where the
+   * per-example numbers are (file: the CLI's --predictions file, '' otherwise).
+   */
+  'truncated-examples': {
+    n: 'count',
+    total: 'count',
+    max: 'count',
+    slots: 'text',
+    see: ['cli-file', 'cli-flag', 'browser'],
+    file: 'text',
+  },
 } as const satisfies Record<string, ParamSpec>;
 
 /**
@@ -306,6 +325,7 @@ export const ISSUE_GROUPS = {
   dataset: DATASET_ERRORS,
   row: ROW_PROBLEMS,
   diagnosis: DIAGNOSIS_HINTS,
+  evaluation: EVALUATION_NOTES,
   runtime: RUNTIME_ERRORS,
 };
 
@@ -320,6 +340,7 @@ export const ISSUE_CODES = {
   ...DATASET_ERRORS,
   ...ROW_PROBLEMS,
   ...DIAGNOSIS_HINTS,
+  ...EVALUATION_NOTES,
   ...RUNTIME_ERRORS,
 } as const;
 
@@ -361,6 +382,7 @@ export type FormatIssueCode = keyof typeof FORMAT_ISSUES | TemplateErrorCode;
 export type DatasetErrorCode = keyof typeof DATASET_ERRORS;
 export type RowProblemCode = keyof typeof ROW_PROBLEMS;
 export type HintCode = keyof typeof DIAGNOSIS_HINTS;
+export type EvaluationNoteCode = keyof typeof EVALUATION_NOTES;
 export type RuntimeErrorCode = keyof typeof RUNTIME_ERRORS;
 
 /** An issue, with its params checked against its code. */

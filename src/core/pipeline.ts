@@ -280,7 +280,13 @@ export class ScoringPass {
         const r = results[i]!;
         const stored: PromptScores = this.settings.keepTokens
           ? r
-          : { masks: r.masks, tokens: [], maskPositions: [], truncatedTokens: r.truncatedTokens };
+          : {
+              masks: r.masks,
+              tokens: [],
+              maskPositions: [],
+              truncatedTokens: r.truncatedTokens,
+              ...(r.truncatedInputs ? { truncatedInputs: r.truncatedInputs } : {}),
+            };
         this.held.set(key, stored);
         this.pipeline.cache.set(`${this.space}\u0001${key}`, stored);
         this.pending.delete(key);

@@ -358,6 +358,19 @@ export const en: IssueCatalog = {
       : `Calibration raises macro-F1 from ${percent(p.value)} to ${percent(p.reference)}.`,
   uniform: (p) =>
     `${p.count} example(s) gave no probability to any label (no usable label word?); they count as the first label.`,
+  'unreadable-label-words': (p) =>
+    p.all
+      ? `This model can read none of the label words (labels: ${p.labels}): its tokenizer doesn't know them, so no label gets any probability and every example counts as the first label. Are the data and the label words in the model's language? Load a model for their language, or choose label words this model knows.`
+      : `This model can read none of the label words of ${p.labels}: its tokenizer doesn't know them, so these labels are never predicted. Give them words this model knows (the verbalizer editor marks unknown words), or load a model for their language.`,
+
+  // Evaluation notes
+  'truncated-examples': (p) =>
+    `${thousands(p.n)} of ${thousands(p.total)} examples were truncated to fit the model; up to ${thousands(p.max)} tokens dropped from the end of ${p.slots} (the template and [Z] are never cut).` +
+    (p.see === 'cli-file'
+      ? ` See the truncated_tokens column of ${p.file}.`
+      : p.see === 'cli-flag'
+        ? ' See which ones with --predictions <file> (column truncated_tokens).'
+        : ' They are marked in the example lists; the CSV export has the tokens dropped per example.'),
 
   // The model runtime (a summary; the runtime's own message says what exactly happened)
   'hub-unreachable': "The Hugging Face Hub can't be reached.",

@@ -313,6 +313,19 @@ export const zh: IssueCatalog = {
       ? `这里校准降低了宏平均 F1：不校准 ${percent(p.reference)}，校准后 ${percent(p.value)}。`
       : `校准把宏平均 F1 从 ${percent(p.value)} 提高到 ${percent(p.reference)}。`,
   uniform: (p) => `${p.count} 个样例没有给任何标签概率（没有可用的标签词？），它们被算作第一个标签。`,
+  'unreadable-label-words': (p) =>
+    p.all
+      ? `这个模型读不懂任何一个标签词（标签：${p.labels}）：它的分词器不认识这些词，所以没有标签得到概率，每个样例都被算作第一个标签。数据和标签词是模型的语言吗？请加载适合这种语言的模型，或换用这个模型认识的标签词。`
+      : `这个模型读不懂 ${p.labels} 的任何标签词：它的分词器不认识这些词，所以这些标签永远不会被预测。请给它们换上这个模型认识的词（标签词编辑器会标出未知的词），或加载适合其语言的模型。`,
+
+  // 评估说明
+  'truncated-examples': (p) =>
+    `${thousands(p.total)} 个样例中有 ${thousands(p.n)} 个为适应模型长度被截断；最多从 ${p.slots} 的末尾截掉 ${thousands(p.max)} 个词元（模板和 [Z] 从不截断）。` +
+    (p.see === 'cli-file'
+      ? `哪些样例被截断，见 ${p.file} 的 truncated_tokens 列。`
+      : p.see === 'cli-flag'
+        ? '用 --predictions <文件> 可以看到是哪些样例（truncated_tokens 列）。'
+        : '样例列表中已标出这些样例；CSV 导出中有每个样例截掉的词元数。'),
 
   // 模型运行时（概要；运行时自己的英文消息说明具体发生了什么）
   'hub-unreachable': '无法连接 Hugging Face Hub。',

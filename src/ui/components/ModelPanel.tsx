@@ -6,6 +6,7 @@ import { clearModelCache, loadModel, restartRuntime } from '../../store/runtime'
 import { useWorkspace, type FileProgress } from '../../store/workspace';
 import { useT, type MessageKey } from '../i18n';
 import { filesFromDrop, filesFromInput, type PickedFile } from './pickedFiles';
+import { OfflineModelHelp } from './OfflineModelHelp';
 import { RuntimeErrorText } from './RuntimeErrorText';
 
 export function formatBytes(bytes: number): string {
@@ -230,9 +231,7 @@ export function ModelPanel() {
       {model.status === 'error' && model.error ? (
         <div className="message error" role="alert" data-testid="model-error">
           <strong>{t('model.failed')}</strong> <RuntimeErrorText failure={model.error} />
-          {model.error.code === 'hub-unreachable' ? (
-            <p style={{ margin: '6px 0 0' }}>{t('model.hubUnreachableHelp')}</p>
-          ) : null}
+          {model.error.code === 'hub-unreachable' ? <OfflineModelHelp /> : null}
           {model.error.code === 'out-of-memory' ||
           model.error.code === 'worker-crashed' ||
           model.error.code === 'unknown' ? (

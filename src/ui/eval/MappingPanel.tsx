@@ -138,6 +138,16 @@ export function MappingPanel() {
       {mapping.labelColumn ? (
         <>
           <h3 className="eval-subtitle">{t('eval.map.values')}</h3>
+          {values.length > 0 && labels.length > 0 && ![...mapping.labelMap.values()].some((l) => l !== null) ? (
+            <p className="message warning" data-testid="no-label-mapped">
+              {t('eval.map.noneMapped', {
+                column: mapping.labelColumn,
+                labels: labels.join(', '),
+                value: values.find((v) => v.value !== '')?.value ?? '',
+                label: labels[0]!,
+              })}
+            </p>
+          ) : null}
           {values.length > MAX_LABEL_VALUES ? (
             <p className="message warning">{t('eval.map.tooManyValues', { n: count(values.length, locale) })}</p>
           ) : null}

@@ -8,6 +8,7 @@ import { RuntimeErrorText } from '../components/RuntimeErrorText';
 import { useT, type MessageKey } from '../i18n';
 import { useIssueText } from '../i18n/issues';
 import { count, duration } from './format';
+import { NoExamplesHint } from './NoExamplesHint';
 import { percent } from '../../core/percent';
 import { StepHeading } from '../components/StepHeading';
 
@@ -118,7 +119,7 @@ export function RunPanel() {
         {!ready ? (
           <span className="hint">{t('eval.run.needModel')}</span>
         ) : examples.length === 0 ? (
-          <span className="hint">{t('eval.run.needData')}</span>
+          <NoExamplesHint />
         ) : null}
       </div>
 
