@@ -167,6 +167,10 @@ export const LINK_ERRORS = {
 /** What an import from / export to another prompt-learning tool could not carry over. */
 export const FORMAT_ISSUES = {
   'too-many-templates': { max: 'count' },
+  /** A pasted text refused by its size before it is read (what: which field of the import form). */
+  'import-too-long': { what: ['templates', 'template', 'mapping'], length: 'count', max: 'count' },
+  /** Label words that convert but are beyond what a verbalizer may hold (what: which limit). */
+  'mapping-over-limit': { what: ['labels', 'label', 'words', 'word'], label: 'text', max: 'count' },
   'template-skipped': { template: 'text' },
   'model-not-exported': { model: 'text' },
   'inputs-not-exported': { n: 'count', tool: TOOLS },

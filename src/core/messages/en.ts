@@ -235,6 +235,15 @@ export const en: IssueCatalog = {
     `This setup is too large for a link (${p.length} characters compressed; at most ${p.max}). Export it as a JSON file instead, or remove some example inputs.`,
 
   // Import from / export to LM-BFF and OpenPrompt
+  'mapping-over-limit': (p) =>
+    ({
+      labels: `The label words name more than ${p.max} labels; a verbalizer holds at most ${p.max}.`,
+      label: `The label "${p.label}" is longer than ${p.max} characters.`,
+      words: `The label "${p.label}" has more than ${p.max} words; at most ${p.max} per label.`,
+      word: `A word of the label "${p.label}" is longer than ${p.max} characters.`,
+    })[p.what],
+  'import-too-long': (p) =>
+    `${{ templates: 'The templates are', template: 'This template is', mapping: 'The label-word mapping is' }[p.what]} too long to import (${thousands(p.length)} characters; at most ${thousands(p.max)}).`,
   'template-skipped': (p) => `The template "${p.template}" has errors and was not exported.`,
   'model-not-exported': (p) => `The model (${p.model}) is not part of the exported files; load it in your own code.`,
   'inputs-not-exported': (p) =>

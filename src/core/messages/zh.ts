@@ -207,6 +207,15 @@ export const zh: IssueCatalog = {
   // 导入/导出 LM-BFF 和 OpenPrompt
   'template-skipped': (p) => `模板“${p.template}”有错误，没有导出。`,
   'model-not-exported': (p) => `模型（${p.model}）不在导出的文件里；请在你自己的代码中加载它。`,
+  'mapping-over-limit': (p) =>
+    ({
+      labels: `标签词涉及的标签超过 ${p.max} 个；一个标签词映射最多 ${p.max} 个标签。`,
+      label: `标签“${p.label}”超过 ${p.max} 个字符。`,
+      words: `标签“${p.label}”的标签词超过 ${p.max} 个；每个标签最多 ${p.max} 个。`,
+      word: `标签“${p.label}”的某个标签词超过 ${p.max} 个字符。`,
+    })[p.what],
+  'import-too-long': (p) =>
+    `${{ templates: '这些模板', template: '这个模板', mapping: '标签词映射' }[p.what]}太长，无法导入（${thousands(p.length)} 个字符；最多 ${thousands(p.max)} 个）。`,
   'inputs-not-exported': (p) => `${p.n} 个示例输入不属于 ${p.tool} 模板；如需保留，请导出 JSON 设置文件。`,
   'mask-at-start': (p) =>
     `${p.tool} 在提示开头也按带前导空格的形式（" great"）读取标签词；ClozeLab 按 [Z] 所在位置的形式读取（开头没有空格）。BERT 类模型没有差别。`,
