@@ -251,6 +251,17 @@ export const ROW_PROBLEMS = {
   'not-an-object': ROW,
   'missing-text': { ...ROW, column: 'text' },
   'missing-label': { ...ROW, column: 'text' },
+  /**
+   * A JSONL value that is not a string where text is read: in an input column (role 'text') or the
+   * label column (role 'label'); value: the JSON as written, shortened ('' for null).
+   */
+  'non-string-value': {
+    ...ROW,
+    column: 'text',
+    role: ['text', 'label'],
+    kind: ['number', 'boolean', 'null', 'object', 'array'],
+    value: 'text',
+  },
   'unknown-label': { ...ROW, value: 'text' },
 } as const satisfies Record<string, ParamSpec>;
 

@@ -9,6 +9,14 @@ const at = (p: { line: number; column: number; multiline: 0 | 1 }) =>
 const onLine = (p: { line: number; column: number }, text: string) => `Line ${p.line}, column ${p.column}: ${text}`;
 
 /** A data row problem: "line 3: …", "lines 3–5: …". */
+const NOT_TEXT_KINDS = {
+  number: 'a number',
+  boolean: 'a boolean',
+  null: 'null',
+  object: 'a JSON object',
+  array: 'a JSON array',
+} as const;
+
 const onRow = (p: { line: number; endLine: number }, text: string) =>
   `${p.endLine > p.line ? `lines ${p.line}–${p.endLine}` : `line ${p.line}`}: ${text}`;
 
@@ -341,6 +349,12 @@ export const en: IssueCatalog = {
   'not-an-object': (p) => onRow(p, 'not a JSON object'),
   'missing-text': (p) => onRow(p, `the column "${p.column}" is empty`),
   'missing-label': (p) => onRow(p, `no label in the column "${p.column}"`),
+  'non-string-value': (p) =>
+    onRow(
+      p,
+      `the ${p.role === 'label' ? 'label' : 'text'} in "${p.column}" is ${NOT_TEXT_KINDS[p.kind]}${p.kind === 'null' ? '' : ` (${p.value})`}, not a string` +
+        (p.kind === 'number' || p.kind === 'boolean' ? ` — write it in quotes ("${p.value}") to use it` : ''),
+    ),
   'unknown-label': (p) => onRow(p, `the label "${p.value}" is not mapped to a verbalizer label`),
 
   // What an evaluation's numbers suggest

@@ -9,6 +9,14 @@ const at = (p: { line: number; column: number; multiline: 0 | 1 }) =>
 const onLine = (p: { line: number; column: number }, text: string) => `第 ${p.line} 行第 ${p.column} 列：${text}`;
 
 /** A data row problem: "第 3 行：…", "第 3–5 行：…". */
+const NOT_TEXT_KINDS = {
+  number: '数字',
+  boolean: '布尔值',
+  null: 'null',
+  object: 'JSON 对象',
+  array: 'JSON 数组',
+} as const;
+
 const onRow = (p: { line: number; endLine: number }, text: string) =>
   `${p.endLine > p.line ? `第 ${p.line}–${p.endLine} 行` : `第 ${p.line} 行`}：${text}`;
 
@@ -295,6 +303,12 @@ export const zh: IssueCatalog = {
   'not-an-object': (p) => onRow(p, '不是 JSON 对象'),
   'missing-text': (p) => onRow(p, `列“${p.column}”为空`),
   'missing-label': (p) => onRow(p, `列“${p.column}”中没有标签`),
+  'non-string-value': (p) =>
+    onRow(
+      p,
+      `列“${p.column}”中的${p.role === 'label' ? '标签' : '文本'}是${NOT_TEXT_KINDS[p.kind]}${p.kind === 'null' ? '' : `（${p.value}）`}，不是字符串` +
+        (p.kind === 'number' || p.kind === 'boolean' ? `——加上引号（"${p.value}"）才能使用` : ''),
+    ),
   'unknown-label': (p) => onRow(p, `标签“${p.value}”没有对应到任何标签`),
 
   // 评估结果提示
