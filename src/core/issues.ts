@@ -286,6 +286,11 @@ export const DIAGNOSIS_HINTS = {
 /** What an evaluation run says about its examples as a whole. */
 export const EVALUATION_NOTES = {
   /**
+   * Fewer evaluated examples than SMALL_SAMPLE_N (metrics.ts): n examples, min the threshold. The
+   * numbers come with their 95 % confidence intervals; this says why they matter here.
+   */
+  'small-sample': { n: 'count', min: 'count' },
+  /**
    * n of total evaluated examples had input text cut to fit the model's maximum length; max: the
    * most tokens cut from one example; slots: the inputs cut ("[X]", "[X1], [X2]"); see: where the
    * per-example numbers are (file: the CLI's --predictions file, '' otherwise).

@@ -384,6 +384,8 @@ export const en: IssueCatalog = {
       : `This model can read none of the label words of ${p.labels}: its tokenizer doesn't know them, so these labels are never predicted. Give them words this model knows (the verbalizer editor marks unknown words), or load a model for their language.`,
 
   // Evaluation notes
+  'small-sample': (p) =>
+    `Only ${thousands(p.n)} example${p.n === 1 ? '' : 's'}: with fewer than ${p.min}, one example more or less right moves accuracy by ${(100 / Math.max(1, p.n)).toFixed(1)} points. Read the 95% confidence intervals, not only the values, and evaluate more data before comparing setups.`,
   'truncated-examples': (p) =>
     `${thousands(p.n)} of ${thousands(p.total)} examples were truncated to fit the model; up to ${thousands(p.max)} tokens dropped from the end of ${p.slots} (the template and [Z] are never cut).` +
     (p.see === 'cli-file'

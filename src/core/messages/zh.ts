@@ -336,6 +336,8 @@ export const zh: IssueCatalog = {
       : `这个模型读不懂 ${p.labels} 的任何标签词：它的分词器不认识这些词，所以这些标签永远不会被预测。请给它们换上这个模型认识的词（标签词编辑器会标出未知的词），或加载适合其语言的模型。`,
 
   // 评估说明
+  'small-sample': (p) =>
+    `只有 ${thousands(p.n)} 个样例：少于 ${p.min} 个时，多对或多错一个样例，准确率就变化 ${(100 / Math.max(1, p.n)).toFixed(1)} 个百分点。请看 95% 置信区间，而不只是数值；比较不同设置之前，请用更多数据评估。`,
   'truncated-examples': (p) =>
     `${thousands(p.total)} 个样例中有 ${thousands(p.n)} 个为适应模型长度被截断；最多从 ${p.slots} 的末尾截掉 ${thousands(p.max)} 个词元（模板和 [Z] 从不截断）。` +
     (p.see === 'cli-file'
