@@ -1,14 +1,15 @@
 // Opening a setup from a link, a preset or an import "as a new setup": the current workspace is
 // saved first (saved-setups.ts), so it can be restored; then the setup replaces the workspace and
-// its model is loaded if that needs no download (test model, app-served copy, browser cache).
-// A Hub model that would be downloaded waits for the user's click in the model panel.
+// the model it asks for is loaded if that needs no download (test model, app-served copy, browser
+// cache). A Hub model that would be downloaded waits for the user's click in the model panel; until
+// a model has loaded, the current one stays the setup's model (runtime.ts).
 import { isTestModelId } from '../core/models.ts';
 import { defaultSetup, type ModelRef, type PromptSetup } from '../core/setup.ts';
 import { formatVerbalizer } from '../core/verbalizer.ts';
 import { runLiveNow } from './live.ts';
 import { findLocalCopy } from './local-copy.ts';
 import { OPENED_FOLDER_OWNER } from './local-folder.ts';
-import { getRuntime, loadModel, refreshCacheStatus, sameModelRef } from './runtime.ts';
+import { getRuntime, loadModel, refreshCacheStatus, requestModel, sameModelRef, setupModelReady } from './runtime.ts';
 import { findSavedSetup, saveSetup, type SaveReason, type SavedSetup } from './saved-setups.ts';
 import { useWorkspace } from './workspace.ts';
 
@@ -36,6 +37,19 @@ export async function freeModelSource(ref: ModelRef): Promise<'test' | 'app' | '
   return null;
 }
 
+/**
+ * Puts `setup` in the workspace with the setup's model kept: the model it asks for becomes a
+ * request (runtime.ts), loaded by settleModel when that needs no download, else offered in the model
+ * panel. Only a model that loaded becomes the setup's model.
+ */
+function replaceKeepingModel(setup: PromptSetup, verbalizerText?: string): void {
+  const state = useWorkspace.getState();
+  const current = state.setup.model;
+  state.replaceSetup({ ...setup, model: current });
+  if (verbalizerText !== undefined) useWorkspace.getState().setVerbalizerText(verbalizerText);
+  requestModel(setup.model);
+}
+
 let settling: { ref: ModelRef; done: Promise<void> } | null = null;
 
 /**
@@ -43,7 +57,8 @@ let settling: { ref: ModelRef; done: Promise<void> } | null = null;
  * setup's model when that needs no download. Concurrent calls for the same model share one load.
  */
 export function settleModel(): Promise<void> {
-  const ref = useWorkspace.getState().setup.model;
+  const { setup, request } = useWorkspace.getState();
+  const ref = request?.status === 'waiting' ? request.ref : setup.model;
   if (settling?.ref === ref) return settling.done;
   const done = settle().finally(() => {
     if (settling?.done === done) settling = null;
@@ -53,14 +68,23 @@ export function settleModel(): Promise<void> {
 }
 
 async function settle(): Promise<void> {
-  const { setup, model } = useWorkspace.getState();
-  if (model.status === 'ready' && sameModelRef(model.ref, setup.model)) {
+  const { setup, model, request } = useWorkspace.getState();
+  // A model asked for (preset, link) loads at once when that needs no download.
+  if (request?.status === 'waiting') {
+    const free = await freeModelSource(request.ref);
+    if (free && useWorkspace.getState().request === request) {
+      await loadModel(request.ref);
+      return;
+    }
+  }
+  if (setupModelReady()) {
     await runLiveNow();
     return;
   }
   if (model.status === 'loading' && sameModelRef(model.ref, setup.model)) return;
   if (await freeModelSource(setup.model)) {
-    if (useWorkspace.getState().setup.model === setup.model) await loadModel(setup.model);
+    const now = useWorkspace.getState();
+    if (now.setup.model === setup.model && now.request?.status !== 'loading') await loadModel(setup.model);
   } else {
     void refreshCacheStatus();
   }
@@ -79,7 +103,7 @@ const REASON: Record<SetupOrigin, SaveReason> = {
 export function openAsNewSetup(setup: PromptSetup, origin: SetupOrigin): SavedSetup | null {
   const state = useWorkspace.getState();
   const saved = workspaceIsPristine() ? null : saveSetup(state.setup, state.verbalizerText, REASON[origin]);
-  state.replaceSetup(setup);
+  replaceKeepingModel(setup);
   // A link has its own banner (IncomingLinkBanner); presets and imports say what happened in a notice.
   if (origin !== 'link')
     state.pushNotice({ kind: 'info', key: saved ? 'open.openedSaved' : 'open.opened', params: { name: setup.name } });
@@ -93,8 +117,7 @@ export function restoreSavedSetup(id: string): boolean {
   if (!entry) return false;
   const state = useWorkspace.getState();
   if (!workspaceIsPristine()) saveSetup(state.setup, state.verbalizerText, 'before-restore');
-  state.replaceSetup(entry.setup);
-  useWorkspace.getState().setVerbalizerText(entry.verbalizerText);
+  replaceKeepingModel(entry.setup, entry.verbalizerText);
   void settleModel();
   return true;
 }

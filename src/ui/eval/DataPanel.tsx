@@ -144,8 +144,7 @@ export function DataPanel() {
             className="btn small"
             onClick={() => {
               const ref = { ...setup.model, id: demo.suggestedModel, source: 'hub' as const };
-              useWorkspace.getState().setModelRef(ref);
-              void loadModel(ref);
+              void loadModel(ref); // becomes the setup's model once it has loaded
             }}
           >
             {t('eval.demo.useModel', { model: demo.suggestedModel })}
