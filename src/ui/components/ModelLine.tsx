@@ -3,9 +3,11 @@
 import { selectModelSituation } from '../../store/model-status';
 import { useWorkspace } from '../../store/workspace';
 import { useT, type MessageKey } from '../i18n';
+import { useOnline } from './useOnline';
 
 export function ModelLine() {
   const t = useT();
+  const online = useOnline();
   const { inUse, asked } = useWorkspace(selectModelSituation);
   const ready = inUse.status === 'ready';
   let key: MessageKey | null = null;
@@ -14,7 +16,8 @@ export function ModelLine() {
   else if (asked?.status === 'failed') {
     key = ready ? 'status.requestFailed' : 'status.requestFailedNone';
     kind = ready ? 'warning' : 'error';
-  } else if (asked?.status === 'waiting') key = ready ? 'status.requestWaiting' : 'status.requestWaitingNone';
+  } else if (asked?.status === 'waiting')
+    key = !online ? 'status.requestOffline' : ready ? 'status.requestWaiting' : 'status.requestWaitingNone';
   else if (inUse.status === 'loading') key = 'status.inUseLoading';
   else if (inUse.status === 'failed') {
     key = 'status.inUseFailed';

@@ -86,6 +86,8 @@ export const en = {
   'status.requestFailedNone': 'Could not load {asked}. The Model panel says why; pick another model there.',
   'status.requestWaiting': 'This setup asks for {asked}; the chart uses {inUse} until you load it in the Model panel.',
   'status.requestWaitingNone': 'This setup asks for {asked}: load it in the Model panel to see predictions.',
+  'status.requestOffline':
+    "This setup asks for {asked}, which can't be downloaded while you are offline; the chart uses {inUse}.",
   'status.inUseLoading': 'Loading {inUse}… predictions appear once it has loaded. You can edit everything meanwhile.',
   'status.inUseFailed': '{inUse} could not be loaded. The Model panel says why and what to do.',
   'inputs.invalid': 'Fix the template or the verbalizer (marked in red) to see predictions.',

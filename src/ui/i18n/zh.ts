@@ -80,6 +80,7 @@ export const zh: Record<MessageKey, string> = {
   'status.requestFailedNone': '无法加载 {asked}。原因见“模型”面板，请在那里选择其他模型。',
   'status.requestWaiting': '此设置要求使用 {asked}；在“模型”面板中加载它之前，图表使用 {inUse}。',
   'status.requestWaitingNone': '此设置要求使用 {asked}：请在“模型”面板中加载它以查看预测。',
+  'status.requestOffline': '此设置要求使用 {asked}，但离线时无法下载；图表使用 {inUse}。',
   'status.inUseLoading': '正在加载 {inUse}…加载完成后显示预测。在此期间你可以继续编辑。',
   'status.inUseFailed': '无法加载 {inUse}。原因和解决办法见“模型”面板。',
   'inputs.invalid': '请先修正模板或答案映射（红色标出处），即可查看预测。',
