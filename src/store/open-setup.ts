@@ -9,7 +9,15 @@ import { formatVerbalizer } from '../core/verbalizer.ts';
 import { runLiveNow } from './live.ts';
 import { findLocalCopy } from './local-copy.ts';
 import { OPENED_FOLDER_OWNER } from './local-folder.ts';
-import { getRuntime, loadModel, refreshCacheStatus, requestModel, sameModelRef, setupModelReady } from './runtime.ts';
+import {
+  getRuntime,
+  keepCurrentModel,
+  loadModel,
+  refreshCacheStatus,
+  requestModel,
+  sameModelRef,
+  setupModelReady,
+} from './runtime.ts';
 import { findSavedSetup, saveSetup, type SaveReason, type SavedSetup } from './saved-setups.ts';
 import { useWorkspace } from './workspace.ts';
 
@@ -42,11 +50,9 @@ export async function freeModelSource(ref: ModelRef): Promise<'test' | 'app' | '
  * request (runtime.ts), loaded by settleModel when that needs no download, else offered in the model
  * panel. Only a model that loaded becomes the setup's model.
  */
-function replaceKeepingModel(setup: PromptSetup, verbalizerText?: string): void {
+function replaceKeepingModel(setup: PromptSetup): void {
   const state = useWorkspace.getState();
-  const current = state.setup.model;
-  state.replaceSetup({ ...setup, model: current });
-  if (verbalizerText !== undefined) useWorkspace.getState().setVerbalizerText(verbalizerText);
+  state.replaceSetup({ ...setup, model: state.setup.model });
   requestModel(setup.model);
 }
 
@@ -117,7 +123,10 @@ export function restoreSavedSetup(id: string): boolean {
   if (!entry) return false;
   const state = useWorkspace.getState();
   if (!workspaceIsPristine()) saveSetup(state.setup, state.verbalizerText, 'before-restore');
-  replaceKeepingModel(entry.setup, entry.verbalizerText);
+  // Exactly what was saved, its model included (it was the setup's model then): an undo.
+  state.replaceSetup(entry.setup);
+  useWorkspace.getState().setVerbalizerText(entry.verbalizerText);
+  keepCurrentModel(); // a model asked for by the replaced setup is not wanted any more
   void settleModel();
   return true;
 }
