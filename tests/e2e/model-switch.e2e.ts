@@ -69,7 +69,7 @@ describe('asking for another model', () => {
   });
 
   test('a preset that asks for a Hub model: the working model stays in use and every line says so', async () => {
-    const { page } = await start();
+    const { page, context } = await start();
     await page.getByRole('button', { name: 'Presets', exact: true }).click();
     await expect(page.getByTestId('preset-keep-model').isChecked()).resolves.toBe(false); // online
     await page.locator('[data-preset="lmbff-sst2"]').getByTestId('preset-open').click();
@@ -102,6 +102,33 @@ describe('asking for another model', () => {
     await setText(page, 'Input 1 text', 'A warm and funny film.');
     await waitForFreshResults(page);
     await page.getByTestId('model-request-dismiss').click();
+    await expect(page.getByTestId('model-line').count()).resolves.toBe(0);
+
+    // While a model loads (its download held here until released), the chart keeps using the
+    // working model, and says so; "Stop" keeps it.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await context.route(/huggingface\.co|hf\.co/, async (route) => {
+      await held;
+      await route.abort('internetdisconnected');
+    });
+    await page.getByLabel('Masked language model').selectOption('hub:Xenova/roberta-base');
+    const loading = page.locator('[data-testid="model-request"][data-status="loading"]');
+    await loading.waitFor();
+    await expect(page.getByTestId('model-line').textContent()).resolves.toBe(
+      `Loading Xenova/roberta-base… the chart uses ${TINY} until then.`,
+    );
+    await expect(loading.textContent()).resolves.toContain(`${TINY} stays in use until it has loaded.`);
+    await expect(page.getByTestId('model-in-use').textContent()).resolves.toBe(`In use: ${TINY}`);
+    await setText(page, 'Input 1 text', 'Sharp writing, lovely score.');
+    await waitForFreshResults(page);
+    await screenshot(page, 'model-request-loading');
+    await page.getByRole('button', { name: `Stop — keep ${TINY}` }).click();
+    await expect(page.getByTestId('model-request').count()).resolves.toBe(0);
+    await expect(page.getByLabel('Masked language model').inputValue()).resolves.toBe(`local:${TINY}`);
+    release();
+    await setText(page, 'Input 1 text', 'Dull, long and loud.');
+    await waitForFreshResults(page);
     await expect(page.getByTestId('model-line').count()).resolves.toBe(0);
   });
 

@@ -158,6 +158,11 @@ export function ModelPanel() {
       ) : null}
 
       <div className="row" style={{ marginTop: 10 }} data-testid="model-status">
+        {request ? (
+          <span className="badge" data-testid="model-in-use">
+            {t('model.inUse', { id: ref.id })}
+          </span>
+        ) : null}
         {findCatalogModel(ref.id)?.testModel ? <span className="badge test">{t('model.testBadgeLong')}</span> : null}
         {model.status === 'ready' && model.info && loadedThis ? (
           <>

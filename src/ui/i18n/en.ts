@@ -66,6 +66,7 @@ export const en = {
   'model.failed': 'The model could not be loaded.',
   'model.hubUnreachableHelp':
     "The Hugging Face Hub can't be reached from here. Pick a test model, or ask your teacher for an offline copy (npm run models:download) served by this app.",
+  'model.inUse': 'In use: {id}',
   'model.request.loading': 'Loading {asked}… {inUse} stays in use until it has loaded.',
   'model.request.loadingNone': 'Loading {asked}…',
   'model.request.failed': 'Could not load {asked}.',

@@ -61,6 +61,7 @@ export const zh: Record<MessageKey, string> = {
   'model.failed': '模型无法加载。',
   'model.hubUnreachableHelp':
     '无法连接 Hugging Face Hub。请选择测试模型，或请老师提供由本应用提供的离线副本（npm run models:download）。',
+  'model.inUse': '正在使用：{id}',
   'model.request.loading': '正在加载 {asked}…加载完成前继续使用 {inUse}。',
   'model.request.loadingNone': '正在加载 {asked}…',
   'model.request.failed': '无法加载 {asked}。',
