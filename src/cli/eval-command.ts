@@ -17,7 +17,7 @@ import { engineModel } from '../runtime/pipeline-model.ts';
 import { parseArgs, single, UsageError, type FlagSpec } from './args.ts';
 import { applyMappingFlags, chooseTemplates, loadData, loadSetup } from './eval-inputs.ts';
 import { checkOutputPath, terminalSafe, writeOutputFile } from './files.ts';
-import { formatRun, jsonForTerminal, progressLine } from './format.ts';
+import { cliTruncationNote, formatRun, jsonForTerminal, progressLine } from './format.ts';
 import { chooseDtype, resolveModel } from './model-source.ts';
 
 export interface CommandIO {
@@ -231,8 +231,12 @@ export async function evalCommand(argv: readonly string[], terminal: CommandIO):
       }
     }
 
+    const predictionsFile = predictionsPath !== undefined && !failedOutput ? single(flags, 'predictions') : undefined;
     if (flags.switches.has('json')) {
       io.stdout(jsonForTerminal(report) + '\n');
+      // The JSON has it under "truncation"; someone reading the terminal should see it too.
+      const truncated = cliTruncationNote(run, predictionsFile);
+      if (truncated) warn(`warning: ${truncated}`);
     } else {
       io.stdout(
         formatRun(run, {
@@ -241,6 +245,7 @@ export async function evalCommand(argv: readonly string[], terminal: CommandIO):
           examples: examples.length,
           skippedRows: problems.length,
           primary: report.primaryMode,
+          ...(predictionsFile !== undefined ? { predictionsFile } : {}),
         }),
       );
     }

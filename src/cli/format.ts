@@ -1,13 +1,15 @@
 // How `clozelab eval` prints: plain-text tables of the results (the browser shows the same numbers),
 // the JSON report, and the progress line.
 
-import { diagnose } from '../core/diagnosis.ts';
+import { diagnose, labelsWithoutWords } from '../core/diagnosis.ts';
 import type { EvaluationProgress, EvaluationRun } from '../core/evaluation.ts';
 import { formatIssue } from '../core/messages/index.ts';
 import {
   evalSources,
   predictions,
   runMetrics,
+  truncationNote,
+  truncationSummary,
   type CalibrationMode,
   type EvalSource,
 } from '../core/evaluation-results.ts';
@@ -81,6 +83,7 @@ export function formatSource(run: EvaluationRun, source: EvalSource, primary: Ca
     calibrated: primary === 'calibrated',
     other: primary === 'calibrated' ? plain : calibrated,
     uniformCount,
+    labelsWithoutWords: labelsWithoutWords(run, source),
   });
   if (hints.length > 0) {
     lines.push('', '  hints:');
@@ -114,17 +117,31 @@ export function formatRun(
     examples: number;
     skippedRows: number;
     primary: CalibrationMode;
+    /** The --predictions file as given, when one is written (the truncation note points to it). */
+    predictionsFile?: string;
   },
 ): string {
   const { model, primary } = context;
+  const truncated = cliTruncationNote(run, context.predictionsFile);
   const lines = [
     'ClozeLab evaluation',
     `  model     ${model.id} (${model.dtype}, ${model.device})${isTestModelId(model.id) ? ' — test model with random weights: the numbers are meaningless' : ''}`,
     `  data      ${context.dataName}: ${run.done} of ${context.examples} examples evaluated${context.skippedRows ? `, ${context.skippedRows} row(s) skipped` : ''}`,
     `  labels    ${run.labels.join(', ')}`,
     `  scoring   ${run.scoring.aggregation} of word probabilities; headline: ${primary === 'calibrated' ? 'with' : 'without'} calibration`,
+    ...(truncated ? [`  truncated ${truncated}`] : []),
     '',
   ];
   for (const source of evalSources(run)) lines.push(...formatSource(run, source, primary), '');
   return lines.join('\n');
+}
+
+/** "12 of 500 examples were truncated; up to 3,400 tokens dropped …", or null when nothing was cut. */
+export function cliTruncationNote(run: EvaluationRun, predictionsFile: string | undefined): string | null {
+  const note = truncationNote(
+    truncationSummary(run),
+    predictionsFile === undefined ? 'cli-flag' : 'cli-file',
+    predictionsFile ?? '',
+  );
+  return note ? formatIssue(note) : null;
 }

@@ -184,3 +184,17 @@ export function buildExamples(
   }
   return { examples, problems };
 }
+
+/**
+ * Why a loaded dataset gives no examples, as the step the user has to take: choose the text column
+ * of a slot, choose the gold label column, map label values to verbalizer labels (none is mapped),
+ * or fix the rows (values are mapped, but every row has a problem — the skipped rows say which).
+ */
+export type NoExamplesReason = 'no-text-column' | 'no-label-column' | 'no-label-mapped' | 'no-usable-row';
+
+export function noExamplesReason(mapping: DatasetMapping, slots: readonly string[]): NoExamplesReason {
+  if (slots.some((slot) => !mapping.slots[slot])) return 'no-text-column';
+  if (!mapping.labelColumn) return 'no-label-column';
+  for (const label of mapping.labelMap.values()) if (label !== null) return 'no-usable-row';
+  return 'no-label-mapped';
+}

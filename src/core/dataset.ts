@@ -4,6 +4,9 @@
 // Every row remembers the physical line it starts on (1-based, counted in the file as given, so a
 // quoted field with line breaks makes later rows start further down) and the line it ends on.
 // Rows that can't be used are never dropped silently: they are listed as problems with their lines.
+// Cells are never cut, however long (only a whole text over MAX_DATASET_CHARS is refused, with its
+// size): a model reads at most its maximum length, and what an evaluation cuts from an input to fit
+// is reported per example and in the summary (evaluation-results.ts truncationSummary).
 //
 // Reading text: dataset-parse.ts (entry points) and dataset-readers.ts (per format); columns →
 // slots, labels and examples: dataset-mapping.ts.

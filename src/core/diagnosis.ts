@@ -3,14 +3,59 @@
 import { argmax } from './numerics.ts';
 import { issue, type HintCode, type Issue } from './issues.ts';
 import type { Metrics } from './metrics.ts';
+import type { EvaluationRun } from './evaluation.ts';
+import type { EvalSource } from './evaluation-results.ts';
+import { isUsable } from './label-words.ts';
 
-// Hints: a label's gold examples mostly missed (low-recall) or a label predicted for many examples
-// of others (low-precision); two labels mistaken for each other (confused-pair); one label
-// predicted far more often than it occurs (prediction-bias) or dominating the data
-// (imbalanced-gold); a label without examples (no-support); the other calibration mode clearly
-// better (calibration-helps); examples that got no probability for any label (uniform).
+// Hints: labels without a label word the model can read (unreadable-label-words); examples that got no
+// probability for any label (uniform); one label predicted far more often than it occurs
+// (prediction-bias); two labels mistaken for each other (confused-pair); a label's gold examples
+// mostly missed (low-recall) or a label predicted for many examples of others (low-precision); a
+// label without examples (no-support) or dominating the data (imbalanced-gold); the other
+// calibration mode clearly better (calibration-helps).
 export type DiagnosisHint = Issue<HintCode>;
 export type { HintCode } from './issues.ts';
+
+/**
+ * Hints come in this order, by cause: a hint comes before the hints it explains or makes moot.
+ * Label words the model can't read make every number below them meaningless; examples without
+ * any probability fall back to the first label, which looks like a bias; a bias or a confused pair
+ * is why recall and precision are low; facts about the data come next, and calibration — a remedy,
+ * not a cause — last. Hints of equal rank keep the order they were found in (label order).
+ */
+export const HINT_ORDER: Readonly<Record<HintCode, number>> = Object.freeze({
+  'unreadable-label-words': 0,
+  uniform: 1,
+  'prediction-bias': 2,
+  'confused-pair': 3,
+  'low-recall': 4,
+  'low-precision': 4,
+  'no-support': 5,
+  'imbalanced-gold': 5,
+  'calibration-helps': 6,
+});
+
+/** Hints about what the model did; moot when every example fell back to the uniform distribution. */
+const MODEL_BEHAVIOUR: ReadonlySet<HintCode> = new Set<HintCode>([
+  'prediction-bias',
+  'confused-pair',
+  'low-recall',
+  'low-precision',
+  'calibration-helps',
+]);
+
+/**
+ * The labels of which no word is usable for the run's model (every word unknown to its tokenizer
+ * or empty), in label order — in the template `source`, or in every template for the ensemble.
+ */
+export function labelsWithoutWords(run: EvaluationRun, source: EvalSource): string[] {
+  const one = source === 'ensemble' ? undefined : run.templates[source];
+  const templates = source === 'ensemble' ? run.templates : one ? [one] : [];
+  if (templates.length === 0) return [];
+  return run.labels.filter((label) =>
+    templates.every((tpl) => !tpl.words.some((w) => w.label === label && isUsable(w))),
+  );
+}
 
 export const DIAGNOSIS_THRESHOLDS = Object.freeze({
   /** Recall or precision below this is called low. */
@@ -50,18 +95,44 @@ export function labelBalance(metrics: Metrics) {
 }
 
 /**
- * Hints, most important first; their words are in the message catalogs. `other` is the same
- * source's metrics in the other calibration mode.
+ * Hints, by cause (HINT_ORDER); their words are in the message catalogs. `other` is the same
+ * source's metrics in the other calibration mode; `uniformCount` how many examples got no
+ * probability for any label; `labelsWithoutWords` the labels no word of which the model can read
+ * (labelsWithoutWords()).
  */
 export function diagnose(
   metrics: Metrics,
-  context: { calibrated: boolean; other?: Metrics; uniformCount?: number },
+  context: { calibrated: boolean; other?: Metrics; uniformCount?: number; labelsWithoutWords?: readonly string[] },
+): DiagnosisHint[] {
+  const found = findHints(metrics, context);
+  // Every example fell back to the uniform distribution: what the "model did" is the fallback's doing.
+  const allUniform = metrics.n > 0 && (context.uniformCount ?? 0) >= metrics.n;
+  return found
+    .filter((h) => !(allUniform && MODEL_BEHAVIOUR.has(h.code)))
+    .map((h, i) => ({ h, i }))
+    .sort((a, b) => HINT_ORDER[a.h.code] - HINT_ORDER[b.h.code] || a.i - b.i)
+    .map(({ h }) => h);
+}
+
+function findHints(
+  metrics: Metrics,
+  context: { calibrated: boolean; other?: Metrics; uniformCount?: number; labelsWithoutWords?: readonly string[] },
 ): DiagnosisHint[] {
   const T = DIAGNOSIS_THRESHOLDS;
   const hints: DiagnosisHint[] = [];
   if (metrics.n === 0) return hints;
   const { labels, confusion, perLabel } = metrics;
   const balance = labelBalance(metrics);
+  const wordless = context.labelsWithoutWords ?? [];
+  if (wordless.length > 0) {
+    const all = wordless.length === labels.length;
+    hints.push(
+      issue('unreadable-label-words', 'warning', {
+        labels: wordless.join(', '),
+        all: all ? 1 : 0,
+      }),
+    );
+  }
 
   if (balance.dominantPredicted >= 0) {
     const i = balance.dominantPredicted;
@@ -144,7 +215,8 @@ export function diagnose(
       }),
     );
   }
-  if (context.uniformCount && context.uniformCount > 0)
+  // When no label has a usable word, unreadable-label-words already says why every example is uniform.
+  if (context.uniformCount && context.uniformCount > 0 && wordless.length < labels.length)
     hints.push(issue('uniform', 'warning', { count: context.uniformCount }));
   return hints;
 }

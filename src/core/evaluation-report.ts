@@ -6,7 +6,17 @@ import type { ScoringOptions } from './scoring.ts';
 import { MACRO_CONVENTION, type LabelMetrics, type Metrics } from './metrics.ts';
 import { templateSlots } from './dataset-mapping.ts';
 import type { EvaluationRun } from './evaluation.ts';
-import { evalSources, predictions, runMetrics, type CalibrationMode, type EvalSource } from './evaluation-results.ts';
+import {
+  evalSources,
+  exampleTruncation,
+  predictions,
+  runMetrics,
+  truncatedInputsText,
+  truncationSummary,
+  type CalibrationMode,
+  type EvalSource,
+} from './evaluation-results.ts';
+import type { InputTruncation } from './types.ts';
 
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 /** Rounded, and undefined stays undefined (null). */
@@ -47,10 +57,28 @@ export function summarizeMetrics(m: Metrics): MetricsSummary {
   };
 }
 
+/**
+ * Input text the runtime cut so that prompts fit the model (only inputs are cut, from their end;
+ * the template and [Z] never).
+ */
+export interface TruncationReport {
+  /** Evaluated examples with input cut by at least one template. */
+  examples: number;
+  /** The most tokens cut from one example. */
+  maxTokens: number;
+  /** Tokens cut over all examples (each example counted once, with its largest cut). */
+  totalTokens: number;
+  /** Per truncated example, in file order: its first line in the data, the tokens cut (the most over the templates) and per input slot. */
+  perExample: { line: number; tokens: number; inputs: InputTruncation[] }[];
+}
+
 export interface EvaluationReport {
   format: 'clozelab-evaluation';
-  /** 2: undefined per-label values are null (1 wrote 0), counts per label, `metricsConvention`. */
-  version: 2;
+  /**
+   * 2: undefined per-label values are null (1 wrote 0), counts per label, `metricsConvention`.
+   * 3: `truncation` (which examples' inputs were cut to fit the model) and `truncatedExamples` per template.
+   */
+  version: 3;
   /** How undefined values and macro averages are written (MACRO_CONVENTION). */
   metricsConvention: string;
   model: { id: string; dtype: string } | null;
@@ -60,7 +88,16 @@ export interface EvaluationReport {
   primaryMode: CalibrationMode;
   examples: { evaluated: number; total: number; skippedRows: number };
   complete: boolean;
-  templates: { id: string; name: string; text: string; uncalibrated: MetricsSummary; calibrated: MetricsSummary }[];
+  truncation: TruncationReport;
+  templates: {
+    id: string;
+    name: string;
+    text: string;
+    /** Evaluated examples whose prompt with this template had input cut. */
+    truncatedExamples: number;
+    uncalibrated: MetricsSummary;
+    calibrated: MetricsSummary;
+  }[];
   ensemble: { uncalibrated: MetricsSummary; calibrated: MetricsSummary } | null;
 }
 
@@ -73,9 +110,10 @@ export function evaluationReport(
     uncalibrated: summarizeMetrics(runMetrics(run, source, 'uncalibrated')),
     calibrated: summarizeMetrics(runMetrics(run, source, 'calibrated')),
   });
+  const truncation = truncationSummary(run);
   return {
     format: 'clozelab-evaluation',
-    version: 2,
+    version: 3,
     metricsConvention: MACRO_CONVENTION,
     model: meta.model,
     labels: [...run.labels],
@@ -83,7 +121,23 @@ export function evaluationReport(
     primaryMode: run.scoring.calibrate ? 'calibrated' : 'uncalibrated',
     examples: { evaluated: run.done, total: run.examples.length, skippedRows: meta.skippedRows },
     complete: run.status === 'complete',
-    templates: run.templates.map((t, i) => ({ id: t.id, name: t.name, text: t.text, ...both(i) })),
+    truncation: {
+      examples: truncation.examples,
+      maxTokens: truncation.maxTokens,
+      totalTokens: truncation.totalTokens,
+      perExample: truncation.perExample.map(({ example, truncation: cut }) => ({
+        line: run.examples[example]!.line,
+        tokens: cut.tokens,
+        inputs: cut.inputs.map((i) => ({ ...i })),
+      })),
+    },
+    templates: run.templates.map((t, i) => ({
+      id: t.id,
+      name: t.name,
+      text: t.text,
+      truncatedExamples: truncationSummary(run, i).examples,
+      ...both(i),
+    })),
     ensemble: run.templates.length > 1 ? both('ensemble') : null,
   };
 }
@@ -91,7 +145,8 @@ export function evaluationReport(
 /**
  * One CSV row per finished example and source (each template, then the ensemble): the inputs, the
  * gold label, and for both modes the prediction, its probability, whether it is right, and every
- * label's probability.
+ * label's probability; last, the input tokens cut to fit the model (`truncated_tokens`; for the
+ * ensemble the most over the templates) and from which slots (`truncated_inputs`, "X:3400").
  */
 export function predictionsCsv(run: EvaluationRun): string {
   const slots = templateSlots(run.templates);
@@ -108,6 +163,8 @@ export function predictionsCsv(run: EvaluationRun): string {
     'confidence_calibrated',
     'correct_calibrated',
     ...run.labels.map((l) => `p_calibrated(${l})`),
+    'truncated_tokens',
+    'truncated_inputs',
   ];
   const rows: (string | number)[][] = [];
   for (const source of evalSources(run)) {
@@ -117,6 +174,7 @@ export function predictionsCsv(run: EvaluationRun): string {
     plain.forEach((p, i) => {
       const c = calibrated[i]!;
       const ex = run.examples[p.example]!;
+      const cut = exampleTruncation(run, source, p.example);
       rows.push([
         ex.line,
         name,
@@ -130,6 +188,8 @@ export function predictionsCsv(run: EvaluationRun): string {
         round6(c.confidence),
         c.correct ? 1 : 0,
         ...c.probs.map(round6),
+        cut?.tokens ?? 0,
+        cut ? truncatedInputsText(cut.inputs) : '',
       ]);
     });
   }

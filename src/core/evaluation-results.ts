@@ -5,6 +5,8 @@ import { promptLayout, renderPrompt } from './template.ts';
 import { argmax } from './numerics.ts';
 import { computeMetrics, type Metrics } from './metrics.ts';
 import type { EvaluationRun } from './evaluation.ts';
+import type { InputTruncation } from './types.ts';
+import { issue, type IssueOf } from './issues.ts';
 
 export type CalibrationMode = 'uncalibrated' | 'calibrated';
 /** A template index, or the ensemble of all templates. */
@@ -73,8 +75,108 @@ export function evalSources(run: Pick<EvaluationRun, 'templates'>): EvalSource[]
   return sources;
 }
 
-/** The rendered prompt of an example for a template (1 mask), with its layout for highlighting. */
-export function examplePrompt(run: EvaluationRun, template: number, example: number) {
+/** Characters of each input an example's prompt shows (a 10 MB cell would stall the page). */
+export const SHOWN_INPUT_CHARS = 3_000;
+
+/**
+ * The rendered prompt of an example for a template (1 mask), with its layout for highlighting.
+ * Inputs longer than `maxInputChars` are shown up to there and end in "…"; `hiddenChars` counts
+ * what is not shown (display only: the model got every input whole, cut only to its token limit).
+ */
+export function examplePrompt(run: EvaluationRun, template: number, example: number, maxInputChars = Infinity) {
   const t = run.templates[template]!;
-  return promptLayout(renderPrompt(t.template, run.examples[example]!.inputs, 1), run.maskToken);
+  let hiddenChars = 0;
+  const parts = renderPrompt(t.template, run.examples[example]!.inputs, 1).parts.map((part) => {
+    if (part.kind !== 'input' || part.text.length <= maxInputChars) return part;
+    hiddenChars += part.text.length - maxInputChars;
+    return { ...part, text: `${part.text.slice(0, maxInputChars)}…` };
+  });
+  return { layout: promptLayout({ parts }, run.maskToken), hiddenChars };
+}
+
+/** What was cut from one example's inputs so that its prompts fit the model. */
+export interface ExampleTruncation {
+  /** Input tokens dropped (the most over the example's prompts). */
+  tokens: number;
+  /** Per input slot, tokens dropped and kept. */
+  inputs: InputTruncation[];
+}
+
+/**
+ * The truncation of one example for a source, or null when nothing was cut (or the example is not
+ * finished). For the ensemble: across every template, the one that cut the most.
+ */
+export function exampleTruncation(run: EvaluationRun, source: EvalSource, example: number): ExampleTruncation | null {
+  const templates = source === 'ensemble' ? run.outcomes.map((_, i) => i) : [source];
+  let most: ExampleTruncation | null = null;
+  for (const t of templates) {
+    const o = run.outcomes[t]?.[example];
+    if (o && o.truncatedTokens > (most?.tokens ?? 0)) most = { tokens: o.truncatedTokens, inputs: o.truncatedInputs };
+  }
+  return most;
+}
+
+export interface TruncationSummary {
+  /** Finished examples with input text cut to fit the model. */
+  examples: number;
+  /** Finished examples. */
+  evaluated: number;
+  /** The most tokens cut from one example. */
+  maxTokens: number;
+  /** Tokens cut over all those examples (each example counted once, with its largest cut). */
+  totalTokens: number;
+  /** The input slots that lost tokens, sorted. */
+  slots: string[];
+  /** The truncated examples in file order: index into run.examples and what was cut. */
+  perExample: { example: number; truncation: ExampleTruncation }[];
+}
+
+/** Which finished examples had input cut, for a source ('ensemble': by any template). */
+export function truncationSummary(run: EvaluationRun, source: EvalSource = 'ensemble'): TruncationSummary {
+  const finished = finishedExamples(run);
+  const perExample: TruncationSummary['perExample'] = [];
+  const slots = new Set<string>();
+  let maxTokens = 0;
+  let totalTokens = 0;
+  for (const example of finished) {
+    const truncation = exampleTruncation(run, source, example);
+    if (!truncation) continue;
+    perExample.push({ example, truncation });
+    maxTokens = Math.max(maxTokens, truncation.tokens);
+    totalTokens += truncation.tokens;
+    for (const i of truncation.inputs) slots.add(i.slot);
+  }
+  return {
+    examples: perExample.length,
+    evaluated: finished.length,
+    maxTokens,
+    totalTokens,
+    slots: [...slots].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })),
+    perExample,
+  };
+}
+
+/** "X:3400" or "X1:300 X2:40": the tokens cut per input slot (CSV, compact). */
+export function truncatedInputsText(inputs: readonly InputTruncation[]): string {
+  return inputs.map((i) => `${i.slot}:${i.dropped}`).join(' ');
+}
+
+/**
+ * The summary line about truncation ("12 of 500 examples were truncated; up to 3,400 tokens
+ * dropped …"), or null when nothing was cut. `see`: where the per-example numbers are.
+ */
+export function truncationNote(
+  summary: TruncationSummary,
+  see: 'cli-file' | 'cli-flag' | 'browser',
+  file = '',
+): IssueOf<'truncated-examples'> | null {
+  if (summary.examples === 0) return null;
+  return issue('truncated-examples', 'warning', {
+    n: summary.examples,
+    total: summary.evaluated,
+    max: summary.maxTokens,
+    slots: summary.slots.map((s) => `[${s}]`).join(', '),
+    see,
+    file,
+  });
 }

@@ -17,6 +17,7 @@ import type { ScoringOptions } from './scoring.ts';
 import type { PreparedTemplate } from './bound-verbalizer.ts';
 import { PASSES, type PassJob, type PassSettings, type ScoringPipeline } from './pipeline.ts';
 import type { EvalExample } from './dataset.ts';
+import type { InputTruncation } from './types.ts';
 import { SLICE_MS, yieldToEventLoop } from './scheduling.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -36,7 +37,10 @@ export interface ExampleOutcome {
   uniform: boolean;
   /** Most likely tokens at [Z] (1-mask prompt). */
   top: TopToken[];
+  /** Input tokens the runtime cut so that the prompt fits the model (the most over the example's prompts). */
   truncatedTokens: number;
+  /** Which inputs they were cut from; [] when nothing was cut. */
+  truncatedInputs: InputTruncation[];
 }
 
 export type EvaluationStatus = 'running' | 'complete' | 'cancelled' | 'failed';
@@ -207,6 +211,7 @@ export async function runEvaluation(input: EvaluationInput): Promise<EvaluationR
             uniform: scores.flags.uniform,
             top: (main.masks[0]?.top ?? []).map((x) => ({ id: x.id, token: x.token, prob: x.prob })),
             truncatedTokens: scores.flags.truncatedTokens,
+            truncatedInputs: scores.flags.truncatedInputs,
           };
           if (run.contentFree[t] === null) run.contentFree[t] = scores.contentFree;
         });

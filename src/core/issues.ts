@@ -40,6 +40,10 @@ export const TEMPLATE_ERRORS = {
   'unknown-modifier': { ...AT, slot: 'text', modifier: 'text', suggestion: 'text' },
   'mask-modifier': AT,
   'mixed-inputs': { ...AT, slot: 'text', other: 'text' },
+  /** A numbered slot beyond the last one a setup may hold (LIMITS.slotNumber), e.g. [X100]. */
+  'slot-number-too-high': { ...AT, slot: 'text', max: 'count' },
+  /** More different input slots than one template may have (LIMITS.slotsPerTemplate); at the first one too many. */
+  'too-many-slots': { ...AT, slot: 'text', max: 'count' },
 } as const satisfies Record<string, ParamSpec>;
 
 export const TEMPLATE_WARNINGS = {
@@ -67,6 +71,8 @@ export const VERBALIZER_ISSUES = {
   /** Text after a closing quote (of a word, or of the label), a quote inside a bare word, or a second ":". */
   'unexpected-text': { ...LINE_COLUMN, kind: ['after-quote', 'after-quote-label', 'quote', 'colon'] },
   'verbalizer-too-large': { length: 'count', max: 'count' },
+  /** A quoted label or word with "\n" or "\r": a setup can't hold it. */
+  'line-break': { ...LINE_COLUMN, text: 'text' },
   // More than a saved setup may hold (VERBALIZER_LIMITS).
   'too-many-labels': { ...LINE_COLUMN, label: 'text', max: 'count' },
   'label-too-long': { ...LINE_COLUMN, label: 'text', length: 'count', max: 'count' },
@@ -177,7 +183,7 @@ export const FORMAT_ISSUES = {
   'lmbff-cls': {},
   'lmbff-sep': { part: 'text' },
   'lmbff-alias': { part: 'text', alias: 'text' },
-  'lmbff-input-index': { part: 'text', input: 'count' },
+  'lmbff-input-index': { part: 'text', input: 'count', max: 'count' },
   'lmbff-upper': { part: 'text' },
   'lmbff-nopunct': { part: 'text' },
   'lmbff-nopunct-export': { slot: 'text', part: 'text' },
@@ -262,6 +268,25 @@ export const DIAGNOSIS_HINTS = {
   /** value: macro-F1 of the mode shown; reference: of the other mode. */
   'calibration-helps': { value: 'rate', reference: 'rate', calibrated: [0, 1] },
   uniform: { count: 'count' },
+  /** labels: the labels without a usable word, quoted, comma-separated; all: whether that is every label. */
+  'unreadable-label-words': { labels: 'text', all: [0, 1] },
+} as const satisfies Record<string, ParamSpec>;
+
+/** What an evaluation run says about its examples as a whole. */
+export const EVALUATION_NOTES = {
+  /**
+   * n of total evaluated examples had input text cut to fit the model's maximum length; max: the
+   * most tokens cut from one example; slots: the inputs cut ("[X]", "[X1], [X2]"); see: where the
+   * per-example numbers are (file: the CLI's --predictions file, '' otherwise).
+   */
+  'truncated-examples': {
+    n: 'count',
+    total: 'count',
+    max: 'count',
+    slots: 'text',
+    see: ['cli-file', 'cli-flag', 'browser'],
+    file: 'text',
+  },
 } as const satisfies Record<string, ParamSpec>;
 
 /**
@@ -306,6 +331,7 @@ export const ISSUE_GROUPS = {
   dataset: DATASET_ERRORS,
   row: ROW_PROBLEMS,
   diagnosis: DIAGNOSIS_HINTS,
+  evaluation: EVALUATION_NOTES,
   runtime: RUNTIME_ERRORS,
 };
 
@@ -320,6 +346,7 @@ export const ISSUE_CODES = {
   ...DATASET_ERRORS,
   ...ROW_PROBLEMS,
   ...DIAGNOSIS_HINTS,
+  ...EVALUATION_NOTES,
   ...RUNTIME_ERRORS,
 } as const;
 
@@ -361,6 +388,7 @@ export type FormatIssueCode = keyof typeof FORMAT_ISSUES | TemplateErrorCode;
 export type DatasetErrorCode = keyof typeof DATASET_ERRORS;
 export type RowProblemCode = keyof typeof ROW_PROBLEMS;
 export type HintCode = keyof typeof DIAGNOSIS_HINTS;
+export type EvaluationNoteCode = keyof typeof EVALUATION_NOTES;
 export type RuntimeErrorCode = keyof typeof RUNTIME_ERRORS;
 
 /** An issue, with its params checked against its code. */

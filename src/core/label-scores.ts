@@ -2,7 +2,7 @@
 // warnings and flags the views show; and scoring straight from a cache of runtime results.
 
 import { issue } from './issues.ts';
-import type { PromptScores } from './types.ts';
+import type { InputTruncation, PromptScores } from './types.ts';
 import type { ScoringOptions, ScoringWarning } from './scoring.ts';
 import { planSupports, requiredPrompts, type ScoringPlan } from './scoring-plan.ts';
 import { labelDistribution, type WordScore } from './label-distribution.ts';
@@ -32,6 +32,8 @@ export interface LabelScores {
     calibrated: boolean;
     /** Input tokens the runtime cut from the real input's prompts (max over them). */
     truncatedTokens: number;
+    /** Which inputs they were cut from (of the prompt that lost the most); [] when none. */
+    truncatedInputs: InputTruncation[];
   };
   options: ScoringOptions;
 }
@@ -83,9 +85,13 @@ export function scoreLabels(
     warnings.push(issue('invalid-score', 'warning', { n: invalid }));
   }
   let truncatedTokens = 0;
+  let truncatedInputs: InputTruncation[] = [];
   for (const idx of Object.values(plan.inputPrompt)) {
     const r = results[idx];
-    if (r && r.truncatedTokens > truncatedTokens) truncatedTokens = r.truncatedTokens;
+    if (r && r.truncatedTokens > truncatedTokens) {
+      truncatedTokens = r.truncatedTokens;
+      truncatedInputs = r.truncatedInputs ?? [];
+    }
   }
   if (truncatedTokens > 0) {
     warnings.push(issue('truncated', 'warning', { n: truncatedTokens }));
@@ -102,7 +108,14 @@ export function scoreLabels(
     labelScores: main.labelScores,
     wordScores: main.wordScores,
     warnings,
-    flags: { uniform: uniformFlag, tie, approximated, calibrated: options.calibrate, truncatedTokens },
+    flags: {
+      uniform: uniformFlag,
+      tie,
+      approximated,
+      calibrated: options.calibrate,
+      truncatedTokens,
+      truncatedInputs,
+    },
     options: { ...options },
   };
 }

@@ -33,3 +33,12 @@ export function findCatalogModel(id: string): CatalogModel | undefined {
 export function isTestModelId(id: string): boolean {
   return id.startsWith('clozelab-test/');
 }
+
+/**
+ * The generated test model for a language (English for a multilingual or unknown one): loads at
+ * once and offline, since the app serves it; its predictions are random.
+ */
+export function testModelFor(language: ModelLanguage | undefined): CatalogModel {
+  const want = language === 'zh' ? 'zh' : 'en';
+  return MODEL_CATALOG.find((m) => m.testModel && m.language === want)!;
+}

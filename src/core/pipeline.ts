@@ -19,7 +19,8 @@ import { scoreLabels, type LabelScores } from './label-scores.ts';
 import type { ScoringOptions } from './scoring.ts';
 import { Lru } from './lru.ts';
 import type { Template } from './template.ts';
-import type { ResolvedWord, Verbalizer } from './verbalizer.ts';
+import type { ResolvedWord } from './label-words.ts';
+import type { Verbalizer } from './verbalizer.ts';
 import {
   VerbalizerBinder,
   type BoundVerbalizer,
@@ -279,7 +280,13 @@ export class ScoringPass {
         const r = results[i]!;
         const stored: PromptScores = this.settings.keepTokens
           ? r
-          : { masks: r.masks, tokens: [], maskPositions: [], truncatedTokens: r.truncatedTokens };
+          : {
+              masks: r.masks,
+              tokens: [],
+              maskPositions: [],
+              truncatedTokens: r.truncatedTokens,
+              ...(r.truncatedInputs ? { truncatedInputs: r.truncatedInputs } : {}),
+            };
         this.held.set(key, stored);
         this.pipeline.cache.set(`${this.space}\u0001${key}`, stored);
         this.pending.delete(key);

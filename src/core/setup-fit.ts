@@ -3,7 +3,10 @@
 // must not be saved as is, because the next page load would reject it and open a fresh workspace.
 // The saved copy is cut to the limits, every cut is listed (so the UI says so), and the setup on
 // screen keeps its full text for this session. Label and word limits are enforced by the
-// verbalizer parser (VERBALIZER_LIMITS), so the verbalizer never needs cutting.
+// verbalizer parser (VERBALIZER_LIMITS), and input slot names by the template parser (a slot
+// beyond [X99] is an error), so neither needs cutting; an input under a key no template may use
+// (only from an older version) is left out and listed. All limits come from limits.ts.
+import { isInputSlotKey } from './limits.ts';
 import { SETUP_LIMITS, type PromptSetup } from './setup.ts';
 
 export interface FitResult {
@@ -33,6 +36,11 @@ export function fitSetupToLimits(setup: PromptSetup): FitResult {
     let changed = false;
     const next: Record<string, string> = {};
     for (const [slot, value] of Object.entries(row)) {
+      if (!isInputSlotKey(slot)) {
+        trimmed.push(`inputs[${r}].${slot.slice(0, 40)}`);
+        changed = true;
+        continue;
+      }
       const max = Math.max(0, Math.min(SETUP_LIMITS.inputChars, budget));
       const v = cut(value, max, `inputs[${r}].${slot}`, trimmed);
       budget -= v.length;

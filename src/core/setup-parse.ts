@@ -4,6 +4,7 @@
 
 import type { z } from 'zod';
 import { issue, SETUP_ERRORS, type Issue, type IssueParams, type SetupErrorCode } from './issues.ts';
+import { fitSetupToLimits } from './setup-fit.ts';
 import { PromptSetupSchema, SETUP_LIMITS, SETUP_VERSION, type PromptSetup } from './setup.ts';
 
 const isSetupErrorCode = (s: string): s is SetupErrorCode => Object.hasOwn(SETUP_ERRORS, s);
@@ -144,4 +145,14 @@ export function parseSetupJson(text: string): SetupParse {
     return { ok: false, errors: [setupError('(root)', 'json-invalid', { detail })] };
   }
   return parseSetup(raw);
+}
+
+/**
+ * The JSON file of a setup, as "Export" writes it: cut to the limits first (fitSetupToLimits; the
+ * cut fields are listed), so that parseSetupJson always reads it back — the export and the import
+ * share one set of limits (limits.ts).
+ */
+export function exportSetupJson(setup: PromptSetup): { text: string; trimmed: string[] } {
+  const fit = fitSetupToLimits(setup);
+  return { text: `${JSON.stringify(fit.setup, null, 2)}\n`, trimmed: fit.trimmed };
 }

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { SetupErrorCode } from './issues.ts';
 import { DEFAULT_SCORING_OPTIONS, type ScoringOptions } from './scoring.ts';
+import { isInputSlotKey, LIMITS, MODEL_ID_CHARS, SETUP_JSON_CHARS, SLOT_KEYS_PER_ROW } from './limits.ts';
 
 // No code generation: the app runs under a Content-Security-Policy without 'unsafe-eval', where
 // zod's `new Function` probe would be reported as a policy violation (README, "Privacy and security").
@@ -12,34 +13,26 @@ z.config({ jitless: true });
 
 export const SETUP_VERSION = 1 as const;
 
-/** Size limits, so a hostile or broken import can't make the app build huge structures. */
+/**
+ * Size limits, so a hostile or broken import can't make the app build huge structures. The numbers
+ * live in limits.ts, which the template and verbalizer parsers, the fit step and the editor read too.
+ */
 export const SETUP_LIMITS = Object.freeze({
-  /** Longest JSON text `parseSetupJson` accepts (characters). */
-  jsonChars: 2_000_000,
-  nameChars: 200,
-  modelIdChars: 193, // 96 + "/" + 96
-  templates: 20,
-  templateIdChars: 64,
-  templateNameChars: 200,
-  templateTextChars: 2_000,
-  labels: 100,
-  labelChars: 100,
-  wordsPerLabel: 50,
-  wordChars: 100,
-  inputRows: 500,
-  slotsPerRow: 20,
-  inputChars: 10_000,
-  /** All example inputs together. */
-  totalInputChars: 1_000_000,
+  ...LIMITS,
+  modelIdChars: MODEL_ID_CHARS,
+  /** Keys of one input row: every slot name a template may use. */
+  slotsPerRow: SLOT_KEYS_PER_ROW,
+  /** Longest JSON text `parseSetupJson` accepts (characters): an export at the limits always fits. */
+  jsonChars: SETUP_JSON_CHARS,
 });
 
 // ---------------------------------------------------------------------------------------------
 // Model ids
 
-const HUB_PART = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9])?$/;
+const HUB_PART = new RegExp(`^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,${LIMITS.modelIdPartChars - 2}}[A-Za-z0-9])?$`);
 
 /**
- * A Hub-style model id "owner/name": exactly one "/", each part 1–96 characters of letters,
+ * A Hub-style model id "owner/name": exactly one "/", each part 1–96 (LIMITS.modelIdPartChars) characters of letters,
  * digits, "-", "_", "." that starts and ends with a letter or digit, without ".." or "--".
  * So no URLs, schemes, absolute or parent paths, spaces or query strings. The same format is used
  * for local test models ("clozelab-test/bert-tiny").
@@ -136,10 +129,8 @@ export const VerbalizerSchema = z
     });
   });
 
-const SLOT_KEY = /^X(?:[1-9][0-9]?)?$/;
-
 export const InputRowSchema = z
-  .record(z.string().regex(SLOT_KEY), z.string().max(SETUP_LIMITS.inputChars))
+  .record(z.string().refine(isInputSlotKey), z.string().max(SETUP_LIMITS.inputChars))
   .refine((r) => Object.keys(r).length <= SETUP_LIMITS.slotsPerRow, {
     params: { code: 'slots-per-row', max: SETUP_LIMITS.slotsPerRow },
   });

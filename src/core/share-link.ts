@@ -16,7 +16,7 @@
 
 import LZString from 'lz-string';
 import { parseSetup, type SetupError } from './setup-parse.ts';
-import { SETUP_LIMITS, type PromptSetup } from './setup.ts';
+import type { PromptSetup } from './setup.ts';
 import { issue, type Issue, type IssueParams, type LinkErrorCode } from './issues.ts';
 
 export type { LinkErrorCode } from './issues.ts';
@@ -32,8 +32,11 @@ export const LINK_LIMITS = Object.freeze({
    * quadratically, so this bound (≈ 32 M characters at worst) comes before decompression.
    */
   payloadChars: 16_000,
-  /** Longest decompressed JSON (characters), as for JSON imports. */
-  jsonChars: SETUP_LIMITS.jsonChars,
+  /**
+   * Longest decompressed JSON (characters). A link's payload is far smaller than a setup file may be
+   * (SETUP_LIMITS.jsonChars): what decompresses beyond this is a bomb, not a setup.
+   */
+  jsonChars: 2_000_000,
 });
 
 /** Why a link can't be read or made (see LINK_ERRORS in issues.ts). */

@@ -16,6 +16,7 @@
 // their words come from the message catalogs (src/core/messages).
 
 import { issue, type Issue, type IssueParams, type TemplateErrorCode, type TemplateWarningCode } from './issues.ts';
+import { inputSlotNumber, LIMITS } from './limits.ts';
 import { lineIndex } from './positions';
 import type { PromptPart, RenderedPrompt, Span } from './types.ts';
 
@@ -61,16 +62,12 @@ export function offsetToLineColumn(source: string, offset: number): { line: numb
 // ---------------------------------------------------------------------------------------------
 // Parsing
 
-const INPUT_SLOT = /^X(?:[1-9][0-9]*)?$/;
-
 function shown(name: string): string {
   return name.length > 24 ? name.slice(0, 21) + '…' : name;
 }
 
 /** Number of a numbered input slot ("X12" → 12), 0 for the plain [X]. */
-function slotNumber(slot: string): number {
-  return slot === 'X' ? 0 : Number(slot.slice(1));
-}
+const slotNumber = inputSlotNumber;
 
 export function compareSlots(a: string, b: string): number {
   return slotNumber(a) - slotNumber(b);
@@ -199,7 +196,9 @@ export function parseTemplate(text: string): TemplateParse {
         );
       }
       nodes.push({ kind: 'mask', span });
-    } else if (INPUT_SLOT.test(name)) {
+    } else if (!Number.isNaN(slotNumber(name))) {
+      if (slotNumber(name) > LIMITS.slotNumber)
+        err('slot-number-too-high', span, { ...at(i), slot: shown(name), max: LIMITS.slotNumber });
       const modifiers: SlotModifier[] = [];
       for (const m of mods) {
         const modSpan = { start: m.start, end: m.end };
@@ -247,6 +246,19 @@ export function parseTemplate(text: string): TemplateParse {
   }
 
   const slots = [...new Set(inputs.map((x) => x.slot))].sort(compareSlots);
+  if (slots.length > LIMITS.slotsPerTemplate) {
+    // At the first slot (in the text) that is one too many.
+    const seen = new Set<string>();
+    const extra = inputs.find((x) => {
+      seen.add(x.slot);
+      return seen.size > LIMITS.slotsPerTemplate;
+    })!;
+    err('too-many-slots', extra.span, {
+      ...at(extra.span.start),
+      slot: shown(extra.slot),
+      max: LIMITS.slotsPerTemplate,
+    });
+  }
   if (errors.length === 0) {
     if (slots.length === 0) {
       warn('no-input-slot', { start: 0, end: n }, {});

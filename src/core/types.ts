@@ -65,6 +65,20 @@ export interface MaskScores {
   top: { id: number; token: string; prob: number }[];
 }
 
+/**
+ * How much of one input the runtime cut so that a prompt fits the model's maximum length. Only
+ * inputs are ever cut (from their end, the longest first); template text, [Z]'s masks and special
+ * tokens never are — a prompt whose template alone is too long fails with an error instead.
+ */
+export interface InputTruncation {
+  /** The template slot whose text was shortened ('X', 'X1', …). */
+  slot: string;
+  /** Tokens removed from the end of its text. */
+  dropped: number;
+  /** Tokens of it the model read. */
+  kept: number;
+}
+
 /** The runtime's answer for one rendered prompt. */
 export interface PromptScores {
   /** One entry per mask token, left to right. */
@@ -75,4 +89,6 @@ export interface PromptScores {
   maskPositions: number[];
   /** Number of input tokens removed to fit maxLength (0 if none). */
   truncatedTokens: number;
+  /** Which inputs those tokens came from (only when some were removed). */
+  truncatedInputs?: InputTruncation[];
 }

@@ -2,7 +2,7 @@
 // whitespace handled as the tokenizer expects, literal mask tokens in the data neutralised, inputs
 // truncated to fit, special tokens added. No model runtime imports.
 
-import type { PromptPart, RenderedPrompt } from '../core/types.ts';
+import type { InputTruncation, PromptPart, RenderedPrompt } from '../core/types.ts';
 import { RuntimeError } from './errors.ts';
 
 /** A prompt part after tokenization. */
@@ -92,6 +92,8 @@ export interface AssembledPrompt {
   ids: number[];
   maskPositions: number[];
   truncated: number;
+  /** Per input slot, what was cut (only when `truncated` > 0). */
+  truncatedInputs?: InputTruncation[];
 }
 
 /** What assembly needs to know about the tokenizer. */
@@ -131,6 +133,7 @@ export function assemblePrompt(prompt: RenderedPrompt, index: number, tok: Assem
       for (let k = 0; k < s.ids.length; k++) if (s.ids[k] === maskTokenId) s.ids[k] = unkTokenId;
     });
   }
+  const fullLengths = segments.map((s) => s.ids.length);
   const truncated = truncateInputs(segments, reserved, maxLength);
   if (truncated < 0) {
     const fixed = reserved + segments.filter((s) => s.kind !== 'input').reduce((n, s) => n + s.ids.length, 0);
@@ -146,5 +149,24 @@ export function assemblePrompt(prompt: RenderedPrompt, index: number, tok: Assem
     for (const id of s.ids) ids.push(id);
   }
   for (const id of tok.suffixIds) ids.push(id);
-  return { ids, maskPositions, truncated };
+  if (truncated === 0) return { ids, maskPositions, truncated };
+  return { ids, maskPositions, truncated, truncatedInputs: cutInputs(prompt, segments, fullLengths) };
+}
+
+/** Per slot (a slot may appear twice in a template): tokens cut and kept, for the slots that lost any. */
+function cutInputs(
+  prompt: RenderedPrompt,
+  segments: readonly Segment[],
+  fullLengths: readonly number[],
+): InputTruncation[] {
+  const bySlot = new Map<string, InputTruncation>();
+  segments.forEach((s, i) => {
+    const part = prompt.parts[i];
+    if (part?.kind !== 'input') return;
+    const entry = bySlot.get(part.slot) ?? { slot: part.slot, dropped: 0, kept: 0 };
+    entry.dropped += (fullLengths[i] ?? 0) - s.ids.length;
+    entry.kept += s.ids.length;
+    bySlot.set(part.slot, entry);
+  });
+  return [...bySlot.values()].filter((e) => e.dropped > 0);
 }

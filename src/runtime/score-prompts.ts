@@ -87,6 +87,7 @@ export async function scorePrompts(
       tokens: seq.ids.map(tokenOf),
       maskPositions: seq.maskPositions,
       truncatedTokens: seq.truncated,
+      ...(seq.truncatedInputs ? { truncatedInputs: seq.truncatedInputs } : {}),
     };
   };
   seqs.forEach((seq, i) => {
@@ -146,7 +147,7 @@ export async function scorePrompts(
     const tRun = now();
     let out: BatchOutput;
     try {
-      out = await runner.run(packed.inputIds, packed.attention, packed.size, packed.length, packed.rows);
+      out = await runner.run(packed);
     } catch (error) {
       throw toRuntimeError(error, model.errorContext);
     }
@@ -173,10 +174,14 @@ export async function scorePrompts(
   }
   for (const [i, first] of duplicates) {
     const r = results[first] as PromptScores;
+    const seq = seqs[i] as AssembledPrompt;
+    const { truncatedInputs: _, ...rest } = r;
     results[i] = {
-      ...r,
+      ...rest,
       masks: r.masks.map((m) => ({ probs: [...m.probs], logits: [...m.logits], top: [...m.top] })),
       tokens: [...r.tokens],
+      truncatedTokens: seq.truncated,
+      ...(seq.truncatedInputs ? { truncatedInputs: seq.truncatedInputs } : {}),
     };
   }
   stats.modelMs = Math.round(stats.modelMs * 100) / 100;

@@ -6,7 +6,10 @@ import { loadWorkspace, saveWorkspace, type SavedWorkspace } from './persistence
 import { useTabConflict } from './tabs.ts';
 import { useWorkspace, type WorkspaceStore } from './workspace.ts';
 
-/** Puts the saved workspace into `workspace`, with a notice when it was reset or migrated. */
+/**
+ * Puts the saved workspace into `workspace`, with a notice when it was migrated. One that could not
+ * be read is kept under the backup key (persistence.ts), which the UI offers to restore (backup.ts).
+ */
 export function restoreSavedWorkspace(storage: Storage | null, workspace: WorkspaceStore = useWorkspace): void {
   const restored = loadWorkspace(storage ?? undefined);
   const { setup, verbalizerText } = restored.workspace;
@@ -16,13 +19,7 @@ export function restoreSavedWorkspace(storage: Storage | null, workspace: Worksp
     rows: setup.inputs.map(() => null),
     rowErrors: setup.inputs.map(() => null),
   });
-  if (restored.kind === 'reset')
-    workspace.getState().pushNotice({
-      kind: 'warning',
-      key: 'notice.workspaceReset',
-      params: { reason: restored.reason },
-    });
-  else if (restored.kind === 'restored' && restored.migratedFrom !== undefined)
+  if (restored.kind === 'restored' && restored.migratedFrom !== undefined)
     workspace.getState().pushNotice({
       kind: 'info',
       key: 'notice.workspaceMigrated',

@@ -1,8 +1,8 @@
 // Opening a setup from a link, a preset or an import "as a new setup": the current workspace is
-// saved first (saved-setups.ts), so it can be restored; then the setup replaces the workspace and
-// the model it asks for is loaded if that needs no download (test model, app-served copy, browser
-// cache). A Hub model that would be downloaded waits for the user's click in the model panel; until
-// a model has loaded, the current one stays the setup's model (runtime.ts).
+// saved first (saved-setups.ts), so it can be restored — and only once it really is stored does the
+// setup replace the workspace; then its model is loaded if that needs no download (test model,
+// app-served copy, browser cache). A Hub model that would be downloaded waits for the user's click
+// in the model panel; until a model has loaded, the current one stays the setup's model (runtime.ts).
 import { isTestModelId } from '../core/models.ts';
 import { defaultSetup, type ModelRef, type PromptSetup } from '../core/setup.ts';
 import { formatVerbalizer } from '../core/verbalizer.ts';
@@ -18,7 +18,15 @@ import {
   sameModelRef,
   setupModelReady,
 } from './runtime.ts';
-import { findSavedSetup, saveSetup, type SaveReason, type SavedSetup } from './saved-setups.ts';
+import type { SavedWorkspace } from './persistence.ts';
+import {
+  findSavedSetup,
+  saveSetup,
+  type SaveReason,
+  type SavedSetup,
+  type SavedSetupsFailure,
+  type SavedSetupsWrite,
+} from './saved-setups.ts';
 import { useWorkspace } from './workspace.ts';
 
 export type SetupOrigin = 'link' | 'preset' | 'import';
@@ -43,17 +51,6 @@ export async function freeModelSource(ref: ModelRef): Promise<'test' | 'app' | '
     // No cache information: treat as not cached.
   }
   return null;
-}
-
-/**
- * Puts `setup` in the workspace with the setup's model kept: the model it asks for becomes a
- * request (runtime.ts), loaded by settleModel when that needs no download, else offered in the model
- * panel. Only a model that loaded becomes the setup's model.
- */
-function replaceKeepingModel(setup: PromptSetup): void {
-  const state = useWorkspace.getState();
-  state.replaceSetup({ ...setup, model: state.setup.model });
-  requestModel(setup.model);
 }
 
 let settling: { ref: ModelRef; done: Promise<void> } | null = null;
@@ -103,36 +100,95 @@ const REASON: Record<SetupOrigin, SaveReason> = {
 };
 
 /**
- * Replaces the workspace with `setup`, keeping the current one in the saved setups (unless it is
- * the untouched default). Returns the saved entry, so the UI can offer "restore previous workspace".
+ * What replacing the workspace did: the saved entry that keeps the previous workspace (null when
+ * it was the untouched default), or why the previous workspace could not be kept — then nothing
+ * was replaced.
  */
-export function openAsNewSetup(setup: PromptSetup, origin: SetupOrigin): SavedSetup | null {
+export type OpenOutcome = { ok: true; previous: SavedSetup | null } | { ok: false; reason: SavedSetupsFailure };
+
+/** The message catalog key that says why the previous workspace could not be kept. */
+export const NOT_KEPT_KEYS = {
+  quota: 'open.notKept.quota',
+  unavailable: 'open.notKept.unavailable',
+  'not-kept': 'open.notKept.notKept',
+  newer: 'open.notKept.newer',
+} as const satisfies Record<SavedSetupsFailure, string>;
+
+/**
+ * Replaces the workspace with `next`, after keeping the current one in the saved setups (unless it
+ * is the untouched default). When it can't be kept (storage full, no storage, not read back) the
+ * workspace stays as it is: nothing is replaced.
+ */
+export function replaceWorkspace(
+  next: SavedWorkspace,
+  reason: SaveReason,
+  { keepModel = false }: { keepModel?: boolean } = {},
+): OpenOutcome {
   const state = useWorkspace.getState();
-  const saved = workspaceIsPristine() ? null : saveSetup(state.setup, state.verbalizerText, REASON[origin]);
-  replaceKeepingModel(setup);
-  // A link has its own banner (IncomingLinkBanner); presets and imports say what happened in a notice.
-  if (origin !== 'link')
-    state.pushNotice({ kind: 'info', key: saved ? 'open.openedSaved' : 'open.opened', params: { name: setup.name } });
+  let previous: SavedSetup | null = null;
+  if (!workspaceIsPristine()) {
+    const saved = saveSetup(state.setup, state.verbalizerText, reason);
+    if (!saved.ok) return saved;
+    previous = saved.value;
+  }
+  if (keepModel) {
+    // The setup's model stays; the one `next` asks for is requested (loaded once free, else offered).
+    state.replaceSetup({ ...next.setup, model: state.setup.model });
+    requestModel(next.setup.model);
+  } else {
+    // Exactly what was saved, its model included (it was the setup's model then): an undo.
+    state.replaceSetup(next.setup);
+    keepCurrentModel(); // a model asked for by the replaced setup is not wanted any more
+  }
+  if (next.verbalizerText !== useWorkspace.getState().verbalizerText)
+    useWorkspace.getState().setVerbalizerText(next.verbalizerText);
   void settleModel();
-  return saved;
+  return { ok: true, previous };
 }
 
-/** Puts a saved setup back (the current workspace is saved first, so this can be undone too). */
-export function restoreSavedSetup(id: string): boolean {
-  const entry = findSavedSetup(id);
-  if (!entry) return false;
+/**
+ * Replaces the workspace with `setup`, keeping the current one in the saved setups (unless it is
+ * the untouched default). The saved entry comes back, so the UI can offer "restore previous
+ * workspace"; when the current workspace could not be kept nothing changes, and the user is told.
+ */
+export function openAsNewSetup(setup: PromptSetup, origin: SetupOrigin): OpenOutcome {
+  const outcome = replaceWorkspace({ setup, verbalizerText: formatVerbalizer(setup.verbalizer) }, REASON[origin], {
+    keepModel: true,
+  });
   const state = useWorkspace.getState();
-  if (!workspaceIsPristine()) saveSetup(state.setup, state.verbalizerText, 'before-restore');
-  // Exactly what was saved, its model included (it was the setup's model then): an undo.
-  state.replaceSetup(entry.setup);
-  useWorkspace.getState().setVerbalizerText(entry.verbalizerText);
-  keepCurrentModel(); // a model asked for by the replaced setup is not wanted any more
-  void settleModel();
-  return true;
+  if (!outcome.ok) {
+    // A link's banner says it itself (IncomingLinkBanner).
+    if (origin !== 'link')
+      state.pushNotice({ kind: 'error', key: NOT_KEPT_KEYS[outcome.reason], params: { name: setup.name } });
+    return outcome;
+  }
+  // A link has its own banner (IncomingLinkBanner); presets and imports say what happened in a notice.
+  if (origin !== 'link')
+    state.pushNotice({
+      kind: 'info',
+      key: outcome.previous ? 'open.openedSaved' : 'open.opened',
+      params: { name: setup.name },
+    });
+  return outcome;
+}
+
+/**
+ * Puts a saved setup back (the current workspace is saved first, so this can be undone too; when
+ * it can't be, nothing changes and the user is told).
+ */
+export function restoreSavedSetup(id: string): OpenOutcome | null {
+  const entry = findSavedSetup(id);
+  if (!entry) return null;
+  const outcome = replaceWorkspace(entry, 'before-restore');
+  if (!outcome.ok)
+    useWorkspace
+      .getState()
+      .pushNotice({ kind: 'error', key: NOT_KEPT_KEYS[outcome.reason], params: { name: entry.setup.name } });
+  return outcome;
 }
 
 /** Saves the workspace to the list by hand. */
-export function saveCurrentSetup(): SavedSetup {
+export function saveCurrentSetup(): SavedSetupsWrite<SavedSetup> {
   const { setup, verbalizerText } = useWorkspace.getState();
   return saveSetup(setup, verbalizerText, 'manual');
 }

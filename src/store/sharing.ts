@@ -7,7 +7,7 @@ import { create } from 'zustand';
 import { decodeShareFragment, isShareFragment, shareUrl, type LinkError, type LinkEncode } from '../core/share-link.ts';
 import type { PromptSetup } from '../core/setup.ts';
 import { freeModelSource, openAsNewSetup, workspaceIsPristine } from './open-setup.ts';
-import type { SavedSetup } from './saved-setups.ts';
+import type { SavedSetup, SavedSetupsFailure } from './saved-setups.ts';
 import { useWorkspace } from './workspace.ts';
 
 export type IncomingLink =
@@ -19,6 +19,8 @@ export type IncomingLink =
       linkVersion: number;
       setupVersion: number;
       free: Awaited<ReturnType<typeof freeModelSource>> | 'checking';
+      /** Why the last "open as new setup" did not open it: the workspace could not be kept (nothing changed). */
+      notKept?: SavedSetupsFailure;
     }
   | { status: 'error'; error: LinkError }
   /** The link was opened; `previous` is the saved workspace it replaced (null when there was nothing to keep). */
@@ -52,10 +54,12 @@ export function receiveLink(hash: string): void {
   const { setup, linkVersion, setupVersion } = decoded;
   if (workspaceIsPristine()) {
     // Nothing to lose: open it at once (the model still waits for a click if it needs a download).
-    const previous = openAsNewSetup(setup, 'link');
-    useSharing.setState({ incoming: { status: 'opened', name: setup.name, previous, linkVersion } });
-    clearHash();
-    return;
+    const opened = openAsNewSetup(setup, 'link');
+    if (opened.ok) {
+      useSharing.setState({ incoming: { status: 'opened', name: setup.name, previous: opened.previous, linkVersion } });
+      clearHash();
+      return;
+    }
   }
   useSharing.setState({ incoming: { status: 'pending', setup, linkVersion, setupVersion, free: 'checking' } });
   void freeModelSource(setup.model).then((free) => {
@@ -68,9 +72,19 @@ export function receiveLink(hash: string): void {
 export function acceptIncomingLink(): void {
   const incoming = useSharing.getState().incoming;
   if (incoming.status !== 'pending') return;
-  const previous = openAsNewSetup(incoming.setup, 'link');
+  const opened = openAsNewSetup(incoming.setup, 'link');
+  if (!opened.ok) {
+    // The workspace could not be kept, so it was not replaced: the link stays waiting, and says why.
+    useSharing.setState({ incoming: { ...incoming, notKept: opened.reason } });
+    return;
+  }
   useSharing.setState({
-    incoming: { status: 'opened', name: incoming.setup.name, previous, linkVersion: incoming.linkVersion },
+    incoming: {
+      status: 'opened',
+      name: incoming.setup.name,
+      previous: opened.previous,
+      linkVersion: incoming.linkVersion,
+    },
   });
   clearHash();
 }

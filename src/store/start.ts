@@ -4,12 +4,13 @@
 // is read last (it may replace the restored workspace).
 import type { RuntimeClient } from '../runtime/client.ts';
 import { autosaveWorkspace, restoreSavedWorkspace } from './autosave.ts';
+import { followWorkspaceBackup } from './backup.ts';
 import { compareOnEdits } from './compare.ts';
 import { remapOnSetupChange } from './evaluation.ts';
 import { rescoreOnEdits } from './live.ts';
 import { autosavePrefs, restorePrefs } from './prefs.ts';
 import { browserRuntimeClient, followRuntimeEvents, setRuntimeClient } from './runtime.ts';
-import { autosaveSavedSetups, restoreSavedSetups } from './saved-setups.ts';
+import { followSavedSetups, restoreSavedSetups } from './saved-setups.ts';
 import { followShareLinks, type LinkPage } from './sharing.ts';
 import { followOtherTabs } from './tabs.ts';
 
@@ -47,9 +48,10 @@ export interface StartedStores {
 }
 
 /**
- * Reads the saved workspace, saved setups and preferences from `env.storage`, installs the runtime
- * client, makes the stores follow each other (autosave, live scoring, the comparison, the
- * evaluation's mapping) and the page (other tabs' saves, share links in the address).
+ * Reads the saved workspace (and the backup of one that could not be read), saved setups and
+ * preferences from `env.storage`, installs the runtime client, makes the stores follow each other
+ * (autosave, live scoring, the comparison, the evaluation's mapping) and the page (other tabs'
+ * saves of the workspace and of the saved setups, share links in the address).
  * What `env` leaves out is the browser's.
  */
 export function startStores(env: Partial<StoreEnv> = {}): StartedStores {
@@ -64,8 +66,9 @@ export function startStores(env: Partial<StoreEnv> = {}): StartedStores {
 
   const stops = [
     followRuntimeEvents(client),
+    followWorkspaceBackup(storage),
     autosaveWorkspace(storage),
-    autosaveSavedSetups(storage),
+    followSavedSetups(storage, page),
     autosavePrefs(storage),
     rescoreOnEdits(),
     compareOnEdits(),

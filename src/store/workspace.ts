@@ -4,9 +4,11 @@ import { create, type StoreApi } from 'zustand';
 import type { ModelFacts } from '../core/types.ts';
 import type { LabelScores } from '../core/label-scores.ts';
 import type { PromptLayout } from '../core/template.ts';
-import { formatVerbalizer, parseVerbalizer, type Resolution } from '../core/verbalizer.ts';
+import type { Resolution } from '../core/label-words.ts';
+import { formatVerbalizer, parseVerbalizer } from '../core/verbalizer.ts';
 import { parseTemplate } from '../core/template.ts';
 import type { BoundVerbalizer, VerbalizerBinder } from '../core/bound-verbalizer.ts';
+import { LIMITS } from '../core/limits.ts';
 import { isValidModelId, type ModelRef, type PromptSetup, type TemplateEntry } from '../core/setup.ts';
 import type { ScoringOptions } from '../core/scoring.ts';
 import type { EngineInfo } from '../runtime/protocol.ts';
@@ -118,6 +120,16 @@ function withVerbalizerText(setup: PromptSetup, text: string): PromptSetup {
   return parsed.ok ? { ...setup, verbalizer: parsed.verbalizer } : setup;
 }
 
+/**
+ * The input fields the editor shows for each example: one per slot of the active template, or the
+ * first example's keys while the template has errors (the last good slots); at least [X].
+ */
+export function inputFieldSlots(setup: PromptSetup): string[] {
+  const parsed = parseTemplate(activeTemplate(setup).text);
+  const slots = parsed.ok ? parsed.template.slots : Object.keys(setup.inputs[0] ?? { X: '' });
+  return slots.length > 0 ? slots : ['X'];
+}
+
 function nextTemplateId(templates: readonly TemplateEntry[]): string {
   let n = templates.length + 1;
   while (templates.some((t) => t.id === `t${n}`)) n++;
@@ -144,7 +156,7 @@ function workspaceState(initial: SavedWorkspace, set: StoreApi<WorkspaceState>['
       updateSetup((setup) => ({ ...setup, templates: setup.templates.map((t) => (t.id === id ? { ...t, text } : t)) })),
     addTemplate: () =>
       updateSetup((setup) => {
-        if (setup.templates.length >= 20) return setup;
+        if (setup.templates.length >= LIMITS.templates) return setup;
         const id = nextTemplateId(setup.templates);
         const copy = activeTemplate(setup);
         return {
@@ -173,7 +185,7 @@ function workspaceState(initial: SavedWorkspace, set: StoreApi<WorkspaceState>['
       })),
     addInputRow: () =>
       set((s) => {
-        if (s.setup.inputs.length >= 500) return {};
+        if (s.setup.inputs.length >= LIMITS.inputRows) return {};
         return {
           setup: { ...s.setup, inputs: [...s.setup.inputs, {}] },
           rows: [...s.rows, null],

@@ -5,6 +5,7 @@ import { ClassroomControls } from './components/ClassroomControls';
 import { IncomingLinkBanner } from './components/IncomingLinkBanner';
 import { Notices } from './components/Notices';
 import { TabConflictBanner } from './components/TabConflictBanner';
+import { WorkspaceBackupBanner } from './components/WorkspaceBackupBanner';
 import { useT, type MessageKey } from './i18n';
 import { PlaygroundView } from './views/PlaygroundView';
 import { EvaluationView } from './views/EvaluationView';
@@ -92,6 +93,7 @@ export function App() {
         </nav>
       )}
       <Notices />
+      <WorkspaceBackupBanner />
       <TabConflictBanner />
       <IncomingLinkBanner />
       {presentation ? (

@@ -217,6 +217,73 @@ describe('evaluation workbench', () => {
     );
   });
 
+  test('an input longer than the model allows is not cut silently: a summary line, a marker on its example, the tokens in the CSV', async () => {
+    const page = await openWith(setupFor('fp32'));
+    const long = Array.from({ length: 400 }, () => 'The plot drags on and on without end.').join(' ');
+    const csv = [
+      'text,label',
+      'A great film.,positive',
+      `"${long}",negative`,
+      'A terrible film.,negative',
+      'Fine acting and a warm story.,positive',
+    ].join('\n');
+    await page
+      .getByTestId('eval-file')
+      .setInputFiles({ name: 'long.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+    await expect(page.getByTestId('examples-ready').textContent()).resolves.toBe('4 of 4 rows are ready to evaluate.');
+    await page.getByTestId('eval-run').click();
+    await page.getByTestId('eval-results').waitFor({ timeout: 60_000 });
+
+    const summary = (await page.getByTestId('eval-truncation').textContent())!;
+    const most =
+      /^1 of 4 examples were truncated to fit the model; up to ([\d,]+) tokens dropped from the end of \[X\] \(the template and \[Z\] are never cut\)\. They are marked in the example lists/.exec(
+        summary,
+      );
+    expect(most, summary).not.toBeNull();
+    const mostTokens = Number(most![1]!.replaceAll(',', ''));
+    expect(mostTokens).toBeGreaterThan(0);
+
+    // The long example (line 3, gold "negative") is in one of the cells of the "negative" row of the
+    // confusion matrix: opened, it wears the marker; the short examples there don't.
+    const cells = page.locator('[data-testid="confusion-cell"][data-gold="negative"]');
+    let marker: string | null = null;
+    for (let i = 0; i < (await cells.count()) && marker === null; i++) {
+      if (Number(await cells.nth(i).getAttribute('data-count')) === 0) continue;
+      await cells.nth(i).click();
+      const listed = page.getByTestId('cell-examples').getByTestId('eval-example');
+      await listed.first().waitFor();
+      for (let k = 0; k < (await listed.count()); k++) {
+        const item = listed.nth(k);
+        const flagged = await item.getByTestId('eval-truncated').count();
+        if ((await item.getAttribute('data-line')) === '3') {
+          expect(flagged).toBe(1);
+          marker = await item.getByTestId('eval-truncated').textContent();
+          // Its prompt shows the input's start, and says how much of it is not shown.
+          await expect(item.getByTestId('eval-prompt-hidden').textContent()).resolves.toMatch(
+            /^ \(\d[\d,]* more characters of the input not shown here\)$/,
+          );
+        } else expect(flagged).toBe(0);
+      }
+    }
+    expect(marker).toMatch(/^truncated: [\d,]+ tokens cut from \[X\]$/);
+    await page.getByTestId('cell-examples').scrollIntoViewIfNeeded();
+    await screenshot(page, 'evaluation-truncated');
+
+    // The CSV export: per row the tokens cut and from which input.
+    const rows = Papa.parse<Record<string, string>>(
+      readFileSync(await download(page, 'export-csv'), 'utf8').replace(/^\ufeff/, ''),
+      { header: true, skipEmptyLines: true },
+    ).data;
+    expect(rows).toHaveLength(4 * 3);
+    for (const row of rows) {
+      if (row.line === '3') expect(row.truncated_inputs).toBe(`X:${row.truncated_tokens}`);
+      else expect(row.truncated_tokens).toBe('0');
+    }
+    expect(Math.max(...rows.map((r) => Number(r.truncated_tokens)))).toBe(mostTokens);
+    const report = JSON.parse(readFileSync(await download(page, 'export-json'), 'utf8'));
+    expect(report.truncation).toMatchObject({ examples: 1, maxTokens: mostTokens });
+  });
+
   test('100,000 rows are read without freezing the page; a long run can be cancelled and its partial results stay', async () => {
     const page = await openWith(setupFor('auto'));
     // Distinct sentences (so every example really runs the model) from a seeded generator.

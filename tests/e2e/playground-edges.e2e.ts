@@ -21,21 +21,27 @@ afterEach(async () => {
 });
 
 describe('playground edge cases', () => {
-  test('a corrupt saved workspace opens a fresh one with a notice and keeps a backup', async () => {
+  test('a corrupt saved workspace opens a fresh one, keeps a backup and says so', async () => {
     const { page } = session;
-    await page.goto(baseURL);
+    // Written from a file of the same origin, so no running app can save over it before it is read.
+    await page.goto(`${baseURL}/favicon.svg`);
     await page.evaluate(() => localStorage.setItem('clozelab.workspace', '{"version":1,"workspace":{"setup":'));
-    await page.reload();
-    const notice = page.getByTestId('notice').first();
-    await expect(notice.textContent()).resolves.toMatch(/could not be read.*not valid JSON/);
+    await page.goto(baseURL);
+    const banner = page.getByTestId('workspace-backup');
+    await expect(banner.textContent()).resolves.toMatch(/could not be read.*not valid JSON/);
     await expect(page.getByLabel('Template', { exact: true }).inputValue()).resolves.toBe(
       '[X] Overall, it was a [Z] movie.',
     );
     await expect(page.evaluate(() => localStorage.getItem('clozelab.workspace.unreadable'))).resolves.toBe(
       '{"version":1,"workspace":{"setup":',
     );
-    await page.getByRole('button', { name: 'Dismiss' }).click();
-    await expect(page.getByTestId('notice').count()).resolves.toBe(0);
+    // Not JSON: it can't be restored, and the banner says why; it stays to be downloaded.
+    await banner.getByTestId('backup-restore').click();
+    await expect(banner.getByTestId('workspace-backup-result').textContent()).resolves.toMatch(
+      /can't be restored: it is not valid JSON/,
+    );
+    await banner.getByTestId('backup-later').click();
+    await expect(page.getByTestId('workspace-backup').count()).resolves.toBe(0);
   });
 
   test('an unreachable Hub gives a message that offers the local options', async () => {

@@ -10,15 +10,10 @@ import { scoreLabels } from '../../src/core/label-scores.ts';
 import { DEFAULT_SCORING_OPTIONS } from '../../src/core/scoring.ts';
 import { formatIssue } from '../../src/core/messages/index.ts';
 import { parseTemplate } from '../../src/core/template.ts';
-import {
-  parseVerbalizer,
-  resolveVerbalizer,
-  labelWordTexts,
-  isUsable,
-  type Verbalizer,
-} from '../../src/core/verbalizer.ts';
+import { isUsable, labelWordTexts, resolveVerbalizer } from '../../src/core/label-words.ts';
+import { parseVerbalizer, type Verbalizer } from '../../src/core/verbalizer.ts';
 import { MaskedLMEngine } from '../../src/runtime/engine.ts';
-import { loadBertTiny } from './bert-tiny.ts';
+import { loadBertTiny } from './fixture-models.ts';
 
 let engine: MaskedLMEngine;
 
@@ -75,6 +70,10 @@ describe('edges through the runtime (bert-tiny)', () => {
     expectDistribution(scores.probs);
     const result = results[0]!;
     expect(result.truncatedTokens).toBeGreaterThan(10_000);
+    // Only the input lost tokens, and it says which one and how many it kept.
+    expect(result.truncatedInputs).toHaveLength(1);
+    expect(result.truncatedInputs![0]).toMatchObject({ slot: 'X', dropped: result.truncatedTokens });
+    expect(result.truncatedInputs![0]!.kept + result.truncatedTokens).toBe(engine.tokenizeWord(big.trim()).ids.length);
     expect(result.maskPositions.length).toBe(1);
     // The end of the template survives the cut.
     expect(result.tokens.slice(-4).join(' ')).toMatch(/\[MASK\] \. \[SEP\]$/);

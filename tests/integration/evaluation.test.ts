@@ -8,12 +8,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildExamples, suggestMapping } from '../../src/core/dataset-mapping.ts';
 import { parseDataset } from '../../src/core/dataset-parse.ts';
 import type { EvalExample } from '../../src/core/dataset.ts';
 import { findDemoDataset } from '../../src/core/demo-datasets.ts';
-import { evaluationReport } from '../../src/core/evaluation-report.ts';
+import { evaluationReport, type EvaluationReport } from '../../src/core/evaluation-report.ts';
 import { runEvaluation } from '../../src/core/evaluation.ts';
 import { runMetrics } from '../../src/core/evaluation-results.ts';
 import type { PreparedTemplate } from '../../src/core/bound-verbalizer.ts';
@@ -28,7 +29,7 @@ import type { Verbalizer } from '../../src/core/verbalizer.ts';
 import { RuntimeClient } from '../../src/runtime/client.ts';
 import { MaskedLMEngine } from '../../src/runtime/engine.ts';
 import { InProcessWorker } from '../../src/runtime/in-process.ts';
-import { BERT_TINY, loadBertTiny, REPO_ROOT } from './bert-tiny.ts';
+import { BERT_TINY, loadBertTiny, REPO_ROOT } from './fixture-models.ts';
 import { engineModel } from '../../src/runtime/pipeline-model.ts';
 import { evalCommand } from '../../src/cli/eval-command.ts';
 
@@ -225,11 +226,12 @@ describe('label-word statistics in the worker', () => {
 });
 
 describe('clozelab eval (the CLI as a process)', () => {
-  const cli = (args: string[]) =>
+  const cli = (args: string[], options: { timeout?: number } = {}) =>
     spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'clozelab.mjs'), 'eval', ...args], {
       cwd: tmp,
       encoding: 'utf8',
-      timeout: 60_000,
+      timeout: options.timeout ?? 60_000,
+      maxBuffer: 64 * 1024 * 1024,
     });
   const setup: PromptSetup = {
     version: SETUP_VERSION,
@@ -412,6 +414,66 @@ describe('clozelab eval (the CLI as a process)', () => {
     expect(json.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
     expect((): unknown => JSON.parse(json.stdout)).not.toThrow();
   });
+
+  it('a 10 MB cell is not cut silently: the JSON, the predictions and the text summary say how many tokens were dropped, and from which example and input', () => {
+    // 10 MB of text in one cell of line 3, between two short rows. WordPiece splits at spaces and
+    // punctuation, so the cell's tokens are the sentence's tokens times the repeats.
+    const sentence = 'The plot drags on and on without end.';
+    const repeats = Math.ceil(10_000_000 / (sentence.length + 1));
+    const huge = Array.from({ length: repeats }, () => sentence).join(' ');
+    expect(huge.length).toBeGreaterThanOrEqual(10_000_000);
+    const total = repeats * engine.tokenizeWord(sentence).ids.length;
+    const longCsv = (cell: string) =>
+      `text,label\nA great film.,positive\n"${cell}",negative\nA terrible film.,negative\n`;
+    writeFileSync(join(tmp, 'setup.json'), JSON.stringify(setup));
+    writeFileSync(join(tmp, 'long.csv'), longCsv(huge));
+
+    // One run (tokenizing 10 MB takes a while): the JSON on stdout, the note on stderr, the predictions file.
+    const json = cli(
+      ['--setup', 'setup.json', '--data', 'long.csv', '--json', '--predictions', 'long.predictions.csv'],
+      {
+        timeout: 280_000,
+      },
+    );
+    expect(json.status, json.stderr).toBe(0);
+    const report = JSON.parse(json.stdout) as EvaluationReport;
+    expect(report.version).toBe(3);
+    const most = report.truncation.maxTokens;
+    expect(most).toBeGreaterThan(total - engine.facts.maxLength);
+    expect(report.truncation).toMatchObject({ examples: 1, totalTokens: most });
+    expect(report.truncation.perExample).toHaveLength(1);
+    const cut = report.truncation.perExample[0]!;
+    expect(cut).toMatchObject({ line: 3, tokens: most });
+    expect(cut.inputs).toHaveLength(1);
+    expect(cut.inputs[0]).toMatchObject({ slot: 'X', dropped: most });
+    expect(cut.inputs[0]!.dropped + cut.inputs[0]!.kept).toBe(total);
+    expect(report.templates.map((t) => t.truncatedExamples)).toEqual([1, 1]);
+    expect(json.stderr).toContain(
+      `warning: 1 of 3 examples were truncated to fit the model; up to ${most.toLocaleString('en-US')} tokens dropped from the end of [X] (the template and [Z] are never cut). See the truncated_tokens column of long.predictions.csv.`,
+    );
+
+    // Per example and template: the long row lost tokens from [X], the short rows none.
+    const rows = Papa.parse<Record<string, string>>(readFileSync(join(tmp, 'long.predictions.csv'), 'utf8'), {
+      header: true,
+      skipEmptyLines: true,
+    }).data;
+    expect(rows).toHaveLength(9); // 3 examples × (2 templates + ensemble)
+    for (const row of rows) {
+      if (row.line === '3') {
+        expect(Number(row.truncated_tokens)).toBeGreaterThan(total - engine.facts.maxLength);
+        expect(row.truncated_inputs).toBe(`X:${row.truncated_tokens}`);
+      } else expect([row.truncated_tokens, row.truncated_inputs]).toEqual(['0', '']);
+    }
+    expect(Math.max(...rows.map((r) => Number(r.truncated_tokens)))).toBe(most);
+
+    // The tables (a 100 kB cell is enough): the summary under the run's description.
+    writeFileSync(join(tmp, 'long.csv'), longCsv(huge.slice(0, 100_000).trim()));
+    const text = cli(['--setup', 'setup.json', '--data', 'long.csv']);
+    expect(text.status, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(
+      /\n {2}scoring .*\n {2}truncated 1 of 3 examples were truncated to fit the model; up to [\d,]+ tokens dropped from the end of \[X\] \(the template and \[Z\] are never cut\)\. See which ones with --predictions <file> \(column truncated_tokens\)\.\n/,
+    );
+  }, 300_000);
 
   it('labels that differ only in case: exact matches win, a case-only tie is reported and mapped by hand', () => {
     const cased = {

@@ -164,7 +164,7 @@ describe('opening a share link in the store', () => {
     s.compare.setCompareTemplate(null);
 
     // Restore the previous workspace: exactly what was there, typed verbalizer text included.
-    expect(s.open.restoreSavedSetup(previous!.id)).toBe(true);
+    expect(s.open.restoreSavedSetup(previous!.id)).toMatchObject({ ok: true });
     expect(ws().setup).toEqual(mine);
     expect(ws().verbalizerText.startsWith('# my notes')).toBe(true);
     // …and the shared setup was kept in turn.

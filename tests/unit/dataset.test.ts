@@ -97,6 +97,28 @@ describe('parseDataset: CSV quirks', () => {
     expect(d.columns).toEqual(['text', 'column 2', 'text (2)']);
   });
 
+  it('a 10 MB cell is read whole, in CSV, TSV and JSONL: the reader cuts no cell (what a model cannot read is reported by the evaluation)', () => {
+    const huge = 'word, '.repeat(1_750_000).trim();
+    expect(huge.length).toBeGreaterThan(10_000_000);
+    const texts = {
+      csv: `text,label\nshort,a\n"${huge}",b\nlast,a\n`,
+      tsv: `text\tlabel\nshort\ta\n${huge}\tb\nlast\ta\n`,
+      jsonl: [
+        { text: 'short', label: 'a' },
+        { text: huge, label: 'b' },
+        { text: 'last', label: 'a' },
+      ]
+        .map((o) => JSON.stringify(o))
+        .join('\n'),
+    } as const;
+    for (const [format, text] of Object.entries(texts)) {
+      const dataset = ok(parseDataset(text, { format: format as keyof typeof texts }));
+      expect(dataset.problems, format).toEqual([]);
+      expect(dataset.rows.map((r) => r.values[0]!.length)).toEqual([5, huge.length, 4]);
+      expect(dataset.rows[1]!.values[0] === huge, format).toBe(true);
+    }
+  });
+
   it('empty input is an error, not an exception', () => {
     expect(parseDataset('')).toMatchObject({ ok: false, error: { code: 'data-empty' } });
     expect(parseDataset('\ufeff\n\n')).toMatchObject({ ok: false, error: { code: 'data-empty' } });

@@ -253,7 +253,7 @@ describe('run', () => {
     for (const outcomes of run.result!.outcomes)
       outcomes.forEach((o, i) => expect(o!.uncalibrated[0]! > 0.5).toBe(run.result!.examples[i]!.gold === 'positive'));
     expect(view).toEqual({ source: 0, mode: 'calibrated', cell: null });
-    expect(JSON.parse(reportJson(b.store.getState())!).version).toBe(2);
+    expect(JSON.parse(reportJson(b.store.getState())!).version).toBe(3);
     expect(reportCsv(b.store.getState())!.split('\n')[0]).toContain('template');
   });
 

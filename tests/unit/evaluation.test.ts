@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import type { EvalExample } from '../../src/core/dataset.ts';
 import { evaluationOrder, type EvaluationRun, type ExampleOutcome } from '../../src/core/evaluation.ts';
 import { evaluationReport, predictionsCsv, summarizeMetrics } from '../../src/core/evaluation-report.ts';
-import { finishedExamples, predictions, runMetrics } from '../../src/core/evaluation-results.ts';
+import {
+  examplePrompt,
+  exampleTruncation,
+  finishedExamples,
+  predictions,
+  runMetrics,
+  truncationNote,
+  truncationSummary,
+} from '../../src/core/evaluation-results.ts';
 import type { PreparedTemplate } from '../../src/core/bound-verbalizer.ts';
 import { diagnose, dominanceThreshold } from '../../src/core/diagnosis.ts';
 import { computeMetrics, MACRO_CONVENTION } from '../../src/core/metrics.ts';
@@ -12,6 +20,7 @@ import { parseTemplate } from '../../src/core/template.ts';
 import { appendLabelWord, labelSearchPrompts, rankLabelWords, tokenWord } from '../../src/core/label-search.ts';
 import { count } from '../../src/ui/eval/format.ts';
 import { percent } from '../../src/core/percent.ts';
+import { formatIssue } from '../../src/core/messages/index.ts';
 
 function template(id: string, text: string): PreparedTemplate {
   const parse = parseTemplate(text);
@@ -25,6 +34,7 @@ const outcome = (uncalibrated: number[], calibrated = uncalibrated): ExampleOutc
   uniform: false,
   top: [],
   truncatedTokens: 0,
+  truncatedInputs: [],
 });
 
 /** A finished run built by hand: 3 labels, 5 examples, 2 templates. */
@@ -194,7 +204,8 @@ describe('export', () => {
     });
     const text = JSON.stringify(report);
     expect(text).not.toMatch(/NaN|Infinity/);
-    expect(report.version).toBe(2);
+    expect(report.version).toBe(3);
+    expect(report.truncation).toEqual({ examples: 0, maxTokens: 0, totalTokens: 0, perExample: [] });
     expect(report.metricsConvention).toBe(MACRO_CONVENTION);
     expect(report.metricsConvention).toMatch(/null/);
     expect(report.metricsConvention).toMatch(/zero_division=0/);
@@ -248,10 +259,92 @@ describe('export', () => {
       'p_calibrated(pos)',
       'p_calibrated(neg)',
       'p_calibrated(neu)',
+      'truncated_tokens',
+      'truncated_inputs',
     ]);
     expect(rows).toHaveLength(15); // 5 examples × (2 templates + ensemble)
     expect(rows[0]!.slice(0, 7)).toEqual(['2', 'a', "'=text 0", 'pos', 'pos', '0.7', '1']);
+    expect(rows[0]!.slice(-2)).toEqual(['0', '']);
     expect(rows[10]![1]).toBe('ensemble');
+  });
+
+  it('inputs cut to fit the model: per example and source in the CSV, in the JSON by line, and one summary line in English and Chinese', () => {
+    const run = handRun();
+    // Example 1 (line 3): template a cut 40 tokens of X; template b cut 700 (X 650, X2 50).
+    run.outcomes[0]![1] = {
+      ...run.outcomes[0]![1]!,
+      truncatedTokens: 40,
+      truncatedInputs: [{ slot: 'X', dropped: 40, kept: 400 }],
+    };
+    run.outcomes[1]![1] = {
+      ...run.outcomes[1]![1]!,
+      truncatedTokens: 700,
+      truncatedInputs: [
+        { slot: 'X', dropped: 650, kept: 300 },
+        { slot: 'X2', dropped: 50, kept: 100 },
+      ],
+    };
+    // Example 3 (line 5): only template b, 3 tokens.
+    run.outcomes[1]![3] = {
+      ...run.outcomes[1]![3]!,
+      truncatedTokens: 3,
+      truncatedInputs: [{ slot: 'X', dropped: 3, kept: 500 }],
+    };
+
+    expect(exampleTruncation(run, 0, 1)).toEqual({ tokens: 40, inputs: [{ slot: 'X', dropped: 40, kept: 400 }] });
+    expect(exampleTruncation(run, 'ensemble', 1)?.tokens).toBe(700);
+    expect(exampleTruncation(run, 0, 3)).toBeNull();
+    const summary = truncationSummary(run);
+    expect(summary).toMatchObject({ examples: 2, evaluated: 5, maxTokens: 700, totalTokens: 703, slots: ['X', 'X2'] });
+    expect(truncationSummary(run, 0)).toMatchObject({ examples: 1, maxTokens: 40 });
+
+    const note = truncationNote(summary, 'cli-flag')!;
+    expect(formatIssue(note, 'en')).toBe(
+      '2 of 5 examples were truncated to fit the model; up to 700 tokens dropped from the end of [X], [X2] (the template and [Z] are never cut). See which ones with --predictions <file> (column truncated_tokens).',
+    );
+    expect(formatIssue(truncationNote(summary, 'browser')!, 'zh')).toMatch(
+      /^5 个样例中有 2 个为适应模型长度被截断；最多从 \[X\], \[X2\] 的末尾截掉 700 个词元/,
+    );
+    expect(truncationNote(truncationSummary(handRun()), 'browser')).toBeNull();
+
+    const rows = Papa.parse<Record<string, string>>(predictionsCsv(run).trim(), { header: true }).data;
+    const cut = (line: string, template: string) => {
+      const row = rows.find((r) => r.line === line && r.template === template)!;
+      return [row.truncated_tokens, row.truncated_inputs];
+    };
+    expect(cut('3', 'a')).toEqual(['40', 'X:40']);
+    expect(cut('3', 'b')).toEqual(['700', 'X:650 X2:50']);
+    expect(cut('3', 'ensemble')).toEqual(['700', 'X:650 X2:50']);
+    expect(cut('5', 'a')).toEqual(['0', '']);
+    expect(cut('5', 'ensemble')).toEqual(['3', 'X:3']);
+
+    const report = evaluationReport(run, { model: null, skippedRows: 0 });
+    expect(report.truncation).toEqual({
+      examples: 2,
+      maxTokens: 700,
+      totalTokens: 703,
+      perExample: [
+        {
+          line: 3,
+          tokens: 700,
+          inputs: [
+            { slot: 'X', dropped: 650, kept: 300 },
+            { slot: 'X2', dropped: 50, kept: 100 },
+          ],
+        },
+        { line: 5, tokens: 3, inputs: [{ slot: 'X', dropped: 3, kept: 500 }] },
+      ],
+    });
+    expect(report.templates.map((t) => t.truncatedExamples)).toEqual([1, 2]);
+
+    // The example's prompt on screen: a long input shows its start and counts the rest.
+    run.examples[1]!.inputs.X = 'word '.repeat(2_000).trim();
+    const whole = examplePrompt(run, 0, 1);
+    expect(whole.hiddenChars).toBe(0);
+    expect(whole.layout.text).toBe(`${run.examples[1]!.inputs.X} It was [MASK].`);
+    const shown = examplePrompt(run, 0, 1, 100);
+    expect(shown.hiddenChars).toBe(9_999 - 100);
+    expect(shown.layout.text).toBe(`${'word '.repeat(20)}… It was [MASK].`);
   });
 
   it('numbers in the UI never read NaN', () => {

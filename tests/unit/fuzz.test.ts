@@ -1,4 +1,5 @@
-// Fuzzing the parsers that read user text, files and links: 10,000 generated cases each.
+// Fuzzing the parsers that read user text, files and links: 10,000 generated cases each; and the
+// editor's whole input space through save, reload, export and import.
 // Whatever the input, no exception escapes; every failure is a typed value that says where
 // (a span or a line) or what (a code and a path); and the parsers round-trip where they should.
 // Smaller, more targeted properties live next to each module's tests (properties.test.ts,
@@ -12,7 +13,19 @@ import { parseDataset } from '../../src/core/dataset-parse.ts';
 import type { DatasetFormat } from '../../src/core/dataset.ts';
 import { decodeShareFragment, encodeShareFragment, linkChecksum } from '../../src/core/share-link.ts';
 import { defaultSetup } from '../../src/core/setup.ts';
-import { parseSetup, parseSetupJson } from '../../src/core/setup-parse.ts';
+import { exportSetupJson, parseSetup, parseSetupJson } from '../../src/core/setup-parse.ts';
+import { fitSetupToLimits } from '../../src/core/setup-fit.ts';
+import { LIMITS } from '../../src/core/limits.ts';
+import { autosaveWorkspace, restoreSavedWorkspace } from '../../src/store/autosave.ts';
+import { WORKSPACE_BACKUP_KEY } from '../../src/store/persistence.ts';
+import { followSavedSetups, readSavedSetups, saveSetup, SAVED_SETUPS_KEY } from '../../src/store/saved-setups.ts';
+import {
+  activeTemplate,
+  createWorkspaceStore,
+  inputFieldSlots,
+  type WorkspaceStore,
+} from '../../src/store/workspace.ts';
+import { MemoryStorage } from '../memory-storage.ts';
 import { escapeTemplateText } from '../../src/core/formats/common.ts';
 import { formatIssue, formatSetupError } from '../../src/core/messages/index.ts';
 import { importOpenPrompt } from '../../src/core/formats/openprompt.ts';
@@ -413,6 +426,147 @@ describe('fuzz: setup importers', () => {
         }
       }),
       RUNS,
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The editor's whole input space (issue 13): whatever the editor accepts is saved (cut to the
+// limits where it is longer, and nothing else changes), reloads, is kept as a saved setup,
+// exports and imports — all to the same setup.
+
+describe('fuzz: whatever the editor accepts round-trips through save, reload, export and import', () => {
+  /** A text of up to `max` characters, often long (a pasted document). */
+  const longText = (max: number) =>
+    fc
+      .tuple(fc.string({ minLength: 1, maxLength: 4 }), fc.integer({ min: 0, max }))
+      .map(([unit, n]) => unit.repeat(Math.ceil(n / unit.length)).slice(0, n));
+  const slotName = fc.oneof(
+    fc.constant('X'),
+    fc.integer({ min: 0, max: 2 * LIMITS.slotNumber }).map((n) => `X${n}`),
+    fc.constantFrom('X01', 'x1', 'Z', 'MASK', ''),
+  );
+  const piece = fc.oneof(
+    fc.string({ maxLength: 6 }),
+    slotName.map((s) => `[${s}]`),
+    slotName.map((s) => `[${s}|lower|nopunct]`),
+    fc.constantFrom('[Z]', '\\[', ']', '[', '\n', '<mask>'),
+  );
+  /** Runs of numbered slots, up to more than a template may have. */
+  const slotRun = fc
+    .tuple(fc.integer({ min: 1, max: LIMITS.slotsPerTemplate + 5 }), fc.integer({ min: 0, max: LIMITS.slotNumber }))
+    .map(([k, from]) => `${Array.from({ length: k }, (_, i) => `[X${from + i + 1}]`).join(' ')} [Z]`);
+  const template = fc.oneof(
+    { weight: 4, arbitrary: fc.array(piece, { maxLength: 12 }).map((p) => p.join('')) },
+    { weight: 2, arbitrary: slotRun },
+    { weight: 1, arbitrary: templateText },
+    { weight: 1, arbitrary: longText(LIMITS.templateTextChars + 200).map((s) => `${s}[X] [Z]`) },
+  );
+  const verbalizer = fc.oneof(
+    mix(fc.constantFrom('a', 'b', ':', ',', '"', '\\', '\\n', '\\r', '#', ' ', '\n', '\t'), 40),
+    fc.constantFrom('positive: great\nnegative: bad', 'p: "a\\nb"\nn: c', 'p: a\np: b'),
+    longText(LIMITS.labelChars + 20).map((s) => `pos: ${s.replace(/[\n\r,:#"]/g, 'x')}\nneg: bad`),
+  );
+  const input = fc.oneof(fc.string({ maxLength: 12 }), mix(weird, 8), longText(LIMITS.inputChars + 2_000));
+  const action = fc.oneof(
+    fc.record({ kind: fc.constant('template' as const), text: template }),
+    fc.record({ kind: fc.constant('add-template' as const) }),
+    fc.record({ kind: fc.constant('remove-template' as const), at: fc.nat() }),
+    fc.record({ kind: fc.constant('activate' as const), at: fc.nat() }),
+    fc.record({ kind: fc.constant('rename' as const), name: fc.oneof(fc.string(), longText(250)) }),
+    fc.record({ kind: fc.constant('verbalizer' as const), text: verbalizer }),
+    fc.record({ kind: fc.constant('input' as const), row: fc.nat(), field: fc.nat(), value: input }),
+    fc.record({ kind: fc.constant('add-row' as const) }),
+    fc.record({ kind: fc.constant('remove-row' as const), row: fc.nat() }),
+  );
+  type Action = typeof action extends fc.Arbitrary<infer A> ? A : never;
+
+  /** What a click or a keystroke in the editor does (the UI calls these store actions). */
+  function apply(store: WorkspaceStore, a: Action): void {
+    const s = store.getState();
+    const { templates, inputs } = s.setup;
+    switch (a.kind) {
+      case 'template': {
+        s.setTemplateText(activeTemplate(s.setup).id, a.text);
+        return;
+      }
+      case 'add-template': {
+        s.addTemplate();
+        return;
+      }
+      case 'remove-template': {
+        s.removeTemplate(templates[a.at % templates.length]!.id);
+        return;
+      }
+      case 'activate': {
+        s.setActiveTemplate(templates[a.at % templates.length]!.id);
+        return;
+      }
+      case 'rename': {
+        s.renameTemplate(activeTemplate(s.setup).id, a.name);
+        return;
+      }
+      case 'verbalizer': {
+        s.setVerbalizerText(a.text);
+        return;
+      }
+      case 'input': {
+        if (inputs.length === 0) return;
+        const fields = inputFieldSlots(s.setup); // only the fields the editor shows
+        s.setInput(a.row % inputs.length, fields[a.field % fields.length]!, a.value);
+        return;
+      }
+      case 'add-row': {
+        s.addInputRow();
+        return;
+      }
+      case 'remove-row':
+        if (inputs.length > 1) s.removeInputRow(a.row % inputs.length); // the button is disabled at one row
+    }
+  }
+
+  it('after any edits: reload, saved setup, export and import give the saved (fitted) setup', () => {
+    fc.assert(
+      fc.property(fc.array(action, { maxLength: 14 }), (actions) => {
+        const storage = new MemoryStorage();
+        const store = createWorkspaceStore();
+        const stopSaving = autosaveWorkspace(storage, store);
+        for (const a of actions) apply(store, a);
+        stopSaving();
+        const { setup, verbalizerText } = store.getState();
+        const kept = fitSetupToLimits(setup);
+        if (kept.trimmed.length === 0) expect(kept.setup).toBe(setup);
+        expect(parseSetup(kept.setup)).toEqual({ ok: true, setup: kept.setup });
+
+        // Reload: the saved workspace is read back (never reset to the default).
+        const reloaded = createWorkspaceStore();
+        restoreSavedWorkspace(storage, reloaded);
+        expect(reloaded.getState().setup).toEqual(kept.setup);
+        expect(reloaded.getState().notices).toEqual([]);
+        expect(storage.getItem(WORKSPACE_BACKUP_KEY)).toBeNull();
+        if (actions.some((a) => a.kind === 'verbalizer'))
+          expect(reloaded.getState().verbalizerText).toBe(verbalizerText);
+
+        // Kept as a saved setup (before a link, preset or import replaces it).
+        const stopKeeping = followSavedSetups(storage, null);
+        try {
+          const entry = saveSetup(setup, verbalizerText, 'before-link');
+          expect(entry.ok).toBe(true);
+          expect(readSavedSetups(storage.getItem(SAVED_SETUPS_KEY))).toMatchObject([
+            { setup: kept.setup, verbalizerText },
+          ]);
+        } finally {
+          stopKeeping();
+        }
+
+        // Export, import, export again: the same setup, the same file.
+        const exported = exportSetupJson(setup);
+        expect(exported.trimmed).toEqual(kept.trimmed);
+        const imported = parseSetupJson(exported.text);
+        expect(imported).toEqual({ ok: true, setup: kept.setup });
+        if (imported.ok) expect(exportSetupJson(imported.setup).text).toBe(exported.text);
+      }),
+      { numRuns: 2_000 },
     );
   });
 });

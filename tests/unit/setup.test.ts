@@ -177,7 +177,7 @@ describe('parseSetup rejects, with readable paths', () => {
       { path: 'verbalizer.labels[0].words', message: expect.stringContaining('Too many') },
     ]);
     const wide = base();
-    wide.inputs = [Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`X${i + 1}`, 'a']))];
+    wide.inputs = [Object.fromEntries(Array.from({ length: SETUP_LIMITS.slotsPerRow + 1 }, (_, i) => [`K${i}`, 'a']))];
     expect(errorsOf(wide)).toEqual([{ path: 'inputs[0]', message: expect.stringContaining('At most') }]);
     const long = base();
     long.inputs = Array.from({ length: 200 }, () => ({ X: 'a'.repeat(SETUP_LIMITS.inputChars) }));

@@ -65,6 +65,7 @@ async function stores() {
     tabs: await import('../../src/store/tabs.ts'),
     sharing: await import('../../src/store/sharing.ts'),
     runtime: await import('../../src/store/runtime.ts'),
+    backup: await import('../../src/store/backup.ts'),
   };
 }
 
@@ -138,6 +139,7 @@ describe('startStores', () => {
     const started = s.start.startStores({ storage, page: null, createRuntimeClient: idleClient });
     expect(Object.fromEntries(storage.reads)).toEqual({
       [WORKSPACE_KEY]: 1,
+      [WORKSPACE_BACKUP_KEY]: 1,
       'clozelab.savedSetups': 1,
       'clozelab.prefs': 1,
     });
@@ -156,9 +158,8 @@ describe('startStores', () => {
     storage.setItem(WORKSPACE_KEY, '{"version":1,');
     const started = s.start.startStores({ storage, page: null, createRuntimeClient: idleClient });
     expect(storage.getItem(WORKSPACE_BACKUP_KEY)).toBe('{"version":1,');
-    expect(s.workspace.useWorkspace.getState().notices).toMatchObject([
-      { kind: 'warning', key: 'notice.workspaceReset' },
-    ]);
+    // The user is told, and offered the backup (store/backup.ts).
+    expect(s.backup.useWorkspaceBackup.getState()).toMatchObject({ text: '{"version":1,', cause: { code: 'json' } });
     expect(s.workspace.useWorkspace.getState().setup).toEqual(defaultSetup());
     started.stop();
   });
@@ -223,7 +224,7 @@ describe('startStores', () => {
     page.location.hash = '#s=2.00000000.thisIsNotALink';
     const started = s.start.startStores({ storage: null, page, createRuntimeClient: idleClient });
     expect(s.sharing.useSharing.getState().incoming.status).toBe('error');
-    expect(page.listeners).toBe(2); // 'storage' and 'hashchange'
+    expect(page.listeners).toBe(3); // 'storage' (the workspace, the saved setups) and 'hashchange'
 
     s.sharing.dismissIncomingLink();
     s.workspace.useWorkspace.getState().setTemplateText('t1', 'Touched: [X] [Z].'); // not pristine: a link waits

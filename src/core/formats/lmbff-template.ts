@@ -8,6 +8,7 @@
 // label_i / labelx_i (demonstrations). Each part is tokenized on its own; LM-BFF's label words are
 // always read with a leading space (" great"), so "*mask*" stands for a word after a space.
 
+import { LIMITS } from '../limits.ts';
 import { parseTemplate, type SlotModifier } from '../template.ts';
 import {
   escapeTemplateText,
@@ -66,8 +67,8 @@ export function lmBffToTemplate(source: string): ConvertResult<string> {
     if (m && (m[1] ?? '') in SENT_VARIABLES) {
       const variable = SENT_VARIABLES[m[1]!]!;
       const index = Number(m[2]);
-      if (index > 98) {
-        warnings.push(w('lmbff-input-index', { part, input: index + 1 }));
+      if (index + 1 > LIMITS.slotNumber) {
+        warnings.push(w('lmbff-input-index', { part, input: index + 1, max: LIMITS.slotNumber }));
         return;
       }
       if (variable.upper) {

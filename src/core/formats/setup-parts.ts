@@ -1,11 +1,12 @@
 // Helpers shared by the import/export converters for whole setups.
+import { LIMITS } from '../limits.ts';
 import { parseTemplate } from '../template.ts';
 import type { IssueParams } from '../issues.ts';
 import type { PromptSetup, TemplateEntry } from '../setup.ts';
 import { formatFailure, formatWarning, type ConvertResult, type FormatWarning } from './common.ts';
 
 /** Most template lines one import reads (the setup's own limit). */
-const MAX_TEMPLATE_LINES = 20;
+const MAX_TEMPLATE_LINES = LIMITS.templates;
 
 /** A warning that says which template (by name or line number) it is about. */
 const forTemplate =

@@ -88,6 +88,10 @@ export const en: IssueCatalog = {
   'mask-modifier': (p) => `The answer slot [Z] at ${at(p)} takes no modifiers; write just [Z].`,
   'mixed-inputs': (p) =>
     `[${p.slot}] at ${at(p)} is mixed with [${p.other}] used earlier, so it's unclear which input is which. Use either one input [X], or numbered inputs [X1], [X2], … — not both.`,
+  'slot-number-too-high': (p) =>
+    `[${p.slot}] at ${at(p)} is beyond the last input slot: numbered inputs go from [X1] to [X${p.max}].`,
+  'too-many-slots': (p) =>
+    `[${p.slot}] at ${at(p)} is one input slot too many: a template may use at most ${p.max} different inputs.`,
   'no-input-slot': 'The template has no input slot [X], so every example gets the same prompt and the same prediction.',
   'slot-gap': (p) =>
     `The template uses [${p.slot}] but not ${p.missing}; those inputs will be ignored. Did you mean to number them consecutively?`,
@@ -138,6 +142,8 @@ export const en: IssueCatalog = {
   'verbalizer-too-large': (p) => `The verbalizer is too long (${p.length} characters; at most ${p.max}).`,
   'too-many-labels': (p) =>
     onLine(p, `Too many labels: at most ${p.max}. "${p.label}" and the labels after it are one too many.`),
+  'line-break': (p) =>
+    onLine(p, `"${p.text}" contains a line break (\\n or \\r). A label or word is one line; remove it or use a space.`),
   'label-too-long': (p) => onLine(p, `The label "${p.label}" is too long (${p.length} characters; at most ${p.max}).`),
   'too-many-words': (p) => onLine(p, `Too many words for "${p.label}": at most ${p.max}.`),
   'word-too-long': (p) => onLine(p, `The word "${p.word}" is too long (${p.length} characters; at most ${p.max}).`),
@@ -250,7 +256,7 @@ export const en: IssueCatalog = {
   'lmbff-alias': (p) =>
     `"*${p.part}*" was read as *${p.alias}* (LM-BFF's own code spells it sent-_; it would read "${p.part}" as text).`,
   'lmbff-input-index': (p) =>
-    `*${p.part}* refers to input ${p.input}; ClozeLab templates have at most 99 inputs, so it is left out.`,
+    `*${p.part}* refers to input ${p.input}; ClozeLab templates have at most ${p.max} inputs, so it is left out.`,
   'lmbff-upper': (p) =>
     `*${p.part}* upper-cases the first letter; ClozeLab has no such modifier, so the input is used as written.`,
   'lmbff-nopunct': (p) =>
@@ -358,6 +364,19 @@ export const en: IssueCatalog = {
       : `Calibration raises macro-F1 from ${percent(p.value)} to ${percent(p.reference)}.`,
   uniform: (p) =>
     `${p.count} example(s) gave no probability to any label (no usable label word?); they count as the first label.`,
+  'unreadable-label-words': (p) =>
+    p.all
+      ? `This model can read none of the label words (labels: ${p.labels}): its tokenizer doesn't know them, so no label gets any probability and every example counts as the first label. Are the data and the label words in the model's language? Load a model for their language, or choose label words this model knows.`
+      : `This model can read none of the label words of ${p.labels}: its tokenizer doesn't know them, so these labels are never predicted. Give them words this model knows (the verbalizer editor marks unknown words), or load a model for their language.`,
+
+  // Evaluation notes
+  'truncated-examples': (p) =>
+    `${thousands(p.n)} of ${thousands(p.total)} examples were truncated to fit the model; up to ${thousands(p.max)} tokens dropped from the end of ${p.slots} (the template and [Z] are never cut).` +
+    (p.see === 'cli-file'
+      ? ` See the truncated_tokens column of ${p.file}.`
+      : p.see === 'cli-flag'
+        ? ' See which ones with --predictions <file> (column truncated_tokens).'
+        : ' They are marked in the example lists; the CSV export has the tokens dropped per example.'),
 
   // The model runtime (a summary; the runtime's own message says what exactly happened)
   'hub-unreachable': "The Hugging Face Hub can't be reached.",

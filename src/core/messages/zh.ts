@@ -86,6 +86,8 @@ export const zh: IssueCatalog = {
   'mask-modifier': (p) => `${at(p)}的答案槽位 [Z] 不接受修饰符，只写 [Z] 即可。`,
   'mixed-inputs': (p) =>
     `${at(p)}的 [${p.slot}] 与前面用过的 [${p.other}] 混用了，分不清哪个输入是哪个。请只用一个输入 [X]，或者只用编号输入 [X1]、[X2]……`,
+  'slot-number-too-high': (p) => `${at(p)}的 [${p.slot}] 超出了输入槽位的范围：编号输入只能从 [X1] 到 [X${p.max}]。`,
+  'too-many-slots': (p) => `${at(p)}的 [${p.slot}] 多了一个输入槽位：一个模板最多只能用 ${p.max} 个不同的输入。`,
   'no-input-slot': '模板里没有输入槽位 [X]，所以每个例子得到的提示和预测都一样。',
   'slot-gap': (p) => `模板用了 [${p.slot}]，却没有用 ${p.missing}；这些输入会被忽略。是不是想连续编号？`,
   'duplicate-modifier': (p) => `${at(p)}的 [${p.slot}…] 中修饰符“${p.modifier}”出现了两次；一次就够了。`,
@@ -117,6 +119,7 @@ export const zh: IssueCatalog = {
   },
   'verbalizer-too-large': (p) => `标签词表太长（${p.length} 个字符；最多 ${p.max} 个）。`,
   'too-many-labels': (p) => onLine(p, `标签太多：最多 ${p.max} 个。“${p.label}”及其后的标签超出了上限。`),
+  'line-break': (p) => onLine(p, `“${p.text}”含有换行（\\n 或 \\r）。标签和词只能占一行；请删掉它或改用空格。`),
   'label-too-long': (p) => onLine(p, `标签“${p.label}”太长（${p.length} 个字符；最多 ${p.max} 个）。`),
   'too-many-words': (p) => onLine(p, `“${p.label}”的词太多：最多 ${p.max} 个。`),
   'word-too-long': (p) => onLine(p, `词“${p.word}”太长（${p.length} 个字符；最多 ${p.max} 个）。`),
@@ -219,7 +222,7 @@ export const zh: IssueCatalog = {
   'lmbff-cls': '模板中间的 *cls* 被去掉了：ClozeLab 会加上模型自己的开始标记。',
   'lmbff-sep': (p) => `模板中间的 *${p.part}* 在 ClozeLab 里没有对应（两段会连在一起），用一个空格代替。`,
   'lmbff-alias': (p) => `“*${p.part}*”按 *${p.alias}* 读取（LM-BFF 代码里写作 sent-_，否则会当作普通文本）。`,
-  'lmbff-input-index': (p) => `*${p.part}* 指向第 ${p.input} 个输入，超出 ClozeLab 模板的上限（99 个），已去掉。`,
+  'lmbff-input-index': (p) => `*${p.part}* 指向第 ${p.input} 个输入，超出 ClozeLab 模板的上限（${p.max} 个），已去掉。`,
   'lmbff-upper': (p) => `*${p.part}* 会把首字母大写；ClozeLab 没有这个修饰符，输入按原样使用。`,
   'lmbff-nopunct': (p) =>
     `*${p.part}* 删除输入的最后一个字符；ClozeLab 的 [X|nopunct] 删除的是句末标点（对以一个标点结尾的句子两者相同）。`,
@@ -313,6 +316,19 @@ export const zh: IssueCatalog = {
       ? `这里校准降低了宏平均 F1：不校准 ${percent(p.reference)}，校准后 ${percent(p.value)}。`
       : `校准把宏平均 F1 从 ${percent(p.value)} 提高到 ${percent(p.reference)}。`,
   uniform: (p) => `${p.count} 个样例没有给任何标签概率（没有可用的标签词？），它们被算作第一个标签。`,
+  'unreadable-label-words': (p) =>
+    p.all
+      ? `这个模型读不懂任何一个标签词（标签：${p.labels}）：它的分词器不认识这些词，所以没有标签得到概率，每个样例都被算作第一个标签。数据和标签词是模型的语言吗？请加载适合这种语言的模型，或换用这个模型认识的标签词。`
+      : `这个模型读不懂 ${p.labels} 的任何标签词：它的分词器不认识这些词，所以这些标签永远不会被预测。请给它们换上这个模型认识的词（标签词编辑器会标出未知的词），或加载适合其语言的模型。`,
+
+  // 评估说明
+  'truncated-examples': (p) =>
+    `${thousands(p.total)} 个样例中有 ${thousands(p.n)} 个为适应模型长度被截断；最多从 ${p.slots} 的末尾截掉 ${thousands(p.max)} 个词元（模板和 [Z] 从不截断）。` +
+    (p.see === 'cli-file'
+      ? `哪些样例被截断，见 ${p.file} 的 truncated_tokens 列。`
+      : p.see === 'cli-flag'
+        ? '用 --predictions <文件> 可以看到是哪些样例（truncated_tokens 列）。'
+        : '样例列表中已标出这些样例；CSV 导出中有每个样例截掉的词元数。'),
 
   // 模型运行时（概要；运行时自己的英文消息说明具体发生了什么）
   'hub-unreachable': '无法连接 Hugging Face Hub。',

@@ -1,9 +1,12 @@
 // The label-search slice: label words suggested from the examples — every vocabulary token ranked
 // by how much more likely it is at [Z] for one label's examples than for the others' (computed in
 // the worker over the whole vocabulary) — and "+ add", which puts a word into the verbalizer.
+// One model job at a time with the run slice: no search starts while an evaluation run is preparing
+// or running, and starting a run stops a search in flight (latest-run.ts: its ticket goes stale).
 import { appendLabelWord, labelSearchPrompts } from '../../core/label-search.ts';
 import type { PromptSetup } from '../../core/setup.ts';
-import { isUsable, parseVerbalizer } from '../../core/verbalizer.ts';
+import { isUsable } from '../../core/label-words.ts';
+import { parseVerbalizer } from '../../core/verbalizer.ts';
 import { isCancellation } from '../../runtime/errors.ts';
 import { toFailure } from '../failure.ts';
 import { chosenTemplates, setupLabels } from './chosen-templates.ts';
@@ -27,10 +30,12 @@ export function labelSearchSlice({ set, get, deps, work }: SliceContext): LabelS
     labelSearch: idleSearch(),
 
     suggestLabelWords: async () => {
-      const { examples } = get();
+      const { examples, run } = get();
       const { model, setup } = deps.workspace.getState();
       const pipeline = deps.pipeline();
       if (!model.facts || model.status !== 'ready' || examples.length === 0 || !pipeline) return;
+      // One model job at a time: an evaluation run in progress comes first (starting one stops a search).
+      if (run.status === 'preparing' || run.status === 'running') return;
       const { signal, isCurrent } = work.search.begin();
       const labels = setupLabels(setup);
       const pick = searchedTemplate(get(), setup);
@@ -48,6 +53,7 @@ export function labelSearchSlice({ set, get, deps, work }: SliceContext): LabelS
       });
       try {
         const { templates } = await pipeline.bindTemplates([pick.entry], setup.verbalizer);
+        if (!isCurrent()) return;
         // The verbalizer's one-token words are already in use; don't propose them again.
         const exclude = (templates[0]?.words ?? [])
           .filter((w) => isUsable(w) && w.form.ids.length === 1)

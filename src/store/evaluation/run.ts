@@ -26,6 +26,9 @@ export function runSlice({ set, get, deps, work }: SliceContext): RunSlice {
         return;
       }
       const { signal, isCurrent } = work.run.begin();
+      // A label-word search in flight stops: it would compete with the run for the one model worker,
+      // and it ranks words for the results being replaced. Its stale ticket writes nothing.
+      work.search.cancel();
       const info = model.info;
       // The model's scoring pipeline with a cache of this run's own (the live view keeps its cache).
       const pipeline = livePipeline.withOwnCache(CACHE_LIMITS.evaluation);

@@ -1,7 +1,7 @@
 // What happened to the share link this page was opened with: a setup waiting for "open as new
 // setup", a link that could not be read (and why), or a link that was opened (with "restore
 // previous workspace"). Everything from the link is shown as text.
-import { restoreSavedSetup } from '../../store/open-setup';
+import { NOT_KEPT_KEYS, restoreSavedSetup } from '../../store/open-setup';
 import { acceptIncomingLink, dismissIncomingLink, useSharing } from '../../store/sharing';
 import { useT } from '../i18n';
 import { useIssueText } from '../i18n/issues';
@@ -47,6 +47,11 @@ export function IncomingLinkBanner() {
           {incoming.linkVersion < 2 ? (
             <p className="hint">{t('link.olderFormat', { version: incoming.linkVersion })}</p>
           ) : null}
+          {incoming.notKept ? (
+            <p className="message error" role="alert" data-testid="link-not-kept">
+              {t(NOT_KEPT_KEYS[incoming.notKept], { name: incoming.setup.name || t('preview.unnamed') })}
+            </p>
+          ) : null}
         </div>
         <div className="link-banner-actions">
           <button className="btn primary" onClick={acceptIncomingLink} data-testid="link-open">
@@ -73,8 +78,8 @@ export function IncomingLinkBanner() {
         <button
           className="btn small"
           onClick={() => {
-            restoreSavedSetup(previous.id);
-            dismissIncomingLink();
+            // When the current workspace can't be kept, nothing changes and a notice says why.
+            if (restoreSavedSetup(previous.id)?.ok) dismissIncomingLink();
           }}
           data-testid="link-restore"
         >

@@ -1,8 +1,8 @@
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { parseTemplate } from '../../core/template';
+import { LIMITS } from '../../core/limits';
 import { rowSignature } from '../../store/live';
-import { activeTemplate, selectResolution, useWorkspace } from '../../store/workspace';
+import { inputFieldSlots, selectResolution, useWorkspace } from '../../store/workspace';
 import { useT } from '../i18n';
 import { selectModelSituation } from '../../store/model-status';
 import { ModelLine } from './ModelLine';
@@ -26,11 +26,8 @@ export function InputsPanel({ onRunNow }: { onRunNow(): void }) {
   const signatures = useWorkspace(useShallow((s) => s.setup.inputs.map((_, row) => rowSignature(s, row))));
   const resolution = useWorkspace(selectResolution);
   const { setInput, addInputRow, removeInputRow } = useWorkspace.getState();
-  const templateText = activeTemplate(setup).text;
-  const parse = useMemo(() => parseTemplate(templateText), [templateText]);
-  // One field per slot of the active template; keep showing the last good slots while it has errors.
-  const slots = parse.ok ? parse.template.slots : Object.keys(setup.inputs[0] ?? { X: '' });
-  const fieldSlots = slots.length > 0 ? slots : ['X'];
+  // One field per slot of the active template; the last good slots while it has errors.
+  const fieldSlots = useMemo(() => inputFieldSlots(setup), [setup]);
   const labelWordIds = useMemo(
     () => new Set((resolution?.words ?? []).filter((w) => w.status === 'single').map((w) => w.form.ids[0]!)),
     [resolution],
@@ -107,7 +104,12 @@ export function InputsPanel({ onRunNow }: { onRunNow(): void }) {
           );
         })}
       </div>
-      <button className="btn" style={{ marginTop: 12 }} onClick={addInputRow} disabled={setup.inputs.length >= 500}>
+      <button
+        className="btn"
+        style={{ marginTop: 12 }}
+        onClick={addInputRow}
+        disabled={setup.inputs.length >= LIMITS.inputRows}
+      >
         + {t('inputs.add')}
       </button>
     </section>

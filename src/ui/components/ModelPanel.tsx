@@ -7,6 +7,7 @@ import { selectModelSituation } from '../../store/model-status';
 import { useWorkspace, type FileProgress } from '../../store/workspace';
 import { useT, type MessageKey } from '../i18n';
 import { filesFromDrop, filesFromInput, type PickedFile } from './pickedFiles';
+import { OfflineModelHelp } from './OfflineModelHelp';
 import { RuntimeErrorText } from './RuntimeErrorText';
 import { useOnline } from './useOnline';
 
@@ -211,9 +212,7 @@ export function ModelPanel() {
       {model.status === 'error' && model.error && loadedThis ? (
         <div className="message error" role="alert" data-testid="model-error">
           <strong>{t('model.failed')}</strong> <RuntimeErrorText failure={model.error} />
-          {model.error.code === 'hub-unreachable' ? (
-            <p style={{ margin: '6px 0 0' }}>{t('model.hubUnreachableHelp')}</p>
-          ) : null}
+          {model.error.code === 'hub-unreachable' ? <OfflineModelHelp /> : null}
           {model.error.code === 'out-of-memory' ||
           model.error.code === 'worker-crashed' ||
           model.error.code === 'unknown' ? (
@@ -296,9 +295,15 @@ function ModelRequestBox() {
     return (
       <div className="message error" role="alert" data-testid="model-request" data-status="failed">
         <strong>{t('model.request.failed', params)}</strong> <RuntimeErrorText failure={request.error} />
-        <p style={{ margin: '6px 0 0' }}>
-          {request.error.code === 'hub-unreachable' ? t('model.hubUnreachableHelp') : t('model.request.checkId')}
-        </p>
+        {request.error.code === 'hub-unreachable' && !inUseReady ? (
+          <OfflineModelHelp />
+        ) : (
+          <p style={{ margin: '6px 0 0' }}>
+            {request.error.code === 'hub-unreachable'
+              ? t('model.request.hubUnreachable', params)
+              : t('model.request.checkId')}
+          </p>
+        )}
         <p style={{ margin: '6px 0 0' }}>
           <strong>{inUseReady ? t('model.request.stillUsing', params) : t('model.request.nothingInUse')}</strong>{' '}
           <button className="btn small" onClick={keepCurrentModel} data-testid="model-request-dismiss">

@@ -1,10 +1,12 @@
 import { useMemo } from 'react';
+import { LIMITS } from '../../core/limits';
 import { parseTemplate } from '../../core/template';
 import { activeTemplate, useWorkspace } from '../../store/workspace';
 import { useT } from '../i18n';
 import { EditorIssues } from './EditorIssues';
 import { HighlightedEditor, type Highlight } from './HighlightedEditor';
 import { runOnCtrlEnter } from './runOnCtrlEnter';
+import { StepHeading } from './StepHeading';
 
 /** Slot-looking pieces of the text, for highlighting even while the template has errors. */
 function slotHighlights(text: string): Highlight[] {
@@ -42,10 +44,9 @@ export function TemplateEditor({ onRunNow }: { onRunNow(): void }) {
 
   return (
     <section className="panel" aria-labelledby="template-heading">
-      <h2 id="template-heading">
-        <span className="step">1</span>
+      <StepHeading id="template-heading" step={1}>
         {t('template.title')}
-      </h2>
+      </StepHeading>
       <div className="row template-tabs" role="tablist" aria-label={t('template.tabs')}>
         {setup.templates.map((entry, index) => (
           <button
@@ -61,7 +62,7 @@ export function TemplateEditor({ onRunNow }: { onRunNow(): void }) {
         <button
           className="btn small"
           onClick={addTemplate}
-          disabled={setup.templates.length >= 20}
+          disabled={setup.templates.length >= LIMITS.templates}
           aria-label={t('template.add')}
         >
           +

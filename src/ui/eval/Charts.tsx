@@ -2,7 +2,7 @@ import { useRef, useState, type ReactNode } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Metrics } from '../../core/metrics';
 import { useT } from '../i18n';
-import { downloadSvgAsPng } from '../download';
+import { downloadChartPng } from './chartExport';
 import { percent } from '../../core/percent';
 
 export const SERIES_COLORS = [
@@ -14,7 +14,11 @@ export const SERIES_COLORS = [
   'var(--eval-s6)',
 ];
 
-/** A chart with a title and a "PNG" button that saves exactly what is drawn. */
+/**
+ * A chart with a title and a "PNG" button. The PNG is this whole frame as drawn — title (in full),
+ * plot and legend — without the button and transient state (chartExport.ts); keep help text and
+ * warnings outside the frame.
+ */
 export function ChartFrame({
   title,
   fileName,
@@ -36,11 +40,9 @@ export function ChartFrame({
         <button
           className="btn small"
           onClick={() => {
-            const svg = ref.current?.querySelector('svg.recharts-surface, svg.eval-svg');
-            if (svg instanceof SVGSVGElement) {
-              setError(null);
-              downloadSvgAsPng(svg, fileName, title).catch(() => setError(t('eval.export.pngFailed')));
-            }
+            if (!ref.current) return;
+            setError(null);
+            downloadChartPng(ref.current, title, fileName).catch(() => setError(t('eval.export.pngFailed')));
           }}
           aria-label={t('eval.export.pngAria', { chart: title })}
         >
@@ -48,7 +50,11 @@ export function ChartFrame({
         </button>
       </figcaption>
       {children}
-      {error ? <p className="message error">{error}</p> : null}
+      {error ? (
+        <p className="message error" data-export="omit">
+          {error}
+        </p>
+      ) : null}
     </figure>
   );
 }

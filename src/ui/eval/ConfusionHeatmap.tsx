@@ -126,14 +126,8 @@ export function ConfusionHeatmap({
                     fill={g === p ? 'var(--eval-correct)' : 'var(--eval-wrong)'}
                     fillOpacity={n > 0 ? 0.12 + 0.88 * share : 0}
                   />
-                  {isSelected || g === p ? (
-                    <rect
-                      {...box}
-                      fill="none"
-                      stroke={isSelected ? 'var(--text)' : 'var(--eval-correct)'}
-                      strokeWidth={isSelected ? 3 : 1.5}
-                      strokeDasharray={isSelected ? undefined : '4 3'}
-                    />
+                  {g === p ? (
+                    <rect {...box} fill="none" stroke="var(--eval-correct)" strokeWidth={1.5} strokeDasharray="4 3" />
                   ) : null}
                   <text
                     x={x + cell / 2}
@@ -157,6 +151,9 @@ export function ConfusionHeatmap({
                     >
                       {rowTotal > 0 ? percent(share, 0) : '—'}
                     </text>
+                  ) : null}
+                  {isSelected ? (
+                    <rect {...box} fill="none" stroke="var(--text)" strokeWidth={3} data-export="omit" />
                   ) : null}
                 </g>
               );

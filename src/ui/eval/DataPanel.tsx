@@ -1,6 +1,7 @@
-import { useRef, useState } from 'react';
-import { DEMO_DATASETS, findDemoDataset } from '../../core/demo-datasets';
-import { findCatalogModel } from '../../core/models';
+import { useMemo, useRef, useState } from 'react';
+import { datasetTexts, languageMismatch } from '../../core/data-language';
+import { DEMO_DATASETS } from '../../core/demo-datasets';
+import type { ModelRef } from '../../core/setup';
 import { loadModel } from '../../store/runtime';
 import { usePrefs } from '../../store/prefs';
 import { useEvaluation, type FormatChoice } from '../../store/evaluation';
@@ -8,6 +9,7 @@ import { useWorkspace } from '../../store/workspace';
 import { useT, type MessageKey } from '../i18n';
 import { useIssueText } from '../i18n/issues';
 import { count } from './format';
+import { StepHeading } from '../components/StepHeading';
 
 const DEMO_KEYS: Record<string, MessageKey> = {
   'sentiment-en': 'eval.demo.sentimentEn',
@@ -39,18 +41,27 @@ export function DataPanel() {
   const { loadFile, loadText, loadDemo, setFormat, undoDemoSetup, dismissDemoSetup, clearData } =
     useEvaluation.getState();
   const setup = useWorkspace((s) => s.setup);
-  const demo = source?.demoId ? findDemoDataset(source.demoId) : undefined;
-  const modelLanguage = findCatalogModel(setup.model.id)?.language;
+  const mapping = useEvaluation((s) => s.mapping);
+  // The same check for a demo, an uploaded file and pasted text: the language of the text columns.
+  const mismatch = useMemo(() => {
+    if (!dataset) return null;
+    const slotColumns = Object.values(mapping.slots).filter((c): c is string => c !== null);
+    const columns = slotColumns.length > 0 ? slotColumns : dataset.columns.filter((c) => c !== mapping.labelColumn);
+    return languageMismatch(setup.model.id, datasetTexts(dataset, columns));
+  }, [dataset, mapping.slots, mapping.labelColumn, setup.model.id]);
+  const switchModel = (id: string, modelSource: ModelRef['source']) => {
+    const ref = { ...setup.model, id, source: modelSource };
+    void loadModel(ref); // becomes the setup's model once it has loaded
+  };
   const [pasted, setPasted] = useState('');
   const [showPaste, setShowPaste] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
 
   return (
     <section className="panel" aria-labelledby="eval-data-heading">
-      <h2 id="eval-data-heading">
-        <span className="step">1</span>
+      <StepHeading id="eval-data-heading" step={1}>
         {t('eval.data.title')}
-      </h2>
+      </StepHeading>
       <p className="hint" style={{ marginTop: 0 }}>
         {t('eval.data.help')}
       </p>
@@ -137,17 +148,18 @@ export function DataPanel() {
         </div>
       ) : null}
 
-      {demo && modelLanguage && modelLanguage !== 'multi' && modelLanguage !== demo.language ? (
-        <div className="message warning" data-testid="demo-model-note">
-          {t('eval.demo.otherLanguage', { model: demo.suggestedModel })}{' '}
-          <button
-            className="btn small"
-            onClick={() => {
-              const ref = { ...setup.model, id: demo.suggestedModel, source: 'hub' as const };
-              void loadModel(ref); // becomes the setup's model once it has loaded
-            }}
-          >
-            {t('eval.demo.useModel', { model: demo.suggestedModel })}
+      {mismatch ? (
+        <div className="message warning" data-testid="language-note">
+          {t('eval.data.otherLanguage', {
+            data: t(mismatch.dataLanguage === 'zh' ? 'eval.data.languageZh' : 'eval.data.languageEn'),
+            model: setup.model.id,
+            modelLanguage: t(mismatch.modelLanguage === 'zh' ? 'eval.data.languageZh' : 'eval.data.languageEn'),
+          })}{' '}
+          <button className="btn small" onClick={() => switchModel(mismatch.suggestedModel, 'hub')}>
+            {t('eval.demo.useModel', { model: mismatch.suggestedModel })}
+          </button>{' '}
+          <button className="btn small" onClick={() => switchModel(mismatch.testModel, 'local')}>
+            {t('eval.data.useTestModel', { model: mismatch.testModel })}
           </button>
         </div>
       ) : null}

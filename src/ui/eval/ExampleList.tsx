@@ -1,5 +1,11 @@
 import { useState } from 'react';
-import { examplePrompt, type EvalSource, type ExamplePrediction } from '../../core/evaluation-results';
+import {
+  examplePrompt,
+  exampleTruncation,
+  SHOWN_INPUT_CHARS,
+  type EvalSource,
+  type ExamplePrediction,
+} from '../../core/evaluation-results';
 import type { EvaluationRun } from '../../core/evaluation';
 import { usePrefs } from '../../store/prefs';
 import { useT } from '../i18n';
@@ -10,9 +16,18 @@ import { percent } from '../../core/percent';
 const PAGE = 20;
 
 function PromptText({ run, template, example }: { run: EvaluationRun; template: number; example: number }) {
+  const t = useT();
+  const locale = usePrefs((s) => s.locale);
+  const { layout, hiddenChars } = examplePrompt(run, template, example, SHOWN_INPUT_CHARS);
   return (
     <div className="rendered-prompt eval-prompt" data-testid="eval-prompt">
-      <PromptSegments layout={examplePrompt(run, template, example)} />
+      <PromptSegments layout={layout} />
+      {hiddenChars > 0 ? (
+        <span className="hint" data-testid="eval-prompt-hidden">
+          {' '}
+          {t('eval.examples.hiddenChars', { n: count(hiddenChars, locale) })}
+        </span>
+      ) : null}
     </div>
   );
 }
@@ -28,7 +43,9 @@ function ExampleItem({
   prediction: ExamplePrediction;
 }) {
   const t = useT();
+  const locale = usePrefs((s) => s.locale);
   const example = run.examples[prediction.example]!;
+  const cut = exampleTruncation(run, source, prediction.example);
   const goldIndex = run.labels.indexOf(example.gold);
   const templates = source === 'ensemble' ? run.templates.map((_, i) => i) : [source];
   const topSource = source === 'ensemble' ? 0 : source;
@@ -63,6 +80,25 @@ function ExampleItem({
         >
           {prediction.correct ? t('eval.examples.correct') : t('eval.examples.wrong')}
         </span>
+        {cut ? (
+          <span
+            className="badge"
+            style={{ color: 'var(--warning)' }}
+            data-testid="eval-truncated"
+            data-tokens={cut.tokens}
+            title={t('eval.examples.truncatedTitle', {
+              kept: count(
+                cut.inputs.reduce((n, i) => n + i.kept, 0),
+                locale,
+              ),
+            })}
+          >
+            {t('eval.examples.truncated', {
+              n: count(cut.tokens, locale),
+              slots: cut.inputs.map((i) => `[${i.slot}]`).join(', '),
+            })}
+          </span>
+        ) : null}
       </div>
       <div className="eval-example-body">
         <div>

@@ -9,6 +9,7 @@ export function LabelWordPanel() {
   const t = useT();
   const search = useEvaluation((s) => s.labelSearch);
   const examples = useEvaluation((s) => s.examples);
+  const running = useEvaluation((s) => s.run.status === 'preparing' || s.run.status === 'running');
   const modelReady = useWorkspace((s) => s.model.status === 'ready');
   const verbalizer = useWorkspace((s) => s.setup.verbalizer);
   const { suggestLabelWords, cancelLabelWords, addLabelWord } = useEvaluation.getState();
@@ -24,7 +25,7 @@ export function LabelWordPanel() {
       <div className="row">
         <button
           className="btn"
-          disabled={!modelReady || examples.length === 0 || search.status === 'running'}
+          disabled={!modelReady || examples.length === 0 || search.status === 'running' || running}
           onClick={() => {
             setAdded([]);
             void suggestLabelWords();
@@ -37,6 +38,11 @@ export function LabelWordPanel() {
           <button className="btn" onClick={cancelLabelWords}>
             {t('eval.run.cancel')}
           </button>
+        ) : null}
+        {running ? (
+          <span className="hint" data-testid="suggest-words-waiting">
+            {t('eval.words.afterRun')}
+          </span>
         ) : null}
         {search.templateName && search.status !== 'idle' ? (
           <span className="hint">{t('eval.words.template', { name: search.templateName })}</span>

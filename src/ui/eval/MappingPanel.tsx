@@ -7,6 +7,7 @@ import { useWorkspace } from '../../store/workspace';
 import { useT } from '../i18n';
 import { useIssueText } from '../i18n/issues';
 import { count } from './format';
+import { StepHeading } from '../components/StepHeading';
 
 /** Label values shown in the mapping table (a text column picked by mistake has thousands). */
 const MAX_LABEL_VALUES = 40;
@@ -97,10 +98,9 @@ export function MappingPanel() {
   const problems = useMemo(() => (dataset ? allProblems(dataset, mappingProblems) : []), [dataset, mappingProblems]);
 
   const heading = (
-    <h2 id="eval-map-heading">
-      <span className="step">2</span>
+    <StepHeading id="eval-map-heading" step={2}>
       {t('eval.map.title')}
-    </h2>
+    </StepHeading>
   );
   if (!dataset) {
     return (
@@ -138,6 +138,16 @@ export function MappingPanel() {
       {mapping.labelColumn ? (
         <>
           <h3 className="eval-subtitle">{t('eval.map.values')}</h3>
+          {values.length > 0 && labels.length > 0 && ![...mapping.labelMap.values()].some((l) => l !== null) ? (
+            <p className="message warning" data-testid="no-label-mapped">
+              {t('eval.map.noneMapped', {
+                column: mapping.labelColumn,
+                labels: labels.join(', '),
+                value: values.find((v) => v.value !== '')?.value ?? '',
+                label: labels[0]!,
+              })}
+            </p>
+          ) : null}
           {values.length > MAX_LABEL_VALUES ? (
             <p className="message warning">{t('eval.map.tooManyValues', { n: count(values.length, locale) })}</p>
           ) : null}

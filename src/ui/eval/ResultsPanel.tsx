@@ -1,7 +1,15 @@
 import { useMemo } from 'react';
-import { diagnose } from '../../core/diagnosis';
+import { diagnose, labelsWithoutWords } from '../../core/diagnosis';
 import type { EvaluationRun } from '../../core/evaluation';
-import { evalSources, predictions, runMetrics, type EvalSource } from '../../core/evaluation-results';
+import {
+  evalSources,
+  predictions,
+  runMetrics,
+  truncationNote,
+  truncationSummary,
+  type EvalSource,
+} from '../../core/evaluation-results';
+import { useIssueText } from '../i18n/issues';
 import { usePrefs } from '../../store/prefs';
 import { useEvaluation, type RunMeta } from '../../store/evaluation';
 import { useT, type Translate } from '../i18n';
@@ -18,6 +26,7 @@ import { ResultsViewBar } from './ResultsViewBar';
 import { TemplateComparison } from './TemplateComparison';
 import { sourceLabel } from './sourceLabel';
 import { useOutdated } from './useOutdated';
+import { StepHeading } from '../components/StepHeading';
 
 function fileStem(run: EvaluationRun): string {
   return `clozelab-eval-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}-${run.done}`;
@@ -58,6 +67,8 @@ function Results({
   const source: EvalSource = sources.includes(view.source) ? view.source : 0;
   const mode = view.mode;
   const outdated = useOutdated(run);
+  const issues = useIssueText();
+  const truncated = useMemo(() => truncationNote(truncationSummary(run), 'browser'), [run]);
   const both = useMemo(
     () => ({
       uncalibrated: runMetrics(run, source, 'uncalibrated'),
@@ -86,8 +97,9 @@ function Results({
         calibrated: mode === 'calibrated',
         other: mode === 'calibrated' ? both.uncalibrated : both.calibrated,
         uniformCount,
+        labelsWithoutWords: labelsWithoutWords(run, source),
       }),
-    [metrics, mode, both, uniformCount],
+    [metrics, mode, both, uniformCount, run, source],
   );
   const comparison = useMemo(
     () =>
@@ -111,12 +123,16 @@ function Results({
         aria-labelledby="eval-results-heading"
         data-testid="eval-results"
       >
-        <h2 id="eval-results-heading">
-          <span className="step">4</span>
+        <StepHeading id="eval-results-heading" step={4}>
           {t('eval.results.title')}
-        </h2>
+        </StepHeading>
         <ResultsHeader run={run} meta={meta} locale={locale} fileStem={stem} />
         {outdated ? <p className="message info">{t('eval.results.outdated')}</p> : null}
+        {truncated ? (
+          <p className="message warning" role="status" data-testid="eval-truncation">
+            {issues.text(truncated)}
+          </p>
+        ) : null}
 
         <ResultsViewBar run={run} sources={sources} source={source} mode={mode} onSource={onSource} />
 
@@ -148,14 +164,14 @@ function Results({
             </ChartFrame>
           </div>
           <div>
+            <p className="hint" style={{ marginBottom: 0 }}>
+              {t('eval.confusion.help')}
+            </p>
             <ChartFrame
               title={`${t('eval.confusion.title')} — ${name}, ${modeName}`}
               fileName={`${stem}-confusion.png`}
               testId="confusion-frame"
             >
-              <p className="hint" style={{ marginTop: 0 }}>
-                {t('eval.confusion.help')}
-              </p>
               <div className="eval-heatmap-wrap">
                 <ConfusionHeatmap
                   metrics={metrics}
@@ -170,8 +186,8 @@ function Results({
               testId="distribution-chart"
             >
               <DistributionChart metrics={metrics} />
-              <BalanceWarnings labels={run.labels} metrics={metrics} />
             </ChartFrame>
+            <BalanceWarnings labels={run.labels} metrics={metrics} />
           </div>
         </div>
 

@@ -8,7 +8,9 @@ import { RuntimeErrorText } from '../components/RuntimeErrorText';
 import { useT, type MessageKey } from '../i18n';
 import { useIssueText } from '../i18n/issues';
 import { count, duration } from './format';
+import { NoExamplesHint } from './NoExamplesHint';
 import { percent } from '../../core/percent';
+import { StepHeading } from '../components/StepHeading';
 
 const AGGREGATION_KEYS: Record<string, MessageKey> = {
   sum: 'scoring.aggregation.sum',
@@ -41,10 +43,9 @@ export function RunPanel() {
 
   return (
     <section className="panel" aria-labelledby="eval-run-heading">
-      <h2 id="eval-run-heading">
-        <span className="step">3</span>
+      <StepHeading id="eval-run-heading" step={3}>
         {t('eval.run.title')}
-      </h2>
+      </StepHeading>
       <div className="row" data-testid="eval-model">
         <span className="hint" style={{ margin: 0 }}>
           {t('eval.run.model')}
@@ -118,7 +119,7 @@ export function RunPanel() {
         {!ready ? (
           <span className="hint">{t('eval.run.needModel')}</span>
         ) : examples.length === 0 ? (
-          <span className="hint">{t('eval.run.needData')}</span>
+          <NoExamplesHint />
         ) : null}
       </div>
 

@@ -70,7 +70,6 @@ export const classroomEn = {
   'saved.help':
     'Before a link, a preset or an import replaces your workspace, it is kept here. Restoring one keeps the current workspace too.',
   'saved.saveCurrent': 'Save the current setup',
-  'saved.storageFull': "The browser's storage is full: the list works on this page but is not saved.",
   'saved.empty': 'No saved setups yet.',
   'saved.restore': 'Restore',
   'saved.delete': 'Delete',
@@ -276,7 +275,6 @@ export const classroomZh: Record<ClassroomKey, string> = {
 
   'saved.help': '在链接、预设或导入替换你的工作区之前，工作区会保存在这里。恢复某个设置时，当前工作区也会被保存。',
   'saved.saveCurrent': '保存当前设置',
-  'saved.storageFull': '浏览器存储空间已满：列表在本页面可用，但没有保存下来。',
   'saved.empty': '还没有保存的设置。',
   'saved.restore': '恢复',
   'saved.delete': '删除',

@@ -17,8 +17,6 @@ export const en = {
   'nav.views': 'Views',
   'nav.playground': 'Playground',
   'notice.dismiss': 'Dismiss',
-  'notice.workspaceReset':
-    'Your saved workspace could not be read, so a fresh one was opened ({reason}) A copy of the old data was kept in this browser under "clozelab.workspace.unreadable".',
   'notice.workspaceMigrated': 'Your saved workspace was upgraded from an older version ({from}).',
   'notice.saveQuota':
     "This browser's storage is full, so your latest changes are not saved. They stay on this page — export or free some space before you close it.",
@@ -65,13 +63,16 @@ export const en = {
   'model.eta': '{s} s left',
   'model.failed': 'The model could not be loaded.',
   'model.hubUnreachableHelp':
-    "The Hugging Face Hub can't be reached from here. Pick a test model, or ask your teacher for an offline copy (npm run models:download) served by this app.",
+    "This computer can't reach the Hugging Face Hub, so this model can't be downloaded. The test model below needs no internet: it loads at once, but its predictions are random — fine for learning the interface, not for real results. For real results without internet, copy a model into this app before class (npm run models:download; see the README).",
+  'model.useOfflineTestModel': 'Use the test model {model} (works offline)',
   'model.inUse': 'In use: {id}',
   'model.request.loading': 'Loading {asked}… {inUse} stays in use until it has loaded.',
   'model.request.loadingNone': 'Loading {asked}…',
   'model.request.failed': 'Could not load {asked}.',
   'model.request.stillUsing': 'Still using {inUse}: the chart, saved workspace and share links keep it.',
   'model.request.nothingInUse': 'No model is loaded yet.',
+  'model.request.hubUnreachable':
+    "This computer can't reach the Hugging Face Hub, so {asked} can't be downloaded. Check the id too. For real results without internet, copy a model into this app before class (npm run models:download; see the README).",
   'model.request.checkId': 'Check the id (owner/name, as on the Hugging Face Hub) or pick a model from the list.',
   'model.request.waiting': 'This setup asks for {asked}. Until you load it, {inUse} stays in use.',
   'model.request.offline':
@@ -190,6 +191,11 @@ export const en = {
   'eval.data.format.tsv': 'TSV',
   'eval.data.format.jsonl': 'JSONL',
   'eval.data.clear': 'Remove data',
+  'eval.data.otherLanguage':
+    'The texts of this data are in {data}, but {model} is a model for {modelLanguage}: it would read most of their words as unknown, and the results would mean nothing. Switch to a model for {data}:',
+  'eval.data.languageEn': 'English',
+  'eval.data.languageZh': 'Chinese',
+  'eval.data.useTestModel': 'Use the test model {model} (works offline, random predictions)',
   'eval.data.parsing': 'Reading {name}…',
   'eval.data.parsingAria': 'Reading the data',
   'eval.data.error': 'The data could not be read: {message}',
@@ -205,8 +211,6 @@ export const en = {
   'eval.demo.replaced': "The demo's templates and verbalizer replaced yours, so that it runs right away.",
   'eval.demo.undo': 'Undo',
   'eval.demo.keep': 'Keep',
-  'eval.demo.otherLanguage':
-    'This demo is in another language than the loaded model. It suits {model} (or a test model of its language).',
   'eval.demo.useModel': 'Load {model}',
 
   'eval.map.title': 'Columns and labels',
@@ -220,6 +224,8 @@ export const en = {
   'eval.map.rowsColumn': 'Rows',
   'eval.map.labelTarget': 'Counts as',
   'eval.map.valueAria': 'Verbalizer label for the value "{value}"',
+  'eval.map.noneMapped':
+    'None of the values in "{column}" is mapped to a verbalizer label ({labels}), so no row can be evaluated yet. Under "Counts as", choose the label each value means — for example "{value}" → {label}.',
   'eval.map.ambiguous': 'Matches {labels} except for case — choose the label:',
   'eval.map.skip': '— skip these rows —',
   'eval.map.tooManyValues':
@@ -243,6 +249,13 @@ export const en = {
   'eval.run.cancel': 'Cancel',
   'eval.run.needModel': 'Load the model first.',
   'eval.run.needData': 'Load labelled data first.',
+  'eval.run.needTextColumn': '{rows} rows are loaded. In step 2, choose the column with the text for {slots}.',
+  'eval.run.needLabelColumn': '{rows} rows are loaded. In step 2, choose the column with the gold labels.',
+  'eval.run.needLabelMapping':
+    '{rows} rows are loaded, but none of them is mapped to a verbalizer label yet. In step 2, choose for each value of "{column}" the label it counts as.',
+  'eval.run.noUsableRow':
+    '{rows} rows are loaded, but none of them can be used: step 2 lists why each one was skipped.',
+  'eval.run.showMapping': 'Show me',
   'eval.run.noValidTemplate': 'None of the chosen templates is valid; fix them in the playground.',
   'eval.run.preparing': 'Preparing the templates and label words…',
   'eval.run.progress': '{done} / {total} examples · {rate} examples/s · {eta}',
@@ -312,6 +325,10 @@ export const en = {
   'eval.examples.wrong': 'wrong',
   'eval.examples.topk': 'Top tokens at [Z]',
   'eval.examples.more': 'Show more ({shown} of {total} shown)',
+  'eval.examples.hiddenChars': '({n} more characters of the input not shown here)',
+  'eval.examples.truncated': 'truncated: {n} tokens cut from {slots}',
+  'eval.examples.truncatedTitle':
+    'The input was longer than the model allows: the model read {kept} of its tokens. Only the end of the input was cut, never the template or [Z].',
   'eval.compare.title': 'Template comparison',
   'eval.compare.help': 'Every template on the same data and verbalizer ({mode}); the best macro-F1 is highlighted.',
   'eval.compare.template': 'Template',
@@ -323,6 +340,7 @@ export const en = {
   'eval.words.title': 'Suggest label words',
   'eval.words.help':
     "Ranks every token of the vocabulary by how much more likely the model finds it at [Z] for one label's examples than for the others (mean log-probability difference, as in LM-BFF's automatic label search). Uses up to {n} examples per label.",
+  'eval.words.afterRun': 'Available once the evaluation run has finished.',
   'eval.words.start': 'Suggest label words from this data',
   'eval.words.running': 'Searching the vocabulary…',
   'eval.words.template': 'with the template "{name}"',

@@ -18,8 +18,6 @@ export const zh: Record<MessageKey, string> = {
   'nav.views': '视图',
   'nav.playground': '演练场',
   'notice.dismiss': '关闭',
-  'notice.workspaceReset':
-    '无法读取已保存的工作区，已打开一个新的工作区（{reason}）。旧数据的副本保存在本浏览器的 "clozelab.workspace.unreadable" 中。',
   'notice.workspaceMigrated': '已将保存的工作区从旧版本（{from}）升级。',
   'notice.saveQuota': '浏览器存储空间已满，最新的修改没有保存。它们仍在本页面中——关闭前请导出或清理空间。',
   'notice.saveUnavailable': '此浏览器不允许 ClozeLab 保存工作区（可能是隐私模式）。在关闭页面前，修改会保留在页面中。',
@@ -60,13 +58,16 @@ export const zh: Record<MessageKey, string> = {
   'model.eta': '剩余 {s} 秒',
   'model.failed': '模型无法加载。',
   'model.hubUnreachableHelp':
-    '无法连接 Hugging Face Hub。请选择测试模型，或请老师提供由本应用提供的离线副本（npm run models:download）。',
+    '这台电脑无法连接 Hugging Face Hub，因此无法下载这个模型。下面的测试模型不需要联网：它会立即加载，但预测是随机的——适合熟悉界面，不能得出真实结果。若要在没有网络时得到真实结果，请在上课前把模型复制到本应用中（npm run models:download，见 README）。',
+  'model.useOfflineTestModel': '使用测试模型 {model}（无需联网）',
   'model.inUse': '正在使用：{id}',
   'model.request.loading': '正在加载 {asked}…加载完成前继续使用 {inUse}。',
   'model.request.loadingNone': '正在加载 {asked}…',
   'model.request.failed': '无法加载 {asked}。',
   'model.request.stillUsing': '仍在使用 {inUse}：图表、保存的工作区和分享链接都保持使用它。',
   'model.request.nothingInUse': '尚未加载任何模型。',
+  'model.request.hubUnreachable':
+    '这台电脑无法连接 Hugging Face Hub，因此无法下载 {asked}。也请检查模型 ID。若要在没有网络时得到真实结果，请在上课前把模型复制到本应用中（npm run models:download，见 README）。',
   'model.request.checkId': '请检查模型 ID（与 Hugging Face Hub 上一致的 所有者/名称），或从列表中选择模型。',
   'model.request.waiting': '此设置要求使用 {asked}。在你加载它之前，继续使用 {inUse}。',
   'model.request.offline': '当前处于离线状态，现在无法下载 {asked}。请保留 {inUse}，或在恢复联网后再加载 {asked}。',
@@ -177,6 +178,11 @@ export const zh: Record<MessageKey, string> = {
   'eval.data.format.tsv': 'TSV',
   'eval.data.format.jsonl': 'JSONL',
   'eval.data.clear': '移除数据',
+  'eval.data.otherLanguage':
+    '这份数据的文本是{data}，但 {model} 是{modelLanguage}模型：它会把其中大多数词当作未知词，结果将毫无意义。请换用{data}模型：',
+  'eval.data.languageEn': '英文',
+  'eval.data.languageZh': '中文',
+  'eval.data.useTestModel': '使用测试模型 {model}（无需联网，预测是随机的）',
   'eval.data.parsing': '正在读取 {name}…',
   'eval.data.parsingAria': '正在读取数据',
   'eval.data.error': '无法读取数据：{message}',
@@ -192,7 +198,6 @@ export const zh: Record<MessageKey, string> = {
   'eval.demo.replaced': '示例的模板和标签词映射已替换你的设置，可以直接运行。',
   'eval.demo.undo': '撤销',
   'eval.demo.keep': '保留',
-  'eval.demo.otherLanguage': '这个示例的语言与当前模型不同，更适合 {model}（或同语言的测试模型）。',
   'eval.demo.useModel': '加载 {model}',
 
   'eval.map.title': '列与标签',
@@ -206,6 +211,8 @@ export const zh: Record<MessageKey, string> = {
   'eval.map.rowsColumn': '行数',
   'eval.map.labelTarget': '算作',
   'eval.map.valueAria': '值“{value}”对应的标签',
+  'eval.map.noneMapped':
+    '“{column}”中的值都还没有对应到标签（{labels}），所以还没有可以评估的行。请在“算作”下为每个值选择它代表的标签——例如“{value}”→ {label}。',
   'eval.map.ambiguous': '与 {labels} 仅大小写不同，请选择对应的标签：',
   'eval.map.skip': '— 跳过这些行 —',
   'eval.map.tooManyValues': '这一列有 {n} 个不同的值，它真的是标签列吗？只列出最常见的 40 个。',
@@ -228,6 +235,12 @@ export const zh: Record<MessageKey, string> = {
   'eval.run.cancel': '取消',
   'eval.run.needModel': '请先加载模型。',
   'eval.run.needData': '请先加载带标签的数据。',
+  'eval.run.needTextColumn': '已加载 {rows} 行。请在第 2 步中选择 {slots} 的文本列。',
+  'eval.run.needLabelColumn': '已加载 {rows} 行。请在第 2 步中选择正确标签所在的列。',
+  'eval.run.needLabelMapping':
+    '已加载 {rows} 行，但还没有一行对应到标签。请在第 2 步中为“{column}”的每个值选择它算作哪个标签。',
+  'eval.run.noUsableRow': '已加载 {rows} 行，但没有一行可以使用：第 2 步列出了每行被跳过的原因。',
+  'eval.run.showMapping': '带我去',
   'eval.run.noValidTemplate': '所选模板都有错误，请在试验场中修正。',
   'eval.run.preparing': '正在准备模板和标签词…',
   'eval.run.progress': '{done} / {total} 个样例 · 每秒 {rate} 个 · {eta}',
@@ -295,6 +308,10 @@ export const zh: Record<MessageKey, string> = {
   'eval.examples.wrong': '错误',
   'eval.examples.topk': '[Z] 处最可能的词元',
   'eval.examples.more': '显示更多（已显示 {total} 个中的 {shown} 个）',
+  'eval.examples.hiddenChars': '（此处未显示输入中其余的 {n} 个字符）',
+  'eval.examples.truncated': '已截断：从 {slots} 截掉 {n} 个词元',
+  'eval.examples.truncatedTitle':
+    '输入超出模型允许的长度：模型只读了其中 {kept} 个词元。只截掉了输入的末尾，模板和 [Z] 从不截断。',
   'eval.compare.title': '模板比较',
   'eval.compare.help': '每个模板都用相同的数据和标签词映射（{mode}）；宏平均 F1 最高的会突出显示。',
   'eval.compare.template': '模板',
@@ -306,6 +323,7 @@ export const zh: Record<MessageKey, string> = {
   'eval.words.title': '推荐标签词',
   'eval.words.help':
     '对词表中的每个词元打分：模型在某个标签的样例中比在其他样例中更可能在 [Z] 处填它多少（平均对数概率之差，类似 LM-BFF 的自动标签搜索）。每个标签最多用 {n} 个样例。',
+  'eval.words.afterRun': '评估运行结束后可用。',
   'eval.words.start': '从这些数据推荐标签词',
   'eval.words.running': '正在搜索词表…',
   'eval.words.template': '使用模板“{name}”',

@@ -96,11 +96,12 @@ function PresetCard({ preset, keepModel, onOpened }: { preset: Preset; keepModel
           className="btn primary"
           onClick={() => {
             const current = useWorkspace.getState().setup.model;
-            openAsNewSetup(
+            const opened = openAsNewSetup(
               keepModel ? { ...structuredClone(setup), model: { ...current } } : structuredClone(setup),
               'preset',
             );
-            onOpened();
+            // When the current workspace could not be kept nothing changed, and a notice says why.
+            if (opened.ok) onOpened();
           }}
           data-testid="preset-open"
         >

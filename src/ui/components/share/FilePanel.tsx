@@ -1,7 +1,8 @@
-// Export the setup as a JSON file; import one (validated by parseSetupJson, errors with paths).
+// Export the setup as a JSON file; import one (validated by parseSetupJson, errors with paths). The
+// export is cut to the limits the import reads (exportSetupJson), so an exported file always imports.
 import { useState } from 'react';
 import { issue } from '../../../core/issues';
-import { parseSetupJson, type SetupError } from '../../../core/setup-parse';
+import { exportSetupJson, parseSetupJson, type SetupError } from '../../../core/setup-parse';
 import { SETUP_LIMITS, type PromptSetup } from '../../../core/setup';
 import { useWorkspace } from '../../../store/workspace';
 import { useT } from '../../i18n';
@@ -19,6 +20,8 @@ export function FilePanel({ onOpened }: { onOpened(): void }) {
   const issues = useIssueText();
   const setup = useWorkspace((s) => s.setup);
   const [loaded, setLoaded] = useState<Loaded>({ kind: 'none' });
+  /** Fields the last export had to cut ('' when none). */
+  const [exportTrimmed, setExportTrimmed] = useState('');
 
   const readFile = async (file: File | undefined) => {
     if (!file) return;
@@ -45,17 +48,20 @@ export function FilePanel({ onOpened }: { onOpened(): void }) {
         <p className="hint">{t('file.export.help')}</p>
         <button
           className="btn primary"
-          onClick={() =>
-            downloadText(
-              fileNameFor(setup.name, 'clozelab.json'),
-              `${JSON.stringify(setup, null, 2)}\n`,
-              'application/json',
-            )
-          }
+          onClick={() => {
+            const exported = exportSetupJson(setup);
+            setExportTrimmed(exported.trimmed.join(', '));
+            downloadText(fileNameFor(setup.name, 'clozelab.json'), exported.text, 'application/json');
+          }}
           data-testid="export-json"
         >
           {t('file.export.button')}
         </button>
+        {exportTrimmed ? (
+          <p className="message warning" role="status" data-testid="export-trimmed">
+            {t('file.export.trimmed', { fields: exportTrimmed })}
+          </p>
+        ) : null}
       </section>
       <section>
         <h3>{t('file.import.title')}</h3>

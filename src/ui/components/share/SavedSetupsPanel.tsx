@@ -1,10 +1,23 @@
 // The saved setups: workspaces kept before a link, preset or import replaced them, and ones the
 // user saved by hand. Restoring one saves the current workspace first.
 import { restoreSavedSetup, saveCurrentSetup } from '../../../store/open-setup';
-import { removeSavedSetup, useSavedSetups, type SaveReason } from '../../../store/saved-setups';
+import {
+  removeSavedSetup,
+  useSavedSetups,
+  type SaveReason,
+  type SavedSetupsFailure,
+} from '../../../store/saved-setups';
 import { usePrefs } from '../../../store/prefs';
 import { useT, type MessageKey } from '../../i18n';
 import { ModelOrigin } from './SetupPreview';
+
+/** Why the last change of the list was not stored. */
+const FAILURE_KEYS: Record<SavedSetupsFailure, MessageKey> = {
+  quota: 'saved.failure.quota',
+  unavailable: 'saved.failure.unavailable',
+  'not-kept': 'saved.failure.notKept',
+  newer: 'saved.failure.newer',
+};
 
 const REASON_KEYS: Record<SaveReason, MessageKey> = {
   'before-link': 'saved.reason.beforeLink',
@@ -17,7 +30,7 @@ const REASON_KEYS: Record<SaveReason, MessageKey> = {
 export function SavedSetupsPanel({ onRestored }: { onRestored(): void }) {
   const t = useT();
   const locale = usePrefs((s) => s.locale);
-  const { entries, saveOk } = useSavedSetups();
+  const { entries, failure } = useSavedSetups();
   const time = new Intl.DateTimeFormat(locale === 'zh' ? 'zh-CN' : 'en', { dateStyle: 'medium', timeStyle: 'short' });
   return (
     <div className="saved-setups">
@@ -27,7 +40,11 @@ export function SavedSetupsPanel({ onRestored }: { onRestored(): void }) {
       <button className="btn" onClick={() => saveCurrentSetup()} data-testid="save-current">
         {t('saved.saveCurrent')}
       </button>
-      {!saveOk ? <p className="message warning">{t('saved.storageFull')}</p> : null}
+      {failure ? (
+        <p className="message error" role="alert" data-testid="saved-failure">
+          {t(FAILURE_KEYS[failure])}
+        </p>
+      ) : null}
       {entries.length === 0 ? (
         <p className="empty">{t('saved.empty')}</p>
       ) : (
@@ -43,7 +60,7 @@ export function SavedSetupsPanel({ onRestored }: { onRestored(): void }) {
               <button
                 className="btn small primary"
                 onClick={() => {
-                  if (restoreSavedSetup(entry.id)) onRestored();
+                  if (restoreSavedSetup(entry.id)?.ok) onRestored();
                 }}
               >
                 {t('saved.restore')}

@@ -2,7 +2,9 @@
 // user opens it: name, model (with where it would load from), templates, labels, inputs.
 import { findCatalogModel, isTestModelId } from '../../../core/models';
 import type { PromptSetup } from '../../../core/setup';
-import { openAsNewSetup } from '../../../store/open-setup';
+import { useState } from 'react';
+import { NOT_KEPT_KEYS, openAsNewSetup } from '../../../store/open-setup';
+import type { SavedSetupsFailure } from '../../../store/saved-setups';
 import { activeTemplate } from '../../../store/workspace';
 import { useT } from '../../i18n';
 
@@ -65,20 +67,27 @@ export function ImportPreview({
   openTestId: string;
 }) {
   const t = useT();
+  const [notKept, setNotKept] = useState<SavedSetupsFailure | null>(null);
   return (
     <div className="import-preview">
       <SetupPreview setup={setup} />
       <button
         className="btn primary"
         onClick={() => {
-          openAsNewSetup(setup, 'import');
-          onOpened();
+          const opened = openAsNewSetup(setup, 'import');
+          if (opened.ok) onOpened();
+          else setNotKept(opened.reason);
         }}
         data-testid={openTestId}
       >
         {t('open.asNew')}
       </button>
       <p className="hint">{t('open.keepsPrevious')}</p>
+      {notKept ? (
+        <p className="message error" role="alert" data-testid="open-not-kept">
+          {t(NOT_KEPT_KEYS[notKept], { name: setup.name || t('preview.unnamed') })}
+        </p>
+      ) : null}
     </div>
   );
 }
