@@ -53,7 +53,7 @@ const MISSING_FIX: Record<Where, string> = {
   '': '请重新创建或重新下载模型文件夹。',
 };
 const DAMAGED_FIX: Record<Where, string> = {
-  hub: '已从浏览器缓存中删除：再次加载会重新下载；如果仍然损坏，说明 Hub 上的文件有问题。',
+  hub: '在应用中它已从浏览器缓存中删除，再次加载会重新下载；在命令行中，请先从 Transformers.js 的缓存文件夹中删除该模型。如果仍然损坏，说明 Hub 上的文件有问题。',
   app: '需要由运行本应用的人替换它（npm run models:download -- --verify <id> 可找出损坏的文件）。',
   folder: '请换成完好的副本，然后重新打开文件夹。',
   disk: '请换成完好的副本（npm run models:download -- --verify <id> 可找出损坏的文件）。',
