@@ -5,6 +5,7 @@ import { openLocalFolder, OPENED_FOLDER_OWNER } from '../../store/local-folder';
 import { clearModelCache, loadModel, restartRuntime } from '../../store/runtime';
 import { useWorkspace, type FileProgress } from '../../store/workspace';
 import { useT, type MessageKey } from '../i18n';
+import { LoadPhase } from './LoadPhase';
 import { filesFromDrop, filesFromInput, type PickedFile } from './pickedFiles';
 import { OfflineModelHelp } from './OfflineModelHelp';
 import { RuntimeErrorText } from './RuntimeErrorText';
@@ -94,7 +95,8 @@ export function ModelPanel() {
               ).map((m) => (
                 <option key={m.id} value={`${m.source}:${m.id}`}>
                   {m.id}
-                  {m.testModel ? ` — ${t('model.testBadge')}` : m.sizeMB ? ` (≈${m.sizeMB} MB)` : ''}
+                  {/* Test models are named by their group (and the badge below): a short option fits a narrow panel. */}
+                  {m.sizeMB ? ` (≈${m.sizeMB} MB)` : ''}
                 </option>
               ))}
             </optgroup>
@@ -196,6 +198,7 @@ export function ModelPanel() {
         ) : null}
       </div>
 
+      <LoadPhase model={model} />
       {model.status === 'loading' && files.length > 0 ? (
         <div aria-label={t('model.progress')} role="group">
           {files.map((file) => {

@@ -6,6 +6,7 @@ import { useIssueText } from '../i18n/issues';
 import { EditorIssues } from './EditorIssues';
 import { HighlightedEditor } from './HighlightedEditor';
 import { runOnCtrlEnter } from './runOnCtrlEnter';
+import { TokenMarkerNote } from './TokenMarkerNote';
 
 export function VerbalizerEditor({ onRunNow }: { onRunNow(): void }) {
   const t = useT();
@@ -101,6 +102,7 @@ export function VerbalizerEditor({ onRunNow }: { onRunNow(): void }) {
           </tbody>
         </table>
       ) : null}
+      <TokenMarkerNote tokens={(resolution?.words ?? []).flatMap((word) => word.form.pieces)} />
     </section>
   );
 }

@@ -1,5 +1,6 @@
 import type { MessageKey } from './en';
 import { classroomZh } from './classroom';
+import { displayZh } from './display';
 import { reliabilityZh } from './reliability';
 
 // 简体中文界面文本。键与 en.ts 一一对应（类型检查保证不缺）。
@@ -8,6 +9,8 @@ export const zh: Record<MessageKey, string> = {
   ...classroomZh,
   // 其他标签页的更改（./reliability.ts）。
   ...reliabilityZh,
+  // 共用的显示部件：非最新结果、加载阶段、词元前缀（./display.ts）。
+  ...displayZh,
   'app.tagline': '看看掩码语言模型如何理解你的完形填空提示',
   'header.language': '语言',
   'header.theme': '主题',
