@@ -1,10 +1,11 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { diagnose, labelsWithoutWords } from '../../core/diagnosis';
 import type { EvaluationRun } from '../../core/evaluation';
 import {
   evalSources,
   predictions,
   runMetrics,
+  smallSampleNote,
   truncationNote,
   truncationSummary,
   type EvalSource,
@@ -26,6 +27,7 @@ import { ResultsViewBar } from './ResultsViewBar';
 import { TemplateComparison } from './TemplateComparison';
 import { sourceLabel } from './sourceLabel';
 import { useOutdated } from './useOutdated';
+import { StepHeading } from '../components/StepHeading';
 
 function fileStem(run: EvaluationRun): string {
   return `clozelab-eval-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}-${run.done}`;
@@ -76,10 +78,31 @@ function Results({
     [run, source],
   );
   const metrics = both[mode];
+  const smallSample = smallSampleNote(metrics.n);
   const preds = useMemo(() => predictions(run, source, mode), [run, source, mode]);
   const labelIndex = useMemo(() => new Map(run.labels.map((l, i) => [l, i] as const)), [run]);
   const errors = useMemo(() => preds.filter((p) => !p.correct).sort((a, b) => b.confidence - a.confidence), [preds]);
   const cell = view.cell;
+  // Choosing a cell (click, Enter or Space) brings its examples into view, far below the matrix,
+  // and puts the keyboard on their heading; Back / Close return it to the cell.
+  const cellHeading = useRef<HTMLHeadingElement>(null);
+  const matrix = useRef<HTMLDivElement>(null);
+  const [cellRequest, setCellRequest] = useState(0);
+  useEffect(() => {
+    if (cellRequest === 0) return;
+    const heading = cellHeading.current;
+    heading?.scrollIntoView({ block: 'start' });
+    heading?.focus({ preventScroll: true });
+  }, [cellRequest]);
+  const chooseCell = (c: [number, number]) => {
+    onCell(c);
+    setCellRequest((n) => n + 1);
+  };
+  const focusMatrixCell = (c: [number, number]) => {
+    const el = matrix.current?.querySelector<SVGGElement>(`[data-cell="${c[0]}-${c[1]}"]`);
+    el?.scrollIntoView({ block: 'center' });
+    el?.focus({ preventScroll: true });
+  };
   const cellItems = useMemo(
     () =>
       cell
@@ -122,15 +145,20 @@ function Results({
         aria-labelledby="eval-results-heading"
         data-testid="eval-results"
       >
-        <h2 id="eval-results-heading">
-          <span className="step">4</span>
+        <StepHeading id="eval-results-heading" step={4}>
           {t('eval.results.title')}
-        </h2>
+        </StepHeading>
         <ResultsHeader run={run} meta={meta} locale={locale} fileStem={stem} />
         {outdated ? <p className="message info">{t('eval.results.outdated')}</p> : null}
         {truncated ? (
           <p className="message warning" role="status" data-testid="eval-truncation">
             {issues.text(truncated)}
+          </p>
+        ) : null}
+
+        {smallSample ? (
+          <p className="message info" data-testid="small-sample-note">
+            {issues.text(smallSample)}
           </p>
         ) : null}
 
@@ -172,12 +200,8 @@ function Results({
               fileName={`${stem}-confusion.png`}
               testId="confusion-frame"
             >
-              <div className="eval-heatmap-wrap">
-                <ConfusionHeatmap
-                  metrics={metrics}
-                  selected={cell}
-                  onSelect={(c) => onCell(cell?.[0] === c[0] && cell[1] === c[1] ? null : c)}
-                />
+              <div className="eval-heatmap-wrap" ref={matrix}>
+                <ConfusionHeatmap metrics={metrics} selected={cell} onSelect={chooseCell} />
               </div>
             </ChartFrame>
             <ChartFrame
@@ -193,16 +217,27 @@ function Results({
 
         {cell ? (
           <div className="eval-cell-examples">
-            <h3 className="eval-subtitle" data-testid="cell-title">
-              {t('eval.confusion.cellTitle', {
-                gold: run.labels[cell[0]]!,
-                predicted: run.labels[cell[1]]!,
-                n: count(cellItems.length, locale),
-              })}{' '}
-              <button className="btn small" onClick={() => onCell(null)}>
+            <div className="eval-cell-head">
+              <h3 className="eval-subtitle" data-testid="cell-title" ref={cellHeading} tabIndex={-1}>
+                {t('eval.confusion.cellTitle', {
+                  gold: run.labels[cell[0]]!,
+                  predicted: run.labels[cell[1]]!,
+                  n: count(cellItems.length, locale),
+                })}
+              </h3>
+              <button className="btn small" data-testid="cell-back" onClick={() => focusMatrixCell(cell)}>
+                {t('eval.confusion.back')}
+              </button>
+              <button
+                className="btn small"
+                onClick={() => {
+                  onCell(null);
+                  focusMatrixCell(cell);
+                }}
+              >
                 {t('eval.confusion.close')}
               </button>
-            </h3>
+            </div>
             <ExampleList
               key={`${cell[0]}-${cell[1]}-${String(source)}-${mode}`}
               run={run}

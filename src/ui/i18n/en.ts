@@ -274,6 +274,9 @@ export const en = {
   'eval.metric.macroNote':
     "Macro-F1 is the mean F1 over all labels; an undefined F1 (—) counts as 0, like scikit-learn's zero_division=0.",
   'eval.metric.noPredictions': 'Never predicted, so precision is undefined.',
+  'eval.metric.ci': '95% CI {range}, n = {n}',
+  'eval.metric.ciTitle':
+    '95% confidence interval (Wilson score) from {n} examples: with so few, the value could as well be anywhere in this range.',
   'eval.confusion.title': 'Confusion matrix',
   'eval.confusion.help':
     'Rows: the right label. Columns: the prediction. Colour: share of the row. Click a cell to see its examples.',
@@ -284,6 +287,7 @@ export const en = {
   'eval.confusion.cellTitle': 'Gold "{gold}", predicted "{predicted}": {n} examples',
   'eval.confusion.cellEmpty': 'No examples in this cell.',
   'eval.confusion.close': 'Close',
+  'eval.confusion.back': 'Back to the matrix',
   'eval.dist.title': 'Gold vs predicted labels',
   'eval.dist.gold': 'Gold (in the data)',
   'eval.dist.predicted': 'Predicted',

@@ -258,6 +258,9 @@ export const zh: Record<MessageKey, string> = {
   'eval.metric.micro': '微平均',
   'eval.metric.noSupport': '没有样例属于这个标签，所以召回率无定义（在宏平均 F1 中记为 0）。',
   'eval.metric.noPredictions': '从未被预测，所以精确率无定义。',
+  'eval.metric.ci': '95% 置信区间 {range}，n = {n}',
+  'eval.metric.ciTitle':
+    '基于 {n} 个样例的 95% 置信区间（Wilson 得分区间）：样例这么少，真实值落在这个范围内任何位置都有可能。',
   'eval.metric.macroNote':
     '宏平均 F1 是所有标签 F1 的平均值；无定义的 F1（—）记为 0，与 scikit-learn 的 zero_division=0 相同。',
   'eval.confusion.title': '混淆矩阵',
@@ -269,6 +272,7 @@ export const zh: Record<MessageKey, string> = {
   'eval.confusion.cellTitle': '正确“{gold}”，预测“{predicted}”：{n} 个样例',
   'eval.confusion.cellEmpty': '这个格子里没有样例。',
   'eval.confusion.close': '关闭',
+  'eval.confusion.back': '回到混淆矩阵',
   'eval.dist.title': '正确标签与预测标签的分布',
   'eval.dist.gold': '正确（数据中）',
   'eval.dist.predicted': '预测',
