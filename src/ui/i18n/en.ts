@@ -1,5 +1,6 @@
 // English UI strings. Every key here must exist in zh.ts too (the type checks it).
 import { classroomEn } from './classroom';
+import { displayEn } from './display';
 import { reliabilityEn } from './reliability';
 
 export const en = {
@@ -7,6 +8,8 @@ export const en = {
   ...classroomEn,
   // Another tab's changes (./reliability.ts).
   ...reliabilityEn,
+  // Shared display pieces: not current, loading phase, token markers (./display.ts).
+  ...displayEn,
   'app.tagline': 'See what a masked language model thinks of your cloze prompt',
   'header.language': 'Language',
   'header.theme': 'Theme',
