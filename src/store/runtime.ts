@@ -49,7 +49,12 @@ export function sameModelRef(a: ModelRef | null, b: ModelRef | null): boolean {
 
 function recordProgress({ file, loaded, total, status }: LoadProgress): void {
   if (status === 'preparing' || status === 'warmup') {
-    useWorkspace.setState((s) => ({ model: { ...s.model, phase: status } }));
+    // The phase belongs to the model requested, while one loads; else to the setup's model.
+    useWorkspace.setState((s) =>
+      s.request?.status === 'loading'
+        ? { request: { ...s.request, phase: status } }
+        : { model: { ...s.model, phase: status } },
+    );
     return;
   }
   if (!file) return;

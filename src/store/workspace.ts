@@ -49,6 +49,8 @@ export interface ModelRequest {
   /** waiting: needs the user's click (a download); loading; failed (error says why). */
   status: 'waiting' | 'loading' | 'failed';
   files: Record<string, FileProgress>;
+  /** The load's phase after its files arrived (as ModelState.phase). */
+  phase?: LoadPhase;
   error: RuntimeFailure | null;
 }
 

@@ -5,7 +5,14 @@ import { openBrowser, type BrowserSession } from './browser';
 /** Picks a generated test model in the model panel and waits until it is ready. */
 export async function loadTestModel(page: Page, id = 'clozelab-test/bert-tiny'): Promise<void> {
   await page.getByLabel('Masked language model').selectOption(`local:${id}`);
-  await page.getByTestId('model-status').getByText('Ready').waitFor({ timeout: 60_000 });
+  // Ready, and no other model asked for: while one loads, the model in use also says Ready.
+  await page.waitForFunction(
+    () =>
+      document.querySelector('[data-testid="model-status"] .badge.ok') !== null &&
+      document.querySelector('[data-testid="model-request"], [data-testid="model-in-use"]') === null,
+    undefined,
+    { timeout: 60_000 },
+  );
 }
 
 /** Waits until every result card is fresh (not dimmed) and the model is idle. */

@@ -1,4 +1,4 @@
-import type { ModelState } from '../../store/workspace';
+import type { FileProgress, ModelState } from '../../store/workspace';
 import { useT, type MessageKey } from '../i18n';
 
 const PHASE_KEYS = {
@@ -11,11 +11,16 @@ const PHASE_KEYS = {
  * What a loading model is doing now, from the runtime's progress events: downloading while a file
  * is still arriving, then preparing the model (ONNX Runtime builds its session), then warming up.
  */
-export function LoadPhase({ model }: { model: ModelState }) {
+export function LoadPhase({
+  files,
+  phase: reported,
+}: {
+  files: Record<string, FileProgress>;
+  phase?: ModelState['phase'];
+}) {
   const t = useT();
-  if (model.status !== 'loading') return null;
-  const downloading = Object.values(model.files).some((file) => !file.done);
-  const phase = downloading || !model.phase ? 'downloading' : model.phase;
+  const downloading = Object.values(files).some((file) => !file.done);
+  const phase = downloading || !reported ? 'downloading' : reported;
   return (
     <p className="hint load-phase" role="status" data-testid="load-phase" data-phase={phase}>
       <span className="pending-dot" /> {t(PHASE_KEYS[phase])}

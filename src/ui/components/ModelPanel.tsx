@@ -209,7 +209,7 @@ export function ModelPanel() {
 
       <ModelRequestBox />
 
-      <LoadPhase model={model} />
+      {model.status === 'loading' ? <LoadPhase files={model.files} phase={model.phase} /> : null}
 
       {model.status === 'loading' && files.length > 0 ? <FileProgressList files={files} /> : null}
 
@@ -286,6 +286,7 @@ function ModelRequestBox() {
           <span className="pending-dot" />{' '}
           {t(inUseReady ? 'model.request.loading' : 'model.request.loadingNone', params)}
         </p>
+        <LoadPhase files={request.files} phase={request.phase} />
         {files.length > 0 ? <FileProgressList files={files} /> : null}
         {inUseReady ? (
           <button className="btn small" style={{ marginTop: 6 }} onClick={keepCurrentModel}>
