@@ -1,5 +1,6 @@
 // English UI strings. Every key here must exist in zh.ts too (the type checks it).
 import { classroomEn } from './classroom';
+import { readingEn } from './reading';
 import { reliabilityEn } from './reliability';
 
 export const en = {
@@ -7,6 +8,8 @@ export const en = {
   ...classroomEn,
   // Another tab's changes (./reliability.ts).
   ...reliabilityEn,
+  // An empty input, the part of a long input the model read, clicker keys (./reading.ts).
+  ...readingEn,
   'app.tagline': 'See what a masked language model thinks of your cloze prompt',
   'header.language': 'Language',
   'header.theme': 'Theme',

@@ -1,5 +1,6 @@
 import type { MessageKey } from './en';
 import { classroomZh } from './classroom';
+import { readingZh } from './reading';
 import { reliabilityZh } from './reliability';
 
 // 简体中文界面文本。键与 en.ts 一一对应（类型检查保证不缺）。
@@ -8,6 +9,8 @@ export const zh: Record<MessageKey, string> = {
   ...classroomZh,
   // 其他标签页的更改（./reliability.ts）。
   ...reliabilityZh,
+  // 空输入、长输入中模型读到的部分、翻页笔按键（./reading.ts）。
+  ...readingZh,
   'app.tagline': '看看掩码语言模型如何理解你的完形填空提示',
   'header.language': '语言',
   'header.theme': '主题',
