@@ -19,8 +19,10 @@ export function formatIssue(issue: Issue, locale: Locale = 'en'): string {
   return typeof entry === 'string' ? entry : (entry as (p: unknown) => string)(issue.params);
 }
 
-/** A setup error after the field it is about, in words: "Template 1, text: …" ("模板 1 的文本：…"). */
+/** A setup error after the field it is about, in words: "Template 1, text: …" ("模板 1 的文本：…"); none for the whole setup. */
 export function formatSetupError(error: SetupError, locale: Locale = 'en'): string {
+  // About the whole setup: the message says so itself.
+  if (error.path === '(root)') return formatIssue(error, locale);
   const field = fieldInWords(error.path, locale);
   if (locale === 'zh') return `${field}：${formatIssue(error, locale)}`;
   return `${field.charAt(0).toUpperCase()}${field.slice(1)}: ${formatIssue(error, locale)}`;
