@@ -63,8 +63,8 @@ const owned = [
       'resolveVerbalizer',
       'resolveVerbalizerAsync',
     ],
-    owners: ['src/core/bound-verbalizer.ts', 'src/core/verbalizer.ts'],
-    module: /(verbalizer|index)(\.ts)?$/,
+    owners: ['src/core/bound-verbalizer.ts', 'src/core/label-words.ts'],
+    module: /(label-words|index)(\.ts)?$/,
     what: 'label words are bound to a model in src/core/bound-verbalizer.ts',
   },
 ];

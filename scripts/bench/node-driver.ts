@@ -30,12 +30,12 @@ import { REPO_ROOT } from './server.ts';
 import {
   BENCH_MODEL_ID,
   chooseLabelWords,
+  evalSummary,
   evaluateWithClozeLab,
   labelRanks,
   labelTokenIds,
   makeExamples,
   renderText,
-  sample,
 } from './shared.ts';
 import type { Driver } from './suite.ts';
 
@@ -83,21 +83,7 @@ export function createNodeDriver(): Driver {
       const facts = modelInfo().facts;
       if (!facts) throw new Error('no model');
       const r = await evaluateWithClozeLab(getRuntime(), facts, makeExamples(1000).slice(from, to), o);
-      const sampled = sample(
-        r.run.examples.map((_, i) => i),
-        200,
-      ).map((i) => ({ i, dist: r.run.outcomes[0]?.[i]?.uncalibrated ?? [] }));
-      return {
-        ms: r.ms,
-        examples: r.examples,
-        promptsRun: r.promptsRun,
-        requests: r.requests,
-        shapes: r.shapes,
-        paddedTokens: r.paddedTokens,
-        tokensRun: r.tokensRun,
-        longTasks: null,
-        sampled,
-      };
+      return evalSummary(r, null, { sampled: true });
     },
     before: {
       load: async (dtype) => {
@@ -110,8 +96,7 @@ export function createNodeDriver(): Driver {
         const facts = modelInfo().facts;
         if (!facts || !before) throw new Error('no model');
         const r = await evaluateWithClozeLab(before, facts, makeExamples(1000).slice(from, to), o);
-        const { ms, examples, promptsRun, requests, shapes, paddedTokens, tokensRun } = r;
-        return { ms, examples, promptsRun, requests, shapes, paddedTokens, tokensRun, longTasks: null, sampled: [] };
+        return evalSummary(r, null, { sampled: false });
       },
       close: async () => {
         before?.dispose();

@@ -253,6 +253,38 @@ export async function evaluateWithClozeLab(
   };
 }
 
+/** What the suite keeps of one timed evaluation (both environments). */
+export interface EvalSummary {
+  ms: number;
+  examples: number;
+  promptsRun: number;
+  requests: number;
+  shapes: [number, number][];
+  paddedTokens: number;
+  tokensRun: number;
+  longTasks: { start: number; duration: number }[] | null;
+  sampled: { i: number; dist: number[] }[];
+}
+
+/**
+ * The summary of a timed evaluation; `sampled`: the distributions of up to 200 examples (for
+ * agreement checks across methods), or none.
+ */
+export function evalSummary(
+  r: EvalTiming,
+  longTasks: EvalSummary['longTasks'],
+  options: { sampled: boolean },
+): EvalSummary {
+  const { ms, examples, promptsRun, requests, shapes, paddedTokens, tokensRun } = r;
+  const sampled = options.sampled
+    ? sample(
+        r.run.examples.map((_, i) => i),
+        200,
+      ).map((i) => ({ i, dist: r.run.outcomes[0]?.[i]?.uncalibrated ?? [] }))
+    : [];
+  return { ms, examples, promptsRun, requests, shapes, paddedTokens, tokensRun, longTasks, sampled };
+}
+
 /** Per-example uncalibrated distributions of a finished run (for agreement checks). */
 export function distributions(run: EvaluationRun): number[][] {
   return run.examples.map((_, i) => run.outcomes[0]?.[i]?.uncalibrated ?? []);

@@ -2,7 +2,7 @@
 // the browser page). Every case runs ClozeLab and its references in the same process and run.
 import type { LiveSample } from './live-driver.ts';
 import type { NaiveResult } from './references.ts';
-import { makeExamples, makeLiveInputs, median, naiveTopK, sample, sum } from './shared.ts';
+import { makeExamples, makeLiveInputs, median, naiveTopK, sample, sum, type EvalSummary } from './shared.ts';
 import type { EngineInfo } from '../../src/runtime/protocol.ts';
 import { BATCHING_VARIANTS, requestLengths, shapesFor } from './levers.ts';
 import type { ModelFacts } from '../../src/core/types.ts';
@@ -16,18 +16,6 @@ export interface CreateTiming {
   createMs: number;
   totalMs: number;
   fromCache?: boolean;
-}
-
-export interface EvalSummary {
-  ms: number;
-  examples: number;
-  promptsRun: number;
-  requests: number;
-  shapes: [number, number][];
-  paddedTokens: number;
-  tokensRun: number;
-  longTasks: { start: number; duration: number }[] | null;
-  sampled: { i: number; dist: number[] }[];
 }
 
 export interface Driver {

@@ -19,8 +19,8 @@ import {
   resolveFromTokenizations,
   type ResolutionIssue,
   type ResolvedWord,
-  type Verbalizer,
-} from './verbalizer.ts';
+} from './label-words.ts';
+import type { Verbalizer } from './verbalizer.ts';
 
 /** What binding needs from a model: its identity and its tokenizer. */
 export interface WordTokenizer {

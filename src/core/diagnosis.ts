@@ -5,7 +5,7 @@ import { issue, type HintCode, type Issue } from './issues.ts';
 import type { Metrics } from './metrics.ts';
 import type { EvaluationRun } from './evaluation.ts';
 import type { EvalSource } from './evaluation-results.ts';
-import { isUsable } from './verbalizer.ts';
+import { isUsable } from './label-words.ts';
 
 // Hints: labels without a label word the model can read (unreadable-label-words); examples that got no
 // probability for any label (uniform); one label predicted far more often than it occurs

@@ -2,6 +2,7 @@
 export * from './types.ts';
 export * from './template.ts';
 export * from './verbalizer.ts';
+export * from './label-words.ts';
 export * from './scoring.ts';
 export * from './scoring-plan.ts';
 export * from './label-distribution.ts';

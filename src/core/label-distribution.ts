@@ -2,7 +2,7 @@
 // mask(s) — word probabilities, multi-token words, and how a label's words combine.
 
 import type { PromptScores } from './types.ts';
-import type { WordStatus } from './verbalizer.ts';
+import type { WordStatus } from './label-words.ts';
 import type { ScoringOptions } from './scoring.ts';
 import type { ScoringPlan } from './scoring-plan.ts';
 import { logSumExp, softmax, uniform } from './numerics.ts';

@@ -19,7 +19,8 @@ import { scoreLabels, type LabelScores } from './label-scores.ts';
 import type { ScoringOptions } from './scoring.ts';
 import { Lru } from './lru.ts';
 import type { Template } from './template.ts';
-import type { ResolvedWord, Verbalizer } from './verbalizer.ts';
+import type { ResolvedWord } from './label-words.ts';
+import type { Verbalizer } from './verbalizer.ts';
 import {
   VerbalizerBinder,
   type BoundVerbalizer,

@@ -3,7 +3,7 @@
 import { issue } from './issues.ts';
 import type { RenderedPrompt } from './types.ts';
 import { promptKey, renderPrompt, type Template } from './template.ts';
-import { isUsable, type ResolvedWord, type WordStatus } from './verbalizer.ts';
+import { isUsable, type ResolvedWord, type WordStatus } from './label-words.ts';
 import { DEFAULT_SCORING_OPTIONS, type MultiTokenMode, type ScoringOptions, type ScoringWarning } from './scoring.ts';
 import { contentFreeInputs } from './calibration.ts';
 

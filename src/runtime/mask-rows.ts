@@ -12,28 +12,15 @@
 // models the gather comes before the projection's quantizer; the engine then makes every quantizer
 // per-row (row-quant.ts), so gathering rows changes nothing there either.
 //
-// Pure bytes in, bytes out (onnx-proto.ts): weights (initializers) are never decoded. With
+// Pure bytes in, bytes out (onnx/): weights (initializers) are never decoded. With
 // `inPlace` they are not even copied: the changed head and tail are written around them in the
 // caller's buffer (and can be restored afterwards). No model runtime imports.
 
-import {
-  ELEM,
-  GRAPH_INPUT,
-  GRAPH_NODE,
-  GRAPH_OUTPUT,
-  Out,
-  VALUE_INFO_NAME,
-  elemTypeOf,
-  encodeNode,
-  encodeValueInfo,
-  graphField,
-  nameOf,
-  parseModel,
-  withInputs,
-  writeGraph,
-  type GraphEdit,
-  type NodeInfo,
-} from './onnx-proto.ts';
+import { encodeField, encodeNode, encodeValueInfo, withInputs } from './onnx/message-encoders.ts';
+import { elemTypeOf, nameOf, parseModel, type NodeInfo } from './onnx/model-reader.ts';
+import { ProtoWriter } from './onnx/protobuf.ts';
+import { ELEM, GRAPH_INPUT, GRAPH_NODE, GRAPH_OUTPUT, VALUE_INFO_NAME } from './onnx/schema.ts';
+import { writeGraph, type GraphEdit } from './onnx/write-graph.ts';
 
 export const MASK_ROWS_INPUT = 'clozelab_mask_rows';
 
@@ -177,16 +164,16 @@ function rewrite(
 
   const flat = `${cut}__clozelab_flat`;
   const rows = `${cut}__clozelab_rows`;
-  const replacement = new Out();
-  replacement.append(graphField(GRAPH_NODE, encodeNode('Flatten', [cut], [flat], { axis: 2 })));
-  replacement.append(graphField(GRAPH_NODE, encodeNode('Gather', [flat, MASK_ROWS_INPUT], [rows], { axis: 0 })));
-  replacement.append(graphField(GRAPH_NODE, withInputs(buf, target, [rows, ...target.inputs.slice(1)])));
+  const replacement = new ProtoWriter()
+    .message(GRAPH_NODE, encodeNode('Flatten', [cut], [flat], { axis: 2 }))
+    .message(GRAPH_NODE, encodeNode('Gather', [flat, MASK_ROWS_INPUT], [rows], { axis: 0 }))
+    .message(GRAPH_NODE, withInputs(buf, target, [rows, ...target.inputs.slice(1)]));
   const edit: GraphEdit = {
     replace: new Map([
       [target.field, replacement],
-      [outputField, graphField(GRAPH_OUTPUT, encodeValueInfo(logitsName, elemTypeOf(buf, outputField) || 1, null))],
+      [outputField, encodeField(GRAPH_OUTPUT, encodeValueInfo(logitsName, elemTypeOf(buf, outputField) || 1, null))],
     ]),
-    extra: [graphField(GRAPH_INPUT, encodeValueInfo(MASK_ROWS_INPUT, ELEM.INT64, ['mask_rows']))],
+    extra: [encodeField(GRAPH_INPUT, encodeValueInfo(MASK_ROWS_INPUT, ELEM.INT64, ['mask_rows']))],
     dropValueInfo: reshaped,
   };
   const written = writeGraph(parsed, edit, inPlace);

@@ -82,8 +82,8 @@ async function readBytes(source: unknown): Promise<Uint8Array | null> {
   if (source instanceof Uint8Array) return source;
   if (source instanceof ArrayBuffer) return new Uint8Array(source);
   if (typeof source === 'string' && isNodeRuntime()) {
-    // One positioned read of the whole file (fs.readFile reads in 512 KB round trips through the
-    // event loop: 2–3× slower for a 268 MB model while the tokenizer is being parsed).
+    // One positioned read of the whole file: fs.readFile reads in 512 KB round trips through the
+    // event loop, which the tokenizer (parsed meanwhile) keeps busy (BENCHMARKS.md, Levers).
     const specifier = 'node:fs/promises';
     const fs = (await import(/* @vite-ignore */ specifier)) as {
       open(

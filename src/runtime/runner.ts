@@ -6,6 +6,7 @@
 // engine): ORT-web sessions must not run concurrently, and lanes may overlap in the worker.
 
 import { Tensor } from '@huggingface/transformers';
+import { packBatch, type PackedBatch } from './batching.ts';
 import { RuntimeError } from './errors.ts';
 import { MASK_ROWS_INPUT } from './mask-rows.ts';
 import type { OrtModuleLike, OrtSessionLike, OrtTensorLike } from './ort-backend.ts';
@@ -28,6 +29,9 @@ export interface BatchOutput {
   offsetOf(k: number): number;
   dispose(): void;
 }
+
+/** A padded batch [size, length] and the flat indices (row · length + position) of the mask rows to read. */
+export type RunnerBatch = Pick<PackedBatch, 'inputIds' | 'attention' | 'size' | 'length' | 'rows'>;
 
 /** Inputs the fast path can fill in itself. */
 export const FAST_PATH_INPUTS = ['input_ids', 'attention_mask', 'token_type_ids', MASK_ROWS_INPUT] as const;
@@ -52,31 +56,14 @@ export class ModelRunner {
     return next;
   }
 
-  /**
-   * One forward pass over a [b, len] padded batch. `rows` lists flat indices (row · len + position)
-   * of the mask positions to read.
-   */
-  run(
-    inputIds: BigInt64Array,
-    attention: BigInt64Array,
-    b: number,
-    len: number,
-    rows: readonly number[],
-  ): Promise<BatchOutput> {
-    return this.exclusive(() =>
-      this.fast
-        ? this.runFast(this.fast, inputIds, attention, b, len, rows)
-        : this.runPlain(inputIds, attention, b, len, rows),
-    );
+  /** One forward pass over a padded batch; its `rows` are the mask positions to read. */
+  run(batch: RunnerBatch): Promise<BatchOutput> {
+    return this.exclusive(() => (this.fast ? this.runFast(this.fast, batch) : this.runPlain(batch)));
   }
 
   private async runFast(
     fast: { ort: OrtModuleLike; session: OrtSessionLike },
-    inputIds: BigInt64Array,
-    attention: BigInt64Array,
-    b: number,
-    len: number,
-    rows: readonly number[],
+    { inputIds, attention, size: b, length: len, rows }: RunnerBatch,
   ): Promise<BatchOutput> {
     const { ort, session } = fast;
     // An empty gather would give an empty output; ask for row 0 and ignore it.
@@ -105,13 +92,7 @@ export class ModelRunner {
     return { data: final.data, vocab, dims: final.dims, offsetOf: (k) => k, dispose: () => final.dispose?.() };
   }
 
-  private async runPlain(
-    inputIds: BigInt64Array,
-    attention: BigInt64Array,
-    b: number,
-    len: number,
-    rows: readonly number[],
-  ): Promise<BatchOutput> {
+  private async runPlain({ inputIds, attention, size: b, length: len, rows }: RunnerBatch): Promise<BatchOutput> {
     const out = await this.plain({
       input_ids: new Tensor('int64', inputIds, [b, len]),
       attention_mask: new Tensor('int64', attention, [b, len]),
@@ -137,13 +118,7 @@ export async function runSingle(
   ids: readonly number[],
   maskAt: number,
 ): Promise<{ dims: number[]; row: Float32Array }> {
-  const out = await runner.run(
-    BigInt64Array.from(ids.map((id) => BigInt(id))),
-    new BigInt64Array(ids.length).fill(1n),
-    1,
-    ids.length,
-    [maskAt],
-  );
+  const out = await runner.run(packBatch([{ ids, maskPositions: [maskAt] }], 0));
   try {
     const start = out.offsetOf(0) * out.vocab;
     const row = new Float32Array(out.vocab);

@@ -148,7 +148,7 @@ export async function scorePrompts(
     const tRun = now();
     let out: BatchOutput;
     try {
-      out = await runner.run(packed.inputIds, packed.attention, packed.size, packed.length, packed.rows);
+      out = await runner.run(packed);
     } catch (error) {
       throw toRuntimeError(error, model.errorContext);
     }

@@ -4,38 +4,26 @@
 // runtime) against Chromium for the same prompts and dtype: the measured difference is printed and
 // bounded (see the expectation below). Uses the benchmark page's scoreRequests
 // (scripts/bench/page/main.ts), which drives the app's real worker through RuntimeClient.
-import { spawnSync } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { env } from '@huggingface/transformers';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PromptScores, RenderedPrompt } from '../../src/core/types.ts';
 import type { EngineInfo } from '../../src/runtime/protocol.ts';
 import { MaskedLMEngine } from '../../src/runtime/engine.ts';
-import { startServer, type BenchServer } from '../../scripts/bench/server.ts';
-import { openBrowser, type BrowserSession } from './browser';
+import { maxScoreDiff } from '../score-diff.ts';
+import { openBenchPage, REPO_ROOT as root, type BenchPage } from './bench-page.ts';
 
-const root = resolve(import.meta.dirname, '../..');
-let server: BenchServer;
-let browser: BrowserSession;
+let bench: BenchPage;
 
 beforeAll(async () => {
-  const built = spawnSync(join(root, 'node_modules/.bin/vite'), ['build', '--config', 'scripts/bench/vite.config.ts'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
-  if (built.status !== 0) throw new Error('building the benchmark page failed');
-  server = await startServer({ root: join(root, '.cache/bench-dist'), modelDirs: [join(root, 'public/models')] });
-  browser = await openBrowser(inject('chromiumPath'));
-  await browser.page.goto(`${server.url}/`);
-  await browser.page.waitForFunction(() => document.title === 'bench ready', undefined, { timeout: 60_000 });
+  bench = await openBenchPage();
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
   env.localModelPath = `${join(root, 'public/models')}/`;
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await bench?.close();
 });
 
 const prompt = (input: string, masks = 1): RenderedPrompt => ({
@@ -70,7 +58,7 @@ function browserScores(
   dtype: 'q8' | 'fp32',
   batchSize?: number,
 ): Promise<{ info: EngineInfo; results: PromptScores[][] }> {
-  return browser.page.evaluate(
+  return bench.browser.page.evaluate(
     ([i, d, requests, ids, b]) =>
       (
         globalThis as unknown as {
@@ -93,19 +81,6 @@ function browserScores(
 const targetOf = (results: PromptScores[][]): PromptScores[] =>
   results.map((scores, r) => scores[REQUESTS[r]!.indexOf(TARGET)]!);
 
-/** Largest |Δ| over label-word probabilities and top-k probabilities; top-k ids must match. */
-function maxDiff(a: PromptScores, b: PromptScores): number {
-  let d = 0;
-  expect(a.masks).toHaveLength(b.masks.length);
-  a.masks.forEach((m, k) => {
-    const n = b.masks[k]!;
-    m.probs.forEach((p, j) => (d = Math.max(d, Math.abs(p - n.probs[j]!))));
-    expect(m.top.map((t) => t.id)).toEqual(n.top.map((t) => t.id));
-    m.top.forEach((t, j) => (d = Math.max(d, Math.abs(t.prob - n.top[j]!.prob))));
-  });
-  return d;
-}
-
 describe('batch invariance in the browser (WASM)', () => {
   for (const [id, dtype] of [
     ['clozelab-test/bert-tiny', 'q8'],
@@ -117,10 +92,10 @@ describe('batch invariance in the browser (WASM)', () => {
       expect(info).toMatchObject({ device: 'wasm', dtype, head: 'mask-rows', batchInvariant: true });
       const [alone, ...batched] = targetOf(results);
       let inBrowser = 0;
-      for (const s of batched) inBrowser = Math.max(inBrowser, maxDiff(s, alone!));
+      for (const s of batched) inBrowser = Math.max(inBrowser, maxScoreDiff(s, alone!));
       // Smaller batches too (the planner splits the requests differently).
       const small = targetOf((await browserScores(id, dtype, 2)).results);
-      for (const s of small) inBrowser = Math.max(inBrowser, maxDiff(s, alone!));
+      for (const s of small) inBrowser = Math.max(inBrowser, maxScoreDiff(s, alone!));
 
       // Node (onnxruntime-node): the same prompt alone and batched, then against Chromium.
       const engine = await MaskedLMEngine.load({ kind: 'local', id }, { dtype });
@@ -129,7 +104,7 @@ describe('batch invariance in the browser (WASM)', () => {
         node.push((await engine.score(request, TOKEN_IDS, { topK: 10 }))[request.indexOf(TARGET)]!);
       await engine.dispose();
       let inNode = 0;
-      for (const s of node.slice(1)) inNode = Math.max(inNode, maxDiff(s, node[0]!));
+      for (const s of node.slice(1)) inNode = Math.max(inNode, maxScoreDiff(s, node[0]!));
       let nodeVsBrowser = 0;
       node.forEach((s, r) => {
         const b = targetOf(results)[r]!;

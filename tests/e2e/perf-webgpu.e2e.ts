@@ -2,15 +2,10 @@
 // WebGPU adapter (--enable-unsafe-webgpu: SwiftShader, a fallback adapter). Correctness only — the
 // software adapter is never benchmarked. Uses the benchmark page (scripts/bench/page), whose
 // parity-worker.ts can force the tolerance to exercise the fall-back to WASM.
-import { spawnSync } from 'node:child_process';
-import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startServer, type BenchServer } from '../../scripts/bench/server.ts';
-import { openBrowser, type BrowserSession } from './browser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBenchPage, type BenchPage } from './bench-page.ts';
 
-const root = resolve(import.meta.dirname, '../..');
-let server: BenchServer;
-let browser: BrowserSession;
+let bench: BenchPage;
 
 interface Smoke {
   adapter: { fallback: boolean | null } | null;
@@ -20,24 +15,15 @@ interface Smoke {
 }
 
 beforeAll(async () => {
-  const built = spawnSync(join(root, 'node_modules/.bin/vite'), ['build', '--config', 'scripts/bench/vite.config.ts'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
-  if (built.status !== 0) throw new Error('building the benchmark page failed');
-  server = await startServer({ root: join(root, '.cache/bench-dist'), modelDirs: [join(root, 'public/models')] });
-  browser = await openBrowser(inject('chromiumPath'), { extraArgs: ['--enable-unsafe-webgpu'] });
-  await browser.page.goto(`${server.url}/`);
-  await browser.page.waitForFunction(() => document.title === 'bench ready', undefined, { timeout: 60_000 });
+  bench = await openBenchPage({ extraArgs: ['--enable-unsafe-webgpu'] });
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await bench?.close();
 });
 
 const smoke = (dtype: 'fp32' | 'q8', tolerance?: number): Promise<Smoke> =>
-  browser.page.evaluate(
+  bench.browser.page.evaluate(
     ([d, t]) =>
       (
         globalThis as unknown as { bench: { webgpuSmoke(id: string, d: string, t?: number): Promise<Smoke> } }

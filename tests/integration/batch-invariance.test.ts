@@ -11,30 +11,26 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
-import { env } from '@huggingface/transformers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PromptScores, RenderedPrompt } from '../../src/core/types.ts';
 import { RuntimeClient } from '../../src/runtime/client.ts';
-import { MaskedLMEngine, type LoadOptions } from '../../src/runtime/engine.ts';
 import { InProcessWorker } from '../../src/runtime/in-process.ts';
 import { MASK_ROWS_INPUT, rewriteForMaskRows } from '../../src/runtime/mask-rows.ts';
 import { defaultRowQuantVariant, rewriteForRowQuant, ROW_QUANT_DOMAIN } from '../../src/runtime/row-quant.ts';
 import { DataType, GraphBuilder, serializeModel } from '../../scripts/fixtures/onnx.ts';
 import { Rng } from '../../scripts/fixtures/prng.ts';
+import { maxScoreDiff } from '../score-diff.ts';
+import {
+  FIXTURE_MODELS as MODELS,
+  loadFixture as load,
+  MODELS_DIR,
+  modelFile as file,
+  expectInPlaceLikeCopy,
+  useModelsDir,
+} from './fixture-models.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const MODELS_DIR = path.join(ROOT, 'public', 'models');
-const MODELS = ['clozelab-test/bert-tiny', 'clozelab-test/roberta-tiny', 'clozelab-test/chinese-bert-tiny'];
-const file = (id: string, dtype: 'fp32' | 'q8') =>
-  path.join(MODELS_DIR, id, 'onnx', dtype === 'q8' ? 'model_quantized.onnx' : 'model.onnx');
-
-beforeAll(() => {
-  env.allowRemoteModels = false;
-  env.allowLocalModels = true;
-  env.localModelPath = `${MODELS_DIR}/`;
-}, 180_000);
+beforeAll(() => useModelsDir(), 180_000);
 
 // ---- the rewrite's arithmetic against a JS reference ---------------------------------------------
 
@@ -243,29 +239,8 @@ describe('rewriteForRowQuant: arithmetic against a JS reference of per-row quant
   });
 
   it('rewrites in place and restores the buffer; refuses a second rewrite and unknown shapes, with reasons', async () => {
-    const bytes = fs.readFileSync(file(MODELS[0]!, 'q8'));
-    const buf = Uint8Array.from(bytes);
-    const copied = rewriteForRowQuant(bytes);
-    const inPlace = rewriteForRowQuant(buf, { inPlace: true });
-    expect(copied.ok && inPlace.ok).toBe(true);
-    if (!copied.ok || !inPlace.ok) return;
-    expect(inPlace.inPlace).toBe(true);
-    expect(inPlace.bytes.buffer).toBe(buf.buffer); // a view: no second copy of the weights
-    const a = await ort.InferenceSession.create(copied.bytes);
-    const b = await ort.InferenceSession.create(inPlace.bytes);
-    const ids = BigInt64Array.from([2n, 40n, 41n, 4n, 43n, 44n, 3n]);
-    const feeds = {
-      input_ids: new ort.Tensor('int64', ids, [1, 7]),
-      attention_mask: new ort.Tensor('int64', new BigInt64Array(7).fill(1n), [1, 7]),
-      token_type_ids: new ort.Tensor('int64', new BigInt64Array(7), [1, 7]),
-    };
-    expect(Array.from((await b.run(feeds)).logits!.data as Float32Array)).toEqual(
-      Array.from((await a.run(feeds)).logits!.data as Float32Array),
-    );
-    inPlace.restore?.();
-    expect(Buffer.compare(Buffer.from(buf), bytes)).toBe(0);
-    await a.release();
-    await b.release();
+    const rewrite = (bytes: Uint8Array, inPlace: boolean) => rewriteForRowQuant(bytes, { inPlace });
+    const copied = await expectInPlaceLikeCopy(fs.readFileSync(file(MODELS[0]!, 'q8')), rewrite);
 
     // As the engine does it: mask rows first, then per-row quantization of the result, both in place.
     for (const id of MODELS) {
@@ -286,7 +261,7 @@ describe('rewriteForRowQuant: arithmetic against a JS reference of per-row quant
       expect(Buffer.compare(Buffer.from(whole), original)).toBe(0);
     }
 
-    expect(rewriteForRowQuant(copied.bytes)).toMatchObject({ ok: false, reason: expect.stringContaining('already') });
+    expect(rewriteForRowQuant(copied)).toMatchObject({ ok: false, reason: expect.stringContaining('already') });
     const fp32 = fs.readFileSync(file(MODELS[0]!, 'fp32'));
     expect(rewriteForRowQuant(fp32)).toMatchObject({ ok: true, quantizers: 0, bytes: fp32 });
     expect(rewriteForRowQuant(Uint8Array.of(1, 2, 3)).ok).toBe(false);
@@ -343,22 +318,10 @@ const COMPOSITIONS = [
   [3, 5, 0, 2],
 ];
 
-/** Largest |Δ| over label-word probabilities and top-k probabilities; top-k ids identical. */
+/** maxScoreDiff, and the same tokens. */
 function maxDiff(a: PromptScores, b: PromptScores): number {
-  let d = 0;
   expect(a.tokens).toEqual(b.tokens);
-  a.masks.forEach((m, k) => {
-    const n = b.masks[k]!;
-    m.probs.forEach((p, j) => (d = Math.max(d, Math.abs(p - n.probs[j]!))));
-    expect(m.top.map((t) => t.id)).toEqual(n.top.map((t) => t.id));
-    m.top.forEach((t, j) => (d = Math.max(d, Math.abs(t.prob - n.top[j]!.prob))));
-  });
-  return d;
-}
-
-async function load(id: string, options: LoadOptions = {}): Promise<MaskedLMEngine> {
-  env.localModelPath = `${MODELS_DIR}/`;
-  return MaskedLMEngine.load({ kind: 'local', id }, options);
+  return maxScoreDiff(a, b);
 }
 
 describe('MaskedLMEngine: a prompt scores the same alone and in any batch', () => {
@@ -433,7 +396,7 @@ describe('MaskedLMEngine: a prompt scores the same alone and in any batch', () =
 
 describe('RuntimeClient: live lane and evaluation lane give the same numbers', () => {
   it('q8: a prompt scored alone on the live lane equals it inside an evaluation request', async () => {
-    env.localModelPath = `${MODELS_DIR}/`;
+    useModelsDir();
     const client = new RuntimeClient(() => new InProcessWorker());
     try {
       const { info } = await client.load({ kind: 'local', id: MODELS[1]! }, { dtype: 'q8' });

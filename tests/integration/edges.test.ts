@@ -10,15 +10,10 @@ import { scoreLabels } from '../../src/core/label-scores.ts';
 import { DEFAULT_SCORING_OPTIONS } from '../../src/core/scoring.ts';
 import { formatIssue } from '../../src/core/messages/index.ts';
 import { parseTemplate } from '../../src/core/template.ts';
-import {
-  parseVerbalizer,
-  resolveVerbalizer,
-  labelWordTexts,
-  isUsable,
-  type Verbalizer,
-} from '../../src/core/verbalizer.ts';
+import { isUsable, labelWordTexts, resolveVerbalizer } from '../../src/core/label-words.ts';
+import { parseVerbalizer, type Verbalizer } from '../../src/core/verbalizer.ts';
 import { MaskedLMEngine } from '../../src/runtime/engine.ts';
-import { loadBertTiny } from './bert-tiny.ts';
+import { loadBertTiny } from './fixture-models.ts';
 
 let engine: MaskedLMEngine;
 

@@ -29,7 +29,7 @@ import type { Verbalizer } from '../../src/core/verbalizer.ts';
 import { RuntimeClient } from '../../src/runtime/client.ts';
 import { MaskedLMEngine } from '../../src/runtime/engine.ts';
 import { InProcessWorker } from '../../src/runtime/in-process.ts';
-import { BERT_TINY, loadBertTiny, REPO_ROOT } from './bert-tiny.ts';
+import { BERT_TINY, loadBertTiny, REPO_ROOT } from './fixture-models.ts';
 import { engineModel } from '../../src/runtime/pipeline-model.ts';
 import { evalCommand } from '../../src/cli/eval-command.ts';
 

@@ -9,51 +9,22 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
-import { env } from '@huggingface/transformers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PromptScores, RenderedPrompt } from '../../src/core/types.ts';
-import { MaskedLMEngine, type LoadOptions } from '../../src/runtime/engine.ts';
 import { MASK_ROWS_INPUT, rewriteForMaskRows } from '../../src/runtime/mask-rows.ts';
 import { planBatches } from '../../src/runtime/batching.ts';
+import {
+  BROKEN_DIR,
+  FIXTURE_MODELS as MODELS,
+  loadFixture as load,
+  modelFile as file,
+  ortFeeds as feeds,
+  expectInPlaceLikeCopy,
+  useModelsDir,
+} from './fixture-models.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const MODELS_DIR = path.join(ROOT, 'public', 'models');
-const BROKEN_DIR = path.join(ROOT, '.cache', 'fixtures');
-const MODELS = ['clozelab-test/bert-tiny', 'clozelab-test/roberta-tiny', 'clozelab-test/chinese-bert-tiny'];
-const file = (id: string, dtype: 'fp32' | 'q8', dir = MODELS_DIR) =>
-  path.join(dir, id, 'onnx', dtype === 'q8' ? 'model_quantized.onnx' : 'model.onnx');
-
-beforeAll(() => {
-  env.allowRemoteModels = false;
-  env.allowLocalModels = true;
-  env.localModelPath = `${MODELS_DIR}/`;
-}, 180_000);
-
-async function load(id: string, options: LoadOptions = {}): Promise<MaskedLMEngine> {
-  env.localModelPath = `${MODELS_DIR}/`;
-  return MaskedLMEngine.load({ kind: 'local', id }, options);
-}
-
-function feeds(session: ort.InferenceSession, ids: number[][], len: number): Record<string, ort.Tensor> {
-  const b = ids.length;
-  const input = new BigInt64Array(b * len);
-  const mask = new BigInt64Array(b * len);
-  ids.forEach((row, r) =>
-    row.forEach((id, t) => {
-      input[r * len + t] = BigInt(id);
-      mask[r * len + t] = 1n;
-    }),
-  );
-  const f: Record<string, ort.Tensor> = {
-    input_ids: new ort.Tensor('int64', input, [b, len]),
-    attention_mask: new ort.Tensor('int64', mask, [b, len]),
-  };
-  if (session.inputNames.includes('token_type_ids'))
-    f.token_type_ids = new ort.Tensor('int64', new BigInt64Array(b * len), [b, len]);
-  return f;
-}
+beforeAll(() => useModelsDir(), 180_000);
 
 describe('rewriteForMaskRows (graph surgery)', () => {
   for (const id of MODELS) {
@@ -103,28 +74,11 @@ describe('rewriteForMaskRows (graph surgery)', () => {
   }
 
   it('rewrites in place without copying the weights, gives the same model, and restores the buffer', async () => {
+    const rows = { [MASK_ROWS_INPUT]: new ort.Tensor('int64', BigInt64Array.of(3n), [1]) };
     for (const id of MODELS) {
       for (const dtype of ['fp32', 'q8'] as const) {
-        const original = fs.readFileSync(file(id, dtype));
-        const buf = Uint8Array.from(original);
-        const copied = rewriteForMaskRows(original);
-        const inPlace = rewriteForMaskRows(buf, { inPlace: true });
-        expect(copied.ok && inPlace.ok).toBe(true);
-        if (!copied.ok || !inPlace.ok) return;
-        expect(inPlace.inPlace).toBe(true);
-        expect(inPlace.bytes.buffer).toBe(buf.buffer); // a view: no second copy of the weights
-        const a = await ort.InferenceSession.create(copied.bytes);
-        const b = await ort.InferenceSession.create(inPlace.bytes);
-        expect([...b.inputNames].sort()).toEqual([...a.inputNames].sort());
-        const ids = [[2, 40, 41, 4, 43, 44, 3]];
-        const f = { ...feeds(a, ids, 7), [MASK_ROWS_INPUT]: new ort.Tensor('int64', BigInt64Array.of(3n), [1]) };
-        const la = (await a.run(f)).logits!.data as Float32Array;
-        const lb = (await b.run(f)).logits!.data as Float32Array;
-        expect(Array.from(lb)).toEqual(Array.from(la));
-        inPlace.restore?.();
-        expect(Buffer.compare(Buffer.from(buf), original)).toBe(0);
-        await a.release();
-        await b.release();
+        const rewrite = (bytes: Uint8Array, inPlace: boolean) => rewriteForMaskRows(bytes, { inPlace });
+        await expectInPlaceLikeCopy(fs.readFileSync(file(id, dtype)), rewrite, rows);
       }
     }
   });

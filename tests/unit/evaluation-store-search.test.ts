@@ -16,7 +16,7 @@ import type { EngineInfo } from '../../src/runtime/protocol.ts';
 import { createEvaluationStore, type EvaluationDeps } from '../../src/store/evaluation.ts';
 import { createWorkspaceStore } from '../../src/store/workspace.ts';
 import { until } from '../fake-model.ts';
-import { BERT_TINY, MODELS_DIR } from '../integration/bert-tiny.ts';
+import { BERT_TINY, MODELS_DIR } from '../integration/fixture-models.ts';
 
 const setup: PromptSetup = {
   ...defaultSetup(),

@@ -3,7 +3,8 @@
 // params filled in.
 import { describe, expect, it } from 'vitest';
 import { parseTemplate } from '../../src/core/template.ts';
-import { parseVerbalizer, resolveFromTokenizations } from '../../src/core/verbalizer.ts';
+import { resolveFromTokenizations } from '../../src/core/label-words.ts';
+import { parseVerbalizer } from '../../src/core/verbalizer.ts';
 import { defaultSetup } from '../../src/core/setup.ts';
 import { parseSetup, parseSetupJson } from '../../src/core/setup-parse.ts';
 import { decodeShareFragment } from '../../src/core/share-link.ts';

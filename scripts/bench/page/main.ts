@@ -3,12 +3,12 @@
 // window.bench for scripts/bench/browser-suite.ts (playwright-core).
 import {
   chooseLabelWords,
+  evalSummary,
   evaluateWithClozeLab,
   labelRanks,
   labelTokenIds,
   makeExamples,
   renderText,
-  sample,
 } from '../shared.ts';
 import { RuntimeClient } from '../../../src/runtime/client.ts';
 import { createRuntimeWorker } from '../../../src/runtime/browser-worker.ts';
@@ -119,21 +119,7 @@ const bench = {
     // let queued long-task entries arrive
     await new Promise((resolve) => setTimeout(resolve, 100));
     const during = longTasks.slice(before).filter((t) => t.start >= t0 - 1 && t.start <= t1);
-    const sampled = sample(
-      r.run.examples.map((_, i) => i),
-      200,
-    ).map((i) => ({ i, dist: r.run.outcomes[0]?.[i]?.uncalibrated ?? [] }));
-    return {
-      ms: r.ms,
-      examples: r.examples,
-      promptsRun: r.promptsRun,
-      requests: r.requests,
-      shapes: r.shapes,
-      paddedTokens: r.paddedTokens,
-      tokensRun: r.tokensRun,
-      longTasks: longTaskSupported ? during : null,
-      sampled,
-    };
+    return evalSummary(r, longTaskSupported ? during : null, { sampled: true });
   },
   /** ClozeLab before per-row quantization: a second runtime worker with rowQuant: false (q8). */
   async beforeLoad(dtype: 'q8' | 'fp32') {
@@ -153,8 +139,7 @@ const bench = {
     const facts = modelInfo().facts;
     if (!facts || !beforeClient) throw new Error('no model');
     const r = await evaluateWithClozeLab(beforeClient, facts, makeExamples(1000).slice(from, to), options);
-    const { ms, examples, promptsRun, requests, shapes, paddedTokens, tokensRun } = r;
-    return { ms, examples, promptsRun, requests, shapes, paddedTokens, tokensRun, longTasks: null, sampled: [] };
+    return evalSummary(r, null, { sampled: false });
   },
   beforeClose() {
     beforeClient?.dispose();

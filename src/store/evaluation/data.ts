@@ -83,17 +83,22 @@ export async function parseData(
   }
 }
 
+/** The data slice with no data (the format choice is kept apart: clearing data keeps it). */
+const NO_DATA = {
+  source: null,
+  text: null,
+  parseStatus: 'idle',
+  parseProgress: 0,
+  parseMs: null,
+  parseError: null,
+  dataset: null,
+} as const satisfies Partial<DataSlice>;
+
 export function dataSlice(ctx: SliceContext): DataSlice {
   const { set, get, work } = ctx;
   return {
-    source: null,
+    ...NO_DATA,
     format: 'auto',
-    text: null,
-    parseStatus: 'idle',
-    parseProgress: 0,
-    parseMs: null,
-    parseError: null,
-    dataset: null,
 
     loadText: (text, source) => parseData(ctx, text, { ...source, chars: text.length }, get().format),
     loadFile: async (file) => {
@@ -110,13 +115,7 @@ export function dataSlice(ctx: SliceContext): DataSlice {
       work.build.cancel();
       stopResultWork(work);
       set({
-        source: null,
-        text: null,
-        parseStatus: 'idle',
-        parseProgress: 0,
-        parseMs: null,
-        parseError: null,
-        dataset: null,
+        ...NO_DATA,
         mapping: emptyMapping(),
         examples: [],
         mappingProblems: [],

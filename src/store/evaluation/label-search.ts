@@ -5,7 +5,8 @@
 // or running, and starting a run stops a search in flight (latest-run.ts: its ticket goes stale).
 import { appendLabelWord, labelSearchPrompts } from '../../core/label-search.ts';
 import type { PromptSetup } from '../../core/setup.ts';
-import { isUsable, parseVerbalizer } from '../../core/verbalizer.ts';
+import { isUsable } from '../../core/label-words.ts';
+import { parseVerbalizer } from '../../core/verbalizer.ts';
 import { isCancellation } from '../../runtime/errors.ts';
 import { toFailure } from '../failure.ts';
 import { chosenTemplates, setupLabels } from './chosen-templates.ts';

@@ -6,6 +6,7 @@ import { useT } from '../i18n';
 import { EditorIssues } from './EditorIssues';
 import { HighlightedEditor, type Highlight } from './HighlightedEditor';
 import { runOnCtrlEnter } from './runOnCtrlEnter';
+import { StepHeading } from './StepHeading';
 
 /** Slot-looking pieces of the text, for highlighting even while the template has errors. */
 function slotHighlights(text: string): Highlight[] {
@@ -40,10 +41,9 @@ export function TemplateEditor({ onRunNow }: { onRunNow(): void }) {
 
   return (
     <section className="panel" aria-labelledby="template-heading">
-      <h2 id="template-heading">
-        <span className="step">1</span>
+      <StepHeading id="template-heading" step={1}>
         {t('template.title')}
-      </h2>
+      </StepHeading>
       <div className="row template-tabs" role="tablist" aria-label={t('template.tabs')}>
         {setup.templates.map((entry, index) => (
           <button

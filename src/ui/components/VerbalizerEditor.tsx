@@ -6,6 +6,7 @@ import { useIssueText } from '../i18n/issues';
 import { EditorIssues } from './EditorIssues';
 import { HighlightedEditor } from './HighlightedEditor';
 import { runOnCtrlEnter } from './runOnCtrlEnter';
+import { StepHeading } from './StepHeading';
 
 export function VerbalizerEditor({ onRunNow }: { onRunNow(): void }) {
   const t = useT();
@@ -31,10 +32,9 @@ export function VerbalizerEditor({ onRunNow }: { onRunNow(): void }) {
 
   return (
     <section className="panel" aria-labelledby="verbalizer-heading">
-      <h2 id="verbalizer-heading">
-        <span className="step">3</span>
+      <StepHeading id="verbalizer-heading" step={3}>
         {t('verbalizer.title')}
-      </h2>
+      </StepHeading>
       <HighlightedEditor
         id="verbalizer-input"
         label={t('verbalizer.label')}

@@ -9,6 +9,7 @@ import { useWorkspace } from '../../store/workspace';
 import { useT, type MessageKey } from '../i18n';
 import { useIssueText } from '../i18n/issues';
 import { count } from './format';
+import { StepHeading } from '../components/StepHeading';
 
 const DEMO_KEYS: Record<string, MessageKey> = {
   'sentiment-en': 'eval.demo.sentimentEn',
@@ -59,10 +60,9 @@ export function DataPanel() {
 
   return (
     <section className="panel" aria-labelledby="eval-data-heading">
-      <h2 id="eval-data-heading">
-        <span className="step">1</span>
+      <StepHeading id="eval-data-heading" step={1}>
         {t('eval.data.title')}
-      </h2>
+      </StepHeading>
       <p className="hint" style={{ marginTop: 0 }}>
         {t('eval.data.help')}
       </p>

@@ -7,6 +7,7 @@ import { useWorkspace } from '../../store/workspace';
 import { useT } from '../i18n';
 import { useIssueText } from '../i18n/issues';
 import { count } from './format';
+import { StepHeading } from '../components/StepHeading';
 
 /** Label values shown in the mapping table (a text column picked by mistake has thousands). */
 const MAX_LABEL_VALUES = 40;
@@ -97,10 +98,9 @@ export function MappingPanel() {
   const problems = useMemo(() => (dataset ? allProblems(dataset, mappingProblems) : []), [dataset, mappingProblems]);
 
   const heading = (
-    <h2 id="eval-map-heading">
-      <span className="step">2</span>
+    <StepHeading id="eval-map-heading" step={2}>
       {t('eval.map.title')}
-    </h2>
+    </StepHeading>
   );
   if (!dataset) {
     return (

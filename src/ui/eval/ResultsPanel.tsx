@@ -26,6 +26,7 @@ import { ResultsViewBar } from './ResultsViewBar';
 import { TemplateComparison } from './TemplateComparison';
 import { sourceLabel } from './sourceLabel';
 import { useOutdated } from './useOutdated';
+import { StepHeading } from '../components/StepHeading';
 
 function fileStem(run: EvaluationRun): string {
   return `clozelab-eval-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}-${run.done}`;
@@ -122,10 +123,9 @@ function Results({
         aria-labelledby="eval-results-heading"
         data-testid="eval-results"
       >
-        <h2 id="eval-results-heading">
-          <span className="step">4</span>
+        <StepHeading id="eval-results-heading" step={4}>
           {t('eval.results.title')}
-        </h2>
+        </StepHeading>
         <ResultsHeader run={run} meta={meta} locale={locale} fileStem={stem} />
         {outdated ? <p className="message info">{t('eval.results.outdated')}</p> : null}
         {truncated ? (

@@ -10,6 +10,7 @@ import { useIssueText } from '../i18n/issues';
 import { count, duration } from './format';
 import { NoExamplesHint } from './NoExamplesHint';
 import { percent } from '../../core/percent';
+import { StepHeading } from '../components/StepHeading';
 
 const AGGREGATION_KEYS: Record<string, MessageKey> = {
   sum: 'scoring.aggregation.sum',
@@ -42,10 +43,9 @@ export function RunPanel() {
 
   return (
     <section className="panel" aria-labelledby="eval-run-heading">
-      <h2 id="eval-run-heading">
-        <span className="step">3</span>
+      <StepHeading id="eval-run-heading" step={3}>
         {t('eval.run.title')}
-      </h2>
+      </StepHeading>
       <div className="row" data-testid="eval-model">
         <span className="hint" style={{ margin: 0 }}>
           {t('eval.run.model')}
