@@ -132,6 +132,8 @@ describe('what the class reads', () => {
     await expect(page.getByLabel('Input 4 text', { exact: true }).inputValue()).resolves.toBe(
       'A quiet film that stays with you.',
     );
+    // The other rows' results stay fresh meanwhile: wait for the new row's own result.
+    await rows.nth(3).getByTestId('result-card').waitFor({ timeout: 60_000 });
     await waitForFreshResults(page);
     await expect(page.getByTestId('result-card').count()).resolves.toBe(4);
 
