@@ -170,14 +170,15 @@ export async function evalCommand(argv: readonly string[], terminal: CommandIO):
       io.stderr(`clozelab eval: ${error instanceof Error ? error.message : String(error)}\n`);
       return EXIT.usage;
     }
-    for (const { value, labels: same } of ambiguousLabelValues(dataset, mapping.labelColumn, labels)) {
+    // Label values are those of rows without faults of their own (skipped rows count nowhere).
+    const { examples, problems: mappingProblems, labelCounts } = buildExamples(dataset, mapping, labels);
+    for (const { value, labels: same } of ambiguousLabelValues(labelCounts.keys(), labels)) {
       if (mapping.labelMap.get(value) != null) continue;
       warn(
         `warning: the label value "${value}" matches the labels ${same.map((l) => `"${l}"`).join(' and ')} except for case; ` +
           `its rows are skipped unless you choose one with --label-map ${value}=<label>.`,
       );
     }
-    const { examples, problems: mappingProblems } = buildExamples(dataset, mapping, labels);
     const problems = allProblems(dataset, mappingProblems);
     if (problems.length > 0) {
       const shown = problems.slice(0, 20).map((p) => `  ${formatIssue(p)}`);
@@ -191,7 +192,7 @@ export async function evalCommand(argv: readonly string[], terminal: CommandIO):
       warn(`warning: ${problems.length} row(s) skipped:\n${[...shown, ...more].join('\n')}`);
     }
     if (examples.length === 0) {
-      const unmapped = [...mapping.labelMap].filter(([, l]) => l === null).map(([v]) => `"${v}"`);
+      const unmapped = [...labelCounts.keys()].filter((v) => mapping.labelMap.get(v) == null).map((v) => `"${v}"`);
       io.stderr(
         `clozelab eval: no usable examples in "${dataName}".` +
           (unmapped.length > 0

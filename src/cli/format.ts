@@ -8,14 +8,15 @@ import {
   evalSources,
   predictions,
   runMetrics,
+  smallSampleNote,
   truncationNote,
   truncationSummary,
   type CalibrationMode,
   type EvalSource,
 } from '../core/evaluation-results.ts';
-import type { Metrics } from '../core/metrics.ts';
+import { isSmallSample, SMALL_SAMPLE_N, type Interval, type Metrics } from '../core/metrics.ts';
 import { isTestModelId } from '../core/models.ts';
-import { percent } from '../core/percent.ts';
+import { percent, percentRange, percentWithInterval } from '../core/percent.ts';
 
 function table(rows: string[][], alignRight: (column: number) => boolean): string[] {
   const widths: number[] = [];
@@ -31,14 +32,21 @@ function table(rows: string[][], alignRight: (column: number) => boolean): strin
   );
 }
 
+/** A per-label value, with its 95 % interval when it rests on a small sample (`n` = its denominator). */
+function labelValue(value: number | null, interval: Interval | null, n: number): string {
+  return value !== null && interval && isSmallSample(n)
+    ? `${percent(value)} (${percentRange(interval)})`
+    : percent(value);
+}
+
 function metricsBlock(m: Metrics): string[] {
   const lines: string[] = [];
   const perLabel = [
     ['label', 'precision', 'recall', 'F1', 'support', 'predicted'],
     ...m.perLabel.map((l) => [
       l.label,
-      percent(l.precision),
-      percent(l.recall),
+      labelValue(l.precision, l.precisionCI, l.predicted),
+      labelValue(l.recall, l.recallCI, l.support),
       percent(l.f1),
       String(l.support),
       String(l.predicted),
@@ -47,6 +55,10 @@ function metricsBlock(m: Metrics): string[] {
   lines.push(...table(perLabel, (i) => i > 0).map((l) => `  ${l}`));
   if (m.perLabel.some((l) => l.precision === null || l.recall === null || l.f1 === null))
     lines.push("  — undefined (0/0); macro-F1 counts an undefined F1 as 0 (scikit-learn's zero_division=0)");
+  if (m.perLabel.some((l) => (l.precisionCI && isSmallSample(l.predicted)) || (l.recallCI && isSmallSample(l.support))))
+    lines.push(
+      `  (a–b%): 95% confidence interval (Wilson), shown where a value rests on fewer than ${SMALL_SAMPLE_N} examples`,
+    );
   lines.push('', '  confusion matrix (rows: gold label, columns: predicted label)');
   const confusion = [
     ['', ...m.labels],
@@ -71,11 +83,18 @@ export function formatSource(run: EvaluationRun, source: EvalSource, primary: Ca
   const head = ['', 'without calibration', 'with calibration'];
   const rows = [
     head,
-    ['accuracy', percent(plain.accuracy), percent(calibrated.accuracy)],
+    [
+      'accuracy',
+      percentWithInterval(plain.accuracy, plain.accuracyCI, plain.n),
+      percentWithInterval(calibrated.accuracy, calibrated.accuracyCI, calibrated.n),
+    ],
     ['macro-F1', percent(plain.macroF1), percent(calibrated.macroF1)],
     ['micro-F1', percent(plain.microF1), percent(calibrated.microF1)],
   ];
-  lines.push(...table(rows, (i) => i > 0).map((l) => `  ${l}`), '');
+  lines.push(...table(rows, (i) => i > 0).map((l) => `  ${l}`));
+  const small = smallSampleNote(main.n);
+  if (small) lines.push(`  note: ${formatIssue(small)}`);
+  lines.push('');
   lines.push(`  per label (${primary === 'calibrated' ? 'with' : 'without'} calibration):`);
   lines.push(...metricsBlock(main));
   const uniformCount = predictions(run, source, primary).filter((p) => p.uniform).length;

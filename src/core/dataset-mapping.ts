@@ -69,15 +69,13 @@ export function matchLabel(value: string, labels: readonly string[]): string | n
   return candidates.length === 1 ? candidates[0]! : null;
 }
 
-/** Values of the label column that match several labels by case only, with those labels. */
+/** Label values (e.g. buildExamples' labelCounts keys) that match several labels by case only, with those labels. */
 export function ambiguousLabelValues(
-  dataset: Dataset,
-  labelColumn: string | null,
+  values: Iterable<string>,
   labels: readonly string[],
 ): { value: string; labels: string[] }[] {
-  if (!labelColumn) return [];
-  return columnValues(dataset, labelColumn)
-    .map(({ value }) => ({ value, labels: labelCandidates(value, labels) }))
+  return [...values]
+    .map((value) => ({ value, labels: labelCandidates(value, labels) }))
     .filter((v) => v.labels.length > 1);
 }
 
@@ -139,9 +137,22 @@ export function suggestMapping(dataset: Dataset, slots: readonly string[], label
   return { slots: slotMap, labelColumn, labelMap: autoLabelMap(dataset, labelColumn, labels) };
 }
 
+/** A label value of the data with the number of rows that hold it. */
+export interface LabelValueCount {
+  value: string;
+  count: number;
+}
+
 /**
  * Turns rows into labelled examples. A row is left out, as a problem with its line, when a slot's
- * column is empty (missing text), the label is empty, or the label value maps to no label.
+ * column is empty (missing text) or not a string (JSONL), the label is empty or not a string, or
+ * the label value maps to no label.
+ *
+ * `labelCounts` counts the label values (trimmed, in order of first appearance) of the rows that
+ * are left out for no other reason than their label's mapping: rows skipped for a bad row (reading
+ * problems are not rows at all), an empty or non-string input or label are not counted. A slot
+ * without a chosen column does not stop its rows being counted (its column is a choice to make,
+ * not a fault of the rows). These are the counts the label-value table shows.
  */
 export function buildExamples(
   dataset: Dataset,
@@ -149,52 +160,104 @@ export function buildExamples(
   labels: readonly string[],
   /** Only rows [start, end) (the browser builds large datasets in slices). */
   range: { start: number; end: number } = { start: 0, end: dataset.rows.length },
-): { examples: EvalExample[]; problems: RowProblem[] } {
+): { examples: EvalExample[]; problems: RowProblem[]; labelCounts: Map<string, number> } {
   const labelSet = new Set(labels);
   const slotEntries = Object.entries(mapping.slots).map(
     ([slot, column]) => [slot, column ? dataset.columns.indexOf(column) : -1, column] as const,
   );
+  const labelColumn = mapping.labelColumn ?? '';
   const labelIndex = mapping.labelColumn ? dataset.columns.indexOf(mapping.labelColumn) : -1;
   const examples: EvalExample[] = [];
   const problems: RowProblem[] = [];
+  const labelCounts = new Map<string, number>();
   const end = Math.min(range.end, dataset.rows.length);
   for (let r = Math.max(0, range.start); r < end; r++) {
     const row = dataset.rows[r]!;
-    const { line, endLine } = row;
-    let bad: RowProblem | null = null;
+    const { line, endLine, nonText } = row;
+    const notString = (column: string, index: number, role: 'text' | 'label'): RowProblem | null => {
+      const v = nonText?.[index];
+      return v
+        ? issue('non-string-value', 'warning', {
+            line,
+            endLine,
+            column,
+            role,
+            kind: v.kind,
+            value: v.kind === 'null' ? '' : v.json,
+          })
+        : null;
+    };
+    /** The first fault of the row itself (not of the mapping's choices). */
+    let fault: RowProblem | null = null;
+    /** A slot without a column: the row can't be used, but it is not at fault. */
+    let unchosen: RowProblem | null = null;
     const inputs: Record<string, string> = {};
     for (const [slot, index, column] of slotEntries) {
-      const value = index >= 0 ? (row.values[index] ?? '') : '';
-      if (value.trim() === '') {
-        bad = issue('missing-text', 'warning', { line, endLine, column: column ?? slot });
-        break;
+      if (index < 0) {
+        unchosen ??= issue('missing-text', 'warning', { line, endLine, column: column ?? slot });
+        continue;
       }
+      const value = row.values[index] ?? '';
+      fault = notString(column!, index, 'text');
+      if (!fault && value.trim() === '') fault = issue('missing-text', 'warning', { line, endLine, column: column! });
+      if (fault) break;
       inputs[slot] = value;
     }
-    if (!bad) {
-      const rawLabel = labelIndex >= 0 ? (row.values[labelIndex] ?? '').trim() : '';
-      const gold = mapping.labelMap.get(rawLabel) ?? null;
-      if (rawLabel === '')
-        bad = issue('missing-label', 'warning', { line, endLine, column: mapping.labelColumn ?? '' });
-      else if (gold === null || !labelSet.has(gold))
-        bad = issue('unknown-label', 'warning', { line, endLine, value: rawLabel });
-      else examples.push({ line, endLine, inputs, gold, rawLabel });
+    if (fault) {
+      problems.push(fault);
+      continue;
     }
-    if (bad) problems.push(bad);
+    const rawLabel = labelIndex >= 0 ? (row.values[labelIndex] ?? '').trim() : '';
+    const labelFault = labelIndex >= 0 ? notString(labelColumn, labelIndex, 'label') : null;
+    if (labelFault) {
+      problems.push(unchosen ?? labelFault);
+      continue;
+    }
+    if (rawLabel === '') {
+      problems.push(unchosen ?? issue('missing-label', 'warning', { line, endLine, column: labelColumn }));
+      continue;
+    }
+    labelCounts.set(rawLabel, (labelCounts.get(rawLabel) ?? 0) + 1);
+    const gold = mapping.labelMap.get(rawLabel) ?? null;
+    if (unchosen) problems.push(unchosen);
+    else if (gold === null || !labelSet.has(gold))
+      problems.push(issue('unknown-label', 'warning', { line, endLine, value: rawLabel }));
+    else examples.push({ line, endLine, inputs, gold, rawLabel });
   }
-  return { examples, problems };
+  return { examples, problems, labelCounts };
+}
+
+/** Label counts (of buildExamples, merged over slices) as a list, most frequent first (ties: first seen). */
+export function sortedLabelValues(counts: ReadonlyMap<string, number>): LabelValueCount[] {
+  return [...counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count);
+}
+
+/** Adds one slice's label counts to the running total. */
+export function addLabelCounts(total: Map<string, number>, part: ReadonlyMap<string, number>): void {
+  for (const [value, n] of part) total.set(value, (total.get(value) ?? 0) + n);
 }
 
 /**
  * Why a loaded dataset gives no examples, as the step the user has to take: choose the text column
  * of a slot, choose the gold label column, map label values to verbalizer labels (none is mapped),
- * or fix the rows (values are mapped, but every row has a problem — the skipped rows say which).
+ * or fix the rows (values are mapped but every row has a problem, or no row has a usable label
+ * value at all — the skipped rows say why).
  */
 export type NoExamplesReason = 'no-text-column' | 'no-label-column' | 'no-label-mapped' | 'no-usable-row';
 
-export function noExamplesReason(mapping: DatasetMapping, slots: readonly string[]): NoExamplesReason {
+export function noExamplesReason(
+  mapping: DatasetMapping,
+  slots: readonly string[],
+  /** The label values of rows without faults of their own (buildExamples' labelCounts); default: every value in the map. */
+  labelValues: Iterable<string> = mapping.labelMap.keys(),
+): NoExamplesReason {
   if (slots.some((slot) => !mapping.slots[slot])) return 'no-text-column';
   if (!mapping.labelColumn) return 'no-label-column';
-  for (const label of mapping.labelMap.values()) if (label !== null) return 'no-usable-row';
-  return 'no-label-mapped';
+  let values = 0;
+  for (const value of labelValues) {
+    values++;
+    if (mapping.labelMap.get(value) != null) return 'no-usable-row';
+  }
+  // No row with a usable label value: the rows are what to fix, not the mapping.
+  return values === 0 ? 'no-usable-row' : 'no-label-mapped';
 }

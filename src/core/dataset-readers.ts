@@ -1,7 +1,7 @@
 // How rows are read from each dataset format: CSV / TSV through papaparse's per-row callback,
 // JSONL line by line. Every row keeps the physical lines it spans, so problems can name them.
 
-import type { DataRow, DatasetFormat, DatasetParse, RowProblem } from './dataset.ts';
+import type { DataRow, DatasetFormat, DatasetParse, NonTextValue, RowProblem } from './dataset.ts';
 import { issue } from './issues.ts';
 
 /** Counts physical line breaks (CRLF, LF or a lone CR) in text[from, to). */
@@ -164,20 +164,48 @@ export class JsonlCollector {
   }
 
   rows(): DataRow[] {
-    return this.records.map(({ line, record }) => ({
-      line,
-      endLine: line,
-      values: this.columns.map((c) => jsonValueText(record[c])),
-    }));
+    return this.records.map(({ line, record }) => {
+      const values: string[] = [];
+      let nonText: Record<number, NonTextValue> | undefined;
+      this.columns.forEach((c, i) => {
+        const value = record[c];
+        if (value === undefined || typeof value === 'string') {
+          values.push(value ?? '');
+          return;
+        }
+        values.push('');
+        nonText ??= {};
+        nonText[i] = nonTextValue(value);
+      });
+      return nonText ? { line, endLine: line, values, nonText } : { line, endLine: line, values };
+    });
   }
 }
 
-/** A JSON value as cell text: strings as they are, numbers/booleans printed, null/missing empty, the rest as JSON. */
-export function jsonValueText(value: unknown): string {
-  if (value === undefined || value === null) return '';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return JSON.stringify(value);
+/** Longest JSON shown for a value that is not a string (in the row's problem). */
+const NON_TEXT_SHOWN_CHARS = 40;
+
+/**
+ * A JSON value that is not a string, as a problem will name it. Such values are never converted
+ * to text: `{"label": 1}` is not the label "1" (a JSONL label or text must be a JSON string).
+ */
+export function nonTextValue(value: unknown): NonTextValue {
+  const kind: NonTextValue['kind'] =
+    value === null
+      ? 'null'
+      : Array.isArray(value)
+        ? 'array'
+        : typeof value === 'number'
+          ? 'number'
+          : typeof value === 'boolean'
+            ? 'boolean'
+            : 'object';
+  const json = JSON.stringify(value);
+  const chars = [...json];
+  return {
+    kind,
+    json: chars.length > NON_TEXT_SHOWN_CHARS ? chars.slice(0, NON_TEXT_SHOWN_CHARS - 1).join('') + '…' : json,
+  };
 }
 
 export function finishJsonl(collector: JsonlCollector, text: string): DatasetParse {

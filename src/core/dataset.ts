@@ -22,14 +22,27 @@ export interface DataRow {
   line: number;
   /** Physical line where it ends (> line when a quoted field holds line breaks). */
   endLine: number;
-  /** One value per column (missing JSONL keys are ''). */
+  /** One value per column (missing JSONL keys are ''; so are JSONL values that are not strings). */
   values: string[];
+  /**
+   * JSONL only: the columns (by index) whose value is not a string (a number, boolean, null, object
+   * or array). Their `values` are ''; a row whose text or label column is one of them is a bad row
+   * ('non-string-value'), never a silently converted one. Absent when every value is a string.
+   */
+  nonText?: Readonly<Record<number, NonTextValue>>;
+}
+
+/** A JSON value where text was expected: its kind, and how it was written (shortened). */
+export interface NonTextValue {
+  kind: 'number' | 'boolean' | 'null' | 'object' | 'array';
+  json: string;
 }
 
 /**
  * A row that is left out: a delimited row with more or fewer fields than the header, a quote that
  * is never closed, a JSONL line that is not JSON or not an object; or, once columns and labels are
- * chosen, an empty input column or label, or a label value not mapped to a verbalizer label.
+ * chosen, an empty input column or label, a JSONL value that is not a string in an input or label
+ * column, or a label value not mapped to a verbalizer label.
  */
 export type RowProblem = Issue<RowProblemCode>;
 

@@ -3,7 +3,15 @@
 
 import Papa from 'papaparse';
 import type { ScoringOptions } from './scoring.ts';
-import { MACRO_CONVENTION, type LabelMetrics, type Metrics } from './metrics.ts';
+import {
+  CONFIDENCE_CONVENTION,
+  isSmallSample,
+  MACRO_CONVENTION,
+  SMALL_SAMPLE_N,
+  type Interval,
+  type LabelMetrics,
+  type Metrics,
+} from './metrics.ts';
 import { templateSlots } from './dataset-mapping.ts';
 import type { EvaluationRun } from './evaluation.ts';
 import {
@@ -21,6 +29,8 @@ import type { InputTruncation } from './types.ts';
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 /** Rounded, and undefined stays undefined (null). */
 const round6OrNull = (x: number | null) => (x === null ? null : round6(x));
+const roundInterval = (ci: Interval | null): Interval | null =>
+  ci === null ? null : { low: round6(ci.low), high: round6(ci.high) };
 
 /** A label's metrics as exported: the same values (rounded), without the flags that null already says. */
 export type LabelSummary = Omit<LabelMetrics, 'noSupport' | 'noPredictions'>;
@@ -29,6 +39,10 @@ export interface MetricsSummary {
   n: number;
   /** null when no example was evaluated. */
   accuracy: number | null;
+  /** 95 % Wilson score interval of accuracy ({low, high} in [0, 1]); null when no example was evaluated. */
+  accuracyCI: Interval | null;
+  /** n is below `smallSampleN` (the report's): read the intervals, not only the values. */
+  smallSample: boolean;
   macroF1: number;
   microF1: number | null;
   perLabel: LabelSummary[];
@@ -40,12 +54,16 @@ export function summarizeMetrics(m: Metrics): MetricsSummary {
   return {
     n: m.n,
     accuracy: round6OrNull(m.accuracy),
+    accuracyCI: roundInterval(m.accuracyCI),
+    smallSample: isSmallSample(m.n),
     macroF1: round6(m.macroF1),
     microF1: round6OrNull(m.microF1),
     perLabel: m.perLabel.map((l) => ({
       label: l.label,
       precision: round6OrNull(l.precision),
       recall: round6OrNull(l.recall),
+      precisionCI: roundInterval(l.precisionCI),
+      recallCI: roundInterval(l.recallCI),
       f1: round6OrNull(l.f1),
       support: l.support,
       predicted: l.predicted,
@@ -77,10 +95,16 @@ export interface EvaluationReport {
   /**
    * 2: undefined per-label values are null (1 wrote 0), counts per label, `metricsConvention`.
    * 3: `truncation` (which examples' inputs were cut to fit the model) and `truncatedExamples` per template.
+   * 4: 95 % Wilson intervals (`accuracyCI`; per label `precisionCI`, `recallCI`), `smallSample`,
+   *    `confidenceConvention` and `smallSampleN`.
    */
-  version: 3;
+  version: 4;
   /** How undefined values and macro averages are written (MACRO_CONVENTION). */
   metricsConvention: string;
+  /** How the confidence intervals are computed (CONFIDENCE_CONVENTION). */
+  confidenceConvention: string;
+  /** Fewer examples than this are a small sample (SMALL_SAMPLE_N). */
+  smallSampleN: number;
   model: { id: string; dtype: string } | null;
   labels: string[];
   scoring: ScoringOptions;
@@ -113,8 +137,10 @@ export function evaluationReport(
   const truncation = truncationSummary(run);
   return {
     format: 'clozelab-evaluation',
-    version: 3,
+    version: 4,
     metricsConvention: MACRO_CONVENTION,
+    confidenceConvention: CONFIDENCE_CONVENTION,
+    smallSampleN: SMALL_SAMPLE_N,
     model: meta.model,
     labels: [...run.labels],
     scoring: { ...run.scoring },

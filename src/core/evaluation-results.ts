@@ -3,7 +3,7 @@
 
 import { promptLayout, renderPrompt } from './template.ts';
 import { argmax } from './numerics.ts';
-import { computeMetrics, type Metrics } from './metrics.ts';
+import { computeMetrics, isSmallSample, SMALL_SAMPLE_N, type Metrics } from './metrics.ts';
 import type { EvaluationRun } from './evaluation.ts';
 import type { InputTruncation } from './types.ts';
 import { issue, type IssueOf } from './issues.ts';
@@ -179,4 +179,10 @@ export function truncationNote(
     see,
     file,
   });
+}
+
+/** The small-sample note for metrics over `n` examples, or null from SMALL_SAMPLE_N examples on. */
+export function smallSampleNote(n: number): IssueOf<'small-sample'> | null {
+  if (!isSmallSample(n)) return null;
+  return issue('small-sample', 'info', { n, min: SMALL_SAMPLE_N });
 }

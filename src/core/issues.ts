@@ -167,6 +167,10 @@ export const LINK_ERRORS = {
 /** What an import from / export to another prompt-learning tool could not carry over. */
 export const FORMAT_ISSUES = {
   'too-many-templates': { max: 'count' },
+  /** A pasted text refused by its size before it is read (what: which field of the import form). */
+  'import-too-long': { what: ['templates', 'template', 'mapping'], length: 'count', max: 'count' },
+  /** Label words that convert but are beyond what a verbalizer may hold (what: which limit). */
+  'mapping-over-limit': { what: ['labels', 'label', 'words', 'word'], label: 'text', max: 'count' },
   'template-skipped': { template: 'text' },
   'model-not-exported': { model: 'text' },
   'inputs-not-exported': { n: 'count', tool: TOOLS },
@@ -251,6 +255,17 @@ export const ROW_PROBLEMS = {
   'not-an-object': ROW,
   'missing-text': { ...ROW, column: 'text' },
   'missing-label': { ...ROW, column: 'text' },
+  /**
+   * A JSONL value that is not a string where text is read: in an input column (role 'text') or the
+   * label column (role 'label'); value: the JSON as written, shortened ('' for null).
+   */
+  'non-string-value': {
+    ...ROW,
+    column: 'text',
+    role: ['text', 'label'],
+    kind: ['number', 'boolean', 'null', 'object', 'array'],
+    value: 'text',
+  },
   'unknown-label': { ...ROW, value: 'text' },
 } as const satisfies Record<string, ParamSpec>;
 
@@ -274,6 +289,11 @@ export const DIAGNOSIS_HINTS = {
 
 /** What an evaluation run says about its examples as a whole. */
 export const EVALUATION_NOTES = {
+  /**
+   * Fewer evaluated examples than SMALL_SAMPLE_N (metrics.ts): n examples, min the threshold. The
+   * numbers come with their 95 % confidence intervals; this says why they matter here.
+   */
+  'small-sample': { n: 'count', min: 'count' },
   /**
    * n of total evaluated examples had input text cut to fit the model's maximum length; max: the
    * most tokens cut from one example; slots: the inputs cut ("[X]", "[X1], [X2]"); see: where the

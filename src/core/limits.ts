@@ -28,6 +28,17 @@ export const LIMITS = Object.freeze({
   totalInputChars: 1_000_000,
 });
 
+/**
+ * One template line imported from another tool: its syntax spells a template more verbosely than
+ * ours ("*sent_0*" for "[X]", "*mask*" for "[Z]"), never 4× as long, so a longer line can't become
+ * a template and is refused before it is read.
+ */
+export const IMPORTED_TEMPLATE_LINE_CHARS = 4 * LIMITS.templateTextChars;
+/** All the template lines pasted for one import (blank lines and surrounding spaces included). */
+export const IMPORTED_TEMPLATES_CHARS = 2 * LIMITS.templates * IMPORTED_TEMPLATE_LINE_CHARS;
+/** Another tool's label-word mapping: at most as long as the verbalizer text we read at all. */
+export const IMPORTED_MAPPING_CHARS = LIMITS.verbalizerChars;
+
 /** "owner/name". */
 export const MODEL_ID_CHARS = 2 * LIMITS.modelIdPartChars + 1;
 

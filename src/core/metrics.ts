@@ -14,6 +14,46 @@
 //   and predicted label is in `labels`.
 // confusion[g][p] = #(gold = labels[g], pred = labels[p]); rows or columns outside `labels` are
 //   counted in `outsideLabels` instead.
+// Confidence: accuracy, and each label's precision and recall, come with the 95 % Wilson score
+//   interval of their proportion (wilsonInterval) — null where the value is undefined. This is the
+//   one place they are computed; the browser, the CLI text and the metrics JSON all read them here.
+
+/** Below this many examples (the denominator of a proportion) the numbers get a small-sample note. */
+export const SMALL_SAMPLE_N = 30;
+
+/** How the confidence intervals are computed (stated in the metrics JSON and the README). */
+export const CONFIDENCE_CONVENTION =
+  '95% Wilson score intervals (z = 1.96) for accuracy (correct of n), per-label precision (tp of predicted) and recall (tp of support); null where the value is undefined. ' +
+  `Fewer than ${SMALL_SAMPLE_N} examples are flagged as a small sample.`;
+
+/** A confidence interval of a proportion, in [0, 1]. */
+export interface Interval {
+  low: number;
+  high: number;
+}
+
+/** z for a two-sided 95 % interval. */
+const Z95 = 1.959963984540054;
+
+/**
+ * The Wilson score interval of `successes` out of `n` (Wilson 1927): unlike p ± z·√(p(1−p)/n) it
+ * stays inside [0, 1], is not zero-width at 0 of n or n of n, and keeps close to its nominal
+ * coverage for small n. null when n = 0 (nothing to estimate).
+ *   centre = (p + z²/2n) / (1 + z²/n), half = z·√(p(1−p)/n + z²/4n²) / (1 + z²/n)
+ */
+export function wilsonInterval(successes: number, n: number, z = Z95): Interval | null {
+  if (!(n > 0) || successes < 0 || successes > n) return null;
+  const p = successes / n;
+  const z2 = z * z;
+  const denominator = 1 + z2 / n;
+  const centre = (p + z2 / (2 * n)) / denominator;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denominator;
+  // Exact ends at 0 and n (rounding would put them a hair outside).
+  return {
+    low: successes === 0 ? 0 : Math.max(0, centre - half),
+    high: successes === n ? 1 : Math.min(1, centre + half),
+  };
+}
 
 /** How macro averages treat undefined per-label values (stated in the metrics JSON and the README). */
 export const MACRO_CONVENTION =
@@ -26,6 +66,10 @@ export interface LabelMetrics {
   precision: number | null;
   /** tp / (tp + fn); null when the label has no gold example. */
   recall: number | null;
+  /** 95 % Wilson interval of precision (tp of predicted); null when precision is. */
+  precisionCI: Interval | null;
+  /** 95 % Wilson interval of recall (tp of support); null when recall is. */
+  recallCI: Interval | null;
   /** 2·tp / (2·tp + fp + fn); null only with neither gold examples nor predictions. */
   f1: number | null;
   /** Number of gold examples with this label. */
@@ -46,6 +90,8 @@ export interface Metrics {
   n: number;
   /** null when there are no examples. */
   accuracy: number | null;
+  /** 95 % Wilson interval of accuracy; null when there are no examples. */
+  accuracyCI: Interval | null;
   perLabel: LabelMetrics[];
   /** Mean F1 over all labels, an undefined F1 counting as 0 (MACRO_CONVENTION); 0 without labels. */
   macroF1: number;
@@ -98,6 +144,8 @@ export function computeMetrics(
       label,
       precision: div(tp[l]!, predicted),
       recall: div(tp[l]!, support),
+      precisionCI: wilsonInterval(tp[l]!, predicted),
+      recallCI: wilsonInterval(tp[l]!, support),
       f1: f1(tp[l]!, fp[l]!, fn[l]!),
       support,
       predicted,
@@ -117,6 +165,7 @@ export function computeMetrics(
   return {
     n: gold.length,
     accuracy: div(correct, gold.length),
+    accuracyCI: wilsonInterval(correct, gold.length),
     perLabel,
     macroF1: L === 0 ? 0 : sum(perLabel.map((m) => m.f1 ?? 0)) / L,
     micro,
@@ -126,3 +175,6 @@ export function computeMetrics(
     outsideLabels,
   };
 }
+
+/** Whether a proportion over `n` items is a small sample (0 < n < SMALL_SAMPLE_N). */
+export const isSmallSample = (n: number) => n > 0 && n < SMALL_SAMPLE_N;

@@ -70,20 +70,35 @@ export class RuntimeClient {
   private disposed = false;
   /** Folders opened from the user's computer (File references), given again to every new worker. */
   private readonly folders = new Map<string, { path: string; file: Blob }[]>();
+  /** The load of the model the worker holds (null: none, or it is being replaced), for a new worker. */
+  private held: Extract<WorkerRequest, { op: 'load' }> | null = null;
+  /** keepPrevious loads cancelled here: one the worker finished anyway must not replace the held model. */
+  private readonly cancelledKeepLoads = new Set<number>();
 
   constructor(private readonly createWorker: WorkerFactory) {}
 
   /** Loads a model (replacing the current one). Progress arrives through onProgress/onEvent. */
   load(
     source: ModelSource,
-    options: { dtype?: DtypeChoice; device?: DeviceChoice; rowQuant?: boolean } = {},
+    options: { dtype?: DtypeChoice; device?: DeviceChoice; rowQuant?: boolean; keepPrevious?: boolean } = {},
   ): RequestPromise<LoadResult> {
-    return this.request('load', {
+    const args = {
       source,
       dtype: options.dtype,
       device: options.device,
       ...(options.rowQuant === false ? { rowQuant: false } : {}),
-    });
+    };
+    // keepPrevious: the model loaded now keeps answering until this one has loaded, and after a
+    // failure too — the worker is replaced then (replaceWorker), and the new one loads it again.
+    if (!options.keepPrevious) this.held = null;
+    const promise = this.request('load', options.keepPrevious ? { ...args, keepPrevious: true } : args);
+    promise.then(
+      () => {
+        this.held = { op: 'load', requestId: 0, ...args };
+      },
+      () => undefined,
+    );
+    return promise;
   }
 
   /** Tokenizes label words exactly as given (no special tokens); one result per text. */
@@ -120,6 +135,9 @@ export class RuntimeClient {
 
   /** Cancels a request: its promise rejects with code 'cancelled'. Returns false if it had already settled. */
   cancel(requestId: number): boolean {
+    const entry = this.pending.get(requestId);
+    if (entry?.op === 'load' && 'keepPrevious' in entry.message && entry.message.keepPrevious)
+      this.cancelledKeepLoads.add(requestId);
     const had = this.settleError(requestId, new RuntimeError('cancelled', 'The request was cancelled.'));
     if (had && this.worker) this.post({ op: 'cancel', requestId: this.nextId++, targetId: requestId });
     return had;
@@ -328,6 +346,9 @@ export class RuntimeClient {
     } catch {
       // already gone
     }
+    // The model the old worker still held (a failed keepPrevious load) is loaded again first:
+    // requests waiting for it, and later ones, wait for that load in the new worker.
+    if (this.held) this.post({ ...this.held, requestId: -1_000_000 - this.nextId++ });
     for (const entry of this.pending.values()) this.post(entry.message);
   }
 
@@ -341,6 +362,11 @@ export class RuntimeClient {
       if (this.pending.has(message.requestId)) {
         this.emit({ type: 'progress', requestId: message.requestId, progress: message.progress });
       }
+      return;
+    }
+    if (this.cancelledKeepLoads.delete(message.requestId)) {
+      // Finished before the cancel arrived: the worker now holds that model; give it the held one again.
+      if (message.type === 'result' && this.held) this.post({ ...this.held, requestId: -1_000_000 - this.nextId++ });
       return;
     }
     const entry = this.pending.get(message.requestId);
@@ -370,6 +396,7 @@ export class RuntimeClient {
   }
 
   private teardown(error: RuntimeError): void {
+    this.held = null;
     const worker = this.worker;
     this.worker = null;
     if (worker) {

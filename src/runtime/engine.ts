@@ -305,6 +305,8 @@ export class MaskedLMEngine {
   async dispose(): Promise<void> {
     const model = this.model;
     this.model = null;
+    // A forward pass still running on this model (e.g. live scoring while a new model loaded) ends first.
+    await this.runner.idle();
     this.tokenCache.clear();
     this.rowCache.clear();
     if (model) await model.dispose().catch(() => undefined);

@@ -40,7 +40,7 @@ export function createRuntimeHandler(options: RuntimeHandlerOptions): RuntimeHan
 
   let engine: MaskedLMEngine | null = null;
   /** The load in progress (scores/tokenization wait for it). */
-  let loading: { requestId: number; promise: Promise<MaskedLMEngine | null> } | null = null;
+  let loading: { requestId: number; keep: boolean; promise: Promise<MaskedLMEngine | null> } | null = null;
   const controllers = new Map<number, AbortController>();
   const lanes = new Map<string, number>();
   let disposed = false;
@@ -74,7 +74,8 @@ export function createRuntimeHandler(options: RuntimeHandlerOptions): RuntimeHan
 
   /** The engine to use now, waiting for a load in progress. */
   const currentEngine = async (): Promise<MaskedLMEngine> => {
-    if (loading) await loading.promise.catch(() => null);
+    // A load that keeps the previous model leaves it answering until the new one is in place.
+    if (loading && !(loading.keep && engine)) await loading.promise.catch(() => null);
     if (!engine) throw new RuntimeError('not-loaded', 'No model is loaded yet. Load a model first.');
     return engine;
   };
@@ -87,12 +88,19 @@ export function createRuntimeHandler(options: RuntimeHandlerOptions): RuntimeHan
         loading.requestId,
         new RuntimeError('superseded', 'Another model was requested before this one finished loading.'),
       );
-    for (const [lane, id] of lanes) {
-      abort(id, new RuntimeError('superseded', 'The model is being replaced.'));
-      lanes.delete(lane);
+    const dropLanes = (): void => {
+      for (const [lane, id] of lanes) {
+        abort(id, new RuntimeError('superseded', 'The model is being replaced.'));
+        lanes.delete(lane);
+      }
+    };
+    // keepPrevious: the loaded model answers until the new one is in place (and stays on failure).
+    const keep = msg.keepPrevious === true && engine !== null;
+    const old = keep ? null : engine;
+    if (!keep) {
+      dropLanes();
+      engine = null;
     }
-    const old = engine;
-    engine = null;
 
     const ctrl = new AbortController();
     controllers.set(requestId, ctrl);
@@ -119,6 +127,7 @@ export function createRuntimeHandler(options: RuntimeHandlerOptions): RuntimeHan
     })();
     const entry = {
       requestId,
+      keep,
       promise: promise.then(
         (e) => e,
         () => null,
@@ -131,8 +140,12 @@ export function createRuntimeHandler(options: RuntimeHandlerOptions): RuntimeHan
         await loaded.dispose();
         throw ctrl.signal.reason ?? new RuntimeError('cancelled', 'Loading the model was cancelled.');
       }
+      const previous = engine;
+      if (keep) dropLanes();
       engine = loaded;
       reply('load', requestId, { info: loaded.info, facts: loaded.facts });
+      // The previous model is disposed once its last forward pass has finished.
+      if (previous && previous !== loaded) await previous.dispose();
     } catch (error) {
       // A file found damaged or incomplete must not come back from the browser cache at the next load.
       if (

@@ -94,8 +94,18 @@ export interface CacheStatus {
 /** Operation name → arguments and result. */
 export interface RuntimeOps {
   load: {
-    /** rowQuant: false keeps a q8 model's per-tensor activation quantization (measurements; default true). */
-    args: { source: ModelSource; dtype?: DtypeChoice; device?: DeviceChoice; rowQuant?: boolean };
+    /**
+     * rowQuant: false keeps a q8 model's per-tensor activation quantization (measurements; default true).
+     * keepPrevious: the loaded model keeps answering (scores, tokenization) until this one has loaded,
+     * and stays loaded when this one fails; otherwise it is disposed first (less memory).
+     */
+    args: {
+      source: ModelSource;
+      dtype?: DtypeChoice;
+      device?: DeviceChoice;
+      rowQuant?: boolean;
+      keepPrevious?: boolean;
+    };
     result: LoadResult;
   };
   tokenizeWords: { args: { texts: string[] }; result: WordTokenization[] };

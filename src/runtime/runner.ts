@@ -49,6 +49,11 @@ export class ModelRunner {
     return this.fast !== null;
   }
 
+  /** Resolves once every run started so far has finished (before the model is disposed). */
+  idle(): Promise<void> {
+    return this.chain.then(() => undefined);
+  }
+
   /** Runs `fn` after every earlier run of this runner has finished. */
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const next = this.chain.then(fn, fn);

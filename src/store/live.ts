@@ -56,12 +56,13 @@ async function runLive({ isCurrent }: RunTicket): Promise<void> {
  */
 export function rescoreOnEdits(): () => void {
   const stop = useWorkspace.subscribe((state, before) => {
-    if (state.model.status === 'ready' && before.model.status !== 'ready') {
+    // A model that became ready, or another one that replaced it (the setup's model changes only then).
+    if (state.model.status === 'ready' && (before.model.status !== 'ready' || state.model.info !== before.model.info)) {
       scheduleLive(0);
       return;
     }
     if (state.setup === before.setup && state.verbalizerText === before.verbalizerText) return;
-    if (state.setup.model !== before.setup.model) return; // a model change waits for the user's Load
+    if (state.setup.model !== before.setup.model) return; // the setup's model loads first (runtime.ts)
     const onlyScoring =
       state.setup.scoring !== before.setup.scoring &&
       state.setup.templates === before.setup.templates &&

@@ -4,7 +4,6 @@
 // browser's storage — the Cache API skips them (runtime/local-files.ts) — so a reload forgets them.
 import type { ModelRef } from '../core/setup.ts';
 import { getRuntime, loadModel } from './runtime.ts';
-import { useWorkspace } from './workspace.ts';
 
 /** The owner in the model ids of folders opened from the user's computer ("my-files/<folder>"). */
 export const OPENED_FOLDER_OWNER = 'my-files';
@@ -47,7 +46,6 @@ export async function openLocalFolder(picked: readonly { path: string; file: Blo
   const modelId = `${OPENED_FOLDER_OWNER}/${safeName}`;
   await getRuntime().registerFiles(modelId, files);
   const ref: ModelRef = { id: modelId, source: 'local', dtype: quantized ? 'auto' : 'fp32', device: 'auto' };
-  useWorkspace.getState().setModelRef(ref);
-  await loadModel(ref);
+  await loadModel(ref); // becomes the setup's model once it has loaded
   return { ok: true, modelId };
 }

@@ -1,15 +1,23 @@
 // Opening a setup from a link, a preset or an import "as a new setup": the current workspace is
 // saved first (saved-setups.ts), so it can be restored — and only once it really is stored does the
 // setup replace the workspace; then its model is loaded if that needs no download (test model,
-// app-served copy, browser cache).
-// A Hub model that would be downloaded waits for the user's click in the model panel.
+// app-served copy, browser cache). A Hub model that would be downloaded waits for the user's click
+// in the model panel; until a model has loaded, the current one stays the setup's model (runtime.ts).
 import { isTestModelId } from '../core/models.ts';
 import { defaultSetup, type ModelRef, type PromptSetup } from '../core/setup.ts';
 import { formatVerbalizer } from '../core/verbalizer.ts';
 import { runLiveNow } from './live.ts';
 import { findLocalCopy } from './local-copy.ts';
 import { OPENED_FOLDER_OWNER } from './local-folder.ts';
-import { getRuntime, loadModel, refreshCacheStatus, sameModelRef } from './runtime.ts';
+import {
+  getRuntime,
+  keepCurrentModel,
+  loadModel,
+  refreshCacheStatus,
+  requestModel,
+  sameModelRef,
+  setupModelReady,
+} from './runtime.ts';
 import type { SavedWorkspace } from './persistence.ts';
 import {
   findSavedSetup,
@@ -52,7 +60,8 @@ let settling: { ref: ModelRef; done: Promise<void> } | null = null;
  * setup's model when that needs no download. Concurrent calls for the same model share one load.
  */
 export function settleModel(): Promise<void> {
-  const ref = useWorkspace.getState().setup.model;
+  const { setup, request } = useWorkspace.getState();
+  const ref = request?.status === 'waiting' ? request.ref : setup.model;
   if (settling?.ref === ref) return settling.done;
   const done = settle().finally(() => {
     if (settling?.done === done) settling = null;
@@ -62,14 +71,23 @@ export function settleModel(): Promise<void> {
 }
 
 async function settle(): Promise<void> {
-  const { setup, model } = useWorkspace.getState();
-  if (model.status === 'ready' && sameModelRef(model.ref, setup.model)) {
+  const { setup, model, request } = useWorkspace.getState();
+  // A model asked for (preset, link) loads at once when that needs no download.
+  if (request?.status === 'waiting') {
+    const free = await freeModelSource(request.ref);
+    if (free && useWorkspace.getState().request === request) {
+      await loadModel(request.ref);
+      return;
+    }
+  }
+  if (setupModelReady()) {
     await runLiveNow();
     return;
   }
   if (model.status === 'loading' && sameModelRef(model.ref, setup.model)) return;
   if (await freeModelSource(setup.model)) {
-    if (useWorkspace.getState().setup.model === setup.model) await loadModel(setup.model);
+    const now = useWorkspace.getState();
+    if (now.setup.model === setup.model && now.request?.status !== 'loading') await loadModel(setup.model);
   } else {
     void refreshCacheStatus();
   }
@@ -101,7 +119,11 @@ export const NOT_KEPT_KEYS = {
  * is the untouched default). When it can't be kept (storage full, no storage, not read back) the
  * workspace stays as it is: nothing is replaced.
  */
-export function replaceWorkspace(next: SavedWorkspace, reason: SaveReason): OpenOutcome {
+export function replaceWorkspace(
+  next: SavedWorkspace,
+  reason: SaveReason,
+  { keepModel = false }: { keepModel?: boolean } = {},
+): OpenOutcome {
   const state = useWorkspace.getState();
   let previous: SavedSetup | null = null;
   if (!workspaceIsPristine()) {
@@ -109,7 +131,15 @@ export function replaceWorkspace(next: SavedWorkspace, reason: SaveReason): Open
     if (!saved.ok) return saved;
     previous = saved.value;
   }
-  state.replaceSetup(next.setup);
+  if (keepModel) {
+    // The setup's model stays; the one `next` asks for is requested (loaded once free, else offered).
+    state.replaceSetup({ ...next.setup, model: state.setup.model });
+    requestModel(next.setup.model);
+  } else {
+    // Exactly what was saved, its model included (it was the setup's model then): an undo.
+    state.replaceSetup(next.setup);
+    keepCurrentModel(); // a model asked for by the replaced setup is not wanted any more
+  }
   if (next.verbalizerText !== useWorkspace.getState().verbalizerText)
     useWorkspace.getState().setVerbalizerText(next.verbalizerText);
   void settleModel();
@@ -122,7 +152,9 @@ export function replaceWorkspace(next: SavedWorkspace, reason: SaveReason): Open
  * workspace"; when the current workspace could not be kept nothing changes, and the user is told.
  */
 export function openAsNewSetup(setup: PromptSetup, origin: SetupOrigin): OpenOutcome {
-  const outcome = replaceWorkspace({ setup, verbalizerText: formatVerbalizer(setup.verbalizer) }, REASON[origin]);
+  const outcome = replaceWorkspace({ setup, verbalizerText: formatVerbalizer(setup.verbalizer) }, REASON[origin], {
+    keepModel: true,
+  });
   const state = useWorkspace.getState();
   if (!outcome.ok) {
     // A link's banner says it itself (IncomingLinkBanner).

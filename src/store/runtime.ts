@@ -50,8 +50,10 @@ export function sameModelRef(a: ModelRef | null, b: ModelRef | null): boolean {
 function recordProgress({ file, loaded, total, status }: LoadProgress): void {
   if (!file) return;
   useWorkspace.setState((s) => {
+    // The progress belongs to the model requested, while one loads; else to the setup's model.
+    const files = s.request?.status === 'loading' ? s.request.files : s.model.files;
     const now = Date.now();
-    const previous: FileProgress | undefined = s.model.files[file];
+    const previous: FileProgress | undefined = files[file];
     const next: FileProgress = {
       file,
       loaded: Math.max(loaded, previous?.loaded ?? 0),
@@ -60,7 +62,8 @@ function recordProgress({ file, loaded, total, status }: LoadProgress): void {
       updatedAt: now,
       done: status === 'done' || previous?.done === true,
     };
-    return { model: { ...s.model, files: { ...s.model.files, [file]: next } } };
+    if (s.request?.status === 'loading') return { request: { ...s.request, files: { ...files, [file]: next } } };
+    return { model: { ...s.model, files: { ...files, [file]: next } } };
   });
 }
 
@@ -94,42 +97,118 @@ export function followRuntimeEvents(runtime: RuntimeClient = getRuntime()): () =
   });
 }
 
-/** Loads the setup's model (or `ref`). A newer load supersedes an older one. */
+/** The runtime's load of the model requested (cancelled when the user keeps the current model). */
+let requestLoadId: number | null = null;
+
+function stopRequestLoad(): void {
+  loads.begin();
+  if (requestLoadId !== null) getRuntime().cancel(requestLoadId);
+  requestLoadId = null;
+}
+
+/** Whether the setup's model is loaded and scoring. */
+export function setupModelReady(state = useWorkspace.getState()): boolean {
+  return state.model.status === 'ready' && sameModelRef(state.model.ref, state.setup.model);
+}
+
+/**
+ * Asks for `ref` without loading it (a preset or link whose model needs a download): the setup's
+ * model stays in use, and the model panel offers to load `ref` or to keep the current one.
+ */
+export function requestModel(ref: ModelRef): void {
+  const { setup, request } = useWorkspace.getState();
+  if (sameModelRef(ref, setup.model)) {
+    if (request) useWorkspace.setState({ request: null });
+    return;
+  }
+  if (request?.status === 'loading') stopRequestLoad(); // the load running is no longer wanted
+  useWorkspace.setState({ request: { ref, status: 'waiting', files: {}, error: null } });
+}
+
+/** "Keep my current model": forgets the model asked for (a load still running is superseded). */
+export function keepCurrentModel(): void {
+  const { request } = useWorkspace.getState();
+  if (!request) return;
+  if (request.status === 'loading') {
+    stopRequestLoad();
+    // A load that keeps the previous model leaves it scoring; else bring the setup's model back.
+    if (!setupModelReady()) void loadModel();
+  }
+  useWorkspace.setState({ request: null });
+}
+
+/**
+ * Loads `ref` (default: the setup's model). Another model than the setup's is a request: the
+ * setup's model stays in use — scoring, persisted, shared — until `ref` has loaded, and only then
+ * does `ref` become the setup's model; when it fails, the setup's model stays and the request says
+ * why. A newer load supersedes an older one.
+ */
 export async function loadModel(ref: ModelRef = useWorkspace.getState().setup.model): Promise<void> {
   const ticket = loads.begin();
   const runtime = getRuntime();
-  pipeline = null;
-  useWorkspace.setState({
-    model: {
-      ref,
-      status: 'loading',
-      info: null,
-      facts: null,
-      files: {},
-      error: null,
-      cached: useWorkspace.getState().model.cached,
-    },
-    binder: null,
-    bound: null,
-    pending: false,
-  });
+  const before = useWorkspace.getState();
+  const switching = !sameModelRef(ref, before.setup.model);
+  // The runtime keeps the setup's model answering while the requested one loads (and after a failure).
+  const keepPrevious = switching && setupModelReady(before) && pipeline !== null;
+  if (switching) {
+    useWorkspace.setState((s) => ({
+      request: { ref, status: 'loading', files: {}, error: null },
+      // A load of the setup's model that this one supersedes is not running any more.
+      ...(s.model.status === 'loading' ? { model: { ...s.model, status: 'idle' as const } } : {}),
+    }));
+  } else {
+    pipeline = null;
+    useWorkspace.setState((s) => ({
+      model: { ref, status: 'loading', info: null, facts: null, files: {}, error: null, cached: s.model.cached },
+      // A request still loading is superseded; one waiting for a click or failed stays on screen.
+      request: s.request?.status === 'loading' ? null : s.request,
+      binder: null,
+      bound: null,
+      pending: false,
+    }));
+  }
   try {
     // A Hub id with a copy served by this app (npm run models:download) loads that copy.
     const { source, dtype } = await resolveModelSource(ref);
     if (!ticket.isCurrent()) return;
-    const { info, facts } = await runtime.load(source, { dtype, device: ref.device });
+    const loading = runtime.load(source, { dtype, device: ref.device, keepPrevious });
+    if (switching) requestLoadId = loading.requestId;
+    const { info, facts } = await loading;
+    if (requestLoadId === loading.requestId) requestLoadId = null;
     if (!ticket.isCurrent()) return;
     const loaded = new ScoringPipeline(clientModel(runtime, info, facts), { cacheLimit: CACHE_LIMITS.live });
     pipeline = loaded;
-    // Live scoring and the comparison follow the model's becoming ready (live.ts, compare.ts).
+    // Only a model that loaded becomes the setup's model. Live scoring and the comparison follow
+    // the model's info (live.ts, compare.ts).
     useWorkspace.setState((s) => ({
-      model: { ...s.model, status: 'ready', info, facts, error: null },
+      setup: switching ? { ...s.setup, model: ref } : s.setup,
+      model: {
+        ref,
+        status: 'ready',
+        info,
+        facts,
+        files: switching ? (s.request?.files ?? {}) : s.model.files,
+        error: null,
+        cached: s.model.cached,
+      },
+      request: null,
       binder: loaded.binder,
+      bound: null,
     }));
     void refreshCacheStatus();
   } catch (error) {
     if (!ticket.isCurrent() || isCancellation(error)) return;
-    useWorkspace.setState((s) => ({ model: { ...s.model, status: 'error', error: toFailure(error) } }));
+    const failure = toFailure(error);
+    if (!switching) {
+      useWorkspace.setState((s) => ({ model: { ...s.model, status: 'error', error: failure } }));
+      return;
+    }
+    useWorkspace.setState((s) => ({
+      request: { ref, status: 'failed', files: s.request?.files ?? {}, error: failure },
+    }));
+    // keepPrevious: the setup's model is still scoring (the client gave a replaced worker that model
+    // again). Otherwise a load of the setup's model that this request superseded starts again.
+    if (!keepPrevious && before.model.status === 'loading') void loadModel();
   }
 }
 

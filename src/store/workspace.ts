@@ -38,6 +38,18 @@ export interface ModelState {
   cached: boolean | null;
 }
 
+/**
+ * A model asked for that is not (yet) the setup's model: by the model picker, a preset or a link.
+ * The setup's model (setup.model: persisted, shared, scoring) changes only once it has loaded.
+ */
+export interface ModelRequest {
+  ref: ModelRef;
+  /** waiting: needs the user's click (a download); loading; failed (error says why). */
+  status: 'waiting' | 'loading' | 'failed';
+  files: Record<string, FileProgress>;
+  error: RuntimeFailure | null;
+}
+
 /** The live result for one example input. */
 export interface RowResult {
   /** Identity of what produced it; the UI dims a result whose signature is no longer current. */
@@ -63,7 +75,10 @@ export interface Notice {
 export interface WorkspaceState {
   setup: PromptSetup;
   verbalizerText: string;
+  /** The setup's model (setup.model) as the runtime holds it: the model in use. */
   model: ModelState;
+  /** Another model asked for (loading, failed, or waiting for a download click); null: none. */
+  request: ModelRequest | null;
   rows: (RowResult | null)[];
   /** Per-row failure of the last run (e.g. the model rejected the input). */
   rowErrors: (RuntimeFailure | null)[];
@@ -130,6 +145,7 @@ function workspaceState(initial: SavedWorkspace, set: StoreApi<WorkspaceState>['
     setup: initial.setup,
     verbalizerText: initial.verbalizerText,
     model: initialModelState(),
+    request: null,
     rows: initial.setup.inputs.map(() => null),
     rowErrors: initial.setup.inputs.map(() => null),
     pending: false,

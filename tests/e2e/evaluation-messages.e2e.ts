@@ -119,8 +119,9 @@ describe('messages that say what is wrong', () => {
     // One click to the Chinese test model (served by the app, works offline): the note goes away.
     await note.getByRole('button', { name: /Use the test model clozelab-test\/chinese-bert-tiny/ }).click();
     const model = page.getByTestId('eval-model');
+    // The English model stays in use (and Ready) until the Chinese one has loaded: wait for that.
+    await model.getByText('clozelab-test/chinese-bert-tiny').waitFor({ timeout: 60_000 });
     await model.getByText('Ready').waitFor({ timeout: 60_000 });
-    await expect(model.textContent()).resolves.toContain('clozelab-test/chinese-bert-tiny');
     await expect(page.getByTestId('language-note').count()).resolves.toBe(0);
   });
 

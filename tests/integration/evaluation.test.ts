@@ -32,6 +32,8 @@ import { InProcessWorker } from '../../src/runtime/in-process.ts';
 import { BERT_TINY, loadBertTiny, REPO_ROOT } from './fixture-models.ts';
 import { engineModel } from '../../src/runtime/pipeline-model.ts';
 import { evalCommand } from '../../src/cli/eval-command.ts';
+import { wilsonInterval } from '../../src/core/metrics.ts';
+import { percentWithInterval } from '../../src/core/percent.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'clozelab-eval-'));
 
@@ -299,6 +301,8 @@ describe('clozelab eval (the CLI as a process)', () => {
           label: 'runes',
           precision: null,
           recall: null,
+          precisionCI: null,
+          recallCI: null,
           f1: null,
           support: 0,
           predicted: 0,
@@ -329,9 +333,54 @@ describe('clozelab eval (the CLI as a process)', () => {
     ]);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('test model with random weights');
-    expect(r.stdout).toMatch(/accuracy\s+\d+\.\d%\s+\d+\.\d%/);
+    expect(r.stdout).toMatch(
+      /accuracy\s+\d+\.\d% \(95% CI \d+\.\d–\d+\.\d%, n = \d+\)\s+\d+\.\d% \(95% CI \d+\.\d–\d+\.\d%, n = \d+\)/,
+    );
     expect(r.stdout).toContain('confusion matrix (rows: gold label, columns: predicted label)');
     expect(r.stdout).not.toContain('Ensemble');
+  });
+
+  it('JSONL values that are not strings are skipped rows with their lines; 3 examples get intervals and a small-sample note', () => {
+    const jsonl = [
+      '{"text": "A wonderful, moving film.", "label": "positive"}',
+      '{"text": "Dull and far too long.", "label": 0}',
+      '{"text": 12, "label": "negative"}',
+      '{"text": "I loved every minute.", "label": "positive"}',
+      '{"text": "A waste of time.", "label": null}',
+      '{"text": "Awful acting.", "label": "negative"}',
+    ].join('\n');
+    writeFileSync(join(tmp, 'setup.json'), JSON.stringify(setup));
+    writeFileSync(join(tmp, 'small.jsonl'), jsonl);
+    const text = cli(['--setup', 'setup.json', '--data', 'small.jsonl', '--templates', 't1']);
+    expect(text.status, text.stderr).toBe(0);
+    expect(text.stderr).toContain('3 row(s) skipped');
+    expect(text.stderr).toContain(
+      'line 2: the label in "label" is a number (0), not a string — write it in quotes ("0") to use it',
+    );
+    expect(text.stderr).toContain('line 3: the text in "text" is a number (12), not a string');
+    expect(text.stderr).toContain('line 5: the label in "label" is null, not a string');
+    expect(text.stdout).toContain('data      small.jsonl: 3 of 3 examples evaluated, 3 row(s) skipped');
+    // Accuracy with its interval in both modes, and the note.
+    expect(text.stdout).toMatch(/accuracy\s+\d+\.\d% \(95% CI \d+\.\d–\d+\.\d%, n = 3\)/);
+    expect(text.stdout).toContain(
+      'note: Only 3 examples: with fewer than 30, one example more or less right moves accuracy by 33.3 points.',
+    );
+    expect(text.stdout).toContain('(a–b%): 95% confidence interval (Wilson)');
+    const json = cli(['--setup', 'setup.json', '--data', 'small.jsonl', '--templates', 't1', '--json']);
+    expect(json.status).toBe(0);
+    const report = JSON.parse(json.stdout) as EvaluationReport;
+    expect(report.examples).toEqual({ evaluated: 3, total: 3, skippedRows: 3 });
+    expect(report.smallSampleN).toBe(30);
+    expect(report.confidenceConvention).toMatch(/Wilson/);
+    const m = report.templates[0]!.calibrated;
+    expect(m.smallSample).toBe(true);
+    const correct = Math.round(m.accuracy! * 3);
+    const expected = wilsonInterval(correct, 3)!;
+    expect(m.accuracyCI!.low).toBeCloseTo(expected.low, 6);
+    expect(m.accuracyCI!.high).toBeCloseTo(expected.high, 6);
+    // Label counts exclude the skipped rows: 2 positive and 1 negative examples.
+    expect(m.perLabel.map((l) => l.support)).toEqual([2, 1]);
+    expect(text.stdout).toContain(percentWithInterval(m.accuracy, m.accuracyCI, 3));
   });
 
   it('bad input: a clear message and exit status 2', () => {
@@ -437,7 +486,7 @@ describe('clozelab eval (the CLI as a process)', () => {
     );
     expect(json.status, json.stderr).toBe(0);
     const report = JSON.parse(json.stdout) as EvaluationReport;
-    expect(report.version).toBe(3);
+    expect(report.version).toBe(4);
     const most = report.truncation.maxTokens;
     expect(most).toBeGreaterThan(total - engine.facts.maxLength);
     expect(report.truncation).toMatchObject({ examples: 1, totalTokens: most });

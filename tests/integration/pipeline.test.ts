@@ -120,7 +120,7 @@ describe('one pipeline: live, compare, evaluation and the CLI give the same numb
     // The browser's metrics export and the CLI's JSON: the same document (nulls and counts included).
     const exported = JSON.parse(stores.evaluation.reportJson(evaluation.getState())!);
     expect(exported).toEqual(JSON.parse(stdout));
-    expect(exported.version).toBe(3);
+    expect(exported.version).toBe(4);
     expect(exported.templates[0].calibrated.perLabel[0]).toHaveProperty('tp');
     const cli = Papa.parse<Record<string, string>>(readFileSync(join(tmp, 'out.csv'), 'utf8'), { header: true }).data;
 

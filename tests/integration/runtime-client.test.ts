@@ -128,6 +128,38 @@ describe('RuntimeClient over the worker handler (in-process, real engine)', () =
     client.dispose();
   });
 
+  it('keepPrevious: the loaded model answers while another loads; after that load fails, a new worker holds it again', async () => {
+    useModelsDir(MODELS_DIR);
+    const workers: InProcessWorker[] = [];
+    const client = new RuntimeClient(() => {
+      const w = new InProcessWorker();
+      workers.push(w);
+      return w;
+    });
+    await client.load(local(BERT));
+    const [bertWord] = await client.tokenizeWords(['great']);
+    // Asked while RoBERTa loads, both answer with BERT (its [MASK] and WordPiece): it is still in place.
+    const loading = client.load(local(ROBERTA), { keepPrevious: true });
+    const during = client.score(prompts(2), [bertWord!.ids[0]!], { topK: 1, lane: 'live' });
+    const words = client.tokenizeWords([' great']);
+    await expect(during).resolves.toHaveLength(2);
+    expect((await words)[0]!.pieces[0]).not.toMatch(/^Ġ/);
+    const { facts } = await loading;
+    expect(facts.maskToken).toBe('<mask>');
+    expect((await client.tokenizeWords([' great']))[0]!.pieces[0]).toMatch(/^Ġ/);
+
+    // A failing keepPrevious load: the worker is replaced, and the new one is given RoBERTa again.
+    await expectCode(client.load(local('clozelab-test/not-there'), { keepPrevious: true }), 'file-missing');
+    expect(workers).toHaveLength(2);
+    expect((await client.tokenizeWords([' great']))[0]!.pieces[0]).toMatch(/^Ġ/);
+    expect(await client.score(prompts(2), [5], { topK: 1 })).toHaveLength(2);
+
+    // Without keepPrevious a failed load leaves nothing loaded (the caller decides what to load).
+    await expectCode(client.load(local('clozelab-test/not-there')), 'file-missing');
+    await expectCode(client.score(prompts(1), [5], { topK: 1 }), 'not-loaded');
+    client.dispose();
+  });
+
   it('restart() rejects pending work with worker-restarted and creates a fresh worker', async () => {
     useModelsDir(MODELS_DIR);
     const workers: InProcessWorker[] = [];

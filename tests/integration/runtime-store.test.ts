@@ -11,7 +11,7 @@ import { defaultSetup, type ModelRef } from '../../src/core/setup.ts';
 import { RuntimeClient } from '../../src/runtime/client.ts';
 import { InProcessWorker } from '../../src/runtime/in-process.ts';
 import { modelFolderFiles, openLocalFolder } from '../../src/store/local-folder.ts';
-import { loadModel, modelPipeline, restartRuntime } from '../../src/store/runtime.ts';
+import { keepCurrentModel, loadModel, modelPipeline, requestModel, restartRuntime } from '../../src/store/runtime.ts';
 import { startStores, type StartedStores } from '../../src/store/start.ts';
 import { useWorkspace } from '../../src/store/workspace.ts';
 
@@ -88,11 +88,50 @@ describe('the model in the store', () => {
     expect(model().info?.id).toBe(BERT.id);
   });
 
-  it('a model that is not there fails with the runtime’s reason', async () => {
-    await loadModel({ ...BERT, id: 'clozelab-test/not-there' });
-    expect(model().status).toBe('error');
-    expect(model().error?.code).toBe('file-missing');
+  it('a model that is not there fails with the runtime’s reason, and the working model stays in use', async () => {
+    await when(liveRowsDone);
+    const before = workers.length;
+    const bogus = { ...BERT, id: 'clozelab-test/not-there' };
+    const loading = loadModel(bogus);
+    // While it loads, the setup's model is still the working one, ready and scoring.
+    expect(useWorkspace.getState().request).toMatchObject({ ref: bogus, status: 'loading' });
+    expect(model()).toMatchObject({ status: 'ready', ref: BERT });
+    await loading;
+    const s = useWorkspace.getState();
+    expect(s.request).toMatchObject({ ref: bogus, status: 'failed', error: { code: 'file-missing' } });
+    expect(s.setup.model).toEqual(BERT); // never persisted or shared
+    expect(model()).toMatchObject({ status: 'ready', ref: BERT, error: null });
+    // The failed load replaced the worker; the new one was given the working model again, so live
+    // scoring goes on without a reload in the store.
+    expect(workers.length).toBe(before + 1);
+    useWorkspace.setState({ rows: s.rows.map(() => null) });
+    useWorkspace.getState().setVerbalizerText('positive: great\nnegative: bad');
+    await when(liveRowsDone);
+    expect(useWorkspace.getState().rowErrors.every((e) => e === null)).toBe(true);
+    expect(useWorkspace.getState().rows[0]!.layout.text).toContain('[MASK]');
+    keepCurrentModel();
+    expect(useWorkspace.getState().request).toBeNull();
+  });
+
+  it('another model becomes the setup’s model only once it has loaded; the old one scores meanwhile', async () => {
+    const loading = loadModel(ROBERTA);
+    expect(useWorkspace.getState().setup.model).toEqual(BERT);
+    expect(model()).toMatchObject({ status: 'ready', ref: BERT });
+    await loading;
+    expect(useWorkspace.getState().setup.model).toEqual(ROBERTA);
+    expect(model()).toMatchObject({ status: 'ready', ref: ROBERTA });
+    expect(useWorkspace.getState().request).toBeNull();
+    await when(() => liveRowsDone() && useWorkspace.getState().rows[0]!.layout.text.includes('<mask>'));
     await loadModel(BERT);
+    await when(() => liveRowsDone() && useWorkspace.getState().rows[0]!.layout.text.includes('[MASK]'));
+  });
+
+  it('a model asked for that needs a click waits; keeping the current model forgets it', () => {
+    requestModel({ ...BERT, id: 'Xenova/roberta-base', source: 'hub' });
+    expect(useWorkspace.getState().request).toMatchObject({ status: 'waiting', ref: { id: 'Xenova/roberta-base' } });
+    expect(useWorkspace.getState().setup.model).toEqual(BERT);
+    keepCurrentModel();
+    expect(useWorkspace.getState().request).toBeNull();
   });
 
   it('a crashed worker is reported, and a new one loads the model again', async () => {

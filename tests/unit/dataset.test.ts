@@ -2,8 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatIssue } from '../../src/core/messages/index.ts';
 import {
+  addLabelCounts,
   ambiguousLabelValues,
   autoLabelMap,
+  noExamplesReason,
+  sortedLabelValues,
   labelCandidates,
   matchLabel,
   buildExamples,
@@ -144,9 +147,20 @@ describe('parseDataset: TSV and JSONL', () => {
     const d = ok(parseDataset(text));
     expect(d.format).toBe('jsonl');
     expect(d.columns).toEqual(['text', 'label', 'extra', 'flag', 'nothing']);
+    // Values that are not strings are never turned into text: they are kept aside (nonText) for
+    // buildExamples to refuse where text or a label is read.
     expect(d.rows).toEqual([
       { line: 1, endLine: 1, values: ['a', 'pos', '', '', ''] },
-      { line: 5, endLine: 5, values: ['b', 'neg', '3', 'true', ''] },
+      {
+        line: 5,
+        endLine: 5,
+        values: ['b', 'neg', '', '', ''],
+        nonText: {
+          2: { kind: 'number', json: '3' },
+          3: { kind: 'boolean', json: 'true' },
+          4: { kind: 'null', json: 'null' },
+        },
+      },
     ]);
     expect(d.problems.map((p) => [p.params.line, p.code])).toEqual([
       [3, 'invalid-json'],
@@ -330,6 +344,165 @@ describe('mapping columns and labels', () => {
     const parts = [0, 2, 4].map((start) => buildExamples(data, m, ['positive', 'negative'], { start, end: start + 2 }));
     expect(parts.flatMap((p) => p.examples)).toEqual(whole.examples);
     expect(parts.flatMap((p) => p.problems)).toEqual(whole.problems);
+    const merged = new Map<string, number>();
+    for (const p of parts) addLabelCounts(merged, p.labelCounts);
+    expect(sortedLabelValues(merged)).toEqual(sortedLabelValues(whole.labelCounts));
+  });
+
+  it('label counts leave out skipped rows: the row with empty text is not counted, the unmapped value is', () => {
+    const m = suggestMapping(data, ['X'], ['positive', 'negative']);
+    const { labelCounts } = buildExamples(data, m, ['positive', 'negative']);
+    // Line 4 ("3,,positive") has no text: its "positive" is counted nowhere.
+    expect(sortedLabelValues(labelCounts)).toEqual([
+      { value: 'Positive', count: 1 },
+      { value: 'NEGATIVE', count: 1 },
+      { value: 'neutral', count: 1 },
+      { value: 'positive', count: 1 },
+    ]);
+    // A slot without a column is a choice still to make, not a fault of the rows: they are counted.
+    const unchosen = buildExamples(data, { ...m, slots: { X: null } }, ['positive', 'negative']);
+    expect(unchosen.examples).toEqual([]);
+    expect(unchosen.labelCounts.get('positive')).toBe(2);
+  });
+});
+
+describe('JSONL values that are not strings, and the same rules for CSV / TSV', () => {
+  const labels = ['positive', 'negative'];
+  const jsonl = [
+    '{"id": 1, "text": "A fine film.", "label": "positive"}',
+    '{"id": 2, "text": "Dull.", "label": 0}',
+    '{"id": 3, "text": 42, "label": "negative"}',
+    '{"id": 4, "text": "Warm and funny.", "label": true}',
+    '{"id": 5, "text": "Loud.", "label": null}',
+    '{"id": 6, "text": {"en": "Nested"}, "label": "positive"}',
+    '{"id": 7, "text": ["a", "list"], "label": "positive"}',
+    '{"id": 8, "text": "No label key."}',
+    '{"id": 9, "text": "   ", "label": "negative"}',
+    '{"id": 10, "text": "Too long by far.", "label": "negative"}',
+    '{"id": 11, "text": "Meh.", "label": "neutral"}',
+  ].join('\n');
+
+  it('a number, boolean, null, object or array in the text or label column is a bad row with its line, column and value', () => {
+    const d = ok(parseDataset(jsonl));
+    const m = suggestMapping(d, ['X'], labels);
+    expect(m.slots).toEqual({ X: 'text' });
+    expect(m.labelColumn).toBe('label');
+    const { examples, problems, labelCounts } = buildExamples(d, m, labels);
+    expect(examples.map((e) => [e.line, e.gold, e.inputs.X])).toEqual([
+      [1, 'positive', 'A fine film.'],
+      [10, 'negative', 'Too long by far.'],
+    ]);
+    const row = (line: number) => ({ line, endLine: line });
+    expect(problems).toEqual([
+      issue('non-string-value', 'warning', { ...row(2), column: 'label', role: 'label', kind: 'number', value: '0' }),
+      issue('non-string-value', 'warning', { ...row(3), column: 'text', role: 'text', kind: 'number', value: '42' }),
+      issue('non-string-value', 'warning', {
+        ...row(4),
+        column: 'label',
+        role: 'label',
+        kind: 'boolean',
+        value: 'true',
+      }),
+      issue('non-string-value', 'warning', { ...row(5), column: 'label', role: 'label', kind: 'null', value: '' }),
+      issue('non-string-value', 'warning', {
+        ...row(6),
+        column: 'text',
+        role: 'text',
+        kind: 'object',
+        value: '{"en":"Nested"}',
+      }),
+      issue('non-string-value', 'warning', {
+        ...row(7),
+        column: 'text',
+        role: 'text',
+        kind: 'array',
+        value: '["a","list"]',
+      }),
+      issue('missing-label', 'warning', { ...row(8), column: 'label' }),
+      issue('missing-text', 'warning', { ...row(9), column: 'text' }),
+      issue('unknown-label', 'warning', { ...row(11), value: 'neutral' }),
+    ]);
+    // A number where nothing reads text ("id") is no problem; the label counts hold only rows
+    // without a fault of their own (the skipped "positive" and "negative" rows are not in them).
+    expect(sortedLabelValues(labelCounts)).toEqual([
+      { value: 'positive', count: 1 },
+      { value: 'negative', count: 1 },
+      { value: 'neutral', count: 1 },
+    ]);
+    // Non-string values are no label values: "0" and "true" are not offered for mapping.
+    expect([...m.labelMap.keys()].sort()).toEqual(['negative', 'neutral', 'positive']);
+    expect(examples.length + problems.length).toBe(d.totalRows);
+  });
+
+  it('the messages name the line, the column and the value, in English and Chinese', () => {
+    const d = ok(parseDataset(jsonl));
+    const { problems } = buildExamples(d, suggestMapping(d, ['X'], labels), labels);
+    expect(problems.slice(0, 6).map((p) => formatIssue(p))).toEqual([
+      'line 2: the label in "label" is a number (0), not a string — write it in quotes ("0") to use it',
+      'line 3: the text in "text" is a number (42), not a string — write it in quotes ("42") to use it',
+      'line 4: the label in "label" is a boolean (true), not a string — write it in quotes ("true") to use it',
+      'line 5: the label in "label" is null, not a string',
+      'line 6: the text in "text" is a JSON object ({"en":"Nested"}), not a string',
+      'line 7: the text in "text" is a JSON array (["a","list"]), not a string',
+    ]);
+    expect(formatIssue(problems[0]!, 'zh')).toBe(
+      '第 2 行：列“label”中的标签是数字（0），不是字符串——加上引号（"0"）才能使用',
+    );
+    expect(formatIssue(problems[3]!, 'zh')).toBe('第 5 行：列“label”中的标签是null，不是字符串');
+    // A long object is shortened in the message.
+    const long = ok(parseDataset(`{"text": {"k": "${'x'.repeat(200)}"}, "label": "positive"}\n`));
+    const [p] = buildExamples(long, suggestMapping(long, ['X'], labels), labels).problems;
+    expect(p!.params).toMatchObject({ kind: 'object' });
+    expect([...(p!.params as { value: string }).value].length).toBe(40);
+  });
+
+  it('when no row has a usable label, the rows are what to fix (not the mapping)', () => {
+    const d = ok(parseDataset('{"text": "a", "label": 1}\n{"text": "b", "label": 0}\n'));
+    const m = suggestMapping(d, ['X'], labels);
+    const built = buildExamples(d, m, labels);
+    expect(built.examples).toEqual([]);
+    expect(built.problems.map((p) => p.code)).toEqual(['non-string-value', 'non-string-value']);
+    expect(noExamplesReason(m, ['X'], built.labelCounts.keys())).toBe('no-usable-row');
+  });
+
+  it('CSV, TSV and JSONL with the same (string) content give the same examples, skipped rows and label counts', () => {
+    const rows: [string, string][] = [
+      ['A fine film.', 'positive'],
+      ['', 'positive'],
+      ['Dull.', ''],
+      ['   ', 'negative'],
+      ['Warm.', '  '],
+      ['Meh.', 'neutral'],
+      ['Loud and long.', 'negative'],
+    ];
+    const csv = ['text,label', ...rows.map(([t, l]) => `"${t}",${l}`)].join('\n');
+    const tsv = ['text\tlabel', ...rows.map(([t, l]) => `${t}\t${l}`)].join('\n');
+    const jsonlText = rows.map(([text, label]) => JSON.stringify({ text, label })).join('\n');
+    const results = [csv, tsv, jsonlText].map((text, i) => {
+      const d = ok(parseDataset(text, { format: (['csv', 'tsv', 'jsonl'] as const)[i] }));
+      const built = buildExamples(d, suggestMapping(d, ['X'], labels), labels);
+      // Lines differ by the header line only.
+      const shift = i === 2 ? 1 : 0;
+      return {
+        examples: built.examples.map((e) => [e.line + shift, e.gold, e.inputs.X]),
+        problems: built.problems.map((p) => [p.params.line + shift, p.code]),
+        counts: sortedLabelValues(built.labelCounts),
+      };
+    });
+    expect(results[0]!.problems).toEqual([
+      [3, 'missing-text'],
+      [4, 'missing-label'],
+      [5, 'missing-text'],
+      [6, 'missing-label'],
+      [7, 'unknown-label'],
+    ]);
+    expect(results[0]!.counts).toEqual([
+      { value: 'positive', count: 1 },
+      { value: 'neutral', count: 1 },
+      { value: 'negative', count: 1 },
+    ]);
+    expect(results[1]).toEqual(results[0]);
+    expect(results[2]).toEqual(results[0]);
   });
 });
 
@@ -352,10 +525,10 @@ describe('label values and labels that differ only in case', () => {
       ['fine', 'a'],
       ['bad', 'A'],
     ]);
-    expect(ambiguousLabelValues(parsed.dataset, 'label', ['A', 'a', 'b'])).toEqual([]);
+    expect(ambiguousLabelValues(['a', 'A', 'b'], ['A', 'a', 'b'])).toEqual([]);
     const shouting = parseDataset('text,label\nyes,POS\nno,NEG\n');
     if (!shouting.ok) throw new Error('parse failed');
-    expect(ambiguousLabelValues(shouting.dataset, 'label', ['pos', 'Pos', 'neg'])).toEqual([
+    expect(ambiguousLabelValues(['POS', 'NEG'], ['pos', 'Pos', 'neg'])).toEqual([
       { value: 'POS', labels: ['pos', 'Pos'] },
     ]);
     const guess = suggestMapping(shouting.dataset, ['X'], ['pos', 'Pos', 'neg']);

@@ -141,6 +141,9 @@ describe('why no row can be evaluated', () => {
         ['X'],
       ),
     ).toBe('no-usable-row');
+    // Values seen only in skipped rows are no reason to map: with no usable label value, fix the rows.
+    expect(noExamplesReason(mapping({ X: 'text' }, 'label', [['1', null]]), ['X'], [])).toBe('no-usable-row');
+    expect(noExamplesReason(mapping({ X: 'text' }, 'label', [['1', null]]), ['X'], ['1'])).toBe('no-label-mapped');
   });
 });
 

@@ -171,6 +171,34 @@ describe('mapping', () => {
     expect(b.store.getState().mappingProblems).toHaveLength(0);
   });
 
+  it('the label values shown with their row counts leave out skipped rows (JSONL non-strings, empty text)', async () => {
+    const b = bench();
+    const jsonl = [
+      '{"text": "A good film.", "label": "positive"}',
+      '{"text": "", "label": "positive"}',
+      '{"text": "Fine.", "label": 1}',
+      '{"text": 7, "label": "negative"}',
+      '{"text": "A bad film.", "label": "negative"}',
+      '{"text": "Meh.", "label": "neutral"}',
+    ].join('\n');
+    await paste(b, jsonl, 'data.jsonl');
+    const s = b.store.getState();
+    expect(s.examples.map((e) => e.line)).toEqual([1, 5]);
+    expect(s.mappingProblems.map((p) => [p.params.line, p.code])).toEqual([
+      [2, 'missing-text'],
+      [3, 'non-string-value'],
+      [4, 'non-string-value'],
+      [6, 'unknown-label'],
+    ]);
+    expect(s.labelValues).toEqual([
+      { value: 'positive', count: 1 },
+      { value: 'negative', count: 1 },
+      { value: 'neutral', count: 1 },
+    ]);
+    b.store.getState().clearData();
+    expect(b.store.getState().labelValues).toEqual([]);
+  });
+
   it('choosing no text column makes every row a problem; choosing it again brings them back', async () => {
     const b = bench();
     await paste(b);
@@ -253,7 +281,7 @@ describe('run', () => {
     for (const outcomes of run.result!.outcomes)
       outcomes.forEach((o, i) => expect(o!.uncalibrated[0]! > 0.5).toBe(run.result!.examples[i]!.gold === 'positive'));
     expect(view).toEqual({ source: 0, mode: 'calibrated', cell: null });
-    expect(JSON.parse(reportJson(b.store.getState())!).version).toBe(3);
+    expect(JSON.parse(reportJson(b.store.getState())!).version).toBe(4);
     expect(reportCsv(b.store.getState())!.split('\n')[0]).toContain('template');
   });
 

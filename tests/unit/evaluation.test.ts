@@ -204,7 +204,7 @@ describe('export', () => {
     });
     const text = JSON.stringify(report);
     expect(text).not.toMatch(/NaN|Infinity/);
-    expect(report.version).toBe(3);
+    expect(report.version).toBe(4);
     expect(report.truncation).toEqual({ examples: 0, maxTokens: 0, totalTokens: 0, perExample: [] });
     expect(report.metricsConvention).toBe(MACRO_CONVENTION);
     expect(report.metricsConvention).toMatch(/null/);
@@ -219,6 +219,9 @@ describe('export', () => {
       label: 'neu',
       precision: null,
       recall: 0,
+      // Undefined has no interval; 0 of 1 has a wide one (Wilson, rounded like every number).
+      precisionCI: null,
+      recallCI: { low: 0, high: 0.793451 },
       f1: 0,
       support: 1,
       predicted: 0,
@@ -229,8 +232,13 @@ describe('export', () => {
     expect(report.templates[0]!.uncalibrated.perLabel[1]!.precision).toBe(0.333333);
     // Macro-F1 counts neu's F1 (0) over all three labels.
     expect(report.templates[0]!.uncalibrated.macroF1).toBe(0.3);
+    expect(report.templates[0]!.uncalibrated.smallSample).toBe(true);
+    expect(report.smallSampleN).toBe(30);
+    expect(report.confidenceConvention).toMatch(/Wilson/);
     const empty = summarizeMetrics(computeMetrics([], [], ['a']));
     expect(empty.accuracy).toBeNull();
+    expect(empty.accuracyCI).toBeNull();
+    expect(empty.smallSample).toBe(false);
     expect(empty.microF1).toBeNull();
     expect(empty.macroF1).toBe(0);
     expect(empty.perLabel[0]).toMatchObject({ precision: null, recall: null, f1: null, support: 0, predicted: 0 });

@@ -14,6 +14,12 @@ import {
 } from '../../src/core/formats/openprompt-template.ts';
 import { openPromptToVerbalizer, verbalizerToOpenPrompt } from '../../src/core/formats/openprompt-verbalizer.ts';
 import { readPyLiteral } from '../../src/core/formats/python-literal.ts';
+import {
+  IMPORTED_MAPPING_CHARS,
+  IMPORTED_TEMPLATE_LINE_CHARS,
+  IMPORTED_TEMPLATES_CHARS,
+  LIMITS,
+} from '../../src/core/limits.ts';
 import { validSetup } from './setup-arbitrary.ts';
 import type { Issue } from '../../src/core/issues.ts';
 import { formatIssue } from '../../src/core/messages/index.ts';
@@ -337,5 +343,54 @@ describe('JSON', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('imports are held to the limits before they are read', () => {
+  const sst2 = '*cls**sent_0*_It_was*mask*.*sep+*';
+  const failure = (r: { ok: boolean; errors?: Issue[] }) => (r.ok ? null : (r.errors?.[0] ?? null));
+
+  it('a 1.6 MB LM-BFF template is refused by its size, naming the size and the limit', () => {
+    const r = importLmBff({ templates: sst2.repeat(50_000), mapping: "{'0':'terrible','1':'great'}" }, defaultSetup());
+    expect(failure(r)).toMatchObject({
+      code: 'import-too-long',
+      params: { what: 'templates', length: 1_650_000, max: IMPORTED_TEMPLATES_CHARS },
+    });
+    expect(formatIssue(failure(r)!)).toMatch(/^The templates are too long to import \(1,650,000 characters; at most /);
+  });
+
+  it('one over-long line among good ones is refused with its template number; the others are read', () => {
+    const long = `*cls**sent_0*_${'very_'.repeat(IMPORTED_TEMPLATE_LINE_CHARS / 5)}*mask*.*sep+*`;
+    const r = importLmBff({ templates: `${sst2}\n${long}`, mapping: "{'0':'terrible','1':'great'}" }, defaultSetup());
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]).toMatchObject({ code: 'import-too-long', template: '2', params: { what: 'template' } });
+  });
+
+  it('label words over the size limit, or beyond what a verbalizer holds, are refused with the limit named', () => {
+    const dict = (n: number) => `{${Array.from({ length: n }, (_, i) => `'${i}':'w${i}'`).join(',')}}`;
+    expect(failure(lmBffMappingToVerbalizer(dict(20_000)))).toMatchObject({
+      code: 'import-too-long',
+      params: { what: 'mapping', max: IMPORTED_MAPPING_CHARS },
+    });
+    expect(failure(lmBffMappingToVerbalizer(dict(LIMITS.labels + 1)))).toMatchObject({
+      code: 'mapping-over-limit',
+      params: { what: 'labels', max: LIMITS.labels },
+    });
+    expect(ok(lmBffMappingToVerbalizer(dict(LIMITS.labels))).labels).toHaveLength(LIMITS.labels);
+    const manyWords = JSON.stringify({ good: Array.from({ length: LIMITS.wordsPerLabel + 1 }, (_, i) => `w${i}`) });
+    const tooMany = failure(openPromptToVerbalizer(manyWords));
+    expect(tooMany).toMatchObject({ code: 'mapping-over-limit', params: { what: 'words', label: 'good' } });
+    expect(formatIssue(tooMany!)).toBe(
+      `The label "good" has more than ${LIMITS.wordsPerLabel} words; at most ${LIMITS.wordsPerLabel} per label.`,
+    );
+    const longWord = JSON.stringify({ good: ['x'.repeat(LIMITS.wordChars + 1)] });
+    expect(failure(openPromptToVerbalizer(longWord))).toMatchObject({ params: { what: 'word', label: 'good' } });
+  });
+
+  it('an LM-BFF template made only of separators after the mask keeps its meaning (the linear tail scan)', () => {
+    expect(ok(lmBffToTemplate('*cls**sent_0*_It_was*mask*.*sep+**sep**sep+*'))).toBe('[X] It was [Z].');
+    expect(lmBffToTemplate('*cls**sent_0**sep*_It_was*mask*.').warnings.map((x) => x.code)).toContain('lmbff-sep');
   });
 });

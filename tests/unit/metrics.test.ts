@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeMetrics } from '../../src/core/index.ts';
+import { isSmallSample, SMALL_SAMPLE_N, wilsonInterval } from '../../src/core/metrics.ts';
+import { percentRange, percentWithInterval } from '../../src/core/percent.ts';
 
 describe('computeMetrics', () => {
   // i:     0    1    2    3    4    5
@@ -34,6 +36,8 @@ describe('computeMetrics', () => {
       label: 'neu',
       precision: null,
       recall: 0,
+      precisionCI: null,
+      recallCI: wilsonInterval(0, 1),
       f1: 0,
       support: 1,
       predicted: 0,
@@ -62,6 +66,8 @@ describe('computeMetrics', () => {
       label: 'mixed',
       precision: null,
       recall: null,
+      precisionCI: null,
+      recallCI: null,
       f1: null,
       support: 0,
       predicted: 0,
@@ -106,6 +112,7 @@ describe('computeMetrics', () => {
   it('no examples: undefined values are null (no NaN); macro-F1 counts them as 0', () => {
     const m = computeMetrics([], [], ['a', 'b']);
     expect(m.accuracy).toBeNull();
+    expect(m.accuracyCI).toBeNull();
     expect(m.macroF1).toBe(0);
     expect(m.micro).toEqual({ precision: null, recall: null, f1: null });
     expect(m.microF1).toBeNull();
@@ -123,5 +130,56 @@ describe('computeMetrics', () => {
 
   it('rejects gold and predictions of different lengths', () => {
     expect(() => computeMetrics(['a'], [], ['a'])).toThrow(RangeError);
+  });
+});
+
+describe('confidence intervals (Wilson score, 95 %)', () => {
+  it('matches reference values: 2 of 3 (R prop.test(2, 3, correct = FALSE)), and the closed forms at 0 of n and n of n', () => {
+    const ci = wilsonInterval(2, 3)!;
+    expect(ci.low).toBeCloseTo(0.2077, 4);
+    expect(ci.high).toBeCloseTo(0.9385, 4);
+    // 0 of n: [0, z²/(n + z²)]; n of n: [n/(n + z²), 1] — never zero-width, never outside [0, 1].
+    const z2 = 1.959963984540054 ** 2;
+    expect(wilsonInterval(0, 10)).toEqual({ low: 0, high: expect.closeTo(z2 / (10 + z2), 12) as number });
+    expect(wilsonInterval(10, 10)).toEqual({ low: expect.closeTo(10 / (10 + z2), 12) as number, high: 1 });
+    expect(wilsonInterval(0, 0)).toBeNull();
+    expect(wilsonInterval(4, 3)).toBeNull();
+    // 50 of 100: close to the normal approximation 0.5 ± 0.098.
+    const half = wilsonInterval(50, 100)!;
+    expect(half.low).toBeCloseTo(0.4038, 4);
+    expect(half.high).toBeCloseTo(0.5962, 4);
+  });
+
+  it('the interval always holds the value, inside [0, 1], and narrows as n grows', () => {
+    for (let n = 1; n <= 60; n++) {
+      for (let k = 0; k <= n; k++) {
+        const ci = wilsonInterval(k, n)!;
+        expect(ci.low).toBeGreaterThanOrEqual(0);
+        expect(ci.high).toBeLessThanOrEqual(1);
+        expect(ci.low).toBeLessThanOrEqual(k / n + 1e-12);
+        expect(ci.high).toBeGreaterThanOrEqual(k / n - 1e-12);
+      }
+    }
+    const width = (n: number) => wilsonInterval(Math.round(n / 2), n)!.high - wilsonInterval(Math.round(n / 2), n)!.low;
+    expect(width(10)).toBeGreaterThan(width(100));
+  });
+
+  it('computeMetrics attaches them: accuracy (correct of n), precision (tp of predicted), recall (tp of support)', () => {
+    const m = computeMetrics(['a', 'a', 'b'], ['a', 'b', 'b'], ['a', 'b']);
+    expect(m.accuracyCI).toEqual(wilsonInterval(2, 3));
+    expect(m.perLabel[0]!.precisionCI).toEqual(wilsonInterval(1, 1));
+    expect(m.perLabel[0]!.recallCI).toEqual(wilsonInterval(1, 2));
+    expect(m.perLabel[1]!.precisionCI).toEqual(wilsonInterval(1, 2));
+    expect(m.perLabel[1]!.recallCI).toEqual(wilsonInterval(1, 1));
+    expect(percentWithInterval(m.accuracy, m.accuracyCI, m.n)).toBe('66.7% (95% CI 20.8–93.9%, n = 3)');
+    expect(percentWithInterval(null, null, 0)).toBe('—');
+    expect(percentRange(null)).toBe('—');
+  });
+
+  it('the small-sample threshold: below 30 examples an accuracy near 50 % has a 95 % interval more than 34 points wide', () => {
+    expect(SMALL_SAMPLE_N).toBe(30);
+    const below = wilsonInterval(15, SMALL_SAMPLE_N - 1)!;
+    expect(below.high - below.low).toBeGreaterThan(0.34);
+    expect([0, 1, 29, 30].map(isSmallSample)).toEqual([false, true, true, false]);
   });
 });

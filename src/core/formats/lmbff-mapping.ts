@@ -2,12 +2,21 @@
 // dataset label to one word, e.g. {'0':'terrible','1':'great'}.
 
 import type { Verbalizer } from '../verbalizer.ts';
-import { formatFailure as fail, formatWarning as w, type ConvertResult, type FormatWarning } from './common.ts';
+import {
+  formatFailure as fail,
+  formatWarning as w,
+  mappingTooLong,
+  verbalizerOverLimit,
+  type ConvertResult,
+  type FormatWarning,
+} from './common.ts';
 import { isPyDict, tryReadPyLiteral } from './python-literal.ts';
 
 /** "{'0':'terrible','1':'great'}" → verbalizer with labels "0", "1". */
 export function lmBffMappingToVerbalizer(source: string): ConvertResult<Verbalizer> {
   const warnings: FormatWarning[] = [];
+  const tooLong = mappingTooLong(source);
+  if (tooLong) return { ok: false, errors: [tooLong], warnings };
   const read = tryReadPyLiteral(source);
   if (!read.ok)
     return {
@@ -22,6 +31,7 @@ export function lmBffMappingToVerbalizer(source: string): ConvertResult<Verbaliz
       warnings,
     };
   const labels: Verbalizer['labels'] = [];
+  const seen = new Set<string>();
   for (const { key, value } of read.value.entries) {
     const label = String(key);
     if (typeof value !== 'string' || value === '') {
@@ -31,15 +41,18 @@ export function lmBffMappingToVerbalizer(source: string): ConvertResult<Verbaliz
         warnings,
       };
     }
-    if (labels.some((l) => l.label === label))
+    if (seen.has(label))
       return {
         ok: false,
         errors: [fail('mapping-duplicate', { label })],
         warnings,
       };
+    seen.add(label);
     labels.push({ label, words: [value] });
   }
   if (labels.length === 0) return { ok: false, errors: [fail('mapping-empty', {})], warnings };
+  const overLimit = verbalizerOverLimit(labels);
+  if (overLimit) return { ok: false, errors: [overLimit], warnings };
   return { ok: true, value: { labels }, warnings };
 }
 

@@ -44,11 +44,14 @@ export function lmBffToTemplate(source: string): ConvertResult<string> {
   const text = source.trim();
   if (text === '') return { ok: false, errors: [fail('lmbff-template-empty', {})], warnings };
   const parts = text.split('*');
+  // From this index on, only separators and empty parts follow (one pass from the end: linear).
+  let tailStart = parts.length;
+  while (tailStart > 0 && ['', 'sep', 'sep+'].includes(parts[tailStart - 1]!)) tailStart--;
   const pieces: Piece[] = [];
   parts.forEach((part, i) => {
     if (part === '') return;
     const first = pieces.length === 0;
-    const last = parts.slice(i + 1).every((p) => p === '' || p === 'sep' || p === 'sep+');
+    const last = i + 1 >= tailStart;
     if (SPECIAL.has(part)) {
       if (part === 'mask') pieces.push({ kind: 'mask' });
       else if (part === 'cls' && !first) {

@@ -1,7 +1,14 @@
 // OpenPrompt's ManualVerbalizer label words ↔ ClozeLab verbalizer.
 
 import type { Verbalizer } from '../verbalizer.ts';
-import { formatFailure as fail, formatWarning as w, type ConvertResult, type FormatWarning } from './common.ts';
+import {
+  formatFailure as fail,
+  formatWarning as w,
+  mappingTooLong,
+  verbalizerOverLimit,
+  type ConvertResult,
+  type FormatWarning,
+} from './common.ts';
 import { isPyDict, tryReadPyLiteral, type PyValue } from './python-literal.ts';
 
 /** Verbalizer → {"class": ["word", …], …} (JSON, which is also a Python literal). */
@@ -19,6 +26,8 @@ export function verbalizerToOpenPrompt(v: Verbalizer): { classes: string[]; labe
  */
 export function openPromptToVerbalizer(source: string, classesText = ''): ConvertResult<Verbalizer> {
   const warnings: FormatWarning[] = [];
+  const tooLong = mappingTooLong(source) ?? mappingTooLong(classesText);
+  if (tooLong) return { ok: false, errors: [tooLong], warnings };
   const text = source.trim();
   if (text === '') return { ok: false, errors: [fail('label-words-missing', {})], warnings };
   const classes = readClasses(classesText);
@@ -88,8 +97,9 @@ export function openPromptToVerbalizer(source: string, classesText = ''): Conver
   }
   if (pairs.some((p) => p.words === null)) return { ok: false, errors: warnings.splice(0), warnings };
   const labels: Verbalizer['labels'] = [];
+  const seen = new Set<string>();
   for (const p of pairs) {
-    if (labels.some((l) => l.label === p.label))
+    if (seen.has(p.label))
       return {
         ok: false,
         errors: [fail('label-words-duplicate', { label: p.label })],
@@ -100,9 +110,12 @@ export function openPromptToVerbalizer(source: string, classesText = ''): Conver
       warnings.push(w('openprompt-no-prefix', { label: p.label }));
     }
     if (words.length === 0) return { ok: false, errors: [fail('label-words-no-words', { label: p.label })], warnings };
+    seen.add(p.label);
     labels.push({ label: p.label, words });
   }
   if (labels.length === 0) return { ok: false, errors: [fail('label-words-no-labels', {})], warnings };
+  const overLimit = verbalizerOverLimit(labels);
+  if (overLimit) return { ok: false, errors: [overLimit], warnings };
   return { ok: true, value: { labels }, warnings };
 }
 

@@ -1,5 +1,5 @@
 // Helpers shared by the import/export converters for whole setups.
-import { LIMITS } from '../limits.ts';
+import { IMPORTED_TEMPLATE_LINE_CHARS, IMPORTED_TEMPLATES_CHARS, LIMITS } from '../limits.ts';
 import { parseTemplate } from '../template.ts';
 import type { IssueParams } from '../issues.ts';
 import type { PromptSetup, TemplateEntry } from '../setup.ts';
@@ -53,6 +53,13 @@ export function importTemplateLines(
 ):
   | { read: false; errors: FormatWarning[] }
   | { read: true; templates: TemplateEntry[]; warnings: FormatWarning[]; errors: FormatWarning[] } {
+  if (text.length > IMPORTED_TEMPLATES_CHARS)
+    return {
+      read: false,
+      errors: [
+        formatFailure('import-too-long', { what: 'templates', length: text.length, max: IMPORTED_TEMPLATES_CHARS }),
+      ],
+    };
   const lines = text
     .split(/\r?\n/)
     .map((l) => l.trim())
@@ -65,7 +72,20 @@ export function importTemplateLines(
   const errors: FormatWarning[] = [];
   lines.forEach((line, i) => {
     const tag = forTemplate(`${i + 1}`);
-    const r = convert(line);
+    const r: ConvertResult<string> =
+      line.length > IMPORTED_TEMPLATE_LINE_CHARS
+        ? {
+            ok: false,
+            errors: [
+              formatFailure('import-too-long', {
+                what: 'template',
+                length: line.length,
+                max: IMPORTED_TEMPLATE_LINE_CHARS,
+              }),
+            ],
+            warnings: [],
+          }
+        : convert(line);
     warnings.push(...r.warnings.map(tag));
     if (!r.ok) errors.push(...r.errors.map(tag));
     else templates.push({ id: `t${i + 1}`, name: `${tool.name} ${i + 1}`, text: r.value });

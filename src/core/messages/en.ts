@@ -9,6 +9,14 @@ const at = (p: { line: number; column: number; multiline: 0 | 1 }) =>
 const onLine = (p: { line: number; column: number }, text: string) => `Line ${p.line}, column ${p.column}: ${text}`;
 
 /** A data row problem: "line 3: …", "lines 3–5: …". */
+const NOT_TEXT_KINDS = {
+  number: 'a number',
+  boolean: 'a boolean',
+  null: 'null',
+  object: 'a JSON object',
+  array: 'a JSON array',
+} as const;
+
 const onRow = (p: { line: number; endLine: number }, text: string) =>
   `${p.endLine > p.line ? `lines ${p.line}–${p.endLine}` : `line ${p.line}`}: ${text}`;
 
@@ -235,6 +243,15 @@ export const en: IssueCatalog = {
     `This setup is too large for a link (${p.length} characters compressed; at most ${p.max}). Export it as a JSON file instead, or remove some example inputs.`,
 
   // Import from / export to LM-BFF and OpenPrompt
+  'mapping-over-limit': (p) =>
+    ({
+      labels: `The label words name more than ${p.max} labels; a verbalizer holds at most ${p.max}.`,
+      label: `The label "${p.label}" is longer than ${p.max} characters.`,
+      words: `The label "${p.label}" has more than ${p.max} words; at most ${p.max} per label.`,
+      word: `A word of the label "${p.label}" is longer than ${p.max} characters.`,
+    })[p.what],
+  'import-too-long': (p) =>
+    `${{ templates: 'The templates are', template: 'This template is', mapping: 'The label-word mapping is' }[p.what]} too long to import (${thousands(p.length)} characters; at most ${thousands(p.max)}).`,
   'template-skipped': (p) => `The template "${p.template}" has errors and was not exported.`,
   'model-not-exported': (p) => `The model (${p.model}) is not part of the exported files; load it in your own code.`,
   'inputs-not-exported': (p) =>
@@ -341,6 +358,12 @@ export const en: IssueCatalog = {
   'not-an-object': (p) => onRow(p, 'not a JSON object'),
   'missing-text': (p) => onRow(p, `the column "${p.column}" is empty`),
   'missing-label': (p) => onRow(p, `no label in the column "${p.column}"`),
+  'non-string-value': (p) =>
+    onRow(
+      p,
+      `the ${p.role === 'label' ? 'label' : 'text'} in "${p.column}" is ${NOT_TEXT_KINDS[p.kind]}${p.kind === 'null' ? '' : ` (${p.value})`}, not a string` +
+        (p.kind === 'number' || p.kind === 'boolean' ? ` — write it in quotes ("${p.value}") to use it` : ''),
+    ),
   'unknown-label': (p) => onRow(p, `the label "${p.value}" is not mapped to a verbalizer label`),
 
   // What an evaluation's numbers suggest
@@ -370,6 +393,8 @@ export const en: IssueCatalog = {
       : `This model can read none of the label words of ${p.labels}: its tokenizer doesn't know them, so these labels are never predicted. Give them words this model knows (the verbalizer editor marks unknown words), or load a model for their language.`,
 
   // Evaluation notes
+  'small-sample': (p) =>
+    `Only ${thousands(p.n)} example${p.n === 1 ? '' : 's'}: with fewer than ${p.min}, one example more or less right moves accuracy by ${(100 / Math.max(1, p.n)).toFixed(1)} points. Read the 95% confidence intervals, not only the values, and evaluate more data before comparing setups.`,
   'truncated-examples': (p) =>
     `${thousands(p.n)} of ${thousands(p.total)} examples were truncated to fit the model; up to ${thousands(p.max)} tokens dropped from the end of ${p.slots} (the template and [Z] are never cut).` +
     (p.see === 'cli-file'

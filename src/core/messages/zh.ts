@@ -9,6 +9,14 @@ const at = (p: { line: number; column: number; multiline: 0 | 1 }) =>
 const onLine = (p: { line: number; column: number }, text: string) => `第 ${p.line} 行第 ${p.column} 列：${text}`;
 
 /** A data row problem: "第 3 行：…", "第 3–5 行：…". */
+const NOT_TEXT_KINDS = {
+  number: '数字',
+  boolean: '布尔值',
+  null: 'null',
+  object: 'JSON 对象',
+  array: 'JSON 数组',
+} as const;
+
 const onRow = (p: { line: number; endLine: number }, text: string) =>
   `${p.endLine > p.line ? `第 ${p.line}–${p.endLine} 行` : `第 ${p.line} 行`}：${text}`;
 
@@ -207,6 +215,15 @@ export const zh: IssueCatalog = {
   // 导入/导出 LM-BFF 和 OpenPrompt
   'template-skipped': (p) => `模板“${p.template}”有错误，没有导出。`,
   'model-not-exported': (p) => `模型（${p.model}）不在导出的文件里；请在你自己的代码中加载它。`,
+  'mapping-over-limit': (p) =>
+    ({
+      labels: `标签词涉及的标签超过 ${p.max} 个；一个标签词映射最多 ${p.max} 个标签。`,
+      label: `标签“${p.label}”超过 ${p.max} 个字符。`,
+      words: `标签“${p.label}”的标签词超过 ${p.max} 个；每个标签最多 ${p.max} 个。`,
+      word: `标签“${p.label}”的某个标签词超过 ${p.max} 个字符。`,
+    })[p.what],
+  'import-too-long': (p) =>
+    `${{ templates: '这些模板', template: '这个模板', mapping: '标签词映射' }[p.what]}太长，无法导入（${thousands(p.length)} 个字符；最多 ${thousands(p.max)} 个）。`,
   'inputs-not-exported': (p) => `${p.n} 个示例输入不属于 ${p.tool} 模板；如需保留，请导出 JSON 设置文件。`,
   'mask-at-start': (p) =>
     `${p.tool} 在提示开头也按带前导空格的形式（" great"）读取标签词；ClozeLab 按 [Z] 所在位置的形式读取（开头没有空格）。BERT 类模型没有差别。`,
@@ -295,6 +312,12 @@ export const zh: IssueCatalog = {
   'not-an-object': (p) => onRow(p, '不是 JSON 对象'),
   'missing-text': (p) => onRow(p, `列“${p.column}”为空`),
   'missing-label': (p) => onRow(p, `列“${p.column}”中没有标签`),
+  'non-string-value': (p) =>
+    onRow(
+      p,
+      `列“${p.column}”中的${p.role === 'label' ? '标签' : '文本'}是${NOT_TEXT_KINDS[p.kind]}${p.kind === 'null' ? '' : `（${p.value}）`}，不是字符串` +
+        (p.kind === 'number' || p.kind === 'boolean' ? `——加上引号（"${p.value}"）才能使用` : ''),
+    ),
   'unknown-label': (p) => onRow(p, `标签“${p.value}”没有对应到任何标签`),
 
   // 评估结果提示
@@ -322,6 +345,8 @@ export const zh: IssueCatalog = {
       : `这个模型读不懂 ${p.labels} 的任何标签词：它的分词器不认识这些词，所以这些标签永远不会被预测。请给它们换上这个模型认识的词（标签词编辑器会标出未知的词），或加载适合其语言的模型。`,
 
   // 评估说明
+  'small-sample': (p) =>
+    `只有 ${thousands(p.n)} 个样例：少于 ${p.min} 个时，多对或多错一个样例，准确率就变化 ${(100 / Math.max(1, p.n)).toFixed(1)} 个百分点。请看 95% 置信区间，而不只是数值；比较不同设置之前，请用更多数据评估。`,
   'truncated-examples': (p) =>
     `${thousands(p.total)} 个样例中有 ${thousands(p.n)} 个为适应模型长度被截断；最多从 ${p.slots} 的末尾截掉 ${thousands(p.max)} 个词元（模板和 [Z] 从不截断）。` +
     (p.see === 'cli-file'

@@ -1,7 +1,14 @@
 // The mapping slice: which column fills each template slot, which column holds the gold label
 // and which verbalizer label each of its values means — and the examples that gives, rebuilt in
 // slices after every change (the newest rebuild wins).
-import { autoLabelMap, buildExamples, matchLabel, suggestMapping } from '../../core/dataset-mapping.ts';
+import {
+  addLabelCounts,
+  autoLabelMap,
+  buildExamples,
+  matchLabel,
+  sortedLabelValues,
+  suggestMapping,
+} from '../../core/dataset-mapping.ts';
 import type { Dataset, DatasetMapping, EvalExample, RowProblem } from '../../core/dataset.ts';
 import { chosenSlots, setupLabels } from './chosen-templates.ts';
 import { emptyMapping, type MappingSlice, type SliceContext } from './state.ts';
@@ -43,24 +50,26 @@ export async function rebuildExamples({ set, get, deps, work }: SliceContext): P
   const ticket = work.build.begin();
   const { dataset, mapping } = get();
   if (!dataset) {
-    set({ examples: [], mappingProblems: [], building: false });
+    set({ examples: [], mappingProblems: [], labelValues: [], building: false });
     return;
   }
   const labels = setupLabels(deps.workspace.getState().setup);
   const examples: EvalExample[] = [];
   const problems: RowProblem[] = [];
+  const labelCounts = new Map<string, number>();
   set({ building: true });
   for (let start = 0; start < dataset.rows.length; start += BUILD_SLICE_ROWS) {
     const part = buildExamples(dataset, mapping, labels, { start, end: start + BUILD_SLICE_ROWS });
     for (const e of part.examples) examples.push(e);
     for (const p of part.problems) problems.push(p);
+    addLabelCounts(labelCounts, part.labelCounts);
     if (start + BUILD_SLICE_ROWS < dataset.rows.length) {
       await deps.nextSlice();
       if (!ticket.isCurrent()) return;
     }
   }
   if (!ticket.isCurrent()) return;
-  set({ examples, mappingProblems: problems, building: false });
+  set({ examples, mappingProblems: problems, labelValues: sortedLabelValues(labelCounts), building: false });
 }
 
 export function mappingSlice(ctx: SliceContext): MappingSlice {
@@ -76,6 +85,7 @@ export function mappingSlice(ctx: SliceContext): MappingSlice {
     mapping: emptyMapping(),
     examples: [],
     mappingProblems: [],
+    labelValues: [],
     building: false,
     selectedTemplates: null,
 

@@ -10,6 +10,7 @@ import type {
   EvalExample,
   RowProblem,
 } from '../../core/dataset.ts';
+import type { LabelValueCount } from '../../core/dataset-mapping.ts';
 import type { CalibrationMode, EvalSource } from '../../core/evaluation-results.ts';
 import type { EvaluationProgress, EvaluationRun } from '../../core/evaluation.ts';
 import type { TemplateProblem } from '../../core/bound-verbalizer.ts';
@@ -53,6 +54,11 @@ export interface MappingSlice {
   mapping: DatasetMapping;
   examples: EvalExample[];
   mappingProblems: RowProblem[];
+  /**
+   * The label column's values with their row counts, most frequent first: only rows without a
+   * fault of their own (skipped rows are counted nowhere; buildExamples' labelCounts).
+   */
+  labelValues: LabelValueCount[];
   /** Rebuilding examples after a mapping change (large data is built in slices). */
   building: boolean;
   /** Templates to evaluate; null = all of the setup's. */

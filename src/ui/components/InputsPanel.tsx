@@ -5,6 +5,8 @@ import { rowSignature } from '../../store/live';
 import { isEmptyInput } from '../../store/template-rows';
 import { inputFieldSlots, selectResolution, useWorkspace } from '../../store/workspace';
 import { useT } from '../i18n';
+import { selectModelSituation } from '../../store/model-status';
+import { ModelLine } from './ModelLine';
 import { ResultCard } from './ResultCard';
 import { RuntimeErrorText } from './RuntimeErrorText';
 import { runOnCtrlEnter } from './runOnCtrlEnter';
@@ -21,15 +23,16 @@ function focusInput(list: HTMLElement | null, row: number): boolean {
 export function InputsPanel({ onRunNow }: { onRunNow(): void }) {
   const t = useT();
   // Narrow subscriptions: download progress and other model-panel updates don't re-render the results.
-  const { setup, rows, rowErrors, pending, modelReady } = useWorkspace(
+  const { setup, rows, rowErrors, pending } = useWorkspace(
     useShallow((s) => ({
       setup: s.setup,
       rows: s.rows,
       rowErrors: s.rowErrors,
       pending: s.pending,
-      modelReady: s.model.status === 'ready',
     })),
   );
+  const situation = useWorkspace(selectModelSituation);
+  const modelReady = situation.inUse.status === 'ready';
   const signatures = useWorkspace(useShallow((s) => s.setup.inputs.map((_, row) => rowSignature(s, row))));
   const resolution = useWorkspace(selectResolution);
   const { setInput, addInputRow, removeInputRow } = useWorkspace.getState();
@@ -70,7 +73,7 @@ export function InputsPanel({ onRunNow }: { onRunNow(): void }) {
           <span className="kbd">Ctrl</span>+<span className="kbd">Enter</span> {t('inputs.runNow')}
         </span>
       </h2>
-      {!modelReady ? <p className="message info">{t('inputs.noModel')}</p> : null}
+      <ModelLine />
       <div className="results" ref={list}>
         {setup.inputs.map((inputs, row) => {
           const result = rows[row] ?? null;
@@ -122,7 +125,9 @@ export function InputsPanel({ onRunNow }: { onRunNow(): void }) {
               ) : result ? (
                 <ResultCard result={result} stale={stale} labelWordIds={labelWordIds} />
               ) : modelReady ? (
-                <p className="empty">{pending ? t('inputs.computing') : t('inputs.waiting')}</p>
+                <p className="empty">
+                  {pending || situation.inputsValid ? t('inputs.computing') : t('inputs.invalid')}
+                </p>
               ) : null}
               {row < setup.inputs.length - 1 ? (
                 <hr style={{ border: 0, borderTop: '1px solid var(--border)', margin: '14px 0 4px' }} />

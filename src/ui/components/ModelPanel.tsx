@@ -2,12 +2,14 @@ import { useRef, useState, type DragEvent } from 'react';
 import { MODEL_CATALOG, findCatalogModel, type CatalogModel } from '../../core/models';
 import { isValidModelId, type ModelRef } from '../../core/setup';
 import { openLocalFolder, OPENED_FOLDER_OWNER } from '../../store/local-folder';
-import { clearModelCache, loadModel, restartRuntime } from '../../store/runtime';
+import { clearModelCache, keepCurrentModel, loadModel, restartRuntime } from '../../store/runtime';
+import { selectModelSituation } from '../../store/model-status';
 import { useWorkspace, type FileProgress } from '../../store/workspace';
 import { useT, type MessageKey } from '../i18n';
 import { filesFromDrop, filesFromInput, type PickedFile } from './pickedFiles';
 import { OfflineModelHelp } from './OfflineModelHelp';
 import { RuntimeErrorText } from './RuntimeErrorText';
+import { useOnline } from './useOnline';
 
 export function formatBytes(bytes: number): string {
   if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
@@ -34,7 +36,7 @@ export function ModelPanel() {
   const t = useT();
   const ref = useWorkspace((s) => s.setup.model);
   const model = useWorkspace((s) => s.model);
-  const setModelRef = useWorkspace((s) => s.setModelRef);
+  const request = useWorkspace((s) => s.request);
   const [customId, setCustomId] = useState('');
   const [folderProblem, setFolderProblem] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
@@ -52,14 +54,14 @@ export function ModelPanel() {
     setDragging(false);
     void filesFromDrop(event.dataTransfer).then(openFolder);
   };
-  const catalogEntry = findCatalogModel(ref.id);
+  // The picker shows the model being loaded; otherwise the one in use (a failed id is not kept).
+  const shown = request?.status === 'loading' ? request.ref : ref;
+  const catalogEntry = findCatalogModel(shown.id);
   const customValid = isValidModelId(customId.trim());
   const loadedThis = model.ref?.id === ref.id && model.ref.source === ref.source;
 
-  const choose = (next: ModelRef) => {
-    setModelRef(next);
-    void loadModel(next);
-  };
+  // The setup's model changes once `next` has loaded (store/runtime.ts loadModel).
+  const choose = (next: ModelRef) => void loadModel(next);
 
   const files = Object.values(model.files);
   return (
@@ -86,7 +88,7 @@ export function ModelPanel() {
             if (entry) choose({ ...ref, id: entry.id, source: entry.source });
           }}
         >
-          {!catalogEntry ? <option value="">{ref.id}</option> : null}
+          {!catalogEntry ? <option value="">{shown.id}</option> : null}
           {GROUPS.map((group) => (
             <optgroup key={group.language} label={t(group.key)}>
               {MODEL_CATALOG.filter((m) =>
@@ -157,7 +159,12 @@ export function ModelPanel() {
       ) : null}
 
       <div className="row" style={{ marginTop: 10 }} data-testid="model-status">
-        {catalogEntry?.testModel ? <span className="badge test">{t('model.testBadgeLong')}</span> : null}
+        {request ? (
+          <span className="badge" data-testid="model-in-use">
+            {t('model.inUse', { id: ref.id })}
+          </span>
+        ) : null}
+        {findCatalogModel(ref.id)?.testModel ? <span className="badge test">{t('model.testBadgeLong')}</span> : null}
         {model.status === 'ready' && model.info && loadedThis ? (
           <>
             <span className="badge ok">● {t('model.ready')}</span>
@@ -184,9 +191,11 @@ export function ModelPanel() {
             <span className="pending-dot" /> {t('model.loading')}
           </span>
         ) : null}
-        {model.status !== 'loading' && !(model.status === 'ready' && loadedThis) ? (
+        {model.status !== 'loading' && !(model.status === 'ready' && loadedThis) && request?.status !== 'loading' ? (
           <button className="btn primary small" onClick={() => void loadModel(ref)}>
-            {catalogEntry?.sizeMB ? t('model.loadSized', { size: catalogEntry.sizeMB }) : t('model.load')}
+            {findCatalogModel(ref.id)?.sizeMB
+              ? t('model.loadSized', { size: findCatalogModel(ref.id)!.sizeMB! })
+              : t('model.load')}
           </button>
         ) : null}
         {model.cached ? (
@@ -196,39 +205,11 @@ export function ModelPanel() {
         ) : null}
       </div>
 
-      {model.status === 'loading' && files.length > 0 ? (
-        <div aria-label={t('model.progress')} role="group">
-          {files.map((file) => {
-            const pct = file.total ? Math.min(100, (100 * file.loaded) / file.total) : file.done ? 100 : 0;
-            const eta = etaSeconds(file);
-            return (
-              <div className="file-progress" key={file.file}>
-                <span>{file.file}</span>
-                <span>
-                  {file.total
-                    ? `${formatBytes(file.loaded)} / ${formatBytes(file.total)}`
-                    : file.done
-                      ? t('model.fileDone')
-                      : formatBytes(file.loaded)}
-                  {eta !== null ? ` · ${t('model.eta', { s: Math.ceil(eta) })}` : ''}
-                </span>
-                <div
-                  className="progress"
-                  role="progressbar"
-                  aria-label={file.file}
-                  aria-valuemin={0}
-                  aria-valuemax={100}
-                  aria-valuenow={Math.round(pct)}
-                >
-                  <div style={{ width: `${pct}%` }} />
-                </div>
-              </div>
-            );
-          })}
-        </div>
-      ) : null}
+      <ModelRequestBox />
 
-      {model.status === 'error' && model.error ? (
+      {model.status === 'loading' && files.length > 0 ? <FileProgressList files={files} /> : null}
+
+      {model.status === 'error' && model.error && loadedThis ? (
         <div className="message error" role="alert" data-testid="model-error">
           <strong>{t('model.failed')}</strong> <RuntimeErrorText failure={model.error} />
           {model.error.code === 'hub-unreachable' ? <OfflineModelHelp /> : null}
@@ -245,5 +226,112 @@ export function ModelPanel() {
       ) : null}
       {model.status === 'idle' && !model.ref ? <p className="hint">{t('model.idleHint')}</p> : null}
     </section>
+  );
+}
+
+function FileProgressList({ files }: { files: FileProgress[] }) {
+  const t = useT();
+  return (
+    <div aria-label={t('model.progress')} role="group">
+      {files.map((file) => {
+        const pct = file.total ? Math.min(100, (100 * file.loaded) / file.total) : file.done ? 100 : 0;
+        const eta = etaSeconds(file);
+        return (
+          <div className="file-progress" key={file.file}>
+            <span>{file.file}</span>
+            <span>
+              {file.total
+                ? `${formatBytes(file.loaded)} / ${formatBytes(file.total)}`
+                : file.done
+                  ? t('model.fileDone')
+                  : formatBytes(file.loaded)}
+              {eta !== null ? ` · ${t('model.eta', { s: Math.ceil(eta) })}` : ''}
+            </span>
+            <div
+              className="progress"
+              role="progressbar"
+              aria-label={file.file}
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-valuenow={Math.round(pct)}
+            >
+              <div style={{ width: `${pct}%` }} />
+            </div>
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
+/** The model asked for (picker, preset, link) while it loads, after it failed, or while it waits for a click. */
+function ModelRequestBox() {
+  const t = useT();
+  const online = useOnline();
+  const request = useWorkspace((s) => s.request);
+  const { inUse, asked } = useWorkspace(selectModelSituation);
+  if (!request || !asked) return null;
+  const inUseReady = inUse.status === 'ready';
+  const params = { asked: asked.id, inUse: inUse.id };
+  const size = findCatalogModel(asked.id)?.sizeMB;
+  if (request.status === 'loading') {
+    const files = Object.values(request.files);
+    return (
+      <div className="message info" role="status" data-testid="model-request" data-status="loading">
+        <p style={{ margin: 0 }}>
+          <span className="pending-dot" />{' '}
+          {t(inUseReady ? 'model.request.loading' : 'model.request.loadingNone', params)}
+        </p>
+        {files.length > 0 ? <FileProgressList files={files} /> : null}
+        {inUseReady ? (
+          <button className="btn small" style={{ marginTop: 6 }} onClick={keepCurrentModel}>
+            {t('model.request.cancel', params)}
+          </button>
+        ) : null}
+      </div>
+    );
+  }
+  if (request.status === 'failed' && request.error) {
+    return (
+      <div className="message error" role="alert" data-testid="model-request" data-status="failed">
+        <strong>{t('model.request.failed', params)}</strong> <RuntimeErrorText failure={request.error} />
+        {request.error.code === 'hub-unreachable' && !inUseReady ? (
+          <OfflineModelHelp />
+        ) : (
+          <p style={{ margin: '6px 0 0' }}>
+            {request.error.code === 'hub-unreachable'
+              ? t('model.request.hubUnreachable', params)
+              : t('model.request.checkId')}
+          </p>
+        )}
+        <p style={{ margin: '6px 0 0' }}>
+          <strong>{inUseReady ? t('model.request.stillUsing', params) : t('model.request.nothingInUse')}</strong>{' '}
+          <button className="btn small" onClick={keepCurrentModel} data-testid="model-request-dismiss">
+            {t('model.request.dismiss')}
+          </button>
+        </p>
+      </div>
+    );
+  }
+  return (
+    <div className="message warning" role="status" data-testid="model-request" data-status="waiting">
+      <p style={{ margin: 0 }}>{t(online ? 'model.request.waiting' : 'model.request.offline', params)}</p>
+      <div className="row" style={{ marginTop: 6 }}>
+        <button
+          className={`btn small${online ? '' : ' primary'}`}
+          onClick={keepCurrentModel}
+          data-testid="model-request-keep"
+        >
+          {t('model.request.keep', params)}
+        </button>
+        <button
+          className={`btn small${online ? ' primary' : ''}`}
+          onClick={() => void loadModel(request.ref)}
+          data-testid="model-request-load"
+        >
+          {size ? t('model.request.loadSized', { ...params, size }) : t('model.request.load', params)}
+        </button>
+      </div>
+    </div>
   );
 }

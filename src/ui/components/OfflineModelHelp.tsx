@@ -18,8 +18,7 @@ export function OfflineModelHelp() {
         className="btn small primary"
         onClick={() => {
           const next = { ...ref, id: test.id, source: test.source };
-          useWorkspace.getState().setModelRef(next);
-          void loadModel(next);
+          void loadModel(next); // becomes the setup's model once it has loaded
         }}
       >
         {t('model.useOfflineTestModel', { model: test.id })}

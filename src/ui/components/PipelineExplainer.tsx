@@ -5,6 +5,7 @@ import { useMemo, useState, type KeyboardEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { parseTemplate } from '../../core/template';
 import { rowSignature } from '../../store/live';
+import { selectModelSituation } from '../../store/model-status';
 import { activeTemplate, selectResolution, useWorkspace, type RowResult } from '../../store/workspace';
 import { useT, type MessageKey } from '../i18n';
 import { LabelChart, RenderedPrompt } from './ResultCard';
@@ -64,13 +65,14 @@ function ExplainedInput({ text, slot, result }: { text: string; slot: string; re
 export function PipelineExplainer({ row: controlledRow, large = false }: { row?: number; large?: boolean }) {
   const t = useT();
   // Narrow subscriptions: download progress does not re-render the explainer.
-  const { setup, rows, pending, status, facts } = useWorkspace(
+  const situation = useWorkspace(selectModelSituation);
+  const { setup, rows, pending, facts } = useWorkspace(
     useShallow((s) => ({
       setup: s.setup,
       rows: s.rows,
       pending: s.pending,
-      status: s.model.status,
-      facts: s.model.facts,
+      // The mask token and vocabulary of the model in use (none while it is not loaded).
+      facts: s.model.status === 'ready' && s.model.ref?.id === s.setup.model.id ? s.model.facts : null,
     })),
   );
   const [ownRow, setOwnRow] = useState(0);
@@ -157,7 +159,13 @@ export function PipelineExplainer({ row: controlledRow, large = false }: { row?:
       </div>
 
       {!result || !scores ? (
-        <p className="message info">{status === 'ready' ? t('inputs.waiting') : t('explain.noModel')}</p>
+        <p className="message info">
+          {situation.inUse.status !== 'ready'
+            ? t('explain.noModel')
+            : situation.inputsValid
+              ? t('inputs.computing')
+              : t('inputs.invalid')}
+        </p>
       ) : (
         <div className={`explain-flow${stale ? ' stale' : ''}`} data-step={step}>
           <div className={cls(0)} data-testid="explain-step-1">

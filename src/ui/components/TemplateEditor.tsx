@@ -24,7 +24,10 @@ function slotHighlights(text: string): Highlight[] {
 export function TemplateEditor({ onRunNow }: { onRunNow(): void }) {
   const t = useT();
   const setup = useWorkspace((s) => s.setup);
-  const maskToken = useWorkspace((s) => s.model.facts?.maskToken);
+  // The mask token of the model in use (the setup's model, loaded); unknown while none is.
+  const maskToken = useWorkspace((s) =>
+    s.model.status === 'ready' && s.model.ref?.id === s.setup.model.id ? s.model.facts?.maskToken : undefined,
+  );
   const { setTemplateText, setActiveTemplate, addTemplate, removeTemplate } = useWorkspace.getState();
   const active = activeTemplate(setup);
   const parse = useMemo(() => parseTemplate(active.text), [active.text]);

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { parseVerbalizer } from '../../core/verbalizer';
+import { selectModelSituation } from '../../store/model-status';
 import { selectResolution, useWorkspace } from '../../store/workspace';
 import { useT } from '../i18n';
 import { useIssueText } from '../i18n/issues';
@@ -14,7 +15,7 @@ export function VerbalizerEditor({ onRunNow }: { onRunNow(): void }) {
   const text = useWorkspace((s) => s.verbalizerText);
   const setVerbalizerText = useWorkspace((s) => s.setVerbalizerText);
   const resolution = useWorkspace(selectResolution);
-  const modelReady = useWorkspace((s) => s.model.status === 'ready');
+  const modelReady = useWorkspace((s) => selectModelSituation(s).inUse.status === 'ready');
   const parse = useMemo(() => parseVerbalizer(text), [text]);
   const issues = parse.ok
     ? parse.warnings

@@ -41,7 +41,8 @@ function LabelText({
 
 /**
  * The confusion matrix as a heatmap: rows are gold labels, columns predictions; a cell's colour is
- * its share of the row (so each label's recall reads along the diagonal). Cells are buttons.
+ * its share of the row (so each label's recall reads along the diagonal). Cells are buttons (click,
+ * Enter or Space); `data-cell="g-p"` finds one again (ResultsPanel returns focus to it).
  */
 export function ConfusionHeatmap({
   metrics,
@@ -109,6 +110,7 @@ export function ConfusionHeatmap({
                   aria-pressed={isSelected}
                   aria-label={t('eval.confusion.cellAria', { gold: label, predicted: metrics.labels[p]!, n })}
                   data-testid="confusion-cell"
+                  data-cell={`${g}-${p}`}
                   data-gold={label}
                   data-predicted={metrics.labels[p]}
                   data-count={n}

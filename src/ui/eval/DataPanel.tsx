@@ -51,8 +51,7 @@ export function DataPanel() {
   }, [dataset, mapping.slots, mapping.labelColumn, setup.model.id]);
   const switchModel = (id: string, modelSource: ModelRef['source']) => {
     const ref = { ...setup.model, id, source: modelSource };
-    useWorkspace.getState().setModelRef(ref);
-    void loadModel(ref);
+    void loadModel(ref); // becomes the setup's model once it has loaded
   };
   const [pasted, setPasted] = useState('');
   const [showPaste, setShowPaste] = useState(false);

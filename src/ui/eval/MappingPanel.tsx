@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { columnValues, labelCandidates } from '../../core/dataset-mapping';
+import { labelCandidates } from '../../core/dataset-mapping';
 import { allProblems } from '../../core/dataset';
 import { usePrefs } from '../../store/prefs';
 import { chosenSlots, useEvaluation } from '../../store/evaluation';
@@ -91,10 +91,8 @@ export function MappingPanel() {
   const [showAllProblems, setShowAllProblems] = useState(false);
   const labels = setup.verbalizer.labels.map((l) => l.label);
   const slots = chosenSlots(setup, selected);
-  const values = useMemo(
-    () => (dataset && mapping.labelColumn ? columnValues(dataset, mapping.labelColumn) : []),
-    [dataset, mapping.labelColumn],
-  );
+  // Counted over the rows that are used (or would be, once their value is mapped): skipped rows count nowhere.
+  const values = useEvaluation((s) => s.labelValues);
   const problems = useMemo(() => (dataset ? allProblems(dataset, mappingProblems) : []), [dataset, mappingProblems]);
 
   const heading = (
@@ -143,7 +141,7 @@ export function MappingPanel() {
               {t('eval.map.noneMapped', {
                 column: mapping.labelColumn,
                 labels: labels.join(', '),
-                value: values.find((v) => v.value !== '')?.value ?? '',
+                value: values[0]?.value ?? '',
                 label: labels[0]!,
               })}
             </p>

@@ -1,14 +1,34 @@
 // The results' tables of numbers: per label, and without vs with calibration.
 import type { CalibrationMode } from '../../core/evaluation-results';
-import type { Metrics } from '../../core/metrics';
-import { percent } from '../../core/percent';
+import { isSmallSample, type Interval, type Metrics } from '../../core/metrics';
+import { percent, percentRange } from '../../core/percent';
 import { useT } from '../i18n';
 
-/** A per-label value; an undefined one (null, 0/0) shows "—" with the reason. */
-function MetricCell({ value, title }: { value: number | null; title?: string }) {
+/**
+ * A per-label value; an undefined one (null, 0/0) shows "—" with the reason. A value resting on a
+ * small sample (`n`, its denominator) shows its 95 % interval below it.
+ */
+function MetricCell({
+  value,
+  title,
+  interval = null,
+  n = 0,
+}: {
+  value: number | null;
+  title?: string;
+  interval?: Interval | null;
+  n?: number;
+}) {
+  const t = useT();
+  const showInterval = value !== null && interval !== null && isSmallSample(n);
   return (
-    <td className="num" title={value === null ? title : undefined}>
+    <td className="num" title={value === null ? title : showInterval ? t('eval.metric.ciTitle', { n }) : undefined}>
       {value === null ? '—' : percent(value)}
+      {showInterval ? (
+        <span className="eval-ci" data-testid="label-ci">
+          {percentRange(interval)}
+        </span>
+      ) : null}
     </td>
   );
 }
@@ -38,8 +58,13 @@ export function PerLabelTable({ metrics }: { metrics: Metrics }) {
             data-support={m.support}
           >
             <th scope="row">{m.label}</th>
-            <MetricCell value={m.precision} title={t('eval.metric.noPredictions')} />
-            <MetricCell value={m.recall} title={t('eval.metric.noSupport')} />
+            <MetricCell
+              value={m.precision}
+              title={t('eval.metric.noPredictions')}
+              interval={m.precisionCI}
+              n={m.predicted}
+            />
+            <MetricCell value={m.recall} title={t('eval.metric.noSupport')} interval={m.recallCI} n={m.support} />
             <MetricCell value={m.f1} title={t('eval.metric.noSupport')} />
             <td className="num">{m.support}</td>
             <td className="num">{m.predicted}</td>
@@ -79,10 +104,29 @@ export function CalibrationComparison({
 }) {
   const t = useT();
   const rows = [
-    { key: 'accuracy', name: t('eval.metric.accuracy'), get: (m: Metrics) => m.accuracy },
-    { key: 'macroF1', name: t('eval.metric.macroF1'), get: (m: Metrics) => m.macroF1 },
-    { key: 'microF1', name: t('eval.metric.microF1'), get: (m: Metrics) => m.microF1 },
+    {
+      key: 'accuracy',
+      name: t('eval.metric.accuracy'),
+      get: (m: Metrics) => m.accuracy,
+      // Accuracy always comes with its 95 % interval (Wilson, metrics.ts).
+      ci: (m: Metrics) => m.accuracyCI,
+    },
+    { key: 'macroF1', name: t('eval.metric.macroF1'), get: (m: Metrics) => m.macroF1, ci: () => null },
+    { key: 'microF1', name: t('eval.metric.microF1'), get: (m: Metrics) => m.microF1, ci: () => null },
   ];
+  const value = (m: Metrics, row: (typeof rows)[number]) => {
+    const ci = row.ci(m);
+    return (
+      <>
+        {percent(row.get(m))}
+        {ci ? (
+          <span className="eval-ci" data-testid="accuracy-ci" title={t('eval.metric.ciTitle', { n: m.n })}>
+            {t('eval.metric.ci', { range: percentRange(ci), n: m.n })}
+          </span>
+        ) : null}
+      </>
+    );
+  };
   return (
     <table
       className="eval-table eval-kpi-table"
@@ -105,8 +149,8 @@ export function CalibrationComparison({
           return (
             <tr key={r.key} data-metric={r.key} data-uncalibrated={a} data-calibrated={b}>
               <th scope="row">{r.name}</th>
-              <td className={`num big${mode === 'uncalibrated' ? ' current' : ''}`}>{percent(a)}</td>
-              <td className={`num big${mode === 'calibrated' ? ' current' : ''}`}>{percent(b)}</td>
+              <td className={`num big${mode === 'uncalibrated' ? ' current' : ''}`}>{value(both.uncalibrated, r)}</td>
+              <td className={`num big${mode === 'calibrated' ? ' current' : ''}`}>{value(both.calibrated, r)}</td>
               {diff === null ? (
                 <td className="num hint">—</td>
               ) : (

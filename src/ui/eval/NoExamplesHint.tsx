@@ -32,12 +32,17 @@ export function NoExamplesHint() {
   const dataset = useEvaluation((s) => s.dataset);
   const mapping = useEvaluation((s) => s.mapping);
   const building = useEvaluation((s) => s.building);
+  const labelValues = useEvaluation((s) => s.labelValues);
   const selected = useEvaluation((s) => s.selectedTemplates);
   const setup = useWorkspace((s) => s.setup);
   if (!dataset) return <span className="hint">{t('eval.run.needData')}</span>;
   if (building) return null;
   const slots = chosenSlots(setup, selected);
-  const reason = noExamplesReason(mapping, slots);
+  const reason = noExamplesReason(
+    mapping,
+    slots,
+    labelValues.map((v) => v.value),
+  );
   return (
     <p className="message warning" role="status" data-testid="no-examples" data-reason={reason}>
       {t(REASON_KEYS[reason], {

@@ -1,10 +1,11 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { diagnose, labelsWithoutWords } from '../../core/diagnosis';
 import type { EvaluationRun } from '../../core/evaluation';
 import {
   evalSources,
   predictions,
   runMetrics,
+  smallSampleNote,
   truncationNote,
   truncationSummary,
   type EvalSource,
@@ -77,10 +78,31 @@ function Results({
     [run, source],
   );
   const metrics = both[mode];
+  const smallSample = smallSampleNote(metrics.n);
   const preds = useMemo(() => predictions(run, source, mode), [run, source, mode]);
   const labelIndex = useMemo(() => new Map(run.labels.map((l, i) => [l, i] as const)), [run]);
   const errors = useMemo(() => preds.filter((p) => !p.correct).sort((a, b) => b.confidence - a.confidence), [preds]);
   const cell = view.cell;
+  // Choosing a cell (click, Enter or Space) brings its examples into view, far below the matrix,
+  // and puts the keyboard on their heading; Back / Close return it to the cell.
+  const cellHeading = useRef<HTMLHeadingElement>(null);
+  const matrix = useRef<HTMLDivElement>(null);
+  const [cellRequest, setCellRequest] = useState(0);
+  useEffect(() => {
+    if (cellRequest === 0) return;
+    const heading = cellHeading.current;
+    heading?.scrollIntoView({ block: 'start' });
+    heading?.focus({ preventScroll: true });
+  }, [cellRequest]);
+  const chooseCell = (c: [number, number]) => {
+    onCell(c);
+    setCellRequest((n) => n + 1);
+  };
+  const focusMatrixCell = (c: [number, number]) => {
+    const el = matrix.current?.querySelector<SVGGElement>(`[data-cell="${c[0]}-${c[1]}"]`);
+    el?.scrollIntoView({ block: 'center' });
+    el?.focus({ preventScroll: true });
+  };
   const cellItems = useMemo(
     () =>
       cell
@@ -134,6 +156,12 @@ function Results({
           </p>
         ) : null}
 
+        {smallSample ? (
+          <p className="message info" data-testid="small-sample-note">
+            {issues.text(smallSample)}
+          </p>
+        ) : null}
+
         <ResultsViewBar run={run} sources={sources} source={source} mode={mode} onSource={onSource} />
 
         <div className="eval-grid-2">
@@ -172,12 +200,8 @@ function Results({
               fileName={`${stem}-confusion.png`}
               testId="confusion-frame"
             >
-              <div className="eval-heatmap-wrap">
-                <ConfusionHeatmap
-                  metrics={metrics}
-                  selected={cell}
-                  onSelect={(c) => onCell(cell?.[0] === c[0] && cell[1] === c[1] ? null : c)}
-                />
+              <div className="eval-heatmap-wrap" ref={matrix}>
+                <ConfusionHeatmap metrics={metrics} selected={cell} onSelect={chooseCell} />
               </div>
             </ChartFrame>
             <ChartFrame
@@ -193,16 +217,27 @@ function Results({
 
         {cell ? (
           <div className="eval-cell-examples">
-            <h3 className="eval-subtitle" data-testid="cell-title">
-              {t('eval.confusion.cellTitle', {
-                gold: run.labels[cell[0]]!,
-                predicted: run.labels[cell[1]]!,
-                n: count(cellItems.length, locale),
-              })}{' '}
-              <button className="btn small" onClick={() => onCell(null)}>
+            <div className="eval-cell-head">
+              <h3 className="eval-subtitle" data-testid="cell-title" ref={cellHeading} tabIndex={-1}>
+                {t('eval.confusion.cellTitle', {
+                  gold: run.labels[cell[0]]!,
+                  predicted: run.labels[cell[1]]!,
+                  n: count(cellItems.length, locale),
+                })}
+              </h3>
+              <button className="btn small" data-testid="cell-back" onClick={() => focusMatrixCell(cell)}>
+                {t('eval.confusion.back')}
+              </button>
+              <button
+                className="btn small"
+                onClick={() => {
+                  onCell(null);
+                  focusMatrixCell(cell);
+                }}
+              >
                 {t('eval.confusion.close')}
               </button>
-            </h3>
+            </div>
             <ExampleList
               key={`${cell[0]}-${cell[1]}-${String(source)}-${mode}`}
               run={run}

@@ -119,6 +119,8 @@ export const classroomEn = {
   'presets.filter.en': 'English',
   'presets.filter.zh': 'Chinese',
   'presets.keepModel': 'Keep my current model ({model})',
+  'presets.offlineKeep':
+    'You are offline: models from the Hub cannot be downloaded now, so presets open with your current model.',
   'presets.withCurrentModel': 'with your current model',
   'presets.modelSized': '{model} (≈{size} MB)',
   'presets.paperLink': 'Paper',
@@ -321,6 +323,7 @@ export const classroomZh: Record<ClassroomKey, string> = {
   'presets.filter.en': '英文',
   'presets.filter.zh': '中文',
   'presets.keepModel': '保留当前模型（{model}）',
+  'presets.offlineKeep': '当前处于离线状态，现在无法从 Hub 下载模型，因此预设会使用你当前的模型打开。',
   'presets.withCurrentModel': '使用你当前的模型',
   'presets.modelSized': '{model}（约 {size} MB）',
   'presets.paperLink': '论文',

@@ -68,6 +68,34 @@ export const en = {
   'model.hubUnreachableHelp':
     "This computer can't reach the Hugging Face Hub, so this model can't be downloaded. The test model below needs no internet: it loads at once, but its predictions are random — fine for learning the interface, not for real results. For real results without internet, copy a model into this app before class (npm run models:download; see the README).",
   'model.useOfflineTestModel': 'Use the test model {model} (works offline)',
+  'model.inUse': 'In use: {id}',
+  'model.request.loading': 'Loading {asked}… {inUse} stays in use until it has loaded.',
+  'model.request.loadingNone': 'Loading {asked}…',
+  'model.request.failed': 'Could not load {asked}.',
+  'model.request.stillUsing': 'Still using {inUse}: the chart, saved workspace and share links keep it.',
+  'model.request.nothingInUse': 'No model is loaded yet.',
+  'model.request.hubUnreachable':
+    "This computer can't reach the Hugging Face Hub, so {asked} can't be downloaded. Check the id too. For real results without internet, copy a model into this app before class (npm run models:download; see the README).",
+  'model.request.checkId': 'Check the id (owner/name, as on the Hugging Face Hub) or pick a model from the list.',
+  'model.request.waiting': 'This setup asks for {asked}. Until you load it, {inUse} stays in use.',
+  'model.request.offline':
+    'You are offline, so {asked} cannot be downloaded now. Keep {inUse}, or load {asked} when you are back online.',
+  'model.request.load': 'Load {asked}',
+  'model.request.loadSized': 'Load {asked} (≈{size} MB download)',
+  'model.request.keep': 'Keep {inUse}',
+  'model.request.cancel': 'Stop — keep {inUse}',
+  'model.request.dismiss': 'Dismiss',
+  'status.switching': 'Loading {asked}… the chart uses {inUse} until then.',
+  'status.switchingNone': 'Loading {asked}… predictions appear once it has loaded.',
+  'status.requestFailed': 'Could not load {asked}; still using {inUse}. The Model panel says why.',
+  'status.requestFailedNone': 'Could not load {asked}. The Model panel says why; pick another model there.',
+  'status.requestWaiting': 'This setup asks for {asked}; the chart uses {inUse} until you load it in the Model panel.',
+  'status.requestWaitingNone': 'This setup asks for {asked}: load it in the Model panel to see predictions.',
+  'status.requestOffline':
+    "This setup asks for {asked}, which can't be downloaded while you are offline; the chart uses {inUse}.",
+  'status.inUseLoading': 'Loading {inUse}… predictions appear once it has loaded. You can edit everything meanwhile.',
+  'status.inUseFailed': '{inUse} could not be loaded. The Model panel says why and what to do.',
+  'inputs.invalid': 'Fix the template or the verbalizer (marked in red) to see predictions.',
   'model.idleHint': 'Pick a model to start. Models run entirely in your browser; only the model files are downloaded.',
 
   'template.title': 'Prompt template',
@@ -274,6 +302,9 @@ export const en = {
   'eval.metric.macroNote':
     "Macro-F1 is the mean F1 over all labels; an undefined F1 (—) counts as 0, like scikit-learn's zero_division=0.",
   'eval.metric.noPredictions': 'Never predicted, so precision is undefined.',
+  'eval.metric.ci': '95% CI {range}, n = {n}',
+  'eval.metric.ciTitle':
+    '95% confidence interval (Wilson score) from {n} examples: with so few, the value could as well be anywhere in this range.',
   'eval.confusion.title': 'Confusion matrix',
   'eval.confusion.help':
     'Rows: the right label. Columns: the prediction. Colour: share of the row. Click a cell to see its examples.',
@@ -284,6 +315,7 @@ export const en = {
   'eval.confusion.cellTitle': 'Gold "{gold}", predicted "{predicted}": {n} examples',
   'eval.confusion.cellEmpty': 'No examples in this cell.',
   'eval.confusion.close': 'Close',
+  'eval.confusion.back': 'Back to the matrix',
   'eval.dist.title': 'Gold vs predicted labels',
   'eval.dist.gold': 'Gold (in the data)',
   'eval.dist.predicted': 'Predicted',

@@ -6,6 +6,7 @@ import { PRESETS, type Preset, type ReportedResult } from '../../core/presets';
 import { openAsNewSetup } from '../../store/open-setup';
 import { usePrefs } from '../../store/prefs';
 import { useWorkspace } from '../../store/workspace';
+import { useOnline } from '../components/useOnline';
 import { useT, type MessageKey } from '../i18n';
 import '../classroom.css';
 
@@ -123,7 +124,9 @@ export function PresetsView() {
   const setView = usePrefs((s) => s.setView);
   const current = useWorkspace((s) => s.setup.model.id);
   const [filter, setFilter] = useState<Filter>('all');
-  const [keepModel, setKeepModel] = useState(false);
+  const online = useOnline();
+  // Offline, a Hub model can't be downloaded: keeping the current model is the default.
+  const [keepModel, setKeepModel] = useState(() => !navigator.onLine);
   const shown = PRESETS.filter((p) => filter === 'all' || p.language === filter);
   return (
     <main className="presets-view">
@@ -150,6 +153,11 @@ export function PresetsView() {
             />
             {t('presets.keepModel', { model: current })}
           </label>
+          {!online ? (
+            <p className="message warning" role="status" data-testid="presets-offline">
+              {t('presets.offlineKeep')}
+            </p>
+          ) : null}
         </div>
       </div>
       <div className="preset-grid">
