@@ -165,6 +165,7 @@ export class MaskedLMEngine {
       const tok = inspectTokenizer(tokenizer, config, mask);
 
       // 4. A runner verified by one warm-up run (the plain model if the rewritten one fails).
+      onProgress?.({ file: '', loaded: 0, total: 0, status: 'warmup' });
       const verify = model;
       model = null;
       const verified = await buildVerifiedRunner({

@@ -13,16 +13,23 @@ export type DeviceChoice = 'auto' | 'wasm' | 'webgpu' | 'cpu';
 export type ResolvedDevice = 'wasm' | 'webgpu' | 'cpu';
 export type ResolvedDtype = 'fp32' | 'fp16' | 'q8' | 'q4';
 
-/** Per-file loading progress (from Transformers.js's progress_callback, normalised). */
+/**
+ * Loading progress: per file (from Transformers.js's progress_callback, normalised), then the
+ * load's phases after a download, with file '': 'preparing' (an ONNX file arrived and its session
+ * is being built), 'warmup' (the first, verifying run) and the final 'ready'.
+ */
 export interface LoadProgress {
-  /** File inside the model folder, e.g. "onnx/model_quantized.onnx"; '' for the final 'ready'. */
+  /** File inside the model folder, e.g. "onnx/model_quantized.onnx"; '' for a phase. */
   file: string;
   /** Bytes loaded so far (0 when unknown). */
   loaded: number;
   /** Total bytes (0 when unknown). */
   total: number;
-  status: 'initiate' | 'download' | 'progress' | 'done' | 'ready';
+  status: 'initiate' | 'download' | 'progress' | 'done' | LoadPhase | 'ready';
 }
+
+/** A load's phases after its files are downloaded (LoadProgress with file ''). */
+export type LoadPhase = 'preparing' | 'warmup';
 
 export interface EngineInfo {
   id: string;

@@ -48,6 +48,10 @@ export function sameModelRef(a: ModelRef | null, b: ModelRef | null): boolean {
 }
 
 function recordProgress({ file, loaded, total, status }: LoadProgress): void {
+  if (status === 'preparing' || status === 'warmup') {
+    useWorkspace.setState((s) => ({ model: { ...s.model, phase: status } }));
+    return;
+  }
   if (!file) return;
   useWorkspace.setState((s) => {
     // The progress belongs to the model requested, while one loads; else to the setup's model.

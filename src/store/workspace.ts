@@ -11,7 +11,7 @@ import type { BoundVerbalizer, VerbalizerBinder } from '../core/bound-verbalizer
 import { LIMITS } from '../core/limits.ts';
 import { isValidModelId, type ModelRef, type PromptSetup, type TemplateEntry } from '../core/setup.ts';
 import type { ScoringOptions } from '../core/scoring.ts';
-import type { EngineInfo } from '../runtime/protocol.ts';
+import type { EngineInfo, LoadPhase } from '../runtime/protocol.ts';
 import type { RuntimeFailure } from './failure.ts';
 import { freshWorkspace, type SavedWorkspace } from './persistence.ts';
 
@@ -33,6 +33,8 @@ export interface ModelState {
   info: EngineInfo | null;
   facts: ModelFacts | null;
   files: Record<string, FileProgress>;
+  /** The load's phase after its files arrived (the runtime's progress events); absent while downloading. */
+  phase?: LoadPhase;
   error: RuntimeFailure | null;
   /** Whether the selected model's files are in the browser cache (null = unknown). */
   cached: boolean | null;

@@ -50,6 +50,11 @@ describe('RuntimeClient over the worker handler (in-process, real engine)', () =
     expect(facts.tokenizerKind).toBe('wordpiece');
     expect(progress.some((p) => p.file === 'onnx/model.onnx' && p.status === 'done')).toBe(true);
     expect(progress.at(-1)?.status).toBe('ready');
+    // After the download, the phases in order: the session is built, the first run warms up, ready.
+    const phases = progress.filter((p) => p.file === '').map((p) => p.status);
+    expect(phases).toEqual(['preparing', 'warmup', 'ready']);
+    const modelDone = progress.findIndex((p) => p.file === 'onnx/model.onnx' && p.status === 'done');
+    expect(progress.findIndex((p) => p.status === 'preparing')).toBe(modelDone + 1);
 
     const words = await client.tokenizeWords(['great', 'terrible', '好']);
     expect(words.map((w) => w.hasUnknown)).toEqual([false, false, true]);

@@ -102,7 +102,7 @@ describe('load phase: source, architecture and progress', () => {
     expect(() => requireMaskedLmArchitecture({})).not.toThrow();
   });
 
-  it('normalises progress per file and lists finished files once', () => {
+  it('normalises progress per file, lists finished files once, and says when an ONNX file is being prepared', () => {
     const seen: LoadProgress[] = [];
     const progress = trackProgress((p) => seen.push(p));
     progress.callback({ status: 'initiate', file: 'a.onnx' });
@@ -115,9 +115,13 @@ describe('load phase: source, architecture and progress', () => {
       ['initiate', 0, 0],
       ['progress', 5, 10],
       ['done', 10, 10],
+      ['preparing', 0, 0],
       ['done', 10, 10],
     ]);
     expect(progress.files).toEqual(['a.onnx']);
+    // Other files are only downloaded: no phase follows them.
+    progress.callback({ status: 'done', file: 'tokenizer.json' });
+    expect(seen.at(-1)).toMatchObject({ file: 'tokenizer.json', status: 'done' });
   });
 });
 

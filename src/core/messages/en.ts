@@ -51,7 +51,7 @@ const MISSING_FIX: Record<Where, string> = {
   '': 'Re-create or re-download the model folder.',
 };
 const DAMAGED_FIX: Record<Where, string> = {
-  hub: 'It was removed from the browser cache: Load again downloads it anew; if it stays damaged, the file on the Hub is broken.',
+  hub: "In the app it was removed from the browser cache, so Load again downloads it anew; on the command line, delete the model from Transformers.js's cache folder first. If it stays damaged, the file on the Hub is broken.",
   app: 'Whoever runs this app must replace it (npm run models:download -- --verify <id> finds damaged files).',
   folder: 'Replace it with a good copy and open the folder again.',
   disk: 'Replace it with a good copy (npm run models:download -- --verify <id> finds damaged files).',

@@ -53,7 +53,7 @@ const MISSING_FIX: Record<Where, string> = {
   '': '请重新创建或重新下载模型文件夹。',
 };
 const DAMAGED_FIX: Record<Where, string> = {
-  hub: '已从浏览器缓存中删除：再次加载会重新下载；如果仍然损坏，说明 Hub 上的文件有问题。',
+  hub: '在应用中它已从浏览器缓存中删除，再次加载会重新下载；在命令行中，请先从 Transformers.js 的缓存文件夹中删除该模型。如果仍然损坏，说明 Hub 上的文件有问题。',
   app: '需要由运行本应用的人替换它（npm run models:download -- --verify <id> 可找出损坏的文件）。',
   folder: '请换成完好的副本，然后重新打开文件夹。',
   disk: '请换成完好的副本（npm run models:download -- --verify <id> 可找出损坏的文件）。',
@@ -75,7 +75,7 @@ export const zh: IssueCatalog = {
   'unknown-slot': (p) => {
     switch (p.advice) {
       case 'mask':
-        return `${at(p)}的 [${p.name}] 不是槽位。请在模型要填答案的地方写 [Z]，ClozeLab 会在那里放入模型自己的掩码标记。`;
+        return `${at(p)}的 [${p.name}] 不是槽位。请在模型要填答案的地方写 [Z]，ClozeLab 会在那里放入模型自己的掩码词元。`;
       case 'case':
         return `${at(p)}的槽位 [${p.name}] 无法识别。槽位名要大写：写成 [${p.name.toUpperCase()}]。`;
       case 'zero':
@@ -100,9 +100,9 @@ export const zh: IssueCatalog = {
   'slot-gap': (p) => `模板用了 [${p.slot}]，却没有用 ${p.missing}；这些输入会被忽略。是不是想连续编号？`,
   'duplicate-modifier': (p) => `${at(p)}的 [${p.slot}…] 中修饰符“${p.modifier}”出现了两次；一次就够了。`,
   'literal-mask-token': (p) =>
-    `${at(p)}的“${p.literal}”在这里是普通文本，但模型的分词器可能把它当成真正的掩码标记。答案槽位请用 [Z]，或者换个写法。`,
+    `${at(p)}的“${p.literal}”在这里是普通文本，但模型的分词器可能把它当成真正的掩码词元。答案槽位请用 [Z]，或者换个写法。`,
 
-  // 标签词表
+  // 标签词映射
   'empty-verbalizer': '还没有标签。每行写一个标签，例如“正面: 好, 棒”和“负面: 差, 坏”。',
   'missing-colon': (p) => onLine(p, `“${p.text}”没有“:”。请写标签、冒号，然后是它的词，例如“正面: 好, 棒”。`),
   'empty-label': (p) => onLine(p, '“:”前面的标签名是空的。请写成例如“正面: 好, 棒”。'),
@@ -125,7 +125,7 @@ export const zh: IssueCatalog = {
         return onLine(p, '这一行有第二个“:”。只有标签以“:”结尾；含“:”的词请放在引号里。');
     }
   },
-  'verbalizer-too-large': (p) => `标签词表太长（${p.length} 个字符；最多 ${p.max} 个）。`,
+  'verbalizer-too-large': (p) => `标签词映射太长（${p.length} 个字符；最多 ${p.max} 个）。`,
   'too-many-labels': (p) => onLine(p, `标签太多：最多 ${p.max} 个。“${p.label}”及其后的标签超出了上限。`),
   'line-break': (p) => onLine(p, `“${p.text}”含有换行（\\n 或 \\r）。标签和词只能占一行；请删掉它或改用空格。`),
   'label-too-long': (p) => onLine(p, `标签“${p.label}”太长（${p.length} 个字符；最多 ${p.max} 个）。`),
@@ -147,7 +147,7 @@ export const zh: IssueCatalog = {
   approximated: '多词元的词只按第一个子词元打分（近似）。',
   truncated: (p) => `输入对模型来说太长，已从末尾截掉 ${p.n} 个词元。`,
   'invalid-score': (p) => `模型返回了 ${p.n} 个无效分数（NaN 或负数）；已按 0 处理。`,
-  'no-mask-content-free': '校准只用了 "N/A" 和 "" 作为无内容输入（没有提供掩码标记）。',
+  'no-mask-content-free': '校准只用了 "N/A" 和 "" 作为无内容输入（没有提供掩码词元）。',
 
   // 设置（显示在出错的值的路径之后）
   'not-object': 'ClozeLab 设置必须是一个 JSON 对象。',
@@ -169,7 +169,7 @@ export const zh: IssueCatalog = {
   'too-many-templates': (p) => `最多 ${p.max} 个模板。`,
   'duplicate-template-id': (p) => `有两个模板的 id 都是“${p.id}”。`,
   'active-template': (p) => `activeTemplateId“${p.id}”不是任何模板的 id。`,
-  'no-labels': '标签词表至少需要一个标签。',
+  'no-labels': '标签词映射至少需要一个标签。',
   'label-empty': '标签名不能为空。',
   'label-blank': '标签名不能只有空格。',
   'label-newline': '标签名不能包含换行。',
@@ -236,7 +236,7 @@ export const zh: IssueCatalog = {
   'mapping-word': (p) => `“${p.label}”的词必须是非空字符串。`,
   'mapping-duplicate': (p) => `“${p.label}”在映射中出现了两次。`,
   'mapping-empty': '映射里没有任何标签。',
-  'lmbff-cls': '模板中间的 *cls* 被去掉了：ClozeLab 会加上模型自己的开始标记。',
+  'lmbff-cls': '模板中间的 *cls* 被去掉了：ClozeLab 会加上模型自己的开始词元。',
   'lmbff-sep': (p) => `模板中间的 *${p.part}* 在 ClozeLab 里没有对应（两段会连在一起），用一个空格代替。`,
   'lmbff-alias': (p) => `“*${p.part}*”按 *${p.alias}* 读取（LM-BFF 代码里写作 sent-_，否则会当作普通文本）。`,
   'lmbff-input-index': (p) => `*${p.part}* 指向第 ${p.input} 个输入，超出 ClozeLab 模板的上限（${p.max} 个），已去掉。`,
@@ -277,7 +277,7 @@ export const zh: IssueCatalog = {
   'openprompt-meta-input': (p) => `{"meta":"${p.name}"} 变成输入 [${p.slot}]。`,
   'openprompt-soft': (p) => `由“${p.text}”初始化的软提示词元变成了普通文本：ClozeLab 没有可训练的提示。`,
   'openprompt-soft-dropped': '{"soft"} 词元（可训练的提示向量）没有文本，已去掉。',
-  'openprompt-special': (p) => `特殊标记 ${p.token} 已去掉：ClozeLab 会加上模型自己的特殊标记。`,
+  'openprompt-special': (p) => `特殊词元 ${p.token} 已去掉：ClozeLab 会加上模型自己的特殊词元。`,
   'openprompt-empty-block': '空的模板块已去掉。',
   'openprompt-no-prefix': (p) => `“${p.label}”的词上的“<!>”（不加前导空格）已去掉：ClozeLab 根据模板决定空格。`,
   'openprompt-aggregation': (p) =>

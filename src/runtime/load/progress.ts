@@ -1,5 +1,6 @@
 // Loading progress: Transformers.js's progress_callback events, normalised per file into
-// LoadProgress, and the list of files that finished (EngineInfo.files).
+// LoadProgress, and the list of files that finished (EngineInfo.files). When an ONNX file has
+// arrived, the 'preparing' phase follows (engine.ts reports 'warmup' and 'ready').
 
 import type { LoadProgress } from '../protocol.ts';
 
@@ -21,12 +22,15 @@ export function trackProgress(onProgress?: (p: LoadProgress) => void): ProgressT
     const state = perFile.get(p.file) ?? { loaded: 0, total: 0 };
     if (typeof p.loaded === 'number') state.loaded = p.loaded;
     if (typeof p.total === 'number') state.total = p.total;
+    const arrived = status === 'done' && !files.includes(p.file);
     if (status === 'done') {
       if (state.total > 0) state.loaded = state.total;
-      if (!files.includes(p.file)) files.push(p.file);
+      if (arrived) files.push(p.file);
     }
     perFile.set(p.file, state);
     onProgress?.({ file: p.file, loaded: state.loaded, total: state.total, status });
+    // An ONNX file has arrived: ONNX Runtime now builds its session (graph rewrites, optimisation).
+    if (arrived && p.file.endsWith('.onnx')) onProgress?.({ file: '', loaded: 0, total: 0, status: 'preparing' });
   };
   return { callback, files };
 }

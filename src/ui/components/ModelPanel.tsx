@@ -6,6 +6,7 @@ import { clearModelCache, keepCurrentModel, loadModel, restartRuntime } from '..
 import { selectModelSituation } from '../../store/model-status';
 import { useWorkspace, type FileProgress } from '../../store/workspace';
 import { useT, type MessageKey } from '../i18n';
+import { LoadPhase } from './LoadPhase';
 import { filesFromDrop, filesFromInput, type PickedFile } from './pickedFiles';
 import { OfflineModelHelp } from './OfflineModelHelp';
 import { RuntimeErrorText } from './RuntimeErrorText';
@@ -96,7 +97,8 @@ export function ModelPanel() {
               ).map((m) => (
                 <option key={m.id} value={`${m.source}:${m.id}`}>
                   {m.id}
-                  {m.testModel ? ` — ${t('model.testBadge')}` : m.sizeMB ? ` (≈${m.sizeMB} MB)` : ''}
+                  {/* Test models are named by their group (and the badge below): a short option fits a narrow panel. */}
+                  {m.sizeMB ? ` (≈${m.sizeMB} MB)` : ''}
                 </option>
               ))}
             </optgroup>
@@ -206,6 +208,8 @@ export function ModelPanel() {
       </div>
 
       <ModelRequestBox />
+
+      <LoadPhase model={model} />
 
       {model.status === 'loading' && files.length > 0 ? <FileProgressList files={files} /> : null}
 

@@ -10,6 +10,8 @@ import { activeTemplate, selectResolution, useWorkspace, type RowResult } from '
 import { useT, type MessageKey } from '../i18n';
 import { LabelChart, RenderedPrompt } from './ResultCard';
 import { InputPiece } from './PromptSegments';
+import { ResultHeadline } from './ResultHeadline';
+import { TokenMarkerNote } from './TokenMarkerNote';
 import { probabilityPercent } from '../../core/percent';
 import '../classroom.css';
 
@@ -217,6 +219,7 @@ export function PipelineExplainer({ row: controlledRow, large = false }: { row?:
               })}
             </ol>
             <p className="hint">{t('explain.modelHelp', { n: facts?.vocabSize ?? '?' })}</p>
+            <TokenMarkerNote tokens={result.top.slice(0, large ? 6 : 8).map((entry) => entry.token)} />
           </div>
           <div className="explain-arrow" aria-hidden="true">
             ↓
@@ -277,10 +280,10 @@ export function PipelineExplainer({ row: controlledRow, large = false }: { row?:
             <h3>
               <span className="formula">{STEPS[4]!.formula}</span> {t('explain.step.label')}
             </h3>
-            <p className="explain-winner" data-testid="explain-winner">
+            <ResultHeadline stale={stale} className="explain-winner" testId="explain-winner">
               <strong>{scores.labels[scores.winner] ?? '—'}</strong>{' '}
               {scores.winner >= 0 ? probabilityPercent(scores.probs[scores.winner] ?? 0) : ''}
-            </p>
+            </ResultHeadline>
             <LabelChart
               result={result}
               height={Math.max(large ? 120 : 80, (large ? 52 : 34) * scores.labels.length + 16)}

@@ -1,9 +1,27 @@
-import { Bar, BarChart, Cell, LabelList, ResponsiveContainer, XAxis, YAxis } from 'recharts';
+import {
+  Bar,
+  BarChart,
+  Cell,
+  LabelList,
+  Rectangle,
+  ResponsiveContainer,
+  XAxis,
+  YAxis,
+  type BarShapeProps,
+} from 'recharts';
 import type { RowResult } from '../../store/workspace';
 import { probabilityPercent } from '../../core/percent';
 import { useT } from '../i18n';
 import { PromptSegments } from './PromptSegments';
 import { useIssueText } from '../i18n/issues';
+import { ResultHeadline } from './ResultHeadline';
+import { TokenMarkerNote } from './TokenMarkerNote';
+
+/**
+ * The bar's own shape. Recharts leaves out bars of zero width — and their value labels with them,
+ * so a label at 0% showed no value; with a shape of ours every bar is kept and labelled.
+ */
+const barShape = (props: BarShapeProps) => <Rectangle {...props} />;
 
 /** One label's probability per bar; the winner in a stronger colour. `fontSize` scales the labels (presentation mode). */
 export function LabelChart({
@@ -34,6 +52,7 @@ export function LabelChart({
           />
           <Bar
             dataKey="prob"
+            shape={barShape}
             radius={[0, 6, 6, 0]}
             isAnimationActive={false}
             background={{ fill: 'var(--panel-2)', radius: 6 }}
@@ -99,7 +118,7 @@ export function ResultCard({
   return (
     <div className={`result-card${stale ? ' stale' : ''}`} data-testid="result-card" data-stale={stale || undefined}>
       <div>
-        <p className="winner" data-testid="winner">
+        <ResultHeadline stale={stale}>
           {winnerLabel !== undefined ? (
             <>
               {t('result.prediction')} <strong>{winnerLabel}</strong> (
@@ -113,7 +132,7 @@ export function ResultCard({
           ) : (
             t('result.noLabels')
           )}
-        </p>
+        </ResultHeadline>
         <LabelChart result={result} height={height} />
         <p className="hint" style={{ marginTop: 2 }}>
           {t('step.prompt')}
@@ -145,6 +164,7 @@ export function ResultCard({
               </span>
             ))}
           </div>
+          <TokenMarkerNote tokens={result.tokens} />
         </details>
       </div>
       <div>
@@ -165,6 +185,7 @@ export function ResultCard({
           ))}
         </ol>
         <p className="hint">{t('result.topkHint')}</p>
+        <TokenMarkerNote tokens={result.top.map((entry) => entry.token)} />
       </div>
     </div>
   );

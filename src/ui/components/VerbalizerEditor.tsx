@@ -8,6 +8,7 @@ import { EditorIssues } from './EditorIssues';
 import { HighlightedEditor } from './HighlightedEditor';
 import { runOnCtrlEnter } from './runOnCtrlEnter';
 import { StepHeading } from './StepHeading';
+import { TokenMarkerNote } from './TokenMarkerNote';
 
 export function VerbalizerEditor({ onRunNow }: { onRunNow(): void }) {
   const t = useT();
@@ -102,6 +103,7 @@ export function VerbalizerEditor({ onRunNow }: { onRunNow(): void }) {
           </tbody>
         </table>
       ) : null}
+      <TokenMarkerNote tokens={(resolution?.words ?? []).flatMap((word) => word.form.pieces)} />
     </section>
   );
 }

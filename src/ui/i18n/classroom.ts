@@ -227,7 +227,7 @@ export const classroomZh: Record<ClassroomKey, string> = {
   'share.tab.lmbff': 'LM-BFF',
   'share.tab.saved': '已保存的设置',
   'share.link.help':
-    '链接包含完整的设置——模型、模板、标签词表、打分方式和示例输入——都放在“#”之后，浏览器从不把这一部分发送给服务器。打开链接的人会看到同样的设置，模型加载后也会看到同样的图表。',
+    '链接包含完整的设置——模型、模板、标签词映射、打分方式和示例输入——都放在“#”之后，浏览器从不把这一部分发送给服务器。打开链接的人会看到同样的设置，模型加载后也会看到同样的图表。',
   'share.link.label': '这个设置的链接',
   'share.link.copy': '复制链接',
   'share.link.copied': '已复制到剪贴板。',
@@ -359,7 +359,7 @@ export const classroomZh: Record<ClassroomKey, string> = {
   'preset.zh-news': '中文新闻主题。标签词有两个字，所以每个是两个词元，用两个掩码打分。',
 
   'compare.title': '对比两个模板',
-  'compare.help': '同样的输入、同样的标签词表和模型，两个模板并排比较。A 是当前模板；修改任意一个，两边都会更新。',
+  'compare.help': '同样的输入、同样的标签词映射和模型，两个模板并排对比。A 是当前模板；修改任意一个，两边都会更新。',
   'compare.needTwo': '这个设置只有一个模板。',
   'compare.addSecond': '添加第二个模板（复制当前模板）',
   'compare.templateA': '模板 A（当前）',
@@ -382,10 +382,10 @@ export const classroomZh: Record<ClassroomKey, string> = {
   'explain.step.input': '输入',
   'explain.step.prompt': '提示函数填充模板',
   'explain.step.model': '模型在 [Z] 处的概率分布',
-  'explain.step.verbalizer': '标签词表把词映射到标签',
+  'explain.step.verbalizer': '标签词映射：把词对应到标签',
   'explain.step.label': '预测的标签',
   'explain.template': '模板：',
-  'explain.promptHelp': '[X] 被替换为输入；[Z] 变成掩码标记 {mask}，由模型来填。',
+  'explain.promptHelp': '[X] 被替换为输入；[Z] 变成掩码词元 {mask}，由模型来填。',
   'explain.modelHelp': '对词表中全部 {n} 个词元做 softmax；标签词旁标出了它所属的标签。',
   'explain.words': '词及其 p(w)',
   'explain.score': '得分（{how}）',
@@ -399,6 +399,6 @@ export const classroomZh: Record<ClassroomKey, string> = {
   'present.previousInput': '上一个输入',
   'present.nextInput': '下一个输入',
   'present.chart': '标签分布',
-  'present.setup': '设置（模板、标签词表、模型）',
+  'present.setup': '设置（模板、标签词映射、模型）',
   'present.stepByStep': '逐步讲解',
 };

@@ -1,5 +1,6 @@
 // English UI strings. Every key here must exist in zh.ts too (the type checks it).
 import { classroomEn } from './classroom';
+import { displayEn } from './display';
 import { readingEn } from './reading';
 import { reliabilityEn } from './reliability';
 
@@ -8,6 +9,8 @@ export const en = {
   ...classroomEn,
   // Another tab's changes (./reliability.ts).
   ...reliabilityEn,
+  // Shared display pieces: not current, loading phase, token markers (./display.ts).
+  ...displayEn,
   // An empty input, the part of a long input the model read, clicker keys (./reading.ts).
   ...readingEn,
   'app.tagline': 'See what a masked language model thinks of your cloze prompt',

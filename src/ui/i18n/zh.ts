@@ -1,5 +1,6 @@
 import type { MessageKey } from './en';
 import { classroomZh } from './classroom';
+import { displayZh } from './display';
 import { readingZh } from './reading';
 import { reliabilityZh } from './reliability';
 
@@ -9,6 +10,8 @@ export const zh: Record<MessageKey, string> = {
   ...classroomZh,
   // 其他标签页的更改（./reliability.ts）。
   ...reliabilityZh,
+  // 共用的显示部件：非最新结果、加载阶段、词元前缀（./display.ts）。
+  ...displayZh,
   // 空输入、长输入中模型读到的部分、翻页笔按键（./reading.ts）。
   ...readingZh,
   'app.tagline': '看看掩码语言模型如何理解你的完形填空提示',
@@ -100,12 +103,12 @@ export const zh: Record<MessageKey, string> = {
   'template.label': '模板',
   'template.help.slots': '[X] 是输入，[Z] 是由模型填写的答案。',
   'template.help.mask': '对这个模型，[Z] 会变成 {mask}。',
-  'template.help.maskUnknown': '[Z] 会变成模型的掩码标记。',
+  'template.help.maskUnknown': '[Z] 会变成模型的掩码词元。',
   'template.help.modifiers':
     '多个输入：[X1]、[X2]。修饰符：[X|lower] 将首字母小写，[X|nopunct] 去掉结尾标点。字面方括号写作 \\[。',
 
-  'verbalizer.title': '答案映射：标签词',
-  'verbalizer.label': '答案映射',
+  'verbalizer.title': '标签词映射',
+  'verbalizer.label': '标签词映射',
   'verbalizer.help': '每行一个标签："标签: 词, 词"。一个标签的各个词的概率合并为该标签的得分。',
   'verbalizer.tokensTable': '模型如何切分标签词',
   'verbalizer.labelColumn': '标签',
@@ -131,10 +134,10 @@ export const zh: Record<MessageKey, string> = {
   'scoring.explain.max': '标签得分是其最可能的词的概率。',
   'scoring.explain.logitMean': 'PET 的规则：标签得分是其各个词原始 logit 的平均值，再对所有标签做 softmax。',
   'scoring.explain.calibrate':
-    '上下文校准：模板还会用无内容输入（"N/A"、空串、掩码标记）运行；每个标签的概率除以其无内容概率后重新归一化。',
+    '上下文校准：模板还会用无内容输入（"N/A"、空串、掩码词元）运行；每个标签的概率除以其无内容概率后重新归一化。',
   'calibration.contentFree': '使用的无内容输入：{inputs}。',
   'calibration.empty': '（空串）',
-  'calibration.maskToken': '模型的掩码标记',
+  'calibration.maskToken': '模型的掩码词元',
 
   'inputs.title': '输入与实时结果',
   'inputs.pending': '模型运行中…',
@@ -147,7 +150,7 @@ export const zh: Record<MessageKey, string> = {
   'inputs.remove': '删除输入 {n}',
   'inputs.add': '添加输入',
   'inputs.computing': '计算中…',
-  'inputs.waiting': '等待有效的模板和答案映射…',
+  'inputs.waiting': '等待有效的模板和标签词映射…',
 
   'step.prompt': '第 1 步 · 模型读到的填充后提示 x′',
   'step.predict': '第 2 步 · 模型在 [Z] 处想填的词',
@@ -230,7 +233,7 @@ export const zh: Record<MessageKey, string> = {
 
   'eval.run.title': '运行',
   'eval.run.model': '模型：',
-  'eval.run.modelHelp': '模型、标签词映射和打分方式与试验场相同；请在试验场中修改。',
+  'eval.run.modelHelp': '模型、标签词映射和打分方式与演练场相同；请在演练场中修改。',
   'eval.run.templates': '要评估的模板（相同的标签词映射和数据）',
   'eval.run.invalidTemplate': '有错误',
   'eval.run.scoring': '打分：{aggregation}。标签：{labels}。结果同时给出校准前和校准后。',
@@ -244,7 +247,7 @@ export const zh: Record<MessageKey, string> = {
     '已加载 {rows} 行，但还没有一行对应到标签。请在第 2 步中为“{column}”的每个值选择它算作哪个标签。',
   'eval.run.noUsableRow': '已加载 {rows} 行，但没有一行可以使用：第 2 步列出了每行被跳过的原因。',
   'eval.run.showMapping': '带我去',
-  'eval.run.noValidTemplate': '所选模板都有错误，请在试验场中修正。',
+  'eval.run.noValidTemplate': '所选模板都有错误，请在演练场中修正。',
   'eval.run.preparing': '正在准备模板和标签词…',
   'eval.run.progress': '{done} / {total} 个样例 · 每秒 {rate} 个 · {eta}',
   'eval.run.eta': '约剩 {time}',
@@ -319,7 +322,7 @@ export const zh: Record<MessageKey, string> = {
   'eval.examples.truncated': '已截断：从 {slots} 截掉 {n} 个词元',
   'eval.examples.truncatedTitle':
     '输入超出模型允许的长度：模型只读了其中 {kept} 个词元。只截掉了输入的末尾，模板和 [Z] 从不截断。',
-  'eval.compare.title': '模板比较',
+  'eval.compare.title': '模板对比',
   'eval.compare.help': '每个模板都用相同的数据和标签词映射（{mode}）；宏平均 F1 最高的会突出显示。',
   'eval.compare.template': '模板',
   'eval.export.csv': '下载样例（CSV）',
@@ -340,5 +343,5 @@ export const zh: Record<MessageKey, string> = {
   'eval.words.add': '+ 添加',
   'eval.words.added': '已添加',
   'eval.words.addAria': '把“{word}”加入标签 {label}',
-  'eval.words.after': '搜索用时 {ms} 毫秒。添加的词会立即在试验场中生效；重新运行评估来衡量它们。',
+  'eval.words.after': '搜索用时 {ms} 毫秒。添加的词会立即在演练场中生效；重新运行评估来衡量它们。',
 };

@@ -8,6 +8,8 @@ import { compareSignature, defaultCompareId, setCompareTemplate, useCompare } fr
 import { rowSignature } from '../../store/live';
 import { activeTemplate, useWorkspace, type RowResult } from '../../store/workspace';
 import { LabelChart, RenderedPrompt } from '../components/ResultCard';
+import { ResultHeadline } from '../components/ResultHeadline';
+import { templateLabels } from '../templateLabels';
 import { probabilityPercent } from '../../core/percent';
 import { useT } from '../i18n';
 import { useIssueText } from '../i18n/issues';
@@ -25,10 +27,10 @@ function Side({ result, stale, label }: { result: RowResult | null; stale: boole
       data-stale={stale || undefined}
     >
       <RenderedPrompt result={result} />
-      <p className="winner">
+      <ResultHeadline stale={stale} testId={`compare-${label}-winner`}>
         {t('result.prediction')} <strong>{winner ?? '—'}</strong>{' '}
         {winner !== undefined ? `(${probabilityPercent(scores.probs[scores.winner] ?? 0)})` : ''}
-      </p>
+      </ResultHeadline>
       <LabelChart result={result} height={Math.max(70, 30 * scores.labels.length + 12)} />
     </div>
   );
@@ -88,11 +90,8 @@ export function CompareView() {
   }, [bId, compare.templateId, setup.templates, active.id]);
   useEffect(() => () => setCompareTemplate(null), []);
 
-  const templateName = (id: string) => {
-    const index = setup.templates.findIndex((x) => x.id === id);
-    const entry = setup.templates[index];
-    return entry ? `${t('template.tabName', { n: index + 1 })}${entry.name ? ` · ${entry.name}` : ''}` : id;
-  };
+  const labels = templateLabels(setup.templates, t);
+  const templateName = (id: string) => labels.get(id) ?? id;
 
   const addSecond = () => {
     const before = active.id;

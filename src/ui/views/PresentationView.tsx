@@ -13,6 +13,8 @@ import { usePrefs } from '../../store/prefs';
 import { activeTemplate, useWorkspace } from '../../store/workspace';
 import { PipelineExplainer } from '../components/PipelineExplainer';
 import { LabelChart, RenderedPrompt } from '../components/ResultCard';
+import { ResultHeadline } from '../components/ResultHeadline';
+import { TokenMarkerNote } from '../components/TokenMarkerNote';
 import { probabilityPercent } from '../../core/percent';
 import { useT } from '../i18n';
 import '../classroom.css';
@@ -139,10 +141,10 @@ export function PresentationView() {
             data-testid="result-card"
             data-stale={stale || undefined}
           >
-            <p className="presentation-winner" data-testid="winner">
+            <ResultHeadline stale={stale} className="presentation-winner">
               {t('result.prediction')} <strong>{scores.labels[scores.winner] ?? '—'}</strong>{' '}
               {scores.winner >= 0 ? `(${probabilityPercent(scores.probs[scores.winner] ?? 0)})` : ''}
-            </p>
+            </ResultHeadline>
             <LabelChart result={result} height={Math.max(160, 64 * scores.labels.length + 24)} fontSize={26} />
           </section>
           <section className="presentation-topk" aria-label={t('result.topk')}>
@@ -154,6 +156,7 @@ export function PresentationView() {
                 </li>
               ))}
             </ol>
+            <TokenMarkerNote tokens={result.top.slice(0, 6).map((entry) => entry.token)} />
           </section>
         </div>
       ) : null}
