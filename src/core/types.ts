@@ -79,6 +79,14 @@ export interface InputTruncation {
   kept: number;
 }
 
+/** One input part of a prompt whose inputs were cut: how much of its text the model read. */
+export interface InputPartRead {
+  /** Characters of the part's text (as in the rendered prompt) the model read, from its start. */
+  chars: number;
+  /** Tokens of the part the model did not read (0 when it read all of it). */
+  dropped: number;
+}
+
 /** The runtime's answer for one rendered prompt. */
 export interface PromptScores {
   /** One entry per mask token, left to right. */
@@ -91,4 +99,6 @@ export interface PromptScores {
   truncatedTokens: number;
   /** Which inputs those tokens came from (only when some were removed). */
   truncatedInputs?: InputTruncation[];
+  /** Per input part, in prompt order, how much of it the model read (only when some were cut). */
+  inputsRead?: InputPartRead[];
 }

@@ -2,7 +2,7 @@
 // whitespace handled as the tokenizer expects, literal mask tokens in the data neutralised, inputs
 // truncated to fit, special tokens added. No model runtime imports.
 
-import type { InputTruncation, PromptPart, RenderedPrompt } from '../core/types.ts';
+import type { InputPartRead, InputTruncation, PromptPart, RenderedPrompt } from '../core/types.ts';
 import { RuntimeError } from './errors.ts';
 
 /** A prompt part after tokenization. */
@@ -94,6 +94,8 @@ export interface AssembledPrompt {
   truncated: number;
   /** Per input slot, what was cut (only when `truncated` > 0). */
   truncatedInputs?: InputTruncation[];
+  /** Per input part, how much of its text the model read (only when `truncated` > 0). */
+  inputsRead?: InputPartRead[];
 }
 
 /** What assembly needs to know about the tokenizer. */
@@ -150,7 +152,96 @@ export function assemblePrompt(prompt: RenderedPrompt, index: number, tok: Assem
   }
   for (const id of tok.suffixIds) ids.push(id);
   if (truncated === 0) return { ids, maskPositions, truncated };
-  return { ids, maskPositions, truncated, truncatedInputs: cutInputs(prompt, segments, fullLengths) };
+  return {
+    ids,
+    maskPositions,
+    truncated,
+    truncatedInputs: cutInputs(prompt, segments, fullLengths),
+    inputsRead: inputsRead(prompt, texts, segments, fullLengths, tok.encode),
+  };
+}
+
+const leadingSpace = (text: string): number => LEADING_WS.exec(text)?.[0].length ?? 0;
+
+/**
+ * Per input part, in prompt order: how many characters of its text the model read, so that the UI
+ * can show the part it read and fold the rest. The tokens are counted again on prefixes of the
+ * text as tokenized (`texts`), then the offset is moved to the part's own text (whitespace may
+ * have moved across part boundaries).
+ */
+function inputsRead(
+  prompt: RenderedPrompt,
+  texts: readonly (string | null)[],
+  segments: readonly Segment[],
+  fullLengths: readonly number[],
+  encode: (text: string) => readonly number[],
+): InputPartRead[] {
+  const out: InputPartRead[] = [];
+  prompt.parts.forEach((part, i) => {
+    if (part.kind !== 'input') return;
+    const kept = segments[i]?.ids.length ?? 0;
+    const full = fullLengths[i] ?? 0;
+    if (kept >= full) {
+      out.push({ chars: part.text.length, dropped: 0 });
+      return;
+    }
+    const text = texts[i] ?? '';
+    const read = charsWithinTokens(text, kept, full, encode) - leadingSpace(text) + leadingSpace(part.text);
+    out.push({ chars: Math.max(0, Math.min(part.text.length, read)), dropped: full - kept });
+  });
+  return out;
+}
+
+/**
+ * The longest prefix of `text` (in characters) that encodes to at most `kept` tokens, where the
+ * whole text is `full` tokens. Starts at the proportional guess and gallops, so only prefixes
+ * about as long as the part read are encoded (a 55,000-character input costs a few short encodes).
+ */
+export function charsWithinTokens(
+  text: string,
+  kept: number,
+  full: number,
+  encode: (text: string) => readonly number[],
+): number {
+  const fits = (c: number): boolean => encode(text.slice(0, c)).length <= kept;
+  let lo = 0; // fits
+  let hi = text.length; // does not fit (the whole text is `full` > `kept` tokens)
+  if (kept <= 0 || hi <= 1) return 0;
+  const guess = Math.min(hi - 1, Math.max(1, Math.floor((text.length * kept) / Math.max(1, full))));
+  let step = 16;
+  if (fits(guess)) {
+    lo = guess;
+    for (;;) {
+      const c = lo + step;
+      if (c >= hi) break;
+      if (!fits(c)) {
+        hi = c;
+        break;
+      }
+      lo = c;
+      step *= 2;
+    }
+  } else {
+    hi = guess;
+    for (;;) {
+      const c = hi - step;
+      if (c <= lo) break;
+      if (fits(c)) {
+        lo = c;
+        break;
+      }
+      hi = c;
+      step *= 2;
+    }
+  }
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (fits(mid)) lo = mid;
+    else hi = mid;
+  }
+  // Never end between the two halves of a surrogate pair.
+  const last = text.charCodeAt(lo - 1);
+  return lo > 0 && last >= 0xd800 && last <= 0xdbff ? lo - 1 : lo;
 }
 
 /** Per slot (a slot may appear twice in a template): tokens cut and kept, for the slots that lost any. */

@@ -88,6 +88,7 @@ export async function scorePrompts(
       maskPositions: seq.maskPositions,
       truncatedTokens: seq.truncated,
       ...(seq.truncatedInputs ? { truncatedInputs: seq.truncatedInputs } : {}),
+      ...(seq.inputsRead ? { inputsRead: seq.inputsRead } : {}),
     };
   };
   seqs.forEach((seq, i) => {
@@ -175,13 +176,14 @@ export async function scorePrompts(
   for (const [i, first] of duplicates) {
     const r = results[first] as PromptScores;
     const seq = seqs[i] as AssembledPrompt;
-    const { truncatedInputs: _, ...rest } = r;
+    const { truncatedInputs: _, inputsRead: __, ...rest } = r;
     results[i] = {
       ...rest,
       masks: r.masks.map((m) => ({ probs: [...m.probs], logits: [...m.logits], top: [...m.top] })),
       tokens: [...r.tokens],
       truncatedTokens: seq.truncated,
       ...(seq.truncatedInputs ? { truncatedInputs: seq.truncatedInputs } : {}),
+      ...(seq.inputsRead ? { inputsRead: seq.inputsRead } : {}),
     };
   }
   stats.modelMs = Math.round(stats.modelMs * 100) / 100;

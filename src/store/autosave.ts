@@ -46,7 +46,8 @@ export function autosaveWorkspace(storage: Storage | null, workspace: WorkspaceS
     // What is longer than a saved setup may be is saved cut to the limits (and the user is told once
     // per set of fields): saved whole, the next load would reject it and open a fresh workspace.
     const fit = fitSetupToLimits(state.setup);
-    const trimmedKey = fit.trimmed.join(', ');
+    // One path per line: the notice names them in words (Notice.params.fields).
+    const trimmedKey = fit.trimmed.join('\n');
     if (trimmedKey && trimmedKey !== lastTrimmed)
       state.pushNotice({ kind: 'warning', key: 'notice.saveTrimmed', params: { fields: trimmedKey } });
     lastTrimmed = trimmedKey;

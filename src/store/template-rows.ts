@@ -8,6 +8,14 @@ import { parseVerbalizer } from '../core/verbalizer.ts';
 import { modelPipeline, sameModelRef } from './runtime.ts';
 import type { RowResult, WorkspaceState } from './workspace.ts';
 
+/**
+ * True when an example input has no text in any of `slots` (e.g. one just added): it is not sent
+ * to the model, and the UI asks for a sentence instead of showing a prediction for an empty prompt.
+ */
+export function isEmptyInput(inputs: Readonly<Record<string, string>> | undefined, slots: readonly string[]): boolean {
+  return slots.length > 0 && slots.every((slot) => (inputs?.[slot] ?? '').trim() === '');
+}
+
 /** The identity of a row's result with `templateText`: everything that changes its numbers. */
 export function templateRowSignature(state: WorkspaceState, templateText: string, row: number): string {
   const { setup, model } = state;
@@ -44,7 +52,7 @@ export async function scoreTemplateRows(
   state: WorkspaceState,
   templateText: string,
   options: TemplateRowsOptions,
-): Promise<RowResult[] | 'not-ready' | 'invalid' | 'superseded'> {
+): Promise<(RowResult | null)[] | 'not-ready' | 'invalid' | 'superseded'> {
   const { model, setup } = state;
   const current = modelPipeline();
   if (model.status !== 'ready' || !model.facts || !current) return 'not-ready';
@@ -62,22 +70,29 @@ export async function scoreTemplateRows(
   options.onBound?.(bound);
   if (!template) return 'invalid';
 
-  // 2–4. Plan, de-duplicate, cache, run what is missing, re-score.
+  // 2–4. Plan, de-duplicate, cache, run what is missing, re-score. Empty inputs are left out.
+  const rows = setup.inputs.flatMap((inputs, row) => (isEmptyInput(inputs, template.slots) ? [] : [row]));
   const scored = await current.scoreInputs(
     [{ template, words: bound.words }],
-    setup.inputs,
+    rows.map((row) => setup.inputs[row]!),
     setup.scoring,
     options.settings,
     { isCurrent: options.isCurrent, ...(options.onModelRun ? { onModelRun: options.onModelRun } : {}) },
   );
   if (!scored || !options.isCurrent()) return 'superseded';
-  return scored.map(([r], row) => ({
-    signature: options.signature(row),
-    scores: r!.scores,
-    layout: promptLayout(r!.prompt, maskToken),
-    top: r!.main.masks[0]?.top ?? [],
-    tokens: r!.main.tokens,
-    maskPositions: r!.main.maskPositions,
-    truncatedTokens: r!.main.truncatedTokens,
-  }));
+  const results: (RowResult | null)[] = setup.inputs.map(() => null);
+  scored.forEach(([r], i) => {
+    const row = rows[i]!;
+    results[row] = {
+      signature: options.signature(row),
+      scores: r!.scores,
+      layout: promptLayout(r!.prompt, maskToken),
+      top: r!.main.masks[0]?.top ?? [],
+      tokens: r!.main.tokens,
+      maskPositions: r!.main.maskPositions,
+      truncatedTokens: r!.main.truncatedTokens,
+      ...(r!.main.inputsRead ? { inputsRead: r!.main.inputsRead } : {}),
+    };
+  });
+  return results;
 }

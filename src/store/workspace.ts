@@ -1,7 +1,7 @@
 // The workspace: the user's setup (saved by autosave.ts) plus the model's state and the live
 // results (not saved). Components read this store and call its actions.
 import { create, type StoreApi } from 'zustand';
-import type { ModelFacts } from '../core/types.ts';
+import type { InputPartRead, ModelFacts } from '../core/types.ts';
 import type { LabelScores } from '../core/label-scores.ts';
 import type { PromptLayout } from '../core/template.ts';
 import type { Resolution } from '../core/label-words.ts';
@@ -64,12 +64,14 @@ export interface RowResult {
   tokens: string[];
   maskPositions: number[];
   truncatedTokens: number;
+  /** Per input part of the prompt, how much of it the model read (only when inputs were cut). */
+  inputsRead?: InputPartRead[];
 }
 
 export interface Notice {
   id: number;
   kind: 'info' | 'warning' | 'error';
-  /** Message catalog key (src/ui/i18n) and its parameters. */
+  /** Message catalog key (src/ui/i18n) and its parameters; `fields` holds setup paths, one per line, shown in words. */
   key: string;
   params?: Record<string, string | number>;
 }

@@ -175,7 +175,9 @@ describe('issue 13: what is saved reads back', () => {
     await expect(page.getByLabel('Verbalizer', { exact: true }).inputValue()).resolves.toBe(
       '# mine\npos: good\nneg: bad',
     );
-    await expect(banner.getByTestId('workspace-backup-result').textContent()).resolves.toContain('inputs[0].X100');
+    await expect(banner.getByTestId('workspace-backup-result').textContent()).resolves.toContain(
+      'input 1, field “X100”',
+    );
     await page.reload();
     await expect(templateOf(page)).resolves.toBe('Premise: [X1] [X100] [Z]');
     await page.getByTestId('workspace-backup').getByTestId('backup-discard').click();
@@ -197,6 +199,6 @@ describe('issue 13: what is saved reads back', () => {
       .setInputFiles({ name: 'exported.clozelab.json', mimeType: 'application/json', buffer: Buffer.from(text) });
     await page.getByTestId('import-open').waitFor();
     await expect(page.getByTestId('import-errors').count()).resolves.toBe(0);
-    await expect(page.getByTestId('export-trimmed').textContent()).resolves.toContain('inputs[0].X');
+    await expect(page.getByTestId('export-trimmed').textContent()).resolves.toContain('input 1, [X]');
   });
 });

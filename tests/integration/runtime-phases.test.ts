@@ -28,7 +28,7 @@ import { GraphRewrites, rewriteModelBytes } from '../../src/runtime/load/graph-r
 import { batchInvariance, engineInfo } from '../../src/runtime/load/model-info.ts';
 import { compareRunners, parityNote } from '../../src/runtime/load/webgpu-parity.ts';
 import { requireMaskedLmArchitecture, validateSource } from '../../src/runtime/load/components.ts';
-import { assemblePrompt, type AssemblyTokenizer } from '../../src/runtime/prompt-assembly.ts';
+import { assemblePrompt, charsWithinTokens, type AssemblyTokenizer } from '../../src/runtime/prompt-assembly.ts';
 import { packBatch, planModelRuns } from '../../src/runtime/batching.ts';
 import { createMaskRowCache, maskRowKey } from '../../src/runtime/mask-row-cache.ts';
 import { ModelRunner, type PlainModel } from '../../src/runtime/runner.ts';
@@ -307,8 +307,38 @@ describe('score path: assembly, packing, one request', () => {
     const long = assemblePrompt(prompt('a b c d e f g h i j'), 0, tokenizer);
     expect(long.ids.length).toBe(12);
     expect(long.truncated).toBe(3);
+    // The part the model read, in characters of the input, for the UI to show (and fold the rest).
+    expect(long.inputsRead).toEqual([{ chars: 14, dropped: 3 }]);
+    expect('a b c d e f g h i j'.slice(0, 14)).toBe('a b c d e f g ');
     const tight = { ...tokenizer, maxLength: 4 };
     expect(() => assemblePrompt(prompt('a'), 2, tight)).toThrow(/Prompt 3 is too long/);
+  });
+
+  it('finds the characters the model read of a huge input with a few short encodes', () => {
+    const text = 'word '.repeat(11_000); // 55,000 characters, 11,000 tokens
+    const lengths: number[] = [];
+    const counting = (s: string) => {
+      lengths.push(s.length);
+      return words(s);
+    };
+    const chars = charsWithinTokens(text, 509, 11_000, counting);
+    expect(chars).toBe(509 * 5);
+    expect(lengths.length).toBeLessThan(40);
+    expect(Math.max(...lengths)).toBeLessThan(4 * 509 * 5);
+    // With a template part before the input, the space it hands over is not counted as the input's.
+    const moved = assemblePrompt(
+      {
+        parts: [
+          { kind: 'template', text: 'Review: ' },
+          { kind: 'input', slot: 'x', text: 'a b c d e f g h i j' },
+          { kind: 'template', text: ' it was ' },
+          { kind: 'mask', count: 1 },
+        ],
+      },
+      0,
+      tokenizer,
+    );
+    expect(moved.inputsRead).toEqual([{ chars: 12, dropped: 4 }]);
   });
 
   it('packs a batch with padding and flat mask-row indices', () => {

@@ -16,6 +16,7 @@ import { openPromptToTemplate } from '../../src/core/formats/openprompt-template
 import { openPromptToVerbalizer } from '../../src/core/formats/openprompt-verbalizer.ts';
 import type { Issue } from '../../src/core/issues.ts';
 import { issueText } from '../../src/ui/i18n/issues.ts';
+import { fieldInWords } from '../../src/core/messages/index.ts';
 import { en } from '../../src/ui/i18n/en.ts';
 import { zh } from '../../src/ui/i18n/zh.ts';
 import { PRESETS } from '../../src/core/presets.ts';
@@ -141,7 +142,7 @@ describe('engine messages in Chinese', () => {
     }
   });
 
-  it('setup schema errors keep their paths', () => {
+  it('setup schema errors name their field in words, not by its path', () => {
     const bad = {
       ...defaultSetup(),
       model: { id: 'https://x.y/z' },
@@ -151,8 +152,14 @@ describe('engine messages in Chinese', () => {
     const r = parseSetup(bad);
     if (r.ok) throw new Error('expected errors');
     for (const e of r.errors) {
-      expect(zhText.setup(e).startsWith(`${e.path}: `)).toBe(true);
-      expect(enText.setup(e).startsWith(`${e.path}: `)).toBe(true);
+      expect(zhText.setup(e).startsWith(`${fieldInWords(e.path, 'zh')}：`)).toBe(true);
+      expect(
+        enText
+          .setup(e)
+          .toLowerCase()
+          .startsWith(`${fieldInWords(e.path, 'en').toLowerCase()}: `),
+      ).toBe(true);
+      for (const text of [zhText.setup(e), enText.setup(e)]) expect(text).not.toMatch(/\w\[\d+\]|\(root\)/);
       expectBothLanguages(e);
     }
     const more = [

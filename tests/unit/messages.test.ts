@@ -3,7 +3,14 @@
 // engine and in the UI) now come out of one place.
 import { describe, expect, it } from 'vitest';
 import { ISSUE_CODES, ISSUE_GROUPS, issue, type Issue, type IssueCode } from '../../src/core/issues.ts';
-import { formatIssue, formatSetupError, ISSUE_CATALOGS, type Locale } from '../../src/core/messages/index.ts';
+import {
+  fieldInWords,
+  fieldsInWords,
+  formatIssue,
+  formatSetupError,
+  ISSUE_CATALOGS,
+  type Locale,
+} from '../../src/core/messages/index.ts';
 import { parseTemplate } from '../../src/core/template.ts';
 import { parseVerbalizer } from '../../src/core/verbalizer.ts';
 import { parseDataset } from '../../src/core/dataset-parse.ts';
@@ -144,13 +151,34 @@ describe('positions and places, in both languages', () => {
     expect(formatIssue(jsonl.dataset.problems[0]!, 'en')).toMatch(/^line 2: not valid JSON \(.+\)$/);
   });
 
-  it('setup errors are shown after the path of the value they are about', () => {
+  it('setup errors are shown after the field they are about, in words', () => {
     const r = parseSetup({ version: 2 });
     if (r.ok) throw new Error('expected errors');
     expect(formatSetupError(r.errors[0]!, 'en')).toBe(
-      'version: This setup was made by a newer ClozeLab (version 2); this one reads version 1. Please update.',
+      'Version: This setup was made by a newer ClozeLab (version 2); this one reads version 1. Please update.',
     );
-    expect(formatSetupError(r.errors[0]!, 'zh')).toMatch(/^version: 这个设置来自更新的 ClozeLab/);
+    expect(formatSetupError(r.errors[0]!, 'zh')).toMatch(/^版本：这个设置来自更新的 ClozeLab/);
+  });
+
+  it('names fields in words, never by their path in the setup', () => {
+    const cases: [string, string, string][] = [
+      ['inputs[0].X', 'input 1, [X]', '输入 1 的 [X]'],
+      ['inputs[2].X2', 'input 3, [X2]', '输入 3 的 [X2]'],
+      ['inputs[0].foo', 'input 1, field “foo”', '输入 1 的 字段“foo”'],
+      ['templates[1].text', 'template 2, text', '模板 2 的文本'],
+      ['templates[0].name', 'template 1, name', '模板 1 的名称'],
+      ['verbalizer.labels[1].words[0]', 'label 2, word 1', '标签 2 的第 1 个词'],
+      ['scoring.aggregation', 'scoring option “aggregation”', '打分选项“aggregation”'],
+      ['name', 'setup name', '设置名称'],
+      ['(root)', 'the setup', '设置'],
+      ['model.id', 'model id', '模型 id'],
+      ['something[3].odd', 'the setup', '设置'],
+    ];
+    for (const [path, en, zh] of cases) {
+      expect(fieldInWords(path, 'en')).toBe(en);
+      expect(fieldInWords(path, 'zh')).toBe(zh);
+    }
+    expect(fieldsInWords(['name', 'inputs[0].X'], 'en')).toBe('setup name; input 1, [X]');
   });
 });
 

@@ -174,7 +174,7 @@ export const en: IssueCatalog = {
   'invalid-score': (p) => `The model returned ${p.n} invalid score(s) (NaN or negative); they were treated as 0.`,
   'no-mask-content-free': 'Calibration uses only "N/A" and "" as content-free inputs (the mask token was not given).',
 
-  // Setups (shown after the path of the value: "templates[0].text: …")
+  // Setups (shown after the field they are about, in words: "Template 1, text: …")
   'not-object': 'A ClozeLab setup must be a JSON object.',
   'not-text': 'Expected JSON text.',
   'file-too-large': (p) => `The file is too large (${p.bytes} bytes).`,

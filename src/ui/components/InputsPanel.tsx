@@ -1,7 +1,8 @@
-import { useMemo } from 'react';
+import { useLayoutEffect, useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { LIMITS } from '../../core/limits';
 import { rowSignature } from '../../store/live';
+import { isEmptyInput } from '../../store/template-rows';
 import { inputFieldSlots, selectResolution, useWorkspace } from '../../store/workspace';
 import { useT } from '../i18n';
 import { selectModelSituation } from '../../store/model-status';
@@ -9,6 +10,15 @@ import { ModelLine } from './ModelLine';
 import { ResultCard } from './ResultCard';
 import { RuntimeErrorText } from './RuntimeErrorText';
 import { runOnCtrlEnter } from './runOnCtrlEnter';
+
+/** Puts the caret in the first field of input `row`; false when it is not on the page (yet). */
+function focusInput(list: HTMLElement | null, row: number): boolean {
+  const block = list?.querySelectorAll('[data-testid="input-row"]')[row];
+  const field = block?.querySelector('textarea');
+  if (!field) return false;
+  field.focus();
+  return true;
+}
 
 export function InputsPanel({ onRunNow }: { onRunNow(): void }) {
   const t = useT();
@@ -28,6 +38,23 @@ export function InputsPanel({ onRunNow }: { onRunNow(): void }) {
   const { setInput, addInputRow, removeInputRow } = useWorkspace.getState();
   // One field per slot of the active template; the last good slots while it has errors.
   const fieldSlots = useMemo(() => inputFieldSlots(setup), [setup]);
+  // "+ Add an input" puts the caret in the new input (typing must not press the button again);
+  // when the last input is still empty, it goes there instead of adding another empty one.
+  const list = useRef<HTMLDivElement>(null);
+  const focusRow = useRef<number | null>(null);
+  const addInput = () => {
+    const last = setup.inputs.length - 1;
+    if (last >= 0 && isEmptyInput(setup.inputs[last], fieldSlots)) {
+      focusInput(list.current, last);
+      return;
+    }
+    focusRow.current = setup.inputs.length;
+    addInputRow();
+  };
+  // Before the browser paints, so that no keystroke reaches the button in between.
+  useLayoutEffect(() => {
+    if (focusRow.current !== null && focusInput(list.current, focusRow.current)) focusRow.current = null;
+  }, [setup.inputs.length]);
   const labelWordIds = useMemo(
     () => new Set((resolution?.words ?? []).filter((w) => w.status === 'single').map((w) => w.form.ids[0]!)),
     [resolution],
@@ -47,11 +74,12 @@ export function InputsPanel({ onRunNow }: { onRunNow(): void }) {
         </span>
       </h2>
       <ModelLine />
-      <div className="results">
+      <div className="results" ref={list}>
         {setup.inputs.map((inputs, row) => {
           const result = rows[row] ?? null;
           const stale = !!result && (pending || result.signature !== signatures[row]);
           const error = rowErrors[row];
+          const empty = isEmptyInput(inputs, fieldSlots);
           return (
             <article
               key={row}
@@ -90,7 +118,11 @@ export function InputsPanel({ onRunNow }: { onRunNow(): void }) {
                   <RuntimeErrorText failure={error} />
                 </p>
               ) : null}
-              {result ? (
+              {empty ? (
+                <p className="empty" data-testid="input-empty">
+                  {t('inputs.typeSomething')}
+                </p>
+              ) : result ? (
                 <ResultCard result={result} stale={stale} labelWordIds={labelWordIds} />
               ) : modelReady ? (
                 <p className="empty">
@@ -107,8 +139,9 @@ export function InputsPanel({ onRunNow }: { onRunNow(): void }) {
       <button
         className="btn"
         style={{ marginTop: 12 }}
-        onClick={addInputRow}
+        onClick={addInput}
         disabled={setup.inputs.length >= LIMITS.inputRows}
+        data-testid="add-input"
       >
         + {t('inputs.add')}
       </button>

@@ -1,8 +1,13 @@
 import { useWorkspace } from '../../store/workspace';
-import { useT, type MessageKey } from '../i18n';
+import { useT, type MessageKey, type TranslateParams } from '../i18n';
+import { useIssueText } from '../i18n/issues';
 
 export function Notices() {
   const t = useT();
+  const issues = useIssueText();
+  // `fields` are setup paths ("inputs[0].X"): the user reads them in words ("input 1, [X]").
+  const params = (p: TranslateParams | undefined): TranslateParams | undefined =>
+    p && typeof p.fields === 'string' ? { ...p, fields: issues.fields(p.fields.split('\n')) } : p;
   const notices = useWorkspace((s) => s.notices);
   const dismiss = useWorkspace((s) => s.dismissNotice);
   if (notices.length === 0) return null;
@@ -15,7 +20,7 @@ export function Notices() {
           role={notice.kind === 'error' ? 'alert' : 'status'}
           data-testid="notice"
         >
-          <span>{t(notice.key as MessageKey, notice.params)}</span>
+          <span>{t(notice.key as MessageKey, params(notice.params))}</span>
           <button
             className="btn small"
             style={{ marginLeft: 12 }}

@@ -6,9 +6,10 @@ import { useShallow } from 'zustand/react/shallow';
 import { parseTemplate } from '../../core/template';
 import { rowSignature } from '../../store/live';
 import { selectModelSituation } from '../../store/model-status';
-import { activeTemplate, selectResolution, useWorkspace } from '../../store/workspace';
+import { activeTemplate, selectResolution, useWorkspace, type RowResult } from '../../store/workspace';
 import { useT, type MessageKey } from '../i18n';
 import { LabelChart, RenderedPrompt } from './ResultCard';
+import { InputPiece } from './PromptSegments';
 import { ResultHeadline } from './ResultHeadline';
 import { TokenMarkerNote } from './TokenMarkerNote';
 import { probabilityPercent } from '../../core/percent';
@@ -54,6 +55,15 @@ function TemplateText({ text }: { text: string }) {
   );
 }
 
+/** The input x; when the model read only part of it, that part, and the rest folded (as in x′). */
+function ExplainedInput({ text, slot, result }: { text: string; slot: string; result: RowResult }) {
+  const k = result.layout.inputs.findIndex((input) => input.slot === slot);
+  const read = k >= 0 ? result.inputsRead?.[k] : undefined;
+  const span = result.layout.inputs[k]?.span;
+  if (!read || read.dropped === 0 || !span) return <span className="tok-input">{text || '—'}</span>;
+  return <InputPiece text={result.layout.text.slice(span.start, span.end)} read={read} />;
+}
+
 export function PipelineExplainer({ row: controlledRow, large = false }: { row?: number; large?: boolean }) {
   const t = useT();
   // Narrow subscriptions: download progress does not re-render the explainer.
@@ -85,9 +95,12 @@ export function PipelineExplainer({ row: controlledRow, large = false }: { row?:
   const slots = parse.ok && parse.template.slots.length > 0 ? parse.template.slots : Object.keys(inputs);
 
   const go = (next: number) => setStep(Math.max(0, Math.min(STEPS.length - 1, next)));
+  // Handled here (default prevented), so presentation mode's arrow keys don't also change the input.
   const onKey = (event: KeyboardEvent) => {
-    if (event.key === 'ArrowRight') go(step + 1);
-    if (event.key === 'ArrowLeft') go(step - 1);
+    if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
+    if (/^(SELECT|INPUT|TEXTAREA)$/.test((event.target as HTMLElement).tagName)) return;
+    event.preventDefault();
+    go(step + (event.key === 'ArrowRight' ? 1 : -1));
   };
   const cls = (i: number) => `explain-step${i === step ? ' active' : ' dim'}`;
   const scores = result?.scores;
@@ -165,7 +178,7 @@ export function PipelineExplainer({ row: controlledRow, large = false }: { row?:
               {slots.map((slot) => (
                 <span key={slot} className="explain-input">
                   {slots.length > 1 ? <span className="hint">[{slot}] </span> : null}
-                  <span className="tok-input">{inputs[slot] || '—'}</span>
+                  <ExplainedInput text={inputs[slot] ?? ''} slot={slot} result={result} />
                 </span>
               ))}
             </p>

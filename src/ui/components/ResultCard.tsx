@@ -93,7 +93,7 @@ export function RenderedPrompt({ result }: { result: RowResult }) {
   const t = useT();
   return (
     <div className="rendered-prompt" aria-label={t('result.renderedPrompt')} data-testid="rendered-prompt">
-      <PromptSegments layout={result.layout} />
+      <PromptSegments layout={result.layout} read={result.inputsRead} />
     </div>
   );
 }

@@ -46,7 +46,7 @@ export function WorkspaceBackupBanner() {
       result =
         action.changed.length === 0
           ? { kind: 'info', message: t('backup.restored') }
-          : { kind: 'info', message: t('backup.restoredCut', { fields: action.changed.join(', ') }) };
+          : { kind: 'info', message: t('backup.restoredCut', { fields: issues.fields(action.changed) }) };
       break;
     case 'restored-unsaved':
       result = { kind: 'error', message: t('backup.restoredUnsaved') };

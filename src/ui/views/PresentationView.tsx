@@ -1,11 +1,14 @@
 // Presentation mode, for a projector: large type, the rendered prompt and the chart front and
-// centre, the setup collapsed, the step-by-step explainer one click away. Esc leaves.
+// centre, the setup collapsed, the step-by-step explainer one click away. Esc leaves. A clicker's
+// keys (Page Up / Page Down, the arrow keys) move between inputs; the input and its chart fit on a
+// 1024×768 projector without scrolling.
 import { useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { isTestModelId } from '../../core/models';
 import { parseTemplate } from '../../core/template';
 import { formatVerbalizer } from '../../core/verbalizer';
 import { rowSignature } from '../../store/live';
+import { isEmptyInput } from '../../store/template-rows';
 import { usePrefs } from '../../store/prefs';
 import { activeTemplate, useWorkspace } from '../../store/workspace';
 import { PipelineExplainer } from '../components/PipelineExplainer';
@@ -15,6 +18,19 @@ import { TokenMarkerNote } from '../components/TokenMarkerNote';
 import { probabilityPercent } from '../../core/percent';
 import { useT } from '../i18n';
 import '../classroom.css';
+
+/** Keys that move between inputs: what a presentation clicker sends, and the arrows outside text fields. */
+function clickerStep(event: KeyboardEvent): -1 | 0 | 1 {
+  if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return 0;
+  if (event.key === 'PageDown') return 1;
+  if (event.key === 'PageUp') return -1;
+  // In a text field the arrows move the caret.
+  const target = event.target instanceof HTMLElement ? event.target : null;
+  if (target && (target.isContentEditable || /^(TEXTAREA|INPUT|SELECT)$/.test(target.tagName))) return 0;
+  if (event.key === 'ArrowRight' || event.key === 'ArrowDown') return 1;
+  if (event.key === 'ArrowLeft' || event.key === 'ArrowUp') return -1;
+  return 0;
+}
 
 export function PresentationView() {
   const t = useT();
@@ -31,9 +47,18 @@ export function PresentationView() {
   const slots = parse.ok && parse.template.slots.length > 0 ? parse.template.slots : ['X'];
   const stale = !!result && (pending || result.signature !== signature);
 
+  const count = setup.inputs.length;
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape' && !document.querySelector('dialog[open]')) setPresentation(false);
+      if (document.querySelector('dialog[open]')) return;
+      if (event.key === 'Escape') {
+        setPresentation(false);
+        return;
+      }
+      const step = clickerStep(event);
+      if (step === 0) return;
+      event.preventDefault();
+      setRow((r) => Math.max(0, Math.min(count - 1, Math.min(r, count - 1) + step)));
     };
     window.addEventListener('keydown', onKey);
     document.documentElement.classList.add('presenting');
@@ -41,7 +66,7 @@ export function PresentationView() {
       window.removeEventListener('keydown', onKey);
       document.documentElement.classList.remove('presenting');
     };
-  }, [setPresentation]);
+  }, [setPresentation, count]);
 
   const scores = result?.scores;
   return (
@@ -63,7 +88,7 @@ export function PresentationView() {
           >
             ◀
           </button>
-          <span className="presentation-count">
+          <span className="presentation-count" title={t('present.keysHint')} data-testid="present-count">
             {t('present.inputOf', { n: index + 1, total: setup.inputs.length })}
           </span>
           <button
@@ -95,11 +120,20 @@ export function PresentationView() {
       </div>
 
       {status !== 'ready' && !result ? <p className="message info">{t('explain.noModel')}</p> : null}
-      {result && scores ? (
+      {isEmptyInput(setup.inputs[index], slots) ? (
+        <p className="empty" data-testid="input-empty">
+          {t('inputs.typeSomething')}
+        </p>
+      ) : result && scores ? (
         <div className={`presentation-main${stale ? ' stale' : ''}`}>
           <section className="presentation-prompt" aria-label={t('step.prompt')}>
             <p className="presentation-caption">x′ = f_prompt(x)</p>
             <RenderedPrompt result={result} />
+            {result.truncatedTokens > 0 ? (
+              <p className="message warning" role="status" data-testid="present-truncated">
+                {t('result.truncated', { n: result.truncatedTokens })}
+              </p>
+            ) : null}
           </section>
           <section
             className="presentation-chart result-card"

@@ -20,8 +20,8 @@ export function FilePanel({ onOpened }: { onOpened(): void }) {
   const issues = useIssueText();
   const setup = useWorkspace((s) => s.setup);
   const [loaded, setLoaded] = useState<Loaded>({ kind: 'none' });
-  /** Fields the last export had to cut ('' when none). */
-  const [exportTrimmed, setExportTrimmed] = useState('');
+  /** Paths of the fields the last export had to cut. */
+  const [exportTrimmed, setExportTrimmed] = useState<string[]>([]);
 
   const readFile = async (file: File | undefined) => {
     if (!file) return;
@@ -50,16 +50,16 @@ export function FilePanel({ onOpened }: { onOpened(): void }) {
           className="btn primary"
           onClick={() => {
             const exported = exportSetupJson(setup);
-            setExportTrimmed(exported.trimmed.join(', '));
+            setExportTrimmed(exported.trimmed);
             downloadText(fileNameFor(setup.name, 'clozelab.json'), exported.text, 'application/json');
           }}
           data-testid="export-json"
         >
           {t('file.export.button')}
         </button>
-        {exportTrimmed ? (
+        {exportTrimmed.length > 0 ? (
           <p className="message warning" role="status" data-testid="export-trimmed">
-            {t('file.export.trimmed', { fields: exportTrimmed })}
+            {t('file.export.trimmed', { fields: issues.fields(exportTrimmed) })}
           </p>
         ) : null}
       </section>
