@@ -391,7 +391,7 @@ describe('clozelab eval (the CLI as a process)', () => {
     writeFileSync(join(tmp, 'bad-setup.json'), JSON.stringify({ ...setup, templates: [] }));
     const invalid = cli(['--setup', 'bad-setup.json', '--data', 'data.csv']);
     expect(invalid.status).toBe(2);
-    expect(invalid.stderr).toContain('templates: A setup needs at least one template.');
+    expect(invalid.stderr).toContain('Templates: A setup needs at least one template.');
 
     const column = cli(['--setup', 'setup.json', '--data', 'data.csv', '--column', 'X=review']);
     expect(column.status).toBe(2);

@@ -60,7 +60,7 @@ describe('eval inputs', () => {
 
   it('lists every schema error of a setup file with its path', () => {
     writeFileSync(join(tmp, 'broken.json'), JSON.stringify({ ...defaultSetup(), templates: [] }));
-    expect(() => loadSetup('broken.json', tmp)).toThrow(/not a valid ClozeLab setup:\n {2}templates: /);
+    expect(() => loadSetup('broken.json', tmp)).toThrow(/not a valid ClozeLab setup:\n {2}Templates: /);
   });
 
   it('--templates picks templates in the setup order; unknown ids are named', () => {

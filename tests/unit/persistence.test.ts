@@ -42,7 +42,7 @@ describe('workspace persistence', () => {
     [
       'an invalid setup',
       JSON.stringify({ version: 1, workspace: { setup: { version: 1, templates: 'x' }, verbalizerText: '' } }),
-      /saved setup is invalid \(model: /,
+      /saved setup is invalid \(Model: /,
     ],
   ])('%s → reset with a reason, and the unreadable text is kept in a backup key', (_name, text, reason) => {
     const storage = new MemoryStorage();

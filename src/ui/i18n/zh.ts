@@ -91,7 +91,7 @@ export const zh: Record<MessageKey, string> = {
   'status.requestOffline': '此设置要求使用 {asked}，但离线时无法下载；图表使用 {inUse}。',
   'status.inUseLoading': '正在加载 {inUse}…加载完成后显示预测。在此期间你可以继续编辑。',
   'status.inUseFailed': '无法加载 {inUse}。原因和解决办法见“模型”面板。',
-  'inputs.invalid': '请先修正模板或答案映射（红色标出处），即可查看预测。',
+  'inputs.invalid': '请先修正模板或标签词映射（红色标出处），即可查看预测。',
   'model.idleHint': '请选择一个模型。模型完全在浏览器中运行，只会下载模型文件。',
 
   'template.title': '提示模板',
