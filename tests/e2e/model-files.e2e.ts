@@ -11,6 +11,9 @@ import { screenshot } from './browser';
 import { browserSessions, waitForFreshResults } from './helpers';
 import { startTlsHub } from './tls-hub';
 
+/** A failed load as the page shows it: the model panel's error, or a failed request for another model. */
+const FAILED_LOAD = '[data-testid="model-error"], [data-testid="model-request"][data-status="failed"]';
+
 const baseURL = inject('baseURL');
 const chromiumPath = inject('chromiumPath');
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -48,7 +51,7 @@ async function cached(page: Page): Promise<{ url: string; size: number }[]> {
 }
 
 async function modelError(page: Page): Promise<string> {
-  const error = page.getByTestId('model-error');
+  const error = page.locator(FAILED_LOAD);
   await error.waitFor({ timeout: 60_000 });
   return (await error.textContent()) ?? '';
 }
@@ -76,7 +79,7 @@ describe('model files', () => {
       }),
     );
     // The error of this folder (its message names the folder), not the one before.
-    await page.getByTestId('model-error').getByText('my-files/damaged-bert').waitFor({ timeout: 60_000 });
+    await page.locator(FAILED_LOAD).getByText('my-files/damaged-bert').waitFor({ timeout: 60_000 });
     const damaged = await modelError(page);
     expect(damaged).toContain(Q8);
     expect(damaged).toContain('open the folder again');
@@ -112,14 +115,14 @@ describe('model files', () => {
       // One byte flipped, the ETag announcing the true sha256.
       hub.onnx = 'corrupt';
       await page.getByRole('button', { name: 'Load model' }).click();
-      await page.getByTestId('model-error').getByText('checksum').waitFor({ timeout: 60_000 });
+      await page.locator(FAILED_LOAD).getByText('checksum').waitFor({ timeout: 60_000 });
       expect(await onnxCached()).toEqual([]);
 
       // Half the file and nothing announced: it can only be found damaged once read; then it is
       // taken out of the cache, so the next Load fetches it again.
       hub.onnx = 'short-silent';
       await page.getByRole('button', { name: 'Load model' }).click();
-      await page.getByTestId('model-error').getByText('damaged').waitFor({ timeout: 60_000 });
+      await page.locator(FAILED_LOAD).getByText('damaged').waitFor({ timeout: 60_000 });
       expect(await modelError(page)).toContain(Q8);
       expect(await onnxCached()).toEqual([]);
       await screenshot(page, 'model-files-hub-damaged');

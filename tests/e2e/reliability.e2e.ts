@@ -14,6 +14,9 @@ import { screenshot } from './browser';
 import { browserSessions, loadTestModel, readDistribution, typeInto, waitForFreshResults } from './helpers';
 import { startTlsHub } from './tls-hub';
 
+/** A failed load as the page shows it: the model panel's error, or a failed request for another model. */
+const FAILED_LOAD = '[data-testid="model-error"], [data-testid="model-request"][data-status="failed"]';
+
 const baseURL = inject('baseURL');
 const chromiumPath = inject('chromiumPath');
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -168,7 +171,7 @@ describe('reliability', () => {
       await page.goto(baseURL);
       await page.getByLabel('Any Hugging Face Hub model id').fill(id);
       await page.getByRole('button', { name: 'Load', exact: true }).click();
-      const error = page.getByTestId('model-error');
+      const error = page.locator(FAILED_LOAD);
       await error.waitFor({ timeout: 60_000 });
       expect(((await error.textContent()) ?? '').length).toBeGreaterThan(20);
       const dropped = hub.hits.filter((h) => h.url.endsWith('.onnx'));
@@ -308,7 +311,7 @@ describe('reliability', () => {
       .waitFor();
     const bigInput = await longTasks();
     // More than a saved setup may hold (10,000 characters an input): used in full here, saved cut, and said so.
-    await page.getByTestId('notice').filter({ hasText: 'longer than a saved setup may hold (inputs[0].X)' }).waitFor();
+    await page.getByTestId('notice').filter({ hasText: 'longer than a saved setup may hold (input 1, [X])' }).waitFor();
 
     // 1,000 labels: more than a setup may hold, so one clear error at label 101 (and the last good
     // chart stays); 100 labels — the most a setup holds — with words in scripts the tokenizer may not know.
