@@ -22,8 +22,8 @@ interface Tokenizer {
 const VARIANTS: [name: string, graph: GraphVariant, batch: number][] = [
   ['per-tensor (the file), alone', 'rows-tensor', 1],
   ['per-tensor (the file), batches of 16', 'rows-tensor', 16],
-  ['per-row symmetric (ClozeLab)', 'rows', 16],
-  ["per-row, DQL's formula", 'rows-rq-exact', 16],
+  ["per-row, DQL's formula (ClozeLab)", 'rows', 16],
+  ['per-row symmetric', 'rows-rq-symmetric', 16],
 ];
 
 const { values } = parseArgs({ options: { examples: { type: 'string', default: '200' } } });

@@ -135,8 +135,8 @@ const PROBE_K = 1024;
 /** The quantization lever's graphs (raw ORT, mask rows only in all three). */
 const QUANTIZATION_GRAPHS: [string, GraphVariant][] = [
   ['per-tensor (before)', 'rows-tensor'],
-  ['per-row symmetric (ClozeLab)', 'rows'],
-  ["per-row, DQL's formula (alternative)", 'rows-rq-exact'],
+  ["per-row, DQL's formula (ClozeLab)", 'rows'],
+  ['per-row symmetric (alternative)', 'rows-rq-symmetric'],
 ];
 /** Untimed runs that warm a fresh reference worker up (see the comment where they run). */
 const REF_WARMUP_RUNS = 8;

@@ -35,18 +35,17 @@ import { ELEM } from './onnx/schema.ts';
 export const ROW_QUANT_DOMAIN = 'clozelab';
 
 /**
- * - 'symmetric' (the default from opset 13): scale max|x| / 127 per row and the zero point 128 for
- *   every row, so the product needs no zero-point correction. As close to the fp32 model as the
- *   model's own per-tensor quantization and within the batch-speed budget, where 'exact' is not
- *   (BENCHMARKS.md, "Per-row activation quantization").
- * - 'exact': DynamicQuantizeLinear's formula per row (asymmetric: a zero point per row), as above;
- *   the only variant for opset 11–12 (QuantizeLinear has no axis there).
+ * - 'symmetric' (measured alternative, opset 13+): scale max|x| / 127 per row and the zero point 128
+ *   for every row, so the product needs no zero-point correction (BENCHMARKS.md).
+ * - 'exact' (the default): DynamicQuantizeLinear's formula per row (asymmetric: a zero point per row).
  */
 export type RowQuantVariant = 'exact' | 'symmetric';
 
-/** The variant used when none is asked for: symmetric where the opset allows it. */
-export function defaultRowQuantVariant(opset: number): RowQuantVariant {
-  return opset >= 13 ? 'symmetric' : 'exact';
+/** The variant used when none is asked for. */
+export function defaultRowQuantVariant(): RowQuantVariant {
+  // Symmetric is cheaper, but its q8 logits move further from a per-tensor backend's (WebGPU's parity
+  // check against WASM: max |Δlogit| 0.21 > 0.05), so the exact formula stays the default.
+  return 'exact';
 }
 
 const f32 = (x: number): Uint8Array => {

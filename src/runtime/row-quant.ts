@@ -67,7 +67,7 @@ export function rewriteForRowQuant(
   try {
     const parsed = parseModel(model);
     if ('error' in parsed) return { ok: false, reason: parsed.error };
-    return rewrite(parsed, options.inPlace === true, options.variant ?? defaultRowQuantVariant(parsed.opset));
+    return rewrite(parsed, options.inPlace === true, options.variant ?? defaultRowQuantVariant());
   } catch (error) {
     return {
       ok: false,

@@ -114,21 +114,21 @@ describe('model files', () => {
 
       // One byte flipped, the ETag announcing the true sha256.
       hub.onnx = 'corrupt';
-      await page.getByRole('button', { name: 'Load model' }).click();
+      await load();
       await page.locator(FAILED_LOAD).getByText('checksum').waitFor({ timeout: 60_000 });
       expect(await onnxCached()).toEqual([]);
 
       // Half the file and nothing announced: it can only be found damaged once read; then it is
       // taken out of the cache, so the next Load fetches it again.
       hub.onnx = 'short-silent';
-      await page.getByRole('button', { name: 'Load model' }).click();
+      await load();
       await page.locator(FAILED_LOAD).getByText('damaged').waitFor({ timeout: 60_000 });
       expect(await modelError(page)).toContain(Q8);
       expect(await onnxCached()).toEqual([]);
       await screenshot(page, 'model-files-hub-damaged');
 
       hub.onnx = 'ok';
-      await page.getByRole('button', { name: 'Load model' }).click();
+      await load();
       await page.getByTestId('model-status').getByText('Ready').waitFor({ timeout: 60_000 });
       await waitForFreshResults(page);
       const whole = await onnxCached();

@@ -37,7 +37,7 @@ describe('WebGPU (software adapter): parity check against WASM', () => {
       const r = await smoke(dtype);
       expect(r.error).toBeUndefined();
       expect(r.adapter, 'Chromium gave no WebGPU adapter even with --enable-unsafe-webgpu').not.toBeNull();
-      expect(r.info?.device).toBe('webgpu');
+      expect(r.info?.device, r.info?.deviceNote).toBe('webgpu');
       expect(r.info?.deviceNote).toMatch(/WebGPU matches WASM on a fixed input/);
       expect(r.info?.head).toBe('mask-rows');
       expect(r.probs?.every((p) => p > 0 && p < 1)).toBe(true);
