@@ -2,7 +2,7 @@
  * RuntimeClient's supersede / cancel / restart / crash semantics: over an in-process worker with the
  * real engine on the generated fixtures, and over a fake worker for crashes and the protocol.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { RenderedPrompt } from '../../src/core/types.ts';
 import { RuntimeClient, type ClientEvent } from '../../src/runtime/client.ts';
 import { MaskedLMEngine } from '../../src/runtime/engine.ts';
@@ -87,6 +87,7 @@ describe('RuntimeClient over the worker handler (in-process, real engine)', () =
             const engine = await MaskedLMEngine.load(source, options);
             const original = engine.scoreDetailed.bind(engine);
             engine.scoreDetailed = async (...args) => {
+              if (args[0].length === 200) workerSide.push('started:old');
               try {
                 const r = await original(...args);
                 workerSide.push(`ok:${r.stats.batches}`);
@@ -103,14 +104,15 @@ describe('RuntimeClient over the worker handler (in-process, real engine)', () =
     await client.load(local(BERT));
     const older = client.score(prompts(200, 'old'), [5], { topK: 1, lane: 'typing', batchSize: 1 });
     const other = client.score(prompts(2, 'other'), [5], { topK: 1, lane: 'eval' });
-    await new Promise((r) => setTimeout(r, 5));
+    // The old request is running in the worker before the newer one arrives (a state, not a clock).
+    await vi.waitFor(() => expect(workerSide).toContain('started:old'), { timeout: 30_000, interval: 2 });
     const newer = client.score(prompts(3, 'new'), [5], { topK: 1, lane: 'typing' });
     const e = await expectCode(older, 'superseded');
     expect(isCancellation(e)).toBe(true);
     expect(await newer).toHaveLength(3);
     expect(await other).toHaveLength(2); // other lanes are untouched
-    await new Promise((r) => setTimeout(r, 20));
-    expect(workerSide).toContain('superseded'); // the worker stopped the old request too
+    // the worker stopped the old request too
+    await vi.waitFor(() => expect(workerSide).toContain('superseded'), { timeout: 30_000, interval: 5 });
     expect(workerSide.filter((s) => s.startsWith('ok'))).toHaveLength(2);
     client.dispose();
   });
