@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { findChromium, openBrowser } from '../tests/e2e/browser.ts';
+import { loadTestModel, waitForFreshResults } from '../tests/e2e/helpers.ts';
 import { REPO_ROOT, startServer } from './bench/server.ts';
 
 const out = join(REPO_ROOT, 'docs/playground.png');
@@ -21,21 +22,8 @@ try {
   await context.route(/huggingface\.co|hf\.co/, (route) => route.abort('internetdisconnected'));
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto(`${server.url}/`);
-  await page.getByLabel('Masked language model').selectOption('local:clozelab-test/bert-tiny');
-  await page.getByTestId('model-status').getByText('Ready').waitFor({ timeout: 60_000 });
-  // Every result card scored and current, the model idle.
-  await page.waitForFunction(
-    () => {
-      const cards = document.querySelectorAll('[data-testid="result-card"]');
-      return (
-        cards.length > 0 &&
-        !document.querySelector('[data-testid="pending"]') &&
-        [...cards].every((card) => !card.hasAttribute('data-stale'))
-      );
-    },
-    undefined,
-    { timeout: 60_000 },
-  );
+  await loadTestModel(page);
+  await waitForFreshResults(page);
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: out });
   if (session.pageErrors.length > 0) throw new Error(`The page logged errors: ${session.pageErrors.join('; ')}`);
