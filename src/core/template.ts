@@ -395,33 +395,42 @@ export function promptLayout(prompt: RenderedPrompt, maskToken: string): PromptL
   const inputs: { slot: string; span: Span }[] = [];
   let mask: Span | null = null;
   for (const part of prompt.parts) {
-    const piece = part.kind === 'mask' ? maskToken.repeat(part.count) : part.text;
+    const piece =
+      part.kind === 'mask' ? maskToken.repeat(part.count) : part.kind === 'separator' ? SEPARATOR_SHOWN : part.text;
     const span = { start: text.length, end: text.length + piece.length };
     text += piece;
     if (part.kind === 'input') {
       segments.push({ kind: 'input', slot: part.slot, span });
       inputs.push({ slot: part.slot, span });
     } else {
-      segments.push({ kind: part.kind, span });
+      segments.push({ kind: part.kind === 'separator' ? 'template' : part.kind, span });
       if (part.kind === 'mask' && mask === null) mask = span;
     }
   }
   return { text, segments, inputs, mask };
 }
 
+/** How a demonstration separator (the model's [SEP] / </s>) is shown in a prompt's display text. */
+export const SEPARATOR_SHOWN = ' ‖ ';
+
 /** Stable cache key of a rendered prompt (the store caches runtime results by it, per model). */
 export function promptKey(prompt: RenderedPrompt): string {
   return JSON.stringify(
-    prompt.parts.map((p) =>
-      p.kind === 'mask'
-        ? ['m', p.count]
-        : p.kind === 'input'
-          ? // A content-free input runs differently (its mask token stays a mask token): another key.
-            p.contentFree
-            ? ['i', p.slot, p.text, 'cf']
-            : ['i', p.slot, p.text]
-          : ['t', p.text],
-    ),
+    prompt.parts.map((p) => {
+      // Demonstration parts are dropped first when a prompt is too long: the marker is part of the key.
+      const key =
+        p.kind === 'mask'
+          ? ['m', p.count]
+          : p.kind === 'separator'
+            ? ['s']
+            : p.kind === 'input'
+              ? // A content-free input runs differently (its mask token stays a mask token): another key.
+                p.contentFree
+                ? ['i', p.slot, p.text, 'cf']
+                : ['i', p.slot, p.text]
+              : ['t', p.text];
+      return p.kind !== 'mask' && p.demo !== undefined ? [...key, p.demo] : key;
+    }),
   );
 }
 

@@ -21,9 +21,20 @@ export interface Span {
  * prompts); text from a user, a link or a file is rendered without it.
  */
 export type PromptPart =
-  | { kind: 'template'; text: string }
-  | { kind: 'input'; slot: string; text: string; contentFree?: boolean }
-  | { kind: 'mask'; count: number };
+  | { kind: 'template'; text: string; demo?: number }
+  | { kind: 'input'; slot: string; text: string; contentFree?: boolean; demo?: number }
+  | { kind: 'mask'; count: number }
+  | { kind: 'separator'; demo?: number };
+
+/*
+ * Demonstrations (LM-BFF, few-shot): a prompt may carry filled-in training examples after the
+ * query — `query parts, separator, demo 1's parts, separator, demo 2's parts, …`. Every part of
+ * demonstration n (its separator included) has `demo: n` (1-based). `separator` is the model's own
+ * separator token ([SEP] for BERT, </s> for RoBERTa). When such a prompt is longer than the model
+ * allows, the runtime drops whole demonstrations first (the last one first) and reports how many
+ * in `PromptScores.droppedDemos`; only when the query alone is still too long are its inputs cut.
+ * Parts without `demo` are the query: [Z] is always in it.
+ */
 
 /** A filled template, ready for the runtime. */
 export interface RenderedPrompt {
@@ -63,6 +74,12 @@ export interface MaskScores {
   logits: number[];
   /** Most likely tokens over the whole vocabulary (only filled when the request asked for topK > 0). */
   top: { id: number; token: string; prob: number }[];
+  /**
+   * The vocabulary projection's input at this mask row (length = hidden size): logits = hidden · W + b.
+   * Only when the request asked for `hidden` and the model has it (`EngineInfo.hiddenAtMask`).
+   * Few-shot verbalizer tuning learns label vectors on it; the language model stays frozen.
+   */
+  hidden?: Float32Array;
 }
 
 /**
@@ -101,4 +118,6 @@ export interface PromptScores {
   truncatedInputs?: InputTruncation[];
   /** Per input part, in prompt order, how much of it the model read (only when some were cut). */
   inputsRead?: InputPartRead[];
+  /** Demonstrations left out so that the prompt fits the model (only when some were). */
+  droppedDemos?: number;
 }
