@@ -15,6 +15,19 @@
 //                      (demonstrations.ts); the run's own pipeline cache answers a repeated prompt
 //
 // Cancelling keeps the finished cells (status 'cancelled'); a failure keeps them too ('failed').
+//
+// Stats. promptsRun: prompts the model ran (one encoder pass each). naivePrompts: what running
+// each computed (method, K, seed) cell on its own would cost — per cell, the distinct prompts that
+// method reads there, shared with no other cell or method:
+//   zero-shot       the active template's prompts of the test examples (1-mask, and k-mask for
+//                   multi-token words with 'all-subtokens')
+//   calibrated      those + the active template's content-free prompts
+//   ensemble        every template's prompts of the test examples
+//   tuned           the active template's prompts of the training and the test examples
+//   demonstrations  the test examples' demonstration prompts (+ with 'similar', the active
+//                   template's prompts of the training and test examples, for their hidden vectors)
+// promptsReused = naivePrompts − promptsRun: the prompt evaluations a cell needed that an earlier
+// pass had answered (every prompt the run sends is needed by some cell).
 
 import type { PreparedTemplate } from '../bound-verbalizer.ts';
 import { PASSES, type PassSettings, type PassStats, type ScoringPipeline } from '../pipeline.ts';
