@@ -35,7 +35,7 @@ import type { ScoringOptions } from '../scoring.ts';
 import type { EvalExample } from '../dataset.ts';
 import type { PromptPart } from '../types.ts';
 import { fewShotSplit } from './splits.ts';
-import { cosine, demoPlanTransform, demoWords, renderDemo, selectDemos } from './demonstrations.ts';
+import { demoPlanTransform, dot, unitVector, demoWords, renderDemo, selectDemos } from './demonstrations.ts';
 import { tunedScores, tuneLabels } from './tune.ts';
 import { scoreExamples, type ExampleScore } from './score-examples.ts';
 import { cellFrom, sortCells, summarize } from './summary.ts';
@@ -119,7 +119,7 @@ export async function runFewShot(input: FewShotInput): Promise<FewShotResult> {
   const cells: FewShotCell[] = [];
   const skipped: FewShotSkip[] = [];
   const result: FewShotResult = {
-    config,
+    config: structuredClone(config),
     labels: [...labels],
     templates: input.templates.map((t) => ({ id: t.id, name: t.name, text: t.text })),
     modelKey: pipeline.model.key,
@@ -144,7 +144,7 @@ export async function runFewShot(input: FewShotInput): Promise<FewShotResult> {
   };
   const report = (phase: FewShotProgress['phase'], done: number, total: number) => {
     update();
-    input.onProgress?.({ phase, done, total, stats: result.stats }, result);
+    input.onProgress?.({ phase, done, total, stats: result.stats }, snapshot(result));
   };
 
   try {
@@ -285,6 +285,16 @@ export async function runFewShot(input: FewShotInput): Promise<FewShotResult> {
         }
         return parts;
       };
+      // Cosine similarity as the dot product of unit vectors, each normalised once.
+      const units = new Map<number, Float64Array>();
+      const unit = (id: number): Float64Array => {
+        let u = units.get(id);
+        if (!u) {
+          u = unitVector(activeScores.get(id)!.hidden!);
+          units.set(id, u);
+        }
+        return u;
+      };
       const total = splits.reduce((n, s) => n + s.test.length, 0);
       let done = 0;
       report('demonstrations', 0, total);
@@ -300,7 +310,7 @@ export async function runFewShot(input: FewShotInput): Promise<FewShotResult> {
             query: id,
             self: id < pool.length ? id : null,
             selection: config.demonstrations.selection,
-            ...(similar && query ? { similarity: (t: number) => cosine(query, activeScores.get(t)!.hidden!) } : {}),
+            ...(similar && query ? { similarity: (t: number) => dot(unit(id), unit(t)) } : {}),
           });
           const demos = chosen.filter((c): c is number => c !== null).map(partsOf);
           return { inputs: exampleOf(id).inputs, transform: demoPlanTransform(demos) };
@@ -341,6 +351,17 @@ export async function runFewShot(input: FewShotInput): Promise<FewShotResult> {
   }
   update();
   return result;
+}
+
+/** The run so far, in arrays of its own (a progress listener may keep it). */
+function snapshot(result: FewShotResult): FewShotResult {
+  return {
+    ...result,
+    splits: [...result.splits],
+    cells: [...result.cells],
+    summary: [...result.summary],
+    skipped: [...result.skipped],
+  };
 }
 
 function emptyStats(): FewShotStats {
