@@ -208,6 +208,19 @@ describe('runFewShot on bert-tiny', () => {
     expect(result.stats.droppedDemos).toBeGreaterThan(0);
   }, 120_000);
 
+  it('tests on a separate test file: the same test set in every cell', async () => {
+    const all = demoExamples();
+    const result = await run({
+      data: { examples: all.slice(0, 20), testExamples: all.slice(20) },
+      config: config({ ks: [2], methods: ['zero-shot', 'tuned', 'demonstrations'] }),
+    });
+    expect(result.status).toBe('complete');
+    expect(result.splits.every((s) => s.testSource === 'file' && s.test.length === all.length - 20)).toBe(true);
+    const zeroShot = result.cells.filter((c) => c.method === 'zero-shot');
+    expect(new Set(zeroShot.map((c) => c.accuracy)).size).toBe(1);
+    expect(result.summary.find((r) => r.method === 'zero-shot')!.accuracy.std).toBe(0);
+  }, 120_000);
+
   it('gives identical numbers when run twice', async () => {
     const a = await run();
     const b = await run();
