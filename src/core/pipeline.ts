@@ -92,6 +92,13 @@ export interface ScoredPrompt {
   main: PromptScores;
 }
 
+/**
+ * Rewrites an input's plan before its prompts are looked up (few-shot demonstrations appended to
+ * every prompt of the plan, core/fewshot/demonstrations.ts). It must keep the plan's shape: the same
+ * prompts in the same order, `keys[i] = promptKey(prompts[i])`.
+ */
+export type PlanTransform = (plan: ScoringPlan, template: number) => ScoringPlan;
+
 /** An input added to a pass: one plan per template. */
 export interface PassJob {
   plans: ScoringPlan[];
@@ -227,9 +234,9 @@ export class ScoringPass {
    * not added (null): the caller starts the next request with it.
    */
   add(inputs: Readonly<Record<string, string>>): PassJob;
-  add(inputs: Readonly<Record<string, string>>, maxPending: number): PassJob | null;
-  add(inputs: Readonly<Record<string, string>>, maxPending = Infinity): PassJob | null {
-    const plans = this.templates.map((t) => this.plan(t, inputs));
+  add(inputs: Readonly<Record<string, string>>, maxPending: number, transform?: PlanTransform): PassJob | null;
+  add(inputs: Readonly<Record<string, string>>, maxPending = Infinity, transform?: PlanTransform): PassJob | null {
+    const plans = this.templates.map((t, i) => (transform ? transform(this.plan(t, inputs), i) : this.plan(t, inputs)));
     const fresh = new Map<string, RenderedPrompt>();
     const hits = new Map<string, PromptScores>();
     let reused = 0;
