@@ -63,6 +63,8 @@ export const classroomEn = {
   'format.lmbff.exportTitle': 'Export to LM-BFF',
   'format.lmbff.exportHelp':
     'LM-BFF template strings (*cls**sent_0*_It_was*mask*.*sep+*) for --template, and the mapping for --mapping.',
+  'format.lmbff.withDemos':
+    'Write demonstrations (one per label) after every template, not only after those with a demonstration template',
   'format.lmbff.importTitle': 'Import from LM-BFF',
   'format.lmbff.importHelp':
     "Paste LM-BFF templates and the mapping (e.g. {'0':'terrible','1':'great'}). The model and example inputs of your current setup are kept.",
@@ -269,6 +271,7 @@ export const classroomZh: Record<ClassroomKey, string> = {
   'format.lmbff.exportTitle': '导出到 LM-BFF',
   'format.lmbff.exportHelp':
     '用于 --template 的 LM-BFF 模板字符串（*cls**sent_0*_It_was*mask*.*sep+*），以及用于 --mapping 的映射。',
+  'format.lmbff.withDemos': '在每个模板后写出示范（每个标签一个），而不只是有示范模板的那些',
   'format.lmbff.importTitle': '从 LM-BFF 导入',
   'format.lmbff.importHelp':
     "粘贴 LM-BFF 模板和映射（例如 {'0':'terrible','1':'great'}）。当前设置的模型和示例输入会保留。",
