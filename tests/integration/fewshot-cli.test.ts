@@ -131,8 +131,9 @@ describe('clozelab fewshot (the CLI as a process)', () => {
     const summary = readFileSync(join(tmp, 'summary.csv'), 'utf8').trim().split('\n');
     expect(summary.length).toBe(1 + 5 * 2);
     const splits = readFileSync(join(tmp, 'splits.csv'), 'utf8').trim().split('\n');
-    // Per (K, seed): 2K training rows and the rest (40 − 2K) as test rows.
-    expect(splits.length).toBe(1 + 2 * 40);
+    // Per (K, seed) — 4 splits —: 2K training rows and the rest (40 − 2K) as test rows.
+    expect(splits.length).toBe(1 + 4 * 40);
+    expect(splits.filter((l) => l.startsWith('8,13,train,')).length).toBe(16);
 
     const text = cli(['--setup', 'setup.json', '--data', 'data.csv', '--k', '4,8', '--seeds', '13,21']);
     expect(text.status).toBe(0);
