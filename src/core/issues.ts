@@ -44,6 +44,8 @@ export const TEMPLATE_ERRORS = {
   'slot-number-too-high': { ...AT, slot: 'text', max: 'count' },
   /** More different input slots than one template may have (LIMITS.slotsPerTemplate); at the first one too many. */
   'too-many-slots': { ...AT, slot: 'text', max: 'count' },
+  /** A demonstration template's input that the query's template lacks; slots: the query's, e.g. "[X1], [X2]". */
+  'demo-slot-unknown': { ...AT, slot: 'text', slots: 'text' },
 } as const satisfies Record<string, ParamSpec>;
 
 export const TEMPLATE_WARNINGS = {
@@ -114,6 +116,7 @@ export const SETUP_ERRORS = {
   'template-id-format': {},
   'template-name-too-long': { max: 'count' },
   'template-too-long': { max: 'count' },
+  'demo-template-too-long': { max: 'count' },
   'no-templates': {},
   'too-many-templates': { max: 'count' },
   'duplicate-template-id': { id: 'text' },
@@ -191,7 +194,18 @@ export const FORMAT_ISSUES = {
   'lmbff-upper': { part: 'text' },
   'lmbff-nopunct': { part: 'text' },
   'lmbff-nopunct-export': { slot: 'text', part: 'text' },
+  /** A label word (*label_i*) outside a demonstration, e.g. before the query's *mask*: left out. */
   'lmbff-demonstration': { part: 'text' },
+  /** Import: the template carries n demonstrations; the first one's pattern is the demonstration template. */
+  'lmbff-demonstrations': { n: 'count' },
+  'lmbff-demo-differs': { n: 'count' },
+  'lmbff-demo-extra': { part: 'text' },
+  'lmbff-demo-mask': {},
+  'lmbff-demo-input': { part: 'text', first: 'count', last: 'count' },
+  /** Export: the demonstration template has errors, so the query is exported alone. */
+  'lmbff-demo-invalid': {},
+  'lmbff-demo-export': { n: 'count' },
+  'demo-not-exported': { tool: TOOLS },
   'lmbff-unknown-variable': { part: 'text' },
   'lmbff-mask-space': {},
   'lmbff-asterisk': {},

@@ -101,8 +101,9 @@ describe('LM-BFF', () => {
   });
 
   it('reports what it cannot express instead of dropping it silently', () => {
-    const demo = lmBffToTemplate('*cls**sent_0*_It_was*mask*.*sep+**sent_1*_It_was*label_0*.*sep+*');
-    expect(codes(demo)).toContain('lmbff-demonstration');
+    // A label word outside a demonstration (before the query's *mask*) is left out, and said so.
+    const stray = lmBffToTemplate('*cls**sent_0**label_0*_It_was*mask*.*sep+*');
+    expect(codes(stray)).toContain('lmbff-demonstration');
     expect(codes(lmBffToTemplate('*cls**sentu_0**mask*'))).toContain('lmbff-upper');
     expect(codes(lmBffToTemplate('*cls**sent-_0*?*mask*'))).toContain('lmbff-nopunct');
     expect(codes(lmBffToTemplate('*cls**sent_0**sep+**mask*'))).toContain('lmbff-sep');

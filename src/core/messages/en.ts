@@ -100,6 +100,8 @@ export const en: IssueCatalog = {
     `[${p.slot}] at ${at(p)} is beyond the last input slot: numbered inputs go from [X1] to [X${p.max}].`,
   'too-many-slots': (p) =>
     `[${p.slot}] at ${at(p)} is one input slot too many: a template may use at most ${p.max} different inputs.`,
+  'demo-slot-unknown': (p) =>
+    `[${p.slot}] at ${at(p)} is not an input of the query's template (${p.slots || 'none'}): a demonstration can only use the inputs its example has.`,
   'no-input-slot': 'The template has no input slot [X], so every example gets the same prompt and the same prediction.',
   'slot-gap': (p) =>
     `The template uses [${p.slot}] but not ${p.missing}; those inputs will be ignored. Did you mean to number them consecutively?`,
@@ -191,6 +193,7 @@ export const en: IssueCatalog = {
   'template-id-format': 'Template id: letters, digits, "-" and "_" only.',
   'template-name-too-long': (p) => `A template name can be at most ${p.max} characters.`,
   'template-too-long': (p) => `A template can be at most ${p.max} characters.`,
+  'demo-template-too-long': (p) => `A demonstration template can be at most ${p.max} characters.`,
   'no-templates': 'A setup needs at least one template.',
   'too-many-templates': (p) => `At most ${p.max} templates.`,
   'duplicate-template-id': (p) => `Two templates have the id "${p.id}".`,
@@ -281,7 +284,23 @@ export const en: IssueCatalog = {
   'lmbff-nopunct-export': (p) =>
     `[${p.slot}|nopunct] becomes ${p.part}, which deletes the last character whatever it is (ClozeLab deletes only final punctuation).`,
   'lmbff-demonstration': (p) =>
-    `*${p.part}* belongs to LM-BFF's demonstrations, which ClozeLab does not have; it is left out.`,
+    `*${p.part}* is a demonstration's label word, but it is not in a demonstration (demonstrations follow the query's *mask* and a *sep+*); it is left out.`,
+  'lmbff-demonstrations': (p) =>
+    `The template carries ${p.n === 1 ? 'a demonstration' : `${p.n} demonstrations`}: the first one's pattern became the template's demonstration template. Demonstrations are used in the few-shot view, one per label, drawn from the training examples.`,
+  'lmbff-demo-differs': (p) =>
+    `${p.n === 1 ? 'One demonstration differs' : `${p.n} demonstrations differ`} from the first one; ClozeLab writes every demonstration with the first one's pattern.`,
+  'lmbff-demo-extra': (p) =>
+    `The text after the last demonstration (from "${p.part}") has no label word, so it is no demonstration; it is left out.`,
+  'lmbff-demo-mask':
+    "A *mask* inside a demonstration is left out: a demonstration shows its label word (*labelx_i*), and the prompt's only answer slot is the query's.",
+  'lmbff-demo-input': (p) =>
+    p.last < p.first
+      ? `*${p.part}* in a demonstration refers to an input, but the query has none; it is left out.`
+      : `*${p.part}* is not one of this demonstration's inputs (LM-BFF numbers them *sent_${p.first}* to *sent_${p.last}*); it is left out.`,
+  'lmbff-demo-invalid': 'The demonstration template has errors, so the template is exported without demonstrations.',
+  'lmbff-demo-export': (p) =>
+    `The template is written with ${p.n} demonstrations (one per label) after the query, the way LM-BFF expands a template with --use_demo: inputs numbered after the query's, *labelx_j* for demonstration j's label word. For LM-BFF's own --use_demo, give it the query part alone.`,
+  'demo-not-exported': (p) => `${p.tool} has no demonstrations: the demonstration template is not exported.`,
   'lmbff-unknown-variable': (p) =>
     `"${p.part}" is not a variable LM-BFF knows, so it is kept as text (as LM-BFF would).`,
   'lmbff-mask-space':

@@ -104,6 +104,10 @@ export const zh: Record<MessageKey, string> = {
   'template.help.slots': '[X] 是输入，[Z] 是由模型填写的答案。',
   'template.help.mask': '对这个模型，[Z] 会变成 {mask}。',
   'template.help.maskUnknown': '[Z] 会变成模型的掩码词元。',
+  'template.demo.summary': '示范模板（少样本）',
+  'template.demo.label': '示范模板',
+  'template.demo.help':
+    '在少样本视图中，每个示范（每个标签一个训练样例，[Z] 处填它的标签词）如何写在查询之后（LM-BFF）。[X]（或 [X1]、[X2]……）是示范样例的输入。留空：使用上面的模板。',
   'template.help.modifiers':
     '多个输入：[X1]、[X2]。修饰符：[X|lower] 将首字母小写，[X|nopunct] 去掉结尾标点。字面方括号写作 \\[。',
 
@@ -344,4 +348,22 @@ export const zh: Record<MessageKey, string> = {
   'eval.words.added': '已添加',
   'eval.words.addAria': '把“{word}”加入标签 {label}',
   'eval.words.after': '搜索用时 {ms} 毫秒。添加的词会立即在演练场中生效；重新运行评估来衡量它们。',
+  'eval.combos.title': '第 2 步：在 K 样本训练集上找最佳组合',
+  'eval.combos.help':
+    '与 LM-BFF 的自动标签搜索相同：把上面每个标签的前几个候选词组合起来（每个标签一个词），按它们在每个标签 K 个训练样例上的准确率评判（用种子抽取，与少样本视图相同）。模型只在这些样例上运行一次；其他行不参与，因此仍是公平的测试集。未校准；平局算错。',
+  'eval.combos.k': 'K（每个标签）',
+  'eval.combos.seed': '种子',
+  'eval.combos.n': '每个标签的候选词数',
+  'eval.combos.start': '搜索组合',
+  'eval.combos.running': '正在为训练样例打分…',
+  'eval.combos.tooFew': '标签“{label}”只有 {have} 个样例，少于 K = {need}。请选更小的 K。',
+  'eval.combos.templateChanged': '第 1 步用的模板此后被修改或删除了；请先重新推荐标签词。',
+  'eval.combos.exhaustive': '穷举搜索：评判了 {space} 个组合中的全部 {evaluated} 个（两个标签不会共用一个词）。',
+  'eval.combos.beam': '束搜索（宽度 {width}），逐个标签地在 {space} 个组合中搜索：可能错过最佳组合。',
+  'eval.combos.trainOnly': '在 {n} 个训练样例上的准确率（K = {k}，种子 {seed}）。',
+  'eval.combos.none': '没有组合：两个标签会需要同一个词。',
+  'eval.combos.accuracy': '训练准确率',
+  'eval.combos.marginTitle': '平均间隔（正确标签词的 logit 减去其他词中最高的）：{margin}',
+  'eval.combos.use': '用作标签词映射',
+  'eval.combos.used': '使用中',
 };
