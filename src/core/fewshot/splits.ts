@@ -93,7 +93,19 @@ export function splitRows(
 ): { k: number; seed: number; role: 'train' | 'test'; line: number; label: string }[] {
   const testPool = split.testSource === 'file' ? (testExamples ?? []) : examples;
   return [
-    ...split.train.map((i) => ({ k: split.k, seed: split.seed, role: 'train' as const, line: examples[i]!.line, label: examples[i]!.gold })),
-    ...split.test.map((i) => ({ k: split.k, seed: split.seed, role: 'test' as const, line: testPool[i]!.line, label: testPool[i]!.gold })),
+    ...split.train.map((i) => ({
+      k: split.k,
+      seed: split.seed,
+      role: 'train' as const,
+      line: examples[i]!.line,
+      label: examples[i]!.gold,
+    })),
+    ...split.test.map((i) => ({
+      k: split.k,
+      seed: split.seed,
+      role: 'test' as const,
+      line: testPool[i]!.line,
+      label: testPool[i]!.gold,
+    })),
   ];
 }
