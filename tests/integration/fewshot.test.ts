@@ -125,7 +125,7 @@ describe('verbalizer tuning on the real model', () => {
         let worst = 0;
         train.forEach((t, i) => {
           const got = softmax(tunedScores(tuned, t.z, t.hidden))!;
-          const want = logitMean![i]![0]!.scores.probs;
+          const want = logitMean![i]![0]!.scores.uncalibrated;
           got.forEach((p, l) => (worst = Math.max(worst, Math.abs(p - want[l]!))));
         });
         console.log(`step 0 vs logit-mean scoring (${dtype}): max |Δp| = ${worst.toExponential(2)}`);
@@ -137,15 +137,24 @@ describe('verbalizer tuning on the real model', () => {
   }
 
   it('reaches ≥ 95 % where zero-shot is at chance when the classes differ by a planted token', async () => {
+    // Six filler words and three times "apple" (positive) or "house" (negative): nothing the label
+    // words' logits know about, but the hidden vector at [Z] of the random model separates them.
     const random = seededRandom(7);
     const filler = 'the film story actor music scene plot day night city road house time man woman'.split(' ');
     const examples: EvalExample[] = Array.from({ length: 240 }, (_, i) => {
       const gold = labels[i % 2]!;
       const words = Array.from({ length: 6 }, () => filler[Math.floor(random() * filler.length)]!);
-      words.splice(Math.floor(random() * 7), 0, gold === 'positive' ? 'apple' : 'house');
+      for (let n = 0; n < 3; n++)
+        words.splice(Math.floor(random() * (words.length + 1)), 0, gold === 'positive' ? 'apple' : 'house');
       return { line: i + 2, endLine: i + 2, inputs: { X: words.join(' ') + '.' }, gold, rawLabel: gold };
     });
-    const result = await run({
+    const pipeline = pipelineOn();
+    const { templates } = await pipeline.bindTemplates([entries[1]!], verbalizer);
+    const result = await runFewShot({
+      pipeline,
+      templates,
+      labels,
+      scoring: { ...DEFAULT_SCORING_OPTIONS },
       data: { examples },
       config: config({ ks: [16], methods: ['zero-shot', 'tuned'], maxTest: 200 }),
     });
@@ -185,6 +194,31 @@ describe('runFewShot on bert-tiny', () => {
     }
     expect(result.stats.droppedDemos).toBe(0);
     expect(result.stats.trainingMs).toHaveLength(6);
+  }, 120_000);
+
+  it('reports the demonstrations the runtime left out of prompts too long for the model', async () => {
+    const long = (i: number) => Array.from({ length: 150 }, (_, w) => (w % 7 === i % 7 ? 'film' : 'story')).join(' ');
+    const examples = demoExamples().map((e, i) => ({ ...e, inputs: { X: `${long(i)}. ${e.inputs.X!}` } }));
+    const result = await run({
+      data: { examples },
+      config: config({ ks: [2], seeds: [13], methods: ['demonstrations'] }),
+    });
+    expect(result.status).toBe('complete');
+    console.log(`demonstrations dropped: ${result.stats.droppedDemos} over ${result.cells[0]!.n} test prompts`);
+    expect(result.stats.droppedDemos).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('tests on a separate test file: the same test set in every cell', async () => {
+    const all = demoExamples();
+    const result = await run({
+      data: { examples: all.slice(0, 20), testExamples: all.slice(20) },
+      config: config({ ks: [2], methods: ['zero-shot', 'tuned', 'demonstrations'] }),
+    });
+    expect(result.status).toBe('complete');
+    expect(result.splits.every((s) => s.testSource === 'file' && s.test.length === all.length - 20)).toBe(true);
+    const zeroShot = result.cells.filter((c) => c.method === 'zero-shot');
+    expect(new Set(zeroShot.map((c) => c.accuracy)).size).toBe(1);
+    expect(result.summary.find((r) => r.method === 'zero-shot')!.accuracy.std).toBe(0);
   }, 120_000);
 
   it('gives identical numbers when run twice', async () => {

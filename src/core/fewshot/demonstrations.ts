@@ -105,12 +105,15 @@ function mix(values: readonly number[]): number {
 
 /** The vector scaled to length 1 (all zeros stays all zeros). */
 export function unitVector(a: ArrayLike<number>): Float64Array {
-  let norm = 0;
-  for (let i = 0; i < a.length; i++) norm += a[i]! * a[i]!;
   const out = new Float64Array(a.length);
+  let norm = 0;
+  for (let i = 0; i < a.length; i++) {
+    out[i] = a[i]!;
+    norm += out[i]! * out[i]!;
+  }
   if (norm > 0) {
     const inv = 1 / Math.sqrt(norm);
-    for (let i = 0; i < a.length; i++) out[i] = a[i]! * inv;
+    for (let i = 0; i < out.length; i++) out[i] = out[i]! * inv;
   }
   return out;
 }

@@ -70,8 +70,8 @@ export interface FewShotInput {
   now?: () => number;
 }
 
-/** The few-shot pass: evaluation's settings in a lane of its own. */
-export const FEWSHOT_PASS: PassSettings = { ...PASSES.evaluation, lane: 'fewshot' };
+/** The few-shot passes' settings (the hidden vector at [Z] is kept only where a method reads it). */
+export const FEWSHOT_PASS: PassSettings = PASSES.fewshot;
 
 const defaultNow = (): number => globalThis.performance.now();
 
@@ -205,7 +205,11 @@ export async function runFewShot(input: FewShotInput): Promise<FewShotResult> {
     const activeResults = await scoreExamples({
       ...common,
       templates: [active],
-      settings: { ...FEWSHOT_PASS, calibration: methods.has('calibrated') ? 'both' : 'as-set' },
+      settings: {
+        ...FEWSHOT_PASS,
+        calibration: methods.has('calibrated') ? 'both' : 'as-set',
+        keepHidden: wantsHidden,
+      },
       items: activeList.map((id) => ({ inputs: exampleOf(id).inputs })),
       onChunk: (done) => report('zero-shot', done, zeroShotTotal),
     });
@@ -214,7 +218,7 @@ export async function runFewShot(input: FewShotInput): Promise<FewShotResult> {
       const otherResults = await scoreExamples({
         ...common,
         templates: others,
-        settings: { ...FEWSHOT_PASS, calibration: 'as-set' },
+        settings: { ...FEWSHOT_PASS, calibration: 'as-set', keepHidden: false },
         items: otherList.map((id) => ({ inputs: exampleOf(id).inputs })),
         onChunk: (done) => report('zero-shot', activeList.length + done, zeroShotTotal),
       });
@@ -319,7 +323,7 @@ export async function runFewShot(input: FewShotInput): Promise<FewShotResult> {
         const scored = await scoreExamples({
           ...common,
           templates: [active],
-          settings: { ...FEWSHOT_PASS, calibration: 'as-set' },
+          settings: { ...FEWSHOT_PASS, calibration: 'as-set', keepHidden: false },
           items,
           onChunk: (n) => report('demonstrations', before + n, total),
         });
