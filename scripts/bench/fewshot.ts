@@ -30,7 +30,7 @@ import { compareTrainers, TRAINING_K, TRAINING_LABEL_COUNTS, trainingData } from
 import { REPO_ROOT, startServer } from './server.ts';
 
 /** Default test examples per cell: sized to finish in ≈ 10 min on the 2-core VM (see BENCHMARKS.md). */
-const DEFAULT_TEST = 200;
+const DEFAULT_TEST = 100;
 
 const { values } = parseArgs({
   options: {
