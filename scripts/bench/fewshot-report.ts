@@ -48,7 +48,7 @@ export function formatTraining(
   const widths = cols.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((c, i) => pad(c, widths[i]!)).join(' | ');
   lines.push(line(cols), widths.map((w) => '-'.repeat(w)).join('-+-'), ...rows.map(line));
-  const first = (xs: TuningSample[] | undefined) => (xs && xs[0] ? `${ms(xs[0].ms)} ms` : 'n/a');
+  const first = (xs: TuningSample[] | undefined) => (xs?.[0] ? `${ms(xs[0].ms)} ms` : 'n/a');
   lines.push(
     '',
     `First call of the process / page (JIT cold, 2 labels, seed 13): Node ${first(times.node.span)}, Chromium ${first(times.browser?.span)}; naive: Node ${first(times.node.naive)}, Chromium ${first(times.browser?.naive)}.`,

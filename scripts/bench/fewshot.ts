@@ -60,6 +60,12 @@ const whole = (name: string, text: string, min: number): number => {
 const t0 = performance.now();
 const log = (line: string) => console.log(`${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s ${line}`);
 
+/** window.fewshotBench of the page (fewshot-page/main.ts). */
+interface Api {
+  env(): { userAgent: string; crossOriginIsolated: boolean };
+  time(s: TuningSetJson[], t: Trainer, o: typeof DEFAULT_TUNING, r: number): TuningSample[];
+}
+
 async function browserTimes(
   sets: TuningSetJson[],
   rounds: { span: number; naive: number },
@@ -76,10 +82,6 @@ async function browserTimes(
     const page = session.page;
     await page.goto(`${server.url}/`);
     await page.waitForFunction(() => document.title === 'fewshot bench ready', undefined, { timeout: 60_000 });
-    type Api = {
-      env(): { userAgent: string; crossOriginIsolated: boolean };
-      time(s: TuningSetJson[], t: Trainer, o: typeof DEFAULT_TUNING, r: number): TuningSample[];
-    };
     const env = await page.evaluate(() => (globalThis as unknown as { fewshotBench: Api }).fewshotBench.env());
     const time = (trainer: Trainer, r: number) =>
       page.evaluate(([s, t, o, n]) => (globalThis as unknown as { fewshotBench: Api }).fewshotBench.time(s, t, o, n), [
@@ -101,10 +103,10 @@ async function browserTimes(
 }
 
 async function main(): Promise<void> {
-  const test = whole('test', values.test!, 1);
-  const ks = list('k', values.k!);
-  const seeds = list('seeds', values.seeds!);
-  const rounds = { span: whole('rounds', values.rounds!, 1), naive: whole('naive-rounds', values['naive-rounds']!, 0) };
+  const test = whole('test', values.test, 1);
+  const ks = list('k', values.k);
+  const seeds = list('seeds', values.seeds);
+  const rounds = { span: whole('rounds', values.rounds, 1), naive: whole('naive-rounds', values['naive-rounds'], 0) };
   const load = () => loadavg()[0]!.toFixed(1);
   console.log(
     `ClozeLab few-shot benchmark: ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load ${load()}; node ${process.version}`,
@@ -112,7 +114,7 @@ async function main(): Promise<void> {
   generateFixtures({ bench: true, log: (l) => console.log(l) });
   const model = await loadBenchModel('q8');
   log(
-    `model loaded: ${model.engine.info.id} (${model.engine.info.dtype}), hidden at [Z]: ${model.engine.info.hiddenAtMask}`,
+    `model loaded: ${model.engine.info.id} (${model.engine.info.dtype}), hidden at [Z]: ${model.engine.info.hiddenAtMask ? 'yes' : 'no'}`,
   );
   const sections: string[] = [];
   const json: Record<string, unknown> = { date: new Date().toISOString(), cpus: cpus().length, cpu: cpus()[0]?.model };
