@@ -2,6 +2,7 @@
 // (zero-shot, calibrated, ensemble with a second template, demonstrations, tuned) on `test` test
 // examples per cell — through runFewShot, exactly as `clozelab fewshot` runs it (same pipeline,
 // same template preparation), with every prompt sent to the model logged (fewshot-model.ts).
+import { loadavg } from 'node:os';
 import type { EvalExample } from '../../src/core/dataset.ts';
 import { fewShotTable, formatFewShotTable } from '../../src/core/fewshot/export.ts';
 import { prepareFewShotTemplates } from '../../src/core/fewshot/prepare.ts';
@@ -50,6 +51,8 @@ export interface CurveReport {
   distinct: number;
   accuracyTable: string;
   wallMs: number;
+  /** 1-minute load averages at the start and the end (a shared machine). */
+  load: [number, number];
 }
 
 /**
@@ -84,6 +87,7 @@ export async function runCurve(model: BenchModel, options: CurveOptions): Promis
   model.log.reset();
   const events: { phase: string; at: number }[] = [];
   let lastLine = 0;
+  const loadStart = loadavg()[0]!;
   const t0 = performance.now();
   const result = await runFewShot({
     pipeline,
@@ -130,5 +134,6 @@ export async function runCurve(model: BenchModel, options: CurveOptions): Promis
     distinct,
     accuracyTable,
     wallMs,
+    load: [loadStart, loadavg()[0]!],
   };
 }

@@ -25,6 +25,8 @@ export function formatTraining(
   hiddenSize: number,
   options: TuningOptions,
   agreement: TrainerAgreement[],
+  /** Load averages while training was timed (a shared machine). */
+  load: string,
 ): { text: string; goalMet: boolean | null } {
   const lines: string[] = [];
   const rounds = (xs: TuningSample[]) => new Set(xs.map((s) => s.round)).size;
@@ -64,12 +66,25 @@ export function formatTraining(
   lines.push(`Naive / tune.ts (medians): Node ${speedup(times.node.span, times.node.naive)}`);
   if (times.browser)
     lines.push(`                           Chromium ${speedup(times.browser.span, times.browser.naive)}`);
+  // Best of the rounds per (labels, seed), then the slowest seed: the cost without preemption by
+  // other jobs (the max above includes it; on a shared 2-core VM a 30 ms call can take 200 ms).
+  const bestWorst = (xs: TuningSample[], L: number): number => {
+    const best = new Map<number, number>();
+    for (const x of xs) if (x.labels === L) best.set(x.seed, Math.min(best.get(x.seed) ?? Infinity, x.ms));
+    return Math.max(...best.values());
+  };
+  const bests = (xs: TuningSample[]) => labelCounts.map((L) => `${L} labels ${ms(bestWorst(xs, L))}`).join(', ');
+  lines.push(`Best of rounds per seed, slowest seed (ms): Node ${bests(times.node.span)}`);
+  if (times.browser) lines.push(`                                         Chromium ${bests(times.browser.span)}`);
   let goalMet: boolean | null = null;
   if (times.browser) {
     const worst = Math.max(...times.browser.span.map((s) => s.ms));
+    const worstBest = Math.max(...labelCounts.map((L) => bestWorst(times.browser!.span, L)));
     goalMet = worst < GOAL_MS;
     lines.push(
-      `Goal: < ${GOAL_MS} ms per seed in Chromium (K = ${k}, 2–5 labels, hidden ${hiddenSize}): ${goalMet ? 'MET' : 'MISSED'} — slowest call ${ms(worst)} ms (${times.browser.isolated ? 'cross-origin isolated page' : 'page NOT isolated'}, main thread).`,
+      `Goal: < ${GOAL_MS} ms per seed in Chromium (K = ${k}, 2–5 labels, hidden ${hiddenSize}): ${goalMet ? 'MET' : 'MISSED'} on every call (slowest ${ms(worst)} ms, first call included); ` +
+        `${worstBest < GOAL_MS ? 'met' : 'missed'} on the best of rounds (slowest seed ${ms(worstBest)} ms). ` +
+        `${times.browser.isolated ? 'Cross-origin isolated page' : 'Page NOT isolated'}, main thread; load average ${load}.`,
     );
   } else lines.push(`Goal: < ${GOAL_MS} ms per seed in Chromium: not measured (--node-only).`);
   lines.push('', 'tune.ts (span coordinates) against the naive full-space Adam, seed 13, same objective and steps:');
@@ -94,7 +109,7 @@ export function formatCurve(c: CurveReport): string {
     `Prompts sent to the model (bench log):   ${c.sent}, distinct ${c.distinct}`,
     `One encoder pass per distinct prompt:    ${c.sent === c.distinct && c.distinct === st.promptsRun ? 'yes' : 'NO'} (promptsRun ${st.promptsRun} ${st.promptsRun === c.distinct ? '=' : '≠'} distinct ${c.distinct}; sent ${c.sent})`,
     `Demonstrations dropped to fit the model: ${st.droppedDemos}`,
-    `Wall time: ${(c.wallMs / 1000).toFixed(1)} s in all (run's elapsedMs ${(st.elapsedMs / 1000).toFixed(1)} s)`,
+    `Wall time: ${(c.wallMs / 1000).toFixed(1)} s in all (run's elapsedMs ${(st.elapsedMs / 1000).toFixed(1)} s; load average ${c.load[0].toFixed(1)} → ${c.load[1].toFixed(1)})`,
   );
   for (const p of c.phases)
     lines.push(

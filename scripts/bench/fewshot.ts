@@ -29,8 +29,8 @@ import { timeTraining, type Trainer, type TuningSample, type TuningSetJson } fro
 import { compareTrainers, TRAINING_K, TRAINING_LABEL_COUNTS, trainingData } from './fewshot-training.ts';
 import { REPO_ROOT, startServer } from './server.ts';
 
-/** Default test examples per cell: sized to finish in ≈ 10 min on the 2-core VM (see BENCHMARKS.md). */
-const DEFAULT_TEST = 100;
+/** Default test examples per cell: the whole bench then takes ≈ 9 min on the shared 2-core VM (load ≈ 12), ≈ 4 min on a quiet one. */
+const DEFAULT_TEST = 64;
 
 const { values } = parseArgs({
   options: {
@@ -124,12 +124,14 @@ async function main(): Promise<void> {
       log(
         `hidden vectors at [Z]: ${data.promptsRun} prompts in ${(data.forwardMs / 1000).toFixed(1)} s, hidden ${data.hiddenSize}`,
       );
+      const loadNode = load();
       const node = {
         span: timeTraining(data.sets, 'span', DEFAULT_TUNING, rounds.span),
         naive: timeTraining(data.sets, 'naive', DEFAULT_TUNING, rounds.naive),
       };
       log(`Node: tune.ts and the naive reference timed`);
       const agreement = compareTrainers(data, DEFAULT_TUNING);
+      const loadBrowser = load();
       const browser = values['node-only'] ? null : await browserTimes(data.sets, rounds);
       const times: TrainingTimes = { node, browser };
       const { text, goalMet } = formatTraining(
@@ -139,6 +141,7 @@ async function main(): Promise<void> {
         data.hiddenSize,
         DEFAULT_TUNING,
         agreement,
+        `${loadNode} (Node timing) / ${loadBrowser} (Chromium timing) on ${cpus().length} CPUs`,
       );
       if (browser) sections.push(`Chromium: ${/Chrome\/([\d.]+)/.exec(browser.userAgent)?.[1] ?? browser.userAgent}`);
       sections.push(text);
