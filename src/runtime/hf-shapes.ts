@@ -11,6 +11,7 @@ export interface HfTokenizer {
   mask_token?: string | null;
   mask_token_id?: number | null;
   unk_token_id?: number | null;
+  sep_token_id?: number | null;
   pad_token_id?: number | null;
   readonly model_max_length: number;
   encode(text: string, options?: { add_special_tokens?: boolean }): number[];

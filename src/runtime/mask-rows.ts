@@ -4,6 +4,7 @@
 //
 //   before:  … → t [B, S, H] → (DynamicQuantizeLinear →) MatMul(·, W[H, V]) → (+bias) → logits [B, S, V]
 //   after:   … → t [B, S, H] → Flatten(axis 2) → Gather(rows) → (DQL →) MatMul → (+bias) → logits [N, V]
+//                                                    └→ Cast(float) → clozelab_mask_hidden [N, H]
 //
 // `rows` is a new int64 input [N] with flat indices (batch row × padded length + position). Every
 // position still flows through the encoder (attention needs it); only the projection, and the
@@ -11,6 +12,10 @@
 // mask rows (checked by tests/integration/perf-mask-rows.test.ts). For dynamically quantized (q8)
 // models the gather comes before the projection's quantizer; the engine then makes every quantizer
 // per-row (row-quant.ts), so gathering rows changes nothing there either.
+//
+// The gathered rows — the projection's float input, before any quantizer — are a second output
+// (`clozelab_mask_hidden`): the hidden vector at each mask, logits = hidden · W + b. Few-shot
+// verbalizer tuning learns label vectors on it. The runner fetches it only when asked.
 //
 // Pure bytes in, bytes out (onnx/): weights (initializers) are never decoded. With
 // `inPlace` they are not even copied: the changed head and tail are written around them in the
@@ -23,6 +28,8 @@ import { ELEM, GRAPH_INPUT, GRAPH_NODE, GRAPH_OUTPUT, VALUE_INFO_NAME } from './
 import { writeGraph, type GraphEdit } from './onnx/write-graph.ts';
 
 export const MASK_ROWS_INPUT = 'clozelab_mask_rows';
+/** Output of the rewritten graph: the projection's input at the gathered rows, [N, H] float32. */
+export const MASK_HIDDEN_OUTPUT = 'clozelab_mask_hidden';
 
 /** Ops that may sit between the projection and the logits output (bias add, q8 rescale). */
 const PASS_THROUGH_OPS = new Set(['Add', 'Mul', 'Cast', 'Identity', 'Sub', 'Div']);
@@ -43,6 +50,15 @@ export interface MaskRowsRewrite {
   cut: string;
   /** Op type of the vocabulary projection ('MatMul', 'MatMulInteger', …). */
   projection: string;
+  /**
+   * The projection's weight initializer, when it is one (through a Transpose for tied embeddings:
+   * `transposed`, the initializer is [V, H]); for q8 the quantized weight. Undefined when not found.
+   */
+  weight?: { initializer: string; transposed: boolean };
+  /** The bias initializer added to the projection's output ([V]), when there is one. */
+  bias?: string;
+  /** True when the graph has the MASK_HIDDEN_OUTPUT output. */
+  hiddenOutput: boolean;
   /** True when `bytes` is a view of the input buffer, rewritten in place (no copy of the weights). */
   inPlace: boolean;
   /** In-place only: puts the input buffer's original bytes back (once the bytes have been consumed). */
@@ -68,10 +84,18 @@ export function rewriteForMaskRows(
     allowedInputs?: readonly string[];
     /** Rewrite inside `model` (which the caller gives up) instead of copying it: saves a copy of the weights. */
     inPlace?: boolean;
+    /** Add the MASK_HIDDEN_OUTPUT output (default true). */
+    hidden?: boolean;
   } = {},
 ): MaskRowsRewrite | MaskRowsUnsupported {
   try {
-    return rewrite(model, options.logitsName ?? 'logits', options.allowedInputs ?? null, options.inPlace === true);
+    return rewrite(
+      model,
+      options.logitsName ?? 'logits',
+      options.allowedInputs ?? null,
+      options.inPlace === true,
+      options.hidden !== false,
+    );
   } catch (error) {
     return {
       ok: false,
@@ -85,12 +109,15 @@ function rewrite(
   logitsName: string,
   allowedInputs: readonly string[] | null,
   inPlace: boolean,
+  hidden: boolean,
 ): MaskRowsRewrite | MaskRowsUnsupported {
   const parsed = parseModel(buf);
   if ('error' in parsed) return { ok: false, reason: parsed.error };
   const { gFields, initializers: inits, inputNames, producer, consumers } = parsed;
   const initializers = new Set(inits.keys());
   if (inputNames.has(MASK_ROWS_INPUT)) return { ok: false, reason: 'the model was already rewritten' };
+  if (parsed.outputNames.has(MASK_HIDDEN_OUTPUT) || producer.has(MASK_HIDDEN_OUTPUT))
+    return { ok: false, reason: `the model already has a tensor named "${MASK_HIDDEN_OUTPUT}"` };
   for (const name of inputNames) {
     if (allowedInputs && !initializers.has(name) && !allowedInputs.includes(name)) {
       return { ok: false, reason: `the model needs an input the fast path does not provide ("${name}")` };
@@ -166,16 +193,58 @@ function rewrite(
   const rows = `${cut}__clozelab_rows`;
   const replacement = new ProtoWriter()
     .message(GRAPH_NODE, encodeNode('Flatten', [cut], [flat], { axis: 2 }))
-    .message(GRAPH_NODE, encodeNode('Gather', [flat, MASK_ROWS_INPUT], [rows], { axis: 0 }))
-    .message(GRAPH_NODE, withInputs(buf, target, [rows, ...target.inputs.slice(1)]));
+    .message(GRAPH_NODE, encodeNode('Gather', [flat, MASK_ROWS_INPUT], [rows], { axis: 0 }));
+  // The hidden output reads the gathered rows before any quantizer (row-quant.ts later replaces the
+  // quantizer, never its float input); the Cast makes it float32 whatever the model's precision.
+  if (hidden) replacement.message(GRAPH_NODE, encodeNode('Cast', [rows], [MASK_HIDDEN_OUTPUT], { to: ELEM.FLOAT }));
+  replacement.message(GRAPH_NODE, withInputs(buf, target, [rows, ...target.inputs.slice(1)]));
+  const extra = [encodeField(GRAPH_INPUT, encodeValueInfo(MASK_ROWS_INPUT, ELEM.INT64, ['mask_rows']))];
+  if (hidden)
+    extra.push(encodeField(GRAPH_OUTPUT, encodeValueInfo(MASK_HIDDEN_OUTPUT, ELEM.FLOAT, ['mask_rows', 'hidden'])));
   const edit: GraphEdit = {
     replace: new Map([
       [target.field, replacement],
       [outputField, encodeField(GRAPH_OUTPUT, encodeValueInfo(logitsName, elemTypeOf(buf, outputField) || 1, null))],
     ]),
-    extra: [encodeField(GRAPH_INPUT, encodeValueInfo(MASK_ROWS_INPUT, ELEM.INT64, ['mask_rows']))],
+    extra,
     dropValueInfo: reshaped,
   };
   const written = writeGraph(parsed, edit, inPlace);
-  return { ok: true, ...written, cut, projection: projection.opType };
+  const weight = projectionWeight(projection, initializers, producer);
+  const bias = biasOf(passThrough, inits);
+  return {
+    ok: true,
+    ...written,
+    cut,
+    projection: projection.opType,
+    ...(weight ? { weight } : {}),
+    ...(bias ? { bias } : {}),
+    hiddenOutput: hidden,
+  };
+}
+
+/** The projection's weight initializer, directly or through one Transpose (tied embeddings). */
+function projectionWeight(
+  projection: NodeInfo,
+  initializers: ReadonlySet<string>,
+  producer: ReadonlyMap<string, NodeInfo>,
+): { initializer: string; transposed: boolean } | null {
+  const w = projection.inputs[1];
+  if (!w) return null;
+  if (initializers.has(w)) return { initializer: w, transposed: false };
+  const t = producer.get(w);
+  const source = t?.opType === 'Transpose' ? t.inputs[0] : undefined;
+  return source && initializers.has(source) ? { initializer: source, transposed: true } : null;
+}
+
+/** The one-dimensional initializer an Add between the projection and the logits adds (the bias). */
+function biasOf(
+  passThrough: ReadonlySet<NodeInfo>,
+  inits: ReadonlyMap<string, { header: { dims: number[] } }>,
+): string | null {
+  for (const n of passThrough) {
+    if (n.opType !== 'Add') continue;
+    for (const i of n.inputs) if (inits.get(i)?.header.dims.length === 1) return i;
+  }
+  return null;
 }

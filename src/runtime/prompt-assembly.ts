@@ -1,13 +1,14 @@
 // Prompt assembly: a rendered prompt's parts become one token sequence for the model — boundary
-// whitespace handled as the tokenizer expects, literal mask tokens in the data neutralised, inputs
-// truncated to fit, special tokens added. No model runtime imports.
+// whitespace handled as the tokenizer expects, literal mask tokens in the data neutralised,
+// separators as the model's own separator token, demonstrations dropped (last first) and then the
+// query's inputs truncated to fit, special tokens added. No model runtime imports.
 
 import type { InputPartRead, InputTruncation, PromptPart, RenderedPrompt } from '../core/types.ts';
 import { RuntimeError } from './errors.ts';
 
 /** A prompt part after tokenization. */
 export interface Segment {
-  kind: 'template' | 'input' | 'mask';
+  kind: 'template' | 'input' | 'mask' | 'separator';
   ids: number[];
 }
 
@@ -27,12 +28,14 @@ const TRAILING_WS = /\s+$/u;
 const LEADING_WS = /^\s+/u;
 
 /**
- * Text of each text part as it will be tokenized (null for mask parts), applying the tokenizer's
- * conventions at part boundaries. Concatenating the texts (with the mask token at mask parts)
- * gives what the tokenizer would see for the whole prompt.
+ * Text of each text part as it will be tokenized (null for mask and separator parts), applying the
+ * tokenizer's conventions at part boundaries. Concatenating the texts (with the mask token at mask
+ * parts and the separator token at separators) gives what the tokenizer would see for the whole
+ * prompt. A separator is a hard boundary: whitespace before it is dropped (byte-level BPE would
+ * make it a token of its own) and never moves across it; text after it keeps its own leading space.
  */
 export function partTexts(parts: readonly PromptPart[], rules: BoundaryRules): (string | null)[] {
-  const out: (string | null)[] = parts.map((p) => (p.kind === 'mask' ? null : p.text));
+  const out: (string | null)[] = parts.map((p) => (p.kind === 'mask' || p.kind === 'separator' ? null : p.text));
   for (let i = 0; i < parts.length; i++) {
     const text = out[i];
     if (text === null || text === undefined) continue;
@@ -40,7 +43,7 @@ export function partTexts(parts: readonly PromptPart[], rules: BoundaryRules): (
     const prev = parts[i - 1];
     const next = parts[i + 1];
     if (prev?.kind === 'mask' && rules.maskRstrip) t = t.replace(LEADING_WS, '');
-    if (next?.kind === 'mask' && rules.maskLstrip) t = t.replace(TRAILING_WS, '');
+    if ((next?.kind === 'mask' && rules.maskLstrip) || next?.kind === 'separator') t = t.replace(TRAILING_WS, '');
     else if (next && next.kind !== 'mask' && rules.moveTrailingSpace) {
       const ws = TRAILING_WS.exec(t)?.[0];
       if (ws) {
@@ -91,11 +94,18 @@ export function truncateInputs(segments: Segment[], reserved: number, maxLength:
 export interface AssembledPrompt {
   ids: number[];
   maskPositions: number[];
+  /** Tokens cut from the query's inputs (dropped demonstrations are counted in `droppedDemos` only). */
   truncated: number;
-  /** Per input slot, what was cut (only when `truncated` > 0). */
+  /** Per input slot of the query, what was cut (only when `truncated` > 0). */
   truncatedInputs?: InputTruncation[];
-  /** Per input part, how much of its text the model read (only when `truncated` > 0). */
+  /**
+   * Per input part of the whole prompt (demonstrations' too), how much of its text the model read
+   * (only when `truncated` > 0 or demonstrations were dropped). A dropped demonstration's input
+   * reads { chars: 0, dropped: all its tokens }, so the list stays aligned with the prompt's inputs.
+   */
   inputsRead?: InputPartRead[];
+  /** Demonstrations left out so that the prompt fits (only when some were). */
+  droppedDemos?: number;
 }
 
 /** What assembly needs to know about the tokenizer. */
@@ -106,35 +116,84 @@ export interface AssemblyTokenizer {
   suffixIds: readonly number[];
   maskTokenId: number;
   unkTokenId: number | null;
+  /** The model's separator token ([SEP], </s>) that a `separator` part becomes; null when it has none. */
+  separatorId?: number | null;
   maxLength: number;
   /** Token ids of a text part (no special tokens); not modified by the caller. */
   encode: (text: string) => readonly number[];
 }
 
-/**
- * Tokenizes the parts, reads literal mask tokens typed in the input data as unknown tokens, cuts
- * inputs until the prompt fits and adds the special tokens. `index` numbers the prompt in errors.
- */
-export function assemblePrompt(prompt: RenderedPrompt, index: number, tok: AssemblyTokenizer): AssembledPrompt {
-  const { maskTokenId, unkTokenId, maxLength } = tok;
-  const reserved = tok.prefixIds.length + tok.suffixIds.length;
-  const texts = partTexts(prompt.parts, tok.rules);
-  const segments: Segment[] = prompt.parts.map((part, i) =>
-    part.kind === 'mask'
-      ? { kind: 'mask', ids: new Array<number>(part.count).fill(maskTokenId) }
-      : { kind: part.kind, ids: [...tok.encode(texts[i] ?? '')] },
-  );
+/** Some of a prompt's parts (`at`: their indices in the prompt), tokenized. */
+interface Tokenized {
+  at: number[];
+  texts: (string | null)[];
+  segments: Segment[];
+  length: number;
+}
+
+function tokenizeParts(prompt: RenderedPrompt, at: number[], index: number, tok: AssemblyTokenizer): Tokenized {
+  const { maskTokenId, unkTokenId } = tok;
+  const parts = at.map((i) => prompt.parts[i] as PromptPart);
+  const texts = partTexts(parts, tok.rules);
+  const segments: Segment[] = parts.map((part, i) => {
+    if (part.kind === 'mask') return { kind: 'mask', ids: new Array<number>(part.count).fill(maskTokenId) };
+    if (part.kind === 'separator') {
+      const sep = tok.separatorId;
+      if (typeof sep !== 'number')
+        throw new RuntimeError(
+          'invalid-input',
+          `Prompt ${index + 1} has a separator between demonstrations, but this model's tokenizer has no separator token.`,
+        );
+      return { kind: 'separator', ids: [sep] };
+    }
+    return { kind: part.kind, ids: [...tok.encode(texts[i] ?? '')] };
+  });
   // A literal mask token typed in the input data ("[MASK]", "<mask>") would become an extra,
   // unreported mask; it is read as an unknown token instead. Calibration's content-free input is
   // the mask token on purpose (Zhao et al. 2021): its parts are marked `contentFree` by the scoring
   // plan and keep it. Either way only the `mask` parts' positions are read.
   if (unkTokenId !== null) {
     segments.forEach((s, i) => {
-      const part = prompt.parts[i];
+      const part = parts[i];
       if (s.kind !== 'input' || (part?.kind === 'input' && part.contentFree === true)) return;
       for (let k = 0; k < s.ids.length; k++) if (s.ids[k] === maskTokenId) s.ids[k] = unkTokenId;
     });
   }
+  return { at, texts, segments, length: segments.reduce((n, s) => n + s.ids.length, 0) };
+}
+
+/** The demonstration numbers of a prompt, in the order they first appear. */
+function demosOf(parts: readonly PromptPart[]): number[] {
+  const seen: number[] = [];
+  for (const p of parts) if (p.kind !== 'mask' && p.demo !== undefined && !seen.includes(p.demo)) seen.push(p.demo);
+  return seen;
+}
+
+/**
+ * Tokenizes the parts, reads literal mask tokens typed in the input data as unknown tokens, drops
+ * whole demonstrations (every part with the same `demo`, separator included; the last one first)
+ * while the prompt is too long, then cuts the query's inputs until it fits, and adds the special
+ * tokens. A prompt with dropped demonstrations is tokenized again without them, so it is exactly
+ * the prompt built without them. `index` numbers the prompt in errors.
+ */
+export function assemblePrompt(prompt: RenderedPrompt, index: number, tok: AssemblyTokenizer): AssembledPrompt {
+  const { maxLength } = tok;
+  const reserved = tok.prefixIds.length + tok.suffixIds.length;
+  const all = prompt.parts.map((_, i) => i);
+  const full = tokenizeParts(prompt, all, index, tok);
+  const demos = demosOf(prompt.parts);
+  let built = full;
+  let droppedDemos = 0;
+  while (reserved + built.length > maxLength && droppedDemos < demos.length) {
+    droppedDemos++;
+    const gone = new Set(demos.slice(demos.length - droppedDemos));
+    const keep = all.filter((i) => {
+      const p = prompt.parts[i] as PromptPart;
+      return p.kind === 'mask' || p.demo === undefined || !gone.has(p.demo);
+    });
+    built = tokenizeParts(prompt, keep, index, tok);
+  }
+  const { segments } = built;
   const fullLengths = segments.map((s) => s.ids.length);
   const truncated = truncateInputs(segments, reserved, maxLength);
   if (truncated < 0) {
@@ -151,13 +210,14 @@ export function assemblePrompt(prompt: RenderedPrompt, index: number, tok: Assem
     for (const id of s.ids) ids.push(id);
   }
   for (const id of tok.suffixIds) ids.push(id);
-  if (truncated === 0) return { ids, maskPositions, truncated };
+  if (truncated === 0 && droppedDemos === 0) return { ids, maskPositions, truncated };
   return {
     ids,
     maskPositions,
     truncated,
-    truncatedInputs: cutInputs(prompt, segments, fullLengths),
-    inputsRead: inputsRead(prompt, texts, segments, fullLengths, tok.encode),
+    ...(truncated > 0 ? { truncatedInputs: cutInputs(prompt, built, fullLengths) } : {}),
+    inputsRead: inputsRead(prompt, full, built, fullLengths, tok.encode),
+    ...(droppedDemos > 0 ? { droppedDemos } : {}),
   };
 }
 
@@ -166,28 +226,34 @@ const leadingSpace = (text: string): number => LEADING_WS.exec(text)?.[0].length
 /**
  * Per input part, in prompt order: how many characters of its text the model read, so that the UI
  * can show the part it read and fold the rest. The tokens are counted again on prefixes of the
- * text as tokenized (`texts`), then the offset is moved to the part's own text (whitespace may
- * have moved across part boundaries).
+ * text as tokenized (`built.texts`), then the offset is moved to the part's own text (whitespace
+ * may have moved across part boundaries). Inputs of dropped demonstrations read nothing.
  */
 function inputsRead(
   prompt: RenderedPrompt,
-  texts: readonly (string | null)[],
-  segments: readonly Segment[],
+  full: Tokenized,
+  built: Tokenized,
   fullLengths: readonly number[],
   encode: (text: string) => readonly number[],
 ): InputPartRead[] {
   const out: InputPartRead[] = [];
+  const position = new Map(built.at.map((partIndex, j) => [partIndex, j]));
   prompt.parts.forEach((part, i) => {
     if (part.kind !== 'input') return;
-    const kept = segments[i]?.ids.length ?? 0;
-    const full = fullLengths[i] ?? 0;
-    if (kept >= full) {
+    const j = position.get(i);
+    if (j === undefined) {
+      out.push({ chars: 0, dropped: full.segments[i]?.ids.length ?? 0 });
+      return;
+    }
+    const kept = built.segments[j]?.ids.length ?? 0;
+    const whole = fullLengths[j] ?? 0;
+    if (kept >= whole) {
       out.push({ chars: part.text.length, dropped: 0 });
       return;
     }
-    const text = texts[i] ?? '';
-    const read = charsWithinTokens(text, kept, full, encode) - leadingSpace(text) + leadingSpace(part.text);
-    out.push({ chars: Math.max(0, Math.min(part.text.length, read)), dropped: full - kept });
+    const text = built.texts[j] ?? '';
+    const read = charsWithinTokens(text, kept, whole, encode) - leadingSpace(text) + leadingSpace(part.text);
+    out.push({ chars: Math.max(0, Math.min(part.text.length, read)), dropped: whole - kept });
   });
   return out;
 }
@@ -244,18 +310,18 @@ export function charsWithinTokens(
   return lo > 0 && last >= 0xd800 && last <= 0xdbff ? lo - 1 : lo;
 }
 
-/** Per slot (a slot may appear twice in a template): tokens cut and kept, for the slots that lost any. */
-function cutInputs(
-  prompt: RenderedPrompt,
-  segments: readonly Segment[],
-  fullLengths: readonly number[],
-): InputTruncation[] {
+/**
+ * Per slot of the query (a slot may appear twice in a template): tokens cut and kept, for the slots
+ * that lost any. Demonstrations are never cut (they are dropped whole first), so by the time the
+ * query's inputs are cut, none is left.
+ */
+function cutInputs(prompt: RenderedPrompt, built: Tokenized, fullLengths: readonly number[]): InputTruncation[] {
   const bySlot = new Map<string, InputTruncation>();
-  segments.forEach((s, i) => {
-    const part = prompt.parts[i];
+  built.segments.forEach((s, j) => {
+    const part = prompt.parts[built.at[j] as number];
     if (part?.kind !== 'input') return;
     const entry = bySlot.get(part.slot) ?? { slot: part.slot, dropped: 0, kept: 0 };
-    entry.dropped += (fullLengths[i] ?? 0) - s.ids.length;
+    entry.dropped += (fullLengths[j] ?? 0) - s.ids.length;
     entry.kept += s.ids.length;
     bySlot.set(part.slot, entry);
   });

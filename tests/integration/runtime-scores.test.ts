@@ -166,7 +166,7 @@ describe('MaskedLMEngine: score() equals an independent computation', () => {
         const ids: number[] = [cls];
         for (const part of c.prompts[i]!.parts) {
           if (part.kind === 'mask') for (let k = 0; k < part.count; k++) ids.push(maskTokenId);
-          else ids.push(...tokenizer.encode(part.text, { add_special_tokens: false }));
+          else if (part.kind !== 'separator') ids.push(...tokenizer.encode(part.text, { add_special_tokens: false }));
         }
         ids.push(sep);
         const whole = tokenizer.encode(c.wholeText[i]!, { add_special_tokens: true });

@@ -10,6 +10,7 @@ import {
   parseVerbalizer,
   planScoring,
   promptLayout,
+  SEPARATOR_SHOWN,
   renderPrompt,
   scoreLabels,
   type PromptScores,
@@ -102,7 +103,9 @@ describe('template properties', () => {
           prompt.parts.forEach((part, i) => {
             const seg = layout.segments[i]!;
             const shown = layout.text.slice(seg.span.start, seg.span.end);
-            expect(shown).toBe(part.kind === 'mask' ? '<mask>'.repeat(k) : part.text);
+            expect(shown).toBe(
+              part.kind === 'mask' ? '<mask>'.repeat(k) : part.kind === 'separator' ? SEPARATOR_SHOWN : part.text,
+            );
             if (part.kind === 'input') expect(part.text).toBe((inputs[part.slot] ?? '').trim());
           });
         },

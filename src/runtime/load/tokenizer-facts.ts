@@ -46,6 +46,8 @@ export interface TokenizerFacts {
   /** Special tokens as the post-processor adds them around a single sequence. */
   prefixIds: number[];
   suffixIds: number[];
+  /** The model's separator token ([SEP], </s>): what a prompt's `separator` part becomes (null: none). */
+  separatorId: number | null;
   tokenizerKind: TokenizerKind;
   rules: BoundaryRules;
   maxLength: number;
@@ -63,6 +65,7 @@ export function inspectTokenizer(tokenizer: HfTokenizer, config: HfConfig, mask:
     idToToken,
     prefixIds,
     suffixIds,
+    separatorId: separatorTokenId(tokenizer, suffixIds, idToToken.length),
     tokenizerKind,
     rules: { maskLstrip: flags.lstrip, maskRstrip: flags.rstrip, moveTrailingSpace: true },
     maxLength: maxSequenceLength(config, tokenizer),
@@ -94,6 +97,21 @@ export function specialTokensAround(tokenizer: Pick<HfTokenizer, 'encode'>): {
   if (at >= 0) return { prefixIds: withSpecial.slice(0, at), suffixIds: withSpecial.slice(at + without.length) };
   const empty = tokenizer.encode('', { add_special_tokens: true });
   return { prefixIds: empty.slice(0, 1), suffixIds: empty.slice(1) };
+}
+
+/**
+ * The separator token between demonstrations: the tokenizer's own `sep_token` ([SEP] for BERT,
+ * </s> for RoBERTa), else the token that closes a single sequence (the last suffix id), else none.
+ */
+export function separatorTokenId(
+  tokenizer: Pick<HfTokenizer, 'sep_token_id'>,
+  suffixIds: readonly number[],
+  vocabSize: number,
+): number | null {
+  const sep = tokenizer.sep_token_id;
+  if (typeof sep === 'number' && Number.isInteger(sep) && sep >= 0 && sep < vocabSize) return sep;
+  const last = suffixIds[suffixIds.length - 1];
+  return last === undefined ? null : last;
 }
 
 /** Finds where `inner` occurs in `outer` (first match), or -1. */
