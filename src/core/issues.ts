@@ -44,6 +44,8 @@ export const TEMPLATE_ERRORS = {
   'slot-number-too-high': { ...AT, slot: 'text', max: 'count' },
   /** More different input slots than one template may have (LIMITS.slotsPerTemplate); at the first one too many. */
   'too-many-slots': { ...AT, slot: 'text', max: 'count' },
+  /** A demonstration template's input that the query's template lacks; slots: the query's, e.g. "[X1], [X2]". */
+  'demo-slot-unknown': { ...AT, slot: 'text', slots: 'text' },
 } as const satisfies Record<string, ParamSpec>;
 
 export const TEMPLATE_WARNINGS = {
@@ -114,6 +116,7 @@ export const SETUP_ERRORS = {
   'template-id-format': {},
   'template-name-too-long': { max: 'count' },
   'template-too-long': { max: 'count' },
+  'demo-template-too-long': { max: 'count' },
   'no-templates': {},
   'too-many-templates': { max: 'count' },
   'duplicate-template-id': { id: 'text' },

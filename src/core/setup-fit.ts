@@ -28,7 +28,10 @@ export function fitSetupToLimits(setup: PromptSetup): FitResult {
   const templates = setup.templates.slice(0, SETUP_LIMITS.templates).map((t, i) => {
     const entryName = cut(t.name, SETUP_LIMITS.templateNameChars, `templates[${i}].name`, trimmed);
     const text = cut(t.text, SETUP_LIMITS.templateTextChars, `templates[${i}].text`, trimmed);
-    return entryName === t.name && text === t.text ? t : { ...t, name: entryName, text };
+    const demo =
+      t.demo === undefined ? undefined : cut(t.demo, SETUP_LIMITS.templateTextChars, `templates[${i}].demo`, trimmed);
+    if (entryName === t.name && text === t.text && demo === t.demo) return t;
+    return demo === undefined ? { ...t, name: entryName, text } : { ...t, name: entryName, text, demo };
   });
   if (templates.length < setup.templates.length) trimmed.push('templates');
   let budget = SETUP_LIMITS.totalInputChars;

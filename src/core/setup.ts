@@ -78,6 +78,13 @@ export const TemplateEntrySchema = z.object({
   name: z.string().max(SETUP_LIMITS.templateNameChars, check('template-name-too-long')),
   /** The user's text; may be an invalid template. */
   text: z.string().max(SETUP_LIMITS.templateTextChars, check('template-too-long')),
+  /**
+   * The template of one demonstration (few-shot, LM-BFF): [X…] are the demonstration example's
+   * inputs and [Z] its label word. Absent: demonstrations use the query's own template. May be an
+   * invalid template, like `text` (demo-template.ts checks it). Optional, so setups without it
+   * (older links and saves) read as before and the version stays 1.
+   */
+  demo: z.string().max(SETUP_LIMITS.templateTextChars, check('demo-template-too-long')).optional(),
 });
 
 export const VerbalizerSchema = z

@@ -97,6 +97,8 @@ export interface WorkspaceState {
   saveOk: boolean;
 
   setTemplateText(id: string, text: string): void;
+  /** A template's demonstration template (few-shot); null removes it (demonstrations use the template itself). */
+  setDemoTemplate(id: string, demo: string | null): void;
   addTemplate(): void;
   removeTemplate(id: string): void;
   renameTemplate(id: string, name: string): void;
@@ -160,6 +162,16 @@ function workspaceState(initial: SavedWorkspace, set: StoreApi<WorkspaceState>['
 
     setTemplateText: (id, text) =>
       updateSetup((setup) => ({ ...setup, templates: setup.templates.map((t) => (t.id === id ? { ...t, text } : t)) })),
+    setDemoTemplate: (id, demo) =>
+      updateSetup((setup) => ({
+        ...setup,
+        templates: setup.templates.map((t) => {
+          if (t.id !== id) return t;
+          if (demo !== null) return { ...t, demo };
+          const { demo: _removed, ...rest } = t;
+          return rest;
+        }),
+      })),
     addTemplate: () =>
       updateSetup((setup) => {
         if (setup.templates.length >= LIMITS.templates) return setup;
@@ -167,7 +179,15 @@ function workspaceState(initial: SavedWorkspace, set: StoreApi<WorkspaceState>['
         const copy = activeTemplate(setup);
         return {
           ...setup,
-          templates: [...setup.templates, { id, name: `Template ${setup.templates.length + 1}`, text: copy.text }],
+          templates: [
+            ...setup.templates,
+            {
+              id,
+              name: `Template ${setup.templates.length + 1}`,
+              text: copy.text,
+              ...(copy.demo !== undefined ? { demo: copy.demo } : {}),
+            },
+          ],
           activeTemplateId: id,
         };
       }),

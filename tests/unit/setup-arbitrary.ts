@@ -56,7 +56,12 @@ export interface SetupArbOptions {
 
 export function validSetup(options: SetupArbOptions = {}): fc.Arbitrary<PromptSetup> {
   const { templates = 4, labels = 5, words = 4, rows = 4, text = 60 } = options;
-  const templateList = fc.uniqueArray(fc.record({ id: templateId, name: anyText(30), text: anyText(text) }), {
+  // `demo` (a demonstration template) is optional: absent in some entries, so both shapes round-trip.
+  const entry = fc.record(
+    { id: templateId, name: anyText(30), text: anyText(text), demo: anyText(text) },
+    { requiredKeys: ['id', 'name', 'text'] },
+  );
+  const templateList = fc.uniqueArray(entry, {
     minLength: 1,
     maxLength: templates,
     selector: (t) => t.id,

@@ -100,6 +100,8 @@ export const en: IssueCatalog = {
     `[${p.slot}] at ${at(p)} is beyond the last input slot: numbered inputs go from [X1] to [X${p.max}].`,
   'too-many-slots': (p) =>
     `[${p.slot}] at ${at(p)} is one input slot too many: a template may use at most ${p.max} different inputs.`,
+  'demo-slot-unknown': (p) =>
+    `[${p.slot}] at ${at(p)} is not an input of the query's template (${p.slots || 'none'}): a demonstration can only use the inputs its example has.`,
   'no-input-slot': 'The template has no input slot [X], so every example gets the same prompt and the same prediction.',
   'slot-gap': (p) =>
     `The template uses [${p.slot}] but not ${p.missing}; those inputs will be ignored. Did you mean to number them consecutively?`,
@@ -191,6 +193,7 @@ export const en: IssueCatalog = {
   'template-id-format': 'Template id: letters, digits, "-" and "_" only.',
   'template-name-too-long': (p) => `A template name can be at most ${p.max} characters.`,
   'template-too-long': (p) => `A template can be at most ${p.max} characters.`,
+  'demo-template-too-long': (p) => `A demonstration template can be at most ${p.max} characters.`,
   'no-templates': 'A setup needs at least one template.',
   'too-many-templates': (p) => `At most ${p.max} templates.`,
   'duplicate-template-id': (p) => `Two templates have the id "${p.id}".`,

@@ -16,6 +16,7 @@ const TEMPLATE_FIELD: Readonly<Record<string, Words>> = {
   text: { en: 'text', zh: '文本' },
   name: { en: 'name', zh: '名称' },
   id: { en: 'id', zh: 'id' },
+  demo: { en: 'demonstration template', zh: '示范模板' },
 };
 
 const FIXED: Readonly<Record<string, Words>> = {
@@ -28,6 +29,8 @@ const FIXED: Readonly<Record<string, Words>> = {
   'model.dtype': { en: 'model precision', zh: '模型精度' },
   'model.device': { en: 'model device', zh: '模型设备' },
   templates: { en: 'templates', zh: '模板' },
+  /** A demonstration template not yet in a setup (the few-shot view, an import). */
+  demo: { en: 'demonstration template', zh: '示范模板' },
   activeTemplateId: { en: 'active template', zh: '当前模板' },
   verbalizer: { en: 'verbalizer', zh: '标签词表' },
   'verbalizer.labels': { en: 'verbalizer', zh: '标签词表' },

@@ -96,6 +96,8 @@ export const zh: IssueCatalog = {
     `${at(p)}的 [${p.slot}] 与前面用过的 [${p.other}] 混用了，分不清哪个输入是哪个。请只用一个输入 [X]，或者只用编号输入 [X1]、[X2]……`,
   'slot-number-too-high': (p) => `${at(p)}的 [${p.slot}] 超出了输入槽位的范围：编号输入只能从 [X1] 到 [X${p.max}]。`,
   'too-many-slots': (p) => `${at(p)}的 [${p.slot}] 多了一个输入槽位：一个模板最多只能用 ${p.max} 个不同的输入。`,
+  'demo-slot-unknown': (p) =>
+    `${at(p)}的 [${p.slot}] 不是查询模板的输入（${p.slots || '无'}）：示范只能用它的样例有的输入。`,
   'no-input-slot': '模板里没有输入槽位 [X]，所以每个例子得到的提示和预测都一样。',
   'slot-gap': (p) => `模板用了 [${p.slot}]，却没有用 ${p.missing}；这些输入会被忽略。是不是想连续编号？`,
   'duplicate-modifier': (p) => `${at(p)}的 [${p.slot}…] 中修饰符“${p.modifier}”出现了两次；一次就够了。`,
@@ -165,6 +167,7 @@ export const zh: IssueCatalog = {
   'template-id-format': '模板 id 只能包含字母、数字、"-" 和 "_"。',
   'template-name-too-long': (p) => `模板名最多 ${p.max} 个字符。`,
   'template-too-long': (p) => `模板最多 ${p.max} 个字符。`,
+  'demo-template-too-long': (p) => `示范模板最多 ${p.max} 个字符。`,
   'no-templates': '设置至少需要一个模板。',
   'too-many-templates': (p) => `最多 ${p.max} 个模板。`,
   'duplicate-template-id': (p) => `有两个模板的 id 都是“${p.id}”。`,
