@@ -40,10 +40,11 @@ const TRAILING_WS = /\s+$/u;
  */
 export function renderDemo(template: Template, inputs: Readonly<Record<string, string>>, word: string): PromptPart[] {
   const parts: PromptPart[] = [];
+  let wordPart: PromptPart | null = null;
   for (const node of template.nodes) {
     if (node.kind === 'text') {
       const last = parts[parts.length - 1];
-      if (last?.kind === 'template') last.text += node.text;
+      if (last?.kind === 'template' && last !== wordPart) last.text += node.text;
       else parts.push({ kind: 'template', text: node.text });
     } else if (node.kind === 'input') {
       parts.push({ kind: 'input', slot: node.slot, text: prepareInput(inputs[node.slot] ?? '', node.modifiers) });
@@ -53,7 +54,8 @@ export function renderDemo(template: Template, inputs: Readonly<Record<string, s
         last.text = last.text.replace(TRAILING_WS, '');
         if (last.text === '') parts.pop();
       }
-      parts.push({ kind: 'template', text: word });
+      wordPart = { kind: 'template', text: word };
+      parts.push(wordPart);
     }
   }
   return parts;
