@@ -99,7 +99,13 @@ export const fewshotEn = {
   'fewshot.splits.fromRest': 'the rest',
   'fewshot.splits.fromFile': 'test file',
   'fewshot.splits.line': 'line {line}',
-  'fewshot.export.splits': 'Splits CSV',
+  'fewshot.skipShort.tooFew': 'too few examples',
+  'fewshot.skipShort.noHidden': 'no hidden vector',
+  'fewshot.skipShort.oneTemplate': 'needs 2 templates',
+  'fewshot.skipShort.noTest': 'no test examples',
+  'fewshot.export.csv': 'Curve (CSV)',
+  'fewshot.export.json': 'Result (JSON)',
+  'fewshot.export.splits': 'Splits (CSV)',
 } as const;
 
 export type FewshotKey = keyof typeof fewshotEn;
@@ -199,5 +205,11 @@ export const fewshotZh: Record<FewshotKey, string> = {
   'fewshot.splits.fromRest': '其余部分',
   'fewshot.splits.fromFile': '测试文件',
   'fewshot.splits.line': '第 {line} 行',
-  'fewshot.export.splits': '划分 CSV',
+  'fewshot.skipShort.tooFew': '样例不足',
+  'fewshot.skipShort.noHidden': '无隐藏向量',
+  'fewshot.skipShort.oneTemplate': '需要 2 个模板',
+  'fewshot.skipShort.noTest': '无测试样例',
+  'fewshot.export.csv': '曲线（CSV）',
+  'fewshot.export.json': '结果（JSON）',
+  'fewshot.export.splits': '划分（CSV）',
 };

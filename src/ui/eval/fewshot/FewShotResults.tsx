@@ -31,7 +31,7 @@ export function FewShotResults({ result }: { result: FewShotResult }) {
   const outdated = useFewShotOutdated();
   const { setFewShotMetric } = useEvaluation.getState();
   const metricName = t(metric === 'accuracy' ? 'eval.metric.accuracy' : 'eval.metric.macroF1');
-  const testSizes = [...new Set(result.splits.map((s) => s.test.length))];
+  const testSizes = [...new Set(result.splits.map((s) => s.test.length))].sort((a, b) => a - b);
   const stem = fileStem();
   const save = (suffix: string, text: string | null, type: string) => {
     if (text !== null) downloadText(`${stem}${suffix}`, text, type);
@@ -80,14 +80,14 @@ export function FewShotResults({ result }: { result: FewShotResult }) {
             onClick={() => save('-curve.csv', fewShotCsv(useEvaluation.getState()), 'text/csv;charset=utf-8')}
             data-testid="fewshot-export-csv"
           >
-            {t('eval.export.csv')}
+            {t('fewshot.export.csv')}
           </button>
           <button
             className="btn small"
             onClick={() => save('.json', fewShotJson(useEvaluation.getState()), 'application/json')}
             data-testid="fewshot-export-json"
           >
-            {t('eval.export.json')}
+            {t('fewshot.export.json')}
           </button>
           <button
             className="btn small"

@@ -1,7 +1,7 @@
 import { fewShotTable, meanStdText } from '../../../core/fewshot/export';
 import type { FewShotMethod, FewShotResult, FewShotSkip } from '../../../core/fewshot/types';
 import type { FewShotMetric } from '../../../store/evaluation';
-import { useT, type Translate } from '../../i18n';
+import { useT, type MessageKey, type Translate } from '../../i18n';
 import { METHOD_KEYS, METHOD_STYLE } from './methods';
 
 /** Why a (K, seed) cell or a method was not computed, in words. */
@@ -18,6 +18,14 @@ export function skipText(t: Translate, skip: FewShotSkip): string {
       return t('fewshot.skip.noTest');
   }
 }
+
+/** A few words for a cell that was not computed (the full reason is in its title and the list below). */
+const SHORT: Record<FewShotSkip['code'], MessageKey> = {
+  'too-few-examples': 'fewshot.skipShort.tooFew',
+  'no-hidden': 'fewshot.skipShort.noHidden',
+  'one-template': 'fewshot.skipShort.oneTemplate',
+  'no-test-examples': 'fewshot.skipShort.noTest',
+};
 
 /** The skips that apply to (method, K): the method's own, or the whole K's (some seed could not be drawn). */
 function skipsFor(result: FewShotResult, method: FewShotMethod, k: number): FewShotSkip[] {
@@ -69,7 +77,7 @@ export function FewShotTable({ result, metric }: { result: FewShotResult; metric
                 if (!v)
                   return (
                     <td key={k} className="num fewshot-skipped" data-k={k} data-skipped title={why.join(' ')}>
-                      —{why.length > 0 ? <span className="fewshot-why">{why[0]}</span> : null}
+                      —{skips[0] ? <span className="fewshot-why">{t(SHORT[skips[0].code])}</span> : null}
                     </td>
                   );
                 return (

@@ -48,7 +48,14 @@ export function LearningCurve({ result, metric }: { result: FewShotResult; metri
       <ResponsiveContainer width="100%" height={300}>
         <LineChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
           <CartesianGrid vertical={false} stroke="var(--border)" />
-          <XAxis dataKey="k" tick={axisTick} tickLine={false} axisLine={{ stroke: 'var(--border)' }} interval={0} />
+          <XAxis
+            dataKey="k"
+            tick={axisTick}
+            tickLine={false}
+            axisLine={{ stroke: 'var(--border)' }}
+            interval={0}
+            padding={{ left: 32, right: 32 }}
+          />
           <YAxis
             domain={[0, 1]}
             tickFormatter={(v: number) => percent(v, 0)}
