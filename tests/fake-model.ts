@@ -29,6 +29,7 @@ export const FAKE_INFO: EngineInfo = {
   files: [],
   modelFile: 'onnx/model.onnx',
   loadMs: 0,
+  hiddenAtMask: false,
 };
 
 export interface ScoreCall {

@@ -9,11 +9,12 @@
 //   re-score  label distributions from the answers (scoring.ts scoreLabels, calibration)
 //
 // The callers differ only in their PassSettings (lane, request size, top-k, whether both
-// calibration modes are planned, whether model tokens are kept) and in which inputs they add.
+// calibration modes are planned, whether model tokens and the hidden vectors at [Z] are kept) and
+// in which inputs they add.
 // Runtime-agnostic: the model is a small interface (PipelineModel) that the store implements with
 // the worker's RuntimeClient and the CLI with MaskedLMEngine.
 
-import type { PromptScores, RenderedPrompt } from './types.ts';
+import type { MaskScores, PromptScores, RenderedPrompt } from './types.ts';
 import { planScoring, requiredPrompts, type ScoringPlan } from './scoring-plan.ts';
 import { scoreLabels, type LabelScores } from './label-scores.ts';
 import type { ScoringOptions } from './scoring.ts';
@@ -36,6 +37,8 @@ export interface ScorerOptions {
   lane?: string;
   /** Ask the runtime to keep the full mask rows, so a label-word edit needs no forward pass. */
   cacheRows?: boolean;
+  /** Ask for the hidden vector at each mask (MaskScores.hidden), where the model has it. */
+  hidden?: boolean;
   signal?: AbortSignal;
 }
 
@@ -63,17 +66,59 @@ export interface PassSettings {
   /** Keep the model tokens of each prompt (display); evaluation keeps only the scores. */
   keepTokens: boolean;
   cacheRows: boolean;
+  /**
+   * Ask the runtime for the hidden vector at each mask and keep it (`main.masks[0].hidden` of a
+   * result is the query's); false strips it. Few-shot verbalizer tuning learns on it.
+   */
+  keepHidden: boolean;
 }
 
 /** The settings of each caller. */
 export const PASSES = Object.freeze({
   /** The playground: the example inputs of the active template, as you type (64 prompts: the most a
    * request may have for the worker to keep its mask rows, so a label-word edit needs no forward pass). */
-  live: { lane: 'live', requestSize: 64, topK: 10, calibration: 'as-set', keepTokens: true, cacheRows: true },
+  live: {
+    lane: 'live',
+    requestSize: 64,
+    topK: 10,
+    calibration: 'as-set',
+    keepTokens: true,
+    cacheRows: true,
+    keepHidden: false,
+  },
   /** The template comparison: like live, in its own lane so it never cancels the live view. */
-  compare: { lane: 'compare', requestSize: 64, topK: 10, calibration: 'as-set', keepTokens: true, cacheRows: true },
+  compare: {
+    lane: 'compare',
+    requestSize: 64,
+    topK: 10,
+    calibration: 'as-set',
+    keepTokens: true,
+    cacheRows: true,
+    keepHidden: false,
+  },
   /** Evaluation on labelled data (browser and CLI): both calibration modes from one pass. */
-  evaluation: { lane: 'eval', requestSize: 48, topK: 5, calibration: 'both', keepTokens: false, cacheRows: false },
+  evaluation: {
+    lane: 'eval',
+    requestSize: 48,
+    topK: 5,
+    calibration: 'both',
+    keepTokens: false,
+    cacheRows: false,
+    keepHidden: false,
+  },
+  /**
+   * Few-shot learning: like evaluation, with the hidden vector at [Z] kept (verbalizer tuning), in
+   * its own lane so that live typing and an evaluation never supersede it (nor it them).
+   */
+  fewshot: {
+    lane: 'fewshot',
+    requestSize: 48,
+    topK: 0,
+    calibration: 'both',
+    keepTokens: false,
+    cacheRows: false,
+    keepHidden: true,
+  },
 } satisfies Record<string, PassSettings>);
 
 /** A template with its bound label words (a PreparedTemplate, or a template and a BoundVerbalizer). */
@@ -144,9 +189,9 @@ export class ScoringPipeline {
     return this.binder.bindTemplates(entries, verbalizer);
   }
 
-  /** A short id for (model, token ids, top-k, tokens kept): the first part of every cache key. */
+  /** A short id for (model, token ids, top-k, tokens kept, hidden kept): the first part of every cache key. */
   space(tokenIds: readonly number[], settings: PassSettings): number {
-    const key = JSON.stringify([this.model.key, settings.topK, settings.keepTokens, tokenIds]);
+    const key = JSON.stringify([this.model.key, settings.topK, settings.keepTokens, settings.keepHidden, tokenIds]);
     let id = this.spaces.get(key);
     if (id === undefined) {
       id = this.spaces.size;
@@ -276,6 +321,7 @@ export class ScoringPass {
           topK: this.settings.topK,
           ...(this.settings.lane !== undefined ? { lane: this.settings.lane } : {}),
           ...(this.settings.cacheRows ? { cacheRows: true } : {}),
+          ...(this.settings.keepHidden ? { hidden: true } : {}),
           ...(control.signal ? { signal: control.signal } : {}),
         },
       );
@@ -285,14 +331,16 @@ export class ScoringPass {
       this.stats.promptsRun += part.length;
       part.forEach(([key], i) => {
         const r = results[i]!;
+        const masks = this.settings.keepHidden ? r.masks : r.masks.map(withoutHidden);
         const stored: PromptScores = this.settings.keepTokens
-          ? r
+          ? { ...r, masks }
           : {
-              masks: r.masks,
+              masks,
               tokens: [],
               maskPositions: [],
               truncatedTokens: r.truncatedTokens,
               ...(r.truncatedInputs ? { truncatedInputs: r.truncatedInputs } : {}),
+              ...(r.droppedDemos ? { droppedDemos: r.droppedDemos } : {}),
             };
         this.held.set(key, stored);
         this.pipeline.cache.set(`${this.space}\u0001${key}`, stored);
@@ -313,6 +361,7 @@ export class ScoringPass {
         probs: cols.map((c) => m.probs[c]!),
         logits: cols.map((c) => m.logits[c]!),
         top: m.top,
+        ...(m.hidden ? { hidden: m.hidden } : {}),
       })),
     };
   }
@@ -330,4 +379,11 @@ export class ScoringPass {
       main: results[mainIndex]!,
     };
   }
+}
+
+/** A mask's scores without its hidden vector (passes that do not keep it). */
+function withoutHidden(m: MaskScores): MaskScores {
+  if (!m.hidden) return m;
+  const { hidden: _, ...rest } = m;
+  return rest;
 }

@@ -42,6 +42,11 @@ export interface ClientScoreOptions {
    * for the same prompts with other label words runs no forward pass. For live editing.
    */
   cacheRows?: boolean;
+  /**
+   * Return the hidden vector at each mask (`MaskScores.hidden`) where the model has it
+   * (`info.hiddenAtMask`). The worker transfers their buffers (no copy).
+   */
+  hidden?: boolean;
   /** Aborting it cancels the request. */
   signal?: AbortSignal;
 }
@@ -128,6 +133,7 @@ export class RuntimeClient {
         topK: options.topK,
         batchSize: options.batchSize,
         ...(options.cacheRows ? { cacheRows: true } : {}),
+        ...(options.hidden ? { hidden: true } : {}),
       },
       options,
     );

@@ -104,6 +104,7 @@ export class MaskedLMEngine {
       rules: this.tok.rules,
       prefixIds: this.tok.prefixIds,
       suffixIds: this.tok.suffixIds,
+      separatorId: this.tok.separatorId,
       padId: this.tok.padId,
       runner: this.runner,
       rowCache: this.rowCache,
@@ -214,6 +215,7 @@ export class MaskedLMEngine {
         loadMs: Math.round(now() - t0),
         deviceNote: note,
         maskRowsOnly: runner.maskRowsOnly,
+        hiddenAtMask: runner.hiddenAtMask,
         headNote: rewrites.headNote,
         loadPhases: parts.phases,
         rowQuant: rewrites.rowQuantOutcome(),
@@ -238,6 +240,11 @@ export class MaskedLMEngine {
       }
       throw toRuntimeError(explainFetchFailure(error), ctx);
     }
+  }
+
+  /** The model's separator token ([SEP], </s>) that a prompt's `separator` parts become; null when it has none. */
+  get separatorId(): number | null {
+    return this.tok.separatorId;
   }
 
   /** Vocabulary string of a token id ('' if unknown). */

@@ -7,11 +7,22 @@ import { RuntimeError, toRuntimeError, type ErrorContext } from './errors.ts';
 import { clearModelCache, forgetCachedFile, modelCacheStatus, type CacheLocation } from './cache.ts';
 import { registerLocalFiles } from './local-files.ts';
 import { collectLabelWordStats } from './vocab-stats.ts';
-import type { LanedOp, LoadProgress, RuntimeOp, RuntimeOps, WorkerRequest, WorkerResponse } from './protocol.ts';
+import type {
+  LanedOp,
+  LoadProgress,
+  RuntimeOp,
+  RuntimeOps,
+  ScoreResult,
+  WorkerRequest,
+  WorkerResponse,
+} from './protocol.ts';
 
 export interface RuntimeHandlerOptions {
-  /** Sends a message to the client (self.postMessage in the worker). */
-  post: (message: WorkerResponse) => void;
+  /**
+   * Sends a message to the client (self.postMessage in the worker). `transfer`: buffers of the
+   * message that move to the client instead of being copied (the sender must not use them after).
+   */
+  post: (message: WorkerResponse, transfer?: ArrayBuffer[]) => void;
   /** Minimum milliseconds between two 'progress' events of the same file (default 100). */
   progressIntervalMs?: number;
   /** Replaces MaskedLMEngine.load (tests). */
@@ -31,6 +42,14 @@ function cacheLocation(): CacheLocation {
     localModelPath: env.localModelPath,
     remoteHost: env.remoteHost,
   };
+}
+
+/** The hidden vectors' buffers of a score result (each its own buffer): moved to the client, not copied. */
+function hiddenBuffers(result: ScoreResult): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  for (const s of result.scores)
+    for (const m of s.masks) if (m.hidden && m.hidden.buffer instanceof ArrayBuffer) buffers.add(m.hidden.buffer);
+  return [...buffers];
 }
 
 export function createRuntimeHandler(options: RuntimeHandlerOptions): RuntimeHandler {
@@ -54,8 +73,14 @@ export function createRuntimeHandler(options: RuntimeHandlerOptions): RuntimeHan
     return true;
   };
 
-  const reply = <K extends RuntimeOp>(op: K, requestId: number, result: RuntimeOps[K]['result']): void => {
-    post({ type: 'result', requestId, op, result });
+  const reply = <K extends RuntimeOp>(
+    op: K,
+    requestId: number,
+    result: RuntimeOps[K]['result'],
+    transfer?: ArrayBuffer[],
+  ): void => {
+    if (transfer && transfer.length > 0) post({ type: 'result', requestId, op, result }, transfer);
+    else post({ type: 'result', requestId, op, result });
   };
 
   const fail = (op: RuntimeOp, requestId: number, error: unknown, ctx: ErrorContext, signal?: AbortSignal): void => {
@@ -174,6 +199,7 @@ export function createRuntimeHandler(options: RuntimeHandlerOptions): RuntimeHan
   const handleLaned = async <K extends LanedOp>(
     msg: { op: K; requestId: number; lane: string },
     work: (signal: AbortSignal) => Promise<RuntimeOps[K]['result']>,
+    transferOf?: (result: RuntimeOps[K]['result']) => ArrayBuffer[],
   ): Promise<void> => {
     const { requestId, lane, op } = msg;
     const previous = lanes.get(lane);
@@ -186,7 +212,7 @@ export function createRuntimeHandler(options: RuntimeHandlerOptions): RuntimeHan
     try {
       const result = await work(ctrl.signal);
       if (ctrl.signal.aborted) throw ctrl.signal.reason;
-      reply(op, requestId, result);
+      reply(op, requestId, result, transferOf?.(result));
     } catch (error) {
       fail(op, requestId, error, { phase: 'score' }, ctrl.signal);
     } finally {
@@ -210,13 +236,17 @@ export function createRuntimeHandler(options: RuntimeHandlerOptions): RuntimeHan
       case 'load':
         return handleLoad(msg);
       case 'score':
-        return handleLaned(msg, async (signal) =>
-          (await currentEngine()).scoreDetailed(msg.prompts, msg.tokenIds, {
-            topK: msg.topK,
-            batchSize: msg.batchSize,
-            cacheRows: msg.cacheRows === true,
-            signal,
-          }),
+        return handleLaned(
+          msg,
+          async (signal) =>
+            (await currentEngine()).scoreDetailed(msg.prompts, msg.tokenIds, {
+              topK: msg.topK,
+              batchSize: msg.batchSize,
+              cacheRows: msg.cacheRows === true,
+              hidden: msg.hidden === true,
+              signal,
+            }),
+          hiddenBuffers,
         );
       case 'labelWordStats': // label-word search (vocab-stats.ts)
         return handleLaned(msg, async (signal) => collectLabelWordStats(await currentEngine(), msg, signal));

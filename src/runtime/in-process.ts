@@ -14,9 +14,10 @@ export class InProcessWorker implements WorkerLike {
   constructor(options: Omit<RuntimeHandlerOptions, 'post'> = {}) {
     this.handler = createRuntimeHandler({
       ...options,
-      post: (message) => {
+      post: (message, transfer) => {
         if (this.terminated) return;
-        const copy = structuredClone(message);
+        // Transferred buffers move (detached here), as postMessage does between threads.
+        const copy = structuredClone(message, transfer ? { transfer } : undefined);
         setTimeout(() => {
           if (!this.terminated) this.onmessage?.({ data: copy });
         }, 0);

@@ -1,6 +1,7 @@
 // The worker's mask-row cache: full-vocabulary logits of the mask rows of recently scored prompts,
 // keyed by their token ids. A label-word edit changes only which columns are read, so it is
-// answered from here without a forward pass; top-k stays exact as the whole row is kept.
+// answered from here without a forward pass; top-k stays exact as the whole row is kept. A row
+// scored with `hidden` keeps its hidden vector too (counted in the cache's bytes).
 
 import { Lru } from '../core/lru.ts';
 
@@ -9,11 +10,20 @@ export const ROW_CACHE_MAX_PROMPTS = 64;
 /** Memory for cached mask rows (float32 logits over the whole vocabulary). */
 export const ROW_CACHE_BYTES = 64 * 1024 * 1024;
 
-export type MaskRowCache = Lru<string, Float32Array[]>;
+/** One cached mask row: its logits over the whole vocabulary, and its hidden vector when it was asked for. */
+export interface CachedRow {
+  logits: Float32Array;
+  hidden?: Float32Array;
+}
 
-/** An LRU of mask rows bounded by their bytes. */
+export type MaskRowCache = Lru<string, CachedRow[]>;
+
+/** An LRU of mask rows bounded by their bytes (logits and hidden vectors). */
 export function createMaskRowCache(maxBytes = ROW_CACHE_BYTES): MaskRowCache {
-  return new Lru({ maxWeight: maxBytes, weigh: (rows) => rows.reduce((n, r) => n + r.byteLength, 0) });
+  return new Lru({
+    maxWeight: maxBytes,
+    weigh: (rows) => rows.reduce((n, r) => n + r.logits.byteLength + (r.hidden?.byteLength ?? 0), 0),
+  });
 }
 
 /** The cache key of an assembled prompt: its token ids and mask positions. */

@@ -11,7 +11,7 @@ export function modelKey(info: Pick<EngineInfo, 'id' | 'dtype' | 'device'>): str
   return `${info.id}|${info.dtype}|${info.device}`;
 }
 
-/** The model loaded in the worker behind `client` (lane, cacheRows and signal go to the worker). */
+/** The model loaded in the worker behind `client` (lane, cacheRows, hidden and signal go to the worker). */
 export function clientModel(client: RuntimeClient, info: EngineInfo, facts: ModelFacts): PipelineModel {
   return {
     key: modelKey(info),
@@ -22,14 +22,14 @@ export function clientModel(client: RuntimeClient, info: EngineInfo, facts: Mode
   };
 }
 
-/** A model loaded in this process (no lanes: requests run one after another). */
+/** A model loaded in this process (no lanes: requests run one after another; no row cache from here). */
 export function engineModel(engine: MaskedLMEngine): PipelineModel {
   return {
     key: modelKey(engine.info),
     maskToken: engine.facts.maskToken,
     tokenizerKind: engine.facts.tokenizerKind,
     tokenizeWords: async (texts) => texts.map((t) => engine.tokenizeWord(t)),
-    score: (prompts, tokenIds, { topK, signal }) =>
-      engine.score(prompts, tokenIds, { topK, ...(signal ? { signal } : {}) }),
+    score: (prompts, tokenIds, { topK, hidden, signal }) =>
+      engine.score(prompts, tokenIds, { topK, ...(hidden ? { hidden: true } : {}), ...(signal ? { signal } : {}) }),
   };
 }

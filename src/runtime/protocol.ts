@@ -51,6 +51,12 @@ export interface EngineInfo {
   /** Why the full head is used, when it is. */
   headNote?: string;
   /**
+   * True when a score request with `hidden: true` returns the hidden vector at each mask
+   * (`MaskScores.hidden`): only on the mask-rows head whose graph has the hidden output
+   * (mask-rows.ts); false on the full head (a fallback to the plain model), where it stays undefined.
+   */
+  hiddenAtMask: boolean;
+  /**
    * True when a prompt's scores do not depend on what shares its batch, on padding or on timing
    * (dynamic quantization per row: src/runtime/row-quant.ts; fp32 has none). False with the reason
    * in `batchNote` where the model keeps per-tensor activation quantization.
@@ -124,6 +130,8 @@ export interface RuntimeOps {
       batchSize?: number;
       /** Keep the mask rows' full logits in the worker, so other label words need no forward pass. */
       cacheRows?: boolean;
+      /** Return the hidden vector at each mask where the model has it (EngineInfo.hiddenAtMask); transferred, not copied. */
+      hidden?: boolean;
       /** A newer score request in the same lane supersedes an unfinished older one. */
       lane: string;
     };

@@ -1,5 +1,6 @@
 // What a score request must look like before any tokenization or model work: prompts with valid
-// parts, token ids inside the vocabulary, a sane top-k. Errors say which prompt and why.
+// parts (separators, demonstration numbers ≥ 1), token ids inside the vocabulary, a sane top-k.
+// Errors say which prompt and why.
 
 import type { RenderedPrompt } from '../core/types.ts';
 import { RuntimeError } from './errors.ts';
@@ -42,9 +43,15 @@ export function validateScoreInput(
             'invalid-input',
             `Prompt ${i + 1} has an input part with an invalid contentFree flag.`,
           );
-      } else {
+      } else if (part.kind !== 'separator') {
         throw new RuntimeError('invalid-input', `Prompt ${i + 1} has an unknown part kind.`);
       }
+      const demo: unknown = part.kind === 'mask' ? undefined : part.demo;
+      if (demo !== undefined && !(Number.isInteger(demo) && (demo as number) >= 1))
+        throw new RuntimeError(
+          'invalid-input',
+          `Prompt ${i + 1} has a part with an invalid demonstration number (${String(demo)}); it must be 1, 2, ….`,
+        );
     }
   });
 }

@@ -1,9 +1,10 @@
 // One score request: prompts become token sequences (prompt-assembly.ts); identical ones run once
 // and those whose mask rows are cached do not run at all (mask-row-cache.ts); the rest run in
 // batches of similar length (batching.ts); each mask row becomes probabilities at the label words
-// and a top-k (mask-row-scores.ts). Independent of how the model was loaded.
+// and a top-k (mask-row-scores.ts), with the hidden vector at the mask when asked for. Independent
+// of how the model was loaded.
 
-import type { ModelFacts, PromptScores, RenderedPrompt } from '../core/types.ts';
+import type { MaskScores, ModelFacts, PromptScores, RenderedPrompt } from '../core/types.ts';
 import { RuntimeError, toRuntimeError, type ErrorContext } from './errors.ts';
 import type { ScoreResult, ScoreStats } from './protocol.ts';
 import { checkSignal } from './abort.ts';
@@ -27,6 +28,11 @@ export interface ScoreOptions {
    * prompts with other label words needs no forward pass. Cached rows are used whenever present.
    */
   cacheRows?: boolean;
+  /**
+   * Return the hidden vector at each mask (`MaskScores.hidden`, the projection's input) where the
+   * model has it (`runner.hiddenAtMask`; EngineInfo.hiddenAtMask). Each is its own buffer.
+   */
+  hidden?: boolean;
 }
 
 /** What scoring needs of a loaded model. */
@@ -35,6 +41,8 @@ export interface ScoringModel {
   rules: BoundaryRules;
   prefixIds: readonly number[];
   suffixIds: readonly number[];
+  /** The separator token a prompt's `separator` parts become (null: the model has none). */
+  separatorId?: number | null;
   padId: number;
   runner: ModelRunner;
   rowCache: MaskRowCache;
@@ -65,6 +73,7 @@ export async function scorePrompts(
     prefixIds: model.prefixIds,
     suffixIds: model.suffixIds,
     maskTokenId: model.facts.maskTokenId,
+    separatorId: model.separatorId ?? null,
     unkTokenId: model.facts.unkTokenId,
     maxLength: model.facts.maxLength,
     encode: model.encode,
@@ -75,6 +84,7 @@ export async function scorePrompts(
   const results = new Array<PromptScores>(prompts.length);
   const { tokenOf, runner, rowCache } = model;
   const cacheRows = options.cacheRows === true && prompts.length <= ROW_CACHE_MAX_PROMPTS;
+  const hidden = options.hidden === true && runner.hiddenAtMask;
   const keys = seqs.map(maskRowKey);
   const firstOf = new Map<string, number>();
   const duplicates: [number, number][] = [];
@@ -89,6 +99,7 @@ export async function scorePrompts(
       truncatedTokens: seq.truncated,
       ...(seq.truncatedInputs ? { truncatedInputs: seq.truncatedInputs } : {}),
       ...(seq.inputsRead ? { inputsRead: seq.inputsRead } : {}),
+      ...(seq.droppedDemos ? { droppedDemos: seq.droppedDemos } : {}),
     };
   };
   seqs.forEach((seq, i) => {
@@ -100,11 +111,18 @@ export async function scorePrompts(
     }
     firstOf.set(key, i);
     const rows = rowCache.get(key);
-    if (rows?.length === seq.maskPositions.length) {
+    // A row cached without its hidden vector does not answer a request for it.
+    if (rows?.length === seq.maskPositions.length && (!hidden || rows.every((r) => r.hidden))) {
       cachedPrompts++;
       finish(
         i,
-        rows.map((row) => scoreRow(row, 0, row.length, tokenIds, options.topK, tokenOf)),
+        rows.map((row) =>
+          withHidden(
+            scoreRow(row.logits, 0, row.logits.length, tokenIds, options.topK, tokenOf),
+            // a copy: the answer's buffer may be transferred to the main thread
+            hidden ? row.hidden?.slice() : undefined,
+          ),
+        ),
       );
     } else {
       toRun.push(i);
@@ -148,25 +166,35 @@ export async function scorePrompts(
     const tRun = now();
     let out: BatchOutput;
     try {
-      out = await runner.run(packed);
+      out = await runner.run(packed, { hidden });
     } catch (error) {
       throw toRuntimeError(error, model.errorContext);
     }
     stats.modelMs += now() - tRun;
     try {
       const { data, vocab: V } = out;
+      const h = out.hidden;
       let k = 0;
       for (const seqIndex of batch) {
         const seq = seqs[seqIndex] as AssembledPrompt;
+        const first = k;
         const offsets = seq.maskPositions.map(() => out.offsetOf(k++) * V);
+        // Hidden row j of this batch's output is mask row j (the fast path's offsetOf is the identity).
+        const hiddenAt = (m: number): Float32Array | undefined =>
+          h ? h.data.slice((first + m) * h.size, (first + m + 1) * h.size) : undefined;
         finish(
           seqIndex,
-          offsets.map((offset) => scoreRow(data, offset, V, tokenIds, options.topK, tokenOf)),
+          offsets.map((offset, m) =>
+            withHidden(scoreRow(data, offset, V, tokenIds, options.topK, tokenOf), hiddenAt(m)),
+          ),
         );
         if (cacheRows)
           rowCache.set(
             keys[seqIndex] as string,
-            offsets.map((offset) => copyRow(data, offset, V)),
+            offsets.map((offset, m) => {
+              const row = hiddenAt(m);
+              return row ? { logits: copyRow(data, offset, V), hidden: row } : { logits: copyRow(data, offset, V) };
+            }),
           );
       }
     } finally {
@@ -179,7 +207,9 @@ export async function scorePrompts(
     const { truncatedInputs: _, inputsRead: __, ...rest } = r;
     results[i] = {
       ...rest,
-      masks: r.masks.map((m) => ({ probs: [...m.probs], logits: [...m.logits], top: [...m.top] })),
+      masks: r.masks.map((m) =>
+        withHidden({ probs: [...m.probs], logits: [...m.logits], top: [...m.top] }, m.hidden?.slice()),
+      ),
       tokens: [...r.tokens],
       truncatedTokens: seq.truncated,
       ...(seq.truncatedInputs ? { truncatedInputs: seq.truncatedInputs } : {}),
@@ -189,4 +219,9 @@ export async function scorePrompts(
   stats.modelMs = Math.round(stats.modelMs * 100) / 100;
   stats.totalMs = Math.round((now() - t0) * 100) / 100;
   return { scores: results, stats };
+}
+
+/** The mask's scores with its hidden vector (when there is one). */
+function withHidden(scores: MaskScores, hidden: Float32Array | undefined): MaskScores {
+  return hidden ? { ...scores, hidden } : scores;
 }

@@ -25,7 +25,7 @@ const scope = self as unknown as {
   name?: string;
   crossOriginIsolated?: boolean;
   navigator: { hardwareConcurrency?: number };
-  postMessage(message: WorkerResponse): void;
+  postMessage(message: WorkerResponse, transfer?: ArrayBuffer[]): void;
   onmessage: ((event: MessageEvent<WorkerRequest>) => void) | null;
 };
 
@@ -54,7 +54,9 @@ provideOrt(ortWeb);
 // Held until this worker ends, so that the page notices an end without an error event.
 holdLifeLock(scope.name ?? '');
 
-const handler = createRuntimeHandler({ post: (message) => scope.postMessage(message) });
+const handler = createRuntimeHandler({
+  post: (message, transfer) => (transfer ? scope.postMessage(message, transfer) : scope.postMessage(message)),
+});
 scope.onmessage = (event) => {
   void handler.handle(event.data);
 };

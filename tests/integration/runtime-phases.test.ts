@@ -214,6 +214,7 @@ describe('load phase: graph rewrites and model info', () => {
       loadMs: 1,
       deviceNote: undefined,
       maskRowsOnly: true,
+      hiddenAtMask: true,
       headNote: 'ignored',
       loadPhases: {},
       rowQuant: null,

@@ -103,6 +103,28 @@ function mix(values: readonly number[]): number {
   return h >>> 0;
 }
 
+/** The vector scaled to length 1 (all zeros stays all zeros). */
+export function unitVector(a: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(a.length);
+  let norm = 0;
+  for (let i = 0; i < a.length; i++) {
+    out[i] = a[i]!;
+    norm += out[i]! * out[i]!;
+  }
+  if (norm > 0) {
+    const inv = 1 / Math.sqrt(norm);
+    for (let i = 0; i < out.length; i++) out[i] = out[i]! * inv;
+  }
+  return out;
+}
+
+export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
 /** Cosine similarity; 0 when either vector is zero. */
 export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let dot = 0;
@@ -124,15 +146,13 @@ export interface DemoSelection {
   byLabel: readonly (readonly number[])[];
   seed: number;
   k: number;
-  /** The query's id (seeds its draw). */
+  /** The query's id (seeds its draw; a run numbers test-file examples after the pool's). */
   query: number;
   /** The query's own training id, if it is a training example: never its own demonstration. */
   self?: number | null;
   selection: 'random' | 'similar';
   /** 'similar': cosine of the query's and the training example's [Z] hidden vectors. */
   similarity?: (train: number) => number;
-  /** Separate draws for a query that is in the test file and one in the pool with the same index. */
-  stream?: number;
 }
 
 /**
@@ -141,7 +161,7 @@ export interface DemoSelection {
  * ties in draw order, then draws uniformly from it.
  */
 export function selectDemos(s: DemoSelection): (number | null)[] {
-  const random = seededRandom(mix([s.seed, s.k, s.query, s.stream ?? 0]));
+  const random = seededRandom(mix([s.seed, s.k, s.query]));
   return s.byLabel.map((ids) => {
     let candidates = ids.filter((id) => id !== s.self);
     if (candidates.length === 0) return null;

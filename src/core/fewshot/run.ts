@@ -15,6 +15,19 @@
 //                      (demonstrations.ts); the run's own pipeline cache answers a repeated prompt
 //
 // Cancelling keeps the finished cells (status 'cancelled'); a failure keeps them too ('failed').
+//
+// Stats. promptsRun: prompts the model ran (one encoder pass each). naivePrompts: what running
+// each computed (method, K, seed) cell on its own would cost — per cell, the distinct prompts that
+// method reads there, shared with no other cell or method:
+//   zero-shot       the active template's prompts of the test examples (1-mask, and k-mask for
+//                   multi-token words with 'all-subtokens')
+//   calibrated      those + the active template's content-free prompts
+//   ensemble        every template's prompts of the test examples
+//   tuned           the active template's prompts of the training and the test examples
+//   demonstrations  the test examples' demonstration prompts (+ with 'similar', the active
+//                   template's prompts of the training and test examples, for their hidden vectors)
+// promptsReused = naivePrompts − promptsRun: the prompt evaluations a cell needed that an earlier
+// pass had answered (every prompt the run sends is needed by some cell).
 
 import type { PreparedTemplate } from '../bound-verbalizer.ts';
 import { PASSES, type PassSettings, type PassStats, type ScoringPipeline } from '../pipeline.ts';
@@ -22,7 +35,7 @@ import type { ScoringOptions } from '../scoring.ts';
 import type { EvalExample } from '../dataset.ts';
 import type { PromptPart } from '../types.ts';
 import { fewShotSplit } from './splits.ts';
-import { cosine, demoPlanTransform, demoWords, renderDemo, selectDemos } from './demonstrations.ts';
+import { demoPlanTransform, dot, unitVector, demoWords, renderDemo, selectDemos } from './demonstrations.ts';
 import { tunedScores, tuneLabels } from './tune.ts';
 import { scoreExamples, type ExampleScore } from './score-examples.ts';
 import { cellFrom, sortCells, summarize } from './summary.ts';
@@ -57,8 +70,8 @@ export interface FewShotInput {
   now?: () => number;
 }
 
-/** The few-shot pass: evaluation's settings in a lane of its own. */
-export const FEWSHOT_PASS: PassSettings = { ...PASSES.evaluation, lane: 'fewshot' };
+/** The few-shot passes' settings (the hidden vector at [Z] is kept only where a method reads it). */
+export const FEWSHOT_PASS: PassSettings = PASSES.fewshot;
 
 const defaultNow = (): number => globalThis.performance.now();
 
@@ -106,7 +119,7 @@ export async function runFewShot(input: FewShotInput): Promise<FewShotResult> {
   const cells: FewShotCell[] = [];
   const skipped: FewShotSkip[] = [];
   const result: FewShotResult = {
-    config,
+    config: structuredClone(config),
     labels: [...labels],
     templates: input.templates.map((t) => ({ id: t.id, name: t.name, text: t.text })),
     modelKey: pipeline.model.key,
@@ -131,7 +144,7 @@ export async function runFewShot(input: FewShotInput): Promise<FewShotResult> {
   };
   const report = (phase: FewShotProgress['phase'], done: number, total: number) => {
     update();
-    input.onProgress?.({ phase, done, total, stats: result.stats }, result);
+    input.onProgress?.({ phase, done, total, stats: result.stats }, snapshot(result));
   };
 
   try {
@@ -192,7 +205,11 @@ export async function runFewShot(input: FewShotInput): Promise<FewShotResult> {
     const activeResults = await scoreExamples({
       ...common,
       templates: [active],
-      settings: { ...FEWSHOT_PASS, calibration: methods.has('calibrated') ? 'both' : 'as-set' },
+      settings: {
+        ...FEWSHOT_PASS,
+        calibration: methods.has('calibrated') ? 'both' : 'as-set',
+        keepHidden: wantsHidden,
+      },
       items: activeList.map((id) => ({ inputs: exampleOf(id).inputs })),
       onChunk: (done) => report('zero-shot', done, zeroShotTotal),
     });
@@ -201,7 +218,7 @@ export async function runFewShot(input: FewShotInput): Promise<FewShotResult> {
       const otherResults = await scoreExamples({
         ...common,
         templates: others,
-        settings: { ...FEWSHOT_PASS, calibration: 'as-set' },
+        settings: { ...FEWSHOT_PASS, calibration: 'as-set', keepHidden: false },
         items: otherList.map((id) => ({ inputs: exampleOf(id).inputs })),
         onChunk: (done) => report('zero-shot', activeList.length + done, zeroShotTotal),
       });
@@ -272,6 +289,16 @@ export async function runFewShot(input: FewShotInput): Promise<FewShotResult> {
         }
         return parts;
       };
+      // Cosine similarity as the dot product of unit vectors, each normalised once.
+      const units = new Map<number, Float64Array>();
+      const unit = (id: number): Float64Array => {
+        let u = units.get(id);
+        if (!u) {
+          u = unitVector(activeScores.get(id)!.hidden!);
+          units.set(id, u);
+        }
+        return u;
+      };
       const total = splits.reduce((n, s) => n + s.test.length, 0);
       let done = 0;
       report('demonstrations', 0, total);
@@ -287,7 +314,7 @@ export async function runFewShot(input: FewShotInput): Promise<FewShotResult> {
             query: id,
             self: id < pool.length ? id : null,
             selection: config.demonstrations.selection,
-            ...(similar && query ? { similarity: (t: number) => cosine(query, activeScores.get(t)!.hidden!) } : {}),
+            ...(similar && query ? { similarity: (t: number) => dot(unit(id), unit(t)) } : {}),
           });
           const demos = chosen.filter((c): c is number => c !== null).map(partsOf);
           return { inputs: exampleOf(id).inputs, transform: demoPlanTransform(demos) };
@@ -296,7 +323,7 @@ export async function runFewShot(input: FewShotInput): Promise<FewShotResult> {
         const scored = await scoreExamples({
           ...common,
           templates: [active],
-          settings: { ...FEWSHOT_PASS, calibration: 'as-set' },
+          settings: { ...FEWSHOT_PASS, calibration: 'as-set', keepHidden: false },
           items,
           onChunk: (n) => report('demonstrations', before + n, total),
         });
@@ -328,6 +355,17 @@ export async function runFewShot(input: FewShotInput): Promise<FewShotResult> {
   }
   update();
   return result;
+}
+
+/** The run so far, in arrays of its own (a progress listener may keep it). */
+function snapshot(result: FewShotResult): FewShotResult {
+  return {
+    ...result,
+    splits: [...result.splits],
+    cells: [...result.cells],
+    summary: [...result.summary],
+    skipped: [...result.skipped],
+  };
 }
 
 function emptyStats(): FewShotStats {

@@ -52,6 +52,8 @@ export interface InfoParts {
   loadMs: number;
   deviceNote: string | undefined;
   maskRowsOnly: boolean;
+  /** The runner returns the hidden vector at the mask (the rewritten graph's hidden output). */
+  hiddenAtMask: boolean;
   headNote: string | undefined;
   loadPhases: Record<string, number>;
   rowQuant: RowQuantFinding | 'off' | 'no-ort';
@@ -69,6 +71,7 @@ export function engineInfo(p: InfoParts): EngineInfo {
     loadMs: p.loadMs,
     ...(p.deviceNote ? { deviceNote: p.deviceNote } : {}),
     head: p.maskRowsOnly ? 'mask-rows' : 'full',
+    hiddenAtMask: p.hiddenAtMask,
     loadPhases: p.loadPhases,
     ...(p.headNote && !p.maskRowsOnly ? { headNote: p.headNote } : {}),
     ...batchInvariance(p.device, p.dtype, p.rowQuant),
