@@ -204,7 +204,7 @@ export async function scorePrompts(
   for (const [i, first] of duplicates) {
     const r = results[first] as PromptScores;
     const seq = seqs[i] as AssembledPrompt;
-    const { truncatedInputs: _, inputsRead: __, ...rest } = r;
+    const { truncatedInputs: _, inputsRead: __, droppedDemos: ___, ...rest } = r;
     results[i] = {
       ...rest,
       masks: r.masks.map((m) =>
@@ -214,6 +214,7 @@ export async function scorePrompts(
       truncatedTokens: seq.truncated,
       ...(seq.truncatedInputs ? { truncatedInputs: seq.truncatedInputs } : {}),
       ...(seq.inputsRead ? { inputsRead: seq.inputsRead } : {}),
+      ...(seq.droppedDemos ? { droppedDemos: seq.droppedDemos } : {}),
     };
   }
   stats.modelMs = Math.round(stats.modelMs * 100) / 100;

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PromptScores, RenderedPrompt } from '../../src/core/types.ts';
-import { MASK_ROWS_INPUT, rewriteForMaskRows } from '../../src/runtime/mask-rows.ts';
+import { MASK_HIDDEN_OUTPUT, MASK_ROWS_INPUT, rewriteForMaskRows } from '../../src/runtime/mask-rows.ts';
 import { planBatches } from '../../src/runtime/batching.ts';
 import {
   BROKEN_DIR,
@@ -37,7 +37,7 @@ describe('rewriteForMaskRows (graph surgery)', () => {
       const plain = await ort.InferenceSession.create(bytes);
       const rows = await ort.InferenceSession.create(rewritten.bytes);
       expect(rows.inputNames).toContain(MASK_ROWS_INPUT);
-      expect(rows.outputNames).toEqual(['logits']);
+      expect([...rows.outputNames].sort()).toEqual([MASK_HIDDEN_OUTPUT, 'logits'].sort());
 
       // A padded batch of 3 sequences; read 5 rows in an arbitrary order (repeats allowed).
       const len = 9;

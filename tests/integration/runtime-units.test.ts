@@ -40,6 +40,32 @@ describe('partTexts', () => {
     ]);
   });
 
+  it('a separator is a boundary: the space before it is dropped, none moves across it, the text after keeps its own', () => {
+    const withSep: PromptPart[] = [
+      { kind: 'input', slot: 'x', text: 'great film ' },
+      { kind: 'template', text: 'It was ' },
+      { kind: 'mask', count: 1 },
+      { kind: 'template', text: '. ' },
+      { kind: 'separator', demo: 1 },
+      { kind: 'input', slot: 'x', text: 'dull film ', demo: 1 },
+      { kind: 'template', text: 'It was bad. ', demo: 1 },
+      { kind: 'separator', demo: 2 },
+      { kind: 'template', text: ' It was fine.', demo: 2 },
+    ];
+    for (const maskLstrip of [true, false])
+      expect(partTexts(withSep, { maskLstrip, maskRstrip: false, moveTrailingSpace: true })).toEqual([
+        'great film',
+        maskLstrip ? ' It was' : ' It was ',
+        null,
+        '.',
+        null,
+        'dull film',
+        ' It was bad.',
+        null,
+        ' It was fine.',
+      ]);
+  });
+
   it('keeps the concatenated text (modulo stripped spaces) intact', () => {
     fc.assert(
       fc.property(
