@@ -194,7 +194,18 @@ export const FORMAT_ISSUES = {
   'lmbff-upper': { part: 'text' },
   'lmbff-nopunct': { part: 'text' },
   'lmbff-nopunct-export': { slot: 'text', part: 'text' },
+  /** A label word (*label_i*) outside a demonstration, e.g. before the query's *mask*: left out. */
   'lmbff-demonstration': { part: 'text' },
+  /** Import: the template carries n demonstrations; the first one's pattern is the demonstration template. */
+  'lmbff-demonstrations': { n: 'count' },
+  'lmbff-demo-differs': { n: 'count' },
+  'lmbff-demo-extra': { part: 'text' },
+  'lmbff-demo-mask': {},
+  'lmbff-demo-input': { part: 'text', first: 'count', last: 'count' },
+  /** Export: the demonstration template has errors, so the query is exported alone. */
+  'lmbff-demo-invalid': {},
+  'lmbff-demo-export': { n: 'count' },
+  'demo-not-exported': { tool: TOOLS },
   'lmbff-unknown-variable': { part: 'text' },
   'lmbff-mask-space': {},
   'lmbff-asterisk': {},

@@ -7,6 +7,7 @@
 // templates are the papers': LM-BFF's from its run_experiment.sh, PET's from its pvp.py, written in
 // ClozeLab's template syntax (`original` keeps LM-BFF's own strings; a test converts them).
 
+import type { FewShotConfig } from './fewshot/types.ts';
 import { DEFAULT_SCORING_OPTIONS } from './scoring.ts';
 import { SETUP_VERSION, type ModelRef, type PromptSetup } from './setup.ts';
 
@@ -31,6 +32,37 @@ export interface ReportedResult {
   verified: boolean;
 }
 
+/**
+ * A few-shot result the paper reports — THEIRS, never ClozeLab's: LM-BFF fine-tunes the whole of
+ * RoBERTa-large on the K-shot training set, while ClozeLab's few-shot methods keep the model frozen
+ * (demonstrations in the context, label vectors learned on the hidden state at [Z]). Not comparable.
+ */
+export interface ReportedFewShot {
+  /** 'prompt-finetuning': LM-BFF's prompt-based fine-tuning with the manual template;
+   * 'prompt-finetuning-demos': the same, with demonstrations in the context. */
+  method: 'prompt-finetuning' | 'prompt-finetuning-demos';
+  /** Mean test accuracy over the seeds, in percent. */
+  accuracy: number;
+  /** Its standard deviation over the seeds, in percent. */
+  std: number;
+  model: 'RoBERTa-large';
+  training: 'fine-tuned';
+  /** Where it is printed, e.g. "Gao, Fisch & Chen (2021), Table 3". */
+  source: string;
+  /** Dataset split or variant, e.g. "matched" for MNLI. */
+  split?: string;
+  /** False: quoted from memory, to be checked against the paper. */
+  verified: boolean;
+}
+
+/**
+ * The paper's few-shot protocol, in FewShotConfig's terms (the few-shot view can start from it),
+ * with its reported numbers. The demonstration template is in the setup (its template entries' `demo`).
+ */
+export interface PresetFewShot extends Pick<FewShotConfig, 'ks' | 'seeds'> {
+  reported: ReportedFewShot[];
+}
+
 export interface Preset {
   id: string;
   /** Language of the task and inputs. */
@@ -41,6 +73,8 @@ export interface Preset {
   setup: PromptSetup;
   /** The source's own notation, where it has one (LM-BFF's template string and mapping). */
   original?: { format: 'lm-bff'; template: string; mapping: string; labels: Record<string, string> };
+  /** The paper's few-shot settings and results, where it has them (kept beside the setup: opening a preset opens its setup only). */
+  fewShot?: PresetFewShot;
 }
 
 export const LM_BFF: PresetPaper = {
@@ -93,6 +127,39 @@ const zeroShot = (
   ...(split ? { split } : {}),
 });
 
+/** LM-BFF's few-shot protocol: K = 16 per label, seeds 13, 21, 42, 87, 100 (its data/k-shot splits). */
+const LM_BFF_KS = [16];
+const LM_BFF_SEEDS = [13, 21, 42, 87, 100];
+const LM_BFF_TABLE = 'Gao, Fisch & Chen (2021), Table 3';
+
+/**
+ * LM-BFF Table 3, RoBERTa-large fine-tuned, mean (std) accuracy over the 5 seeds at K = 16:
+ * prompt-based fine-tuning (manual template), and the same with demonstrations.
+ * QUOTED FROM MEMORY — check against the paper (the UI says so next to every number).
+ */
+function lmBffFewShot(manual: [number, number], demos: [number, number], split?: string): PresetFewShot {
+  const reported = (method: ReportedFewShot['method'], [accuracy, std]: [number, number]): ReportedFewShot => ({
+    method,
+    accuracy,
+    std,
+    model: 'RoBERTa-large',
+    training: 'fine-tuned',
+    source: LM_BFF_TABLE,
+    ...(split ? { split } : {}),
+    verified: false,
+  });
+  return {
+    ks: [...LM_BFF_KS],
+    seeds: [...LM_BFF_SEEDS],
+    reported: [reported('prompt-finetuning', manual), reported('prompt-finetuning-demos', demos)],
+  };
+}
+
+/** LM-BFF writes each demonstration with the query's own template: the demo template is the template. */
+function withDemos(s: PromptSetup): PromptSetup {
+  return { ...s, templates: s.templates.map((t) => ({ ...t, demo: t.text })) };
+}
+
 const SENTIMENT_INPUTS = [
   { X: 'A warm, funny and beautifully acted film.' },
   { X: 'The plot goes nowhere and the jokes never land.' },
@@ -108,15 +175,17 @@ export const PRESETS: readonly Preset[] = [
     language: 'en',
     paper: LM_BFF,
     results: [zeroShot(83.6, true)],
-    setup: setup(
-      'LM-BFF · SST-2 (movie review sentiment)',
-      ROBERTA,
-      [['It was …', '[X] It was [Z].']],
-      [
-        ['negative', 'terrible'],
-        ['positive', 'great'],
-      ],
-      SENTIMENT_INPUTS,
+    setup: withDemos(
+      setup(
+        'LM-BFF · SST-2 (movie review sentiment)',
+        ROBERTA,
+        [['It was …', '[X] It was [Z].']],
+        [
+          ['negative', 'terrible'],
+          ['positive', 'great'],
+        ],
+        SENTIMENT_INPUTS,
+      ),
     ),
     original: {
       format: 'lm-bff',
@@ -124,6 +193,7 @@ export const PRESETS: readonly Preset[] = [
       mapping: "{'0':'terrible','1':'great'}",
       labels: { '0': 'negative', '1': 'positive' },
     },
+    fewShot: lmBffFewShot([92.7, 0.9], [92.6, 0.5]),
   },
   {
     id: 'lmbff-sst5',
@@ -159,18 +229,20 @@ export const PRESETS: readonly Preset[] = [
     language: 'en',
     paper: LM_BFF,
     results: [zeroShot(80.8, false)],
-    setup: setup(
-      'LM-BFF · MR (movie reviews)',
-      ROBERTA,
-      [['It was …', '[X] It was [Z].']],
-      [
-        ['negative', 'terrible'],
-        ['positive', 'great'],
-      ],
-      [
-        { X: 'A smart, tender story that earns every one of its tears.' },
-        { X: 'Too long, too loud and far too pleased with itself.' },
-      ],
+    setup: withDemos(
+      setup(
+        'LM-BFF · MR (movie reviews)',
+        ROBERTA,
+        [['It was …', '[X] It was [Z].']],
+        [
+          ['negative', 'terrible'],
+          ['positive', 'great'],
+        ],
+        [
+          { X: 'A smart, tender story that earns every one of its tears.' },
+          { X: 'Too long, too loud and far too pleased with itself.' },
+        ],
+      ),
     ),
     original: {
       format: 'lm-bff',
@@ -178,21 +250,24 @@ export const PRESETS: readonly Preset[] = [
       mapping: "{0:'terrible',1:'great'}",
       labels: { '0': 'negative', '1': 'positive' },
     },
+    fewShot: lmBffFewShot([87.0, 1.2], [86.6, 2.2]),
   },
   {
     id: 'lmbff-cr',
     language: 'en',
     paper: LM_BFF,
     results: [zeroShot(79.5, false)],
-    setup: setup(
-      'LM-BFF · CR (customer reviews)',
-      ROBERTA,
-      [['It was …', '[X] It was [Z].']],
-      [
-        ['negative', 'terrible'],
-        ['positive', 'great'],
-      ],
-      [{ X: 'The battery easily lasts two days.' }, { X: 'The screen cracked within a week.' }],
+    setup: withDemos(
+      setup(
+        'LM-BFF · CR (customer reviews)',
+        ROBERTA,
+        [['It was …', '[X] It was [Z].']],
+        [
+          ['negative', 'terrible'],
+          ['positive', 'great'],
+        ],
+        [{ X: 'The battery easily lasts two days.' }, { X: 'The screen cracked within a week.' }],
+      ),
     ),
     original: {
       format: 'lm-bff',
@@ -200,6 +275,7 @@ export const PRESETS: readonly Preset[] = [
       mapping: "{0:'terrible',1:'great'}",
       labels: { '0': 'negative', '1': 'positive' },
     },
+    fewShot: lmBffFewShot([90.3, 1.0], [90.2, 1.2]),
   },
   {
     id: 'lmbff-subj',
@@ -231,24 +307,26 @@ export const PRESETS: readonly Preset[] = [
     language: 'en',
     paper: LM_BFF,
     results: [zeroShot(32.0, false)],
-    setup: setup(
-      'LM-BFF · TREC (question type)',
-      ROBERTA,
-      [['… : question', '[Z]: [X]']],
-      [
-        ['description', 'Description'],
-        ['entity', 'Entity'],
-        ['abbreviation', 'Expression'],
-        ['human', 'Human'],
-        ['location', 'Location'],
-        ['number', 'Number'],
-      ],
-      [
-        { X: 'Who painted the ceiling of the Sistine Chapel?' },
-        { X: 'How many moons does Mars have?' },
-        { X: 'What does NATO stand for?' },
-        { X: 'Where is the Atacama desert?' },
-      ],
+    setup: withDemos(
+      setup(
+        'LM-BFF · TREC (question type)',
+        ROBERTA,
+        [['… : question', '[Z]: [X]']],
+        [
+          ['description', 'Description'],
+          ['entity', 'Entity'],
+          ['abbreviation', 'Expression'],
+          ['human', 'Human'],
+          ['location', 'Location'],
+          ['number', 'Number'],
+        ],
+        [
+          { X: 'Who painted the ceiling of the Sistine Chapel?' },
+          { X: 'How many moons does Mars have?' },
+          { X: 'What does NATO stand for?' },
+          { X: 'Where is the Atacama desert?' },
+        ],
+      ),
     ),
     original: {
       format: 'lm-bff',
@@ -256,6 +334,7 @@ export const PRESETS: readonly Preset[] = [
       mapping: "{0:'Description',1:'Entity',2:'Expression',3:'Human',4:'Location',5:'Number'}",
       labels: { '0': 'description', '1': 'entity', '2': 'abbreviation', '3': 'human', '4': 'location', '5': 'number' },
     },
+    fewShot: lmBffFewShot([84.8, 5.1], [87.5, 3.2]),
   },
   {
     id: 'lmbff-rte',
@@ -281,6 +360,37 @@ export const PRESETS: readonly Preset[] = [
       mapping: "{'not_entailment':'No','entailment':'Yes'}",
       labels: { not_entailment: 'not_entailment', entailment: 'entailment' },
     },
+  },
+  {
+    id: 'lmbff-mnli',
+    language: 'en',
+    paper: LM_BFF,
+    // Zero-shot (Table 3, "prompt-based zero-shot", MNLI matched): from memory, unverified.
+    results: [zeroShot(50.8, false, 'accuracy', 'matched')],
+    setup: withDemos(
+      setup(
+        'LM-BFF · MNLI (entailment, neutral or contradiction?)',
+        ROBERTA,
+        [['… ? Yes/Maybe/No , …', '[X1|nopunct]? [Z], [X2|lower]']],
+        [
+          ['contradiction', 'No'],
+          ['entailment', 'Yes'],
+          ['neutral', 'Maybe'],
+        ],
+        [
+          { X1: 'A man is playing a guitar on stage.', X2: 'A man is performing music.' },
+          { X1: 'The kitchen is spotless.', X2: 'Dirty dishes are piled in the sink.' },
+          { X1: 'Two children are walking to school.', X2: 'The children are late.' },
+        ],
+      ),
+    ),
+    original: {
+      format: 'lm-bff',
+      template: LM_BFF_NLI,
+      mapping: "{'contradiction':'No','entailment':'Yes','neutral':'Maybe'}",
+      labels: { contradiction: 'contradiction', entailment: 'entailment', neutral: 'neutral' },
+    },
+    fewShot: lmBffFewShot([68.3, 2.3], [70.7, 1.3], 'matched'),
   },
   {
     id: 'lmbff-mrpc',

@@ -29,12 +29,15 @@ export type {
   FewShotRunState,
   FewShotTestFile,
   FormatChoice,
+  LabelComboOptions,
+  LabelComboState,
   LabelSearchState,
   RunMeta,
   RunStatus,
 } from './evaluation/state.ts';
 export { chosenSlots, chosenTemplates } from './evaluation/chosen-templates.ts';
 export { LABEL_SEARCH_PER_LABEL, LABEL_SEARCH_TOP_N } from './evaluation/label-search.ts';
+export { LABEL_COMBO_DEFAULTS } from './evaluation/state.ts';
 export { reportCsv, reportJson } from './evaluation/report.ts';
 export { fewShotCsv, fewShotJson, fewShotSplitsCsv } from './evaluation/fewshot-report.ts';
 export { EVAL_LANE } from './evaluation/run.ts';

@@ -26,7 +26,7 @@ describe('exportTemplates', () => {
       ],
       'b',
     );
-    const { templates, warnings } = exportTemplates(setup, shout);
+    const { templates, warnings } = exportTemplates(setup, (entry) => shout(entry.text));
     expect(templates).toEqual([
       { name: 'B', text: '[X] B [Z].' },
       { name: 'A', text: '[X] A [Z].' },
@@ -43,7 +43,7 @@ describe('exportTemplates', () => {
       ],
       'a',
     );
-    const { templates, warnings } = exportTemplates(setup, shout);
+    const { templates, warnings } = exportTemplates(setup, (entry) => shout(entry.text));
     expect(templates.map((t) => t.name)).toEqual(['Good']);
     expect(warnings.map((w) => [w.code, w.template])).toEqual([
       ['lmbff-sep', 'Good'],

@@ -5,7 +5,12 @@ import { parseSetup, parseSetupJson } from '../../src/core/setup-parse.ts';
 import { parseTemplate, renderPrompt, promptToText } from '../../src/core/template.ts';
 import { exportLmBff, importLmBff } from '../../src/core/formats/lmbff.ts';
 import { lmBffMappingToVerbalizer, verbalizerToLmBffMapping } from '../../src/core/formats/lmbff-mapping.ts';
-import { lmBffToTemplate, templateToLmBff } from '../../src/core/formats/lmbff-template.ts';
+import {
+  lmBffToEntry,
+  lmBffToTemplate,
+  templateToLmBff,
+  templateToLmBffWithDemos,
+} from '../../src/core/formats/lmbff-template.ts';
 import { exportOpenPrompt, importOpenPrompt } from '../../src/core/formats/openprompt.ts';
 import {
   openPromptToTemplate,
@@ -101,8 +106,9 @@ describe('LM-BFF', () => {
   });
 
   it('reports what it cannot express instead of dropping it silently', () => {
-    const demo = lmBffToTemplate('*cls**sent_0*_It_was*mask*.*sep+**sent_1*_It_was*label_0*.*sep+*');
-    expect(codes(demo)).toContain('lmbff-demonstration');
+    // A label word outside a demonstration (before the query's *mask*) is left out, and said so.
+    const stray = lmBffToTemplate('*cls**sent_0**label_0*_It_was*mask*.*sep+*');
+    expect(codes(stray)).toContain('lmbff-demonstration');
     expect(codes(lmBffToTemplate('*cls**sentu_0**mask*'))).toContain('lmbff-upper');
     expect(codes(lmBffToTemplate('*cls**sent-_0*?*mask*'))).toContain('lmbff-nopunct');
     expect(codes(lmBffToTemplate('*cls**sent_0**sep+**mask*'))).toContain('lmbff-sep');

@@ -7,6 +7,8 @@ import { isValidModelId } from '../../src/core/setup.ts';
 import { parseTemplate } from '../../src/core/template.ts';
 import { formatVerbalizer, parseVerbalizer } from '../../src/core/verbalizer.ts';
 import { decodeShareFragment, encodeShareFragment } from '../../src/core/share-link.ts';
+import { parseDemoTemplate } from '../../src/core/demo-template.ts';
+import { FEWSHOT_SEEDS } from '../../src/core/fewshot/types.ts';
 
 describe('presets', () => {
   it('have unique ids and cover the papers the issue names', () => {
@@ -21,6 +23,7 @@ describe('presets', () => {
       'lmbff-trec',
       'lmbff-rte',
       'lmbff-mrpc',
+      'lmbff-mnli',
       'pet-yelp',
       'pet-agnews',
       'pet-yahoo',
@@ -88,4 +91,40 @@ describe('presets', () => {
       );
     },
   );
+
+  it("LM-BFF's few-shot presets carry its protocol (K = 16, 5 seeds, demonstrations) and its numbers as theirs", () => {
+    // LM-BFF Table 3, RoBERTa-large fine-tuned, mean (std) over 5 seeds — quoted from memory.
+    const expected: Record<string, [number, number, number, number]> = {
+      'lmbff-sst2': [92.7, 0.9, 92.6, 0.5],
+      'lmbff-mr': [87.0, 1.2, 86.6, 2.2],
+      'lmbff-cr': [90.3, 1.0, 90.2, 1.2],
+      'lmbff-trec': [84.8, 5.1, 87.5, 3.2],
+      'lmbff-mnli': [68.3, 2.3, 70.7, 1.3],
+    };
+    for (const p of PRESETS) {
+      const numbers = expected[p.id];
+      if (!numbers) {
+        expect(p.fewShot, p.id).toBeUndefined();
+        continue;
+      }
+      const fewShot = p.fewShot!;
+      expect(fewShot.ks).toEqual([16]);
+      expect(fewShot.seeds).toEqual([...FEWSHOT_SEEDS]);
+      expect(fewShot.reported.map((r) => [r.method, r.accuracy, r.std])).toEqual([
+        ['prompt-finetuning', numbers[0], numbers[1]],
+        ['prompt-finetuning-demos', numbers[2], numbers[3]],
+      ]);
+      for (const r of fewShot.reported) {
+        // Theirs: the model and the training are named, and the numbers are marked to check.
+        expect(r).toMatchObject({ model: 'RoBERTa-large', training: 'fine-tuned', verified: false });
+        expect(r.source).toMatch(/Gao.*2021.*Table 3/);
+      }
+      // Demonstrations are written with the template itself, as LM-BFF does.
+      for (const t of p.setup.templates) {
+        expect(t.demo).toBe(t.text);
+        const query = parseTemplate(t.text);
+        expect(query.ok && parseDemoTemplate(t.demo!, query.template).ok).toBe(true);
+      }
+    }
+  });
 });

@@ -4,7 +4,8 @@
 
 import type { PromptSetup } from '../setup.ts';
 import { formatFailure as fail, formatWarning as w, type ConvertResult, type FormatWarning } from './common.ts';
-import { lmBffToTemplate, templateToLmBff } from './lmbff-template.ts';
+import { demoTemplateText } from '../demo-template.ts';
+import { lmBffToEntry, templateToLmBff, templateToLmBffWithDemos } from './lmbff-template.ts';
 import { lmBffMappingToVerbalizer, verbalizerToLmBffMapping } from './lmbff-mapping.ts';
 import { adaptInputs, exportTemplates, importTemplateLines, inputsNotice, modelNotice } from './setup-parts.ts';
 
@@ -16,8 +17,20 @@ export interface LmBffExport {
   warnings: FormatWarning[];
 }
 
-export function exportLmBff(setup: PromptSetup, options: { intKeys?: boolean } = {}): LmBffExport {
-  const exported = exportTemplates(setup, templateToLmBff);
+/**
+ * A setup as LM-BFF templates and mapping. A template with a demonstration template (or every
+ * template, with `demonstrations: true`) is written with one demonstration per label after it.
+ */
+export function exportLmBff(
+  setup: PromptSetup,
+  options: { intKeys?: boolean; demonstrations?: boolean } = {},
+): LmBffExport {
+  const labels = setup.verbalizer.labels.length;
+  const exported = exportTemplates(setup, (entry) =>
+    entry.demo !== undefined || options.demonstrations === true
+      ? templateToLmBffWithDemos(entry.text, demoTemplateText(entry), labels)
+      : templateToLmBff(entry.text),
+  );
   const warnings = exported.warnings;
   const templates = exported.templates.map(({ name, text }) => ({ name, template: text }));
   const mapping = verbalizerToLmBffMapping(setup.verbalizer, options);
@@ -37,7 +50,7 @@ export function importLmBff(
   input: { templates: string; mapping: string },
   base: PromptSetup,
 ): ConvertResult<PromptSetup> {
-  const read = importTemplateLines(input.templates, lmBffToTemplate, {
+  const read = importTemplateLines(input.templates, lmBffToEntry, {
     name: 'LM-BFF',
     empty: fail('lmbff-no-templates', {}),
   });

@@ -54,7 +54,8 @@ const quote1 = (s: string) =>
   `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r')}'`;
 
 export function exportOpenPrompt(setup: PromptSetup): OpenPromptExport {
-  const { templates, warnings } = exportTemplates(setup, templateToOpenPrompt);
+  const { templates, warnings } = exportTemplates(setup, (entry) => templateToOpenPrompt(entry.text));
+  if (setup.templates.some((t) => t.demo !== undefined)) warnings.push(w('demo-not-exported', { tool: 'OpenPrompt' }));
   const { classes, labelWords } = verbalizerToOpenPrompt(setup.verbalizer);
   warnings.push(...scoringWarnings(setup.scoring), ...modelNotice(setup), ...inputsNotice(setup, 'OpenPrompt'));
   const comment = (s: string) => s.replace(/[\r\n]+/g, ' ');

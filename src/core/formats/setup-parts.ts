@@ -19,7 +19,7 @@ const forTemplate =
  */
 export function exportTemplates(
   setup: PromptSetup,
-  convert: (text: string) => ConvertResult<string>,
+  convert: (entry: TemplateEntry) => ConvertResult<string>,
 ): { templates: { name: string; text: string }[]; warnings: FormatWarning[] } {
   const warnings: FormatWarning[] = [];
   const templates: { name: string; text: string }[] = [];
@@ -29,7 +29,7 @@ export function exportTemplates(
   for (const entry of ordered) {
     const name = entry.name || entry.id;
     const tag = forTemplate(name);
-    const r = convert(entry.text);
+    const r = convert(entry);
     if (!r.ok) {
       warnings.push(...r.errors.map(tag), formatWarning('template-skipped', { template: name }));
       continue;
@@ -40,6 +40,9 @@ export function exportTemplates(
   return { templates, warnings };
 }
 
+/** A converted template line: its text, or its text and demonstration template. */
+export type ImportedTemplate = string | { text: string; demo?: string };
+
 /**
  * Another tool's templates, one per line, as template entries t1, t2, … named "<tool> 1", ….
  * `read: false` when there is no line (the tool's `empty` error) or too many; otherwise every
@@ -48,7 +51,7 @@ export function exportTemplates(
  */
 export function importTemplateLines(
   text: string,
-  convert: (line: string) => ConvertResult<string>,
+  convert: (line: string) => ConvertResult<ImportedTemplate>,
   tool: { name: string; empty: FormatWarning },
 ):
   | { read: false; errors: FormatWarning[] }
@@ -72,7 +75,7 @@ export function importTemplateLines(
   const errors: FormatWarning[] = [];
   lines.forEach((line, i) => {
     const tag = forTemplate(`${i + 1}`);
-    const r: ConvertResult<string> =
+    const r: ConvertResult<ImportedTemplate> =
       line.length > IMPORTED_TEMPLATE_LINE_CHARS
         ? {
             ok: false,
@@ -88,7 +91,10 @@ export function importTemplateLines(
         : convert(line);
     warnings.push(...r.warnings.map(tag));
     if (!r.ok) errors.push(...r.errors.map(tag));
-    else templates.push({ id: `t${i + 1}`, name: `${tool.name} ${i + 1}`, text: r.value });
+    else {
+      const entry = typeof r.value === 'string' ? { text: r.value } : r.value;
+      templates.push({ id: `t${i + 1}`, name: `${tool.name} ${i + 1}`, ...entry });
+    }
   });
   return { read: true, templates, warnings, errors };
 }

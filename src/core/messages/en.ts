@@ -284,7 +284,23 @@ export const en: IssueCatalog = {
   'lmbff-nopunct-export': (p) =>
     `[${p.slot}|nopunct] becomes ${p.part}, which deletes the last character whatever it is (ClozeLab deletes only final punctuation).`,
   'lmbff-demonstration': (p) =>
-    `*${p.part}* belongs to LM-BFF's demonstrations, which ClozeLab does not have; it is left out.`,
+    `*${p.part}* is a demonstration's label word, but it is not in a demonstration (demonstrations follow the query's *mask* and a *sep+*); it is left out.`,
+  'lmbff-demonstrations': (p) =>
+    `The template carries ${p.n === 1 ? 'a demonstration' : `${p.n} demonstrations`}: the first one's pattern became the template's demonstration template. Demonstrations are used in the few-shot view, one per label, drawn from the training examples.`,
+  'lmbff-demo-differs': (p) =>
+    `${p.n === 1 ? 'One demonstration differs' : `${p.n} demonstrations differ`} from the first one; ClozeLab writes every demonstration with the first one's pattern.`,
+  'lmbff-demo-extra': (p) =>
+    `The text after the last demonstration (from "${p.part}") has no label word, so it is no demonstration; it is left out.`,
+  'lmbff-demo-mask':
+    "A *mask* inside a demonstration is left out: a demonstration shows its label word (*labelx_i*), and the prompt's only answer slot is the query's.",
+  'lmbff-demo-input': (p) =>
+    p.last < p.first
+      ? `*${p.part}* in a demonstration refers to an input, but the query has none; it is left out.`
+      : `*${p.part}* is not one of this demonstration's inputs (LM-BFF numbers them *sent_${p.first}* to *sent_${p.last}*); it is left out.`,
+  'lmbff-demo-invalid': 'The demonstration template has errors, so the template is exported without demonstrations.',
+  'lmbff-demo-export': (p) =>
+    `The template is written with ${p.n} demonstrations (one per label) after the query, the way LM-BFF expands a template with --use_demo: inputs numbered after the query's, *labelx_j* for demonstration j's label word. For LM-BFF's own --use_demo, give it the query part alone.`,
+  'demo-not-exported': (p) => `${p.tool} has no demonstrations: the demonstration template is not exported.`,
   'lmbff-unknown-variable': (p) =>
     `"${p.part}" is not a variable LM-BFF knows, so it is kept as text (as LM-BFF would).`,
   'lmbff-mask-space':

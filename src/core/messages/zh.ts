@@ -248,7 +248,21 @@ export const zh: IssueCatalog = {
     `*${p.part}* 删除输入的最后一个字符；ClozeLab 的 [X|nopunct] 删除的是句末标点（对以一个标点结尾的句子两者相同）。`,
   'lmbff-nopunct-export': (p) =>
     `[${p.slot}|nopunct] 会变成 ${p.part}，它不管最后一个字符是什么都会删掉（ClozeLab 只删除句末标点）。`,
-  'lmbff-demonstration': (p) => `*${p.part}* 属于 LM-BFF 的示范（demonstration），ClozeLab 没有这个功能，已去掉。`,
+  'lmbff-demonstration': (p) =>
+    `*${p.part}* 是示范的标签词，但它不在示范里（示范跟在查询的 *mask* 和一个 *sep+* 之后），已去掉。`,
+  'lmbff-demonstrations': (p) =>
+    `模板带有 ${p.n} 个示范：第一个示范的写法成为该模板的示范模板。示范在少样本视图中使用，每个标签一个，取自训练样例。`,
+  'lmbff-demo-differs': (p) => `有 ${p.n} 个示范与第一个不同；ClozeLab 用第一个示范的写法写出每个示范。`,
+  'lmbff-demo-extra': (p) => `最后一个示范之后的文本（从“${p.part}”开始）没有标签词，不是示范，已去掉。`,
+  'lmbff-demo-mask': '示范里的 *mask* 被去掉了：示范显示的是它的标签词（*labelx_i*），提示里唯一的答案槽位属于查询。',
+  'lmbff-demo-input': (p) =>
+    p.last < p.first
+      ? `示范里的 *${p.part}* 指向一个输入，但查询没有输入，已去掉。`
+      : `*${p.part}* 不是这个示范的输入（LM-BFF 把它们编号为 *sent_${p.first}* 到 *sent_${p.last}*），已去掉。`,
+  'lmbff-demo-invalid': '示范模板有错误，所以导出的模板不带示范。',
+  'lmbff-demo-export': (p) =>
+    `模板在查询之后写出了 ${p.n} 个示范（每个标签一个），与 LM-BFF 用 --use_demo 展开模板的方式相同：输入编号接在查询之后，*labelx_j* 是第 j 个示范的标签词。若用 LM-BFF 自己的 --use_demo，只需给它查询部分。`,
+  'demo-not-exported': (p) => `${p.tool} 没有示范：示范模板没有导出。`,
   'lmbff-unknown-variable': (p) => `“${p.part}”不是 LM-BFF 认识的变量，所以按文本保留（与 LM-BFF 相同）。`,
   'lmbff-mask-space': '[Z] 紧跟在文字后面，中间没有空格；LM-BFF 的标签词总带前导空格，所以再导入时会变成“… [Z]”。',
   'lmbff-asterisk': 'LM-BFF 模板不能包含“*”（它用来分隔变量），已去掉。',

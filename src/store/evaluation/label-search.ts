@@ -10,9 +10,16 @@ import { parseVerbalizer } from '../../core/verbalizer.ts';
 import { isCancellation } from '../../runtime/errors.ts';
 import { toFailure } from '../failure.ts';
 import { chosenTemplates, setupLabels } from './chosen-templates.ts';
-import { idleSearch, type EvalState, type LabelSearchSlice, type SliceContext } from './state.ts';
+import { labelComboActions } from './label-combos.ts';
+import {
+  idleCombos,
+  idleSearch,
+  LABEL_SEARCH_LANE,
+  type EvalState,
+  type LabelSearchSlice,
+  type SliceContext,
+} from './state.ts';
 
-const LABEL_SEARCH_LANE = 'label-search';
 /** Examples per label sampled for the label-word search. */
 export const LABEL_SEARCH_PER_LABEL = 64;
 export const LABEL_SEARCH_TOP_N = 8;
@@ -25,8 +32,10 @@ function searchedTemplate(state: EvalState, setup: PromptSetup) {
   return viewed ? (candidates.find((c) => c.entry.id === viewed.id) ?? candidates[0]) : candidates[0];
 }
 
-export function labelSearchSlice({ set, get, deps, work }: SliceContext): LabelSearchSlice {
+export function labelSearchSlice(ctx: SliceContext): LabelSearchSlice {
+  const { set, get, deps, work } = ctx;
   return {
+    ...labelComboActions(ctx),
     labelSearch: idleSearch(),
 
     suggestLabelWords: async () => {
@@ -46,9 +55,11 @@ export function labelSearchSlice({ set, get, deps, work }: SliceContext): LabelS
           status: 'running',
           result: null,
           labels,
+          templateId: pick.entry.id,
           templateName: pick.entry.name || pick.entry.id,
           error: null,
           errorCode: 'unknown',
+          combos: idleCombos(get().labelSearch.combos),
         },
       });
       try {

@@ -16,6 +16,7 @@ import type { EvaluationProgress, EvaluationRun } from '../../core/evaluation.ts
 import type { TemplateProblem } from '../../core/bound-verbalizer.ts';
 import type { FewShotData, FewShotProgress, FewShotResult } from '../../core/fewshot/types.ts';
 import type { LabelWordStatsResult } from '../../core/label-search.ts';
+import type { ComboSearchResult } from '../../core/label-combinations.ts';
 import type { ScoringPipeline } from '../../core/pipeline.ts';
 import type { ModelRef, PromptSetup } from '../../core/setup.ts';
 import type { RuntimeClient } from '../../runtime/client.ts';
@@ -130,9 +131,33 @@ export interface LabelSearchState {
   status: 'idle' | 'running' | 'done' | 'error';
   result: LabelWordStatsResult | null;
   labels: string[];
+  /** The template searched with (step 2 scores its prompts). */
+  templateId: string | null;
   templateName: string | null;
   error: string | null;
   errorCode: string;
+  /** Step 2: combinations of the candidates, by accuracy on the K-shot training split. */
+  combos: LabelComboState;
+}
+
+/** Label-word search, step 2 (LM-BFF): one word per label, ranked by K-shot training accuracy. */
+export interface LabelComboState {
+  /** 'too-few': a label has fewer than K examples (`tooFew` says which). */
+  status: 'idle' | 'running' | 'done' | 'too-few' | 'error';
+  k: number;
+  seed: number;
+  /** Candidates per label taken from step 1. */
+  n: number;
+  result: ComboSearchResult | null;
+  tooFew: { label: string; have: number; need: number } | null;
+  error: string | null;
+  errorCode: string;
+}
+
+export interface LabelComboOptions {
+  k: number;
+  seed: number;
+  n: number;
 }
 
 /** Label words suggested from the examples (ranked over the whole vocabulary in the worker). */
@@ -141,6 +166,10 @@ export interface LabelSearchSlice {
   suggestLabelWords(): Promise<void>;
   cancelLabelWords(): void;
   addLabelWord(label: string, word: string): boolean;
+  /** Step 2: score the K-shot training examples at every top-n candidate once, then search combinations. */
+  searchLabelCombos(options: LabelComboOptions): Promise<void>;
+  /** Replaces the verbalizer with step 2's combination `index` (one word per label). */
+  applyLabelCombo(index: number): boolean;
 }
 
 /** A demo dataset with its templates and verbalizer, and the Undo of that replacement. */
@@ -264,13 +293,33 @@ export const idleFewShot = (): FewShotRunState => ({
   data: null,
 });
 
+/** The runtime lane of the label-word search (both steps): a newer request supersedes an older one. */
+export const LABEL_SEARCH_LANE = 'label-search';
+
+/** Step 2's defaults: LM-BFF's K = 16 and first seed; 5 candidates per label. */
+export const LABEL_COMBO_DEFAULTS: Readonly<LabelComboOptions> = Object.freeze({ k: 16, seed: 13, n: 5 });
+
+/** Step 2 not run; `options` (K, seed, n) as last chosen. */
+export const idleCombos = ({ k, seed, n }: LabelComboOptions = LABEL_COMBO_DEFAULTS): LabelComboState => ({
+  status: 'idle',
+  k,
+  seed,
+  n,
+  result: null,
+  tooFew: null,
+  error: null,
+  errorCode: 'unknown',
+});
+
 export const idleSearch = (): LabelSearchState => ({
   status: 'idle',
   result: null,
   labels: [],
+  templateId: null,
   templateName: null,
   error: null,
   errorCode: 'unknown',
+  combos: idleCombos(),
 });
 
 /**

@@ -3,6 +3,7 @@ import { LABEL_SEARCH_PER_LABEL, useEvaluation } from '../../store/evaluation';
 import { useWorkspace } from '../../store/workspace';
 import { RuntimeErrorText } from '../components/RuntimeErrorText';
 import { useT } from '../i18n';
+import { LabelComboPanel } from './LabelComboPanel';
 
 /** LM-BFF-style label-word search on the loaded data, with one-click "add to the verbalizer". */
 export function LabelWordPanel() {
@@ -94,6 +95,7 @@ export function LabelWordPanel() {
             ))}
           </div>
           <p className="hint">{t('eval.words.after', { ms: search.result.ms })}</p>
+          <LabelComboPanel />
         </>
       ) : null}
     </section>

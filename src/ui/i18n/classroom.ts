@@ -63,6 +63,8 @@ export const classroomEn = {
   'format.lmbff.exportTitle': 'Export to LM-BFF',
   'format.lmbff.exportHelp':
     'LM-BFF template strings (*cls**sent_0*_It_was*mask*.*sep+*) for --template, and the mapping for --mapping.',
+  'format.lmbff.withDemos':
+    'Write demonstrations (one per label) after every template, not only after those with a demonstration template',
   'format.lmbff.importTitle': 'Import from LM-BFF',
   'format.lmbff.importHelp':
     "Paste LM-BFF templates and the mapping (e.g. {'0':'terrible','1':'great'}). The model and example inputs of your current setup are kept.",
@@ -138,6 +140,14 @@ export const classroomEn = {
   'presets.modelNote':
     'Measured with RoBERTa-large on the full test set. This preset uses {model}, and your inputs are a handful of examples, so expect different numbers.',
   'presets.noNumber': 'The paper reports no number for this pattern–verbalizer pair on its own.',
+  'presets.fewShot.title':
+    'Few-shot in the paper: K = {k} training examples per label, seeds {seeds}; demonstrations use the template itself.',
+  'presets.fewShot.reported':
+    "Reported by the paper (RoBERTa-large, fine-tuned) — their numbers, not ClozeLab's: LM-BFF fine-tunes the whole model on the K examples, while ClozeLab's few-shot methods keep the model frozen, so the two are not comparable.",
+  'presets.fewShot.manual': 'prompt-based fine-tuning (manual template)',
+  'presets.fewShot.demos': 'prompt-based fine-tuning + demonstrations',
+  'presets.fewShot.meanStd': 'mean (std) accuracy over {n} seeds',
+  'presets.fewShot.source': 'Source: {source} — quoted from memory; check against the paper.',
 
   'preset.lmbff-sst2': "Binary sentiment of movie-review sentences, with LM-BFF's manual template and label words.",
   'preset.lmbff-sst5': 'Five-way sentiment (very negative … very positive) with one word per class.',
@@ -148,6 +158,8 @@ export const classroomEn = {
   'preset.lmbff-rte':
     'Textual entailment: does the first text imply the second? Two inputs, final punctuation of the first dropped, second lower-cased.',
   'preset.lmbff-mrpc': 'Paraphrase detection: do the two sentences say the same thing? LM-BFF reports F1 for MRPC.',
+  'preset.lmbff-mnli':
+    'Natural language inference with three labels: does the premise entail the hypothesis, contradict it, or neither? Two inputs, as for RTE.',
   'preset.pet-yelp':
     'Yelp restaurant reviews, 1–5 stars, with PET\'s four patterns (one template each; "‖" in the paper separates two segments, which ClozeLab joins).',
   'preset.pet-agnews': "News topic from a headline [X1] and a text [X2], with PET's five patterns.",
@@ -269,6 +281,7 @@ export const classroomZh: Record<ClassroomKey, string> = {
   'format.lmbff.exportTitle': '导出到 LM-BFF',
   'format.lmbff.exportHelp':
     '用于 --template 的 LM-BFF 模板字符串（*cls**sent_0*_It_was*mask*.*sep+*），以及用于 --mapping 的映射。',
+  'format.lmbff.withDemos': '在每个模板后写出示范（每个标签一个），而不只是有示范模板的那些',
   'format.lmbff.importTitle': '从 LM-BFF 导入',
   'format.lmbff.importHelp':
     "粘贴 LM-BFF 模板和映射（例如 {'0':'terrible','1':'great'}）。当前设置的模型和示例输入会保留。",
@@ -340,6 +353,13 @@ export const classroomZh: Record<ClassroomKey, string> = {
   'presets.modelNote':
     '论文用 RoBERTa-large 在完整测试集上测得。这个预设使用 {model}，而你的输入只是几个例子，所以结果会不同。',
   'presets.noNumber': '论文没有单独报告这个“模式–标签词”组合的结果。',
+  'presets.fewShot.title': '论文中的少样本设置：每个标签 K = {k} 个训练样例，种子 {seeds}；示范使用模板本身。',
+  'presets.fewShot.reported':
+    '论文报告的结果（RoBERTa-large，微调）——这是他们的数字，不是 ClozeLab 的：LM-BFF 在这 K 个样例上微调整个模型，而 ClozeLab 的少样本方法让模型保持冻结，两者不可比较。',
+  'presets.fewShot.manual': '基于提示的微调（人工模板）',
+  'presets.fewShot.demos': '基于提示的微调 + 示范',
+  'presets.fewShot.meanStd': '{n} 个种子上的平均（标准差）准确率',
+  'presets.fewShot.source': '来源：{source}——凭记忆引用，请与论文核对。',
 
   'preset.lmbff-sst2': '电影评论句子的二分类情感，使用 LM-BFF 的人工模板和标签词。',
   'preset.lmbff-sst5': '五级情感（非常负面……非常正面），每类一个词。',
@@ -349,6 +369,7 @@ export const classroomZh: Record<ClassroomKey, string> = {
   'preset.lmbff-trec': '一个问题要求哪类答案？答案槽位在最前面。',
   'preset.lmbff-rte': '文本蕴含：第一段文字能推出第二段吗？两个输入，去掉第一个的句末标点，第二个首字母小写。',
   'preset.lmbff-mrpc': '复述识别：两句话说的是同一件事吗？LM-BFF 对 MRPC 报告的是 F1。',
+  'preset.lmbff-mnli': '三分类自然语言推理：前提蕴含假设、与之矛盾，还是都不是？两个输入，与 RTE 相同。',
   'preset.pet-yelp':
     'Yelp 餐厅评论，1–5 星，使用 PET 的四个模式（每个一个模板；论文中的“‖”分隔两个片段，ClozeLab 把它们连在一起）。',
   'preset.pet-agnews': '根据标题 [X1] 和正文 [X2] 判断新闻主题，使用 PET 的五个模式。',

@@ -365,6 +365,27 @@ export const en = {
   'eval.words.addAria': 'Add "{word}" to the label {label}',
   'eval.words.after':
     'Searched in {ms} ms. Added words take effect in the playground at once; run the evaluation again to measure them.',
+  'eval.combos.title': 'Step 2: best combination on a K-shot training split',
+  'eval.combos.help':
+    "As in LM-BFF's automatic label search: the top candidates of each label above are combined, one word per label, and every combination is judged by its accuracy on K training examples per label (drawn with the seed, as in the few-shot view). The model runs once on those examples; the other rows are not used, so they stay a fair test set. Uncalibrated; a tie counts as wrong.",
+  'eval.combos.k': 'K (per label)',
+  'eval.combos.seed': 'Seed',
+  'eval.combos.n': 'Candidates per label',
+  'eval.combos.start': 'Search combinations',
+  'eval.combos.running': 'Scoring the training examples…',
+  'eval.combos.tooFew': 'The label "{label}" has {have} examples, fewer than K = {need}. Choose a smaller K.',
+  'eval.combos.templateChanged':
+    'The template of step 1 was changed or removed since; suggest label words again first.',
+  'eval.combos.exhaustive':
+    'Exhaustive search: all {evaluated} of {space} combinations judged (two labels never share a word).',
+  'eval.combos.beam':
+    'Beam search (width {width}) over {space} combinations, label by label: it may miss the best one.',
+  'eval.combos.trainOnly': 'Accuracy on {n} training examples (K = {k}, seed {seed}).',
+  'eval.combos.none': 'No combination: two labels would need the same word.',
+  'eval.combos.accuracy': 'Train accuracy',
+  'eval.combos.marginTitle': 'Mean margin (gold word’s logit minus the best other word’s): {margin}',
+  'eval.combos.use': 'Use as verbalizer',
+  'eval.combos.used': 'in use',
 } as const;
 
 export type MessageKey = keyof typeof en;

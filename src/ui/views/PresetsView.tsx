@@ -2,7 +2,7 @@
 // Opening one is "open as new setup": the current workspace is saved and can be restored.
 import { useState } from 'react';
 import { findCatalogModel } from '../../core/models';
-import { PRESETS, type Preset, type ReportedResult } from '../../core/presets';
+import { PRESETS, type Preset, type PresetFewShot, type ReportedResult } from '../../core/presets';
 import { openAsNewSetup } from '../../store/open-setup';
 import { usePrefs } from '../../store/prefs';
 import { useWorkspace } from '../../store/workspace';
@@ -30,6 +30,45 @@ function ResultLine({ result }: { result: ReportedResult }) {
         </span>
       )}
     </li>
+  );
+}
+
+/** The paper's few-shot protocol and its numbers: theirs (fine-tuned RoBERTa-large), never ClozeLab's. */
+function FewShotLines({ fewShot }: { fewShot: PresetFewShot }) {
+  const t = useT();
+  const method: Record<PresetFewShot['reported'][number]['method'], MessageKey> = {
+    'prompt-finetuning': 'presets.fewShot.manual',
+    'prompt-finetuning-demos': 'presets.fewShot.demos',
+  };
+  const sources = [...new Set(fewShot.reported.map((r) => r.source))];
+  return (
+    <div className="preset-results" data-testid="preset-fewshot">
+      <p className="hint">
+        {t('presets.fewShot.title', { k: fewShot.ks.join(', '), seeds: fewShot.seeds.join(', ') })}
+      </p>
+      <p className="hint">{t('presets.fewShot.reported')}</p>
+      <ul>
+        {fewShot.reported.map((r) => (
+          <li key={r.method}>
+            <strong className="result-number">
+              {r.accuracy.toFixed(1)} ({r.std.toFixed(1)})
+            </strong>{' '}
+            {t(method[r.method])} · {t('presets.fewShot.meanStd', { n: fewShot.seeds.length })}
+            {r.split ? ` (${r.split})` : ''} · {r.model}{' '}
+            {r.verified ? null : (
+              <span className="badge test" title={t('presets.unverifiedHelp')}>
+                {t('presets.unverified')}
+              </span>
+            )}
+          </li>
+        ))}
+      </ul>
+      {sources.map((source) => (
+        <p key={source} className="hint">
+          {t('presets.fewShot.source', { source })}
+        </p>
+      ))}
+    </div>
   );
 }
 
@@ -91,6 +130,7 @@ function PresetCard({ preset, keepModel, onOpened }: { preset: Preset; keepModel
       ) : paper ? (
         <p className="hint">{t('presets.noNumber')}</p>
       ) : null}
+      {preset.fewShot ? <FewShotLines fewShot={preset.fewShot} /> : null}
       <div className="row" style={{ marginTop: 'auto' }}>
         <button
           className="btn primary"

@@ -109,9 +109,11 @@ function CodeInput({
 export function FormatPanel({ format, onOpened }: { format: Format; onOpened(): void }) {
   const t = useT();
   const setup = useWorkspace((s) => s.setup);
+  // LM-BFF: templates with a demonstration template always carry their demonstrations; this adds them to all.
+  const [withDemos, setWithDemos] = useState(false);
   const exported = useMemo(
-    () => (format === 'openprompt' ? exportOpenPrompt(setup) : exportLmBff(setup)),
-    [format, setup],
+    () => (format === 'openprompt' ? exportOpenPrompt(setup) : exportLmBff(setup, { demonstrations: withDemos })),
+    [format, setup, withDemos],
   );
   const [templates, setTemplates] = useState('');
   const [words, setWords] = useState('');
@@ -143,6 +145,17 @@ export function FormatPanel({ format, onOpened }: { format: Format; onOpened(): 
       <section>
         <h3>{isOpenPrompt ? t('format.openprompt.exportTitle') : t('format.lmbff.exportTitle')}</h3>
         <p className="hint">{isOpenPrompt ? t('format.openprompt.exportHelp') : t('format.lmbff.exportHelp')}</p>
+        {isOpenPrompt ? null : (
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={withDemos}
+              onChange={(e) => setWithDemos(e.target.checked)}
+              data-testid="lmbff-export-demos"
+            />
+            {t('format.lmbff.withDemos')}
+          </label>
+        )}
         <CopyArea
           label={t('format.templates')}
           value={templateLines}
