@@ -1,38 +1,16 @@
 // `clozelab eval`: the evaluation workbench on the command line. Same core code as the browser
 // (src/core/evaluation.ts), run on Node's ONNX Runtime through MaskedLMEngine.
 
-import { ambiguousLabelValues, buildExamples, suggestMapping, templateSlots } from '../core/dataset-mapping.ts';
-import { allProblems, type Dataset, type DatasetMapping } from '../core/dataset.ts';
 import { DEMO_DATASETS } from '../core/demo-datasets.ts';
-import { formatIssue } from '../core/messages/index.ts';
 import { evaluationReport, predictionsCsv } from '../core/evaluation-report.ts';
 import { runEvaluation } from '../core/evaluation.ts';
 import { percent } from '../core/percent.ts';
-import { CACHE_LIMITS, ScoringPipeline } from '../core/pipeline.ts';
-import type { ModelDtype, PromptSetup } from '../core/setup.ts';
-import { MaskedLMEngine } from '../runtime/engine.ts';
-import { RuntimeError } from '../runtime/errors.ts';
-import { allowHubDownloads, setLocalModelFolder } from '../runtime/node-models.ts';
-import { engineModel } from '../runtime/pipeline-model.ts';
 import { parseArgs, single, UsageError, type FlagSpec } from './args.ts';
-import { applyMappingFlags, chooseTemplates, loadData, loadSetup } from './eval-inputs.ts';
 import { checkOutputPath, terminalSafe, writeOutputFile } from './files.ts';
 import { cliTruncationNote, formatRun, jsonForTerminal, progressLine } from './format.ts';
-import { chooseDtype, resolveModel } from './model-source.ts';
+import { EXIT, labelledExamples, loadRunModel, readRunInputs, type CommandIO, type RunInputs } from './labelled-run.ts';
 
-export interface CommandIO {
-  stdout(text: string): void;
-  stderr(text: string): void;
-  /** Progress lines are drawn only on a terminal. */
-  progressToTerminal: boolean;
-  cwd: string;
-  /** The ClozeLab folder (for public/models/). */
-  projectRoot: string;
-  /** Aborted on Ctrl+C: the run stops and prints what it finished. */
-  signal?: AbortSignal;
-}
-
-export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+export { EXIT, type CommandIO } from './labelled-run.ts';
 
 const FLAGS: Record<string, FlagSpec> = {
   setup: { value: true },
@@ -105,103 +83,33 @@ export async function evalCommand(argv: readonly string[], terminal: CommandIO):
   };
 
   // ---- inputs ----
-  let setup: PromptSetup;
-  let dataset: Dataset;
-  let dataName: string;
-  let model: ReturnType<typeof resolveModel>;
-  let dtype: ModelDtype;
+  let inputs: RunInputs;
   let predictionsPath: string | undefined;
-  let entries: PromptSetup['templates'];
   try {
-    setup = loadSetup(single(flags, 'setup')!, io.cwd);
-    const data = loadData(single(flags, 'data')!, single(flags, 'format'), io.cwd);
-    ({ dataset, name: dataName } = data);
-    if (data.file?.invalidUtf8) {
-      const { firstLine, count } = data.file.invalidUtf8;
-      warn(
-        `warning: "${dataName}" is not valid UTF-8 on ${count} line(s), first on line ${firstLine}; those bytes read as "\uFFFD". Save the file as UTF-8.`,
-      );
-    }
+    inputs = readRunInputs(flags, io.cwd, io.projectRoot, warn);
     const predictionsFlag = single(flags, 'predictions');
     if (predictionsFlag !== undefined)
-      predictionsPath = checkOutputPath(predictionsFlag, 'predictions', io.cwd, data.file ? [data.file] : []);
-    model = resolveModel(single(flags, 'model'), setup, io.cwd, io.projectRoot);
-    dtype = chooseDtype(single(flags, 'dtype'), setup);
-    entries = chooseTemplates(single(flags, 'templates'), setup);
+      predictionsPath = checkOutputPath(
+        predictionsFlag,
+        'predictions',
+        io.cwd,
+        inputs.dataFile ? [inputs.dataFile] : [],
+      );
   } catch (error) {
     io.stderr(`clozelab eval: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT.usage;
   }
-  const labels = setup.verbalizer.labels.map((l) => l.label);
+  const { setup, dataset, dataName, labels } = inputs;
 
   // ---- model ----
-  if (model.folder) setLocalModelFolder(model.folder);
-  allowHubDownloads(model.source.kind === 'hub');
-  let engine: MaskedLMEngine;
-  try {
-    engine = await MaskedLMEngine.load(model.source, { dtype, device: 'cpu' });
-  } catch (error) {
-    const message =
-      error instanceof RuntimeError ? error.message : error instanceof Error ? error.message : String(error);
-    io.stderr(`clozelab eval: the model "${model.label}" could not be loaded: ${message}\n`);
-    return EXIT.failed;
-  }
+  const loaded = await loadRunModel('eval', inputs, io, warn);
+  if (typeof loaded === 'number') return loaded;
+  const { engine, pipeline, templates } = loaded;
 
   try {
-    // The browser's scoring pipeline, on this process's engine.
-    const pipeline = new ScoringPipeline(engineModel(engine), { cacheLimit: CACHE_LIMITS.evaluation });
-    const { templates, problems: templateProblems } = await pipeline.bindTemplates(entries, setup.verbalizer);
-    for (const p of templateProblems)
-      warn(`warning: template ${p.id} "${p.name}" is skipped: ${p.errors.map((e) => formatIssue(e)).join(' ')}`);
-    if (templates.length === 0) {
-      io.stderr('clozelab eval: no template of the setup is valid.\n');
-      return EXIT.usage;
-    }
-    for (const t of templates)
-      for (const issue of t.issues)
-        if (issue.severity !== 'info') warn(`warning: template ${t.id}: ${formatIssue(issue)}`);
-
-    const slots = templateSlots(templates);
-    let mapping: DatasetMapping;
-    try {
-      mapping = suggestMapping(dataset, slots, labels);
-      mapping = applyMappingFlags(mapping, dataset, labels, slots, flags);
-    } catch (error) {
-      io.stderr(`clozelab eval: ${error instanceof Error ? error.message : String(error)}\n`);
-      return EXIT.usage;
-    }
-    // Label values are those of rows without faults of their own (skipped rows count nowhere).
-    const { examples, problems: mappingProblems, labelCounts } = buildExamples(dataset, mapping, labels);
-    for (const { value, labels: same } of ambiguousLabelValues(labelCounts.keys(), labels)) {
-      if (mapping.labelMap.get(value) != null) continue;
-      warn(
-        `warning: the label value "${value}" matches the labels ${same.map((l) => `"${l}"`).join(' and ')} except for case; ` +
-          `its rows are skipped unless you choose one with --label-map ${value}=<label>.`,
-      );
-    }
-    const problems = allProblems(dataset, mappingProblems);
-    if (problems.length > 0) {
-      const shown = problems.slice(0, 20).map((p) => `  ${formatIssue(p)}`);
-      const more = problems.length > 20 ? [`  … and ${problems.length - 20} more`] : [];
-      if (flags.switches.has('strict')) {
-        io.stderr(
-          `clozelab eval: ${problems.length} row(s) can't be used (--strict):\n${[...shown, ...more].join('\n')}\n`,
-        );
-        return EXIT.usage;
-      }
-      warn(`warning: ${problems.length} row(s) skipped:\n${[...shown, ...more].join('\n')}`);
-    }
-    if (examples.length === 0) {
-      const unmapped = [...labelCounts.keys()].filter((v) => mapping.labelMap.get(v) == null).map((v) => `"${v}"`);
-      io.stderr(
-        `clozelab eval: no usable examples in "${dataName}".` +
-          (unmapped.length > 0
-            ? ` Label values ${unmapped.slice(0, 10).join(', ')} match no verbalizer label (${labels.join(', ')}); map them with --label-map value=label.`
-            : '') +
-          '\n',
-      );
-      return EXIT.usage;
-    }
+    const labelled = labelledExamples('eval', dataset, dataName, templates, labels, flags, io, warn);
+    if (typeof labelled === 'number') return labelled;
+    const { examples, problems } = labelled;
 
     // ---- run ----
     const showProgress = io.progressToTerminal && !quiet;
