@@ -1,27 +1,25 @@
 // Few-shot learning in the Evaluate view, in real Chromium on the built app with the generated
 // bert-tiny (fp32) in the worker: upload 60 labelled reviews, K = 4 and 8, two seeds, every method;
-// the chart and the table show them all; the exported JSON equals what the core's runFewShot gives
-// in Node (onnxruntime-node, same model, same data) to 1e-6; Cancel keeps the finished cells; a
-// reload keeps the settings. Screenshots at 1280 and 390 px, English and Chinese.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// the chart and the table show them all; the exported JSON equals `clozelab fewshot --json` (the
+// same core in Node, onnxruntime-node, same model and data) to 1e-6; Cancel keeps the finished
+// cells; a reload keeps the settings; a paper's preset offers its few-shot settings and shows its
+// numbers as the paper's. Screenshots at 1280 and 390 px, English and Chinese.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, describe, expect, inject, test } from 'vitest';
-import { buildExamples, suggestMapping } from '../../src/core/dataset-mapping';
-import { parseDataset } from '../../src/core/dataset-parse';
-import { runFewShot } from '../../src/core/fewshot/run';
 import { FEWSHOT_METHODS, type FewShotConfig } from '../../src/core/fewshot/types';
-import { CACHE_LIMITS, ScoringPipeline } from '../../src/core/pipeline';
+import { findPreset } from '../../src/core/presets';
 import { formatVerbalizer } from '../../src/core/verbalizer';
-import { engineModel } from '../../src/runtime/pipeline-model';
 import { serializeWorkspace, WORKSPACE_KEY } from '../../src/store/persistence';
 import { fewShotCsv, fewShotSetup } from '../fewshot-fixture';
-import { loadBertTiny } from '../integration/fixture-models';
 import { openBrowser, screenshot, screenshotDir, type BrowserSession } from './browser';
 
 const baseURL = inject('baseURL');
 const chromiumPath = inject('chromiumPath');
+const ROOT = resolve(import.meta.dirname, '../..');
 const tmp = mkdtempSync(join(tmpdir(), 'clozelab-fewshot-e2e-'));
 const CSV = fewShotCsv(60);
 const setup = fewShotSetup('fp32');
@@ -75,15 +73,17 @@ async function shots(page: Page, name: string): Promise<void> {
     await page.mouse.move(0, 0);
     await page.evaluate(() => scrollTo(0, 0));
     await screenshot(page, `${name}-${width}`);
-    // The few-shot parts on their own, readable at phone width.
+    // The few-shot parts on their own, readable at phone width (the sticky header kept out of them).
+    const unstick = await page.addStyleTag({ content: '.app-header { position: static !important; }' });
     for (const part of ['fewshot-controls', 'fewshot-results'])
       await page.getByTestId(part).screenshot({ path: join(screenshotDir, `${name}-${width}-${part}.png`) });
+    await unstick.evaluate((el) => (el as Element).remove());
   }
   await resize(page, 1440);
 }
 
 describe('few-shot learning', () => {
-  test('K 4 and 8, two seeds, every method: curve, table, JSON equal to the core in Node; Cancel keeps cells; reload keeps settings', async () => {
+  test('K 4 and 8, two seeds, every method: curve, table, JSON equal to clozelab fewshot --json; Cancel keeps cells; reload keeps settings', async () => {
     session = await openBrowser(chromiumPath);
     const saved = serializeWorkspace({ setup, verbalizerText: formatVerbalizer(setup.verbalizer) });
     await session.context.addInitScript(([key, value]) => localStorage.setItem(key, value), [
@@ -136,45 +136,47 @@ describe('few-shot learning', () => {
     await expect(page.getByTestId('fewshot-headline').getAttribute('data-stale')).resolves.toBeNull();
     await shots(page, 'fewshot-en');
 
-    // The exported JSON equals the core's run in Node on the same data, K, seeds and model.
-    const browser = JSON.parse(readFileSync(await download(page, 'fewshot-export-json'), 'utf8')) as {
+    // The exported JSON equals `clozelab fewshot --json` (the same core in Node, onnxruntime-node) for
+    // the same setup, data, K, seeds and model: every cell to 1e-6, the same splits.
+    interface Report {
+      model: unknown;
+      labels: string[];
+      templates: unknown;
       config: FewShotConfig;
       splits: unknown;
+      skipped: unknown;
       cells: { method: string; k: number; seed: number; n: number; accuracy: number; macroF1: number | null }[];
-      summary: { method: string; k: number; accuracy: { mean: number; std: number } }[];
-    };
-    expect(browser.config).toMatchObject({ ks: [4, 8], seeds: [13, 21], methods: [...FEWSHOT_METHODS] });
-    const engine = await loadBertTiny();
-    try {
-      const parsed = parseDataset(CSV);
-      if (!parsed.ok) throw new Error('the fixture did not parse');
-      const labels = setup.verbalizer.labels.map((l) => l.label);
-      const examples = buildExamples(parsed.dataset, suggestMapping(parsed.dataset, ['X'], labels), labels).examples;
-      const pipeline = new ScoringPipeline(engineModel(engine), { cacheLimit: CACHE_LIMITS.evaluation });
-      const { templates } = await pipeline.bindTemplates(setup.templates, setup.verbalizer);
-      const node = await runFewShot({
-        pipeline,
-        templates,
-        labels,
-        scoring: setup.scoring,
-        data: { examples },
-        config: browser.config,
-      });
-      expect(node.status).toBe('complete');
-      expect(browser.cells).toHaveLength(node.cells.length);
-      browser.cells.forEach((c, i) => {
-        const n = node.cells[i]!;
-        expect([c.method, c.k, c.seed, c.n]).toEqual([n.method, n.k, n.seed, n.n]);
-        expect(Math.abs(c.accuracy - n.accuracy)).toBeLessThanOrEqual(1e-6);
-        expect(Math.abs((c.macroF1 ?? 0) - (n.macroF1 ?? 0))).toBeLessThanOrEqual(1e-6);
-      });
-      browser.summary.forEach((s, i) => {
-        expect(Math.abs(s.accuracy.mean - node.summary[i]!.accuracy.mean)).toBeLessThanOrEqual(1e-6);
-        expect(Math.abs(s.accuracy.std - node.summary[i]!.accuracy.std)).toBeLessThanOrEqual(1e-6);
-      });
-    } finally {
-      await engine.dispose();
+      summary: { method: string; k: number; accuracy: { mean: number; std: number; seeds: number } }[];
     }
+    const browser = JSON.parse(readFileSync(await download(page, 'fewshot-export-json'), 'utf8')) as Report;
+    expect(browser.config).toMatchObject({ ks: [4, 8], seeds: [13, 21], methods: [...FEWSHOT_METHODS] });
+    writeFileSync(join(tmp, 'setup.json'), JSON.stringify(setup));
+    writeFileSync(join(tmp, 'reviews.csv'), CSV);
+    const cli = spawnSync(
+      process.execPath,
+      [
+        join(ROOT, 'bin', 'clozelab.mjs'),
+        'fewshot',
+        ...['--setup', 'setup.json', '--data', 'reviews.csv', '--k', '4,8', '--seeds', '13,21'],
+        ...['--max-test', String(browser.config.maxTest), '--json'],
+      ],
+      { cwd: tmp, encoding: 'utf8', timeout: 120_000 },
+    );
+    expect(cli.status, cli.stderr).toBe(0);
+    const node = JSON.parse(cli.stdout) as Report;
+    for (const key of ['model', 'labels', 'templates', 'config', 'splits', 'skipped'] as const)
+      expect(browser[key], key).toEqual(node[key]);
+    expect(browser.cells).toHaveLength(node.cells.length);
+    browser.cells.forEach((c, i) => {
+      const n = node.cells[i]!;
+      expect([c.method, c.k, c.seed, c.n]).toEqual([n.method, n.k, n.seed, n.n]);
+      expect(Math.abs(c.accuracy - n.accuracy)).toBeLessThanOrEqual(1e-6);
+      expect(Math.abs((c.macroF1 ?? 0) - (n.macroF1 ?? 0))).toBeLessThanOrEqual(1e-6);
+    });
+    browser.summary.forEach((row, i) => {
+      expect(Math.abs(row.accuracy.mean - node.summary[i]!.accuracy.mean)).toBeLessThanOrEqual(1e-6);
+      expect(Math.abs(row.accuracy.std - node.summary[i]!.accuracy.std)).toBeLessThanOrEqual(1e-6);
+    });
     const splits = readFileSync(await download(page, 'fewshot-export-splits'), 'utf8');
     expect(splits.replace(/^\ufeff/, '').split('\n')[0]).toBe('k,seed,role,line,label');
     const curve = readFileSync(await download(page, 'fewshot-export-csv'), 'utf8');
@@ -228,5 +230,29 @@ describe('few-shot learning', () => {
     await expect(page.getByTestId('fewshot-seeds').inputValue()).resolves.toBe('13, 21, 42, 87, 100');
     for (const k of [4, 8, 16]) await expect(page.getByTestId(`fewshot-k-${k}`).isChecked()).resolves.toBe(true);
     await expect(page.getByTestId('fewshot-k-32').isChecked()).resolves.toBe(false);
+  });
+
+  test("a paper's preset: its few-shot settings in one click, its numbers shown as the paper's", async () => {
+    const preset = findPreset('lmbff-sst2')!;
+    const presetSetup = { ...preset.setup, model: setup.model };
+    session = await openBrowser(chromiumPath);
+    const saved = serializeWorkspace({ setup: presetSetup, verbalizerText: formatVerbalizer(presetSetup.verbalizer) });
+    await session.context.addInitScript(([key, value]) => localStorage.setItem(key, value), [
+      WORKSPACE_KEY,
+      saved,
+    ] as const);
+    const page = session.page;
+    await openEvaluate(page);
+    await page.getByTestId('eval-tab-fewshot').click();
+    const box = page.getByTestId('fewshot-preset');
+    await expect(box.textContent()).resolves.toContain('RoBERTa-large, fine-tuned');
+    const numbers = await page.getByTestId('fewshot-paper-numbers').locator('li').allTextContents();
+    expect(numbers).toHaveLength(preset.fewShot!.reported.length);
+    for (const line of numbers) expect(line).toContain('RoBERTa-large');
+    await page.getByTestId('fewshot-preset-apply').click();
+    for (const k of [4, 8, 32]) await expect(page.getByTestId(`fewshot-k-${k}`).isChecked()).resolves.toBe(false);
+    await expect(page.getByTestId('fewshot-k-16').isChecked()).resolves.toBe(true);
+    await expect(page.getByTestId('fewshot-seeds').inputValue()).resolves.toBe('13, 21, 42, 87, 100');
+    await expect(box.textContent()).resolves.toContain('The paper’s settings are in use.');
   });
 });

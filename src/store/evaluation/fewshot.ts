@@ -5,9 +5,9 @@
 // later change of the setup, data or model shows it as not current instead of dropping it.
 import { parseDatasetAsync } from '../../core/dataset-parse.ts';
 import { issue } from '../../core/issues.ts';
+import { prepareFewShotTemplates } from '../../core/fewshot/prepare.ts';
 import { runFewShot } from '../../core/fewshot/run.ts';
 import { CACHE_LIMITS } from '../../core/pipeline.ts';
-import type { PreparedTemplate, TemplateProblem } from '../../core/bound-verbalizer.ts';
 import type { FewShotResult } from '../../core/fewshot/types.ts';
 import { isCancellation } from '../../runtime/errors.ts';
 import { toFailure } from '../failure.ts';
@@ -121,31 +121,23 @@ export function fewShotSlice(ctx: SliceContext): FewShotSlice {
       let partial = null as FewShotResult | null;
       try {
         const pipeline = livePipeline.withOwnCache(CACHE_LIMITS.evaluation);
+        // Bound as the CLI binds them (core/fewshot/prepare.ts): the active template first, then the
+        // others (ensemble); its demonstration template when it has one.
         const entries = fewShotTemplates(setup, state.selectedTemplates).map(({ entry }) => entry);
-        const { templates, problems } = await pipeline.bindTemplates(entries, setup.verbalizer);
+        const prepared = await prepareFewShotTemplates(pipeline, entries, setup.activeTemplateId, setup.verbalizer);
         if (!isCurrent()) return;
+        const { templates, demoTemplate, problems, demoErrors } = prepared;
         if (templates.length === 0) {
           set((s) => ({
             fewShot: { ...s.fewShot, status: 'failed', error: 'no-template', templateProblems: problems },
           }));
           return;
         }
-        // The active template's demonstration template (LM-BFF), when it has one; else the core uses the template itself.
-        const activeEntry = entries.find((e) => e.id === templates[0]!.id);
-        let demoTemplate: PreparedTemplate | null = null;
-        const demoProblems: TemplateProblem[] = [];
-        if (activeEntry?.demo !== undefined && activeEntry.demo.trim() !== '') {
-          const demo = await pipeline.bindTemplates(
-            [{ id: activeEntry.id, name: activeEntry.name, text: activeEntry.demo }],
-            setup.verbalizer,
-          );
-          if (!isCurrent()) return;
-          demoTemplate = demo.templates[0] ?? null;
-          demoProblems.push(...demo.problems);
-        }
-        set((s) => ({
-          fewShot: { ...s.fewShot, status: 'running', templateProblems: [...problems, ...demoProblems] },
-        }));
+        // A demonstration template with errors: demonstrations are left out, and the panel says why (as the CLI does).
+        let config = fewShotSettings.config;
+        if (demoErrors.length > 0 && config.methods.includes('demonstrations'))
+          config = { ...config, methods: config.methods.filter((m) => m !== 'demonstrations') };
+        set((s) => ({ fewShot: { ...s.fewShot, status: 'running', templateProblems: problems, demoErrors } }));
         let lastProgress = 0;
         const result = await runFewShot({
           pipeline,
@@ -154,7 +146,7 @@ export function fewShotSlice(ctx: SliceContext): FewShotSlice {
           data,
           labels: setupLabels(setup),
           scoring: setup.scoring,
-          config: fewShotSettings.config,
+          config,
           signal,
           onProgress: (progress, sofar) => {
             partial = sofar;

@@ -19,6 +19,7 @@ import type { LabelWordStatsResult } from '../../core/label-search.ts';
 import type { ComboSearchResult } from '../../core/label-combinations.ts';
 import type { ScoringPipeline } from '../../core/pipeline.ts';
 import type { ModelRef, PromptSetup } from '../../core/setup.ts';
+import type { TemplateError } from '../../core/template.ts';
 import type { RuntimeClient } from '../../runtime/client.ts';
 import type { LatestSlot } from '../latest-run.ts';
 import type { WorkspaceStore } from '../workspace.ts';
@@ -210,6 +211,8 @@ export interface FewShotRunState {
   error: string | null;
   errorCode: string;
   templateProblems: TemplateProblem[];
+  /** The active template's demonstration template errors (then demonstrations were left out). */
+  demoErrors: TemplateError[];
   meta: RunMeta | null;
   basis: FewShotBasis | null;
   /** The examples the run drew its splits from (the split indices point into them). */
@@ -288,6 +291,7 @@ export const idleFewShot = (): FewShotRunState => ({
   error: null,
   errorCode: 'unknown',
   templateProblems: [],
+  demoErrors: [],
   meta: null,
   basis: null,
   data: null,

@@ -67,6 +67,14 @@ export const fewshotEn = {
   'fewshot.phase.tuning': 'Training label vectors',
   'fewshot.run.cancelled': 'Cancelled. The {cells} finished cells are kept below.',
   'fewshot.run.failed': 'The run stopped ({cells} cells finished):',
+  'fewshot.run.activeInvalid':
+    'The active template has errors; fix it in the playground (the few-shot methods run on the active template).',
+  'fewshot.run.demoErrors': 'Demonstrations were left out: {message}',
+  'fewshot.preset.title': 'This setup is the preset “{name}”.',
+  'fewshot.preset.apply': 'Use the paper’s few-shot settings',
+  'fewshot.preset.applied': 'The paper’s settings are in use.',
+  'fewshot.preset.theirs':
+    'The paper’s numbers are theirs: {model}, fine-tuned on the K-shot training set. ClozeLab keeps the model frozen, so they are not comparable with the curve below.',
   'fewshot.run.noTestFile': 'Choose a test file with usable rows, or test on the rest of the data.',
   'fewshot.results.headline': 'Learning curve · K = {ks} · {seeds} seed(s) · {test} test examples · {model}',
   'fewshot.results.outdated':
@@ -175,6 +183,13 @@ export const fewshotZh: Record<FewshotKey, string> = {
   'fewshot.phase.tuning': '训练标签向量',
   'fewshot.run.cancelled': '已取消。已完成的 {cells} 个单元保留在下方。',
   'fewshot.run.failed': '运行已停止（完成 {cells} 个单元）：',
+  'fewshot.run.activeInvalid': '当前模板有错误；请在演练场中修正（少样本方法在当前模板上运行）。',
+  'fewshot.run.demoErrors': '未运行示范样例：{message}',
+  'fewshot.preset.title': '此设置是预设“{name}”。',
+  'fewshot.preset.apply': '使用论文的少样本设置',
+  'fewshot.preset.applied': '正在使用论文的设置。',
+  'fewshot.preset.theirs':
+    '论文中的数字是论文作者的：{model} 在 K 样本训练集上微调后得到。ClozeLab 保持模型冻结，因此不能与下面的曲线直接比较。',
   'fewshot.run.noTestFile': '请选择有可用行的测试文件，或在数据的其余部分上测试。',
   'fewshot.results.headline': '学习曲线 · K = {ks} · {seeds} 个随机种子 · {test} 个测试样例 · {model}',
   'fewshot.results.outdated': '自本次运行以来，模板、标签词、打分方式、数据或模型已更改；请重新运行以衡量这些更改。',

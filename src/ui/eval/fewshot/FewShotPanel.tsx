@@ -1,3 +1,4 @@
+import { formatDemoTemplateIssue } from '../../../core/demo-template';
 import { parseTemplate } from '../../../core/template';
 import { useEvaluation } from '../../../store/evaluation';
 import { usePrefs } from '../../../store/prefs';
@@ -9,6 +10,7 @@ import { useIssueText } from '../../i18n/issues';
 import { count, duration } from '../format';
 import { NoExamplesHint } from '../NoExamplesHint';
 import { FewShotControls } from './FewShotControls';
+import { FewShotPresetSettings } from './FewShotPresetSettings';
 import { FewShotResults } from './FewShotResults';
 
 const PHASE_KEYS: Record<string, MessageKey> = {
@@ -52,6 +54,7 @@ export function FewShotPanel() {
       <p className="message info fewshot-frozen" data-testid="fewshot-frozen">
         {t('fewshot.frozen')}
       </p>
+      <FewShotPresetSettings disabled={running} />
       <FewShotControls disabled={running} />
 
       <div className="row" style={{ marginTop: 12 }}>
@@ -126,7 +129,7 @@ export function FewShotPanel() {
           {fewShot.error === 'no-model' ? (
             t('eval.run.needModel')
           ) : fewShot.error === 'no-template' ? (
-            t('eval.run.noValidTemplate')
+            t('fewshot.run.activeInvalid')
           ) : fewShot.error === 'no-test-file' ? (
             t('fewshot.run.noTestFile')
           ) : (
@@ -135,6 +138,13 @@ export function FewShotPanel() {
               <RuntimeErrorText failure={{ code: fewShot.errorCode, message: fewShot.error ?? '' }} />
             </>
           )}
+        </p>
+      ) : null}
+      {fewShot.demoErrors.length > 0 ? (
+        <p className="message warning" data-testid="fewshot-demo-errors">
+          {t('fewshot.run.demoErrors', {
+            message: fewShot.demoErrors.map((e) => formatDemoTemplateIssue(e, locale)).join(' '),
+          })}
         </p>
       ) : null}
       {fewShot.templateProblems.map((p) => (

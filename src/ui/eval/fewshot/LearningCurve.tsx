@@ -76,7 +76,12 @@ export function LearningCurve({ result, metric }: { result: FewShotResult; metri
               color: 'var(--text)',
             }}
           />
-          <Legend wrapperStyle={{ fontSize: 14 }} itemSorter={null} />
+          <Legend
+            wrapperStyle={{ fontSize: 14 }}
+            itemSorter={null}
+            // Names in the text colour: a light series colour (zero-shot's grey) is hard to read as text.
+            formatter={(value: string) => <span style={{ color: 'var(--text)' }}>{value}</span>}
+          />
           {methods.map((m) => (
             <Line
               key={m}
