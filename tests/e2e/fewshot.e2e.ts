@@ -74,10 +74,11 @@ async function shots(page: Page, name: string): Promise<void> {
     await page.evaluate(() => scrollTo(0, 0));
     await screenshot(page, `${name}-${width}`);
     // The few-shot parts on their own, readable at phone width (the sticky header kept out of them).
-    const unstick = await page.addStyleTag({ content: '.app-header { position: static !important; }' });
+    const header = page.locator('.app-header');
+    await header.evaluate((el: HTMLElement) => el.style.setProperty('position', 'static'));
     for (const part of ['fewshot-controls', 'fewshot-results'])
       await page.getByTestId(part).screenshot({ path: join(screenshotDir, `${name}-${width}-${part}.png`) });
-    await unstick.evaluate((el) => (el as Element).remove());
+    await header.evaluate((el: HTMLElement) => el.style.removeProperty('position'));
   }
   await resize(page, 1440);
 }
