@@ -147,7 +147,12 @@ describe('few-shot learning', () => {
       splits: unknown;
       skipped: unknown;
       cells: { method: string; k: number; seed: number; n: number; accuracy: number; macroF1: number | null }[];
-      summary: { method: string; k: number; accuracy: { mean: number; std: number; seeds: number } }[];
+      summary: {
+        method: string;
+        k: number;
+        accuracy: { mean: number; std: number; seeds: number };
+        macroF1: { mean: number; std: number; seeds: number } | null;
+      }[];
     }
     const browser = JSON.parse(readFileSync(await download(page, 'fewshot-export-json'), 'utf8')) as Report;
     expect(browser.config).toMatchObject({ ks: [4, 8], seeds: [13, 21], methods: [...FEWSHOT_METHODS] });
@@ -188,6 +193,25 @@ describe('few-shot learning', () => {
         .split('\n'),
     ).toHaveLength(1 + FEWSHOT_METHODS.length * 2);
 
+    // The curve as PNG; macro-F1 instead of accuracy (the table follows the switch).
+    const [png] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('fewshot-chart').getByRole('button', { name: /PNG/ }).click(),
+    ]);
+    const pngPath = join(tmp, 'curve.png');
+    await png.saveAs(pngPath);
+    expect(readFileSync(pngPath).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    await page.getByTestId('fewshot-metric-macroF1').click();
+    const tunedF1 = await page
+      .getByTestId('fewshot-table')
+      .locator('tr[data-method="tuned"] td')
+      .evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-mean'))));
+    [4, 8].forEach((k, i) => {
+      const mean = browser.summary.find((r) => r.method === 'tuned' && r.k === k)!.macroF1!.mean;
+      expect(Math.abs(tunedF1[i]! - mean)).toBeLessThanOrEqual(1e-6); // the JSON is rounded to 6 decimals
+    });
+    await page.getByTestId('fewshot-metric-accuracy').click();
+
     // Chinese.
     await page.locator('#locale-select').selectOption('zh');
     await expect(page.getByTestId('fewshot-frozen').textContent()).resolves.toBe('只学习标签向量；语言模型保持冻结。');
@@ -223,6 +247,11 @@ describe('few-shot learning', () => {
     await expect(
       page.getByTestId('fewshot-table').locator('tr[data-method="tuned"] td[data-mean]').count(),
     ).resolves.toBe(3);
+
+    // A change of the setup (one template fewer in step 3) leaves the result shown, as not current.
+    await page.getByRole('checkbox', { name: /Overall/ }).uncheck();
+    await expect(page.getByTestId('fewshot-headline').getAttribute('data-stale')).resolves.toBe('true');
+    await expect(page.getByTestId('fewshot-outdated').count()).resolves.toBe(1);
 
     // A reload keeps the settings (the data and results are of the session).
     await page.reload();
