@@ -135,6 +135,11 @@ describe('few-shot learning', () => {
       FEWSHOT_METHODS.length,
     );
     await expect(page.getByTestId('fewshot-headline').getAttribute('data-stale')).resolves.toBeNull();
+    // The splits, expandable: K = 4, seed 13 has 4 training lines per label.
+    await page.getByTestId('fewshot-splits').locator('summary').first().click();
+    const split = page.locator('[data-testid="fewshot-splits"] details[data-k="4"][data-seed="13"]');
+    await split.locator('summary').click();
+    await expect(split.locator('li').count()).resolves.toBe(8);
     await shots(page, 'fewshot-en');
 
     // The exported JSON equals `clozelab fewshot --json` (the same core in Node, onnxruntime-node) for

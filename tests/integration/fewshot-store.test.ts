@@ -187,6 +187,24 @@ describe('few-shot runs through the store', () => {
     expect(s().fewShotSettings.testSource).toBe('rest');
     expect(outdated(b)).toBe(true);
   }, 120_000);
+
+  it('a K larger than a label has examples is skipped, with the label and the counts', async () => {
+    const b = bench();
+    await b.store.getState().loadText(fewShotCsv(), { kind: 'paste', name: 'reviews.csv' });
+    b.store.getState().setFewShotConfig({ ks: [4, 40], seeds: [13], methods: ['zero-shot'] });
+    await b.store.getState().startFewShot();
+    const result = b.store.getState().fewShot.result!;
+    expect(result.cells.map((c) => c.k)).toEqual([4]);
+    expect(result.skipped).toEqual([
+      {
+        k: 40,
+        seed: 13,
+        method: null,
+        code: 'too-few-examples',
+        params: { label: 'positive', have: 30, need: 40 },
+      },
+    ]);
+  }, 60_000);
 });
 
 describe('few-shot settings', () => {
