@@ -19,10 +19,12 @@ import { FEWSHOT_PASS, runFewShot, type FewShotInput } from '../../src/core/fews
 import { scoreExamples } from '../../src/core/fewshot/score-examples.ts';
 import { tunedScores, tuneLabels } from '../../src/core/fewshot/tune.ts';
 import { fewShotTable, formatFewShotTable } from '../../src/core/fewshot/export.ts';
+import { demoWords, renderDemo, withDemos } from '../../src/core/fewshot/demonstrations.ts';
+import { renderPrompt } from '../../src/core/template.ts';
 import { DEFAULT_TUNING, type FewShotConfig } from '../../src/core/fewshot/types.ts';
 import type { MaskedLMEngine } from '../../src/runtime/engine.ts';
 import { engineModel } from '../../src/runtime/pipeline-model.ts';
-import { BERT_TINY, loadBertTiny, loadFixture } from './fixture-models.ts';
+import { BERT_TINY, loadBertTiny, loadFixture, ROBERTA_TINY } from './fixture-models.ts';
 
 let engine: MaskedLMEngine;
 
@@ -255,4 +257,35 @@ describe('runFewShot on bert-tiny', () => {
     expect(result.status).toBe('failed');
     expect(result.error).toMatch(/K must be a whole number ≥ 1, got 0/);
   });
+});
+
+describe('demonstrations as the model reads them', () => {
+  it("put each label word's bound tokens at [Z] (byte-level BPE: the word with its space), after the model's separator", async () => {
+    const roberta = await loadFixture(ROBERTA_TINY, { dtype: 'fp32' });
+    try {
+      const pipeline = pipelineOn(roberta);
+      const { templates } = await pipeline.bindTemplates([entries[1]!], verbalizer);
+      const t = templates[0]!;
+      const words = demoWords(labels, t.words);
+      expect(words).toEqual([' great', ' terrible']);
+      const query = renderPrompt(t.template, { X: 'A film.' });
+      const prompt = withDemos(query, [
+        renderDemo(t.template, { X: 'Fine.' }, words[0]!),
+        renderDemo(t.template, { X: 'Dull.' }, words[1]!),
+      ]);
+      const [scores] = await roberta.score([prompt], [], { topK: 0 });
+      const tokens = scores!.tokens;
+      const great = t.words.find((w) => w.word === 'great')!.form.pieces;
+      const terrible = t.words.find((w) => w.word === 'terrible')!.form.pieces;
+      expect(great).toEqual(['Ġgreat']);
+      const sep = '</s>';
+      console.log(tokens.join(' '));
+      const at = (piece: string[]) => tokens.findIndex((_, i) => piece.every((p, j) => tokens[i + j] === p));
+      expect(at(great)).toBeGreaterThan(tokens.indexOf(sep));
+      expect(at(terrible)).toBeGreaterThan(at(great));
+      expect(tokens.filter((x) => x === sep).length).toBeGreaterThanOrEqual(3); // 2 separators + the end
+    } finally {
+      await roberta.dispose();
+    }
+  }, 120_000);
 });

@@ -35,6 +35,7 @@ import type { ScoringOptions } from '../scoring.ts';
 import type { EvalExample } from '../dataset.ts';
 import type { PromptPart } from '../types.ts';
 import { fewShotSplit } from './splits.ts';
+import { yieldToEventLoop } from '../scheduling.ts';
 import { demoPlanTransform, dot, unitVector, demoWords, renderDemo, selectDemos } from './demonstrations.ts';
 import { tunedScores, tuneLabels } from './tune.ts';
 import { scoreExamples, type ExampleScore } from './score-examples.ts';
@@ -52,6 +53,8 @@ import type {
 } from './types.ts';
 
 export interface FewShotInput {
+  /** The model through the scoring pipeline; a fresh one per run (`withOwnCache(CACHE_LIMITS.evaluation)`)
+   * keeps the run's answers its own and large enough for the demonstration prompts. */
   pipeline: ScoringPipeline;
   /** The setup's templates bound to the model, the active one first (the others serve the ensemble). */
   templates: PreparedTemplate[];
@@ -233,7 +236,8 @@ export async function runFewShot(input: FewShotInput): Promise<FewShotResult> {
 
     // 3. The methods that read the zero-shot answers, per cell.
     const goldOf = (id: number) => exampleOf(id).gold;
-    splits.forEach((split, index) => {
+    for (const [index, split] of splits.entries()) {
+      if (input.signal?.aborted) throw new Error('The few-shot run was cancelled.');
       const test = testIds(split, pool.length);
       const gold = test.map(goldOf);
       const add = (method: FewShotMethod, dists: number[][]) =>
@@ -274,7 +278,8 @@ export async function runFewShot(input: FewShotInput): Promise<FewShotResult> {
         naivePrompts += distinctKeys([...split.train.map((id) => activeScores.get(id)), ...mine]);
       }
       report('tuning', index + 1, splits.length);
-    });
+      await yieldToEventLoop(); // training took a few ms: the page gets a turn between cells
+    }
 
     // 4. Demonstrations, per cell.
     if (methods.has('demonstrations') && (!similar || hasHidden)) {
