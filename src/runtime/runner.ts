@@ -60,7 +60,7 @@ export class ModelRunner {
 
   /** True when a run can return the hidden vectors at the mask rows (the rewritten graph has them). */
   get hiddenAtMask(): boolean {
-    return this.fast !== null && this.fast.session.outputNames.includes(MASK_HIDDEN_OUTPUT);
+    return this.fast?.session.outputNames.includes(MASK_HIDDEN_OUTPUT) === true;
   }
 
   /** Resolves once every run started so far has finished (before the model is disposed). */

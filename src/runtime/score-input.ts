@@ -50,7 +50,7 @@ export function validateScoreInput(
       if (demo !== undefined && !(Number.isInteger(demo) && (demo as number) >= 1))
         throw new RuntimeError(
           'invalid-input',
-          `Prompt ${i + 1} has a part with an invalid demonstration number (${String(demo)}); it must be 1, 2, ….`,
+          `Prompt ${i + 1} has a part with an invalid demonstration number (${JSON.stringify(demo) ?? typeof demo}); it must be 1, 2, ….`,
         );
     }
   });

@@ -25,11 +25,12 @@ import { rewriteForMaskRows } from '../../src/runtime/mask-rows.ts';
 import { parseModel } from '../../src/runtime/onnx/model-reader.ts';
 import { fields } from '../../src/runtime/onnx/protobuf.ts';
 import { ELEM, TENSOR_RAW_DATA } from '../../src/runtime/onnx/schema.ts';
-import { partTexts } from '../../src/runtime/prompt-assembly.ts';
+import { assemblePrompt, partTexts } from '../../src/runtime/prompt-assembly.ts';
 import { clientModel, engineModel } from '../../src/runtime/pipeline-model.ts';
 import { maxScoreDiff } from '../score-diff.ts';
 import {
   BERT_TINY,
+  expectCode,
   MODELS_DIR,
   ROBERTA_TINY,
   loadFixture as load,
@@ -257,6 +258,35 @@ describe('separators and demonstrations', () => {
       }
     });
   }
+});
+
+describe('bad demonstration parts', () => {
+  it('an invalid demonstration number or a separator without a separator token fails with a clear message', async () => {
+    const engine = await load(BERT_TINY, { dtype: 'fp32' });
+    try {
+      const bad = (demo: unknown): RenderedPrompt =>
+        ({ parts: [...query('a'), { kind: 'separator', demo }] }) as unknown as RenderedPrompt;
+      for (const demo of [0, 1.5, 'x']) {
+        const e = await expectCode(engine.score([PROMPTS[0]!, bad(demo)], [5], { topK: 0 }), 'invalid-input');
+        expect(e.message).toMatch(/Prompt 2 .*demonstration number/);
+      }
+      const noSeparator = {
+        rules: { maskLstrip: false, maskRstrip: false, moveTrailingSpace: true },
+        prefixIds: [2],
+        suffixIds: [],
+        maskTokenId: 4,
+        unkTokenId: 1,
+        separatorId: null,
+        maxLength: 64,
+        encode: (text: string) => [...text].map(() => 7),
+      };
+      expect(() => assemblePrompt(withDemos('a', [['b', 'c']]), 0, noSeparator)).toThrow(
+        /Prompt 1 .*no separator token/,
+      );
+    } finally {
+      await engine.dispose();
+    }
+  });
 });
 
 describe('a prompt too long with its demonstrations', () => {

@@ -221,6 +221,28 @@ const bench = {
       client.dispose();
     }
   },
+  /**
+   * The hidden vector at [Z] through the app's worker (tests/e2e/fewshot-hidden.e2e.ts): each
+   * request scored with `hidden: true`; per request and prompt, the first mask's vector as a plain
+   * array, and whether every one reached the main thread as its own Float32Array (transferred).
+   */
+  async hiddenRequests(id: string, dtype: 'q8' | 'fp32', requests: RenderedPrompt[][], tokenIds: number[]) {
+    const client = new RuntimeClient(createRuntimeWorker);
+    try {
+      const { info } = await client.load({ kind: 'local', id }, { dtype, device: 'wasm' });
+      const hidden: number[][][] = [];
+      let typed = true;
+      for (const prompts of requests) {
+        const scores = await client.score(prompts, tokenIds, { topK: 0, hidden: true, lane: 'fewshot' });
+        const vectors = scores.map((s) => s.masks[0]?.hidden);
+        typed &&= vectors.every((v) => v instanceof Float32Array && v.byteLength === v.buffer.byteLength);
+        hidden.push(vectors.map((v) => (v ? Array.from(v) : [])));
+      }
+      return { info, hidden, typed };
+    } finally {
+      client.dispose();
+    }
+  },
   ref: {
     info: () => ref.call('info'),
     create: (dtype: string, variant: string, threads?: number, model?: string, level?: string) =>

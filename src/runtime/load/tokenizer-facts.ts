@@ -110,8 +110,7 @@ export function separatorTokenId(
 ): number | null {
   const sep = tokenizer.sep_token_id;
   if (typeof sep === 'number' && Number.isInteger(sep) && sep >= 0 && sep < vocabSize) return sep;
-  const last = suffixIds[suffixIds.length - 1];
-  return last === undefined ? null : last;
+  return suffixIds[suffixIds.length - 1] ?? null;
 }
 
 /** Finds where `inner` occurs in `outer` (first match), or -1. */
