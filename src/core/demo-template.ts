@@ -5,7 +5,7 @@
 // "demonstration template" (formatDemoTemplateIssue), and one check is its own: it may only use
 // inputs the query's template has (a demonstration example has the same fields as the query).
 
-import { issue } from './issues.ts';
+import { issue, type Issue } from './issues.ts';
 import type { Locale } from './messages/catalog.ts';
 import { fieldInWords } from './messages/fields.ts';
 import { formatIssue } from './messages/index.ts';
@@ -25,12 +25,13 @@ export function demoTemplateText(entry: Pick<TemplateEntry, 'text' | 'demo'>): s
 
 /**
  * Parse a demonstration template. `query` is the query's parsed template (null while it has
- * errors: then only the demo's own syntax is checked). Not an error: a demo without inputs
- * (LM-BFF allows it); so the query's "no input slot" warning is not repeated for a demo.
+ * errors: then only the demo's own syntax is checked). Not a problem: a demo that shows none or
+ * only some of its example's inputs, so the "no input slot" and "slot gap" warnings are left out.
  */
 export function parseDemoTemplate(text: string, query: Template | null): TemplateParse {
   const parsed = parseTemplate(text);
-  const warnings = parsed.warnings.filter((x) => x.code !== 'no-input-slot');
+  // A demonstration may show only some of its example's inputs: no "no input" or "gap" warning.
+  const warnings = parsed.warnings.filter((x) => x.code !== 'no-input-slot' && x.code !== 'slot-gap');
   if (!parsed.ok) return { ...parsed, warnings };
   if (query !== null) {
     const source = parsed.template.source;
@@ -59,7 +60,7 @@ export function parseDemoTemplate(text: string, query: Template | null): Templat
  * template: …" (with the entry's index) or "Demonstration template: …".
  */
 export function formatDemoTemplateIssue(
-  reported: TemplateIssue,
+  reported: Issue,
   locale: Locale = 'en',
   templateIndex: number | null = null,
 ): string {

@@ -66,7 +66,8 @@ export function isInputSlotKey(key: string): boolean {
 const ESCAPED = 6;
 const AROUND = 64;
 const FIXED = 4_096;
-const templateJson = ESCAPED * (LIMITS.templateIdChars + LIMITS.templateNameChars + LIMITS.templateTextChars);
+// A template's text and its demonstration template (`demo`) share the same limit.
+const templateJson = ESCAPED * (LIMITS.templateIdChars + LIMITS.templateNameChars + 2 * LIMITS.templateTextChars);
 const labelJson =
   ESCAPED * LIMITS.labelChars + 3 * AROUND + LIMITS.wordsPerLabel * (ESCAPED * LIMITS.wordChars + AROUND);
 const rowJson = AROUND + SLOT_KEYS_PER_ROW * AROUND;

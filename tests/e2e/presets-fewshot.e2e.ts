@@ -3,7 +3,7 @@
 // demonstration template.
 import { describe, expect, inject, test } from 'vitest';
 import { WORKSPACE_KEY } from '../../src/store/persistence';
-import { browserSessions, loadTestModel } from './helpers';
+import { browserSessions, loadTestModel, setText } from './helpers';
 
 const baseURL = inject('baseURL');
 const open = browserSessions(inject('chromiumPath'));
@@ -37,5 +37,45 @@ describe('presets: few-shot settings from the paper', () => {
     expect(saved.workspace.setup.templates).toEqual([
       { id: 't1', name: 'It was …', text: '[X] It was [Z].', demo: '[X] It was [Z].' },
     ]);
+  });
+
+  test('the demonstration template editor: shown with the preset, errors name the demonstration template, empty removes it', async () => {
+    const { page } = await open();
+    await page.goto(baseURL);
+    await loadTestModel(page);
+    await page.getByRole('button', { name: 'Presets', exact: true }).click();
+    await page.getByTestId('preset-keep-model').check();
+    await page.locator('[data-preset="lmbff-sst2"]').getByTestId('preset-open').click();
+    const demo = page.getByLabel('Demonstration template', { exact: true });
+    await expect(demo.inputValue()).resolves.toBe('[X] It was [Z].');
+
+    await setText(page, 'Demonstration template', '[X2] felt [Z].');
+    await expect(page.getByTestId('demo-template-errors').textContent()).resolves.toBe(
+      "Demonstration template: [X2] at character 1 is not an input of the query's template ([X]): a demonstration can only use the inputs its example has.",
+    );
+    await setText(page, 'Demonstration template', '[X|lower] felt [Z');
+    await expect(page.getByTestId('demo-template-errors').textContent()).resolves.toContain(
+      'Demonstration template: The "[" at character 16 is never closed.',
+    );
+    await setText(page, 'Demonstration template', '[X|lower] felt [Z].');
+    await expect(page.getByTestId('demo-template-errors').count()).resolves.toBe(0);
+    const savedDemo = (): Promise<unknown> =>
+      page.evaluate(
+        (key): unknown => JSON.parse(localStorage.getItem(key) ?? '{}').workspace?.setup?.templates?.[0]?.demo,
+        WORKSPACE_KEY,
+      );
+    await page.waitForFunction(
+      (key) =>
+        JSON.parse(localStorage.getItem(key) ?? '{}').workspace?.setup?.templates?.[0]?.demo === '[X|lower] felt [Z].',
+      WORKSPACE_KEY,
+    );
+    // Emptied: no demonstration template (demonstrations use the template itself).
+    await setText(page, 'Demonstration template', '');
+    await page.waitForFunction(
+      (key) =>
+        !('demo' in (JSON.parse(localStorage.getItem(key) ?? '{}').workspace?.setup?.templates?.[0] ?? { demo: 1 })),
+      WORKSPACE_KEY,
+    );
+    await expect(savedDemo()).resolves.toBeUndefined();
   });
 });

@@ -119,6 +119,8 @@ describe('parseDemoTemplate', () => {
     const none = parseDemoTemplate('It was [Z].', query('[X] It was [Z].'));
     expect(none.ok).toBe(true);
     expect(none.warnings).toEqual([]);
+    const some = parseDemoTemplate('[X2] felt [Z].', query('[X1] [X2] [Z]'));
+    expect(some.ok && some.warnings).toEqual([]);
     // While the query has errors, only the demo's own syntax is checked.
     expect(parseDemoTemplate('[X7] [Z]', null).ok).toBe(true);
   });

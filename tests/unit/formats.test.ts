@@ -5,12 +5,7 @@ import { parseSetup, parseSetupJson } from '../../src/core/setup-parse.ts';
 import { parseTemplate, renderPrompt, promptToText } from '../../src/core/template.ts';
 import { exportLmBff, importLmBff } from '../../src/core/formats/lmbff.ts';
 import { lmBffMappingToVerbalizer, verbalizerToLmBffMapping } from '../../src/core/formats/lmbff-mapping.ts';
-import {
-  lmBffToEntry,
-  lmBffToTemplate,
-  templateToLmBff,
-  templateToLmBffWithDemos,
-} from '../../src/core/formats/lmbff-template.ts';
+import { lmBffToTemplate, templateToLmBff } from '../../src/core/formats/lmbff-template.ts';
 import { exportOpenPrompt, importOpenPrompt } from '../../src/core/formats/openprompt.ts';
 import {
   openPromptToTemplate,

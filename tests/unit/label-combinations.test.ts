@@ -8,7 +8,7 @@ import {
   searchLabelCombinations,
   type ComboCandidate,
 } from '../../src/core/label-combinations.ts';
-import { parseTemplate, type Template } from '../../src/core/template.ts';
+import { parseTemplate } from '../../src/core/template.ts';
 
 /** Every combination, judged the plain way (an independent re-statement of the rules). */
 function bruteForce(candidates: ComboCandidate[][], tokenIds: number[], logits: number[][], gold: number[]) {
@@ -154,7 +154,7 @@ describe('comboTrainingPrompts', () => {
   const template = (() => {
     const p = parseTemplate('[X] It was [Z].');
     if (!p.ok) throw new Error('template');
-    return p.template as Template;
+    return p.template;
   })();
   const labels = ['pos', 'neg', 'neutral'];
 

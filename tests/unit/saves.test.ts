@@ -248,6 +248,7 @@ function setupAtMaxSizes(): PromptSetup {
       id: `${i}`.padEnd(LIMITS.templateIdChars, '_'),
       name: fill('', LIMITS.templateNameChars),
       text: fill('', LIMITS.templateTextChars),
+      demo: fill('', LIMITS.templateTextChars),
     })),
     activeTemplateId: '0'.padEnd(LIMITS.templateIdChars, '_'),
     verbalizer: {

@@ -12,11 +12,14 @@ export function EditorIssues({
   usable,
   editorId,
   testId,
+  format,
 }: {
   issues: readonly (Issue & { span: Span })[];
   usable: boolean;
   editorId: string;
   testId: string;
+  /** The words of an issue, where they need more than its message (e.g. "Demonstration template: …"). */
+  format?: (issue: Issue & { span: Span }) => string;
 }) {
   const issueText = useIssueText();
   if (issues.length === 0) return null;
@@ -26,7 +29,7 @@ export function EditorIssues({
         {issues.map((issue, i) => (
           <li key={i}>
             <button type="button" className="issue-link" onClick={() => selectSpan(editorId, issue.span)}>
-              {issueText.text(issue)}
+              {format ? format(issue) : issueText.text(issue)}
             </button>
           </li>
         ))}

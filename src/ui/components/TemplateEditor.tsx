@@ -5,21 +5,10 @@ import { activeTemplate, useWorkspace } from '../../store/workspace';
 import { useT } from '../i18n';
 import { EditorIssues } from './EditorIssues';
 import { HighlightedEditor, type Highlight } from './HighlightedEditor';
+import { slotHighlights } from './slotHighlights';
 import { runOnCtrlEnter } from './runOnCtrlEnter';
+import { DemoTemplateEditor } from './DemoTemplateEditor';
 import { StepHeading } from './StepHeading';
-
-/** Slot-looking pieces of the text, for highlighting even while the template has errors. */
-function slotHighlights(text: string): Highlight[] {
-  const out: Highlight[] = [];
-  for (const match of text.matchAll(/\\[[\]\\]|\[[^[\]\n]*\]/g)) {
-    const start = match.index;
-    const span = { start, end: start + match[0].length };
-    if (match[0].startsWith('\\')) out.push({ span, className: 'tok-escape' });
-    else if (/^\[\s*Z\s*\]$/.test(match[0])) out.push({ span, className: 'tok-answer' });
-    else if (/^\[\s*X\d*\s*(\|[^\]]*)?\]$/.test(match[0])) out.push({ span, className: 'tok-input' });
-  }
-  return out;
-}
 
 export function TemplateEditor({ onRunNow }: { onRunNow(): void }) {
   const t = useT();
@@ -98,6 +87,7 @@ export function TemplateEditor({ onRunNow }: { onRunNow(): void }) {
         )}{' '}
         {t('template.help.modifiers')}
       </p>
+      <DemoTemplateEditor entry={active} query={parse.ok ? parse.template : null} />
     </section>
   );
 }

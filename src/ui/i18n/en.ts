@@ -114,6 +114,10 @@ export const en = {
   'template.help.slots': '[X] is the input, [Z] the answer the model fills in.',
   'template.help.mask': '[Z] becomes {mask} for this model.',
   'template.help.maskUnknown': "[Z] becomes the model's mask token.",
+  'template.demo.summary': 'Demonstration template (few-shot)',
+  'template.demo.label': 'Demonstration template',
+  'template.demo.help':
+    "How each demonstration — one training example per label, with its label word in [Z] — is written after the query in the few-shot view (LM-BFF). [X] (or [X1], [X2], …) are the demonstration example's inputs. Empty: the template above is used.",
   'template.help.modifiers':
     'Several inputs: [X1], [X2]. Modifiers: [X|lower] lowercases the first letter, [X|nopunct] drops final punctuation. Write \\[ for a literal bracket.',
 

@@ -107,6 +107,10 @@ export const zh: Record<MessageKey, string> = {
   'template.help.slots': '[X] 是输入，[Z] 是由模型填写的答案。',
   'template.help.mask': '对这个模型，[Z] 会变成 {mask}。',
   'template.help.maskUnknown': '[Z] 会变成模型的掩码词元。',
+  'template.demo.summary': '示范模板（少样本）',
+  'template.demo.label': '示范模板',
+  'template.demo.help':
+    '在少样本视图中，每个示范（每个标签一个训练样例，[Z] 处填它的标签词）如何写在查询之后（LM-BFF）。[X]（或 [X1]、[X2]……）是示范样例的输入。留空：使用上面的模板。',
   'template.help.modifiers':
     '多个输入：[X1]、[X2]。修饰符：[X|lower] 将首字母小写，[X|nopunct] 去掉结尾标点。字面方括号写作 \\[。',
 
