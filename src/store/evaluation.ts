@@ -1,6 +1,7 @@
 // The evaluation workbench's store: labelled data, its mapping to template slots and labels, batch
-// runs, the results view, the label-word search and the demo's Undo — one zustand store made of
-// the slices in ./evaluation/. Not persisted: datasets can be large, and results belong to one session.
+// runs, the results view, the label-word search, the demo's Undo and few-shot learning — one zustand
+// store made of the slices in ./evaluation/. Not persisted: datasets can be large, and results belong
+// to one session; only the few-shot settings are kept (a small versioned record of their own).
 import { create } from 'zustand';
 import { yieldToEventLoop } from '../core/scheduling.ts';
 import { latestSlot } from './latest-run.ts';
@@ -8,6 +9,8 @@ import { getRuntime, modelPipeline } from './runtime.ts';
 import { useWorkspace } from './workspace.ts';
 import { dataSlice } from './evaluation/data.ts';
 import { demoSlice } from './evaluation/demo.ts';
+import { fewShotSlice } from './evaluation/fewshot.ts';
+import { loadFewShotSettings, saveFewShotSettings } from './evaluation/fewshot-config.ts';
 import { labelSearchSlice } from './evaluation/label-search.ts';
 import { mappingSlice } from './evaluation/mapping.ts';
 import { runSlice } from './evaluation/run.ts';
@@ -17,9 +20,14 @@ import { viewSlice } from './evaluation/view.ts';
 export type {
   DataKind,
   DataSource,
+  EvalPanel,
   EvalRunState,
   EvalState,
   EvaluationDeps,
+  FewShotBasis,
+  FewShotMetric,
+  FewShotRunState,
+  FewShotTestFile,
   FormatChoice,
   LabelComboOptions,
   LabelComboState,
@@ -31,7 +39,21 @@ export { chosenSlots, chosenTemplates } from './evaluation/chosen-templates.ts';
 export { LABEL_SEARCH_PER_LABEL, LABEL_SEARCH_TOP_N } from './evaluation/label-search.ts';
 export { LABEL_COMBO_DEFAULTS } from './evaluation/state.ts';
 export { reportCsv, reportJson } from './evaluation/report.ts';
+export { fewShotCsv, fewShotJson, fewShotSplitsCsv } from './evaluation/fewshot-report.ts';
 export { EVAL_LANE } from './evaluation/run.ts';
+export { fewShotOutdated, fewShotTestExamples } from './evaluation/fewshot-basis.ts';
+export {
+  defaultFewShotSettings,
+  FEWSHOT_LIMITS,
+  FEWSHOT_SETTINGS_KEY,
+  offeredKs,
+  parseNumberList,
+  toggleMethod,
+  toggleSorted,
+  type FewShotSettings,
+  type FewShotTestSource,
+} from './evaluation/fewshot-config.ts';
+export { testExamples, type TestExamples } from './evaluation/fewshot-test-data.ts';
 
 /** The app's workspace and loaded model. */
 export const appEvaluationDeps: EvaluationDeps = {
@@ -43,7 +65,14 @@ export const appEvaluationDeps: EvaluationDeps = {
 
 /** An evaluation store working with `deps`. */
 export function createEvaluationStore(deps: EvaluationDeps = appEvaluationDeps) {
-  const work = { parse: latestSlot(), build: latestSlot(), run: latestSlot(), search: latestSlot() };
+  const work = {
+    parse: latestSlot(),
+    build: latestSlot(),
+    run: latestSlot(),
+    search: latestSlot(),
+    fewShot: latestSlot(),
+    fewShotTest: latestSlot(),
+  };
   return create<EvalState>()((set, get) => {
     const ctx: SliceContext = { set, get, deps, work };
     return {
@@ -53,6 +82,7 @@ export function createEvaluationStore(deps: EvaluationDeps = appEvaluationDeps) 
       ...viewSlice(ctx),
       ...labelSearchSlice(ctx),
       ...demoSlice(ctx),
+      ...fewShotSlice(ctx),
     };
   });
 }
@@ -72,5 +102,17 @@ export function remapOnSetupChange(
   return workspace.subscribe((state, before) => {
     if (state.setup.verbalizer === before.setup.verbalizer && state.setup.templates === before.setup.templates) return;
     evaluation.getState().syncWithSetup();
+  });
+}
+
+/**
+ * Puts the stored few-shot settings into the store, then stores them whenever they change.
+ * Returns a function that stops following.
+ */
+export function keepFewShotSettings(storage: Storage | null, evaluation: EvaluationStore = useEvaluation): () => void {
+  const saved = loadFewShotSettings(storage);
+  if (saved) evaluation.setState({ fewShotSettings: saved });
+  return evaluation.subscribe((state, before) => {
+    if (state.fewShotSettings !== before.fewShotSettings) saveFewShotSettings(storage, state.fewShotSettings);
   });
 }

@@ -6,7 +6,7 @@ import type { RuntimeClient } from '../runtime/client.ts';
 import { autosaveWorkspace, restoreSavedWorkspace } from './autosave.ts';
 import { followWorkspaceBackup } from './backup.ts';
 import { compareOnEdits } from './compare.ts';
-import { remapOnSetupChange } from './evaluation.ts';
+import { keepFewShotSettings, remapOnSetupChange } from './evaluation.ts';
 import { rescoreOnEdits } from './live.ts';
 import { autosavePrefs, restorePrefs } from './prefs.ts';
 import { browserRuntimeClient, followRuntimeEvents, setRuntimeClient } from './runtime.ts';
@@ -48,8 +48,8 @@ export interface StartedStores {
 }
 
 /**
- * Reads the saved workspace (and the backup of one that could not be read), saved setups and
- * preferences from `env.storage`, installs the runtime client, makes the stores follow each other
+ * Reads the saved workspace (and the backup of one that could not be read), saved setups,
+ * preferences and the few-shot settings from `env.storage`, installs the runtime client, makes the stores follow each other
  * (autosave, live scoring, the comparison, the evaluation's mapping) and the page (other tabs'
  * saves of the workspace and of the saved setups, share links in the address).
  * What `env` leaves out is the browser's.
@@ -73,6 +73,7 @@ export function startStores(env: Partial<StoreEnv> = {}): StartedStores {
     rescoreOnEdits(),
     compareOnEdits(),
     remapOnSetupChange(),
+    keepFewShotSettings(storage),
   ];
   if (page) stops.push(followOtherTabs(page, storage), followShareLinks(page));
 

@@ -66,6 +66,7 @@ async function stores() {
     sharing: await import('../../src/store/sharing.ts'),
     runtime: await import('../../src/store/runtime.ts'),
     backup: await import('../../src/store/backup.ts'),
+    evaluation: await import('../../src/store/evaluation.ts'),
   };
 }
 
@@ -134,6 +135,7 @@ describe('startStores', () => {
       }),
     );
     storage.setItem('clozelab.prefs', JSON.stringify({ state: { locale: 'zh', theme: 'dark' }, version: 1 }));
+    storage.setItem('clozelab.fewshot', JSON.stringify({ version: 1, settings: { config: { ks: [2, 4] } } }));
     storage.writes.clear();
 
     const started = s.start.startStores({ storage, page: null, createRuntimeClient: idleClient });
@@ -142,6 +144,7 @@ describe('startStores', () => {
       [WORKSPACE_BACKUP_KEY]: 1,
       'clozelab.savedSetups': 1,
       'clozelab.prefs': 1,
+      'clozelab.fewshot': 1,
     });
     expect(storage.writes.size).toBe(0);
     expect(s.workspace.useWorkspace.getState().setup.name).toBe('Saved work');
@@ -149,6 +152,7 @@ describe('startStores', () => {
     expect(s.workspace.useWorkspace.getState().notices).toEqual([]);
     expect(s.saved.useSavedSetups.getState().entries.map((e) => e.id)).toEqual(['a']);
     expect(s.prefs.usePrefs.getState()).toMatchObject({ locale: 'zh', theme: 'dark' });
+    expect(s.evaluation.useEvaluation.getState().fewShotSettings.config.ks).toEqual([2, 4]);
     started.stop();
   });
 

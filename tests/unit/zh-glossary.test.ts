@@ -50,6 +50,19 @@ const GLOSSARY: Term[] = [
   { concept: 'Share & import', term: '分享与导入', introducedBy: ['header.share', 'share.title'], variants: ['共享'] },
   { concept: 'workspace', term: '工作区', introducedBy: ['notice.workspaceMigrated'], variants: ['工作空间'] },
   { concept: 'load (a model)', term: '加载', introducedBy: ['model.load'], variants: ['载入'] },
+  {
+    concept: 'few-shot',
+    term: '少样本',
+    introducedBy: ['fewshot.tabs.fewshot', 'fewshot.title'],
+    variants: ['小样本', '少量样本学习'],
+  },
+  {
+    concept: 'demonstrations (LM-BFF)',
+    term: '示范',
+    introducedBy: ['fewshot.method.demonstrations', 'fewshot.demos.legend'],
+    // 示例 already names the demo datasets, 演示 the projector mode.
+    variants: ['演示样例', '上下文示例', '示例样本'],
+  },
 ];
 
 const root = resolve(import.meta.dirname, '../..');

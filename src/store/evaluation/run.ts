@@ -17,9 +17,11 @@ export function runSlice({ set, get, deps, work }: SliceContext): RunSlice {
     run: idleRun(),
 
     startRun: async () => {
-      const { examples, dataset, mappingProblems, source } = get();
+      const { examples, dataset, mappingProblems, source, fewShot } = get();
       const { model, setup } = deps.workspace.getState();
       if (!dataset || examples.length === 0 || !source) return;
+      // One model job at a time: a few-shot run in progress comes first.
+      if (fewShot.status === 'preparing' || fewShot.status === 'running') return;
       const livePipeline = deps.pipeline();
       if (model.status !== 'ready' || !model.facts || !model.info || !livePipeline) {
         set({ run: { ...idleRun(), status: 'failed', error: 'no-model' } });
@@ -45,6 +47,7 @@ export function runSlice({ set, get, deps, work }: SliceContext): RunSlice {
         run: { ...idleRun(), status: 'preparing', meta },
         labelSearch: idleSearch(),
         view: { ...get().view, cell: null },
+        panel: 'results', // the run's results are what the user asked to see
       });
       try {
         const entries = chosenTemplates(setup, get().selectedTemplates).map(({ entry }) => entry);

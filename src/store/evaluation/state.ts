@@ -14,13 +14,16 @@ import type { LabelValueCount } from '../../core/dataset-mapping.ts';
 import type { CalibrationMode, EvalSource } from '../../core/evaluation-results.ts';
 import type { EvaluationProgress, EvaluationRun } from '../../core/evaluation.ts';
 import type { TemplateProblem } from '../../core/bound-verbalizer.ts';
+import type { FewShotData, FewShotProgress, FewShotResult } from '../../core/fewshot/types.ts';
 import type { LabelWordStatsResult } from '../../core/label-search.ts';
 import type { ComboSearchResult } from '../../core/label-combinations.ts';
 import type { ScoringPipeline } from '../../core/pipeline.ts';
-import type { PromptSetup } from '../../core/setup.ts';
+import type { ModelRef, PromptSetup } from '../../core/setup.ts';
+import type { TemplateError } from '../../core/template.ts';
 import type { RuntimeClient } from '../../runtime/client.ts';
 import type { LatestSlot } from '../latest-run.ts';
 import type { WorkspaceStore } from '../workspace.ts';
+import type { FewShotSettings, FewShotTestSource } from './fewshot-config.ts';
 
 export type DataKind = 'file' | 'paste' | 'demo';
 export type FormatChoice = DatasetFormat | 'auto';
@@ -109,9 +112,17 @@ export interface EvalView {
   cell: [number, number] | null;
 }
 
-/** What the results panel shows: which template (or the ensemble), which mode, which confusion cell. */
+/** The workbench's two result tabs: the zero-shot evaluation's results, or few-shot learning. */
+export type EvalPanel = 'results' | 'fewshot';
+
+/**
+ * What the results panel shows: which template (or the ensemble), which mode, which confusion cell;
+ * and which tab is open.
+ */
 export interface ViewSlice {
   view: EvalView;
+  panel: EvalPanel;
+  setPanel(panel: EvalPanel): void;
   setViewSource(source: EvalSource): void;
   setMode(mode: CalibrationMode): void;
   selectCell(cell: [number, number] | null): void;
@@ -171,7 +182,65 @@ export interface DemoSlice {
   dismissDemoSetup(): void;
 }
 
-export type EvalState = DataSlice & MappingSlice & RunSlice & ViewSlice & LabelSearchSlice & DemoSlice;
+/** A few-shot run's separate test file (a second labelled file, read with the data's parsers and mapping). */
+export interface FewShotTestFile {
+  name: string;
+  chars: number;
+  status: 'parsing' | 'ready' | 'error';
+  error: DatasetError | null;
+  dataset: Dataset | null;
+}
+
+/** What a few-shot result was computed from: when any of it changes, the result is not current. */
+export interface FewShotBasis {
+  templates: { id: string; text: string; demo?: string }[];
+  verbalizer: string;
+  scoring: string;
+  /** Fingerprints of the training pool's and the test file's examples (fewshot-basis.ts). */
+  data: string;
+  testData: string | null;
+  model: ModelRef;
+}
+
+export interface FewShotRunState {
+  status: RunStatus;
+  progress: FewShotProgress | null;
+  /** The finished result, or the cells finished before Cancel or a failure. */
+  result: FewShotResult | null;
+  /** 'no-model', 'no-template', 'no-test-file', or the failure of the run (code + English message). */
+  error: string | null;
+  errorCode: string;
+  templateProblems: TemplateProblem[];
+  /** The active template's demonstration template errors (then demonstrations were left out). */
+  demoErrors: TemplateError[];
+  meta: RunMeta | null;
+  basis: FewShotBasis | null;
+  /** The examples the run drew its splits from (the split indices point into them). */
+  data: FewShotData | null;
+}
+
+export type FewShotMetric = 'accuracy' | 'macroF1';
+
+/** Few-shot learning (LM-BFF protocol, frozen model): settings, the test file, the run and its result. */
+export interface FewShotSlice {
+  fewShotSettings: FewShotSettings;
+  fewShotTest: FewShotTestFile | null;
+  fewShot: FewShotRunState;
+  /** Which metric the learning curve and its table show. */
+  fewShotMetric: FewShotMetric;
+  setFewShotConfig(patch: Partial<FewShotSettings['config']>): void;
+  setFewShotTestSource(source: FewShotTestSource): void;
+  /** Replaces the settings (a stored or a preset's), checked field by field. */
+  replaceFewShotSettings(settings: unknown): void;
+  loadFewShotTestText(text: string, name: string): Promise<void>;
+  loadFewShotTestFile(file: File): Promise<void>;
+  clearFewShotTestFile(): void;
+  startFewShot(): Promise<void>;
+  cancelFewShot(): void;
+  setFewShotMetric(metric: FewShotMetric): void;
+}
+
+export type EvalState = DataSlice & MappingSlice & RunSlice & ViewSlice & LabelSearchSlice & DemoSlice & FewShotSlice;
 
 /** What the evaluation works with: the app's workspace and model by default (evaluation.ts). */
 export interface EvaluationDeps {
@@ -191,6 +260,8 @@ export interface EvalWork {
   build: LatestSlot;
   run: LatestSlot;
   search: LatestSlot;
+  fewShot: LatestSlot;
+  fewShotTest: LatestSlot;
 }
 
 /** What every slice is made with. */
@@ -211,6 +282,19 @@ export const idleRun = (): EvalRunState => ({
   errorCode: 'unknown',
   templateProblems: [],
   meta: null,
+});
+
+export const idleFewShot = (): FewShotRunState => ({
+  status: 'idle',
+  progress: null,
+  result: null,
+  error: null,
+  errorCode: 'unknown',
+  templateProblems: [],
+  demoErrors: [],
+  meta: null,
+  basis: null,
+  data: null,
 });
 
 /** The runtime lane of the label-word search (both steps): a newer request supersedes an older one. */
@@ -242,8 +326,12 @@ export const idleSearch = (): LabelSearchState => ({
   combos: idleCombos(),
 });
 
-/** Stops a running evaluation and label search; their results will not be stored. */
+/**
+ * Stops a running evaluation and label search; their results will not be stored. A few-shot run
+ * is asked to stop: it keeps the cells it finished, shown as not current (its data changed).
+ */
 export function stopResultWork(work: EvalWork): void {
   work.run.cancel();
   work.search.cancel();
+  work.fewShot.abort();
 }

@@ -30,12 +30,14 @@ export function RunPanel() {
   const building = useEvaluation((s) => s.building);
   const selected = useEvaluation((s) => s.selectedTemplates);
   const run = useEvaluation((s) => s.run);
+  const fewShotStatus = useEvaluation((s) => s.fewShot.status);
   const { startRun, cancelRun, toggleTemplate } = useEvaluation.getState();
   const ready = model.status === 'ready' && model.info !== null && model.ref?.id === setup.model.id;
   const running = run.status === 'running' || run.status === 'preparing';
   const chosen = setup.templates.filter((tpl) => selected === null || selected.includes(tpl.id));
   const validChosen = chosen.filter((tpl) => parseTemplate(tpl.text).ok);
-  const canRun = ready && examples.length > 0 && validChosen.length > 0 && !running && !building;
+  const fewShotRunning = fewShotStatus === 'running' || fewShotStatus === 'preparing';
+  const canRun = ready && examples.length > 0 && validChosen.length > 0 && !running && !building && !fewShotRunning;
   const progress = run.progress;
   const seconds = progress ? progress.elapsedMs / 1000 : 0;
   const rate = progress && seconds > 0 ? progress.done / seconds : 0;

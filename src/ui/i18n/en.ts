@@ -1,6 +1,7 @@
 // English UI strings. Every key here must exist in zh.ts too (the type checks it).
 import { classroomEn } from './classroom';
 import { displayEn } from './display';
+import { fewshotEn } from './fewshot';
 import { readingEn } from './reading';
 import { reliabilityEn } from './reliability';
 
@@ -13,6 +14,8 @@ export const en = {
   ...displayEn,
   // An empty input, the part of a long input the model read, clicker keys (./reading.ts).
   ...readingEn,
+  // Few-shot learning in the Evaluate view (./fewshot.ts).
+  ...fewshotEn,
   'app.tagline': 'See what a masked language model thinks of your cloze prompt',
   'header.language': 'Language',
   'header.theme': 'Theme',

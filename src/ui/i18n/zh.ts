@@ -1,6 +1,7 @@
 import type { MessageKey } from './en';
 import { classroomZh } from './classroom';
 import { displayZh } from './display';
+import { fewshotZh } from './fewshot';
 import { readingZh } from './reading';
 import { reliabilityZh } from './reliability';
 
@@ -14,6 +15,8 @@ export const zh: Record<MessageKey, string> = {
   ...displayZh,
   // 空输入、长输入中模型读到的部分、翻页笔按键（./reading.ts）。
   ...readingZh,
+  // 评估页面中的少样本学习（./fewshot.ts）。
+  ...fewshotZh,
   'app.tagline': '看看掩码语言模型如何理解你的完形填空提示',
   'header.language': '语言',
   'header.theme': '主题',
