@@ -10,6 +10,7 @@ import { useIssueText } from '../i18n/issues';
 import { count, duration } from './format';
 import { NoExamplesHint } from './NoExamplesHint';
 import { percent } from '../../core/percent';
+import { RunProgress } from './RunProgress';
 import { StepHeading } from '../components/StepHeading';
 
 const AGGREGATION_KEYS: Record<string, MessageKey> = {
@@ -126,31 +127,23 @@ export function RunPanel() {
       </div>
 
       {running || (progress && run.status !== 'idle') ? (
-        <div className="eval-progress" data-testid="eval-progress">
-          <div
-            className="progress big"
-            role="progressbar"
-            aria-label={t('eval.run.progressAria')}
-            aria-valuemin={0}
-            aria-valuemax={progress?.total ?? 0}
-            aria-valuenow={progress?.done ?? 0}
-          >
-            <div style={{ width: `${progress?.total ? (100 * progress.done) / progress.total : 0}%` }} />
-          </div>
-          <p className="eval-progress-text" data-testid="eval-progress-text">
-            {run.status === 'preparing'
-              ? t('eval.run.preparing')
-              : progress
-                ? t('eval.run.progress', {
-                    done: count(progress.done, locale),
-                    total: count(progress.total, locale),
-                    rate: rate >= 10 ? Math.round(rate) : rate.toFixed(1),
-                    eta:
-                      running && Number.isFinite(eta) ? t('eval.run.eta', { time: duration(eta) }) : duration(seconds),
-                  })
-                : null}
-          </p>
-        </div>
+        <RunProgress
+          testId="eval-progress"
+          label={t('eval.run.progressAria')}
+          done={progress?.done ?? 0}
+          total={progress?.total ?? 0}
+        >
+          {run.status === 'preparing'
+            ? t('eval.run.preparing')
+            : progress
+              ? t('eval.run.progress', {
+                  done: count(progress.done, locale),
+                  total: count(progress.total, locale),
+                  rate: rate >= 10 ? Math.round(rate) : rate.toFixed(1),
+                  eta: running && Number.isFinite(eta) ? t('eval.run.eta', { time: duration(eta) }) : duration(seconds),
+                })
+              : null}
+        </RunProgress>
       ) : null}
       {run.status === 'cancelled' && run.result ? (
         <p className="message warning" role="status" data-testid="eval-cancelled">

@@ -6,6 +6,7 @@ import { PRESETS, type Preset, type PresetFewShot, type ReportedResult } from '.
 import { openAsNewSetup } from '../../store/open-setup';
 import { usePrefs } from '../../store/prefs';
 import { useWorkspace } from '../../store/workspace';
+import { PaperFewShotNumbers } from '../components/PaperFewShotNumbers';
 import { useOnline } from '../components/useOnline';
 import { useT, type MessageKey } from '../i18n';
 import '../classroom.css';
@@ -36,38 +37,13 @@ function ResultLine({ result }: { result: ReportedResult }) {
 /** The paper's few-shot protocol and its numbers: theirs (fine-tuned RoBERTa-large), never ClozeLab's. */
 function FewShotLines({ fewShot }: { fewShot: PresetFewShot }) {
   const t = useT();
-  const method: Record<PresetFewShot['reported'][number]['method'], MessageKey> = {
-    'prompt-finetuning': 'presets.fewShot.manual',
-    'prompt-finetuning-demos': 'presets.fewShot.demos',
-  };
-  const sources = [...new Set(fewShot.reported.map((r) => r.source))];
   return (
     <div className="preset-results" data-testid="preset-fewshot">
       <p className="hint">
         {t('presets.fewShot.title', { k: fewShot.ks.join(', '), seeds: fewShot.seeds.join(', ') })}
       </p>
       <p className="hint">{t('presets.fewShot.reported')}</p>
-      <ul>
-        {fewShot.reported.map((r) => (
-          <li key={r.method}>
-            <strong className="result-number">
-              {r.accuracy.toFixed(1)} ({r.std.toFixed(1)})
-            </strong>{' '}
-            {t(method[r.method])} · {t('presets.fewShot.meanStd', { n: fewShot.seeds.length })}
-            {r.split ? ` (${r.split})` : ''} · {r.model}{' '}
-            {r.verified ? null : (
-              <span className="badge test" title={t('presets.unverifiedHelp')}>
-                {t('presets.unverified')}
-              </span>
-            )}
-          </li>
-        ))}
-      </ul>
-      {sources.map((source) => (
-        <p key={source} className="hint">
-          {t('presets.fewShot.source', { source })}
-        </p>
-      ))}
+      <PaperFewShotNumbers fewShot={fewShot} />
     </div>
   );
 }

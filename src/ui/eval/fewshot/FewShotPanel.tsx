@@ -11,6 +11,7 @@ import { count, duration } from '../format';
 import { NoExamplesHint } from '../NoExamplesHint';
 import { FewShotControls } from './FewShotControls';
 import { FewShotPresetSettings } from './FewShotPresetSettings';
+import { RunProgress } from '../RunProgress';
 import { FewShotResults } from './FewShotResults';
 
 const PHASE_KEYS: Record<string, MessageKey> = {
@@ -93,31 +94,24 @@ export function FewShotPanel() {
       </p>
 
       {running || (progress && fewShot.status !== 'idle') ? (
-        <div className="eval-progress" data-testid="fewshot-progress">
-          <div
-            className="progress big"
-            role="progressbar"
-            aria-label={t('fewshot.run.progressAria')}
-            aria-valuemin={0}
-            aria-valuemax={progress?.total ?? 0}
-            aria-valuenow={progress?.done ?? 0}
-          >
-            <div style={{ width: `${progress?.total ? (100 * progress.done) / progress.total : 0}%` }} />
-          </div>
-          <p className="eval-progress-text" data-testid="fewshot-progress-text">
-            {fewShot.status === 'preparing' || !progress
-              ? t('eval.run.preparing')
-              : t('fewshot.run.progress', {
-                  phase: t(PHASE_KEYS[progress.phase] ?? 'fewshot.phase.zeroShot'),
-                  done: count(progress.done, locale),
-                  total: count(progress.total, locale),
-                  run: count(progress.stats.promptsRun, locale),
-                  reused: count(progress.stats.promptsReused, locale),
-                  naive: count(progress.stats.naivePrompts, locale),
-                  time: duration(progress.stats.elapsedMs / 1000),
-                })}
-          </p>
-        </div>
+        <RunProgress
+          testId="fewshot-progress"
+          label={t('fewshot.run.progressAria')}
+          done={progress?.done ?? 0}
+          total={progress?.total ?? 0}
+        >
+          {fewShot.status === 'preparing' || !progress
+            ? t('eval.run.preparing')
+            : t('fewshot.run.progress', {
+                phase: t(PHASE_KEYS[progress.phase] ?? 'fewshot.phase.zeroShot'),
+                done: count(progress.done, locale),
+                total: count(progress.total, locale),
+                run: count(progress.stats.promptsRun, locale),
+                reused: count(progress.stats.promptsReused, locale),
+                naive: count(progress.stats.naivePrompts, locale),
+                time: duration(progress.stats.elapsedMs / 1000),
+              })}
+        </RunProgress>
       ) : null}
       {fewShot.status === 'cancelled' ? (
         <p className="message warning" role="status" data-testid="fewshot-cancelled">

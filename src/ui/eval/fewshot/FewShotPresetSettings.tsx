@@ -3,7 +3,8 @@ import { PRESETS, type Preset, type PresetFewShot } from '../../../core/presets'
 import type { PromptSetup } from '../../../core/setup';
 import { useEvaluation } from '../../../store/evaluation';
 import { useWorkspace } from '../../../store/workspace';
-import { useT, type MessageKey } from '../../i18n';
+import { PaperFewShotNumbers } from '../../components/PaperFewShotNumbers';
+import { useT } from '../../i18n';
 
 /** The preset with few-shot settings that the setup is (its label words, and the active template among its templates). */
 export function presetOfSetup(setup: PromptSetup): (Preset & { fewShot: PresetFewShot }) | null {
@@ -17,11 +18,6 @@ export function presetOfSetup(setup: PromptSetup): (Preset & { fewShot: PresetFe
   );
   return found?.fewShot ? { ...found, fewShot: found.fewShot } : null;
 }
-
-const METHOD: Record<PresetFewShot['reported'][number]['method'], MessageKey> = {
-  'prompt-finetuning': 'presets.fewShot.manual',
-  'prompt-finetuning-demos': 'presets.fewShot.demos',
-};
 
 /**
  * Where the setup is a paper's preset with a few-shot protocol: "use the paper's settings" (K,
@@ -39,7 +35,6 @@ export function FewShotPresetSettings({ disabled }: { disabled: boolean }) {
   const applied =
     JSON.stringify(config.ks) === JSON.stringify(fewShot.ks) &&
     JSON.stringify(config.seeds) === JSON.stringify(fewShot.seeds);
-  const sources = [...new Set(fewShot.reported.map((r) => r.source))];
   const models = [...new Set(fewShot.reported.map((r) => r.model))].join(', ');
   return (
     <div className="fewshot-preset" data-testid="fewshot-preset">
@@ -62,27 +57,7 @@ export function FewShotPresetSettings({ disabled }: { disabled: boolean }) {
         )}
       </p>
       <p className="hint">{t('fewshot.preset.theirs', { model: models })}</p>
-      <ul className="fewshot-preset-numbers" data-testid="fewshot-paper-numbers">
-        {fewShot.reported.map((r) => (
-          <li key={r.method}>
-            <strong>
-              {r.accuracy.toFixed(1)} ({r.std.toFixed(1)})
-            </strong>{' '}
-            {t(METHOD[r.method])} · {t('presets.fewShot.meanStd', { n: fewShot.seeds.length })}
-            {r.split ? ` (${r.split})` : ''} · {r.model}{' '}
-            {r.verified ? null : (
-              <span className="badge test" title={t('presets.unverifiedHelp')}>
-                {t('presets.unverified')}
-              </span>
-            )}
-          </li>
-        ))}
-      </ul>
-      {sources.map((source) => (
-        <p key={source} className="hint">
-          {t('presets.fewShot.source', { source })}
-        </p>
-      ))}
+      <PaperFewShotNumbers fewShot={fewShot} testId="fewshot-paper-numbers" />
     </div>
   );
 }
