@@ -20,7 +20,7 @@ import {
   idleSearch,
   type FewShotSlice,
   type FewShotTestFile,
-  type RunMeta,
+  runMeta,
   type SliceContext,
 } from './state.ts';
 
@@ -106,15 +106,7 @@ export function fewShotSlice(ctx: SliceContext): FewShotSlice {
       const { signal, isCurrent } = work.fewShot.begin();
       work.search.cancel(); // it would compete for the one model worker
       const info = model.info;
-      const meta: RunMeta = {
-        modelId: info.id,
-        dtype: info.dtype,
-        device: info.device,
-        testModel: info.id.startsWith('clozelab-test/'),
-        dataName: source.name,
-        skippedRows: dataset.problems.length + mappingProblems.length,
-        startedAt: Date.now(),
-      };
+      const meta = runMeta(info, source.name, dataset.problems.length + mappingProblems.length);
       const data = testExamples ? { examples, testExamples } : { examples };
       set({ fewShot: { ...idleFewShot(), status: 'preparing', meta, basis, data }, labelSearch: idleSearch() });
       // The run so far, kept should it throw instead of ending as 'failed' or 'cancelled' itself.

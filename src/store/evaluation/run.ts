@@ -6,7 +6,7 @@ import { CACHE_LIMITS, PASSES } from '../../core/pipeline.ts';
 import { isCancellation } from '../../runtime/errors.ts';
 import { toFailure } from '../failure.ts';
 import { chosenTemplates, setupLabels } from './chosen-templates.ts';
-import { idleRun, idleSearch, type RunMeta, type RunSlice, type SliceContext } from './state.ts';
+import { idleRun, idleSearch, runMeta, type RunSlice, type SliceContext } from './state.ts';
 
 export const EVAL_LANE = PASSES.evaluation.lane;
 /** At most ~10 repaints a second: progress can arrive every few milliseconds. */
@@ -34,15 +34,7 @@ export function runSlice({ set, get, deps, work }: SliceContext): RunSlice {
       const info = model.info;
       // The model's scoring pipeline with a cache of this run's own (the live view keeps its cache).
       const pipeline = livePipeline.withOwnCache(CACHE_LIMITS.evaluation);
-      const meta: RunMeta = {
-        modelId: info.id,
-        dtype: info.dtype,
-        device: info.device,
-        testModel: info.id.startsWith('clozelab-test/'),
-        dataName: source.name,
-        skippedRows: dataset.problems.length + mappingProblems.length,
-        startedAt: Date.now(),
-      };
+      const meta = runMeta(info, source.name, dataset.problems.length + mappingProblems.length);
       set({
         run: { ...idleRun(), status: 'preparing', meta },
         labelSearch: idleSearch(),

@@ -2,6 +2,7 @@
 // same name), what the slices share when they are composed into one store (evaluation.ts), and the
 // idle values they reset to.
 import type { StoreApi } from 'zustand';
+import { isTestModelId } from '../../core/models.ts';
 import type {
   Dataset,
   DatasetError,
@@ -85,6 +86,23 @@ export interface RunMeta {
   dataName: string;
   skippedRows: number;
   startedAt: number;
+}
+
+/** What a run (evaluation or few-shot) records about the model and the data it ran on. */
+export function runMeta(
+  info: { id: string; dtype: string; device: string },
+  dataName: string,
+  skippedRows: number,
+): RunMeta {
+  return {
+    modelId: info.id,
+    dtype: info.dtype,
+    device: info.device,
+    testModel: isTestModelId(info.id),
+    dataName,
+    skippedRows,
+    startedAt: Date.now(),
+  };
 }
 
 export interface EvalRunState {
