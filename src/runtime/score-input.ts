@@ -43,6 +43,8 @@ export function validateScoreInput(
             'invalid-input',
             `Prompt ${i + 1} has an input part with an invalid contentFree flag.`,
           );
+        if (part.kind === 'input' && part.occlusion !== undefined && typeof part.occlusion !== 'boolean')
+          throw new RuntimeError('invalid-input', `Prompt ${i + 1} has an input part with an invalid occlusion flag.`);
       } else if (part.kind !== 'separator') {
         throw new RuntimeError('invalid-input', `Prompt ${i + 1} has an unknown part kind.`);
       }
@@ -50,7 +52,7 @@ export function validateScoreInput(
       if (demo !== undefined && !(Number.isInteger(demo) && (demo as number) >= 1))
         throw new RuntimeError(
           'invalid-input',
-          `Prompt ${i + 1} has a part with an invalid demonstration number (${String(demo)}); it must be 1, 2, ….`,
+          `Prompt ${i + 1} has a part with an invalid demonstration number (${JSON.stringify(demo)}); it must be 1, 2, ….`,
         );
     }
   });
