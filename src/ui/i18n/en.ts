@@ -2,6 +2,7 @@
 import { classroomEn } from './classroom';
 import { displayEn } from './display';
 import { readingEn } from './reading';
+import { attributionEn } from './attribution';
 import { reliabilityEn } from './reliability';
 
 export const en = {
@@ -13,6 +14,7 @@ export const en = {
   ...displayEn,
   // An empty input, the part of a long input the model read, clicker keys (./reading.ts).
   ...readingEn,
+  ...attributionEn,
   'app.tagline': 'See what a masked language model thinks of your cloze prompt',
   'header.language': 'Language',
   'header.theme': 'Theme',

@@ -2,6 +2,7 @@ import type { MessageKey } from './en';
 import { classroomZh } from './classroom';
 import { displayZh } from './display';
 import { readingZh } from './reading';
+import { attributionZh } from './attribution';
 import { reliabilityZh } from './reliability';
 
 // 简体中文界面文本。键与 en.ts 一一对应（类型检查保证不缺）。
@@ -14,6 +15,7 @@ export const zh: Record<MessageKey, string> = {
   ...displayZh,
   // 空输入、长输入中模型读到的部分、翻页笔按键（./reading.ts）。
   ...readingZh,
+  ...attributionZh,
   'app.tagline': '看看掩码语言模型如何理解你的完形填空提示',
   'header.language': '语言',
   'header.theme': '主题',
