@@ -175,6 +175,7 @@ export function AttributionPanel({ target, large = false }: { target: ExplainTar
       aria-label={t('attr.heading')}
       data-testid="attr-panel"
       data-status={s.status}
+      data-mode={r?.mode}
     >
       <div className="attr-head">
         <strong>{t('attr.heading')}</strong>
