@@ -26,7 +26,7 @@ const warmup = Math.max(0, Number(value('warmup') ?? 2));
 
 // 30 words by the attribution's own splitting (punctuation marks count as words).
 const TEXT =
-  'The first hour drags badly , but the final act is clever , tense and moving , and the two leads give warm , honest performances throughout .';
+  'The first hour drags badly, but the final act is clever, tense and moving, and the two leads give warm, honest performances that really linger.';
 const n = splitWords(TEXT).length;
 if (n !== 30) throw new Error(`the bench input has ${n} words, not 30`);
 // The live chart's input differs, so the worker's mask-row cache holds none of the attribution's prompts.
