@@ -6,6 +6,7 @@ import { useWorkspace } from './store/workspace';
 import { registerShellWorker } from './sw/register';
 import { App } from './ui/App';
 import './ui/styles.css';
+import './ui/attribution.css';
 
 // The saved workspace, setups and preferences, the model worker, and the stores following each
 // other and the page (a share link in the address is read here too).

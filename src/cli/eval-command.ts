@@ -5,6 +5,9 @@ import { DEMO_DATASETS } from '../core/demo-datasets.ts';
 import { evaluationReport, predictionsCsv } from '../core/evaluation-report.ts';
 import { runEvaluation } from '../core/evaluation.ts';
 import { percent } from '../core/percent.ts';
+import { OCCLUSION_MODES, type OcclusionMode } from '../core/attribution/occlusion.ts';
+import { explainRun, explanationCells, explanationHeader } from '../core/attribution/predictions.ts';
+import { templateSlots } from '../core/dataset-mapping.ts';
 import { parseArgs, single, UsageError, type FlagSpec } from './args.ts';
 import { checkOutputPath, terminalSafe, writeOutputFile } from './files.ts';
 import { cliTruncationNote, formatRun, jsonForTerminal, progressLine } from './format.ts';
@@ -23,6 +26,9 @@ const FLAGS: Record<string, FlagSpec> = {
   'label-column': { value: true },
   'label-map': { value: true, repeat: true },
   predictions: { value: true },
+  explain: {},
+  'explain-mode': { value: true },
+  'explain-top': { value: true },
   json: {},
   strict: {},
   quiet: {},
@@ -48,6 +54,12 @@ contextual calibration, for every template and their ensemble.
   --label-map <v=label> map a data label value to a verbalizer label, e.g. --label-map 1=positive
                         (repeatable; values matching a label's name, ignoring case, map by themselves)
   --predictions <file>  also write one CSV row per example and template
+  --explain             with --predictions: add per example the words that pushed most toward the
+                        predicted label (word attribution by occlusion: each word removed in turn;
+                        columns top_word_k, top_delta_k = Δp, explain_prompts = n + 1 for n words)
+  --explain-mode <m>    remove (default) | mask: occlude a word by removing it, or by the model's
+                        mask token
+  --explain-top <k>     how many top words per example (default 3, at most 20)
   --json                print the metrics as JSON (the same JSON the browser exports)
   --strict              stop when any row can't be used (default: skip it with a warning)
   --quiet               no progress or warnings on stderr
@@ -85,6 +97,7 @@ export async function evalCommand(argv: readonly string[], terminal: CommandIO):
   // ---- inputs ----
   let inputs: RunInputs;
   let predictionsPath: string | undefined;
+  let explain: { mode: OcclusionMode; count: number } | null = null;
   try {
     inputs = readRunInputs(flags, io.cwd, io.projectRoot, warn);
     const predictionsFlag = single(flags, 'predictions');
@@ -95,6 +108,7 @@ export async function evalCommand(argv: readonly string[], terminal: CommandIO):
         io.cwd,
         inputs.dataFile ? [inputs.dataFile] : [],
       );
+    explain = explainOption(flags, predictionsFlag !== undefined);
   } catch (error) {
     io.stderr(`clozelab eval: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT.usage;
@@ -133,7 +147,31 @@ export async function evalCommand(argv: readonly string[], terminal: CommandIO):
     let failedOutput = false;
     if (predictionsPath !== undefined) {
       try {
-        writeOutputFile(predictionsPath, single(flags, 'predictions')!, predictionsCsv(run));
+        let extra: Parameters<typeof predictionsCsv>[1];
+        if (explain) {
+          const { mode, count } = explain;
+          const explained = await explainRun(run, pipeline, {
+            mode,
+            count,
+            ...(io.signal ? { signal: io.signal } : {}),
+            onProgress: (done, total) => {
+              if (showProgress) terminal.stderr(`\rExplaining predictions: ${done} / ${total}\u001b[K`);
+            },
+          });
+          if (showProgress) io.stderr('\n');
+          const slots = templateSlots(run.templates).length;
+          extra = {
+            header: explanationHeader(count),
+            cells: (source, example) =>
+              explanationCells(
+                source === 'ensemble' ? undefined : explained.byTemplate[source]?.[example],
+                count,
+                slots,
+              ),
+          };
+          warn(`Word attribution (${mode}): ${explained.promptsRun} prompts run.`);
+        }
+        writeOutputFile(predictionsPath, single(flags, 'predictions')!, predictionsCsv(run, extra));
       } catch (error) {
         io.stderr(`clozelab eval: ${error instanceof Error ? error.message : String(error)}\n`);
         failedOutput = true;
@@ -172,4 +210,27 @@ export async function evalCommand(argv: readonly string[], terminal: CommandIO):
   } finally {
     await engine.dispose();
   }
+}
+
+/** --explain, --explain-mode, --explain-top (null without --explain). */
+function explainOption(
+  flags: ReturnType<typeof parseArgs>,
+  hasPredictions: boolean,
+): { mode: OcclusionMode; count: number } | null {
+  const modeFlag = single(flags, 'explain-mode');
+  const topFlag = single(flags, 'explain-top');
+  if (!flags.switches.has('explain')) {
+    if (modeFlag !== undefined || topFlag !== undefined)
+      throw new UsageError('--explain-mode and --explain-top need --explain.');
+    return null;
+  }
+  if (!hasPredictions)
+    throw new UsageError('--explain adds columns to the predictions file: give --predictions <file>.');
+  const mode = (modeFlag ?? 'remove') as OcclusionMode;
+  if (!OCCLUSION_MODES.includes(mode))
+    throw new UsageError(`--explain-mode must be ${OCCLUSION_MODES.join(' or ')}, not "${modeFlag}".`);
+  const count = topFlag === undefined ? 3 : Number(topFlag);
+  if (!Number.isInteger(count) || count < 1 || count > 20)
+    throw new UsageError(`--explain-top must be a whole number from 1 to 20, not "${topFlag}".`);
+  return { mode, count };
 }

@@ -174,7 +174,13 @@ export function evaluationReport(
  * label's probability; last, the input tokens cut to fit the model (`truncated_tokens`; for the
  * ensemble the most over the templates) and from which slots (`truncated_inputs`, "X:3400").
  */
-export function predictionsCsv(run: EvaluationRun): string {
+/** Columns added to every row of the predictions file (e.g. word attribution's top words). */
+export interface PredictionColumns {
+  header: string[];
+  cells: (source: EvalSource, example: number) => (string | number)[];
+}
+
+export function predictionsCsv(run: EvaluationRun, extra?: PredictionColumns): string {
   const slots = templateSlots(run.templates);
   const header = [
     'line',
@@ -191,6 +197,7 @@ export function predictionsCsv(run: EvaluationRun): string {
     ...run.labels.map((l) => `p_calibrated(${l})`),
     'truncated_tokens',
     'truncated_inputs',
+    ...(extra?.header ?? []),
   ];
   const rows: (string | number)[][] = [];
   for (const source of evalSources(run)) {
@@ -216,6 +223,7 @@ export function predictionsCsv(run: EvaluationRun): string {
         ...c.probs.map(round6),
         cut?.tokens ?? 0,
         cut ? truncatedInputsText(cut.inputs) : '',
+        ...(extra ? extra.cells(source, p.example) : []),
       ]);
     });
   }

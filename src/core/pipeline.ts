@@ -119,6 +119,21 @@ export const PASSES = Object.freeze({
     cacheRows: false,
     keepHidden: true,
   },
+  /**
+   * Word attribution (core/attribution): the n + 1 occlusion prompts of one input, in a lane of its
+   * own so that live typing and the template comparison never supersede it (nor it them), in small
+   * requests so that live requests get the model between them and the first words come back after
+   * about one forward pass. The setup's calibration as it is; no top tokens.
+   */
+  explain: {
+    lane: 'explain',
+    requestSize: 32,
+    topK: 0,
+    calibration: 'as-set',
+    keepTokens: false,
+    cacheRows: false,
+    keepHidden: false,
+  },
 } satisfies Record<string, PassSettings>);
 
 /** A template with its bound label words (a PreparedTemplate, or a template and a BoundVerbalizer). */
@@ -304,6 +319,11 @@ export class ScoringPass {
     for (const [key, prompt] of fresh) this.pending.set(key, prompt);
     this.stats.promptsReused += reused;
     return { plans };
+  }
+
+  /** The keys of the prompts that a job's results read (every template's), e.g. to count what a run needs. */
+  requiredKeys(job: PassJob): string[] {
+    return job.plans.flatMap((plan) => requiredPrompts(plan, this.options).map((i) => plan.keys[i]!));
   }
 
   /** Runs the pending prompts in requests of at most `requestSize`. False if stopped by `isCurrent`. */

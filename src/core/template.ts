@@ -424,10 +424,12 @@ export function promptKey(prompt: RenderedPrompt): string {
           : p.kind === 'separator'
             ? ['s']
             : p.kind === 'input'
-              ? // A content-free input runs differently (its mask token stays a mask token): another key.
+              ? // A content-free or occlusion input runs differently (its mask token stays a mask token): another key.
                 p.contentFree
                 ? ['i', p.slot, p.text, 'cf']
-                : ['i', p.slot, p.text]
+                : p.occlusion
+                  ? ['i', p.slot, p.text, 'occ']
+                  : ['i', p.slot, p.text]
               : ['t', p.text];
       return p.kind !== 'mask' && p.demo !== undefined ? [...key, p.demo] : key;
     }),

@@ -19,10 +19,16 @@ export interface Span {
  * content-free inputs of contextual calibration ("N/A", "", the mask token — Zhao et al. 2021),
  * whose third input *is* the mask token. Only the scoring plan sets it (planScoring's content-free
  * prompts); text from a user, a link or a file is rendered without it.
+ *
+ * `occlusion` marks an input part whose text is the model's mask token standing in for one word of
+ * the input (word attribution with "replace by the mask token", core/attribution): the runtime keeps
+ * that mask token too. Only the attribution planner sets it, on a part of its own holding nothing
+ * but the mask token, so a mask token typed elsewhere in the same input is still read as unknown.
+ * Like every input mask token it is never read: scores come only from `mask` parts.
  */
 export type PromptPart =
   | { kind: 'template'; text: string; demo?: number }
-  | { kind: 'input'; slot: string; text: string; contentFree?: boolean; demo?: number }
+  | { kind: 'input'; slot: string; text: string; contentFree?: boolean; occlusion?: boolean; demo?: number }
   | { kind: 'mask'; count: number }
   | { kind: 'separator'; demo?: number };
 

@@ -151,11 +151,13 @@ function tokenizeParts(prompt: RenderedPrompt, at: number[], index: number, tok:
   // A literal mask token typed in the input data ("[MASK]", "<mask>") would become an extra,
   // unreported mask; it is read as an unknown token instead. Calibration's content-free input is
   // the mask token on purpose (Zhao et al. 2021): its parts are marked `contentFree` by the scoring
-  // plan and keep it. Either way only the `mask` parts' positions are read.
+  // plan and keep it, and so are word attribution's occlusion parts (a part holding only the mask
+  // token that replaces one word). Either way only the `mask` parts' positions are read.
   if (unkTokenId !== null) {
     segments.forEach((s, i) => {
       const part = parts[i];
-      if (s.kind !== 'input' || (part?.kind === 'input' && part.contentFree === true)) return;
+      if (s.kind !== 'input' || (part?.kind === 'input' && (part.contentFree === true || part.occlusion === true)))
+        return;
       for (let k = 0; k < s.ids.length; k++) if (s.ids[k] === maskTokenId) s.ids[k] = unkTokenId;
     });
   }

@@ -154,7 +154,9 @@ export type RuntimeOp = keyof RuntimeOps;
 /**
  * Ops that run in a lane: a newer request in the same lane supersedes an unfinished older one (the
  * client rejects it at once, the worker stops its remaining work). The value is the default lane.
- * Both sides read lanes from here only.
+ * Both sides read lanes from here only. The scoring pipeline's callers name their own lane per
+ * request (core/pipeline.ts PASSES: 'live', 'compare', 'eval', 'fewshot', and 'explain' for word
+ * attribution), so that none of them supersedes another.
  */
 export const LANE_DEFAULTS = { score: 'default', labelWordStats: 'label-search' } as const satisfies Partial<
   Record<RuntimeOp, string>

@@ -43,6 +43,8 @@ export function validateScoreInput(
             'invalid-input',
             `Prompt ${i + 1} has an input part with an invalid contentFree flag.`,
           );
+        if (part.kind === 'input' && part.occlusion !== undefined && typeof part.occlusion !== 'boolean')
+          throw new RuntimeError('invalid-input', `Prompt ${i + 1} has an input part with an invalid occlusion flag.`);
       } else if (part.kind !== 'separator') {
         throw new RuntimeError('invalid-input', `Prompt ${i + 1} has an unknown part kind.`);
       }

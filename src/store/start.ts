@@ -8,6 +8,7 @@ import { followWorkspaceBackup } from './backup.ts';
 import { compareOnEdits } from './compare.ts';
 import { keepFewShotSettings, remapOnSetupChange } from './evaluation.ts';
 import { rescoreOnEdits } from './live.ts';
+import { dropExplanationOnEdits, dropExplanationOnNewRun, useExplain } from './explain.ts';
 import { autosavePrefs, restorePrefs } from './prefs.ts';
 import { browserRuntimeClient, followRuntimeEvents, setRuntimeClient } from './runtime.ts';
 import { followSavedSetups, restoreSavedSetups } from './saved-setups.ts';
@@ -74,6 +75,9 @@ export function startStores(env: Partial<StoreEnv> = {}): StartedStores {
     compareOnEdits(),
     remapOnSetupChange(),
     keepFewShotSettings(storage),
+    dropExplanationOnEdits(),
+    dropExplanationOnNewRun(),
+    () => useExplain.getState().close(),
   ];
   if (page) stops.push(followOtherTabs(page, storage), followShareLinks(page));
 

@@ -22,6 +22,7 @@ import {
   verbalizerEdit,
   type LiveSample,
 } from '../live-driver.ts';
+import { explainSamples } from '../explain-driver.ts';
 
 interface LongTask {
   start: number;
@@ -94,6 +95,10 @@ const bench = {
     const ms = await storeLoad(benchModelRef(dtype, 'wasm'), firstInput, verbalizerText);
     const m = modelInfo();
     return { ms, info: m.info, facts: m.facts };
+  },
+  /** Word attribution vs the same prompts as one plain batch (npm run bench:explain). */
+  explain(text: string, rounds: number, warmup: number) {
+    return explainSamples(text, rounds, warmup);
   },
   async live(kind: 'input' | 'verbalizer', texts: string[]): Promise<LiveSample[]> {
     const out: LiveSample[] = [];

@@ -8,6 +8,7 @@ import { useT } from '../i18n';
 import { selectModelSituation } from '../../store/model-status';
 import { ModelLine } from './ModelLine';
 import { ResultCard } from './ResultCard';
+import { AttributionPanel, ExplainButton } from './WordAttribution';
 import { RuntimeErrorText } from './RuntimeErrorText';
 import { runOnCtrlEnter } from './runOnCtrlEnter';
 
@@ -123,7 +124,11 @@ export function InputsPanel({ onRunNow }: { onRunNow(): void }) {
                   {t('inputs.typeSomething')}
                 </p>
               ) : result ? (
-                <ResultCard result={result} stale={stale} labelWordIds={labelWordIds} />
+                <>
+                  <ResultCard result={result} stale={stale} labelWordIds={labelWordIds} />
+                  <ExplainButton target={{ kind: 'playground', row }} />
+                  <AttributionPanel target={{ kind: 'playground', row }} />
+                </>
               ) : modelReady ? (
                 <p className="empty">
                   {pending || situation.inputsValid ? t('inputs.computing') : t('inputs.invalid')}

@@ -8,6 +8,8 @@ import {
 } from '../../core/evaluation-results';
 import type { EvaluationRun } from '../../core/evaluation';
 import { usePrefs } from '../../store/prefs';
+import { useEvaluation } from '../../store/evaluation';
+import { AttributionPanel, ExplainButton } from '../components/WordAttribution';
 import { useT } from '../i18n';
 import { PromptSegments } from '../components/PromptSegments';
 import { count } from './format';
@@ -50,6 +52,7 @@ function ExampleItem({
   const templates = source === 'ensemble' ? run.templates.map((_, i) => i) : [source];
   const topSource = source === 'ensemble' ? 0 : source;
   const top = run.outcomes[topSource]?.[prediction.example]?.top ?? [];
+  const calibrated = useEvaluation((s) => s.view.mode === 'calibrated');
   const labelWords = new Set(
     run.templates[topSource]?.words.filter((w) => w.status === 'single').map((w) => w.form.ids[0]) ?? [],
   );
@@ -108,6 +111,17 @@ function ExampleItem({
                 <p className="hint eval-example-template">{run.templates[ti]!.name || run.templates[ti]!.id}</p>
               ) : null}
               <PromptText run={run} template={ti} example={prediction.example} />
+              {prediction.correct ? null : (
+                <>
+                  <ExplainButton
+                    target={{ kind: 'evaluation', template: ti, example: prediction.example, calibrated }}
+                    whyWrong
+                  />
+                  <AttributionPanel
+                    target={{ kind: 'evaluation', template: ti, example: prediction.example, calibrated }}
+                  />
+                </>
+              )}
             </div>
           ))}
           {top.length > 0 ? (

@@ -3,6 +3,7 @@ import { classroomEn } from './classroom';
 import { displayEn } from './display';
 import { fewshotEn } from './fewshot';
 import { readingEn } from './reading';
+import { attributionEn } from './attribution';
 import { reliabilityEn } from './reliability';
 
 export const en = {
@@ -16,6 +17,7 @@ export const en = {
   ...readingEn,
   // Few-shot learning in the Evaluate view (./fewshot.ts).
   ...fewshotEn,
+  ...attributionEn,
   'app.tagline': 'See what a masked language model thinks of your cloze prompt',
   'header.language': 'Language',
   'header.theme': 'Theme',

@@ -3,6 +3,7 @@ import { classroomZh } from './classroom';
 import { displayZh } from './display';
 import { fewshotZh } from './fewshot';
 import { readingZh } from './reading';
+import { attributionZh } from './attribution';
 import { reliabilityZh } from './reliability';
 
 // 简体中文界面文本。键与 en.ts 一一对应（类型检查保证不缺）。
@@ -17,6 +18,7 @@ export const zh: Record<MessageKey, string> = {
   ...readingZh,
   // 评估页面中的少样本学习（./fewshot.ts）。
   ...fewshotZh,
+  ...attributionZh,
   'app.tagline': '看看掩码语言模型如何理解你的完形填空提示',
   'header.language': '语言',
   'header.theme': '主题',

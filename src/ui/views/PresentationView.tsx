@@ -13,6 +13,7 @@ import { usePrefs } from '../../store/prefs';
 import { activeTemplate, useWorkspace } from '../../store/workspace';
 import { PipelineExplainer } from '../components/PipelineExplainer';
 import { LabelChart, RenderedPrompt } from '../components/ResultCard';
+import { AttributionPanel, ExplainButton } from '../components/WordAttribution';
 import { ResultHeadline } from '../components/ResultHeadline';
 import { TokenMarkerNote } from '../components/TokenMarkerNote';
 import { probabilityPercent } from '../../core/percent';
@@ -158,6 +159,12 @@ export function PresentationView() {
             </ol>
             <TokenMarkerNote tokens={result.top.slice(0, 6).map((entry) => entry.token)} />
           </section>
+        </div>
+      ) : null}
+      {result && scores && !isEmptyInput(setup.inputs[index], slots) ? (
+        <div className="presentation-attribution">
+          <ExplainButton target={{ kind: 'playground', row: index }} />
+          <AttributionPanel target={{ kind: 'playground', row: index }} large />
         </div>
       ) : null}
 
