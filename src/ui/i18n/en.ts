@@ -1,6 +1,7 @@
 // English UI strings. Every key here must exist in zh.ts too (the type checks it).
 import { classroomEn } from './classroom';
 import { displayEn } from './display';
+import { sideEn } from './side';
 import { readingEn } from './reading';
 import { reliabilityEn } from './reliability';
 
@@ -11,6 +12,8 @@ export const en = {
   ...reliabilityEn,
   // Shared display pieces: not current, loading phase, token markers (./display.ts).
   ...displayEn,
+  // The second model side by side (./side.ts).
+  ...sideEn,
   // An empty input, the part of a long input the model read, clicker keys (./reading.ts).
   ...readingEn,
   'app.tagline': 'See what a masked language model thinks of your cloze prompt',
