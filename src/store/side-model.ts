@@ -7,7 +7,7 @@
 import { create } from 'zustand';
 import type { BoundVerbalizer } from '../core/bound-verbalizer.ts';
 import { CACHE_LIMITS, PASSES, ScoringPipeline } from '../core/pipeline.ts';
-import type { ModelRef, PromptSetup } from '../core/setup.ts';
+import { modelKey, type ModelRef, type PromptSetup } from '../core/setup.ts';
 import type { ModelFacts } from '../core/types.ts';
 import type { RuntimeClient } from '../runtime/client.ts';
 import { isCancellation } from '../runtime/errors.ts';
@@ -121,7 +121,12 @@ function withCompareModel(setup: PromptSetup, ref: ModelRef | null): PromptSetup
   if (!grid || !usesCompare || !setup.compareModel) return { ...setup, compareModel: ref };
   // The grid meant the model compared until now: it names that model itself from now on.
   const previous = setup.compareModel;
-  const models = grid.models.map((m) => (m === 'compare' ? previous : m));
+  const named = grid.models.map((m) => (m === 'compare' ? previous : m));
+  // Each model once (the grid may have named that model itself already).
+  const models = named.filter(
+    (m, i) =>
+      typeof m === 'string' || named.findIndex((n) => typeof n !== 'string' && modelKey(n) === modelKey(m)) === i,
+  );
   return { ...setup, compareModel: ref, grid: { ...grid, models } };
 }
 
