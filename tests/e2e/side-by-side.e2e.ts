@@ -122,7 +122,7 @@ describe('two models side by side', () => {
 
     // Memory: both models' file sizes as their workers reported them, and the tab's figure on demand.
     const bytes = await page
-      .getByTestId('compare-summary')
+      .getByTestId('side-summary')
       .getByTestId('model-file-bytes')
       .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-bytes'))));
     expect(bytes).toHaveLength(2);
@@ -148,7 +148,7 @@ describe('two models side by side', () => {
     // Unload: the second side goes; the setup's model keeps scoring alone.
     await page.getByTestId('summary-unload').click();
     await page.getByTestId('side-by-side').first().waitFor({ state: 'detached' });
-    expect(await page.getByTestId('compare-summary').count()).toBe(0);
+    expect(await page.getByTestId('side-summary').count()).toBe(0);
     await waitForFreshResults(page);
     expect(await page.getByTestId('result-card').count()).toBe(3);
     expect(await allDistributions(page)).toEqual(bert);

@@ -67,7 +67,10 @@ afterAll(() => {
 
 function when(check: () => boolean): Promise<void> {
   return new Promise((resolve) => {
-    if (check()) return resolve();
+    if (check()) {
+      resolve();
+      return;
+    }
     const stops: (() => void)[] = [];
     const test = () => {
       if (!check()) return;

@@ -151,15 +151,17 @@ export function CompareSummary() {
     void measureTabMemory().then((value) => setMemory({ value }));
   };
   return (
-    <div className="compare-summary" data-testid="compare-summary">
-      <p className="row" style={{ margin: 0 }}>
-        <strong>{t('side.comparing')}</strong>
-        <span>{mainId}</span>
-        <FileSize files={mainFiles} />
-        <span aria-hidden="true">·</span>
-        <span>{side.ref?.id}</span>
-        {side.status === 'ready' ? <FileSize files={side.files} /> : null}
-      </p>
+    <div className="side-summary" data-testid="side-summary">
+      <strong>{t('side.comparing')}</strong>
+      <ul className="side-summary-models">
+        <li>
+          <span className="side-summary-id">{mainId}</span> <FileSize files={mainFiles} />
+        </li>
+        <li>
+          <span className="side-summary-id">{side.ref?.id}</span>{' '}
+          {side.status === 'ready' ? <FileSize files={side.files} /> : null}
+        </li>
+      </ul>
       <p className="row" style={{ margin: '6px 0 0' }}>
         <button className="btn small" onClick={measure} disabled={memory === 'measuring'} data-testid="measure-memory">
           {memory === 'measuring' ? t('side.measuring') : t('side.measure')}
