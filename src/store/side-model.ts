@@ -223,7 +223,7 @@ function followSetup(): void {
   const wanted = useWorkspace.getState().setup.compareModel;
   const side = useSideModel.getState();
   if (!wanted) {
-    if (side.ref && side.status !== 'loading') unloadSideModel();
+    if (side.ref) unloadSideModel(); // a load still running is no longer wanted either
     return;
   }
   if (sameModelRef(wanted, side.ref) && side.status !== 'idle') return;
