@@ -24,6 +24,9 @@ export function loadSetup(spec: string, cwd: string): PromptSetup {
     const demo = demoOrThrow(spec);
     return {
       version: SETUP_VERSION,
+      compareModel: null,
+      verbalizerVariants: [],
+      grid: null,
       name: `Demo: ${demo.id}`,
       model: { id: demo.suggestedModel, source: 'hub', dtype: 'auto', device: 'auto' },
       templates: demo.templates,

@@ -26,6 +26,13 @@ export const LIMITS = Object.freeze({
   inputChars: 10_000,
   /** All example inputs together. */
   totalInputChars: 1_000_000,
+  /** Named alternative label-word lists (verbalizer variants) in one setup. */
+  verbalizerVariants: 8,
+  variantNameChars: 60,
+  /** All label words of all variants together. */
+  variantWordsTotal: 5_000,
+  /** Models on a grid's model axis. */
+  gridModels: 4,
 });
 
 /**
@@ -72,9 +79,24 @@ const labelJson =
   ESCAPED * LIMITS.labelChars + 3 * AROUND + LIMITS.wordsPerLabel * (ESCAPED * LIMITS.wordChars + AROUND);
 const rowJson = AROUND + SLOT_KEYS_PER_ROW * AROUND;
 
+// Setup v2: variants (names, labels, words bounded in total), a second model, the grid's axes.
+const variantsJson =
+  LIMITS.verbalizerVariants *
+    (ESCAPED * LIMITS.variantNameChars + AROUND + LIMITS.labels * (ESCAPED * LIMITS.labelChars + 3 * AROUND)) +
+  LIMITS.variantWordsTotal * (ESCAPED * LIMITS.wordChars + AROUND);
+const modelJson = ESCAPED * MODEL_ID_CHARS + 4 * AROUND;
+const gridJson =
+  LIMITS.templates * (ESCAPED * LIMITS.templateIdChars + AROUND) +
+  (LIMITS.verbalizerVariants + 1) * (ESCAPED * LIMITS.variantNameChars + AROUND) +
+  LIMITS.gridModels * modelJson +
+  4 * AROUND;
+
 /** Longest setup JSON text an import reads (characters); no setup within the limits exports longer. */
 export const SETUP_JSON_CHARS =
   FIXED +
+  variantsJson +
+  modelJson +
+  gridJson +
   ESCAPED * (LIMITS.nameChars + MODEL_ID_CHARS + LIMITS.templateIdChars) +
   LIMITS.templates * (templateJson + 4 * AROUND) +
   LIMITS.labels * labelJson +

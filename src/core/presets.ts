@@ -103,6 +103,9 @@ function setup(
 ): PromptSetup {
   return {
     version: SETUP_VERSION,
+    compareModel: null,
+    verbalizerVariants: [],
+    grid: null,
     name,
     model: { ...model },
     templates: templates.map(([templateName, text], i) => ({ id: `t${i + 1}`, name: templateName, text })),

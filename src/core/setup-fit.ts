@@ -7,7 +7,7 @@
 // beyond [X99] is an error), so neither needs cutting; an input under a key no template may use
 // (only from an older version) is left out and listed. All limits come from limits.ts.
 import { isInputSlotKey } from './limits.ts';
-import { SETUP_LIMITS, type PromptSetup } from './setup.ts';
+import { MAIN_VERBALIZER, SETUP_LIMITS, type PromptSetup } from './setup.ts';
 
 export interface FitResult {
   setup: PromptSetup;
@@ -53,9 +53,22 @@ export function fitSetupToLimits(setup: PromptSetup): FitResult {
     return changed ? next : row;
   });
   if (inputs.length < setup.inputs.length) trimmed.push('inputs');
+  const verbalizerVariants = setup.verbalizerVariants.slice(0, SETUP_LIMITS.verbalizerVariants);
+  if (verbalizerVariants.length < setup.verbalizerVariants.length) trimmed.push('verbalizerVariants');
   if (trimmed.length === 0) return { setup, trimmed };
   const activeTemplateId = templates.some((t) => t.id === setup.activeTemplateId)
     ? setup.activeTemplateId
     : templates[0]!.id;
-  return { setup: { ...setup, name, templates, activeTemplateId, inputs }, trimmed };
+  const grid = fitGrid(setup.grid, new Set(templates.map((t) => t.id)), new Set(verbalizerVariants.map((v) => v.name)));
+  if (grid !== setup.grid) trimmed.push('grid');
+  return { setup: { ...setup, name, templates, activeTemplateId, inputs, verbalizerVariants, grid }, trimmed };
+}
+
+/** The grid without the templates and variants that were cut; null when an axis is left empty. */
+function fitGrid(grid: PromptSetup['grid'], templateIds: Set<string>, variants: Set<string>): PromptSetup['grid'] {
+  if (grid === null) return null;
+  const kept = grid.templateIds.filter((id) => templateIds.has(id));
+  const verbalizers = grid.verbalizers.filter((n) => n === MAIN_VERBALIZER || variants.has(n));
+  if (kept.length === grid.templateIds.length && verbalizers.length === grid.verbalizers.length) return grid;
+  return kept.length === 0 || verbalizers.length === 0 ? null : { ...grid, templateIds: kept, verbalizers };
 }

@@ -38,8 +38,17 @@ export function formatPath(path: readonly PropertyKey[]): string {
 const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /**
- * Bring any supported version to the current one. Version 1 is current and passes through;
- * future versions add their steps here (v1 → v2 → …). Rejects missing, unknown and newer versions.
+ * Steps from each old version to the next. 1 → 2: version 2 added a second model, verbalizer
+ * variants and a grid; a version 1 setup has none of them. (A v1 value that already carries such
+ * keys — never written by ClozeLab — keeps them and the schema checks them.)
+ */
+const MIGRATIONS: Record<number, (old: Record<string, unknown>) => Record<string, unknown>> = {
+  1: (old) => ({ compareModel: null, verbalizerVariants: [], grid: null, ...old, version: 2 }),
+};
+
+/**
+ * Bring any supported version to the current one, one step at a time (v1 → v2 → …). Rejects
+ * missing, unknown and newer versions.
  */
 export function migrateSetup(raw: unknown): { ok: true; value: unknown } | { ok: false; errors: SetupError[] } {
   if (!isRecord(raw)) return { ok: false, errors: [setupError('(root)', 'not-object', {})] };
@@ -48,6 +57,11 @@ export function migrateSetup(raw: unknown): { ok: true; value: unknown } | { ok:
     return { ok: false, errors: [setupError('version', 'version-missing', { current: SETUP_VERSION })] };
   }
   if (version === SETUP_VERSION) return { ok: true, value: raw };
+  if (typeof version === 'number' && Object.hasOwn(MIGRATIONS, version)) {
+    let value = raw;
+    for (let v = version; v < SETUP_VERSION; v++) value = MIGRATIONS[v]!(value);
+    return { ok: true, value };
+  }
   if (typeof version === 'number' && Number.isInteger(version) && version > SETUP_VERSION) {
     return { ok: false, errors: [setupError('version', 'version-newer', { version, current: SETUP_VERSION })] };
   }
@@ -66,6 +80,18 @@ function preflight(raw: Record<string, unknown>): SetupError[] {
   };
   checkArray(raw.templates, 'templates', SETUP_LIMITS.templates);
   checkArray(raw.inputs, 'inputs', SETUP_LIMITS.inputRows);
+  checkArray(raw.verbalizerVariants, 'verbalizerVariants', SETUP_LIMITS.verbalizerVariants);
+  if (Array.isArray(raw.verbalizerVariants) && raw.verbalizerVariants.length <= SETUP_LIMITS.verbalizerVariants) {
+    raw.verbalizerVariants.forEach((v, i) => {
+      if (!isRecord(v)) return;
+      checkArray(v.labels, `verbalizerVariants[${i}].labels`, SETUP_LIMITS.labels);
+      if (Array.isArray(v.labels) && v.labels.length <= SETUP_LIMITS.labels)
+        v.labels.forEach((l, j) => {
+          if (isRecord(l))
+            checkArray(l.words, `verbalizerVariants[${i}].labels[${j}].words`, SETUP_LIMITS.wordsPerLabel);
+        });
+    });
+  }
   if (isRecord(raw.verbalizer)) {
     const labels = raw.verbalizer.labels;
     checkArray(labels, 'verbalizer.labels', SETUP_LIMITS.labels);

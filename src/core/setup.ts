@@ -11,7 +11,14 @@ import { isInputSlotKey, LIMITS, MODEL_ID_CHARS, SETUP_JSON_CHARS, SLOT_KEYS_PER
 // zod's `new Function` probe would be reported as a policy violation (README, "Privacy and security").
 z.config({ jitless: true });
 
-export const SETUP_VERSION = 1 as const;
+/**
+ * Version 2 added `compareModel`, `verbalizerVariants` and `grid` (setup-parse.ts migrates 1 → 2 by
+ * adding them empty, so old links, saves and files keep opening).
+ */
+export const SETUP_VERSION = 2 as const;
+
+/** The name a grid uses for the setup's own verbalizer; no variant may take it. */
+export const MAIN_VERBALIZER = 'main';
 
 /**
  * Size limits, so a hostile or broken import can't make the app build huge structures. The numbers
@@ -87,54 +94,88 @@ export const TemplateEntrySchema = z.object({
   demo: z.string().max(SETUP_LIMITS.templateTextChars, check('demo-template-too-long')).optional(),
 });
 
-export const VerbalizerSchema = z
-  .object({
-    labels: z
-      .array(
-        z.object({
-          label: z
-            .string()
-            .min(1, check('label-empty'))
-            .max(SETUP_LIMITS.labelChars)
-            .refine((s) => s.trim() !== '', check('label-blank'))
-            .refine(noNewline, check('label-newline')),
-          words: z
-            .array(
-              z
-                .string()
-                .min(1, check('word-empty'))
-                .max(SETUP_LIMITS.wordChars)
-                .refine(noNewline, check('word-newline')),
-            )
-            .min(1, check('label-without-words'))
-            .max(SETUP_LIMITS.wordsPerLabel),
-        }),
-      )
-      .min(1, check('no-labels'))
-      .max(SETUP_LIMITS.labels),
-  })
-  .superRefine((v, ctx) => {
-    const seen = new Set<string>();
-    v.labels.forEach((l, i) => {
-      if (seen.has(l.label))
+const LabelsSchema = z
+  .array(
+    z.object({
+      label: z
+        .string()
+        .min(1, check('label-empty'))
+        .max(SETUP_LIMITS.labelChars)
+        .refine((s) => s.trim() !== '', check('label-blank'))
+        .refine(noNewline, check('label-newline')),
+      words: z
+        .array(
+          z.string().min(1, check('word-empty')).max(SETUP_LIMITS.wordChars).refine(noNewline, check('word-newline')),
+        )
+        .min(1, check('label-without-words'))
+        .max(SETUP_LIMITS.wordsPerLabel),
+    }),
+  )
+  .min(1, check('no-labels'))
+  .max(SETUP_LIMITS.labels);
+
+/** Labels and words appear once each (in the verbalizer and in each variant). */
+function checkDuplicates(labels: z.output<typeof LabelsSchema>, ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  labels.forEach((l, i) => {
+    if (seen.has(l.label))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['labels', i, 'label'],
+        params: { code: 'setup-duplicate-label', label: l.label },
+      });
+    seen.add(l.label);
+    const words = new Set<string>();
+    l.words.forEach((w, j) => {
+      if (words.has(w))
         ctx.addIssue({
           code: 'custom',
-          path: ['labels', i, 'label'],
-          params: { code: 'setup-duplicate-label', label: l.label },
+          path: ['labels', i, 'words', j],
+          params: { code: 'setup-duplicate-word', word: w, label: l.label },
         });
-      seen.add(l.label);
-      const words = new Set<string>();
-      l.words.forEach((w, j) => {
-        if (words.has(w))
-          ctx.addIssue({
-            code: 'custom',
-            path: ['labels', i, 'words', j],
-            params: { code: 'setup-duplicate-word', word: w, label: l.label },
-          });
-        words.add(w);
-      });
+      words.add(w);
     });
   });
+}
+
+export const VerbalizerSchema = z
+  .object({ labels: LabelsSchema })
+  .superRefine((v, ctx) => checkDuplicates(v.labels, ctx));
+
+/**
+ * A verbalizer variant: a named alternative label-word list with the same labels as the verbalizer
+ * (checked against it in PromptSetupSchema), so a grid can compare label words on the same labels.
+ */
+export const VerbalizerVariantSchema = z
+  .object({
+    name: z
+      .string()
+      .min(1, check('variant-name-empty'))
+      .max(SETUP_LIMITS.variantNameChars, check('variant-name-too-long'))
+      .refine((s) => s === '' || (s.trim() !== '' && noNewline(s)), check('variant-name-invalid')),
+    labels: LabelsSchema,
+  })
+  .superRefine((v, ctx) => checkDuplicates(v.labels, ctx));
+
+/** A model on a grid's model axis: the setup's model, its second model (`compareModel`), or any other. */
+export const GridModelSchema = z.union([z.enum(['setup', 'compare']), ModelRefSchema]);
+
+/**
+ * An evaluation grid: every combination of these templates × verbalizers (MAIN_VERBALIZER or a
+ * variant's name) × models × calibration settings is one cell (src/core/grid*.ts runs it).
+ */
+export const GridSchema = z.object({
+  templateIds: z
+    .array(z.string().max(SETUP_LIMITS.templateIdChars))
+    .min(1, check('grid-axis-empty'))
+    .max(SETUP_LIMITS.templates),
+  verbalizers: z
+    .array(z.string().max(SETUP_LIMITS.variantNameChars))
+    .min(1, check('grid-axis-empty'))
+    .max(SETUP_LIMITS.verbalizerVariants + 1),
+  models: z.array(GridModelSchema).min(1, check('grid-axis-empty')).max(SETUP_LIMITS.gridModels).default(['setup']),
+  calibration: z.array(z.boolean()).min(1, check('grid-axis-empty')).max(2).default([false, true]),
+});
 
 export const InputRowSchema = z
   .record(z.string().refine(isInputSlotKey), z.string().max(SETUP_LIMITS.inputChars))
@@ -155,8 +196,17 @@ export const PromptSetupSchema = z
     verbalizer: VerbalizerSchema,
     scoring: ScoringOptionsSchema.default({ ...DEFAULT_SCORING_OPTIONS }),
     inputs: z.array(InputRowSchema).max(SETUP_LIMITS.inputRows, check('too-many-inputs')).default([]),
+    /** A second model to compare with (side by side, grids); null when there is none. */
+    compareModel: ModelRefSchema.nullable().default(null),
+    verbalizerVariants: z
+      .array(VerbalizerVariantSchema)
+      .max(SETUP_LIMITS.verbalizerVariants, check('too-many-variants'))
+      .default([]),
+    grid: GridSchema.nullable().default(null),
   })
   .superRefine((s, ctx) => {
+    checkVariants(s, ctx);
+    checkGrid(s, ctx);
     const ids = new Set<string>();
     s.templates.forEach((t, i) => {
       if (ids.has(t.id))
@@ -185,7 +235,97 @@ export const PromptSetupSchema = z
     }
   });
 
+type SetupShape = Pick<
+  z.output<typeof PromptSetupSchema>,
+  'templates' | 'verbalizer' | 'verbalizerVariants' | 'grid' | 'compareModel'
+>;
+
+/** Variants have distinct names (not MAIN_VERBALIZER), exactly the verbalizer's labels, bounded words. */
+function checkVariants(s: SetupShape, ctx: z.RefinementCtx): void {
+  const labels = s.verbalizer.labels.map((l) => l.label);
+  const names = new Set<string>();
+  let words = 0;
+  s.verbalizerVariants.forEach((v, i) => {
+    const at = (...rest: (string | number)[]) => ['verbalizerVariants', i, ...rest];
+    if (v.name === MAIN_VERBALIZER)
+      ctx.addIssue({ code: 'custom', path: at('name'), params: { code: 'variant-name-reserved', name: v.name } });
+    else if (names.has(v.name))
+      ctx.addIssue({ code: 'custom', path: at('name'), params: { code: 'duplicate-variant-name', name: v.name } });
+    names.add(v.name);
+    const own = new Set(v.labels.map((l) => l.label));
+    for (const label of labels)
+      if (!own.has(label))
+        ctx.addIssue({
+          code: 'custom',
+          path: at('labels'),
+          params: { code: 'variant-label-missing', variant: v.name, label },
+        });
+    v.labels.forEach((l, j) => {
+      if (!labels.includes(l.label))
+        ctx.addIssue({
+          code: 'custom',
+          path: at('labels', j, 'label'),
+          params: { code: 'variant-label-unknown', variant: v.name, label: l.label },
+        });
+      words += l.words.length;
+    });
+  });
+  if (words > SETUP_LIMITS.variantWordsTotal)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['verbalizerVariants'],
+      params: { code: 'variant-words-too-many', count: words, max: SETUP_LIMITS.variantWordsTotal },
+    });
+}
+
+/** The grid names existing templates and variants, each once; 'compare' needs a compareModel. */
+function checkGrid(s: SetupShape, ctx: z.RefinementCtx): void {
+  const grid = s.grid;
+  if (grid === null) return;
+  const once = (axis: string, keys: string[]) => {
+    const seen = new Set<string>();
+    keys.forEach((k, i) => {
+      if (seen.has(k))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['grid', axis, i],
+          params: { code: 'grid-duplicate', value: k.slice(0, 120) },
+        });
+      seen.add(k);
+    });
+  };
+  const templateIds = new Set(s.templates.map((t) => t.id));
+  grid.templateIds.forEach((id, i) => {
+    if (!templateIds.has(id))
+      ctx.addIssue({ code: 'custom', path: ['grid', 'templateIds', i], params: { code: 'grid-template', id } });
+  });
+  const variants = new Set(s.verbalizerVariants.map((v) => v.name));
+  grid.verbalizers.forEach((name, i) => {
+    if (name !== MAIN_VERBALIZER && !variants.has(name))
+      ctx.addIssue({ code: 'custom', path: ['grid', 'verbalizers', i], params: { code: 'grid-verbalizer', name } });
+  });
+  grid.models.forEach((m, i) => {
+    if (m === 'compare' && s.compareModel === null)
+      ctx.addIssue({ code: 'custom', path: ['grid', 'models', i], params: { code: 'grid-compare-model' } });
+  });
+  once('templateIds', grid.templateIds);
+  once('verbalizers', grid.verbalizers);
+  once(
+    'models',
+    grid.models.map((m) => (typeof m === 'string' ? m : modelKey(m))),
+  );
+  once('calibration', grid.calibration.map(String));
+}
+
+/** One string per distinct model reference (id, source, dtype, device). */
+export function modelKey(m: z.output<typeof ModelRefSchema>): string {
+  return `${m.source}:${m.id}:${m.dtype}:${m.device}`;
+}
+
 export type PromptSetup = z.output<typeof PromptSetupSchema>;
+export type VerbalizerVariant = PromptSetup['verbalizerVariants'][number];
+export type SetupGrid = NonNullable<PromptSetup['grid']>;
+export type GridModel = SetupGrid['models'][number];
 export type ModelRef = PromptSetup['model'];
 export type TemplateEntry = PromptSetup['templates'][number];
 export type ModelSource = ModelRef['source'];
@@ -195,6 +335,11 @@ export type ModelDevice = ModelRef['device'];
 // Compile-time check that the schema's scoring options are exactly the engine's.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const _scoringTypesMatch: Same<PromptSetup['scoring'], ScoringOptions> = true;
+
+/** The fields setup version 2 added, empty: what a version 1 setup migrates to. */
+export function setupV2Empty(): Pick<PromptSetup, 'compareModel' | 'verbalizerVariants' | 'grid'> {
+  return { compareModel: null, verbalizerVariants: [], grid: null };
+}
 
 /** The SST-2-style example every new session starts from. */
 export function defaultSetup(): PromptSetup {
@@ -216,5 +361,6 @@ export function defaultSetup(): PromptSetup {
       { X: 'The plot was dull and the jokes fell flat.' },
       { X: 'I would happily watch it again tomorrow.' },
     ],
+    ...setupV2Empty(),
   };
 }

@@ -13,13 +13,14 @@ import { autosavePrefs, restorePrefs } from './prefs.ts';
 import { browserRuntimeClient, followRuntimeEvents, setRuntimeClient } from './runtime.ts';
 import { followSavedSetups, restoreSavedSetups } from './saved-setups.ts';
 import { followShareLinks, type LinkPage } from './sharing.ts';
+import { followSideModel } from './side-model.ts';
 import { followOtherTabs } from './tabs.ts';
 
 /** What the stores need from the page around them. */
 export interface StoreEnv {
   /** Where the workspace, the saved setups and the preferences are kept (null: nothing is read or saved). */
   storage: Storage | null;
-  /** Makes the app's runtime client (one model worker). */
+  /** Makes a runtime client (one model worker): the app's, and one more for a second model side by side. */
   createRuntimeClient: () => RuntimeClient;
   /** The page whose address carries share links and whose 'hashchange' and 'storage' events are followed (null: none). */
   page: LinkPage | null;
@@ -78,6 +79,8 @@ export function startStores(env: Partial<StoreEnv> = {}): StartedStores {
     dropExplanationOnEdits(),
     dropExplanationOnNewRun(),
     () => useExplain.getState().close(),
+    // The second model (side by side) gets its own client, so its own worker.
+    followSideModel(env.createRuntimeClient ?? browserRuntimeClient),
   ];
   if (page) stops.push(followOtherTabs(page, storage), followShareLinks(page));
 

@@ -2,7 +2,7 @@
 // pipeline: the live view does it for the active template (live.ts), the template comparison for
 // a second one (compare.ts). Both read the same result cache, so a prompt they share runs once.
 import type { BoundVerbalizer } from '../core/bound-verbalizer.ts';
-import type { PassSettings } from '../core/pipeline.ts';
+import type { PassSettings, ScoringPipeline } from '../core/pipeline.ts';
 import { parseTemplate, promptLayout } from '../core/template.ts';
 import { parseVerbalizer } from '../core/verbalizer.ts';
 import { modelPipeline, sameModelRef } from './runtime.ts';
@@ -57,8 +57,22 @@ export async function scoreTemplateRows(
   const current = modelPipeline();
   if (model.status !== 'ready' || !model.facts || !current) return 'not-ready';
   if (!sameModelRef(model.ref, setup.model)) return 'not-ready';
-  const maskToken = model.facts.maskToken;
+  return scoreRowsOnPipeline(current, model.facts.maskToken, state, templateText, options);
+}
 
+/**
+ * Scores every example input of `state`'s setup with `templateText` on `current`, a loaded model's
+ * scoring pipeline (the setup's model, or the second model of the side-by-side view: each binds
+ * the label words to its own tokenizer and reads at its own mask token).
+ */
+export async function scoreRowsOnPipeline(
+  current: ScoringPipeline,
+  maskToken: string,
+  state: Pick<WorkspaceState, 'setup' | 'verbalizerText'>,
+  templateText: string,
+  options: TemplateRowsOptions,
+): Promise<(RowResult | null)[] | 'invalid' | 'superseded'> {
+  const { setup } = state;
   const parsedTemplate = parseTemplate(templateText);
   const parsedVerbalizer = parseVerbalizer(state.verbalizerText);
   if (!parsedVerbalizer.ok) return 'invalid';

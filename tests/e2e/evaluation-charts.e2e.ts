@@ -22,6 +22,9 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const SETUP: PromptSetup = {
   version: SETUP_VERSION,
+  compareModel: null,
+  verbalizerVariants: [],
+  grid: null,
   name: 'Chart export e2e',
   model: { id: 'clozelab-test/bert-tiny', source: 'local', dtype: 'q8', device: 'wasm' },
   templates: [{ id: 't1', name: 'Mine', text: '[X] It was [Z].' }],

@@ -18,6 +18,9 @@ const open = browserSessions(inject('chromiumPath'));
 
 const SETUP: PromptSetup = {
   version: SETUP_VERSION,
+  compareModel: null,
+  verbalizerVariants: [],
+  grid: null,
   name: 'Evaluation edges e2e',
   model: { id: 'clozelab-test/bert-tiny', source: 'local', dtype: 'q8', device: 'wasm' },
   templates: [{ id: 't1', name: 'Overall', text: '[X] Overall, it was a [Z] movie.' }],

@@ -18,6 +18,9 @@ const open = browserSessions(inject('chromiumPath'));
 function setupWith(parts: Pick<PromptSetup, 'templates' | 'verbalizer'>): PromptSetup {
   return {
     version: SETUP_VERSION,
+    compareModel: null,
+    verbalizerVariants: [],
+    grid: null,
     name: 'Messages e2e',
     model: { id: 'clozelab-test/bert-tiny', source: 'local', dtype: 'q8', device: 'wasm' },
     ...parts,

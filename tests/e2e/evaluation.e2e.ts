@@ -34,6 +34,9 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 function setupFor(dtype: PromptSetup['model']['dtype']): PromptSetup {
   return {
     version: SETUP_VERSION,
+    compareModel: null,
+    verbalizerVariants: [],
+    grid: null,
     name: 'Evaluation e2e',
     model: { id: 'clozelab-test/bert-tiny', source: 'local', dtype, device: 'wasm' },
     templates: [

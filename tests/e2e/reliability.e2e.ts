@@ -26,6 +26,9 @@ const open = browserSessions(chromiumPath);
 function setup(): PromptSetup {
   return {
     version: SETUP_VERSION,
+    compareModel: null,
+    verbalizerVariants: [],
+    grid: null,
     name: 'Reliability e2e',
     model: { id: 'clozelab-test/bert-tiny', source: 'local', dtype: 'fp32', device: 'wasm' },
     templates: [{ id: 't1', name: 'Overall', text: '[X] Overall, it was a [Z] movie.' }],

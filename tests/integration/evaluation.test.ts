@@ -237,6 +237,9 @@ describe('clozelab eval (the CLI as a process)', () => {
     });
   const setup: PromptSetup = {
     version: SETUP_VERSION,
+    compareModel: null,
+    verbalizerVariants: [],
+    grid: null,
     name: 'cli test',
     model: { id: BERT_TINY, source: 'local', dtype: 'fp32', device: 'auto' },
     templates: entries,

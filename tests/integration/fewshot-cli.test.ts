@@ -41,6 +41,9 @@ const cli = (args: string[]) =>
 
 const setup: PromptSetup = {
   version: SETUP_VERSION,
+  compareModel: null,
+  verbalizerVariants: [],
+  grid: null,
   name: 'few-shot cli test',
   model: { id: BERT_TINY, source: 'local', dtype: 'fp32', device: 'auto' },
   templates: [

@@ -152,10 +152,10 @@ describe('positions and places, in both languages', () => {
   });
 
   it('setup errors are shown after the field they are about, in words', () => {
-    const r = parseSetup({ version: 2 });
+    const r = parseSetup({ version: 3 });
     if (r.ok) throw new Error('expected errors');
     expect(formatSetupError(r.errors[0]!, 'en')).toBe(
-      'Version: This setup was made by a newer ClozeLab (version 2); this one reads version 1. Please update.',
+      'Version: This setup was made by a newer ClozeLab (version 3); this one reads version 2. Please update.',
     );
     expect(formatSetupError(r.errors[0]!, 'zh')).toMatch(/^版本：这个设置来自更新的 ClozeLab/);
   });

@@ -237,6 +237,9 @@ function setupAtMaxSizes(): PromptSetup {
   const perRow = LIMITS.totalInputChars / LIMITS.inputRows;
   return {
     version: SETUP_VERSION,
+    compareModel: null,
+    verbalizerVariants: [],
+    grid: null,
     name: fill('', LIMITS.nameChars),
     model: {
       id: `${'a'.repeat(LIMITS.modelIdPartChars)}/${'b'.repeat(LIMITS.modelIdPartChars)}`,

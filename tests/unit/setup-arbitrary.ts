@@ -93,6 +93,9 @@ export function validSetup(options: SetupArbOptions = {}): fc.Arbitrary<PromptSe
     })
     .map(({ activeIndex, labels: labelEntries, ...rest }) => ({
       version: SETUP_VERSION,
+      compareModel: null,
+      verbalizerVariants: [],
+      grid: null,
       name: rest.name,
       model: rest.model,
       templates: rest.templates,

@@ -96,7 +96,7 @@ describe('parseSetup rejects, with readable paths', () => {
     const noVersion = base();
     delete noVersion.version;
     expect(errorsOf(noVersion)).toEqual([{ path: 'version', message: expect.stringContaining('Missing') }]);
-    expect(errorsOf({ ...base(), version: 2 })).toEqual([
+    expect(errorsOf({ ...base(), version: 3 })).toEqual([
       { path: 'version', message: expect.stringContaining('newer') },
     ]);
     expect(errorsOf({ ...base(), version: '1' })).toEqual([

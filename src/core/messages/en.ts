@@ -210,6 +210,22 @@ export const en: IssueCatalog = {
   'too-many-inputs': (p) => `At most ${p.max} example inputs.`,
   'inputs-too-long': (p) => `The example inputs are too long together (${p.length} characters; at most ${p.max}).`,
   'slot-key': (p) => `"${p.key}" is not a slot name; input keys are X, or X1, X2, …`,
+  'variant-name-empty': 'A verbalizer variant needs a name.',
+  'variant-name-too-long': (p) => `A variant name can be at most ${p.max} characters.`,
+  'variant-name-invalid': 'A variant name cannot be only spaces or contain a line break.',
+  'variant-name-reserved': (p) => `"${p.name}" is the name of the main verbalizer; give the variant another name.`,
+  'duplicate-variant-name': (p) => `Two verbalizer variants are called "${p.name}".`,
+  'variant-label-missing': (p) =>
+    `The variant "${p.variant}" has no words for the label "${p.label}"; a variant needs the same labels as the verbalizer.`,
+  'variant-label-unknown': (p) =>
+    `The variant "${p.variant}" has the label "${p.label}", which the verbalizer does not have; a variant needs the same labels as the verbalizer.`,
+  'variant-words-too-many': (p) => `The verbalizer variants have ${p.count} words together; at most ${p.max}.`,
+  'too-many-variants': (p) => `At most ${p.max} verbalizer variants.`,
+  'grid-axis-empty': 'Each axis of the grid needs at least one entry.',
+  'grid-template': (p) => `The grid names the template "${p.id}", which the setup does not have.`,
+  'grid-verbalizer': (p) => `The grid names the verbalizer variant "${p.name}", which the setup does not have.`,
+  'grid-compare-model': 'The grid uses the second model, but the setup has none.',
+  'grid-duplicate': (p) => `The grid lists "${p.value}" twice.`,
   'wrong-type': (p) => `Wrong type: expected ${TYPES[p.expected] ?? p.expected}.`,
   'too-small': (p) =>
     p.origin === 'string'

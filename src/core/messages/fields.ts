@@ -36,6 +36,13 @@ const FIXED: Readonly<Record<string, Words>> = {
   'verbalizer.labels': { en: 'verbalizer', zh: '标签词表' },
   scoring: { en: 'scoring', zh: '打分方式' },
   inputs: { en: 'inputs', zh: '输入' },
+  compareModel: { en: 'second model', zh: '第二个模型' },
+  verbalizerVariants: { en: 'verbalizer variants', zh: '标签词映射变体' },
+  grid: { en: 'grid', zh: '网格' },
+  'grid.templateIds': { en: 'grid templates', zh: '网格的模板' },
+  'grid.verbalizers': { en: 'grid verbalizers', zh: '网格的标签词映射' },
+  'grid.models': { en: 'grid models', zh: '网格的模型' },
+  'grid.calibration': { en: 'grid calibration', zh: '网格的校准' },
 };
 
 /** One path ("inputs[0].X", "templates[1].text", "verbalizer.labels[2].words[0]") in words. */
@@ -66,6 +73,14 @@ export function fieldInWords(path: string, locale: Locale = 'en'): string {
     if (key === 'label') return zh ? `标签 ${n1(label)} 的名称` : `label ${n1(label)}, name`;
     return zh ? `标签 ${n1(label)}` : `label ${n1(label)}`;
   }
+  m = /^verbalizerVariants\[(\d+)\](?:\.(\w+))?/.exec(path);
+  if (m) {
+    const [, index = '0', key] = m;
+    if (key === 'name') return zh ? `变体 ${n1(index)} 的名称` : `variant ${n1(index)}, name`;
+    return zh ? `标签词映射变体 ${n1(index)}` : `verbalizer variant ${n1(index)}`;
+  }
+  m = /^grid\.(templateIds|verbalizers|models|calibration)\[\d+\]/.exec(path);
+  if (m) return FIXED[`grid.${m[1]}`]![locale];
   m = /^scoring\.(\w+)$/.exec(path);
   if (m) return zh ? `打分选项“${m[1]}”` : `scoring option “${m[1]}”`;
   // Anything else is named by the part of the setup it belongs to.

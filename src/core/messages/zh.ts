@@ -184,6 +184,21 @@ export const zh: IssueCatalog = {
   'too-many-inputs': (p) => `最多 ${p.max} 个示例输入。`,
   'inputs-too-long': (p) => `示例输入合计太长（${p.length} 个字符；最多 ${p.max} 个）。`,
   'slot-key': (p) => `“${p.key}”不是槽位名；输入的键是 X，或 X1、X2……`,
+  'variant-name-empty': '标签词映射变体需要一个名字。',
+  'variant-name-too-long': (p) => `变体名最多 ${p.max} 个字符。`,
+  'variant-name-invalid': '变体名不能只有空格，也不能包含换行。',
+  'variant-name-reserved': (p) => `“${p.name}”是主标签词映射的名字；请给变体另取一个名字。`,
+  'duplicate-variant-name': (p) => `有两个标签词映射变体都叫“${p.name}”。`,
+  'variant-label-missing': (p) => `变体“${p.variant}”没有标签“${p.label}”的词；变体必须和标签词映射有相同的标签。`,
+  'variant-label-unknown': (p) =>
+    `变体“${p.variant}”有标签“${p.label}”，但标签词映射里没有这个标签；变体必须和标签词映射有相同的标签。`,
+  'variant-words-too-many': (p) => `所有变体合计有 ${p.count} 个词；最多 ${p.max} 个。`,
+  'too-many-variants': (p) => `最多 ${p.max} 个标签词映射变体。`,
+  'grid-axis-empty': '网格的每个维度至少需要一项。',
+  'grid-template': (p) => `网格用到了模板“${p.id}”，但设置里没有这个模板。`,
+  'grid-verbalizer': (p) => `网格用到了标签词映射变体“${p.name}”，但设置里没有这个变体。`,
+  'grid-compare-model': '网格用到了第二个模型，但设置里没有第二个模型。',
+  'grid-duplicate': (p) => `网格里“${p.value}”出现了两次。`,
   'wrong-type': (p) => `类型不对：应为${TYPES[p.expected] ?? p.expected}。`,
   'too-small': (p) =>
     p.origin === 'string'

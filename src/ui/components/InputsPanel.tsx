@@ -11,6 +11,7 @@ import { ResultCard } from './ResultCard';
 import { AttributionPanel, ExplainButton } from './WordAttribution';
 import { RuntimeErrorText } from './RuntimeErrorText';
 import { runOnCtrlEnter } from './runOnCtrlEnter';
+import { CompareSummary, SideBySide, useComparing } from './SideBySide';
 
 /** Puts the caret in the first field of input `row`; false when it is not on the page (yet). */
 function focusInput(list: HTMLElement | null, row: number): boolean {
@@ -36,6 +37,7 @@ export function InputsPanel({ onRunNow }: { onRunNow(): void }) {
   const modelReady = situation.inUse.status === 'ready';
   const signatures = useWorkspace(useShallow((s) => s.setup.inputs.map((_, row) => rowSignature(s, row))));
   const resolution = useWorkspace(selectResolution);
+  const comparing = useComparing();
   const { setInput, addInputRow, removeInputRow } = useWorkspace.getState();
   // One field per slot of the active template; the last good slots while it has errors.
   const fieldSlots = useMemo(() => inputFieldSlots(setup), [setup]);
@@ -75,12 +77,26 @@ export function InputsPanel({ onRunNow }: { onRunNow(): void }) {
         </span>
       </h2>
       <ModelLine />
+      {comparing ? <CompareSummary /> : null}
       <div className="results" ref={list}>
         {setup.inputs.map((inputs, row) => {
           const result = rows[row] ?? null;
           const stale = !!result && (pending || result.signature !== signatures[row]);
           const error = rowErrors[row];
           const empty = isEmptyInput(inputs, fieldSlots);
+          const mainResult = empty ? (
+            <p className="empty" data-testid="input-empty">
+              {t('inputs.typeSomething')}
+            </p>
+          ) : result ? (
+            <>
+              <ResultCard result={result} stale={stale} labelWordIds={labelWordIds} />
+              <ExplainButton target={{ kind: 'playground', row }} />
+              <AttributionPanel target={{ kind: 'playground', row }} />
+            </>
+          ) : modelReady ? (
+            <p className="empty">{pending || situation.inputsValid ? t('inputs.computing') : t('inputs.invalid')}</p>
+          ) : null;
           return (
             <article
               key={row}
@@ -119,21 +135,7 @@ export function InputsPanel({ onRunNow }: { onRunNow(): void }) {
                   <RuntimeErrorText failure={error} />
                 </p>
               ) : null}
-              {empty ? (
-                <p className="empty" data-testid="input-empty">
-                  {t('inputs.typeSomething')}
-                </p>
-              ) : result ? (
-                <>
-                  <ResultCard result={result} stale={stale} labelWordIds={labelWordIds} />
-                  <ExplainButton target={{ kind: 'playground', row }} />
-                  <AttributionPanel target={{ kind: 'playground', row }} />
-                </>
-              ) : modelReady ? (
-                <p className="empty">
-                  {pending || situation.inputsValid ? t('inputs.computing') : t('inputs.invalid')}
-                </p>
-              ) : null}
+              {comparing ? <SideBySide row={row} main={mainResult} /> : mainResult}
               {row < setup.inputs.length - 1 ? (
                 <hr style={{ border: 0, borderTop: '1px solid var(--border)', margin: '14px 0 4px' }} />
               ) : null}

@@ -26,7 +26,7 @@ function etaSeconds(file: FileProgress): number | null {
   return Math.max(0, (file.total - file.loaded) / rate);
 }
 
-const GROUPS: { language: CatalogModel['language'] | 'test'; key: MessageKey }[] = [
+export const MODEL_GROUPS: { language: CatalogModel['language'] | 'test'; key: MessageKey }[] = [
   { language: 'en', key: 'model.group.en' },
   { language: 'zh', key: 'model.group.zh' },
   { language: 'multi', key: 'model.group.multi' },
@@ -90,7 +90,7 @@ export function ModelPanel() {
           }}
         >
           {!catalogEntry ? <option value="">{shown.id}</option> : null}
-          {GROUPS.map((group) => (
+          {MODEL_GROUPS.map((group) => (
             <optgroup key={group.language} label={t(group.key)}>
               {MODEL_CATALOG.filter((m) =>
                 group.language === 'test' ? m.testModel : !m.testModel && m.language === group.language,
@@ -233,7 +233,7 @@ export function ModelPanel() {
   );
 }
 
-function FileProgressList({ files }: { files: FileProgress[] }) {
+export function FileProgressList({ files }: { files: FileProgress[] }) {
   const t = useT();
   return (
     <div aria-label={t('model.progress')} role="group">

@@ -2,6 +2,7 @@
 import { classroomEn } from './classroom';
 import { displayEn } from './display';
 import { fewshotEn } from './fewshot';
+import { sideEn } from './side';
 import { readingEn } from './reading';
 import { attributionEn } from './attribution';
 import { reliabilityEn } from './reliability';
@@ -13,6 +14,8 @@ export const en = {
   ...reliabilityEn,
   // Shared display pieces: not current, loading phase, token markers (./display.ts).
   ...displayEn,
+  // The second model side by side (./side.ts).
+  ...sideEn,
   // An empty input, the part of a long input the model read, clicker keys (./reading.ts).
   ...readingEn,
   // Few-shot learning in the Evaluate view (./fewshot.ts).

@@ -2,6 +2,7 @@ import type { MessageKey } from './en';
 import { classroomZh } from './classroom';
 import { displayZh } from './display';
 import { fewshotZh } from './fewshot';
+import { sideZh } from './side';
 import { readingZh } from './reading';
 import { attributionZh } from './attribution';
 import { reliabilityZh } from './reliability';
@@ -14,6 +15,8 @@ export const zh: Record<MessageKey, string> = {
   ...reliabilityZh,
   // 共用的显示部件：非最新结果、加载阶段、词元前缀（./display.ts）。
   ...displayZh,
+  // 并排对比第二个模型（./side.ts）。
+  ...sideZh,
   // 空输入、长输入中模型读到的部分、翻页笔按键（./reading.ts）。
   ...readingZh,
   // 评估页面中的少样本学习（./fewshot.ts）。

@@ -1,3 +1,4 @@
+import { ComparePanel } from '../components/ComparePanel';
 import { InputsPanel } from '../components/InputsPanel';
 import { ModelPanel } from '../components/ModelPanel';
 import { PipelineExplainer } from '../components/PipelineExplainer';
@@ -14,6 +15,7 @@ export function PlaygroundView({ onRunNow }: { onRunNow(): void }) {
         <TemplateEditor onRunNow={onRunNow} />
         <VerbalizerEditor onRunNow={onRunNow} />
         <ScoringPanel />
+        <ComparePanel />
       </div>
       <div className="column">
         <InputsPanel onRunNow={onRunNow} />
