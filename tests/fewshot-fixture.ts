@@ -41,5 +41,8 @@ export function fewShotSetup(dtype: PromptSetup['model']['dtype'] = 'fp32'): Pro
     verbalizer: FEWSHOT_VERBALIZER,
     scoring: { ...DEFAULT_SCORING_OPTIONS },
     inputs: [{ X: 'A fine film.' }],
+    compareModel: null,
+    verbalizerVariants: [],
+    grid: null,
   };
 }

@@ -30,6 +30,9 @@ const setup: PromptSetup = {
   },
   scoring: { ...DEFAULT_SCORING_OPTIONS, calibrate: true },
   inputs: [{ X: TEXT }],
+  compareModel: null,
+  verbalizerVariants: [],
+  grid: null,
 };
 
 async function openWith(s: PromptSetup): Promise<Page> {
