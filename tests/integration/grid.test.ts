@@ -4,7 +4,12 @@
  * templates × distinct inputs + content-free per model (not cells × examples), models run one at a
  * time, and a cancelled grid keeps what it finished.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { evalCommand } from '../../src/cli/eval-command.ts';
+import { gridReport } from '../../src/core/grid-report.ts';
 import { buildExamples, suggestMapping } from '../../src/core/dataset-mapping.ts';
 import { parseDataset } from '../../src/core/dataset-parse.ts';
 import type { EvalExample } from '../../src/core/dataset.ts';
@@ -18,7 +23,7 @@ import { DEFAULT_SCORING_OPTIONS } from '../../src/core/scoring.ts';
 import { modelKey, SETUP_VERSION, type ModelRef, type PromptSetup } from '../../src/core/setup.ts';
 import type { MaskedLMEngine } from '../../src/runtime/engine.ts';
 import { engineModel } from '../../src/runtime/pipeline-model.ts';
-import { BERT_TINY, loadFixture, ROBERTA_TINY } from './fixture-models.ts';
+import { BERT_TINY, loadFixture, REPO_ROOT, ROBERTA_TINY } from './fixture-models.ts';
 
 const BERT: ModelRef = { id: BERT_TINY, source: 'local', dtype: 'fp32', device: 'auto' };
 const ROBERTA: ModelRef = { id: ROBERTA_TINY, source: 'local', dtype: 'fp32', device: 'auto' };
@@ -193,3 +198,53 @@ describe('grid with two models: loaded one at a time', () => {
 });
 
 let roberta: MaskedLMEngine | undefined;
+
+describe('clozelab eval --grid', () => {
+  const cli = async (setupJson: unknown, args: string[]) => {
+    const dir = mkdtempSync(join(tmpdir(), 'clozelab-grid-'));
+    writeFileSync(join(dir, 'setup.json'), JSON.stringify(setupJson));
+    let stdout = '';
+    let stderr = '';
+    const status = await evalCommand(['--setup', 'setup.json', '--data', 'demo:sentiment-en', '--quiet', ...args], {
+      stdout: (t) => (stdout += t),
+      stderr: (t) => (stderr += t),
+      progressToTerminal: false,
+      cwd: dir,
+      projectRoot: REPO_ROOT,
+    });
+    rmSync(dir, { recursive: true, force: true });
+    return { status, stdout, stderr };
+  };
+
+  it('runs every model of the grid in turn; --json equals the in-process grid', async () => {
+    const twoModels = { ...setup, grid: { ...setup.grid!, models: ['setup', 'compare'] } };
+    const { status, stdout } = await cli(twoModels, ['--grid', '--json']);
+    expect(status).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.models.map((m: { id: string; status: string }) => [m.id, m.status])).toEqual([
+      [BERT_TINY, 'complete'],
+      [ROBERTA_TINY, 'complete'],
+    ]);
+    expect(report.cells).toHaveLength(3 * 2 * 2 * 2);
+    const n = report.examples as number;
+    expect(report.stats.promptsRun).toBe(2 * (3 * n + 3 * 3)); // the demo's inputs are distinct
+    // The bert-tiny cells are the in-process grid's.
+    const demo = findDemoDataset('sentiment-en')!;
+    const parsed = parseDataset(demo.csv);
+    if (!parsed.ok) throw new Error('demo did not parse');
+    const labels = ['positive', 'negative'];
+    const demoExamples = buildExamples(parsed.dataset, suggestMapping(parsed.dataset, ['X'], labels), labels).examples;
+    const mine = gridReport(await runGrid({ setup, examples: demoExamples, modelFor: onBert }));
+    const bertCells = report.cells.filter((c: { model: string }) => c.model === BERT_TINY);
+    expect(bertCells).toEqual(mine.cells);
+    const text = await cli(setup, ['--grid']);
+    expect(text.stdout).toMatch(/^Grid: 6 rows × 2 columns = 12 cells on \d+ examples \(complete\)/);
+    expect(text.stdout).toMatch(/Forward passes: \d+ run/);
+  }, 240_000);
+
+  it('a setup without a grid is a usage error that says how to add one', async () => {
+    const { status, stderr } = await cli({ ...setup, grid: null }, ['--grid']);
+    expect(status).toBe(2);
+    expect(stderr).toMatch(/the setup has no grid/);
+  });
+});
