@@ -13,6 +13,7 @@ import { mappingSlice } from './evaluation/mapping.ts';
 import { runSlice } from './evaluation/run.ts';
 import type { EvalState, EvaluationDeps, SliceContext } from './evaluation/state.ts';
 import { viewSlice } from './evaluation/view.ts';
+import { gridSlice } from './evaluation/grid.ts';
 
 export type {
   DataKind,
@@ -29,6 +30,7 @@ export { chosenSlots, chosenTemplates } from './evaluation/chosen-templates.ts';
 export { LABEL_SEARCH_PER_LABEL, LABEL_SEARCH_TOP_N } from './evaluation/label-search.ts';
 export { reportCsv, reportJson } from './evaluation/report.ts';
 export { EVAL_LANE } from './evaluation/run.ts';
+export { GRID_MODEL_NOT_LOADED, type GridRunState } from './evaluation/grid.ts';
 
 /** The app's workspace and loaded model. */
 export const appEvaluationDeps: EvaluationDeps = {
@@ -40,7 +42,13 @@ export const appEvaluationDeps: EvaluationDeps = {
 
 /** An evaluation store working with `deps`. */
 export function createEvaluationStore(deps: EvaluationDeps = appEvaluationDeps) {
-  const work = { parse: latestSlot(), build: latestSlot(), run: latestSlot(), search: latestSlot() };
+  const work = {
+    parse: latestSlot(),
+    build: latestSlot(),
+    run: latestSlot(),
+    search: latestSlot(),
+    grid: latestSlot(),
+  };
   return create<EvalState>()((set, get) => {
     const ctx: SliceContext = { set, get, deps, work };
     return {
@@ -50,6 +58,7 @@ export function createEvaluationStore(deps: EvaluationDeps = appEvaluationDeps) 
       ...viewSlice(ctx),
       ...labelSearchSlice(ctx),
       ...demoSlice(ctx),
+      ...gridSlice(ctx),
     };
   });
 }

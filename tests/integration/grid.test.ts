@@ -220,13 +220,13 @@ describe('clozelab eval --grid', () => {
     const twoModels = { ...setup, grid: { ...setup.grid!, models: ['setup', 'compare'] } };
     const { status, stdout } = await cli(twoModels, ['--grid', '--json']);
     expect(status).toBe(0);
-    const report = JSON.parse(stdout);
-    expect(report.models.map((m: { id: string; status: string }) => [m.id, m.status])).toEqual([
+    const report = JSON.parse(stdout) as ReturnType<typeof gridReport>;
+    expect(report.models.map((m) => [m.id, m.status])).toEqual([
       [BERT_TINY, 'complete'],
       [ROBERTA_TINY, 'complete'],
     ]);
     expect(report.cells).toHaveLength(3 * 2 * 2 * 2);
-    const n = report.examples as number;
+    const n = report.examples;
     expect(report.stats.promptsRun).toBe(2 * (3 * n + 3 * 3)); // the demo's inputs are distinct
     // The bert-tiny cells are the in-process grid's.
     const demo = findDemoDataset('sentiment-en')!;
@@ -235,7 +235,7 @@ describe('clozelab eval --grid', () => {
     const labels = ['positive', 'negative'];
     const demoExamples = buildExamples(parsed.dataset, suggestMapping(parsed.dataset, ['X'], labels), labels).examples;
     const mine = gridReport(await runGrid({ setup, examples: demoExamples, modelFor: onBert }));
-    const bertCells = report.cells.filter((c: { model: string }) => c.model === BERT_TINY);
+    const bertCells = report.cells.filter((c) => c.model === BERT_TINY);
     expect(bertCells).toEqual(mine.cells);
     const text = await cli(setup, ['--grid']);
     expect(text.stdout).toMatch(/^Grid: 6 rows × 2 columns = 12 cells on \d+ examples \(complete\)/);

@@ -20,6 +20,7 @@ import type { PromptSetup } from '../../core/setup.ts';
 import type { RuntimeClient } from '../../runtime/client.ts';
 import type { LatestSlot } from '../latest-run.ts';
 import type { WorkspaceStore } from '../workspace.ts';
+import type { GridSlice } from './grid.ts';
 
 export type DataKind = 'file' | 'paste' | 'demo';
 export type FormatChoice = DatasetFormat | 'auto';
@@ -142,7 +143,7 @@ export interface DemoSlice {
   dismissDemoSetup(): void;
 }
 
-export type EvalState = DataSlice & MappingSlice & RunSlice & ViewSlice & LabelSearchSlice & DemoSlice;
+export type EvalState = DataSlice & MappingSlice & RunSlice & ViewSlice & LabelSearchSlice & DemoSlice & GridSlice;
 
 /** What the evaluation works with: the app's workspace and model by default (evaluation.ts). */
 export interface EvaluationDeps {
@@ -162,6 +163,7 @@ export interface EvalWork {
   build: LatestSlot;
   run: LatestSlot;
   search: LatestSlot;
+  grid: LatestSlot;
 }
 
 /** What every slice is made with. */
@@ -197,4 +199,5 @@ export const idleSearch = (): LabelSearchState => ({
 export function stopResultWork(work: EvalWork): void {
   work.run.cancel();
   work.search.cancel();
+  work.grid.cancel();
 }

@@ -1,4 +1,5 @@
 import { DataPanel } from '../eval/DataPanel';
+import { GridPanel } from '../eval/GridPanel';
 import { LabelWordPanel } from '../eval/LabelWordPanel';
 import { MappingPanel } from '../eval/MappingPanel';
 import { ResultsPanel } from '../eval/ResultsPanel';
@@ -14,6 +15,7 @@ export function EvaluationView() {
         <MappingPanel />
         <RunPanel />
       </div>
+      <GridPanel />
       <ResultsPanel />
       <LabelWordPanel />
     </main>
