@@ -31,7 +31,10 @@ export function alignSetupV2(setup: PromptSetup): PromptSetup {
   const labels = setup.verbalizer.labels;
   let changed = false;
   const verbalizerVariants = setup.verbalizerVariants.map((v) => {
-    const same = v.labels.length === labels.length && v.labels.every((l, i) => l.label === labels[i]!.label);
+    // The same labels in any order are fine (the grid reorders them when it scores).
+    const own = new Set(v.labels.map((l) => l.label));
+    const same =
+      own.size === labels.length && v.labels.length === labels.length && labels.every((l) => own.has(l.label));
     if (same) return v;
     changed = true;
     const words = new Map(v.labels.map((l) => [l.label, l.words] as const));

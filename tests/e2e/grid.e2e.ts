@@ -87,9 +87,7 @@ async function runGridInPage(page: Page): Promise<GridJson> {
   await page.getByTestId('grid-run').click();
   await page.getByTestId('grid-results').waitFor({ timeout: 60_000 });
   // Done when the Run button is back (it is disabled while the grid runs).
-  await page.waitForFunction(
-    () => !(document.querySelector('[data-testid="grid-run"]') as HTMLButtonElement | null)?.disabled,
-  );
+  await page.waitForFunction(() => !document.querySelector<HTMLButtonElement>('[data-testid="grid-run"]')?.disabled);
   return JSON.parse(await download(page, 'grid-export-json')) as GridJson;
 }
 
@@ -126,7 +124,7 @@ describe('evaluation grid', () => {
       await a.page.getByTestId('eval-run').click();
       await a.page.getByTestId('eval-results').waitFor({ timeout: 60_000 });
       await a.page.waitForFunction(
-        () => !(document.querySelector('[data-testid="eval-run"]') as HTMLButtonElement | null)?.disabled,
+        () => !document.querySelector<HTMLButtonElement>('[data-testid="eval-run"]')?.disabled,
       );
       return JSON.parse(await download(a.page, 'export-json')) as EvaluationReport;
     };

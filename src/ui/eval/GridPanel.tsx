@@ -164,8 +164,6 @@ export function GridPanel() {
             {t('eval.run.cancel')}
           </button>
         ) : null}
-        {!ready ? <span className="hint">{t('eval.run.needModel')}</span> : null}
-        {examples.length === 0 ? <span className="hint">{t('eval.run.needData')}</span> : null}
       </div>
       {running && gridRun.progress ? (
         <div data-testid="grid-progress">
