@@ -235,13 +235,15 @@ function workspaceState(initial: SavedWorkspace, set: StoreApi<WorkspaceState>['
       if (!isValidModelId(ref.id)) return;
       updateSetup((setup) => ({ ...setup, model: ref }));
     },
-    replaceSetup: (setup) =>
+    replaceSetup: (next) => {
+      const setup = alignSetupV2(next);
       set({
         setup,
         verbalizerText: formatVerbalizer(setup.verbalizer),
         rows: setup.inputs.map(() => null),
         rowErrors: setup.inputs.map(() => null),
-      }),
+      });
+    },
     setGrid: (grid) => updateSetup((setup) => ({ ...setup, grid })),
     setVerbalizerVariants: (verbalizerVariants) => updateSetup((setup) => ({ ...setup, verbalizerVariants })),
     dismissNotice: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
