@@ -1,7 +1,7 @@
 // Evaluation grids in real Chromium on the built app (bert-tiny test model): a 2 templates × 2
 // verbalizers × 2 calibration grid runs, its heatmap's cells equal single evaluation runs of those
 // configurations, a cell opens its results, and a share link reproduces the grid in a fresh profile.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -12,7 +12,13 @@ import { DEFAULT_SCORING_OPTIONS } from '../../src/core/scoring';
 import { SETUP_VERSION, type PromptSetup } from '../../src/core/setup';
 import { formatVerbalizer } from '../../src/core/verbalizer';
 import { serializeWorkspace, WORKSPACE_KEY } from '../../src/store/persistence';
+import { screenshotDir } from './browser';
 import { browserSessions, setText } from './helpers';
+
+async function screenshotPath(name: string): Promise<string> {
+  mkdirSync(screenshotDir, { recursive: true });
+  return join(screenshotDir, `${name}.png`);
+}
 
 const baseURL = inject('baseURL');
 const open = browserSessions(inject('chromiumPath'));
@@ -113,6 +119,7 @@ describe('evaluation grid', () => {
     expect(grid.stats.promptsRun).toBe(2 * 10 + 2 * 3);
     await expect(a.page.getByTestId('grid-cell').count()).resolves.toBe(8);
     await expect(a.page.getByTestId('grid-table').locator('tbody tr').count()).resolves.toBe(4);
+    await a.page.getByTestId('grid-panel').screenshot({ path: await screenshotPath('grid-heatmap') });
     // The heatmap's cells carry the JSON's values.
     const shown = await a.page
       .getByTestId('grid-cell')

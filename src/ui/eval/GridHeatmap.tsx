@@ -78,7 +78,8 @@ export function GridHeatmap({
   const cell = 64;
   const left = 260;
   const top = 150;
-  const width = left + cols.length * cell + 8;
+  // Room on the right for the slanted column names and for the legend.
+  const width = Math.max(left + cols.length * cell + 170, left + 260);
   const height = top + rows.length * cell + 48;
   const clip = (s: string, n: number) => ([...s].length > n ? [...s].slice(0, n - 1).join('') + '…' : s);
 
