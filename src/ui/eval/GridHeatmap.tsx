@@ -77,9 +77,9 @@ export function GridHeatmap({
 
   const cell = 64;
   const left = 260;
-  const top = 150;
+  const top = 200;
   // Room on the right for the slanted column names and for the legend.
-  const width = Math.max(left + cols.length * cell + 170, left + 260);
+  const width = Math.max(left + cols.length * cell + 260, left + 260);
   const height = top + rows.length * cell + 48;
   const clip = (s: string, n: number) => ([...s].length > n ? [...s].slice(0, n - 1).join('') + '…' : s);
 
@@ -121,7 +121,7 @@ export function GridHeatmap({
               transform={`rotate(-40 ${left + j * cell + cell / 2} ${top - 8})`}
             >
               <title>{columnName(t, table.columns[c]!)}</title>
-              {clip(columnName(t, table.columns[c]!), 28)}
+              {clip(columnName(t, table.columns[c]!), 44)}
             </text>
           ))}
           {rows.map((r, i) => (
