@@ -104,7 +104,7 @@ export interface GridPlan {
   cells: number;
   /** Forward passes with prompts shared: per model, templates × inputs + content-free prompts. */
   sharedPrompts: number;
-  /** Forward passes if every cell were evaluated on its own (each with its content-free prompts). */
+  /** Forward passes if every cell were evaluated on its own (an evaluation run each, content-free prompts included). */
   separatePrompts: number;
   /** Of sharedPrompts: the content-free prompts (calibration), once per template and model. */
   contentFreePrompts: number;
@@ -120,11 +120,12 @@ export function planGrid(axes: GridAxes, inputs: number, maskToken = '[MASK]'): 
   const cf = contentFreeStrings(maskToken).length;
   const cells = t * axes.verbalizers.length * m * axes.calibration.length;
   const contentFreePrompts = t * m * cf;
-  const calibratedCells = t * axes.verbalizers.length * m * axes.calibration.filter(Boolean).length;
   return {
     cells,
     sharedPrompts: t * m * inputs + contentFreePrompts,
-    separatePrompts: cells * inputs + calibratedCells * cf,
+    // An evaluation run always plans calibration (PASSES.evaluation), so each cell run on its own
+    // runs its content-free prompts too.
+    separatePrompts: cells * (inputs + cf),
     contentFreePrompts,
   };
 }

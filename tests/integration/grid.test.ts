@@ -101,9 +101,10 @@ describe('grid on bert-tiny: 3 templates × 2 verbalizers × 2 calibration', () 
     const plan = planGrid(axes, distinctInputs(), engineModel(bert).maskToken);
     expect(grid.stats.promptsRun).toBe(plan.sharedPrompts);
     expect(plan.sharedPrompts).toBe(3 * distinctInputs() + 3 * 3);
-    expect(plan.separatePrompts).toBe(12 * distinctInputs() + 6 * 3);
+    expect(plan.separatePrompts).toBe(12 * distinctInputs() + 12 * 3);
 
     const values = gridCellValues(grid);
+    let separate = 0;
     for (const cell of values) {
       const template = axes.templates[cell.template]!;
       const calibrate = axes.calibration[cell.calibration]!;
@@ -119,6 +120,7 @@ describe('grid on bert-tiny: 3 templates × 2 verbalizers × 2 calibration', () 
         scoring: { ...setup.scoring, calibrate },
         pipeline: single,
       });
+      separate += alone.stats.promptsRun;
       const mode = calibrate ? 'calibrated' : 'uncalibrated';
       const metrics = runMetrics(alone, 0, mode);
       expect(cell.n).toBe(examples.length);
@@ -129,6 +131,8 @@ describe('grid on bert-tiny: 3 templates × 2 verbalizers × 2 calibration', () 
       const theirs = predictions(alone, 0, mode);
       mine.forEach((p, i) => p.probs.forEach((x, l) => expect(Math.abs(x - theirs[i]!.probs[l]!)).toBeLessThan(1e-9)));
     }
+    // What one run per cell really costs: the plan's count.
+    expect(separate).toBe(plan.separatePrompts);
   }, 180_000);
 
   it('cancel keeps the finished examples of every cell', async () => {

@@ -44,7 +44,7 @@ describe('grid planning', () => {
     expect(plan.cells).toBe(12);
     expect(plan.contentFreePrompts).toBe(3 * 3);
     expect(plan.sharedPrompts).toBe(3 * 1000 + 9);
-    expect(plan.separatePrompts).toBe(12 * 1000 + 6 * 3);
+    expect(plan.separatePrompts).toBe(12 * 1000 + 12 * 3);
     expect(gridCellKeys(axes)).toHaveLength(12);
   });
 
