@@ -11,6 +11,7 @@ import { templateSlots } from '../core/dataset-mapping.ts';
 import { parseArgs, single, UsageError, type FlagSpec } from './args.ts';
 import { checkOutputPath, terminalSafe, writeOutputFile } from './files.ts';
 import { cliTruncationNote, formatRun, jsonForTerminal, progressLine } from './format.ts';
+import { gridCommand } from './grid-command.ts';
 import { EXIT, labelledExamples, loadRunModel, readRunInputs, type CommandIO, type RunInputs } from './labelled-run.ts';
 
 export { EXIT, type CommandIO } from './labelled-run.ts';
@@ -30,6 +31,7 @@ const FLAGS: Record<string, FlagSpec> = {
   'explain-mode': { value: true },
   'explain-top': { value: true },
   json: {},
+  grid: {},
   strict: {},
   quiet: {},
   help: {},
@@ -61,6 +63,9 @@ contextual calibration, for every template and their ensemble.
                         mask token
   --explain-top <k>     how many top words per example (default 3, at most 20)
   --json                print the metrics as JSON (the same JSON the browser exports)
+  --grid                run the setup's evaluation grid (templates × verbalizer variants × models ×
+                        calibration; every model of the grid is loaded in turn) and print the table
+                        of accuracy and macro-F1 per cell (with --json: the grid's JSON export)
   --strict              stop when any row can't be used (default: skip it with a warning)
   --quiet               no progress or warnings on stderr
 
@@ -114,6 +119,10 @@ export async function evalCommand(argv: readonly string[], terminal: CommandIO):
     return EXIT.usage;
   }
   const { setup, dataset, dataName, labels } = inputs;
+  if (flags.switches.has('grid')) {
+    if (predictionsPath !== undefined) warn('warning: --predictions is not written with --grid.');
+    return gridCommand(flags, inputs, io, terminal, warn);
+  }
 
   // ---- model ----
   const loaded = await loadRunModel('eval', inputs, io, warn);

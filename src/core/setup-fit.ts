@@ -21,8 +21,50 @@ function cut(text: string, max: number, path: string, trimmed: string[]): string
   return text.slice(0, max);
 }
 
+/**
+ * The v2 fields kept consistent with the rest of the setup after an edit elsewhere: a variant gets
+ * exactly the verbalizer's labels (a label the verbalizer gained takes the verbalizer's own words
+ * there; one it lost is dropped), and the grid names only templates, variants and a second model
+ * the setup has (an axis left empty drops the grid). The same object when nothing had to change.
+ */
+export function alignSetupV2(setup: PromptSetup): PromptSetup {
+  const labels = setup.verbalizer.labels;
+  let changed = false;
+  const verbalizerVariants = setup.verbalizerVariants.map((v) => {
+    // The same labels in any order are fine (the grid reorders them when it scores).
+    const own = new Set(v.labels.map((l) => l.label));
+    const same =
+      own.size === labels.length && v.labels.length === labels.length && labels.every((l) => own.has(l.label));
+    if (same) return v;
+    changed = true;
+    const words = new Map(v.labels.map((l) => [l.label, l.words] as const));
+    return { ...v, labels: labels.map((l) => ({ label: l.label, words: words.get(l.label) ?? [...l.words] })) };
+  });
+  let grid = setup.grid;
+  if (grid !== null) {
+    const ids = new Set(setup.templates.map((t) => t.id));
+    const names = new Set(verbalizerVariants.map((v) => v.name));
+    const templateIds = grid.templateIds.filter((id) => ids.has(id));
+    const verbalizers = grid.verbalizers.filter((n) => n === MAIN_VERBALIZER || names.has(n));
+    const models = grid.models.filter((m) => m !== 'compare' || setup.compareModel !== null);
+    if (
+      templateIds.length !== grid.templateIds.length ||
+      verbalizers.length !== grid.verbalizers.length ||
+      models.length !== grid.models.length
+    ) {
+      changed = true;
+      grid =
+        templateIds.length > 0 && verbalizers.length > 0 && models.length > 0
+          ? { ...grid, templateIds, verbalizers, models }
+          : null;
+    }
+  }
+  return changed ? { ...setup, verbalizerVariants, grid } : setup;
+}
+
 /** The setup cut to SETUP_LIMITS; the same object when nothing had to change. */
-export function fitSetupToLimits(setup: PromptSetup): FitResult {
+export function fitSetupToLimits(input: PromptSetup): FitResult {
+  const setup = alignSetupV2(input);
   const trimmed: string[] = [];
   const name = cut(setup.name, SETUP_LIMITS.nameChars, 'name', trimmed);
   const templates = setup.templates.slice(0, SETUP_LIMITS.templates).map((t, i) => {

@@ -16,6 +16,7 @@ import { mappingSlice } from './evaluation/mapping.ts';
 import { runSlice } from './evaluation/run.ts';
 import type { EvalState, EvaluationDeps, SliceContext } from './evaluation/state.ts';
 import { viewSlice } from './evaluation/view.ts';
+import { gridSlice } from './evaluation/grid.ts';
 
 export type {
   DataKind,
@@ -54,6 +55,7 @@ export {
   type FewShotTestSource,
 } from './evaluation/fewshot-config.ts';
 export { testExamples, type TestExamples } from './evaluation/fewshot-test-data.ts';
+export { GRID_MODEL_NOT_LOADED, type GridRunState } from './evaluation/grid.ts';
 
 /** The app's workspace and loaded model. */
 export const appEvaluationDeps: EvaluationDeps = {
@@ -72,6 +74,7 @@ export function createEvaluationStore(deps: EvaluationDeps = appEvaluationDeps) 
     search: latestSlot(),
     fewShot: latestSlot(),
     fewShotTest: latestSlot(),
+    grid: latestSlot(),
   };
   return create<EvalState>()((set, get) => {
     const ctx: SliceContext = { set, get, deps, work };
@@ -83,6 +86,7 @@ export function createEvaluationStore(deps: EvaluationDeps = appEvaluationDeps) 
       ...labelSearchSlice(ctx),
       ...demoSlice(ctx),
       ...fewShotSlice(ctx),
+      ...gridSlice(ctx),
     };
   });
 }

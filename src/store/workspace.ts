@@ -9,6 +9,7 @@ import { formatVerbalizer, parseVerbalizer } from '../core/verbalizer.ts';
 import { parseTemplate } from '../core/template.ts';
 import type { BoundVerbalizer, VerbalizerBinder } from '../core/bound-verbalizer.ts';
 import { LIMITS } from '../core/limits.ts';
+import { alignSetupV2 } from '../core/setup-fit.ts';
 import { isValidModelId, type ModelRef, type PromptSetup, type TemplateEntry } from '../core/setup.ts';
 import type { ScoringOptions } from '../core/scoring.ts';
 import type { EngineInfo, LoadPhase } from '../runtime/protocol.ts';
@@ -110,6 +111,10 @@ export interface WorkspaceState {
   removeInputRow(row: number): void;
   setModelRef(ref: ModelRef): void;
   replaceSetup(setup: PromptSetup): void;
+  /** The evaluation grid (null: none); the caller keeps it valid against the setup (core/grid.ts). */
+  setGrid(grid: PromptSetup['grid']): void;
+  /** The named alternative label-word lists (validated by the editor before they are set). */
+  setVerbalizerVariants(variants: PromptSetup['verbalizerVariants']): void;
   dismissNotice(id: number): void;
   pushNotice(notice: Omit<Notice, 'id'>): void;
 }
@@ -146,7 +151,8 @@ function nextTemplateId(templates: readonly TemplateEntry[]): string {
 
 function workspaceState(initial: SavedWorkspace, set: StoreApi<WorkspaceState>['setState']): WorkspaceState {
   let noticeId = 0;
-  const updateSetup = (fn: (setup: PromptSetup) => PromptSetup) => set((s) => ({ setup: fn(s.setup) }));
+  // alignSetupV2: variants and the grid follow edits of the labels and templates they depend on.
+  const updateSetup = (fn: (setup: PromptSetup) => PromptSetup) => set((s) => ({ setup: alignSetupV2(fn(s.setup)) }));
   return {
     setup: initial.setup,
     verbalizerText: initial.verbalizerText,
@@ -202,7 +208,8 @@ function workspaceState(initial: SavedWorkspace, set: StoreApi<WorkspaceState>['
       updateSetup((setup) => ({ ...setup, templates: setup.templates.map((t) => (t.id === id ? { ...t, name } : t)) })),
     setActiveTemplate: (id) =>
       updateSetup((setup) => (setup.templates.some((t) => t.id === id) ? { ...setup, activeTemplateId: id } : setup)),
-    setVerbalizerText: (text) => set((s) => ({ verbalizerText: text, setup: withVerbalizerText(s.setup, text) })),
+    setVerbalizerText: (text) =>
+      set((s) => ({ verbalizerText: text, setup: alignSetupV2(withVerbalizerText(s.setup, text)) })),
     setScoring: (patch) => updateSetup((setup) => ({ ...setup, scoring: { ...setup.scoring, ...patch } })),
     setInput: (row, slot, value) =>
       updateSetup((setup) => ({
@@ -228,13 +235,17 @@ function workspaceState(initial: SavedWorkspace, set: StoreApi<WorkspaceState>['
       if (!isValidModelId(ref.id)) return;
       updateSetup((setup) => ({ ...setup, model: ref }));
     },
-    replaceSetup: (setup) =>
+    replaceSetup: (next) => {
+      const setup = alignSetupV2(next);
       set({
         setup,
         verbalizerText: formatVerbalizer(setup.verbalizer),
         rows: setup.inputs.map(() => null),
         rowErrors: setup.inputs.map(() => null),
-      }),
+      });
+    },
+    setGrid: (grid) => updateSetup((setup) => ({ ...setup, grid })),
+    setVerbalizerVariants: (verbalizerVariants) => updateSetup((setup) => ({ ...setup, verbalizerVariants })),
     dismissNotice: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
     pushNotice: (notice) =>
       set((s) => {

@@ -1,6 +1,7 @@
 // The data slice: labelled data from a file, a paste or a demo, parsed in slices so that large
 // files don't freeze the page. New data drops everything computed from the old (its examples, a
 // running evaluation or label search); the newest parse wins.
+import { idleGridRun } from './grid.ts';
 import { parseDatasetAsync } from '../../core/dataset-parse.ts';
 import { issue } from '../../core/issues.ts';
 import { toFailure } from '../failure.ts';
@@ -40,6 +41,7 @@ export async function parseData(
     mappingProblems: [],
     labelValues: [],
     run: idleRun(),
+    gridRun: idleGridRun(),
     labelSearch: idleSearch(),
     view: { ...get().view, cell: null },
   });
@@ -123,6 +125,7 @@ export function dataSlice(ctx: SliceContext): DataSlice {
         labelValues: [],
         building: false,
         run: idleRun(),
+        gridRun: idleGridRun(),
         labelSearch: idleSearch(),
       });
     },

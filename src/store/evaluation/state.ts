@@ -25,6 +25,7 @@ import type { RuntimeClient } from '../../runtime/client.ts';
 import type { LatestSlot } from '../latest-run.ts';
 import type { WorkspaceStore } from '../workspace.ts';
 import type { FewShotSettings, FewShotTestSource } from './fewshot-config.ts';
+import type { GridSlice } from './grid.ts';
 
 export type DataKind = 'file' | 'paste' | 'demo';
 export type FormatChoice = DatasetFormat | 'auto';
@@ -258,7 +259,14 @@ export interface FewShotSlice {
   setFewShotMetric(metric: FewShotMetric): void;
 }
 
-export type EvalState = DataSlice & MappingSlice & RunSlice & ViewSlice & LabelSearchSlice & DemoSlice & FewShotSlice;
+export type EvalState = DataSlice &
+  MappingSlice &
+  RunSlice &
+  ViewSlice &
+  LabelSearchSlice &
+  DemoSlice &
+  FewShotSlice &
+  GridSlice;
 
 /** What the evaluation works with: the app's workspace and model by default (evaluation.ts). */
 export interface EvaluationDeps {
@@ -280,6 +288,7 @@ export interface EvalWork {
   search: LatestSlot;
   fewShot: LatestSlot;
   fewShotTest: LatestSlot;
+  grid: LatestSlot;
 }
 
 /** What every slice is made with. */
@@ -352,4 +361,5 @@ export function stopResultWork(work: EvalWork): void {
   work.run.cancel();
   work.search.cancel();
   work.fewShot.abort();
+  work.grid.cancel();
 }

@@ -1,6 +1,7 @@
 import { DataPanel } from '../eval/DataPanel';
 import { EvalTabs } from '../eval/EvalTabs';
 import { FewShotPanel } from '../eval/fewshot/FewShotPanel';
+import { GridPanel } from '../eval/GridPanel';
 import { LabelWordPanel } from '../eval/LabelWordPanel';
 import { MappingPanel } from '../eval/MappingPanel';
 import { ResultsPanel } from '../eval/ResultsPanel';
@@ -24,6 +25,7 @@ export function EvaluationView() {
         {{
           results: (
             <>
+              <GridPanel />
               <ResultsPanel />
               <LabelWordPanel />
             </>
