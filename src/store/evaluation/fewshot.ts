@@ -21,6 +21,7 @@ import {
   type FewShotSlice,
   type FewShotTestFile,
   runMeta,
+  stopOtherModelJobs,
   type SliceContext,
 } from './state.ts';
 
@@ -104,7 +105,7 @@ export function fewShotSlice(ctx: SliceContext): FewShotSlice {
       }
       const basis = currentBasis(state, workspace);
       const { signal, isCurrent } = work.fewShot.begin();
-      work.search.cancel(); // it would compete for the one model worker
+      stopOtherModelJobs(work, 'fewShot');
       const info = model.info;
       const meta = runMeta(info, source.name, dataset.problems.length + mappingProblems.length);
       const data = testExamples ? { examples, testExamples } : { examples };

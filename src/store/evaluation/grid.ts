@@ -11,7 +11,7 @@ import { CACHE_LIMITS } from '../../core/pipeline.ts';
 import { modelKey } from '../../core/setup.ts';
 import { toFailure } from '../failure.ts';
 import { EVAL_LANE } from './run.ts';
-import { idleRun, type RunMeta, type RunStatus, type SliceContext } from './state.ts';
+import { idleRun, runMeta, stopOtherModelJobs, type RunMeta, type RunStatus, type SliceContext } from './state.ts';
 
 export interface GridRunState {
   status: RunStatus;
@@ -61,19 +61,9 @@ export function gridSlice({ set, get, deps, work }: SliceContext): GridSlice {
         return;
       }
       const { signal, isCurrent } = work.grid.begin();
-      // One model worker: an evaluation run or a label-word search in flight stops.
-      work.run.cancel();
-      work.search.cancel();
+      stopOtherModelJobs(work, 'grid');
       const info = model.info;
-      const meta: RunMeta = {
-        modelId: info.id,
-        dtype: info.dtype,
-        device: info.device,
-        testModel: info.id.startsWith('clozelab-test/'),
-        dataName: source.name,
-        skippedRows: dataset.problems.length + mappingProblems.length,
-        startedAt: Date.now(),
-      };
+      const meta = runMeta(info, source.name, dataset.problems.length + mappingProblems.length);
       set({ gridRun: { ...idleGridRun(), status: 'running', meta } });
       const loaded = modelKey(setup.model);
       let last = 0;

@@ -6,7 +6,7 @@ import { CACHE_LIMITS, PASSES } from '../../core/pipeline.ts';
 import { isCancellation } from '../../runtime/errors.ts';
 import { toFailure } from '../failure.ts';
 import { chosenTemplates, setupLabels } from './chosen-templates.ts';
-import { idleRun, idleSearch, runMeta, type RunSlice, type SliceContext } from './state.ts';
+import { idleRun, idleSearch, runMeta, stopOtherModelJobs, type RunSlice, type SliceContext } from './state.ts';
 
 export const EVAL_LANE = PASSES.evaluation.lane;
 /** At most ~10 repaints a second: progress can arrive every few milliseconds. */
@@ -28,9 +28,7 @@ export function runSlice({ set, get, deps, work }: SliceContext): RunSlice {
         return;
       }
       const { signal, isCurrent } = work.run.begin();
-      // A label-word search in flight stops: it would compete with the run for the one model worker,
-      // and it ranks words for the results being replaced. Its stale ticket writes nothing.
-      work.search.cancel();
+      stopOtherModelJobs(work, 'run');
       const info = model.info;
       // The model's scoring pipeline with a cache of this run's own (the live view keeps its cache).
       const pipeline = livePipeline.withOwnCache(CACHE_LIMITS.evaluation);

@@ -89,6 +89,16 @@ export interface RunMeta {
   startedAt: number;
 }
 
+/**
+ * One model job at a time: a new evaluation run, few-shot curve or grid stops the others (each
+ * records how it ended and keeps what it finished) and drops a label-word search in flight (its
+ * stale ticket writes nothing).
+ */
+export function stopOtherModelJobs(work: SliceContext['work'], starting: 'run' | 'fewShot' | 'grid'): void {
+  for (const job of ['run', 'fewShot', 'grid'] as const) if (job !== starting) work[job].abort();
+  work.search.cancel();
+}
+
 /** What a run (evaluation or few-shot) records about the model and the data it ran on. */
 export function runMeta(
   info: { id: string; dtype: string; device: string },
