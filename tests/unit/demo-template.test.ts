@@ -1,7 +1,7 @@
 // The demonstration template of a setup's template entry (few-shot, LM-BFF): schema, limits,
 // persistence through links/saves/exports, and its validation with positions.
 import { describe, expect, it } from 'vitest';
-import { defaultSetup, SETUP_LIMITS, type PromptSetup } from '../../src/core/setup.ts';
+import { defaultSetup, SETUP_LIMITS, SETUP_VERSION, type PromptSetup } from '../../src/core/setup.ts';
 import { exportSetupJson, parseSetup, parseSetupJson } from '../../src/core/setup-parse.ts';
 import { fitSetupToLimits } from '../../src/core/setup-fit.ts';
 import { decodeShareFragment, encodeShareFragment } from '../../src/core/share-link.ts';
@@ -24,10 +24,12 @@ const query = (text: string): Template => {
 
 describe('demonstration template in the setup', () => {
   it('is optional: a setup without it (an older link or save) reads as before, with no demo key', () => {
-    const r = parseSetup(defaultSetup());
+    // A version-1 setup (from before demonstration templates and setup version 2) migrates.
+    const { compareModel: _c, verbalizerVariants: _v, grid: _g, ...v1 } = { ...defaultSetup(), version: 1 };
+    const r = parseSetup(v1);
     expect(r.ok && r.setup.templates[0]).toEqual(defaultSetup().templates[0]);
     expect(r.ok && 'demo' in r.setup.templates[0]!).toBe(false);
-    expect(r.ok && r.setup.version).toBe(1);
+    expect(r.ok && r.setup.version).toBe(SETUP_VERSION);
   });
 
   it('is carried by parse, JSON export/import, share links and saved workspaces', () => {
