@@ -16,6 +16,7 @@ import { mappingSlice } from './evaluation/mapping.ts';
 import { runSlice } from './evaluation/run.ts';
 import type { EvalState, EvaluationDeps, SliceContext } from './evaluation/state.ts';
 import { viewSlice } from './evaluation/view.ts';
+import { sideModelPipeline, useSideModel } from './side-model.ts';
 import { gridSlice } from './evaluation/grid.ts';
 
 export type {
@@ -61,6 +62,11 @@ export { GRID_MODEL_NOT_LOADED, type GridRunState } from './evaluation/grid.ts';
 export const appEvaluationDeps: EvaluationDeps = {
   workspace: useWorkspace,
   pipeline: modelPipeline,
+  secondModel: () => {
+    const side = useSideModel.getState();
+    const pipeline = sideModelPipeline();
+    return side.status === 'ready' && side.ref && pipeline ? { ref: side.ref, pipeline } : null;
+  },
   runtime: getRuntime,
   nextSlice: yieldToEventLoop,
 };

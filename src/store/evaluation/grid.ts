@@ -74,12 +74,22 @@ export function gridSlice({ set, get, deps, work }: SliceContext): GridSlice {
           lane: EVAL_LANE,
           signal,
           yieldNow: deps.nextSlice,
-          modelFor: (ref) =>
-            Promise.resolve(
+          // The setup's model and the second model (its own worker) are loaded in this page; other
+          // models of the grid are the command line's (a load here would replace the playground's model).
+          modelFor: (ref) => {
+            const second = deps.secondModel?.() ?? null;
+            const pipeline =
               modelKey(ref) === loaded
-                ? { ok: true, pipeline: live.withOwnCache(CACHE_LIMITS.evaluation) }
+                ? live
+                : second && modelKey(second.ref) === modelKey(ref)
+                  ? second.pipeline
+                  : null;
+            return Promise.resolve(
+              pipeline
+                ? { ok: true, pipeline: pipeline.withOwnCache(CACHE_LIMITS.evaluation) }
                 : { ok: false, error: ref.id, code: GRID_MODEL_NOT_LOADED },
-            ),
+            );
+          },
           onProgress: (progress, r) => {
             const t = performance.now();
             if (!isCurrent() || t - last < PROGRESS_INTERVAL_MS) return;

@@ -284,6 +284,8 @@ export interface EvaluationDeps {
   workspace: WorkspaceStore;
   /** The loaded model's scoring pipeline (null while none is loaded). */
   pipeline: () => ScoringPipeline | null;
+  /** The second model (side by side) with its own pipeline and worker, when one is loaded: a grid runs its cells too. */
+  secondModel?: () => { ref: ModelRef; pipeline: ScoringPipeline } | null;
   /** The runtime that ranks label words over the whole vocabulary. */
   runtime: () => Pick<RuntimeClient, 'labelWordStats'>;
   /** Resolves when the page has had a turn (between slices of main-thread work). */

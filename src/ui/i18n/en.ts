@@ -378,7 +378,7 @@ export const en = {
   'grid.mainVerbalizer': 'main verbalizer',
   'grid.models': 'Models',
   'grid.modelsHelp':
-    'The browser runs the cells of the loaded model; the command line (clozelab eval --grid) loads every model of the grid in turn.',
+    'The browser runs the cells of the loaded model and of the second model (Compare with another model, in the playground); the command line (clozelab eval --grid) loads every model of the grid in turn.',
   'grid.calibration': 'Calibration',
   'grid.calibrated': 'calibrated',
   'grid.uncalibrated': 'uncalibrated',

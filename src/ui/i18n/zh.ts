@@ -358,7 +358,8 @@ export const zh: Record<MessageKey, string> = {
   'grid.verbalizers': '标签词映射',
   'grid.mainVerbalizer': '主标签词映射',
   'grid.models': '模型',
-  'grid.modelsHelp': '浏览器只运行已加载模型的单元格；命令行（clozelab eval --grid）会依次加载网格中的每个模型。',
+  'grid.modelsHelp':
+    '浏览器运行已加载模型和第二个模型（演练场中的“与另一个模型对比”）的单元格；命令行（clozelab eval --grid）会依次加载网格中的每个模型。',
   'grid.calibration': '校准',
   'grid.calibrated': '已校准',
   'grid.uncalibrated': '未校准',
