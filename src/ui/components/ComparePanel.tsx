@@ -2,7 +2,7 @@
 // in its own worker next to the setup's model; its state, and "Unload", which ends that worker.
 import { useRef, useState } from 'react';
 import { MODEL_CATALOG } from '../../core/models';
-import { isValidModelId, type ModelRef } from '../../core/setup';
+import type { ModelRef } from '../../core/setup';
 import {
   dismissSideFailure,
   loadSideModel,
@@ -15,16 +15,15 @@ import { useT } from '../i18n';
 import { LoadPhase } from './LoadPhase';
 import { FileProgressList, MODEL_GROUPS } from './ModelPanel';
 import { filesFromInput, type PickedFile } from './pickedFiles';
+import { HubIdForm } from './HubIdForm';
 import { RuntimeErrorText } from './RuntimeErrorText';
 
 export function ComparePanel() {
   const t = useT();
   const side = useSideModel();
   const mainRef = useWorkspace((s) => s.setup.model);
-  const [customId, setCustomId] = useState('');
   const [folderProblem, setFolderProblem] = useState<string | null>(null);
   const folderInput = useRef<HTMLInputElement>(null);
-  const customValid = isValidModelId(customId.trim());
   // The second model is loaded like the first: same dtype and device choice.
   const choose = (id: string, source: ModelRef['source']) =>
     void loadSideModel({ id, source, dtype: mainRef.dtype, device: mainRef.device });
@@ -69,28 +68,7 @@ export function ComparePanel() {
           ))}
         </select>
       </label>
-      <form
-        className="row"
-        style={{ marginTop: 8 }}
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (customValid) choose(customId.trim(), 'hub');
-        }}
-      >
-        <input
-          type="text"
-          className="grow"
-          aria-label={t('side.customId')}
-          placeholder={t('model.customPlaceholder')}
-          value={customId}
-          onChange={(e) => setCustomId(e.target.value)}
-          aria-invalid={customId !== '' && !customValid}
-        />
-        <button className="btn" type="submit" disabled={!customValid}>
-          {t('model.loadCustom')}
-        </button>
-      </form>
-      {customId !== '' && !customValid ? <p className="message error">{t('model.invalidId')}</p> : null}
+      <HubIdForm label={t('side.customId')} onChoose={(id) => choose(id, 'hub')} />
       <div className="row" style={{ marginTop: 8 }}>
         <button className="btn small" type="button" onClick={() => folderInput.current?.click()}>
           {t('side.openFolder')}

@@ -1,6 +1,6 @@
 import { useRef, useState, type DragEvent } from 'react';
 import { MODEL_CATALOG, findCatalogModel, type CatalogModel } from '../../core/models';
-import { isValidModelId, type ModelRef } from '../../core/setup';
+import type { ModelRef } from '../../core/setup';
 import { openLocalFolder, OPENED_FOLDER_OWNER } from '../../store/local-folder';
 import { clearModelCache, keepCurrentModel, loadModel, restartRuntime } from '../../store/runtime';
 import { selectModelSituation } from '../../store/model-status';
@@ -10,6 +10,7 @@ import { LoadPhase } from './LoadPhase';
 import { filesFromDrop, filesFromInput, type PickedFile } from './pickedFiles';
 import { OfflineModelHelp } from './OfflineModelHelp';
 import { RuntimeErrorText } from './RuntimeErrorText';
+import { HubIdForm } from './HubIdForm';
 import { useOnline } from './useOnline';
 
 export function formatBytes(bytes: number): string {
@@ -38,7 +39,6 @@ export function ModelPanel() {
   const ref = useWorkspace((s) => s.setup.model);
   const model = useWorkspace((s) => s.model);
   const request = useWorkspace((s) => s.request);
-  const [customId, setCustomId] = useState('');
   const [folderProblem, setFolderProblem] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
   const folderInput = useRef<HTMLInputElement>(null);
@@ -58,7 +58,6 @@ export function ModelPanel() {
   // The picker shows the model being loaded; otherwise the one in use (a failed id is not kept).
   const shown = request?.status === 'loading' ? request.ref : ref;
   const catalogEntry = findCatalogModel(shown.id);
-  const customValid = isValidModelId(customId.trim());
   const loadedThis = model.ref?.id === ref.id && model.ref.source === ref.source;
 
   // The setup's model changes once `next` has loaded (store/runtime.ts loadModel).
@@ -105,28 +104,7 @@ export function ModelPanel() {
           ))}
         </select>
       </label>
-      <form
-        className="row"
-        style={{ marginTop: 8 }}
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (customValid) choose({ ...ref, id: customId.trim(), source: 'hub' });
-        }}
-      >
-        <input
-          type="text"
-          className="grow"
-          aria-label={t('model.customId')}
-          placeholder={t('model.customPlaceholder')}
-          value={customId}
-          onChange={(e) => setCustomId(e.target.value)}
-          aria-invalid={customId !== '' && !customValid}
-        />
-        <button className="btn" type="submit" disabled={!customValid}>
-          {t('model.loadCustom')}
-        </button>
-      </form>
-      {customId !== '' && !customValid ? <p className="message error">{t('model.invalidId')}</p> : null}
+      <HubIdForm label={t('model.customId')} onChoose={(id) => choose({ ...ref, id, source: 'hub' })} />
       <div className="row" style={{ marginTop: 8 }}>
         <button className="btn small" type="button" onClick={() => folderInput.current?.click()}>
           {t('model.openFolder')}
