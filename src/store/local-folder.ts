@@ -29,14 +29,20 @@ export function modelFolderFiles(files: readonly { path: string; file: Blob }[])
   return { name, files: out };
 }
 
-/** Registers a model folder from the user's computer with the worker and loads it. */
-export async function openLocalFolder(picked: readonly { path: string; file: Blob }[]): Promise<OpenFolderResult> {
+/** A picked model folder, checked: its files, the id it is registered under and the ref to load. */
+export type CheckedFolder =
+  | { ok: false; missing: string[] }
+  | { ok: true; modelId: string; files: { path: string; file: Blob }[]; ref: ModelRef };
+
+/** Checks a picked folder for the files a model needs and names it "opened-folder/<folder name>". */
+export function checkModelFolder(picked: readonly { path: string; file: Blob }[]): CheckedFolder {
   const { name, files } = modelFolderFiles(picked);
   const has = (path: string) => files.some((f) => f.path === path);
   const missing = ['config.json', 'tokenizer.json', 'tokenizer_config.json'].filter((p) => !has(p));
   const quantized = has('onnx/model_quantized.onnx');
   if (!quantized && !has('onnx/model.onnx')) missing.push('onnx/model.onnx or onnx/model_quantized.onnx');
   if (missing.length > 0) return { ok: false, missing };
+  // A valid model id part (setup.ts isValidModelId): starts and ends with a letter or digit, no "--".
   const safeName =
     name
       .replace(/[^A-Za-z0-9._-]+/g, '-')
@@ -44,8 +50,19 @@ export async function openLocalFolder(picked: readonly { path: string; file: Blo
       .replace(/--+/g, '-')
       .slice(0, 60) || 'model';
   const modelId = `${OPENED_FOLDER_OWNER}/${safeName}`;
-  await getRuntime().registerFiles(modelId, files);
-  const ref: ModelRef = { id: modelId, source: 'local', dtype: quantized ? 'auto' : 'fp32', device: 'auto' };
-  await loadModel(ref); // becomes the setup's model once it has loaded
-  return { ok: true, modelId };
+  return {
+    ok: true,
+    modelId,
+    files,
+    ref: { id: modelId, source: 'local', dtype: quantized ? 'auto' : 'fp32', device: 'auto' },
+  };
+}
+
+/** Registers a model folder from the user's computer with the worker and loads it. */
+export async function openLocalFolder(picked: readonly { path: string; file: Blob }[]): Promise<OpenFolderResult> {
+  const folder = checkModelFolder(picked);
+  if (!folder.ok) return folder;
+  await getRuntime().registerFiles(folder.modelId, folder.files);
+  await loadModel(folder.ref); // becomes the setup's model once it has loaded
+  return { ok: true, modelId: folder.modelId };
 }

@@ -3,7 +3,7 @@
 import { formatSetupError } from '../core/messages/index.ts';
 import { fitSetupToLimits } from '../core/setup-fit.ts';
 import { defaultSetup, type PromptSetup } from '../core/setup.ts';
-import { parseSetup, type SetupError } from '../core/setup-parse.ts';
+import { migrateSetup, parseSetup, type SetupError } from '../core/setup-parse.ts';
 import { formatVerbalizer } from '../core/verbalizer.ts';
 
 export const WORKSPACE_KEY = 'clozelab.workspace';
@@ -132,9 +132,12 @@ export function salvageWorkspace(
   }
   const failed = { ok: false, cause: { code: 'invalid', error: direct.errors[0] ?? null } } as const;
   let fit: ReturnType<typeof fitSetupToLimits>;
+  // An older version is brought to this one first: the fit walks the current shape.
+  const migrated = migrateSetup(workspace.setup);
+  if (!migrated.ok) return failed;
   try {
     // Raw data of the right shape, or a shape the fit can't walk (then the schema's error stands).
-    fit = fitSetupToLimits(workspace.setup as PromptSetup);
+    fit = fitSetupToLimits(migrated.value as PromptSetup);
   } catch {
     return failed;
   }

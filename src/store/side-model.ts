@@ -17,7 +17,7 @@ import { toFailure, type RuntimeFailure } from './failure.ts';
 import { latestRunner, latestSlot, type RunTicket } from './latest-run.ts';
 import { LIVE_DEBOUNCE_MS } from './live.ts';
 import { resolveModelSource } from './local-copy.ts';
-import { modelFolderFiles, OPENED_FOLDER_OWNER, type OpenFolderResult } from './local-folder.ts';
+import { checkModelFolder, type OpenFolderResult } from './local-folder.ts';
 import { freeModelSource } from './open-setup.ts';
 import { browserRuntimeClient, sameModelRef } from './runtime.ts';
 import { scoreRowsOnPipeline } from './template-rows.ts';
@@ -181,21 +181,11 @@ export async function loadSideModel(ref: ModelRef): Promise<void> {
 
 /** Registers a model folder from the user's computer with the second model's worker and loads it. */
 export async function openSideFolder(picked: readonly { path: string; file: Blob }[]): Promise<OpenFolderResult> {
-  const { name, files } = modelFolderFiles(picked);
-  const has = (path: string) => files.some((f) => f.path === path);
-  const missing = ['config.json', 'tokenizer.json', 'tokenizer_config.json'].filter((p) => !has(p));
-  const quantized = has('onnx/model_quantized.onnx');
-  if (!quantized && !has('onnx/model.onnx')) missing.push('onnx/model.onnx or onnx/model_quantized.onnx');
-  if (missing.length > 0) return { ok: false, missing };
-  const safeName =
-    name
-      .replace(/[^A-Za-z0-9._-]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 60) || 'model';
-  const modelId = `${OPENED_FOLDER_OWNER}/${safeName}`;
-  await sideClient().registerFiles(modelId, files);
-  await loadSideModel({ id: modelId, source: 'local', dtype: quantized ? 'auto' : 'fp32', device: 'auto' });
-  return { ok: true, modelId };
+  const folder = checkModelFolder(picked);
+  if (!folder.ok) return folder;
+  await sideClient().registerFiles(folder.modelId, folder.files);
+  await loadSideModel(folder.ref);
+  return { ok: true, modelId: folder.modelId };
 }
 
 /**

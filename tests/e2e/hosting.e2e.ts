@@ -241,7 +241,7 @@ describe('hosting on a static server without headers', () => {
     hub = await startTlsHub({ [id]: resolve(import.meta.dirname, '../../public/models/clozelab-test/bert-tiny') });
     const { page } = await openIsolated(server.url, hub.chromiumArgs);
     expect(await page.evaluate(() => window.crossOriginIsolated)).toBe(true);
-    await page.getByLabel('Any Hugging Face Hub model id').fill(id);
+    await page.getByLabel('Any Hugging Face Hub model id', { exact: true }).fill(id);
     await page.getByRole('button', { name: 'Load', exact: true }).click();
     await page.getByTestId('model-status').getByText('Ready').waitFor({ timeout: 60_000 });
     // The ONNX file came from the (stand-in) Hub: the static server has no copy of this model.

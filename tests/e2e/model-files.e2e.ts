@@ -101,7 +101,7 @@ describe('model files', () => {
       await page.goto(baseURL);
       const onnxCached = async () => (await cached(page)).filter((e) => e.url.endsWith('.onnx'));
       const load = async () => {
-        await page.getByLabel('Any Hugging Face Hub model id').fill(id);
+        await page.getByLabel('Any Hugging Face Hub model id', { exact: true }).fill(id);
         await page.getByRole('button', { name: 'Load', exact: true }).click();
       };
 

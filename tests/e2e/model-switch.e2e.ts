@@ -23,7 +23,7 @@ describe('asking for another model', () => {
   test('a mistyped Hub id that fails leaves the working model scoring, saved and shared', async () => {
     const { page } = await start();
     const bogus = 'Xenova/bert-bsae-uncased';
-    await page.getByLabel('Any Hugging Face Hub model id').fill(bogus);
+    await page.getByLabel('Any Hugging Face Hub model id', { exact: true }).fill(bogus);
     await page.getByRole('button', { name: 'Load', exact: true }).click();
 
     const request = page.locator('[data-testid="model-request"][data-status="failed"]');

@@ -277,7 +277,7 @@ describe('sharing', () => {
           elsewhere.push(request.url());
       });
       await s.page.goto(baseURL);
-      await s.page.getByLabel('Any Hugging Face Hub model id').fill(id);
+      await s.page.getByLabel('Any Hugging Face Hub model id', { exact: true }).fill(id);
       await s.page.getByRole('button', { name: 'Load', exact: true }).click();
       await s.page.getByTestId('model-status').getByText('Ready').waitFor({ timeout: 60_000 });
       await expect(s.page.getByTestId('local-copy').textContent()).resolves.toBe('Local copy served by this app');

@@ -173,8 +173,11 @@ describe('issue 13.2: a workspace the editor accepted reads back; a backup is re
 
   it('a backup of a workspace an older version saved with [X100] is offered, restored and kept until discarded', async () => {
     const storage = new MemoryStorage();
+    // Saved by setup version 1 (before verbalizer variants, the grid and the second model).
+    const { compareModel: _c, verbalizerVariants: _v, grid: _g, ...current } = defaultSetup();
     const old = {
-      ...defaultSetup(),
+      ...current,
+      version: 1,
       name: 'Old work',
       templates: [{ id: 't1', name: 'A', text: 'Premise: [X1] [X100] [Z]' }],
       inputs: [{ X1: 'first', X100: 'hundredth' }],
