@@ -68,7 +68,7 @@ export function ComparePanel() {
           ))}
         </select>
       </label>
-      <HubIdForm label={t('side.customId')} onChoose={(id) => choose(id, 'hub')} />
+      <HubIdForm label={t('side.customId')} loadLabel={t('side.loadCustom')} onChoose={(id) => choose(id, 'hub')} />
       <div className="row" style={{ marginTop: 8 }}>
         <button className="btn small" type="button" onClick={() => folderInput.current?.click()}>
           {t('side.openFolder')}

@@ -3,7 +3,16 @@ import { isValidModelId } from '../../core/setup';
 import { useT } from '../i18n';
 
 /** "Type any Hub id" with its check (owner/name) and Load button; the model panel's and the second model's. */
-export function HubIdForm({ label, onChoose }: { label: string; onChoose: (id: string) => void }) {
+export function HubIdForm({
+  label,
+  loadLabel,
+  onChoose,
+}: {
+  label: string;
+  /** The Load button's accessible name, where "Load" alone would be ambiguous on the page. */
+  loadLabel?: string;
+  onChoose: (id: string) => void;
+}) {
   const t = useT();
   const [customId, setCustomId] = useState('');
   const customValid = isValidModelId(customId.trim());
@@ -26,7 +35,7 @@ export function HubIdForm({ label, onChoose }: { label: string; onChoose: (id: s
           onChange={(e) => setCustomId(e.target.value)}
           aria-invalid={customId !== '' && !customValid}
         />
-        <button className="btn" type="submit" disabled={!customValid}>
+        <button className="btn" type="submit" disabled={!customValid} aria-label={loadLabel}>
           {t('model.loadCustom')}
         </button>
       </form>
