@@ -1,6 +1,6 @@
 // "Compare with another model": choose a second model (catalog, any Hub id, or a folder) that runs
 // in its own worker next to the setup's model; its state, and "Unload", which ends that worker.
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { MODEL_CATALOG } from '../../core/models';
 import type { ModelRef } from '../../core/setup';
 import {
@@ -14,7 +14,8 @@ import { useWorkspace } from '../../store/workspace';
 import { useT } from '../i18n';
 import { LoadPhase } from './LoadPhase';
 import { FileProgressList, MODEL_GROUPS } from './ModelPanel';
-import { filesFromInput, type PickedFile } from './pickedFiles';
+import { FolderPicker } from './FolderPicker';
+import type { PickedFile } from './pickedFiles';
 import { HubIdForm } from './HubIdForm';
 import { RuntimeErrorText } from './RuntimeErrorText';
 
@@ -23,7 +24,6 @@ export function ComparePanel() {
   const side = useSideModel();
   const mainRef = useWorkspace((s) => s.setup.model);
   const [folderProblem, setFolderProblem] = useState<string | null>(null);
-  const folderInput = useRef<HTMLInputElement>(null);
   // The second model is loaded like the first: same dtype and device choice.
   const choose = (id: string, source: ModelRef['source']) =>
     void loadSideModel({ id, source, dtype: mainRef.dtype, device: mainRef.device });
@@ -69,24 +69,7 @@ export function ComparePanel() {
         </select>
       </label>
       <HubIdForm label={t('side.customId')} loadLabel={t('side.loadCustom')} onChoose={(id) => choose(id, 'hub')} />
-      <div className="row" style={{ marginTop: 8 }}>
-        <button className="btn small" type="button" onClick={() => folderInput.current?.click()}>
-          {t('side.openFolder')}
-        </button>
-        <input
-          ref={folderInput}
-          type="file"
-          className="visually-hidden"
-          aria-label={t('side.openFolder')}
-          multiple
-          {...{ webkitdirectory: '' }}
-          onChange={(event) => {
-            const picked = filesFromInput(event.target.files);
-            event.target.value = '';
-            void openFolder(picked);
-          }}
-        />
-      </div>
+      <FolderPicker label={t('side.openFolder')} onPicked={(picked) => void openFolder(picked)} />
       {folderProblem ? (
         <p className="message error" role="alert">
           {folderProblem}

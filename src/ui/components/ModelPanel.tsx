@@ -1,4 +1,4 @@
-import { useRef, useState, type DragEvent } from 'react';
+import { useState, type DragEvent } from 'react';
 import { MODEL_CATALOG, findCatalogModel, type CatalogModel } from '../../core/models';
 import type { ModelRef } from '../../core/setup';
 import { openLocalFolder, OPENED_FOLDER_OWNER } from '../../store/local-folder';
@@ -7,7 +7,8 @@ import { selectModelSituation } from '../../store/model-status';
 import { useWorkspace, type FileProgress } from '../../store/workspace';
 import { useT, type MessageKey } from '../i18n';
 import { LoadPhase } from './LoadPhase';
-import { filesFromDrop, filesFromInput, type PickedFile } from './pickedFiles';
+import { FolderPicker } from './FolderPicker';
+import { filesFromDrop, type PickedFile } from './pickedFiles';
 import { OfflineModelHelp } from './OfflineModelHelp';
 import { RuntimeErrorText } from './RuntimeErrorText';
 import { HubIdForm } from './HubIdForm';
@@ -41,7 +42,6 @@ export function ModelPanel() {
   const request = useWorkspace((s) => s.request);
   const [folderProblem, setFolderProblem] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
-  const folderInput = useRef<HTMLInputElement>(null);
   const openedFolder = ref.id.startsWith(`${OPENED_FOLDER_OWNER}/`);
 
   const openFolder = async (picked: PickedFile[]) => {
@@ -105,27 +105,11 @@ export function ModelPanel() {
         </select>
       </label>
       <HubIdForm label={t('model.customId')} onChoose={(id) => choose({ ...ref, id, source: 'hub' })} />
-      <div className="row" style={{ marginTop: 8 }}>
-        <button className="btn small" type="button" onClick={() => folderInput.current?.click()}>
-          {t('model.openFolder')}
-        </button>
+      <FolderPicker label={t('model.openFolder')} onPicked={(picked) => void openFolder(picked)}>
         <span className="hint" style={{ margin: 0 }}>
           {t('model.dropHint')}
         </span>
-        <input
-          ref={folderInput}
-          type="file"
-          className="visually-hidden"
-          aria-label={t('model.openFolder')}
-          multiple
-          {...{ webkitdirectory: '' }}
-          onChange={(event) => {
-            const picked = filesFromInput(event.target.files);
-            event.target.value = '';
-            void openFolder(picked);
-          }}
-        />
-      </div>
+      </FolderPicker>
       <p className="hint" data-testid="folder-privacy">
         {t('model.folderPrivacy')}
       </p>
