@@ -132,11 +132,17 @@ export interface DtypeResult {
 }
 
 const PROBE_K = 1024;
-/** The quantization lever's graphs (raw ORT, mask rows only in all three). */
+/**
+ * The quantization lever's graphs (raw ORT, mask rows only in all): per-tensor (rows gathered at the
+ * projection: its quantizer needs every row), per-row with the rows gathered at the same place (the
+ * cost of per-row quantization alone), and per-row with the rows gathered where the row-local tail
+ * begins (what per-row quantization makes exact; ClozeLab).
+ */
 const QUANTIZATION_GRAPHS: [string, GraphVariant][] = [
   ['per-tensor (before)', 'rows-tensor'],
-  ["per-row, DQL's formula (ClozeLab)", 'rows'],
-  ['per-row symmetric (alternative)', 'rows-rq-symmetric'],
+  ["per-row, DQL's formula, rows at the projection", 'rows-late'],
+  ["per-row, DQL's formula, row-local tail (ClozeLab)", 'rows'],
+  ['per-row symmetric, row-local tail (alternative)', 'rows-rq-symmetric'],
 ];
 /** Untimed runs that warm a fresh reference worker up (see the comment where they run). */
 const REF_WARMUP_RUNS = 8;

@@ -217,6 +217,7 @@ export class MaskedLMEngine {
         maskRowsOnly: runner.maskRowsOnly,
         hiddenAtMask: runner.hiddenAtMask,
         headNote: rewrites.headNote,
+        rowLocalOps: rewrites.rowLocalOps,
         loadPhases: parts.phases,
         rowQuant: rewrites.rowQuantOutcome(),
       });

@@ -24,8 +24,11 @@
 import { encodeField, encodeNode, encodeValueInfo, withInputs } from './onnx/message-encoders.ts';
 import { elemTypeOf, nameOf, parseModel, type NodeInfo } from './onnx/model-reader.ts';
 import { ProtoWriter } from './onnx/protobuf.ts';
+import { inferRanks } from './onnx/ranks.ts';
+import type { Field } from './onnx/protobuf.ts';
 import { ELEM, GRAPH_INPUT, GRAPH_NODE, GRAPH_OUTPUT, VALUE_INFO_NAME } from './onnx/schema.ts';
 import { writeGraph, type GraphEdit } from './onnx/write-graph.ts';
+import { rowLocalRegion, type RowRegion } from './row-region.ts';
 
 export const MASK_ROWS_INPUT = 'clozelab_mask_rows';
 /** Output of the rewritten graph: the projection's input at the gathered rows, [N, H] float32. */
@@ -59,6 +62,10 @@ export interface MaskRowsRewrite {
   bias?: string;
   /** True when the graph has the MASK_HIDDEN_OUTPUT output. */
   hiddenOutput: boolean;
+  /** Nodes before the projection that run on the gathered rows only (0: gathered at the projection). */
+  rowLocalNodes: number;
+  /** Of those, dynamic quantizers (the caller must make them per-row: see `gatherEarly`). */
+  rowLocalQuantizers: number;
   /** True when `bytes` is a view of the input buffer, rewritten in place (no copy of the weights). */
   inPlace: boolean;
   /** In-place only: puts the input buffer's original bytes back (once the bytes have been consumed). */
@@ -86,6 +93,12 @@ export function rewriteForMaskRows(
     inPlace?: boolean;
     /** Add the MASK_HIDDEN_OUTPUT output (default true). */
     hidden?: boolean;
+    /**
+     * Gather where the row-local tail before the projection begins (row-region.ts), not just before
+     * the projection. `quantizers: true` lets the tail include dynamic quantizers: only when the
+     * caller then makes every quantizer per-row (row-quant.ts), else their scales would change.
+     */
+    gatherEarly?: { quantizers: boolean };
   } = {},
 ): MaskRowsRewrite | MaskRowsUnsupported {
   try {
@@ -95,6 +108,7 @@ export function rewriteForMaskRows(
       options.allowedInputs ?? null,
       options.inPlace === true,
       options.hidden !== false,
+      options.gatherEarly ?? null,
     );
   } catch (error) {
     return {
@@ -110,6 +124,7 @@ function rewrite(
   allowedInputs: readonly string[] | null,
   inPlace: boolean,
   hidden: boolean,
+  gatherEarly: { quantizers: boolean } | null,
 ): MaskRowsRewrite | MaskRowsUnsupported {
   const parsed = parseModel(buf);
   if ('error' in parsed) return { ok: false, reason: parsed.error };
@@ -185,27 +200,51 @@ function rewrite(
   if (initializers.has(cut) || inputNames.has(cut))
     return { ok: false, reason: 'the projection input is a constant or a graph input' };
 
+  // Where the rows are gathered: just before the projection (its quantizer), or where the
+  // row-local tail before it begins.
+  const region: RowRegion = gatherEarly
+    ? rowLocalRegion(parsed, cut, {
+        downstream: new Set([target]),
+        ranks: inferRanks(parsed),
+        throughQuantizers: gatherEarly.quantizers,
+      })
+    : { nodes: new Set(), frontier: [cut] };
+
   // Tensors whose shapes change: drop their (optional) value_info hints.
   const reshaped = new Set<string>();
-  for (const n of [projection, target, ...passThrough]) for (const o of n.outputs) reshaped.add(o);
+  for (const n of [projection, target, ...passThrough, ...region.nodes]) for (const o of n.outputs) reshaped.add(o);
 
-  const flat = `${cut}__clozelab_flat`;
-  const rows = `${cut}__clozelab_rows`;
-  const replacement = new ProtoWriter()
-    .message(GRAPH_NODE, encodeNode('Flatten', [cut], [flat], { axis: 2 }))
-    .message(GRAPH_NODE, encodeNode('Gather', [flat, MASK_ROWS_INPUT], [rows], { axis: 0 }));
+  const gathered = new Map<string, string>();
+  const gatherNodes = new ProtoWriter();
+  for (const t of region.frontier) {
+    const flat = `${t}__clozelab_flat`;
+    const rows = `${t}__clozelab_rows`;
+    gatherNodes
+      .message(GRAPH_NODE, encodeNode('Flatten', [t], [flat], { axis: 2 }))
+      .message(GRAPH_NODE, encodeNode('Gather', [flat, MASK_ROWS_INPUT], [rows], { axis: 0 }));
+    gathered.set(t, rows);
+  }
+  const replace = new Map<Field, ProtoWriter>();
   // The hidden output reads the gathered rows before any quantizer (row-quant.ts later replaces the
   // quantizer, never its float input); the Cast makes it float32 whatever the model's precision.
-  if (hidden) replacement.message(GRAPH_NODE, encodeNode('Cast', [rows], [MASK_HIDDEN_OUTPUT], { to: ELEM.FLOAT }));
-  replacement.message(GRAPH_NODE, withInputs(buf, target, [rows, ...target.inputs.slice(1)]));
+  const cutRows = gathered.get(cut) ?? cut;
+  if (hidden) gatherNodes.message(GRAPH_NODE, encodeNode('Cast', [cutRows], [MASK_HIDDEN_OUTPUT], { to: ELEM.FLOAT }));
+  for (const n of [target, ...region.nodes]) {
+    if (!n.inputs.some((t) => gathered.has(t))) continue;
+    const inputs = n.inputs.map((t) => gathered.get(t) ?? t);
+    replace.set(n.field, new ProtoWriter().message(GRAPH_NODE, withInputs(buf, n, inputs)));
+  }
+  const first = replace.get(target.field) ?? [...replace.values()][0];
+  first?.append(gatherNodes);
   const extra = [encodeField(GRAPH_INPUT, encodeValueInfo(MASK_ROWS_INPUT, ELEM.INT64, ['mask_rows']))];
   if (hidden)
     extra.push(encodeField(GRAPH_OUTPUT, encodeValueInfo(MASK_HIDDEN_OUTPUT, ELEM.FLOAT, ['mask_rows', 'hidden'])));
+  replace.set(
+    outputField,
+    encodeField(GRAPH_OUTPUT, encodeValueInfo(logitsName, elemTypeOf(buf, outputField) || 1, null)),
+  );
   const edit: GraphEdit = {
-    replace: new Map([
-      [target.field, replacement],
-      [outputField, encodeField(GRAPH_OUTPUT, encodeValueInfo(logitsName, elemTypeOf(buf, outputField) || 1, null))],
-    ]),
+    replace,
     extra,
     dropValueInfo: reshaped,
   };
@@ -220,6 +259,8 @@ function rewrite(
     ...(weight ? { weight } : {}),
     ...(bias ? { bias } : {}),
     hiddenOutput: hidden,
+    rowLocalNodes: region.nodes.size,
+    rowLocalQuantizers: [...region.nodes].filter((n) => n.opType === 'DynamicQuantizeLinear').length,
   };
 }
 

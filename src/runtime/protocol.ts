@@ -51,6 +51,12 @@ export interface EngineInfo {
   /** Why the full head is used, when it is. */
   headNote?: string;
   /**
+   * Mask-rows head: how many ops before the vocabulary projection also run on the mask rows only —
+   * the row-local tail of the last layer (src/runtime/row-region.ts); 0 when the rows are gathered
+   * just before the projection.
+   */
+  rowLocalOps?: number;
+  /**
    * True when a score request with `hidden: true` returns the hidden vector at each mask
    * (`MaskScores.hidden`): only on the mask-rows head whose graph has the hidden output
    * (mask-rows.ts); false on the full head (a fallback to the plain model), where it stays undefined.

@@ -328,6 +328,9 @@ describe('MaskedLMEngine: a prompt scores the same alone and in any batch', () =
       it(`${id} ${dtype}: alone vs mixed padded batches of several compositions, ≤ 1e-6`, async () => {
         const engine = await load(id, { dtype });
         expect(engine.info).toMatchObject({ head: 'mask-rows', batchInvariant: true });
+        // The last layer after attention runs on the mask rows only (the batch's other rows never
+        // reach it), so this also checks that the gathered tail is batch-invariant.
+        expect(engine.info.rowLocalOps).toBe(dtype === 'q8' ? 39 : 23);
         const V = engine.facts.vocabSize;
         const tokenIds = Array.from({ length: 300 }, (_, i) => (i * 7) % V);
         const alone: PromptScores[] = [];

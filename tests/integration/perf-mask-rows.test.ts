@@ -14,6 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { PromptScores, RenderedPrompt } from '../../src/core/types.ts';
 import { MASK_HIDDEN_OUTPUT, MASK_ROWS_INPUT, rewriteForMaskRows } from '../../src/runtime/mask-rows.ts';
 import { planBatches } from '../../src/runtime/batching.ts';
+import { rewriteForRowQuant } from '../../src/runtime/row-quant.ts';
 import {
   BROKEN_DIR,
   FIXTURE_MODELS as MODELS,
@@ -27,13 +28,22 @@ import {
 beforeAll(() => useModelsDir(), 180_000);
 
 describe('rewriteForMaskRows (graph surgery)', () => {
-  for (const id of MODELS) {
-    it(`${id}: fp32 logits at the gathered rows equal the plain model's, to 1e-5`, async () => {
+  for (const [id, early] of MODELS.flatMap((m) => [[m, false] as const, [m, true] as const])) {
+    const where = early ? 'gathered where the row-local tail begins' : 'gathered at the projection';
+    it(`${id}: fp32 logits at the rows (${where}) equal the plain model's, to 1e-5`, async () => {
       const bytes = fs.readFileSync(file(id, 'fp32'));
-      const rewritten = rewriteForMaskRows(bytes, { allowedInputs: ['input_ids', 'attention_mask', 'token_type_ids'] });
+      const rewritten = rewriteForMaskRows(bytes, {
+        allowedInputs: ['input_ids', 'attention_mask', 'token_type_ids'],
+        ...(early ? { gatherEarly: { quantizers: false } } : {}),
+      });
       expect(rewritten.ok, rewritten.ok ? '' : rewritten.reason).toBe(true);
       if (!rewritten.ok) return;
       expect(rewritten.projection).toBe('MatMul');
+      // The tail of the fixtures' BERT graph: attention output dense + bias, residual add, layer
+      // norm, feed-forward dense + bias, GELU (5 ops), dense + bias, residual add, layer norm; the
+      // head's dense + bias, GELU, layer norm.
+      expect(rewritten.rowLocalNodes).toBe(early ? 23 : 0);
+      expect(rewritten.rowLocalQuantizers).toBe(0);
       const plain = await ort.InferenceSession.create(bytes);
       const rows = await ort.InferenceSession.create(rewritten.bytes);
       expect(rows.inputNames).toContain(MASK_ROWS_INPUT);
@@ -65,11 +75,55 @@ describe('rewriteForMaskRows (graph surgery)', () => {
       await plain.release();
       await rows.release();
     });
+  }
 
+  for (const id of MODELS) {
     it(`${id}: q8 (dynamic quantization) is rewritten before its activation quantizer`, () => {
       const rewritten = rewriteForMaskRows(fs.readFileSync(file(id, 'q8')));
       expect(rewritten.ok).toBe(true);
       if (rewritten.ok) expect(rewritten.projection).toBe('MatMulInteger');
+      // With per-tensor quantizers the tail cannot move: each one's scale needs every row.
+      const tensor = rewriteForMaskRows(fs.readFileSync(file(id, 'q8')), { gatherEarly: { quantizers: false } });
+      expect(tensor).toMatchObject({ ok: true, rowLocalNodes: 0 });
+    });
+
+    it(`${id}: q8 with per-row quantizers: the row-local tail on the mask rows gives the same numbers bit for bit`, async () => {
+      const bytes = fs.readFileSync(file(id, 'q8'));
+      const late = rewriteForMaskRows(bytes);
+      const early = rewriteForMaskRows(bytes, { gatherEarly: { quantizers: true } });
+      if (!late.ok || !early.ok) throw new Error('the fixture must be rewritable');
+      // 4 quantized products in the tail (attention output, feed-forward in and out, head dense):
+      // each fp32 MatMul is DynamicQuantizeLinear → MatMulInteger → Cast → Mul(·, Mul(scale, weight scale)).
+      expect(early.rowLocalQuantizers).toBe(4);
+      expect(early.rowLocalNodes).toBe(23 + 4 * 4);
+      const sessions = await Promise.all(
+        [late, early].map((r) => {
+          const rq = rewriteForRowQuant(r.bytes);
+          if (!rq.ok) throw new Error(rq.reason);
+          return ort.InferenceSession.create(rq.bytes);
+        }),
+      );
+      const len = 9;
+      const ids = [
+        [2, 40, 41, 42, 4, 43, 3],
+        [2, 50, 4, 4, 51, 52, 53, 54, 3],
+        [2, 4, 3],
+      ];
+      const picks = [4, 1 * len + 2, 1 * len + 3, 2 * len + 1];
+      const outs = await Promise.all(
+        sessions.map((s) =>
+          s.run({
+            ...feeds(s, ids, len),
+            [MASK_ROWS_INPUT]: new ort.Tensor('int64', BigInt64Array.from(picks.map(BigInt)), [picks.length]),
+          }),
+        ),
+      );
+      for (const name of ['logits', MASK_HIDDEN_OUTPUT]) {
+        const [a, b] = outs.map((o) => o[name]!);
+        expect(b!.dims).toEqual(a!.dims);
+        expect(Array.from(b!.data as Float32Array)).toEqual(Array.from(a!.data as Float32Array));
+      }
+      await Promise.all(sessions.map((s) => s.release()));
     });
   }
 
@@ -77,7 +131,8 @@ describe('rewriteForMaskRows (graph surgery)', () => {
     const rows = { [MASK_ROWS_INPUT]: new ort.Tensor('int64', BigInt64Array.of(3n), [1]) };
     for (const id of MODELS) {
       for (const dtype of ['fp32', 'q8'] as const) {
-        const rewrite = (bytes: Uint8Array, inPlace: boolean) => rewriteForMaskRows(bytes, { inPlace });
+        const rewrite = (bytes: Uint8Array, inPlace: boolean) =>
+          rewriteForMaskRows(bytes, { inPlace, gatherEarly: { quantizers: dtype === 'q8' } });
         await expectInPlaceLikeCopy(fs.readFileSync(file(id, dtype)), rewrite, rows);
       }
     }

@@ -3,7 +3,13 @@
  * choice, progress, tokenizer facts, graph-rewrite bookkeeping, model info, the WebGPU parity
  * verdict, prompt assembly, batch packing, and one score request over a fake runner.
  */
+import * as fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { encodeField, encodeValueInfo } from '../../src/runtime/onnx/message-encoders.ts';
+import { parseModel } from '../../src/runtime/onnx/model-reader.ts';
+import { ELEM, GRAPH_OUTPUT } from '../../src/runtime/onnx/schema.ts';
+import { writeGraph } from '../../src/runtime/onnx/write-graph.ts';
+import { BERT_TINY, modelFile } from './fixture-models.ts';
 import type { ModelFacts, RenderedPrompt } from '../../src/core/types.ts';
 import { RuntimeError } from '../../src/runtime/errors.ts';
 import type { LabelWordStatsArgs } from '../../src/core/label-search.ts';
@@ -181,7 +187,38 @@ describe('load phase: graph rewrites and model info', () => {
     expect(done.headNote).toMatch(/^full head: /);
     expect(done.rowQuant).toHaveProperty('reason');
     const off = rewriteModelBytes(new Uint8Array([1, 2, 3]), { maskRows: false, rowQuant: false });
-    expect(off).toEqual({ result: null, headNote: undefined, rowQuant: null });
+    expect(off).toEqual({ result: null, headNote: undefined, rowQuant: null, rowLocalOps: 0 });
+  });
+
+  it('q8: the mask rows are gathered where the row-local tail begins, quantizers made per-row', () => {
+    const bytes = fs.readFileSync(modelFile(BERT_TINY, 'q8'));
+    const copy = Uint8Array.from(bytes);
+    const done = rewriteModelBytes(bytes, { maskRows: true, rowQuant: true });
+    expect(done.headNote).toBeUndefined();
+    expect(done.rowQuant).toEqual({ quantizers: expect.any(Number) });
+    expect(done.rowLocalOps).toBe(39);
+    done.result?.restore();
+    expect(Buffer.compare(bytes, copy)).toBe(0);
+    // Per-tensor quantizers (rowQuant off) need every row: gathered at the projection.
+    expect(rewriteModelBytes(bytes, { maskRows: true, rowQuant: false }).rowLocalOps).toBe(0);
+  });
+
+  it('q8 that per-row quantization refuses: the rows are gathered at the projection again', () => {
+    // The first quantizer's scale as a graph output: row-quant.ts leaves such a model alone.
+    const original = fs.readFileSync(modelFile(BERT_TINY, 'q8'));
+    const parsed = parseModel(original);
+    if ('error' in parsed) throw new Error(parsed.error);
+    const scale = parsed.nodes.find((n) => n.opType === 'DynamicQuantizeLinear')!.outputs[1]!;
+    const extra = [encodeField(GRAPH_OUTPUT, encodeValueInfo(scale, ELEM.FLOAT, null))];
+    const bytes = writeGraph(parsed, { replace: new Map(), extra }, false).bytes;
+    const copy = bytes.slice();
+    const done = rewriteModelBytes(bytes, { maskRows: true, rowQuant: true });
+    expect(done.rowQuant).toEqual({ reason: 'a quantized tensor is a graph output' });
+    expect(done.headNote).toBeUndefined();
+    expect(done.rowLocalOps).toBe(0);
+    expect(done.result).not.toBeNull();
+    done.result?.restore();
+    expect(Buffer.compare(bytes, copy)).toBe(0);
   });
 
   it('without ONNX Runtime nothing is rewritten, and info says why', () => {
@@ -216,10 +253,12 @@ describe('load phase: graph rewrites and model info', () => {
       maskRowsOnly: true,
       hiddenAtMask: true,
       headNote: 'ignored',
+      rowLocalOps: 23,
       loadPhases: {},
       rowQuant: null,
     });
     expect(info.threads).toBeNull();
+    expect(info.rowLocalOps).toBe(23);
     expect(info.files).toEqual(['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx']);
     expect(info.head).toBe('mask-rows');
     expect(info).not.toHaveProperty('headNote');

@@ -25,30 +25,51 @@ export function rewriteModelBytes(
   /** Why the mask-rows rewrite did not apply (undefined when it did or was not wanted). */
   headNote: string | undefined;
   rowQuant: RowQuantFinding;
+  /** Ops before the vocabulary projection that run on the mask rows only (0: none). */
+  rowLocalOps: number;
 } {
   let current = bytes;
   const restores: (() => void)[] = [];
+  const undo = (): void => {
+    restores.reverse().forEach((restore) => restore());
+    restores.length = 0;
+    current = bytes;
+  };
   let headNote: string | undefined;
   let rowQuant: RowQuantFinding = null;
-  if (want.maskRows) {
-    const rewritten = rewriteForMaskRows(current, { allowedInputs: FAST_PATH_INPUTS, inPlace: true });
+  let rowLocalOps = 0;
+  const maskRows = (quantizers: boolean): number => {
+    rowLocalOps = 0;
+    // The row-local tail may contain quantizers only when they are made per-row next.
+    const rewritten = rewriteForMaskRows(current, {
+      allowedInputs: FAST_PATH_INPUTS,
+      inPlace: true,
+      gatherEarly: { quantizers },
+    });
     headNote = rewritten.ok ? undefined : `full head: ${rewritten.reason}`;
-    if (rewritten.ok) {
-      current = rewritten.bytes;
-      if (rewritten.restore) restores.push(rewritten.restore);
-    }
-  }
+    if (!rewritten.ok) return 0;
+    current = rewritten.bytes;
+    if (rewritten.restore) restores.push(rewritten.restore);
+    rowLocalOps = rewritten.rowLocalNodes;
+    return rewritten.rowLocalQuantizers;
+  };
+  const tailQuantizers = want.maskRows ? maskRows(want.rowQuant) : 0;
   if (want.rowQuant) {
-    const rq = rewriteForRowQuant(current, { inPlace: true });
+    let rq = rewriteForRowQuant(current, { inPlace: true });
+    if (!rq.ok && tailQuantizers > 0) {
+      // Per-tensor quantizers stay: they must see every row, so gather at the projection again.
+      undo();
+      maskRows(false);
+      rq = rewriteForRowQuant(current, { inPlace: true });
+    }
     rowQuant = rq.ok ? { quantizers: rq.quantizers } : { reason: rq.reason };
     if (rq.ok && rq.quantizers > 0) {
       current = rq.bytes;
       if (rq.restore) restores.push(rq.restore);
     }
   }
-  const result =
-    current === bytes ? null : { bytes: current, restore: () => restores.reverse().forEach((restore) => restore()) };
-  return { result, headNote, rowQuant };
+  const result = current === bytes ? null : { bytes: current, restore: undo };
+  return { result, headNote, rowQuant, rowLocalOps };
 }
 
 /** The rewrites of one load: the session options that apply them, and what they found so far. */
@@ -56,6 +77,8 @@ export class GraphRewrites {
   /** Why the full head is used (undefined while the mask-rows head is expected). */
   headNote: string | undefined;
   rowQuant: RowQuantFinding = null;
+  /** Ops before the vocabulary projection that run on the mask rows only. */
+  rowLocalOps = 0;
   private readonly hook: ModelTransformHook;
 
   constructor(
@@ -73,6 +96,7 @@ export class GraphRewrites {
         const done = rewriteModelBytes(bytes, this.want);
         if (this.want.maskRows) this.headNote = done.headNote;
         if (this.want.rowQuant) this.rowQuant = done.rowQuant;
+        this.rowLocalOps = done.rowLocalOps;
         return done.result;
       },
     };
@@ -85,6 +109,7 @@ export class GraphRewrites {
 
   /** The rewritten model failed its check: the plain model is used, and this says why. */
   rejected(why: string): void {
+    this.rowLocalOps = 0;
     this.headNote = `full head: the rewritten model failed its check (${why})`;
     if (this.rowQuant && 'quantizers' in this.rowQuant && this.rowQuant.quantizers > 0)
       this.rowQuant = { reason: `the rewritten model failed its check (${why})` };

@@ -55,6 +55,8 @@ export interface InfoParts {
   /** The runner returns the hidden vector at the mask (the rewritten graph's hidden output). */
   hiddenAtMask: boolean;
   headNote: string | undefined;
+  /** Ops before the projection that run on the mask rows only. */
+  rowLocalOps: number;
   loadPhases: Record<string, number>;
   rowQuant: RowQuantFinding | 'off' | 'no-ort';
 }
@@ -71,6 +73,7 @@ export function engineInfo(p: InfoParts): EngineInfo {
     loadMs: p.loadMs,
     ...(p.deviceNote ? { deviceNote: p.deviceNote } : {}),
     head: p.maskRowsOnly ? 'mask-rows' : 'full',
+    ...(p.maskRowsOnly ? { rowLocalOps: p.rowLocalOps } : {}),
     hiddenAtMask: p.hiddenAtMask,
     loadPhases: p.loadPhases,
     ...(p.headNote && !p.maskRowsOnly ? { headNote: p.headNote } : {}),

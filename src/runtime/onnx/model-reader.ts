@@ -3,14 +3,20 @@
 // with the byte range of every field, so that the writer can copy what it does not change.
 // Weights (initializers' data) are never decoded.
 
-import { fields, fieldText, int64Values, WIRE_LEN, WIRE_VARINT, type Field } from './protobuf.ts';
+import { fields, fieldText, int64Values, readInt64, WIRE_LEN, WIRE_VARINT, type Field } from './protobuf.ts';
 import {
+  ATTR_I,
+  ATTR_INTS,
+  ATTR_NAME,
+  ATTR_T,
+  ELEM,
   GRAPH_INITIALIZER,
   GRAPH_INPUT,
   GRAPH_NODE,
   GRAPH_OUTPUT,
   MODEL_GRAPH,
   MODEL_OPSET_IMPORT,
+  NODE_ATTRIBUTE,
   NODE_DOMAIN,
   NODE_INPUT,
   NODE_OP_TYPE,
@@ -19,8 +25,12 @@ import {
   OPSET_VERSION,
   TENSOR_DATA_TYPE,
   TENSOR_DIMS,
+  TENSOR_INT64_DATA,
   TENSOR_NAME,
+  TENSOR_RAW_DATA,
+  SHAPE_DIM,
   TENSOR_TYPE_ELEM,
+  TENSOR_TYPE_SHAPE,
   TYPE_TENSOR,
   VALUE_INFO_NAME,
   VALUE_INFO_TYPE,
@@ -163,4 +173,61 @@ export function parseModel(buf: Uint8Array): ParsedModel | { error: string } {
     producer,
     consumers,
   };
+}
+
+/** One attribute of a node, as far as the rewrites read them: integers, and a tensor's header. */
+export interface AttributeInfo {
+  i?: number;
+  ints?: number[];
+  t?: TensorHeader & { field: Field };
+}
+
+/** The attributes of `node` by name (floats and strings are not read). */
+export function nodeAttributes(buf: Uint8Array, node: NodeInfo): Map<string, AttributeInfo> {
+  const out = new Map<string, AttributeInfo>();
+  for (const g of fields(buf, node.field.dataStart, node.field.dataEnd)) {
+    if (g.field !== NODE_ATTRIBUTE || g.wire !== WIRE_LEN) continue;
+    let name = '';
+    const attr: AttributeInfo = {};
+    for (const a of fields(buf, g.dataStart, g.dataEnd)) {
+      if (a.field === ATTR_NAME && a.wire === WIRE_LEN) name = fieldText(buf, a);
+      else if (a.field === ATTR_I && a.wire === WIRE_VARINT) attr.i = readInt64(buf, a.dataStart)[0];
+      else if (a.field === ATTR_INTS) (attr.ints ??= []).push(...int64Values(buf, a));
+      else if (a.field === ATTR_T && a.wire === WIRE_LEN) attr.t = { ...tensorHeader(buf, a), field: a };
+    }
+    if (name) out.set(name, attr);
+  }
+  return out;
+}
+
+/** The values of a small int64 TensorProto (raw_data or int64_data); null for another type. */
+export function int64TensorValues(buf: Uint8Array, tensor: Field): number[] | null {
+  let dataType = 0;
+  const values: number[] = [];
+  for (const g of fields(buf, tensor.dataStart, tensor.dataEnd)) {
+    if (g.field === TENSOR_DATA_TYPE && g.wire === WIRE_VARINT) dataType = g.value;
+    else if (g.field === TENSOR_INT64_DATA) values.push(...int64Values(buf, g));
+    else if (g.field === TENSOR_RAW_DATA && g.wire === WIRE_LEN) {
+      const view = new DataView(buf.buffer, buf.byteOffset + g.dataStart, g.dataEnd - g.dataStart);
+      for (let at = 0; at + 8 <= view.byteLength; at += 8) values.push(Number(view.getBigInt64(at, true)));
+    }
+  }
+  return dataType === ELEM.INT64 ? values : null;
+}
+
+/** The rank a tensor ValueInfoProto declares (null when it declares no shape). */
+export function valueInfoRank(buf: Uint8Array, f: Field): number | null {
+  for (const g of fields(buf, f.dataStart, f.dataEnd)) {
+    if (g.field !== VALUE_INFO_TYPE || g.wire !== WIRE_LEN) continue;
+    for (const t of fields(buf, g.dataStart, g.dataEnd)) {
+      if (t.field !== TYPE_TENSOR || t.wire !== WIRE_LEN) continue;
+      for (const s of fields(buf, t.dataStart, t.dataEnd)) {
+        if (s.field !== TENSOR_TYPE_SHAPE || s.wire !== WIRE_LEN) continue;
+        let rank = 0;
+        for (const d of fields(buf, s.dataStart, s.dataEnd)) if (d.field === SHAPE_DIM) rank++;
+        return rank;
+      }
+    }
+  }
+  return null;
 }

@@ -46,6 +46,7 @@ export const ATTRIBUTE_TYPE = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 
 
 export const TENSOR_DIMS = 1;
 export const TENSOR_DATA_TYPE = 2;
+export const TENSOR_INT64_DATA = 7;
 export const TENSOR_NAME = 8;
 export const TENSOR_RAW_DATA = 9;
 

@@ -1,0 +1,189 @@
+// Tensor ranks (number of dimensions, not the dimensions), inferred forward through a graph for
+// the ops a transformer encoder is made of. A rewrite that changes a tensor's leading dimensions
+// uses this to make sure it only touches tensors of the rank it expects; anything not understood
+// stays unknown (absent from the map), and the rewrite then leaves that part alone.
+
+import {
+  int64TensorValues,
+  nameOf,
+  nodeAttributes,
+  valueInfoRank,
+  type NodeInfo,
+  type ParsedModel,
+} from './model-reader.ts';
+import { GRAPH_INPUT, VALUE_INFO_NAME } from './schema.ts';
+
+/** Ops whose output 0 has the rank of input 0. */
+const SAME_RANK = new Set([
+  'Abs',
+  'BiasGelu',
+  'Cast',
+  'Ceil',
+  'Clip',
+  'Cos',
+  'CumSum',
+  'DequantizeLinear',
+  'Dropout',
+  'DynamicQuantizeLinear',
+  'Elu',
+  'Erf',
+  'Exp',
+  'FastGelu',
+  'Floor',
+  'Gelu',
+  'HardSigmoid',
+  'Identity',
+  'LayerNormalization',
+  'LeakyRelu',
+  'Log',
+  'LogSoftmax',
+  'Neg',
+  'Not',
+  'QuantizeLinear',
+  'QuickGelu',
+  'Reciprocal',
+  'Relu',
+  'Round',
+  'Sigmoid',
+  'SimplifiedLayerNormalization',
+  'Sin',
+  'SkipLayerNormalization',
+  'SkipSimplifiedLayerNormalization',
+  'Slice',
+  'Softmax',
+  'Softplus',
+  'Sqrt',
+  'Tanh',
+  'Transpose',
+]);
+
+/** Element-wise ops with multidirectional broadcasting: the output has the largest input rank. */
+const BROADCAST = new Set([
+  'Add',
+  'And',
+  'Div',
+  'Equal',
+  'Greater',
+  'Less',
+  'Max',
+  'Min',
+  'Mul',
+  'Or',
+  'Pow',
+  'Sub',
+  'Sum',
+  'Where',
+]);
+
+const MATRIX_PRODUCTS = new Set([
+  'MatMul',
+  'MatMulInteger',
+  'MatMulIntegerToFloat',
+  'DynamicQuantizeMatMul',
+  'FusedMatMul',
+]);
+
+const REDUCTIONS = new Set([
+  'ReduceMean',
+  'ReduceSum',
+  'ReduceMax',
+  'ReduceMin',
+  'ReduceSumSquare',
+  'ReduceL2',
+  'ReduceProd',
+]);
+
+/** Ranks of every tensor whose rank follows from the graph inputs' declared shapes and the constants. */
+export function inferRanks(model: ParsedModel): Map<string, number> {
+  const { buf, gFields, nodes, initializers } = model;
+  const rank = new Map<string, number>();
+  /** Values of small constant int64 vectors (shapes, axes), by tensor name. */
+  const ints = new Map<string, number[]>();
+  for (const [name, { field, header }] of initializers) {
+    rank.set(name, header.dims.length);
+    if (header.dims.length <= 1 && (header.dims[0] ?? 1) <= 16) {
+      const v = int64TensorValues(buf, field);
+      if (v) ints.set(name, v);
+    }
+  }
+  for (const f of gFields) {
+    if (f.field !== GRAPH_INPUT) continue;
+    const name = nameOf(buf, f, VALUE_INFO_NAME);
+    const r = valueInfoRank(buf, f);
+    if (r !== null && !initializers.has(name)) rank.set(name, r);
+  }
+  /** Length of a 1-D int64 tensor (a shape being built), when known. */
+  const lengths = new Map<string, number>();
+  const lengthOf = (t: string): number | undefined => ints.get(t)?.length ?? lengths.get(t);
+
+  for (const n of nodes) out(n);
+  return rank;
+
+  function out(n: NodeInfo): void {
+    const r = (i: number): number | undefined => rank.get(n.inputs[i] ?? '');
+    const set = (value: number | undefined, i = 0): void => {
+      const o = n.outputs[i];
+      if (o && value !== undefined && value >= 0) rank.set(o, value);
+    };
+    const attrs = () => nodeAttributes(buf, n);
+    const op = n.opType;
+    if (op === 'Constant') {
+      const t = attrs().get('value')?.t;
+      if (!t) return;
+      set(t.dims.length);
+      const o = n.outputs[0];
+      if (o && t.dims.length <= 1) {
+        const v = int64TensorValues(buf, t.field);
+        if (v) ints.set(o, v);
+      }
+    } else if (SAME_RANK.has(op)) {
+      set(r(0));
+      if (op === 'DynamicQuantizeLinear') {
+        set(0, 1);
+        set(0, 2);
+      }
+    } else if (BROADCAST.has(op)) {
+      const all = n.inputs.filter(Boolean).map((i) => rank.get(i));
+      if (all.every((x) => x !== undefined)) set(Math.max(...all));
+    } else if (MATRIX_PRODUCTS.has(op)) {
+      const a = r(0);
+      const b = r(1);
+      if (a !== undefined && b !== undefined && a >= 2 && b >= 2) set(Math.max(a, b));
+    } else if (op === 'Gemm' || op === 'Flatten') {
+      set(2);
+    } else if (op === 'Shape') {
+      set(1);
+      const a = attrs();
+      if (!a.has('start') && !a.has('end') && n.outputs[0] && r(0) !== undefined) lengths.set(n.outputs[0], r(0)!);
+    } else if (op === 'Gather') {
+      const data = r(0);
+      const idx = r(1);
+      if (data !== undefined && idx !== undefined) set(data + idx - 1);
+    } else if (op === 'Unsqueeze' || op === 'Squeeze') {
+      const axes = attrs().get('axes')?.ints ?? ints.get(n.inputs[1] ?? '');
+      const x = r(0);
+      if (x !== undefined && axes) set(op === 'Unsqueeze' ? x + axes.length : x - axes.length);
+      if (op === 'Unsqueeze' && x === 0 && axes?.length === 1 && n.outputs[0]) lengths.set(n.outputs[0], 1);
+    } else if (op === 'Concat') {
+      set(r(0));
+      if (r(0) === 1 && n.outputs[0]) {
+        const parts = n.inputs.map(lengthOf);
+        if (parts.every((p) => p !== undefined))
+          lengths.set(
+            n.outputs[0],
+            parts.reduce((s, p) => s + p, 0),
+          );
+      }
+    } else if (op === 'Reshape' || op === 'Expand') {
+      const len = lengthOf(n.inputs[1] ?? '');
+      if (op === 'Reshape') set(len);
+      else if (len !== undefined && r(0) !== undefined) set(Math.max(len, r(0)!));
+    } else if (REDUCTIONS.has(op)) {
+      const a = attrs();
+      const keep = (a.get('keepdims')?.i ?? 1) === 1;
+      const axes = a.get('axes')?.ints ?? ints.get(n.inputs[1] ?? '');
+      if (keep) set(r(0));
+      else if (axes && r(0) !== undefined) set(r(0)! - axes.length);
+    }
+  }
+}
