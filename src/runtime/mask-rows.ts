@@ -7,8 +7,9 @@
 //                                                    └→ Cast(float) → clozelab_mask_hidden [N, H]
 //
 // `rows` is a new int64 input [N] with flat indices (batch row × padded length + position). Every
-// position still flows through the encoder (attention needs it); only the projection, and the
-// [B, S, V] output copy, shrink to the N mask rows. fp32 results equal the plain model's at the
+// position still flows through the encoder's attention (it needs them all); the projection, the
+// [B, S, V] output copy — and with `gatherEarly` the whole row-local tail before the projection
+// (row-region.ts: the last layer after attention, the head's transform) — shrink to the N mask rows. fp32 results equal the plain model's at the
 // mask rows (checked by tests/integration/perf-mask-rows.test.ts). For dynamically quantized (q8)
 // models the gather comes before the projection's quantizer; the engine then makes every quantizer
 // per-row (row-quant.ts), so gathering rows changes nothing there either.
