@@ -191,6 +191,7 @@ describe('load phase: graph rewrites and model info', () => {
   });
 
   it('q8: the mask rows are gathered where the row-local tail begins, quantizers made per-row', () => {
+    // A Node Buffer, as fs gives it: restore() must not rely on slice() copying (a Buffer's is a view).
     const bytes = fs.readFileSync(modelFile(BERT_TINY, 'q8'));
     const copy = Uint8Array.from(bytes);
     const done = rewriteModelBytes(bytes, { maskRows: true, rowQuant: true });

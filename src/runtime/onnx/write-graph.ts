@@ -196,8 +196,10 @@ function writeInPlace(
     const tailBytes = tail.concat();
     const start = first.start - headBytes.length;
     if (start < 0 || last.end + tailBytes.length > buf.length) return null;
-    const savedHead = buf.slice(start, first.start);
-    const savedTail = buf.slice(last.end, last.end + tailBytes.length);
+    // Copies (new Uint8Array of a view): a Node Buffer's slice() is a view, which the writes below
+    // would change too, and restore() would then put the rewritten bytes back.
+    const savedHead = new Uint8Array(buf.subarray(start, first.start));
+    const savedTail = new Uint8Array(buf.subarray(last.end, last.end + tailBytes.length));
     buf.set(headBytes, start);
     buf.set(tailBytes, last.end);
     return {
