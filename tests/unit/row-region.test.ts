@@ -18,8 +18,12 @@ interface TailOptions {
   biasDims?: number[];
   /** The first Add's output is also a graph output. */
   exposeSum?: boolean;
-  /** The input goes through Reshape(x, [0, 0, 4]) first. */
-  reshape?: boolean;
+  /**
+   * The input goes through a Reshape first: to the constant shape [0, 0, 4]; to x.size()[:-1] + (4,)
+   * as PyTorch exports it (Shape → Slice → Concat); or to a shape whose length is unknown (Slice up
+   * to a computed end).
+   */
+  reshape?: 'constant' | 'torch' | 'unknown';
   /** The product is dynamically quantized (quantize_dynamic's chain). */
   quantized?: boolean;
 }
@@ -29,7 +33,14 @@ function tail(o: TailOptions = {}): { model: ParsedModel; cut: string; projectio
   const g = new GraphBuilder('tail');
   const dims = o.inputRank === 2 ? ['rows', 4] : ['batch', 'seq', 4];
   let x = g.input('x', DataType.FLOAT, dims);
-  if (o.reshape) x = g.node('Reshape', [x, g.constInt64([0, 0, 4])]);
+  if (o.reshape === 'constant') x = g.node('Reshape', [x, g.constInt64([0, 0, 4])]);
+  if (o.reshape === 'torch' || o.reshape === 'unknown') {
+    const shape = g.node('Shape', [x]);
+    const end =
+      o.reshape === 'torch' ? g.constInt64([-1]) : g.node('Sub', [g.node('Size', [shape]), g.constInt64([1])]);
+    const lead = g.node('Slice', [shape, g.constInt64([0]), end, g.constInt64([0])]);
+    x = g.node('Reshape', [x, g.node('Concat', [lead, g.constInt64([4])], { axis: 0 })]);
+  }
   const w = new Float32Array(16).fill(0.5);
   let product: string;
   if (o.quantized) {
@@ -84,11 +95,15 @@ describe('rowLocalRegion', () => {
     expect(region()).toMatchObject({ ops: ['Add', 'LayerNormalization', 'MatMul'], frontier: ['x'] });
   });
 
-  it('starts after a Reshape whose constant shape gives rank 3', () => {
-    const r = region({ reshape: true });
-    expect(r.ops).toEqual(['Add', 'LayerNormalization', 'MatMul']);
-    expect(r.frontier).toHaveLength(1);
-    expect(r.frontier[0]).not.toBe('x');
+  it('starts after a Reshape whose shape has 3 entries: a constant, or x.size()[:-1] + (4,) as PyTorch exports it', () => {
+    for (const reshape of ['constant', 'torch'] as const) {
+      const r = region({ reshape });
+      expect(r.ops).toEqual(['Add', 'LayerNormalization', 'MatMul']);
+      expect(r.frontier).toHaveLength(1);
+      expect(r.frontier[0]).not.toBe('x');
+    }
+    const unknown = region({ reshape: 'unknown' });
+    expect(unknown).toMatchObject({ ops: [], frontier: [unknown.cut] });
   });
 
   it('gathers only tensors known to be [batch, seq, ·]: a rank-2 input keeps the rows at the cut', () => {
@@ -130,7 +145,7 @@ describe('rowLocalRegion', () => {
 
 describe('inferRanks', () => {
   it('follows broadcasting, products, Reshape by a constant shape and the quantizer outputs', () => {
-    const { model } = tail({ reshape: true, quantized: true });
+    const { model } = tail({ reshape: 'constant', quantized: true });
     const ranks = inferRanks(model);
     const byOp = (op: string) => model.nodes.find((n) => n.opType === op)!;
     expect(ranks.get('x')).toBe(3);
