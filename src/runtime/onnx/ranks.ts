@@ -225,11 +225,11 @@ export function inferRanks(model: ParsedModel): Map<string, number> {
     const a = nodeAttributes(buf, n);
     // From opset 10 the bounds are inputs; an input that is there but not a constant is unknown.
     const bound = (attr: string, input: number): number[] | null | undefined =>
-      n.inputs[input] ? (ints.get(n.inputs[input]!) ?? null) : a.get(attr)?.ints;
+      n.inputs[input] ? (ints.get(n.inputs[input]) ?? null) : a.get(attr)?.ints;
     const starts = bound('starts', 1);
     const ends = bound('ends', 2);
     const axes = bound('axes', 3);
-    const steps = n.inputs[4] ? (ints.get(n.inputs[4]!) ?? null) : undefined;
+    const steps = n.inputs[4] ? (ints.get(n.inputs[4]) ?? null) : undefined;
     if (starts?.length !== 1 || ends?.length !== 1 || axes === null || steps === null) return;
     if (axes && !(axes.length === 1 && (axes[0] === 0 || axes[0] === -1))) return;
     if (steps && !(steps.length === 1 && steps[0] === 1)) return;
