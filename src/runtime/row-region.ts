@@ -11,42 +11,9 @@
 // (row-quant.ts); otherwise the region stops before it. Anything not understood ends the region.
 
 import { int64TensorValues, nodeAttributes, type NodeInfo, type ParsedModel } from './onnx/model-reader.ts';
+import { LAST_AXIS_NORMS, UNARY_ELEMENTWISE } from './onnx/ranks.ts';
 
-const UNARY = new Set([
-  'Abs',
-  'BiasGelu',
-  'Cast',
-  'Ceil',
-  'Clip',
-  'Cos',
-  'Elu',
-  'Erf',
-  'Exp',
-  'FastGelu',
-  'Floor',
-  'Gelu',
-  'HardSigmoid',
-  'Identity',
-  'LeakyRelu',
-  'Log',
-  'Neg',
-  'QuickGelu',
-  'Reciprocal',
-  'Relu',
-  'Round',
-  'Sigmoid',
-  'Sin',
-  'Softplus',
-  'Sqrt',
-  'Tanh',
-]);
 const BINARY = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min', 'Sum']);
-const NORMS = new Set([
-  'LayerNormalization',
-  'SimplifiedLayerNormalization',
-  'SkipLayerNormalization',
-  'SkipSimplifiedLayerNormalization',
-]);
 const REDUCTIONS = new Set(['ReduceMean', 'ReduceSum', 'ReduceMax', 'ReduceMin', 'ReduceSumSquare', 'ReduceL2']);
 
 export interface RowRegion {
@@ -109,8 +76,8 @@ export function rowLocalRegion(
         const dims = constantDims(t);
         return dims === null || check(i, dims);
       });
-    if (UNARY.has(op) || BINARY.has(op)) return constantInputs((_, d) => broadcastsOverRows(d));
-    if (NORMS.has(op)) {
+    if (UNARY_ELEMENTWISE.has(op) || BINARY.has(op)) return constantInputs((_, d) => broadcastsOverRows(d));
+    if (LAST_AXIS_NORMS.has(op)) {
       const axis = nodeAttributes(buf, n).get('axis')?.i ?? -1;
       return axis === -1 && constantInputs((i, d) => i >= 1 && d.length <= 1);
     }

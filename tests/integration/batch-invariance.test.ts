@@ -18,7 +18,7 @@ import { RuntimeClient } from '../../src/runtime/client.ts';
 import { InProcessWorker } from '../../src/runtime/in-process.ts';
 import { MASK_ROWS_INPUT, rewriteForMaskRows } from '../../src/runtime/mask-rows.ts';
 import { defaultRowQuantVariant, rewriteForRowQuant, ROW_QUANT_DOMAIN } from '../../src/runtime/row-quant.ts';
-import { DataType, GraphBuilder, serializeModel } from '../../scripts/fixtures/onnx.ts';
+import { DataType, GraphBuilder, modelBytesOf } from '../../scripts/fixtures/onnx.ts';
 import { Rng } from '../../scripts/fixtures/prng.ts';
 import { maxScoreDiff } from '../score-diff.ts';
 import {
@@ -114,7 +114,7 @@ function linearGraph(weights: Weight[], K: number, raw: Weight | null, opset = 1
     g.nodeNamed('MatMulInteger', [xq, wq, xz, wz], raw.name);
     g.output(raw.name, DataType.INT32, ['batch', 'seq', N]);
   }
-  const chunks = serializeModel(g, {
+  const out = modelBytesOf(g, {
     opset,
     irVersion: 8,
     producerName: 'test',
@@ -122,12 +122,6 @@ function linearGraph(weights: Weight[], K: number, raw: Weight | null, opset = 1
     docString: '',
     metadata: {},
   });
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
   return out;
 }
 
@@ -268,7 +262,7 @@ describe('rewriteForRowQuant: arithmetic against a JS reference of per-row quant
     const [xq] = g.nodeN('DynamicQuantizeLinear', [g.input('x', DataType.FLOAT, ['n', 4])], 3);
     g.nodeNamed('Identity', [xq!], 'y');
     g.output('y', DataType.UINT8, ['n', 4]);
-    const odd = serializeModel(g, {
+    const oddBytes = modelBytesOf(g, {
       opset: 17,
       irVersion: 8,
       producerName: 't',
@@ -276,7 +270,6 @@ describe('rewriteForRowQuant: arithmetic against a JS reference of per-row quant
       docString: '',
       metadata: {},
     });
-    const oddBytes = Uint8Array.from(odd.flatMap((c) => Array.from(c)));
     expect(rewriteForRowQuant(oddBytes)).toMatchObject({ ok: false, reason: expect.stringContaining('Identity') });
   });
 

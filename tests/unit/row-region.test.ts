@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parseModel, type ParsedModel } from '../../src/runtime/onnx/model-reader.ts';
 import { inferRanks } from '../../src/runtime/onnx/ranks.ts';
 import { rowLocalRegion } from '../../src/runtime/row-region.ts';
-import { DataType, GraphBuilder, serializeModel } from '../../scripts/fixtures/onnx.ts';
+import { DataType, GraphBuilder, modelBytesOf } from '../../scripts/fixtures/onnx.ts';
 
 interface TailOptions {
   /** Rank the graph input declares (3: [batch, seq, 4]). */
@@ -64,7 +64,7 @@ function tail(o: TailOptions = {}): { model: ParsedModel; cut: string; projectio
   );
   g.nodeNamed('MatMul', [cut, g.initializer('w2', new Float32Array(24).fill(0.2), [4, 6])], 'logits');
   g.output('logits', DataType.FLOAT, [...dims.slice(0, -1), 6]);
-  const chunks = serializeModel(g, {
+  const bytes = modelBytesOf(g, {
     opset: 17,
     irVersion: 8,
     producerName: 't',
@@ -72,12 +72,6 @@ function tail(o: TailOptions = {}): { model: ParsedModel; cut: string; projectio
     docString: '',
     metadata: {},
   });
-  const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.length;
-  }
   const model = parseModel(bytes);
   if ('error' in model) throw new Error(model.error);
   return { model, cut, projection: 'logits' };

@@ -13,18 +13,14 @@ import {
 } from './model-reader.ts';
 import { GRAPH_INPUT, GRAPH_VALUE_INFO, VALUE_INFO_NAME } from './schema.ts';
 
-/** Ops whose output 0 has the rank of input 0. */
-const SAME_RANK = new Set([
+/** Element-wise ops of one tensor (activations, casts): each output value from the same input value. */
+export const UNARY_ELEMENTWISE: ReadonlySet<string> = new Set([
   'Abs',
   'BiasGelu',
   'Cast',
   'Ceil',
   'Clip',
   'Cos',
-  'CumSum',
-  'DequantizeLinear',
-  'Dropout',
-  'DynamicQuantizeLinear',
   'Elu',
   'Erf',
   'Exp',
@@ -33,27 +29,41 @@ const SAME_RANK = new Set([
   'Gelu',
   'HardSigmoid',
   'Identity',
-  'LayerNormalization',
   'LeakyRelu',
   'Log',
-  'LogSoftmax',
   'Neg',
-  'Not',
-  'QuantizeLinear',
   'QuickGelu',
   'Reciprocal',
   'Relu',
   'Round',
   'Sigmoid',
-  'SimplifiedLayerNormalization',
   'Sin',
-  'SkipLayerNormalization',
-  'SkipSimplifiedLayerNormalization',
-  'Slice',
-  'Softmax',
   'Softplus',
   'Sqrt',
   'Tanh',
+]);
+
+/** Normalisations over the last axis. */
+export const LAST_AXIS_NORMS: ReadonlySet<string> = new Set([
+  'LayerNormalization',
+  'SimplifiedLayerNormalization',
+  'SkipLayerNormalization',
+  'SkipSimplifiedLayerNormalization',
+]);
+
+/** Ops whose output 0 has the rank of input 0. */
+const SAME_RANK = new Set([
+  ...UNARY_ELEMENTWISE,
+  ...LAST_AXIS_NORMS,
+  'CumSum',
+  'DequantizeLinear',
+  'Dropout',
+  'DynamicQuantizeLinear',
+  'LogSoftmax',
+  'Not',
+  'QuantizeLinear',
+  'Slice',
+  'Softmax',
   'Transpose',
 ]);
 
